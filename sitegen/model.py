@@ -1,0 +1,149 @@
+"""The content model: frozen records that each pipeline stage returns anew.
+
+Relations are held by slug, never by object, so each stage can be tested alone
+and a type tells which stage a value comes from:
+``ArticleFile`` / ``PersonFile`` (read and validated) -> ``Article`` / ``Person``
+(resolved, rendered body) -> ``Site`` (everything the routes and templates need).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """An editor's note anchored to an exact passage (a W3C TextQuoteSelector)."""
+
+    quote: str
+    kind: str  # context | fact-check | correction | translation | note
+    note: str  # Markdown
+    line: int  # line of this item in the front matter, for messages
+    prefix: str = ""
+    suffix: str = ""
+    rating: str | None = None  # fact-checks only
+    sources: tuple[str, ...] = ()
+    author: str | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an imported article came from (written by ``sitegen import``)."""
+
+    file: str
+    sha256: str
+    importer: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """An earlier text of an article, kept when an import updates it."""
+
+    date: datetime
+    body: str
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    """An article as read from ``content/articles/**.md`` and validated."""
+
+    path: str  # posix path relative to the archive root, as shown in messages
+    slug: str
+    title: str
+    date: datetime  # always timezone-aware; a naive value means UTC
+    body: str  # Markdown source
+    body_line: int  # 1-based line where the body starts
+    updated: datetime | None = None
+    summary: str | None = None
+    source: Source | None = None
+    tags: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()  # names, aliases or registry slugs, as written
+    image: str | None = None
+    language: str | None = None
+    section: str | None = None
+    related: tuple[str, ...] = ()
+    draft: bool = False
+    annotations: tuple[Annotation, ...] = ()
+    imported: Provenance | None = None
+    revisions: tuple[Revision, ...] = ()
+    extra: tuple[tuple[str, object], ...] = ()
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class PersonFile:
+    """A registry entry as read from ``content/people/<slug>.md``."""
+
+    path: str
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (label, url), in file order
+    bio: str = ""  # Markdown
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person with a page: from the registry, or built from a name alone."""
+
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+    bio_html: str = ""
+    in_registry: bool = True
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or an outlet: something articles are grouped by."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class AnchoredAnnotation:
+    """An annotation placed in the rendered body; ``number`` is its 1-based marker."""
+
+    number: int
+    annotation: Annotation
+    note_html: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A resolved article: relations by slug, body rendered to safe HTML."""
+
+    file: ArticleFile
+    url: str  # site-relative, e.g. /articles/2022/02/some-slug/
+    summary: str  # given, or derived from the first paragraph
+    body_html: str
+    body_text: str  # plain text of the body, for search and snippets
+    tags: tuple[Term, ...]
+    source: Term | None
+    people: tuple[str, ...]  # person slugs
+    annotations: tuple[AnchoredAnnotation, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.file.slug
+
+    @property
+    def title(self) -> str:
+        return self.file.title
+
+    @property
+    def date(self) -> datetime:
+        return self.file.date
