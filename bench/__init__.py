@@ -1,0 +1,1 @@
+"""Benchmarks: a fictional corpus generator, an equivalent Hugo site, and the harness."""
