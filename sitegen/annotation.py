@@ -1,0 +1,416 @@
+"""Annotations: anchor each note to its passage in a rendered body, and describe them as data.
+
+Anchoring works on the *text* of the rendered HTML, so a quote may run across inline markup
+(emphasis, links) and ignores whitespace and typographic-quote differences. A note that does
+not anchor to exactly one place is a ``Problem``, never a silently detached note.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from sitegen.errors import Problem
+from sitegen.model import AnchoredAnnotation, Annotation, Article
+
+KINDS = ("context", "fact-check", "correction", "translation", "note")
+RATINGS = ("false", "misleading", "unproven", "mostly-true", "true")  # worst to best
+RATING_VALUES = {rating: value for value, rating in enumerate(RATINGS, start=1)}
+MOTIVATIONS = {"fact-check": "assessing", "correction": "editing"}  # others: commenting
+
+# Elements whose boundaries end a run of text: a quote never spans two paragraphs.
+_BLOCKS = frozenset(
+    ("address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt",
+     "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+     "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+     "tfoot", "th", "thead", "tr", "ul")
+)  # fmt: skip
+_VOID = frozenset(
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr")
+)  # fmt: skip
+_FOLD = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u02bc": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u2026": "...",
+}
+_BREAK = "\u2029"  # block boundary in the searchable text; never part of a quote
+
+
+def _fold(text: str) -> str:
+    """Straight quotes, collapsed whitespace: the form both quote and body are compared in."""
+    out: list[str] = []
+    for ch in text:
+        if ch.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+        else:
+            out.append(_FOLD.get(ch, ch))
+    return "".join(out).strip()
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "start" | "end" | "void" | "text"
+    raw: str  # start/void: the tag as written; end: the tag name; text: decoded text
+
+
+class _Tokens(HTMLParser):
+    """Splits safe HTML into tags and decoded text, keeping each tag exactly as written."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[_Token] = []
+        self.names: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        kind = "void" if tag in _VOID else "start"
+        self.tokens.append(_Token(kind, self.get_starttag_text() or f"<{tag}>"))
+        self.names.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.tokens.append(_Token("void", self.get_starttag_text() or f"<{tag}>"))
+        self.names.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tokens.append(_Token("end", tag))
+        self.names.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.tokens.append(_Token("text", data))
+        self.names.append("")
+
+
+@dataclass(frozen=True)
+class _Text:
+    """The folded text of a body, with each folded character's (token, offset) of origin."""
+
+    text: str
+    origin: tuple[tuple[int, int], ...]
+
+
+def _searchable(tokens: Sequence[_Token], names: Sequence[str]) -> _Text:
+    chars: list[str] = []
+    origin: list[tuple[int, int]] = []
+
+    def push(ch: str, where: tuple[int, int]) -> None:
+        if ch == " " and (not chars or chars[-1] in " " + _BREAK):
+            return
+        if ch == _BREAK and chars and chars[-1] == " ":
+            chars.pop()
+            origin.pop()
+        if ch == _BREAK and chars and chars[-1] == _BREAK:
+            return
+        chars.append(ch)
+        origin.append(where)
+
+    for i, (token, name) in enumerate(zip(tokens, names)):
+        if token.kind == "text":
+            for j, ch in enumerate(token.raw):
+                for folded in " " if ch.isspace() else _FOLD.get(ch, ch):
+                    push(folded, (i, j))
+        elif name in _BLOCKS:
+            push(_BREAK, (i, 0))
+        elif name == "br":
+            push(" ", (i, 0))
+    return _Text("".join(chars), tuple(origin))
+
+
+def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
+    """Every whole-word place of the quote that its prefix and suffix allow, and a reason if not one."""
+    quote = _fold(item.quote)
+    if not quote:
+        return [], "is empty"
+    text = body.text
+    places: list[tuple[int, int]] = []
+    start = text.find(quote)
+    while start != -1:
+        end = start + len(quote)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        whole = not (_is_word(quote[0]) and _is_word(before)) and not (
+            _is_word(quote[-1]) and _is_word(after)
+        )
+        if whole:
+            places.append((start, end))
+        start = text.find(quote, start + 1)
+    shown = item.quote if len(item.quote) <= 80 else item.quote[:77] + "..."
+    if not places:
+        return [], f"not found in body: {_show(shown)}"
+    prefix, suffix = _fold(item.prefix), _fold(item.suffix)
+    plain = text.replace(_BREAK, " ")
+    fitting = [
+        (s, e)
+        for s, e in places
+        if plain[:s].rstrip().endswith(prefix) and plain[e:].lstrip().startswith(suffix)
+    ]
+    if not fitting:
+        return [], f"not found in body with the given prefix/suffix: {_show(shown)}"
+    if len(fitting) > 1:
+        return fitting, f"matches {len(fitting)} places; add prefix or suffix"
+    return fitting, ""
+
+
+def _show(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def anchor(
+    path: str,
+    body_html: str,
+    annotations: Sequence[Annotation],
+    render_note: Callable[[str], str],
+) -> tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]:
+    """Mark each annotation's passage in the body; numbers follow the passages' order."""
+    parser = _Tokens()
+    parser.feed(body_html)
+    parser.close()
+    tokens, names = parser.tokens, parser.names
+    body = _searchable(tokens, names)
+    problems: list[Problem] = []
+    found: list[tuple[int, int, int]] = []  # (start, end, index in annotations)
+    for i, item in enumerate(annotations):
+        places, reason = _find(body, item)
+        if reason:
+            problems.append(Problem(path, item.line, f"annotations[{i}].quote", reason))
+            continue
+        start, end = places[0]
+        clash = next((j for s, e, j in found if s < end and start < e), None)
+        if clash is not None:
+            problems.append(
+                Problem(
+                    path,
+                    item.line,
+                    f"annotations[{i}].quote",
+                    f"overlaps the passage of annotations[{clash}]; passages may not overlap",
+                )
+            )
+            continue
+        found.append((start, end, i))
+    found.sort()
+    anchored = tuple(
+        AnchoredAnnotation(n, annotations[i], render_note(annotations[i].note))
+        for n, (_, _, i) in enumerate(found, start=1)
+    )
+    spans = [(body.origin[s], body.origin[e - 1], a) for (s, e, _), a in zip(found, anchored)]
+    return _mark(tokens, names, spans), anchored, problems
+
+
+def _mark(
+    tokens: Sequence[_Token],
+    names: Sequence[str],
+    spans: Sequence[tuple[tuple[int, int], tuple[int, int], AnchoredAnnotation]],
+) -> str:
+    """Serialise the tokens again, wrapping each passage's text pieces in marks."""
+    cuts: dict[int, list[tuple[int, int, AnchoredAnnotation, bool, bool]]] = {}
+    for (ti, to), (ui, uo), item in spans:
+        for t in range(ti, ui + 1):
+            if tokens[t].kind != "text":
+                continue
+            lo = to if t == ti else 0
+            hi = uo + 1 if t == ui else len(tokens[t].raw)
+            cuts.setdefault(t, []).append((lo, hi, item, t == ti, t == ui))
+    out: list[str] = []
+    links = 0  # open <a> elements: a marker link must not sit inside another link
+    waiting: list[AnchoredAnnotation] = []
+    for t, (token, name) in enumerate(zip(tokens, names)):
+        if token.kind == "start":
+            out.append(token.raw)
+            links += name == "a"
+        elif token.kind == "void":
+            out.append(token.raw)
+        elif token.kind == "end":
+            out.append(f"</{name}>")
+            if name == "a" and links:
+                links -= 1
+                if not links:
+                    out.extend(_marker(item) for item in waiting)
+                    waiting.clear()
+        else:
+            at = 0
+            for lo, hi, item, first, last in sorted(cuts.get(t, []), key=lambda c: c[0]):
+                out.append(html.escape(token.raw[at:lo], quote=False))
+                out.append(_mark_open(item, first))
+                out.append(html.escape(token.raw[lo:hi], quote=False) + "</mark>")
+                at = hi
+                if last:
+                    if links:
+                        waiting.append(item)
+                    else:
+                        out.append(_marker(item))
+            out.append(html.escape(token.raw[at:], quote=False))
+    out.extend(_marker(item) for item in waiting)
+    return "".join(out)
+
+
+def _mark_open(item: AnchoredAnnotation, first: bool) -> str:
+    kind = html.escape(item.annotation.kind)
+    ident = f' id="passage-{item.number}"' if first else ""
+    return f'<mark class="annotation annotation--{kind}"{ident} data-annotation="{item.number}">'
+
+
+def _marker(item: AnchoredAnnotation) -> str:
+    label = html.escape(marker_label(item))
+    return (
+        f'<a class="annotation-marker" href="#annotation-{item.number}" '
+        f'aria-label="{label}">[{item.number}]</a>'
+    )
+
+
+def marker_label(item: AnchoredAnnotation) -> str:
+    """What a screen reader announces for a marker: number, kind and any rating."""
+    kind = item.annotation.kind.replace("-", " ")
+    rating = f", rated {item.annotation.rating.replace('-', ' ')}" if item.annotation.rating else ""
+    return f"Annotation {item.number}: {kind}{rating}"
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def note_text(note_html: str) -> str:
+    """The plain text of a rendered note, for JSON-LD and search."""
+    parser = _TextOnly()
+    parser.feed(note_html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredAnnotation]) -> dict:
+    """A W3C Web Annotation collection, so other tools can re-anchor our notes on the article."""
+    items = []
+    for item in anchored:
+        a = item.annotation
+        selector = {"type": "TextQuoteSelector", "exact": a.quote}
+        if a.prefix:
+            selector["prefix"] = a.prefix
+        if a.suffix:
+            selector["suffix"] = a.suffix
+        motivation = MOTIVATIONS.get(a.kind, "commenting")
+        bodies: list[dict] = [
+            {
+                "type": "TextualBody",
+                "value": item.note_html,
+                "format": "text/html",
+                "purpose": motivation,
+            }
+        ]
+        if a.rating:
+            bodies.append(
+                {
+                    "type": "TextualBody",
+                    "value": a.rating,
+                    "format": "text/plain",
+                    "purpose": "assessing",
+                }
+            )
+        bodies.extend(
+            {"type": "SpecificResource", "source": url, "purpose": "linking"} for url in a.sources
+        )
+        entry: dict = {
+            "id": f"{article_url_abs}#annotation-{item.number}",
+            "type": "Annotation",
+            "motivation": motivation,
+            "body": bodies,
+            "target": {"source": article_url_abs, "selector": selector},
+        }
+        if a.author:
+            entry["creator"] = {"type": "Person", "name": a.author}
+        if a.date:
+            entry["created"] = _iso(a.date)
+        items.append(entry)
+    collection_id = urljoin(article_url_abs, "annotations.jsonld")
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": f"Annotations on {article_url_abs}",
+        "total": len(items),
+        "first": {
+            "id": f"{collection_id}#page-1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    }
+
+
+def claim_reviews(
+    article_url_abs: str, anchored: Sequence[AnchoredAnnotation], publisher: dict
+) -> list[dict]:
+    """schema.org ClaimReview for each rated fact-check, for the article page's JSON-LD."""
+    reviews = []
+    for item in anchored:
+        a = item.annotation
+        if a.kind != "fact-check" or a.rating not in RATING_VALUES:
+            continue
+        review: dict = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": f"{article_url_abs}#annotation-{item.number}",
+            "claimReviewed": a.quote,
+            "itemReviewed": {
+                "@type": "Claim",
+                "appearance": {"@type": "CreativeWork", "url": article_url_abs},
+            },
+            "author": publisher,
+            "reviewBody": note_text(item.note_html),
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": RATING_VALUES[a.rating],
+                "bestRating": len(RATINGS),
+                "worstRating": 1,
+                "alternateName": a.rating,
+            },
+        }
+        if a.date:
+            review["datePublished"] = _iso(a.date)
+        reviews.append(review)
+    return reviews
+
+
+def rating_tally(anchored: Iterable[AnchoredAnnotation]) -> tuple[tuple[str, int], ...]:
+    """How many fact-checks got each rating, worst first; ratings never given are left out."""
+    counts = dict.fromkeys(RATINGS, 0)
+    for item in anchored:
+        if item.annotation.kind == "fact-check" and item.annotation.rating in counts:
+            counts[item.annotation.rating] += 1
+    return tuple((rating, n) for rating, n in counts.items() if n)
+
+
+def index_entries(articles: Iterable[Article]) -> list[tuple[Article, AnchoredAnnotation]]:
+    """Every annotation in the archive for ``/annotations/``: newest first, stable order."""
+
+    def newest(entry: tuple[Article, AnchoredAnnotation]) -> tuple:
+        article, item = entry
+        when = item.annotation.date or article.date.date()
+        return (-when.toordinal(), -article.date.timestamp(), article.url, item.number)
+
+    entries = [(article, item) for article in articles for item in article.annotations]
+    return sorted(entries, key=newest)

@@ -1,0 +1,333 @@
+"""Anchoring notes to passages, the marks they leave, and the JSON-LD they become.
+
+Bodies are rendered with markdown-it-py as the build does (raw HTML off, typographer on), and
+results are checked by parsing the HTML with lxml, not by comparing strings.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
+
+from sitegen.annotation import (
+    anchor,
+    claim_reviews,
+    index_entries,
+    rating_tally,
+    web_annotation_collection,
+)
+from sitegen.model import AnchoredAnnotation, Annotation, Article, ArticleFile
+
+MD = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+    ["replacements", "smartquotes"]
+)
+PATH = "content/articles/2030/01/fictional.md"
+
+
+def note(quote: str, kind: str = "context", line: int = 7, **extra: object) -> Annotation:
+    return Annotation(
+        quote=quote, kind=kind, note=extra.pop("text", "A *note*."), line=line, **extra
+    )
+
+
+def run(markdown: str, *items: Annotation):
+    return anchor(PATH, MD.render(markdown), items, MD.render)
+
+
+def tree(body_html: str):
+    return lxml_html.fragment_fromstring(body_html, create_parent="div")
+
+
+def passage_text(body_html: str, number: int) -> str:
+    marks = tree(body_html).xpath(f'//mark[@data-annotation="{number}"]')
+    return "".join(m.text_content() for m in marks)
+
+
+def text_without_markers(body_html: str) -> str:
+    root = tree(body_html)
+    for marker in root.xpath('//a[@class="annotation-marker"]'):
+        marker.drop_tree()
+    return root.text_content()
+
+
+def test_exact_quote_is_marked_and_numbered():
+    body, anchored, problems = run(
+        "The mayor of Quillby opened the fictional bridge on Tuesday.",
+        note("opened the fictional bridge"),
+    )
+    assert problems == []
+    assert [a.number for a in anchored] == [1]
+    root = tree(body)
+    (mark,) = root.xpath("//mark")
+    assert mark.get("id") == "passage-1"
+    assert mark.get("class") == "annotation annotation--context"
+    assert mark.text_content() == "opened the fictional bridge"
+    marker = mark.getnext()
+    assert marker.tag == "a" and marker.get("href") == "#annotation-1"
+    assert marker.text_content() == "[1]"
+    assert "context" in marker.get("aria-label")
+    assert anchored[0].note_html == MD.render("A *note*.")
+
+
+def test_quote_across_emphasis_splits_the_mark_and_ids_only_the_first():
+    body, _, problems = run(
+        "Officials said the *entirely invented* scheme would cost nothing.",
+        note("said the entirely invented scheme"),
+    )
+    assert problems == []
+    root = tree(body)
+    marks = root.xpath('//mark[@data-annotation="1"]')
+    assert len(marks) == 3
+    assert [m.get("id") for m in marks] == ["passage-1", None, None]
+    assert marks[1].getparent().tag == "em"
+    assert passage_text(body, 1) == "said the entirely invented scheme"
+    assert len(root.xpath('//a[@class="annotation-marker"]')) == 1
+
+
+def test_marker_never_nests_inside_a_link():
+    body, _, problems = run(
+        "Read [the made-up report](https://example.org/report) today.",
+        note("the made-up"),
+    )
+    assert problems == []
+    root = tree(body)
+    (marker,) = root.xpath('//a[@class="annotation-marker"]')
+    assert marker.getparent().tag == "p"
+    assert marker.getprevious().tag == "a" and marker.getprevious().get("href").startswith("https")
+    assert passage_text(body, 1) == "the made-up"
+
+
+def test_whitespace_and_typographic_quotes_are_ignored():
+    markdown = 'The council\'s "plan"\nwas  called "bold" by residents.'
+    body, _, problems = run(markdown, note('council’s “plan” was called\n "bold"'))
+    assert problems == []
+    assert "\u201cplan\u201d" in passage_text(body, 1)  # the body keeps its own typography
+    assert text_without_markers(body) == tree(MD.render(markdown)).text_content()
+
+
+def test_quote_is_never_found_inside_a_word():
+    body, anchored, problems = run("The carpet was red.", note("car"))
+    assert anchored == ()
+    assert [str(p) for p in problems] == [
+        f'{PATH}:7: annotations[0].quote: not found in body: "car"'
+    ]
+    assert tree(body).xpath("//mark") == []
+
+
+def test_quote_does_not_span_paragraphs():
+    _, _, problems = run("First paragraph ends.\n\nSecond one starts.", note("ends. Second"))
+    assert [p.message for p in problems] == ['not found in body: "ends. Second"']
+
+
+def test_not_found_reports_path_line_field_and_quote():
+    _, anchored, problems = run(
+        "Nothing to see.",
+        note("opened the bridge"),
+        note("nothing", line=12),  # case matters
+    )
+    assert anchored == ()
+    assert [str(p) for p in problems] == [
+        f'{PATH}:7: annotations[0].quote: not found in body: "opened the bridge"',
+        f'{PATH}:12: annotations[1].quote: not found in body: "nothing"',
+    ]
+    assert all(p.is_error for p in problems)
+
+
+def test_ambiguous_quote_asks_for_prefix_or_suffix():
+    _, anchored, problems = run(
+        "A goat ate a hat. Then a goat ate a boot. Later a goat ate a coat.",
+        note("the first", line=3),
+        note("goat ate", line=9),
+    )
+    assert anchored == ()
+    assert [str(p) for p in problems] == [
+        f'{PATH}:3: annotations[0].quote: not found in body: "the first"',
+        f"{PATH}:9: annotations[1].quote: matches 3 places; add prefix or suffix",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "suffix", "expected"),
+    [("Then ", "", "boot"), ("", " a coat", "coat"), ("Later", " a coat", "coat")],
+)
+def test_prefix_and_suffix_pick_one_place(prefix, suffix, expected):
+    markdown = "A goat ate a hat. Then a goat ate a boot. Later a goat ate a coat."
+    body, _, problems = run(markdown, note("a goat ate", prefix=prefix, suffix=suffix))
+    assert problems == []
+    (mark,) = tree(body).xpath("//mark")
+    following = mark.getnext().tail  # the marker sits between the mark and the rest
+    assert following.startswith(f" a {expected}")
+
+
+def test_prefix_that_matches_two_places_is_still_ambiguous():
+    _, _, problems = run(
+        "A goat ate a hat. Then a goat ate a boot. Later a goat ate a coat.",
+        note("goat ate", prefix="a "),  # case matters: not the first "A goat"
+    )
+    assert [p.message for p in problems] == ["matches 2 places; add prefix or suffix"]
+
+
+def test_prefix_that_matches_nowhere_is_reported():
+    _, _, problems = run("A goat ate a hat.", note("goat ate", prefix="sheep "))
+    assert [p.message for p in problems] == [
+        'not found in body with the given prefix/suffix: "goat ate"'
+    ]
+
+
+def test_numbers_follow_the_passages_not_the_list():
+    body, anchored, problems = run(
+        "Alpha comes first, beta second and gamma third.",
+        note("gamma third", kind="note"),
+        note("Alpha", kind="fact-check", rating="false"),
+        note("beta second", kind="correction"),
+    )
+    assert problems == []
+    assert [(a.number, a.annotation.quote) for a in anchored] == [
+        (1, "Alpha"),
+        (2, "beta second"),
+        (3, "gamma third"),
+    ]
+    root = tree(body)
+    assert [m.get("id") for m in root.xpath("//mark")] == ["passage-1", "passage-2", "passage-3"]
+    assert "rated false" in root.xpath('//a[@href="#annotation-1"]')[0].get("aria-label")
+
+
+def test_overlapping_passages_are_refused():
+    _, anchored, problems = run(
+        "The invented river flooded the imaginary town.",
+        note("river flooded"),
+        note("flooded the imaginary town", line=11),
+    )
+    assert len(anchored) == 1
+    assert [str(p) for p in problems] == [
+        f"{PATH}:11: annotations[1].quote: "
+        + "overlaps the passage of annotations[0]; passages may not overlap"
+    ]
+
+
+def test_contributor_text_stays_text():
+    markdown = 'The sign read <script>alert(1)</script> & "more".'
+    body, _, problems = run(markdown, note("<script>alert(1)</script> &", kind='x" onclick="y'))
+    assert problems == []
+    root = tree(body)
+    assert root.xpath("//script") == []
+    (mark,) = root.xpath("//mark")
+    assert mark.get("onclick") is None
+    assert mark.text_content() == "<script>alert(1)</script> &"
+
+
+words = st.sampled_from(["alpha", "beta", "*gamma*", "delta", "[eps](https://example.org)", "zeta"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words, min_size=2, max_size=12), st.data())
+def test_marking_never_changes_the_text(tokens, data):
+    markdown = " ".join(tokens)
+    plain = tree(MD.render(markdown)).text_content().split()
+    i = data.draw(st.integers(0, len(plain) - 1))
+    j = data.draw(st.integers(i + 1, len(plain)))
+    quote = " ".join(plain[i:j])
+    body, _, problems = run(markdown, note(quote))
+    assert text_without_markers(body) == tree(MD.render(markdown)).text_content()
+    if problems:
+        assert "matches" in problems[0].message
+    else:
+        assert passage_text(body, 1) == quote
+
+
+def sample(kind: str = "fact-check", rating: str | None = "misleading") -> AnchoredAnnotation:
+    item = Annotation(
+        quote="the bridge cost nothing",
+        kind=kind,
+        note="It cost *plenty*.",
+        line=4,
+        prefix="said ",
+        suffix=".",
+        rating=rating,
+        sources=("https://example.org/budget",),
+        author="Fictional Editor",
+        date=date(2030, 1, 5),
+    )
+    return AnchoredAnnotation(1, item, MD.render(item.note))
+
+
+def test_web_annotation_collection_has_the_required_properties():
+    url = "https://archive.example/articles/2030/01/fictional/"
+    doc = json.loads(
+        json.dumps(web_annotation_collection(url, [sample(), sample("context", None)]))
+    )
+    assert doc["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert doc["type"] == "AnnotationCollection"
+    assert doc["id"] == url + "annotations.jsonld"
+    assert doc["total"] == 2
+    items = doc["first"]["items"]
+    assert doc["first"]["type"] == "AnnotationPage" and len(items) == 2
+    first = items[0]
+    assert first["type"] == "Annotation" and first["id"] == url + "#annotation-1"
+    assert first["motivation"] == "assessing"
+    assert first["target"]["source"] == url
+    assert first["target"]["selector"] == {
+        "type": "TextQuoteSelector",
+        "exact": "the bridge cost nothing",
+        "prefix": "said ",
+        "suffix": ".",
+    }
+    text_body = first["body"][0]
+    assert text_body["type"] == "TextualBody" and "<em>plenty</em>" in text_body["value"]
+    assert {
+        "type": "SpecificResource",
+        "source": "https://example.org/budget",
+        "purpose": "linking",
+    } in first["body"]
+    assert first["creator"]["name"] == "Fictional Editor"
+    assert first["created"] == "2030-01-05"
+    assert items[1]["motivation"] == "commenting"
+
+
+def test_claim_reviews_only_for_rated_fact_checks():
+    url = "https://archive.example/articles/2030/01/fictional/"
+    publisher = {"@type": "Organization", "name": "Fictional Archive"}
+    reviews = claim_reviews(url, [sample(), sample("context", None)], publisher)
+    assert len(reviews) == 1
+    (review,) = json.loads(json.dumps(reviews))
+    assert review["@type"] == "ClaimReview" and review["@context"] == "https://schema.org"
+    assert review["claimReviewed"] == "the bridge cost nothing"
+    assert review["url"] == url + "#annotation-1"
+    assert review["author"] == publisher
+    assert review["reviewRating"]["ratingValue"] == 2
+    assert review["reviewRating"]["alternateName"] == "misleading"
+    assert review["reviewBody"] == "It cost plenty."
+
+
+@pytest.mark.parametrize(
+    ("rating", "value"),
+    [("false", 1), ("misleading", 2), ("unproven", 3), ("mostly-true", 4), ("true", 5)],
+)
+def test_rating_scale(rating, value):
+    (review,) = claim_reviews("https://x.example/a/", [sample(rating=rating)], {})
+    assert review["reviewRating"]["ratingValue"] == value
+
+
+def test_rating_tally_counts_fact_checks_only():
+    items = [sample(), sample(rating="false"), sample(), sample("context", None)]
+    assert rating_tally(items) == (("false", 1), ("misleading", 2))
+
+
+def article(slug: str, day: int, *items: AnchoredAnnotation) -> Article:
+    when = datetime(2030, 1, day, tzinfo=UTC)
+    file = ArticleFile(path=f"{slug}.md", slug=slug, title=slug, date=when, body="", body_line=1)
+    return Article(file, f"/articles/{slug}/", "", "", "", (), None, (), items)
+
+
+def test_index_entries_newest_first():
+    older = AnchoredAnnotation(1, note("x", date=date(2030, 1, 2)), "")
+    undated = AnchoredAnnotation(2, note("y"), "")
+    newest = AnchoredAnnotation(1, note("z", date=date(2030, 2, 1)), "")
+    entries = index_entries([article("one", 1, older, undated), article("two", 9, newest)])
+    assert [(a.slug, n.number) for a, n in entries] == [("two", 1), ("one", 1), ("one", 2)]
