@@ -1,0 +1,334 @@
+"""Reading the archive: files in, validated ``ArticleFile``/``PersonFile`` records out.
+
+``read_sources`` is the only I/O; everything else is pure and returns every
+problem it finds instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from . import frontmatter
+from .errors import WARNING, Problem
+from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
+from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, Field
+from .slugs import slugify
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # posix, relative to the archive root
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Archive:
+    articles: tuple[ArticleFile, ...]
+    people: tuple[PersonFile, ...]
+    problems: tuple[Problem, ...]
+
+
+def read_sources(root: Path, folder: str) -> list[SourceFile]:
+    """Every ``*.md`` under ``root/content/<folder>``, in sorted order (I/O)."""
+    base = root / "content" / folder
+    if not base.is_dir():
+        return []
+    files = sorted(p for p in base.rglob("*.md") if p.is_file())
+    return [SourceFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
+
+
+def load_archive(root: Path, today: date | None = None) -> Archive:
+    """Read and validate the whole archive (I/O, then pure)."""
+    return parse_archive(read_sources(root, "articles"), read_sources(root, "people"), today)
+
+
+def parse_archive(
+    article_files: Iterable[SourceFile], person_files: Iterable[SourceFile], today: date | None = None
+) -> Archive:
+    problems: list[Problem] = []
+    articles: list[ArticleFile] = []
+    people: list[PersonFile] = []
+    for f in article_files:
+        result = parse_article(f.path, f.data, today=today)
+        if isinstance(result, ArticleFile):
+            articles.append(result)
+            problems.extend(_date_warnings(result, today))
+        else:
+            problems.extend(result)
+    for f in person_files:
+        result = parse_person(f.path, f.data)
+        if isinstance(result, PersonFile):
+            people.append(result)
+        else:
+            problems.extend(result)
+    problems.extend(_duplicates(articles))
+    return Archive(tuple(articles), tuple(people), tuple(problems))
+
+
+def decode(path: str, data: bytes | str) -> str | Problem:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Problem(path, line, "", f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded; save the file as UTF-8")
+
+
+def _front_matter(path: str, data: bytes | str) -> frontmatter.FrontMatter | list[Problem]:
+    text = decode(path, data)
+    if isinstance(text, Problem):
+        return [text]
+    try:
+        fm = frontmatter.parse(text)
+    except frontmatter.FrontMatterError as exc:
+        return [Problem(path, exc.line, "", exc.message)]
+    if not isinstance(fm.data, dict):
+        return [Problem(path, 2, "", "front matter must be a mapping of field: value")]
+    return fm
+
+
+class _Checker:
+    """Collects problems while converting one file's fields."""
+
+    def __init__(self, path: str, lines: dict[str, int]):
+        self.path = path
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def fail(self, key: str, message: str, severity: str = "error") -> None:
+        line = self.lines.get(key) or self.lines.get(key.split(".")[0].split("[")[0], 1)
+        self.problems.append(Problem(self.path, line, key, message, severity))
+
+    def fields(self, data: dict, schema: tuple[Field, ...], prefix: str = "") -> dict:
+        known = {f.name: f for f in schema}
+        out: dict = {}
+        for key in data:
+            if key not in known:
+                names = ", ".join(known)
+                self.fail(f"{prefix}{key}", f"unknown field; known fields: {names} (put custom data under extra:)")
+        for f in schema:
+            key = f"{prefix}{f.name}"
+            value = data.get(f.name)
+            if value is None or value == "":
+                if f.required:
+                    self.fail(key, "required" if f.name not in data else "must not be empty")
+                continue
+            converted = self.value(key, f, value)
+            if converted is not None:
+                out[f.name] = converted
+        return out
+
+    def value(self, key: str, f: Field, value: object) -> object:
+        kind = f.type
+        if kind == "text":
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return str(value).strip()
+            return self._bad(key, "must be text")
+        if kind == "datetime":
+            return self.datetime(key, value)
+        if kind == "url":
+            return self.url(key, value)
+        if kind == "urls":
+            items = self.list(key, value)
+            return tuple(u for i, v in enumerate(items) if (u := self.url(f"{key}[{i}]", v))) if items is not None else None
+        if kind == "list":
+            items = self.list(key, value)
+            if items is None:
+                return None
+            texts = []
+            for i, item in enumerate(items):
+                if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
+                    texts.append(str(item).strip())
+                else:
+                    self.fail(f"{key}[{i}]", "must be non-empty text")
+            return tuple(texts)
+        if kind == "bool":
+            return value if isinstance(value, bool) else self._bad(key, "must be true or false")
+        if kind == "choice":
+            if value in f.choices:
+                return value
+            return self._bad(key, f"must be one of {', '.join(f.choices)}, not {value!r}")
+        if kind == "language":
+            if isinstance(value, str) and _LANGUAGE.match(value):
+                return value
+            return self._bad(key, f"not a BCP 47 language tag: {value!r}")
+        if kind == "mapping":
+            return tuple(sorted(value.items(), key=lambda kv: str(kv[0]))) if isinstance(value, dict) else self._bad(key, "must be a mapping")
+        return _CONVERTERS[kind](self, key, value)
+
+    def _bad(self, key: str, message: str) -> None:
+        self.fail(key, message)
+        return None
+
+    def list(self, key: str, value: object) -> list | None:
+        if isinstance(value, list):
+            return value
+        return self._bad(key, f"must be a list (one '- item' per line), not {type(value).__name__}")
+
+    def datetime(self, key: str, value: object) -> datetime | None:
+        text = str(value).strip()
+        try:
+            if isinstance(value, (int, float)) or not re.match(r"^\d{4}-\d{2}-\d{2}", text):
+                raise ValueError
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return self._bad(key, f"not a date: {text!r} (use ISO 8601: 2022-02-11 or 2022-02-11T14:31:00+00:00)")
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+    def url(self, key: str, value: object) -> str | None:
+        if not isinstance(value, str):
+            return self._bad(key, "must be a URL")
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return self._bad(key, f"must be an http(s) URL, not {value!r}")
+        return value.strip()
+
+    def source(self, key: str, value: object) -> Source | None:
+        if not isinstance(value, dict):
+            return self._bad(key, "must be a mapping with name and url")
+        for extra in sorted(set(value) - {"name", "url"}):
+            self.fail(f"{key}.{extra}", "unknown field; known fields: name, url")
+        name = value.get("name")
+        if not isinstance(name, str) or not name.strip():
+            return self._bad(f"{key}.name", "required")
+        url = self.url(f"{key}.url", value["url"]) if value.get("url") else ""
+        return Source(name.strip(), url or "")
+
+    def annotations(self, key: str, value: object) -> tuple[Annotation, ...] | None:
+        items = self.list(key, value)
+        if items is None:
+            return None
+        out = []
+        for i, item in enumerate(items):
+            k = f"{key}[{i}]"
+            if not isinstance(item, dict):
+                self.fail(k, "must be a mapping with quote, kind and note")
+                continue
+            before = len(self.problems)
+            fields = self.fields(item, ANNOTATION_FIELDS, prefix=f"{k}.")
+            if fields.get("kind") == "fact-check" and "rating" not in fields and "rating" not in item:
+                self.fail(f"{k}.rating", "required for a fact-check: one of false, misleading, unproven, mostly-true, true")
+            elif "rating" in fields and fields.get("kind") != "fact-check":
+                self.fail(f"{k}.rating", "only a fact-check has a rating")
+            if len(self.problems) > before:
+                continue
+            note_date = fields.pop("date", None)
+            out.append(Annotation(
+                line=self.lines.get(k, 1),
+                date=note_date.date() if note_date else None,
+                **fields,
+            ))
+        return tuple(out)
+
+    def provenance(self, key: str, value: object) -> Provenance | None:
+        if not isinstance(value, dict) or set(value) != {"file", "sha256", "importer"}:
+            return self._bad(key, "must be a mapping of exactly file, sha256 and importer")
+        return Provenance(**{k: str(v) for k, v in value.items()})
+
+    def revisions(self, key: str, value: object) -> tuple[Revision, ...] | None:
+        items = self.list(key, value)
+        if items is None:
+            return None
+        out = []
+        for i, item in enumerate(items):
+            k = f"{key}[{i}]"
+            if not isinstance(item, dict) or not {"date", "body"} <= set(item) <= {"date", "body", "sha256"}:
+                self.fail(k, "must be a mapping of date, body and sha256")
+                continue
+            when = self.datetime(f"{k}.date", item["date"])
+            if when:
+                out.append(Revision(when, str(item["body"]), str(item.get("sha256", ""))))
+        return tuple(out)
+
+    def links(self, key: str, value: object) -> tuple[tuple[str, str], ...] | None:
+        if not isinstance(value, dict):
+            return self._bad(key, "must be a mapping of label: URL")
+        out = []
+        for label, url in value.items():
+            checked = self.url(f"{key}.{label}", url)
+            if checked:
+                out.append((str(label), checked))
+        return tuple(out)
+
+
+_CONVERTERS = {
+    "source": _Checker.source,
+    "annotations": _Checker.annotations,
+    "provenance": _Checker.provenance,
+    "revisions": _Checker.revisions,
+    "links": _Checker.links,
+}
+
+
+def parse_article(path: str, data: bytes | str, today: date | None = None) -> ArticleFile | list[Problem]:
+    """Validate one article file; every problem is reported, with its line."""
+    fm = _front_matter(path, data)
+    if isinstance(fm, list):
+        return fm
+    check = _Checker(path, fm.lines)
+    fields = check.fields(fm.data, ARTICLE_FIELDS)
+    if check.problems:
+        return check.problems
+    if fields.get("updated") and fields["updated"] < fields["date"]:
+        check.fail("updated", f"is before date ({fields['updated'].isoformat()} < {fields['date'].isoformat()})")
+        return check.problems
+    return ArticleFile(
+        path=path,
+        slug=slugify(PurePosixPath(path).stem),
+        body=fm.body,
+        body_line=fm.body_line,
+        field_lines=fm.lines,
+        **fields,
+    )
+
+
+def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
+    fm = _front_matter(path, data)
+    if isinstance(fm, list):
+        return fm
+    check = _Checker(path, fm.lines)
+    fields = check.fields(fm.data, PERSON_FIELDS)
+    if check.problems:
+        return check.problems
+    return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), **fields)
+
+
+def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
+    out = []
+    line = article.field_lines.get("date", 1)
+    if today and article.date.date() > today:
+        out.append(Problem(article.path, line, "date", f"is in the future ({article.date.date()})", WARNING))
+    parts = PurePosixPath(article.path).parts
+    folders = [p for p in parts[2:-1] if p.isdigit()]
+    expected = [f"{article.date.year:04d}", f"{article.date.month:02d}"]
+    if folders and folders != expected[: len(folders)]:
+        out.append(Problem(article.path, line, "date", f"{article.date.date()} disagrees with the folder {'/'.join(folders)}", WARNING))
+    return out
+
+
+def _duplicates(articles: list[ArticleFile]) -> list[Problem]:
+    out: list[Problem] = []
+    seen_slug: dict[tuple[int, int, str], ArticleFile] = {}
+    seen_url: dict[str, ArticleFile] = {}
+    for a in articles:
+        key = (a.date.year, a.date.month, a.slug)
+        if key in seen_slug:
+            out.append(Problem(a.path, 1, "slug", f"duplicate slug {a.slug!r}: {seen_slug[key].path} has the same URL"))
+        else:
+            seen_slug[key] = a
+        if a.source and a.source.url:
+            url = a.source.url.rstrip("/")
+            if url in seen_url:
+                line = a.field_lines.get("source.url", 1)
+                out.append(Problem(a.path, line, "source.url", f"duplicate source URL: already archived in {seen_url[url].path}"))
+            else:
+                seen_url[url] = a
+    return out

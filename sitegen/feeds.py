@@ -1,0 +1,76 @@
+"""Atom feeds (RFC 4287) and the sitemap, written with ElementTree so they are always well-formed."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from .model import Article
+from .pages import Page
+from .site import Site
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_SIZE = 20
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article]) -> bytes:
+    """A feed of the newest articles; ``updated`` comes from the content, never the clock."""
+    r = site.routes
+    entries = list(articles[:FEED_SIZE])
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": site.config.language})
+    _sub(feed, "id", r.absolute(feed_url))
+    _sub(feed, "title", title)
+    if site.config.description:
+        _sub(feed, "subtitle", site.config.description)
+    updated = max((a.file.updated or a.date for a in entries), default=_EPOCH)
+    _sub(feed, "updated", updated.isoformat())
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=r.absolute(feed_url))
+    _sub(feed, "link", rel="alternate", type="text/html", href=r.absolute(page_url))
+    _sub(_sub(feed, "author"), "name", site.config.title)
+    _sub(feed, "generator", "sitegen")
+    for a in entries:
+        entry = _sub(feed, "entry")
+        url = r.absolute(a.url)
+        _sub(entry, "id", url)
+        _sub(entry, "title", a.title)
+        _sub(entry, "updated", (a.file.updated or a.date).isoformat())
+        _sub(entry, "published", a.date.isoformat())
+        _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        if a.source and a.file.source and a.file.source.url:
+            _sub(entry, "link", rel="related", href=a.file.source.url, title=a.source.name)
+        _sub(_sub(entry, "author"), "name", a.source.name if a.source else site.config.title)
+        for t in a.tags:
+            _sub(entry, "category", term=t.slug, label=t.name)
+        _sub(entry, "summary", a.summary, type="text")
+        _sub(entry, "content", a.body_html, type="html")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def sitemap(site: Site, pages: Sequence[Page]) -> bytes:
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP})
+    for page in pages:
+        if not page.in_sitemap:
+            continue
+        url = _sub(urlset, "url")
+        _sub(url, "loc", site.routes.absolute(page.url))
+        if page.lastmod:
+            _sub(url, "lastmod", page.lastmod.isoformat())
+    ET.indent(urlset)
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots(site: Site) -> bytes:
+    lines = ["User-agent: *", "Disallow: /" if site.config.noindex else "Allow: /"]
+    lines.append(f"Sitemap: {site.routes.absolute(site.routes.base_path + 'sitemap.xml')}")
+    return ("\n".join(lines) + "\n").encode()

@@ -1,0 +1,94 @@
+"""Front matter: split a Markdown file into YAML and body, and load the YAML with line numbers.
+
+Uses PyYAML's C loader. Timestamps are *not* resolved by YAML: an impossible date
+such as 2022-13-45 must become a message on its line, not a constructor crash,
+so dates stay strings here and are parsed by the schema check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+try:
+    _Base = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Base = yaml.SafeLoader  # type: ignore[misc]
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    pass
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: object  # what the YAML says; the schema check decides if it is a mapping
+    lines: dict[str, int]  # "title", "annotations[0]", "annotations[0].quote" -> 1-based file line
+    body: str
+    body_line: int
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def normalise(text: str) -> str:
+    """A UTF-8 BOM and CRLF line endings must simply work."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse(text: str) -> FrontMatter:
+    """Split and load; raise FrontMatterError with the file line of the problem."""
+    text = normalise(text)
+    if not text.strip():
+        raise FrontMatterError(1, "empty file")
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise FrontMatterError(1, "no front matter: the file must start with a line '---'")
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        raise FrontMatterError(1, "front matter is not closed: add a line '---' after it")
+    source = "\n".join(lines[1:end])
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        raise FrontMatterError(line, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(1, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    key_lines: dict[str, int] = {}
+    if node is not None:
+        _collect_lines(node, "", key_lines)
+    return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2)
+
+
+def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
+    # +2: YAML line 0 is the file's line 2 (line 1 is the opening '---').
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                name = f"{prefix}.{key.value}" if prefix else str(key.value)
+                out[name] = key.start_mark.line + 2
+                _collect_lines(value, name, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            name = f"{prefix}[{i}]"
+            out[name] = item.start_mark.line + 2
+            _collect_lines(item, name, out)

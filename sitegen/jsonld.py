@@ -1,0 +1,55 @@
+"""schema.org JSON-LD for article and person pages; pure."""
+
+from __future__ import annotations
+
+from .model import Article, Person
+from .site import Site
+
+
+def person_id(site: Site, slug: str) -> str:
+    return site.routes.absolute(site.routes.url_for("person", slug=slug)) + "#person"
+
+
+def news_article(site: Site, article: Article, claim_reviews: list[dict] | None = None) -> dict:
+    """NewsArticle whose about/mentions point at the person pages' @ids."""
+    f = article.file
+    url = site.routes.absolute(article.url)
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url + "#article",
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": f.title,
+        "description": article.summary,
+        "datePublished": f.date.isoformat(),
+        "dateModified": (f.updated or f.date).isoformat(),
+        "inLanguage": f.language or site.config.language,
+        "keywords": [t.name for t in article.tags],
+        "mentions": [{"@id": person_id(site, s), "@type": "Person", "name": site.people[s].name} for s in article.people],
+    }
+    if article.people:
+        data["about"] = {"@id": person_id(site, article.people[0])}
+    if f.image:
+        data["image"] = f.image
+    if f.source:
+        publisher = {"@type": "NewsMediaOrganization", "name": f.source.name}
+        data["publisher"] = publisher
+        if f.source.url:
+            data["isBasedOn"] = f.source.url
+    if f.section:
+        data["articleSection"] = f.section
+    graph = [data, *(claim_reviews or [])]
+    return {"@context": "https://schema.org", "@graph": graph} if claim_reviews else data
+
+
+def profile_page(site: Site, person: Person) -> dict:
+    url = site.routes.absolute(site.routes.url_for("person", slug=person.slug))
+    entity: dict = {"@type": "Person", "@id": url + "#person", "name": person.name, "url": url}
+    if person.aliases:
+        entity["alternateName"] = list(person.aliases)
+    if person.description:
+        entity["description"] = person.description
+    if person.links:
+        entity["sameAs"] = [u for _, u in person.links]
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": entity}

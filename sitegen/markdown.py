@@ -1,0 +1,82 @@
+"""Markdown to safe HTML with markdown-it-py.
+
+Contributors are outsiders: raw HTML is off, and links may only be http(s),
+mailto or relative, so their text can never become markup or script.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .slugs import slugify
+
+_SAFE_SCHEMES = {"http", "https", "mailto", ""}
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    text: str  # plain text, paragraphs separated by blank lines
+    first_paragraph: str
+
+
+def _validate_link(url: str) -> bool:
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in _SAFE_SCHEMES
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable("table").enable("strikethrough")
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    return md
+
+
+def render(source: str) -> Rendered:
+    """Render Markdown; also return its plain text for search, snippets and summaries."""
+    md = _parser()
+    tokens = md.parse(source)
+    html = md.renderer.render(tokens, md.options, {})
+    paragraphs: list[str] = []
+    first = ""
+    for i, tok in enumerate(tokens):
+        if tok.type != "inline":
+            continue
+        text = "".join(c.content for c in tok.children or () if c.type in ("text", "code_inline", "softbreak"))
+        text = text.replace("\n", " ").strip()
+        if text:
+            paragraphs.append(text)
+            if not first and i > 0 and tokens[i - 1].type == "paragraph_open":
+                first = text
+    return Rendered(html, "\n\n".join(paragraphs), first)
+
+
+def render_inline(source: str) -> str:
+    """A one-paragraph note or bio line, without the wrapping <p>."""
+    return _parser().renderInline(source)
+
+
+def summarise(text: str, limit: int = 300) -> str:
+    """Trim to the last sentence end within ``limit`` characters (a word end if none)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    window = text[: limit + 1]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    if ends and ends[-1] > limit // 3:
+        return window[: ends[-1]]
+    return window.rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -1,0 +1,124 @@
+"""The page plan: every HTML page of the site as (URL, template candidates, context); pure."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .model import Article
+from .site import Site
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    prev_url: str | None
+    next_url: str | None
+    first_url: str
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # site-absolute path
+    templates: tuple[str, ...]  # most specific first
+    context: dict = field(compare=False)
+    lastmod: datetime | None = None
+    in_sitemap: bool = True
+
+
+def lastmod(articles: Sequence[Article]) -> datetime | None:
+    return max((a.file.updated or a.date for a in articles), default=None)
+
+
+def paginate(site: Site, kind: str, articles: Sequence[Article], templates: tuple[str, ...], context: dict, **values: str) -> Iterator[Page]:
+    """Listing pages of ``paginate`` articles each: the first at the kind's URL, then /page/N/."""
+    size = site.config.paginate
+    pages = max(1, -(-len(articles) // size))
+    for n in range(1, pages + 1):
+        chunk = articles[(n - 1) * size : n * size]
+        url = site.routes.url_for(kind, page=n, **values)
+        pagination = Pagination(
+            page=n,
+            pages=pages,
+            prev_url=site.routes.url_for(kind, page=n - 1, **values) if n > 1 else None,
+            next_url=site.routes.url_for(kind, page=n + 1, **values) if n < pages else None,
+            first_url=site.routes.url_for(kind, **values),
+        )
+        yield Page(url, templates, {**context, "articles": chunk, "pagination": pagination}, lastmod(chunk))
+
+
+def plan(site: Site) -> Iterator[Page]:
+    """Every page, in a fixed order."""
+    arts = site.articles
+    r = site.routes
+    yield from paginate(site, "home", arts, ("index.html",), {"feed_url": r.feed_for("home")})
+    for i, a in enumerate(arts):
+        yield Page(
+            a.url,
+            (f"article-{a.slug}.html", "article.html"),
+            {
+                "article": a,
+                "people": [site.people[s] for s in a.people],
+                "newer": arts[i - 1] if i > 0 else None,
+                "older": arts[i + 1] if i + 1 < len(arts) else None,
+            },
+            a.file.updated or a.date,
+        )
+    yield from _people(site)
+    for kind, index_kind, terms, groups in (
+        ("tag", "tags", site.tags, site.by_tag),
+        ("source", "sources", site.sources, site.by_source),
+    ):
+        counts = [(t, len(groups.get(slug, ()))) for slug, t in terms.items()]
+        yield Page(r.url_for(index_kind), (f"{index_kind}.html", "terms.html"), {"kind": kind, "terms": counts}, lastmod(arts))
+        for slug, term in terms.items():
+            members = [arts[i] for i in groups.get(slug, ())]
+            feed = r.feed_for(kind, slug=slug) if kind == "tag" else None
+            ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed}
+            yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
+    yield from _archive(site)
+    yield Page(r.url_for("search"), ("search.html",), {}, None)
+    yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": [a for a in arts if a.annotations]}, lastmod([a for a in arts if a.annotations]))
+    yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
+
+
+def _people(site: Site) -> Iterator[Page]:
+    arts = site.articles
+    r = site.routes
+    rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
+    yield Page(r.url_for("people"), ("people.html",), {"rows": rows}, lastmod(arts))
+    for slug, person in site.people.items():
+        members = [arts[i] for i in site.by_person.get(slug, ())]
+        together: Counter = Counter()
+        tags: Counter = Counter()
+        for a in members:
+            together.update(s for s in a.people if s != slug)
+            tags.update(t.slug for t in a.tags)
+        ctx = {
+            "person": person,
+            "all_articles": members,
+            "together": [(site.people[s], n) for s, n in sorted(together.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+            "top_tags": [(site.tags[s], n) for s, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+            "feed_url": r.feed_for("person", slug=slug),
+        }
+        yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
+
+
+def _archive(site: Site) -> Iterator[Page]:
+    r = site.routes
+    years: dict[int, dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    for a in site.articles:
+        years[a.date.year][a.date.month].append(a)
+    summary = [(y, sum(len(m) for m in months.values())) for y, months in sorted(years.items(), reverse=True)]
+    yield Page(r.url_for("archive"), ("archive.html",), {"years": summary}, lastmod(site.articles))
+    for y, months in sorted(years.items(), reverse=True):
+        yyyy = f"{y:04d}"
+        month_rows = [(m, len(arts)) for m, arts in sorted(months.items())]
+        all_year = [a for m in sorted(months, reverse=True) for a in months[m]]
+        yield Page(r.url_for("year", yyyy=yyyy), ("year.html",), {"year": y, "months": month_rows}, lastmod(all_year))
+        for m, arts in sorted(months.items()):
+            ctx = {"year": y, "month": m}
+            yield from paginate(site, "month", arts, ("month.html",), ctx, yyyy=yyyy, mm=f"{m:02d}")

@@ -1,0 +1,76 @@
+"""Templates: site overrides, then the theme, then the built-in default; pure given the loader."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import __version__
+from .pages import Page
+from .site import Site
+
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+def theme_dir(root: Path, theme: str) -> Path:
+    """The archive's own themes/<theme>/, else sitegen's."""
+    own = root / "themes" / theme
+    return own if own.is_dir() else BUILTIN_THEMES / theme
+
+
+def environment(root: Path, site: Site) -> Environment:
+    """Lookup: <archive>/templates -> theme -> built-in default.
+
+    ``{% extends "theme:article.html" %}`` (or ``"default:…"``) lets an override
+    extend the very template it replaces.
+    """
+    theme = FileSystemLoader(str(theme_dir(root, site.config.theme) / "templates"))
+    default = FileSystemLoader(str(BUILTIN_THEMES / "default" / "templates"))
+    env = Environment(
+        loader=ChoiceLoader([
+            FileSystemLoader(str(root / "templates")),
+            theme,
+            default,
+            PrefixLoader({"theme": theme, "default": default}, delimiter=":"),
+        ]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    r = site.routes
+    env.globals.update(
+        site=site.config,
+        url_for=r.url_for,
+        feed_for=r.feed_for,
+        absolute=r.absolute,
+        static=lambda path: f"{r.base_path}static/{path}",
+        generator=f"sitegen {__version__}",
+        people_by_slug=site.people,
+    )
+    env.filters.update(human_date=human_date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=month_name)
+    return env
+
+
+def render_page(env: Environment, page: Page) -> bytes:
+    template = env.select_template(list(page.templates))
+    return template.render(page=page, page_url=page.url, **page.context).encode("utf-8")
+
+
+def human_date(value: datetime) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def month_name(month: int) -> str:
+    return datetime(2000, month, 1).strftime("%B")
+
+
+def jsonld(data: object) -> Markup:
+    """JSON for a <script type="application/ld+json"> block: '<' escaped so text can never close it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -1,0 +1,117 @@
+"""The front-matter schema: one table that the checker uses and the JSON Schema is made from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = ("context", "fact-check", "correction", "translation", "note")
+RATINGS = ("false", "misleading", "unproven", "mostly-true", "true")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # one of the keys of _JSON_TYPES
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+ARTICLE_FIELDS = (
+    Field("title", "text", "Headline, as published.", required=True),
+    Field("date", "datetime", "Publication date or date-time, ISO 8601; an offset is kept, none means UTC.", required=True),
+    Field("updated", "datetime", "When the outlet last changed the article (ISO 8601)."),
+    Field("summary", "text", "One or two sentences; otherwise the first paragraph is used."),
+    Field("source", "source", "The outlet: name and http(s) url of the original article."),
+    Field("tags", "list", "Topics; 'Treaty' and 'treaty' are the same tag."),
+    Field("people", "list", "People named in the article: registry names, aliases or slugs."),
+    Field("image", "url", "http(s) URL of the lead image."),
+    Field("language", "language", "BCP 47 language tag, e.g. en or ru; default from the site config."),
+    Field("section", "text", "The outlet's section, e.g. News."),
+    Field("related", "urls", "http(s) URLs of related articles."),
+    Field("draft", "bool", "true keeps the article out of the site unless built with --drafts."),
+    Field("annotations", "annotations", "Editors' notes anchored to exact passages of the body."),
+    Field("imported", "provenance", "Written by sitegen import: the raw record's file, sha256 and importer."),
+    Field("revisions", "revisions", "Earlier texts, kept by sitegen import --update."),
+    Field("extra", "mapping", "Anything else, free-form; never an error."),
+)
+
+ANNOTATION_FIELDS = (
+    Field("quote", "text", "Exact passage of the body the note is about.", required=True),
+    Field("prefix", "text", "Text just before the quote, when the quote occurs more than once."),
+    Field("suffix", "text", "Text just after the quote, when the quote occurs more than once."),
+    Field("kind", "choice", "What the note is.", required=True, choices=KINDS),
+    Field("note", "text", "The note, in Markdown.", required=True),
+    Field("rating", "choice", "Fact-checks only, and required there.", choices=RATINGS),
+    Field("sources", "urls", "http(s) URLs supporting the note."),
+    Field("author", "text", "Who wrote the note."),
+    Field("date", "datetime", "When the note was written."),
+)
+
+PERSON_FIELDS = (
+    Field("name", "text", "The person's name as most often written.", required=True),
+    Field("aliases", "list", "Other spellings and names that mean this person."),
+    Field("description", "text", "One line, e.g. 'UK Secretary of State for Defence 2019–2023'."),
+    Field("links", "links", "Label to http(s) URL, e.g. wikipedia, wikidata."),
+)
+
+_JSON_TYPES: dict[str, dict] = {
+    "text": {"type": "string", "minLength": 1},
+    "datetime": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([T ].*)?$"},
+    "url": {"type": "string", "pattern": "^https?://"},
+    "urls": {"type": "array", "items": {"type": "string", "pattern": "^https?://"}},
+    "list": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "bool": {"type": "boolean"},
+    "language": {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
+    "mapping": {"type": "object"},
+    "links": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^https?://"}},
+    "source": {
+        "type": "object",
+        "required": ["name"],
+        "additionalProperties": False,
+        "properties": {"name": {"type": "string"}, "url": {"type": "string", "pattern": "^https?://"}},
+    },
+    "provenance": {
+        "type": "object",
+        "required": ["file", "sha256", "importer"],
+        "additionalProperties": False,
+        "properties": {k: {"type": "string"} for k in ("file", "sha256", "importer")},
+    },
+    "revisions": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["date", "body"],
+            "additionalProperties": False,
+            "properties": {"date": {"type": "string"}, "body": {"type": "string"}, "sha256": {"type": "string"}},
+        },
+    },
+}
+
+
+def _object(fields: tuple[Field, ...]) -> dict:
+    props = {}
+    for f in fields:
+        if f.type == "annotations":
+            spec = {"type": "array", "items": _object(ANNOTATION_FIELDS)}
+        elif f.type == "choice":
+            spec = {"enum": list(f.choices)}
+        else:
+            spec = dict(_JSON_TYPES[f.type])
+        props[f.name] = {"description": f.doc, **spec}
+    return {
+        "type": "object",
+        "required": [f.name for f in fields if f.required],
+        "additionalProperties": False,
+        "properties": props,
+    }
+
+
+def article_json_schema(schema_id: str) -> dict:
+    """JSON Schema (draft 2020-12) of article front matter, for editors' YAML support."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id,
+        "title": "sitegen article front matter",
+        **_object(ARTICLE_FIELDS),
+    }

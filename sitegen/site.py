@@ -1,0 +1,133 @@
+"""Resolution: validated files become one frozen ``Site`` with relations by slug."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from . import markdown
+from .config import Config
+from .content import Archive
+from .errors import WARNING, Problem
+from .model import AnchoredAnnotation, Annotation, Article, ArticleFile, Person, PersonFile, Term
+from .routes import Routes
+from .slugs import slugify
+
+# anchor(path, body_html, annotations, render_note) -> (html, anchored, problems)
+Anchorer = Callable[
+    [str, str, Sequence[Annotation], Callable[[str], str]],
+    tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]],
+]
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    routes: Routes
+    articles: tuple[Article, ...]  # newest first
+    people: dict[str, Person]  # by slug, A-Z by name
+    tags: dict[str, Term]
+    sources: dict[str, Term]
+    by_person: dict[str, tuple[int, ...]] = field(default_factory=dict)  # indexes into articles
+    by_tag: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    by_source: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+class Registry:
+    """Looks people up by name, alias or slug, case-insensitively."""
+
+    def __init__(self, people: Sequence[PersonFile]):
+        self.people = {p.slug: p for p in people}
+        self.keys: dict[str, str] = {}
+        for p in people:
+            for key in (p.slug, p.name, *p.aliases):
+                self.keys.setdefault(key.casefold(), p.slug)
+        self.names = [p.name for p in people]
+
+    def find(self, name: str) -> str | None:
+        return self.keys.get(name.strip().casefold())
+
+    def suggest(self, name: str) -> str:
+        close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.75)
+        return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def resolve(archive: Archive, config: Config, *, drafts: bool = False, anchor: Anchorer | None = None) -> tuple[Site, list[Problem]]:
+    """Resolve people, tags and outlets, render bodies, anchor annotations; pure."""
+    routes = Routes.from_config(config)
+    registry = Registry(archive.people)
+    problems: list[Problem] = []
+    people: dict[str, Person] = {p.slug: _person(p) for p in archive.people}
+    unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    tag_names: dict[str, Counter] = defaultdict(Counter)
+    chosen = [a for a in archive.articles if drafts or not a.draft]
+    chosen.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    articles = []
+    for file in chosen:
+        slugs = []
+        for i, name in enumerate(file.people):
+            slug = registry.find(name)
+            if slug is None:
+                slug = slugify(name)
+                unknown[name].append((file.path, file.field_lines.get(f"people[{i}]", 1)))
+                people.setdefault(slug, Person(slug, name, in_registry=False))
+            if slug not in slugs:
+                slugs.append(slug)
+        tags = []
+        for name in file.tags:
+            tag = Term(slugify(name), name)
+            tag_names[tag.slug][name] += 1
+            if tag not in tags and all(t.slug != tag.slug for t in tags):
+                tags.append(tag)
+        article, article_problems = _article(file, routes, tuple(slugs), tuple(tags), anchor)
+        problems.extend(article_problems)
+        articles.append(article)
+    for name, places in sorted(unknown.items()):
+        hint = registry.suggest(name)
+        for path, line in places:
+            problems.append(Problem(path, line, "people", f"{name!r} is not in the registry (content/people/){hint}; a page is built from the name", WARNING))
+    # One display name per tag: the most used spelling, ties broken alphabetically.
+    tag_terms = {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in tag_names.items()}
+    articles = [a if all(t == tag_terms[t.slug] for t in a.tags) else _retag(a, tag_terms) for a in articles]
+    sources = {a.source.slug: a.source for a in articles if a.source}
+    by_person, by_tag, by_source = defaultdict(list), defaultdict(list), defaultdict(list)
+    for i, a in enumerate(articles):
+        for slug in a.people:
+            by_person[slug].append(i)
+        for t in a.tags:
+            by_tag[t.slug].append(i)
+        if a.source:
+            by_source[a.source.slug].append(i)
+    site = Site(
+        config=config,
+        routes=routes,
+        articles=tuple(articles),
+        people=dict(sorted(people.items(), key=lambda kv: (kv[1].name.casefold(), kv[0]))),
+        tags=dict(sorted(tag_terms.items())),
+        sources=dict(sorted(sources.items())),
+        by_person={k: tuple(v) for k, v in sorted(by_person.items())},
+        by_tag={k: tuple(v) for k, v in sorted(by_tag.items())},
+        by_source={k: tuple(v) for k, v in sorted(by_source.items())},
+    )
+    return site, problems
+
+
+def _person(p: PersonFile) -> Person:
+    return Person(p.slug, p.name, p.aliases, p.description, p.links, markdown.render(p.bio).html if p.bio else "")
+
+
+def _article(file: ArticleFile, routes: Routes, people: tuple[str, ...], tags: tuple[Term, ...], anchor: Anchorer | None) -> tuple[Article, list[Problem]]:
+    rendered = markdown.render(file.body)
+    html, anchored, problems = rendered.html, (), []
+    if file.annotations and anchor is not None:
+        html, anchored, problems = anchor(file.path, html, file.annotations, markdown.render_inline)
+    url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
+    source = Term(slugify(file.source.name), file.source.name) if file.source else None
+    summary = file.summary or markdown.summarise(rendered.first_paragraph)
+    return Article(file, url, summary, html, rendered.text, tags, source, people, anchored), problems
+
+
+def _retag(article: Article, terms: dict[str, Term]) -> Article:
+    return replace(article, tags=tuple(terms[t.slug] for t in article.tags))
