@@ -1,0 +1,417 @@
+"""``sitegen import``: scraped records in, reviewable Markdown articles out.
+
+The importer sits beside the build: it only writes ``content/articles/**.md``.
+Turning a record into an article, and deciding what an existing article becomes,
+are pure functions; ``run`` does the reading, writing and reporting around them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from tqdm import tqdm
+
+from . import __version__, frontmatter
+from .content import parse_person, read_sources
+from .model import PersonFile
+from .record import Record, RecordError, decode_record, parse_record
+from .slugs import slugify
+
+IMPORTER = f"sitegen {__version__}"
+# Front matter keys in the order they are written; hand-made keys keep theirs, after these.
+KEY_ORDER = (
+    "title", "date", "updated", "summary", "source", "tags", "people", "image", "language",
+    "section", "related", "draft", "annotations", "imported", "revisions", "extra",
+)
+# Keys the importer owns: on --update they come from the new record, the rest survive.
+_IMPORTED_KEYS = frozenset(
+    ("title", "date", "updated", "summary", "source", "image", "language", "section", "imported")
+)
+_MERGED_LISTS = ("tags", "people", "related")
+
+
+# --- one record -> one article (pure) -------------------------------------------------
+
+
+def article_slug(record: Record) -> str:
+    """The URL's last path segment without extension; the title when the URL has none."""
+    segment = unquote(urlsplit(record.url).path.rstrip("/").rsplit("/", 1)[-1])
+    stem = segment.rsplit(".", 1)[0] if "." in segment else segment
+    return slugify(stem or record.title, fallback=slugify(record.title))
+
+
+def article_path(record: Record) -> str:
+    """``content/articles/<yyyy>/<mm>/<slug>.md``, dated by the published time in its offset."""
+    when = record.published
+    return f"content/articles/{when.year:04d}/{when.month:02d}/{article_slug(record)}.md"
+
+
+def people_matcher(people: Iterable[PersonFile]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One regex over every name and alias (longest first), and which name each spelling means."""
+    spelling: dict[str, str] = {}
+    for person in people:
+        for written in (person.name, *person.aliases):
+            spelling.setdefault(written, person.name)
+    if not spelling:
+        return None, spelling
+    names = sorted(spelling, key=lambda s: (-len(s), s))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)"), spelling
+
+
+def find_people(texts: Iterable[str], matcher: tuple[re.Pattern[str] | None, dict[str, str]]) -> list[str]:
+    """Registry names of everyone named as a whole word, in order of first mention."""
+    pattern, spelling = matcher
+    found: dict[str, None] = {}
+    if pattern is not None:
+        for text in texts:
+            for m in pattern.finditer(text):
+                found.setdefault(spelling[m.group()])
+    return list(found)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>~|])|&(?=#?\w+;)")
+_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+=](?=\s|$)|\d{1,9}(?=[.)](?:\s|$)))")
+
+
+def markdown_paragraph(text: str) -> str:
+    """Backslash-escape what Markdown would read as markup, so the words render as scraped."""
+    text = _MARKDOWN_PUNCTUATION.sub(lambda m: "\\" + (m.group(1) or "&"), text)
+    start = _BLOCK_START.match(text)
+    if start:
+        marker = start.group()
+        if marker[0].isdigit():  # "2022. A year" would start an ordered list
+            end = len(marker)
+            return text[:end] + "\\" + text[end:]
+        return "\\" + text
+    return text
+
+
+def markdown_body(record: Record) -> str:
+    """The restored paragraphs, one Markdown paragraph each."""
+    return "\n\n".join(markdown_paragraph(p) for p in record.paragraphs)
+
+
+def iso(when: datetime) -> str:
+    """``2022-02-11T14:31:00+00:00``: seconds and offset always written."""
+    return when.isoformat(timespec="seconds")
+
+
+def front_matter(
+    record: Record,
+    people: Sequence[str],
+    *,
+    file: str,
+    sha256: str,
+    source_name: str | None = None,
+) -> dict[str, object]:
+    """The article's front matter, keys in schema order; empty fields are left out."""
+    front: dict[str, object] = {"title": record.title, "date": iso(record.published)}
+    if record.modified and record.modified != record.published:
+        front["updated"] = iso(record.modified)
+    if record.summary:
+        front["summary"] = record.summary
+    name = source_name or record.publisher or urlsplit(record.url).hostname or record.url
+    front["source"] = {"name": name, "url": record.url}
+    optional = {
+        "tags": list(record.keywords),
+        "people": list(people),
+        "image": record.image,
+        "language": record.language,
+        "section": record.section,
+        "related": list(record.related),
+    }
+    front.update((k, v) for k, v in optional.items() if v)
+    front["imported"] = {"file": file, "sha256": sha256, "importer": IMPORTER}
+    return front
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text (kept revisions) as literal blocks, so diffs stay readable."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def render_article(front: dict[str, object], body: str) -> str:
+    """The file text: YAML front matter between ``---`` lines, a blank line, the body."""
+    ordered = sorted(front.items(), key=lambda kv: _key_rank(kv[0]))
+    yaml_text = yaml.dump(
+        dict(ordered), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20
+    )
+    return f"---\n{yaml_text}---\n\n{body}\n"
+
+
+def _key_rank(key: str) -> int:
+    return KEY_ORDER.index(key) if key in KEY_ORDER else len(KEY_ORDER)
+
+
+# --- an existing article meets its record again (pure) ----------------------------------
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    status: str  # "unchanged" | "changed" | "updated"
+    text: str | None = None  # the new file text when updated
+
+
+def reconcile(
+    old_text: str, front: dict[str, object], body: str, *, update: bool, superseded: datetime
+) -> Reconciled:
+    """Same words -> unchanged; other words -> changed upstream, or with update merged.
+
+    On update the importer's fields come from the record, hand-added tags, people,
+    related links, annotations and extras stay, and the old body becomes a revision.
+    """
+    old = frontmatter.parse(old_text)
+    old_front = old.data if isinstance(old.data, dict) else {}
+    old_body = old.body.strip("\n")
+    same = all(old_front.get(k) == front.get(k) for k in ("title", "summary")) and old_body == body
+    if same:
+        return Reconciled("unchanged")
+    if not update:
+        return Reconciled("changed")
+    merged = dict(front)
+    for key in _MERGED_LISTS:
+        new_items = list(front.get(key) or [])  # type: ignore[call-overload]
+        kept = [v for v in old_front.get(key) or [] if v not in new_items]
+        if new_items or kept:
+            merged[key] = new_items + kept
+    for key, value in old_front.items():
+        if key not in _IMPORTED_KEYS and key not in _MERGED_LISTS and key != "revisions":
+            merged[key] = value
+    if "updated" not in merged:
+        merged["updated"] = iso(superseded)
+    previous = (old_front.get("imported") or {}).get("sha256", "")
+    revisions = list(old_front.get("revisions") or [])
+    if old_body != body:
+        revisions.append({"date": iso(superseded), "body": old_body, "sha256": previous})
+    if revisions:
+        merged["revisions"] = revisions
+    return Reconciled("updated", render_article(merged, body))
+
+
+# --- names an editor may want in the registry (pure) --------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Capitalised words that begin titles and institutions rather than personal names.
+_NOT_NAME_WORDS = """a an the this that these his her its their our in on at of for with by from and but or
+    as after before when while if mr mrs ms dr sir lord lady president prime minister foreign
+    defence defense secretary chief general staff deputy state ministry
+    department office council committee house senate parliament government army navy
+    forces news agency international united kingdom states union republic federation
+    national royal north south east west new saint st january february march april may
+    june july august september october november december monday tuesday wednesday thursday
+    friday saturday sunday"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+
+
+def name_candidates(text: str) -> list[str]:
+    """Runs of two or three capitalised words, after any title word: 'Minister Jane Roe' -> 'Jane Roe'."""
+    found: list[str] = []
+    run: list[str] = []
+    last_end = -1
+    for m in _WORD.finditer(text):
+        word = m.group()
+        capitalised = word[0].isupper() and word[1:].replace("'", "").replace("’", "").replace("-", "").islower()
+        if not capitalised or m.start() != last_end + 1 or text[last_end:m.start()] not in (" ", ""):
+            _close_run(run, found)
+            run = []
+        if capitalised:
+            run.append(re.sub(r"['’]s$", "", word))
+        last_end = m.end()
+    _close_run(run, found)
+    return found
+
+
+def _close_run(run: list[str], found: list[str]) -> None:
+    tail: list[str] = []
+    for word in run:
+        tail = [] if word.lower() in _NOT_NAMES else [*tail, word]
+    if 2 <= len(tail) <= 3:
+        found.append(" ".join(tail))
+
+
+def unknown_names(texts: Iterable[str], matcher: tuple[re.Pattern[str] | None, dict[str, str]]) -> Counter[str]:
+    """Candidate personal names not already a registry name or alias, with their counts."""
+    pattern, _ = matcher
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for name in name_candidates(text):
+            if pattern is None or not pattern.fullmatch(name):
+                counts[name] += 1
+    return counts
+
+
+# --- the batch (I/O at the edges) --------------------------------------------------------
+
+
+def record_files(paths: Iterable[Path]) -> list[Path]:
+    """Each file as given, and every ``*.txt`` under each folder, in sorted order."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()) if path.is_dir() else [path])
+    return files
+
+
+def read_registry(root: Path) -> tuple[list[PersonFile], list[str]]:
+    """The people registry, and a message for each entry that could not be read."""
+    people: list[PersonFile] = []
+    problems: list[str] = []
+    for source in read_sources(root, "people"):
+        result = parse_person(source.path, source.data)
+        if isinstance(result, PersonFile):
+            people.append(result)
+        else:
+            problems.extend(str(p) for p in result)
+    return people, problems
+
+
+def archived_urls(root: Path) -> dict[str, str]:
+    """Source URL -> article path (relative to root): the identity of every archived article."""
+    index: dict[str, str] = {}
+    for source in read_sources(root, "articles"):
+        try:
+            data = frontmatter.parse(source.data.decode("utf-8")).data
+        except (UnicodeDecodeError, frontmatter.FrontMatterError):
+            continue
+        url = data.get("source", {}).get("url") if isinstance(data, dict) else None
+        if isinstance(url, str) and url:
+            index.setdefault(_identity(url), source.path)
+    return index
+
+
+def _identity(url: str) -> str:
+    return url.strip().rstrip("/")
+
+
+def _write(path: Path, text: str) -> None:
+    """Whole file or nothing: a crash never leaves half an article."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+
+
+def _free_path(root: Path, record: Record, taken: set[str]) -> str:
+    """The article's path; a slug already used by another URL gets the URL's hash appended."""
+    path = article_path(record)
+    if path not in taken and not (root / path).exists():
+        return path
+    digest = hashlib.sha256(record.url.encode()).hexdigest()[:8]
+    return path.removesuffix(".md") + f"-{digest}.md"
+
+
+def run(
+    paths: list[Path],
+    root: Path,
+    *,
+    update: bool = False,
+    dry_run: bool = False,
+    suggest_people: bool = False,
+    out: TextIO = sys.stdout,
+    source: str | None = None,
+) -> int:
+    """Import every record under ``paths`` into ``root``; 1 when any record failed."""
+    people, registry_problems = read_registry(root)
+    matcher = people_matcher(people)
+    index = archived_urls(root)
+    taken = set(index.values())
+    counts: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    tty = bool(getattr(out, "isatty", lambda: False)())
+    files = record_files(paths)
+    bar = tqdm(files, file=out, disable=not tty, unit="record", desc="import", leave=False)
+
+    def say(message: str) -> None:
+        (tqdm.write(message, file=out) if tty else print(message, file=out))
+
+    for problem in registry_problems:
+        say(f"warning: {problem}")
+    would = "would " if dry_run else ""
+    now = datetime.now(UTC).replace(microsecond=0)
+    for path in bar:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            counts["failed"] += 1
+            say(f"failed: {path}: cannot read: {exc.strerror or exc}")
+            continue
+        text = decode_record(data)
+        record = parse_record(text) if isinstance(text, str) else text
+        if isinstance(record, RecordError):
+            counts["failed"] += 1
+            say(f"failed: {path}:{record.line}: {record.reason}")
+            continue
+        for warning in record.warnings:
+            say(f"warning: {path}:{warning.line}: {warning.message}")
+        texts = (record.title, record.summary or "", *record.paragraphs)
+        if suggest_people:  # not the title: Title Case Makes Every Word Look Like A Name
+            names.update(unknown_names(texts[1:], matcher))
+        front = front_matter(
+            record,
+            find_people(texts, matcher),
+            file=path.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            source_name=source,
+        )
+        body = markdown_body(record)
+        existing = index.get(_identity(record.url))
+        if existing is None:
+            target = _free_path(root, record, taken)
+            index[_identity(record.url)] = target
+            taken.add(target)
+            counts["imported"] += 1
+            if not dry_run:
+                _write(root / target, render_article(front, body))
+            if not tty:
+                say(f"{would}import {path} -> {target}")
+            continue
+        outcome = reconcile(
+            (root / existing).read_text(encoding="utf-8"),
+            front,
+            body,
+            update=update,
+            superseded=record.modified or now,
+        )
+        if outcome.status == "unchanged":
+            counts["unchanged"] += 1
+            if not tty:
+                say(f"unchanged {path} = {existing}")
+            continue
+        counts["changed upstream"] += 1
+        if outcome.text is None:
+            say(f"changed upstream: {path}: differs from {existing}; --update takes the new text")
+            continue
+        counts["updated"] += 1
+        if not dry_run:
+            _write(root / existing, outcome.text)
+        say(f"{would}update {existing} from {path} (previous text kept as a revision)")
+    bar.close()
+    if suggest_people:
+        say("names not in the registry (add the people to content/people/):" if names else
+            "no names outside the registry")
+        for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
+            say(f"{count:6d}  {name}")
+    summary = ", ".join(
+        f"{key} {counts[key]}" for key in ("imported", "unchanged", "changed upstream", "failed")
+    )
+    if update:
+        summary += f", updated {counts['updated']}"
+    say(("dry run, nothing written: " if dry_run else "") + summary)
+    return 1 if counts["failed"] else 0
