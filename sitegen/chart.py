@@ -1,0 +1,169 @@
+"""Charts of mentions over time, drawn as SVG at build time: no JavaScript, text alternative included.
+
+Every function is pure and deterministic: the same counts give byte-identical SVG, and element
+ids are derived from the data so several charts can share a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+from html import escape
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def monthly_counts(dates: Iterable[date]) -> list[tuple[str, int]]:
+    """Counts per 'YYYY-MM' from the first to the last month, empty months as 0, so gaps show."""
+    counter = Counter((d.year, d.month) for d in dates)
+    if not counter:
+        return []
+    (year, month), last = min(counter), max(counter)
+    counts: list[tuple[str, int]] = []
+    while (year, month) <= last:
+        counts.append((_month_key(year, month), counter[(year, month)]))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return counts
+
+
+def _ident(kind: str, *parts: object) -> str:
+    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:10]
+    return f"{kind}-{digest}"
+
+
+def _num(value: float) -> str:
+    """Coordinates with at most two decimals and no trailing zeros, for stable, small output."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _month_name(key: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def describe(counts: Sequence[tuple[str, int]], noun: str = "mention") -> str:
+    """A one-sentence summary of the counts: the chart's text alternative."""
+    total = sum(n for _, n in counts)
+    if not total:
+        return f"No {noun}s."
+    peak_key, peak = max(counts, key=lambda c: c[1])
+    plural = "" if total == 1 else "s"
+    span = (
+        _month_name(counts[0][0])
+        if len(counts) == 1
+        else f"{_month_name(counts[0][0])} to {_month_name(counts[-1][0])}"
+    )
+    return f"{total} {noun}{plural} from {span}; most in {_month_name(peak_key)} ({peak})."
+
+
+def _axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
+    """Month labels that do not crowd: every month up to a year, else only the years."""
+    labels = []
+    for i, key in enumerate(keys):
+        year, month = key.split("-")
+        if len(keys) <= 12:
+            text = (
+                f"{MONTHS[int(month) - 1]} {year}"
+                if i == 0 or month == "01"
+                else MONTHS[int(month) - 1]
+            )
+        elif len(keys) <= 36 and month in ("01", "07"):
+            text = f"{MONTHS[int(month) - 1]} {year}"
+        elif month == "01" and (len(keys) <= 120 or int(year) % 5 == 0):
+            text = year
+        else:
+            continue
+        labels.append((i, text))
+    return labels
+
+
+def timeline_svg(
+    counts: Sequence[tuple[str, int]], title: str, *, width: int = 640, height: int = 200
+) -> str:
+    """A bar chart of counts per month, with axis labels and a title/description for screen readers."""
+    ident = _ident("timeline", title, tuple(counts), width, height)
+    left, right, top, bottom = 36, 8, 12, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max((n for _, n in counts), default=0)
+    scale = max(peak, 1)
+    slot = plot_w / max(len(counts), 1)
+    bar_w = max(slot * 0.8, 1.0)
+    base = top + plot_h
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--timeline" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-labelledby="{ident}-title {ident}-desc">'
+        ),
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(describe(counts))}</desc>',
+        '<g class="chart-axis" stroke="currentColor" stroke-width="1">',
+        f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}"/></g>',
+        '<g class="chart-labels" fill="currentColor" font-size="11" font-family="sans-serif">',
+        f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>',
+    ]
+    if peak:
+        parts.append(f'<text x="{left - 4}" y="{top + 10}" text-anchor="end">{peak}</text>')
+    for i, label in _axis_labels([key for key, _ in counts]):
+        x = left + slot * i + slot / 2
+        parts.append(
+            f'<text x="{_num(x)}" y="{top + plot_h + 14}" text-anchor="middle">{label}</text>'
+        )
+    parts.append("</g>")
+    parts.append('<g class="chart-bars" fill="currentColor">')
+    for i, (key, n) in enumerate(counts):
+        bar_h = plot_h * n / scale
+        x = left + slot * i + (slot - bar_w) / 2
+        y = top + plot_h - bar_h
+        parts.append(
+            f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(bar_w)}" height="{_num(bar_h)}" '
+            f'data-month="{key}" data-count="{n}"><title>{_month_name(key)}: {n}</title></rect>'
+        )
+    parts.append("</g></svg>")
+    return "".join(parts)
+
+
+def sparkline_svg(
+    counts: Sequence[tuple[str, int]],
+    label: str | None = None,
+    *,
+    width: int = 80,
+    height: int = 16,
+) -> str:
+    """A small line of counts per month; decorative (hidden) unless given a label to announce."""
+    values = [n for _, n in counts]
+    scale = max(max(values, default=0), 1)
+    if len(values) == 1:
+        values = values * 2  # one month still draws a (flat) line
+    step = width / max(len(values) - 1, 1)
+    points = " ".join(
+        f"{_num(i * step)},{_num(height - 1 - (height - 2) * n / scale)}"
+        for i, n in enumerate(values)
+    )
+    if label:
+        ident = _ident("spark", label, tuple(counts))
+        head = (
+            f'role="img" aria-labelledby="{ident}-title">'
+            f'<title id="{ident}-title">{escape(label)}</title>'
+        )
+    else:
+        head = 'aria-hidden="true" focusable="false">'
+    line = (
+        f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="1.5" '
+        f'stroke-linejoin="round" stroke-linecap="round"/>'
+        if counts
+        else ""
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--sparkline" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'data-counts="{" ".join(str(n) for _, n in counts)}" {head}{line}</svg>'
+    )

@@ -1,0 +1,129 @@
+"""Charts: the drawn data must be the input dates' data, and readable without seeing the chart."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from sitegen.chart import describe, monthly_counts, sparkline_svg, timeline_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+DATES = [
+    datetime(2021, 11, 30, 23, 0, tzinfo=UTC),
+    datetime(2022, 2, 11, 14, 31, tzinfo=UTC),
+    datetime(2022, 2, 12, tzinfo=UTC),
+    datetime(2022, 4, 1, tzinfo=timezone(timedelta(hours=3))),
+]
+
+
+def parse(svg: str) -> etree._Element:
+    return etree.fromstring(svg.encode("utf-8"))
+
+
+def test_monthly_counts_fills_empty_months():
+    assert monthly_counts(DATES) == [
+        ("2021-11", 1),
+        ("2021-12", 0),
+        ("2022-01", 0),
+        ("2022-02", 2),
+        ("2022-03", 0),
+        ("2022-04", 1),
+    ]
+    assert monthly_counts([]) == []
+    assert monthly_counts([date(2030, 5, 5)]) == [("2030-05", 1)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.dates(date(1990, 1, 1), date(2040, 12, 31)), min_size=1, max_size=40))
+def test_monthly_counts_is_continuous_and_complete(dates):
+    counts = monthly_counts(dates)
+    keys = [key for key, _ in counts]
+    assert keys == sorted(set(keys))
+    assert keys[0] == min(dates).strftime("%Y-%m") and keys[-1] == max(dates).strftime("%Y-%m")
+    months = [int(k[:4]) * 12 + int(k[5:]) for k in keys]
+    assert months == list(range(months[0], months[-1] + 1))
+    expected = Counter(d.strftime("%Y-%m") for d in dates)
+    assert {k: n for k, n in counts if n} == dict(expected)
+
+
+def test_timeline_bars_carry_the_dates_counts():
+    counts = monthly_counts(DATES)
+    root = parse(timeline_svg(counts, "Mentions of a fictional person"))
+    bars = root.findall(f".//{SVG}rect")
+    drawn = [(bar.get("data-month"), int(bar.get("data-count"))) for bar in bars]
+    assert drawn == [(d.strftime("%Y-%m"), n) for d, n in _by_month(DATES)]
+    heights = {bar.get("data-month"): float(bar.get("height")) for bar in bars}
+    assert heights["2022-02"] == max(heights.values()) > 0
+    assert heights["2021-12"] == 0
+    assert heights["2021-11"] == heights["2022-02"] / 2
+    tooltips = [bar.find(f"{SVG}title").text for bar in bars]
+    assert tooltips[3] == "Feb 2022: 2"
+
+
+def _by_month(dates):
+    counter = Counter(date(d.year, d.month, 1) for d in dates)
+    first, last = min(counter), max(counter)
+    month = first
+    while month <= last:
+        yield month, counter[month]
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def test_timeline_has_a_text_alternative():
+    root = parse(timeline_svg(monthly_counts(DATES), "Mentions of <Someone> & co"))
+    assert root.get("role") == "img"
+    ids = root.get("aria-labelledby").split()
+    labels = [root.find(f".//*[@id='{i}']") for i in ids]
+    assert [el.tag for el in labels] == [f"{SVG}title", f"{SVG}desc"]
+    assert labels[0].text == "Mentions of <Someone> & co"
+    assert labels[1].text == "4 mentions from Nov 2021 to Apr 2022; most in Feb 2022 (2)."
+    assert root.findall(f".//{SVG}script") == []
+    axis = [t.text for t in root.findall(f".//{SVG}text")]
+    assert "Nov 2021" in axis and "Jan 2022" in axis and "2" in axis
+
+
+def test_chart_ids_are_unique_per_chart_and_stable():
+    one = timeline_svg(monthly_counts(DATES), "A")
+    assert one == timeline_svg(monthly_counts(DATES), "A")
+    other = timeline_svg(monthly_counts(DATES[:2]), "A")
+    assert parse(one).get("aria-labelledby") != parse(other).get("aria-labelledby")
+
+
+def test_long_timelines_label_years_only():
+    decade = parse(timeline_svg(monthly_counts([date(2003, 3, 1), date(2012, 8, 1)]), "Long"))
+    labels = [t.text for t in decade.find(f"{SVG}g[@class='chart-labels']")]
+    assert labels[2:] == [str(year) for year in range(2004, 2013)]  # after "0" and the peak
+    assert len(decade.findall(f".//{SVG}rect")) == 12 * 9 + 6
+    longer = parse(timeline_svg(monthly_counts([date(1990, 3, 1), date(2012, 8, 1)]), "Longer"))
+    labels = [t.text for t in longer.find(f"{SVG}g[@class='chart-labels']")]
+    assert labels[2:] == ["1995", "2000", "2005", "2010"]
+
+
+def test_empty_timeline_says_so():
+    root = parse(timeline_svg([], "Nothing yet"))
+    assert root.find(f"{SVG}desc").text == "No mentions."
+    assert root.findall(f".//{SVG}rect") == []
+
+
+def test_sparkline_is_decorative_unless_labelled():
+    counts = monthly_counts(DATES)
+    hidden = parse(sparkline_svg(counts))
+    assert hidden.get("aria-hidden") == "true" and hidden.get("role") is None
+    assert [int(n) for n in hidden.get("data-counts").split()] == [n for _, n in counts]
+    points = [p.split(",") for p in hidden.find(f"{SVG}polyline").get("points").split()]
+    assert len(points) == len(counts)
+    ys = [float(y) for _, y in points]
+    assert ys.index(min(ys)) == 3  # the busiest month is drawn highest
+    labelled = parse(sparkline_svg(counts, "4 mentions"))
+    assert labelled.get("role") == "img"
+    (title_id,) = labelled.get("aria-labelledby").split()
+    assert labelled.find(f"{SVG}title").get("id") == title_id
+    assert labelled.find(f"{SVG}title").text == "4 mentions"
+
+
+def test_describe_counts_singular_and_single_month():
+    assert describe([("2030-01", 1)]) == "1 mention from Jan 2030; most in Jan 2030 (1)."
