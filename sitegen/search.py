@@ -1,0 +1,201 @@
+"""The search index: lunr parts by term range, small result-metadata chunks, facets.
+
+A reader's browser loads a small manifest, then only the index parts holding its query's
+terms and the metadata chunks of the results it shows (see sitegen/lunrindex.py for the
+index itself). Every file is named by a hash of its content, so it can be cached forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.lunrindex import IndexField, build_index, serialize_terms, split_terms
+
+FIELDS = (
+    IndexField("title", boost=10),
+    IndexField("summary"),
+    IndexField("body"),
+    IndexField("people"),
+    IndexField("tags"),
+    IndexField("source"),
+    IndexField("notes"),
+)
+PART_TARGET_BYTES = 48_000  # raw JSON per part, before gzip
+META_CHUNK = 10  # documents per result-metadata chunk
+SNIPPET_CHARS = 280
+OUTPUT_DIR = "search"
+LUNR_VERSION = "2.3.9"
+LUNR_VENDOR_PATH = "static/vendor/lunr.min.js"
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    url: str  # site-relative, e.g. "/articles/2022/02/slug/"
+    title: str
+    date: str  # ISO date "2022-02-11"
+    summary: str
+    body: str  # plain text of the rendered body
+    people: tuple[str, ...]  # display names (facet values)
+    people_terms: tuple[str, ...]  # names and aliases, indexed in the people field
+    tags: tuple[str, ...]  # tag display names
+    source: str  # outlet name ("" if none)
+    notes: tuple[str, ...] = ()  # annotation note texts
+
+
+@dataclass(frozen=True)
+class SearchOutput:
+    files: dict[str, bytes]  # posix path relative to the output root -> bytes
+    manifest_url: str  # site-relative URL of the (content-hashed) manifest
+
+
+class SearchSetupError(Exception):
+    """Something the search needs outside the content (lunr.js) is missing."""
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _hashed(files: dict[str, bytes], stem: str, data: bytes) -> str:
+    """Store ``data`` under ``search/<stem>-<hash>.json``; return the file name."""
+    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:12]}.json"
+    path = f"{OUTPUT_DIR}/{name}"
+    if files.get(path, data) != data:
+        raise RuntimeError(f"hash collision on {path}")  # 48 bits: not expected in practice
+    files[path] = data
+    return name
+
+
+def _field_texts(doc: SearchDoc) -> list[str]:
+    # Lists are joined, not given to lunr as lists: lunr keeps a list element as one
+    # token ("ben wallace"), and people:wallace should match.
+    return [
+        doc.title,
+        doc.summary,
+        doc.body,
+        " ".join(doc.people_terms),
+        " ".join(doc.tags),
+        doc.source,
+        "\n".join(doc.notes),
+    ]
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The summary shortened at a word boundary, so a result stays a few lines long."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:.") + "…"
+
+
+def _meta_record(doc: SearchDoc) -> list:
+    return [doc.url, doc.title, doc.date, doc.source, list(doc.people), list(doc.tags),
+            snippet(doc.summary)]
+
+
+def _encode_refs(refs: Iterable[int]) -> str:
+    """Ascending refs as base-36 gaps: small numbers that gzip well."""
+    out, previous = [], -1
+    for ref in refs:
+        out.append(_base36(ref - previous))
+        previous = ref
+    return ",".join(out)
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        n, r = divmod(n, 36)
+        text = digits[r] + text
+        if not n:
+            return text
+
+
+def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[list[str]]]:
+    """For each facet, [value, encoded refs] pairs: counts for any result set come from these."""
+    groups: dict[str, dict[str, list[int]]] = {"person": {}, "tag": {}, "year": {}, "outlet": {}}
+    for ref, doc in enumerate(docs):
+        values = {
+            "person": dict.fromkeys(doc.people),
+            "tag": dict.fromkeys(doc.tags),
+            "year": [doc.date[:4]] if doc.date else [],
+            "outlet": [doc.source] if doc.source else [],
+        }
+        for facet, names in values.items():
+            for name in names:
+                groups[facet].setdefault(name, []).append(ref)
+    result = {}
+    for facet, by_name in groups.items():
+        names = sorted(by_name, reverse=(facet == "year"), key=lambda s: (s.casefold(), s))
+        result[facet] = [[name, _encode_refs(by_name[name])] for name in names]
+    return result
+
+
+def build_search(docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES) -> SearchOutput:
+    """Pure and deterministic: the same docs in the same order give the same bytes.
+
+    Doc ``i`` gets lunr ref ``str(i)``; the caller's order (newest first) is kept.
+    """
+    files: dict[str, bytes] = {}
+    index = build_index(FIELDS, [_field_texts(doc) for doc in docs])
+
+    parts = []
+    for term_nos in split_terms(index, part_bytes):
+        first = index.terms[term_nos[0]] if term_nos else ""
+        name = _hashed(files, "part", _json(serialize_terms(index, term_nos)))
+        parts.append([first if parts else "", name.removeprefix("part-").removesuffix(".json")])
+
+    chunks = []
+    for start in range(0, len(docs), META_CHUNK):
+        records = [_meta_record(doc) for doc in docs[start : start + META_CHUNK]]
+        name = _hashed(files, "meta", _json(records))
+        chunks.append(name.removeprefix("meta-").removesuffix(".json"))
+
+    facets = _hashed(files, "facets", _json(facet_values(docs)))
+    manifest = {
+        "version": 1,
+        "lunr": LUNR_VERSION,
+        "docs": len(docs),
+        "fields": [f.name for f in FIELDS],
+        "parts": parts,  # [first term, hash], in lunr.js term order; part i covers [first_i, first_i+1)
+        "metaChunk": META_CHUNK,
+        "meta": chunks,
+        "facets": facets,
+    }
+    manifest_name = _hashed(files, "manifest", _json(manifest))
+    return SearchOutput(files=files, manifest_url=f"/{OUTPUT_DIR}/{manifest_name}")
+
+
+def find_lunr(archive_root: Path) -> Path:
+    """node_modules/lunr of the archive, else of the sitegen checkout next to the package."""
+    candidates = [archive_root, Path(__file__).resolve().parent.parent]
+    for root in candidates:
+        package = root / "node_modules" / "lunr"
+        if (package / "lunr.min.js").is_file():
+            return package
+    looked = ", ".join(str(root / "node_modules" / "lunr") for root in candidates)
+    raise SearchSetupError(
+        f"lunr.js not found (looked in {looked}); run `npm ci` in the sitegen checkout "
+        f"or `npm install lunr@{LUNR_VERSION}` in the archive"
+    )
+
+
+def vendor_files(archive_root: Path) -> dict[str, bytes]:
+    """lunr.js for the output: the search page must load nothing from another origin."""
+    package = find_lunr(archive_root)
+    try:
+        version = json.loads((package / "package.json").read_text("utf-8")).get("version")
+    except (OSError, ValueError) as err:
+        raise SearchSetupError(f"{package / 'package.json'}: unreadable: {err}") from err
+    if version != LUNR_VERSION:
+        raise SearchSetupError(
+            f"{package / 'package.json'}: version: lunr {version} found, "
+            f"the index is built for {LUNR_VERSION}"
+        )
+    return {LUNR_VENDOR_PATH: (package / "lunr.min.js").read_bytes()}
