@@ -11,7 +11,7 @@ from pathlib import Path
 from . import annotation, content, feeds, output, pages, render, search
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
-from .site import Site, resolve
+from .site import Site, resolve, search_documents
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def outputs(options: Options, site: Site, progress: Callable[[Iterator], Iterato
     plan = list(pages.plan(site))
     r = site.routes
     if options.search:
-        index = search.build_search(search.documents(site))
+        index = search.build_search(search_documents(site))
         env.globals["search_manifest_url"] = r.base_path + index.manifest_url.lstrip("/")
         yield from sorted(index.files.items())
         yield from sorted(search.vendor_files(options.root).items())
@@ -68,7 +68,7 @@ def outputs(options: Options, site: Site, progress: Callable[[Iterator], Iterato
     for page in progress(plan):
         yield r.output_path(page.url), render.render_page(env, page)
     yield from feeds_of(site)
-    yield from annotation.outputs(site) if hasattr(annotation, "outputs") else ()
+    yield from annotation_files(site)
     yield "sitemap.xml", feeds.sitemap(site, plan)
     yield "robots.txt", feeds.robots(site)
 
@@ -82,6 +82,18 @@ def feeds_of(site: Site) -> Iterator[tuple[str, bytes]]:
     for slug, person in site.people.items():
         members = [arts[i] for i in site.by_person.get(slug, ())]
         yield r.output_path(r.feed_for("person", slug=slug)), feeds.atom(site, f"{person.name} · {title}", r.feed_for("person", slug=slug), r.url_for("person", slug=slug), members)
+
+
+def annotation_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """Per annotated article a W3C Web Annotation collection; the annotations feed."""
+    r = site.routes
+    for a in site.articles:
+        if a.annotations:
+            data = annotation.web_annotation_collection(r.absolute(a.url), a.annotations)
+            yield r.output_path(a.url) .rsplit("/", 1)[0] + "/annotations.jsonld", render.jsonld(data).encode() + b"\n"
+    annotated = [a for a in site.articles if a.annotations]
+    feed = r.url_for("annotations") + "feed.xml"
+    yield r.output_path(feed), feeds.atom(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
 
 
 def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:

@@ -43,6 +43,25 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes]], copies: Iterable[t
     out.parent.mkdir(parents=True, exist_ok=True)
     sweep(out)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        count = _fill(stage, files, copies)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    if out.exists() and _exchange(stage, out):
+        shutil.rmtree(stage)  # now holds the previous site
+        return count
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.rename(out, old)
+        os.rename(stage, out)
+        shutil.rmtree(old)
+    else:
+        os.rename(stage, out)
+    return count
+
+
+def _fill(stage: Path, files: Iterable[tuple[str, bytes]], copies: Iterable[tuple[str, Path]]) -> int:
     count = 0
     for rel, data in files:
         target = _inside(stage, rel)
@@ -55,16 +74,6 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes]], copies: Iterable[t
         shutil.copyfile(source, target)
         count += 1
     os.chmod(stage, 0o755)
-    if out.exists() and _exchange(stage, out):
-        shutil.rmtree(stage)  # now holds the previous site
-        return count
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        os.rename(out, old)
-        os.rename(stage, out)
-        shutil.rmtree(old)
-    else:
-        os.rename(stage, out)
     return count
 
 

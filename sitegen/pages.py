@@ -7,6 +7,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from markupsafe import Markup
+
+from . import annotation, chart, history, jsonld
 from .model import Article
 from .site import Site
 
@@ -64,6 +67,8 @@ def plan(site: Site) -> Iterator[Page]:
                 "people": [site.people[s] for s in a.people],
                 "newer": arts[i - 1] if i > 0 else None,
                 "older": arts[i + 1] if i + 1 < len(arts) else None,
+                "jsonld_data": jsonld.news_article(site, a, _claims(site, a)),
+                "revisions": history.revisions(a.file),
             },
             a.file.updated or a.date,
         )
@@ -77,11 +82,12 @@ def plan(site: Site) -> Iterator[Page]:
         for slug, term in terms.items():
             members = [arts[i] for i in groups.get(slug, ())]
             feed = r.feed_for(kind, slug=slug) if kind == "tag" else None
-            ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed}
+            ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": _timeline(members, f"Articles tagged {term.name} per month" if kind == "tag" else f"Articles from {term.name} per month")}
             yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
     yield from _archive(site)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
-    yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": [a for a in arts if a.annotations]}, lastmod([a for a in arts if a.annotations]))
+    annotated = [a for a in arts if a.annotations]
+    yield Page(r.url_for("annotations"), ("annotations.html",), {"entries": annotation.index_entries(annotated), "feed_url": r.url_for("annotations") + "feed.xml"}, lastmod(annotated))
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
 
 
@@ -89,7 +95,11 @@ def _people(site: Site) -> Iterator[Page]:
     arts = site.articles
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
-    yield Page(r.url_for("people"), ("people.html",), {"rows": rows}, lastmod(arts))
+    sparklines = {
+        slug: Markup(chart.sparkline_svg(chart.monthly_counts(arts[i].date.date() for i in site.by_person.get(slug, ()))))
+        for slug in site.people
+    }
+    yield Page(r.url_for("people"), ("people.html",), {"rows": rows, "sparklines": sparklines}, lastmod(arts))
     for slug, person in site.people.items():
         members = [arts[i] for i in site.by_person.get(slug, ())]
         together: Counter = Counter()
@@ -103,6 +113,10 @@ def _people(site: Site) -> Iterator[Page]:
             "together": [(site.people[s], n) for s, n in sorted(together.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
             "top_tags": [(site.tags[s], n) for s, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
             "feed_url": r.feed_for("person", slug=slug),
+            "jsonld_data": jsonld.profile_page(site, person),
+            "timeline": _timeline(members, f"Articles mentioning {person.name} per month"),
+            "notes": annotation.index_entries(members),
+            "tally": annotation.rating_tally(n for a in members for n in a.annotations),
         }
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
 
@@ -122,3 +136,14 @@ def _archive(site: Site) -> Iterator[Page]:
         for m, arts in sorted(months.items()):
             ctx = {"year": y, "month": m}
             yield from paginate(site, "month", arts, ("month.html",), ctx, yyyy=yyyy, mm=f"{m:02d}")
+
+
+def _timeline(articles: Sequence[Article], title: str) -> Markup:
+    if not articles:
+        return Markup("")
+    return Markup(chart.timeline_svg(chart.monthly_counts(a.date.date() for a in articles), title))
+
+
+def _claims(site: Site, article: Article) -> list[dict]:
+    publisher = {"@type": "Organization", "name": site.config.title, "url": site.config.base_url}
+    return annotation.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher)

@@ -13,6 +13,7 @@ from .content import Archive
 from .errors import WARNING, Problem
 from .model import AnchoredAnnotation, Annotation, Article, ArticleFile, Person, PersonFile, Term
 from .routes import Routes
+from .search import SearchDoc
 from .slugs import slugify
 
 # anchor(path, body_html, annotations, render_note) -> (html, anchored, problems)
@@ -131,3 +132,23 @@ def _article(file: ArticleFile, routes: Routes, people: tuple[str, ...], tags: t
 
 def _retag(article: Article, terms: dict[str, Term]) -> Article:
     return replace(article, tags=tuple(terms[t.slug] for t in article.tags))
+
+
+def search_documents(site: Site) -> list[SearchDoc]:
+    """What the search index knows of each article, newest first."""
+    docs = []
+    for a in site.articles:
+        people = [site.people[s] for s in a.people]
+        docs.append(SearchDoc(
+            url=a.url,
+            title=a.title,
+            date=a.date.date().isoformat(),
+            summary=a.summary,
+            body=a.body_text,
+            people=tuple(p.name for p in people),
+            people_terms=tuple(n for p in people for n in (p.name, *p.aliases)),
+            tags=tuple(t.name for t in a.tags),
+            source=a.source.name if a.source else "",
+            notes=tuple(n.annotation.note for n in a.annotations),
+        ))
+    return docs

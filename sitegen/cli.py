@@ -1,0 +1,145 @@
+"""Command line: ``sitegen build | check | import | new | serve``.
+
+Expected failures print their messages and exit 1; a traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .errors import BuildFailed, SitegenError, format_problems
+
+
+def _progress(quiet: bool):
+    """A progress bar on a terminal, a few plain lines otherwise, nothing with --quiet."""
+
+    def wrap(items: Iterator) -> Iterator:
+        items = list(items)
+        if quiet:
+            yield from items
+        elif sys.stderr.isatty():
+            from tqdm import tqdm
+
+            yield from tqdm(items, desc="rendering", unit="page", file=sys.stderr, leave=False)
+        else:
+            step = max(1, len(items) // 4)
+            for i, item in enumerate(items, 1):
+                if i % step == 0 or i == len(items):
+                    print(f"rendering: {i}/{len(items)} pages", file=sys.stderr)
+                yield item
+
+    return wrap
+
+
+def _options(args: argparse.Namespace):
+    from .build import Options
+
+    return Options(
+        root=Path(args.source).resolve(),
+        out=Path(args.output).resolve() if getattr(args, "output", None) else None,
+        drafts=getattr(args, "drafts", False),
+        base_url=getattr(args, "base_url", None),
+        strict=args.strict,
+        search=not getattr(args, "no_search", False),
+        today=datetime.now(timezone.utc).date(),
+    )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    report = build(_options(args), progress=_progress(args.quiet))
+    for line in format_problems(report.warnings):
+        print(line, file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"{report.pages} pages written ({report.files} files): {report.articles} articles, "
+            f"{report.people} people, {report.tags} tags in {report.seconds:.2f} s"
+        )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .build import check
+
+    problems = check(_options(args))
+    for line in format_problems(problems):
+        print(line)
+    errors = sum(p.is_error for p in problems)
+    print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+    return 1 if errors or (args.strict and problems) else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import run
+
+    return run(
+        [Path(p) for p in args.paths],
+        Path(args.source).resolve(),
+        update=args.update,
+        dry_run=args.dry_run,
+        suggest_people=args.suggest_people,
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="sitegen", description="Build a static site from an annotated news archive.")
+    top.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    top.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("-s", "--source", default=".", help="archive root (default: current folder)")
+        p.add_argument("--debug", action="store_true", help="show a traceback on failure")
+        p.set_defaults(func=func)
+        return p
+
+    b = command("build", cmd_build, "Build the site into the output folder.")
+    b.add_argument("-o", "--output", help="output folder (default: the config's, public/)")
+    b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--base-url", help="override base_url, e.g. for a deploy preview")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--quiet", action="store_true", help="print only problems")
+    b.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
+
+    c = command("check", cmd_check, "Validate the archive like a build does, writing nothing.")
+    c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    c.add_argument("--drafts", action="store_true", help="check drafts as published articles")
+
+    i = command("import", cmd_import, "Turn scraped raw records into Markdown articles.")
+    i.add_argument("paths", nargs="+", help="record files, or folders of *.txt records")
+    i.add_argument("--update", action="store_true", help="take new text for records changed upstream, keeping the old as a revision")
+    i.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
+    i.add_argument("--suggest-people", action="store_true", help="list capitalised names not in the registry")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BuildFailed as failed:
+        if args.debug:
+            raise
+        for line in format_problems(failed.problems):
+            print(line, file=sys.stderr)
+        errors = sum(p.is_error for p in failed.problems)
+        print(f"build failed: {errors} error(s); the previous output is untouched", file=sys.stderr)
+        return 1
+    except (SitegenError, OSError) as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
