@@ -14,6 +14,8 @@ from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from markupsafe import Markup
+
 from sitegen.errors import Problem
 from sitegen.model import AnchoredAnnotation, Annotation, Article
 
@@ -205,8 +207,8 @@ def anchor(
             continue
         found.append((start, end, i))
     found.sort()
-    anchored = tuple(
-        AnchoredAnnotation(n, annotations[i], render_note(annotations[i].note))
+    anchored = tuple(  # render_note gives safe HTML: Markup keeps templates from escaping it
+        AnchoredAnnotation(n, annotations[i], Markup(render_note(annotations[i].note)))
         for n, (_, _, i) in enumerate(found, start=1)
     )
     spans = [(body.origin[s], body.origin[e - 1], a) for (s, e, _), a in zip(found, anchored)]
