@@ -6,10 +6,20 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import __version__
+from .errors import SitegenError
 from .pages import Page
 from .site import Site
 
@@ -58,8 +68,25 @@ def environment(root: Path, site: Site) -> Environment:
 
 
 def render_page(env: Environment, page: Page) -> bytes:
-    template = env.select_template(list(page.templates))
-    return template.render(page=page, page_url=page.url, **page.context).encode("utf-8")
+    try:
+        template = env.select_template(list(page.templates))
+        return template.render(page=page, page_url=page.url, **page.context).encode("utf-8")
+    except TemplateError as exc:
+        raise SitegenError(f"{_template_line(exc)}: {exc.message} (rendering {page.url})") from exc
+
+
+def _template_line(exc: BaseException) -> str:
+    """Where in which template it failed: Jinja puts template lines in the traceback."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return f"{exc.filename}:{exc.lineno}"
+    where = "template"
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")):
+            where = f"{name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 def human_date(value: datetime) -> str:

@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from markupsafe import Markup
+
 from . import markdown
 from .config import Config
 from .content import Archive
@@ -123,11 +125,16 @@ def _article(file: ArticleFile, routes: Routes, people: tuple[str, ...], tags: t
     rendered = markdown.render(file.body)
     html, anchored, problems = rendered.html, (), []
     if file.annotations and anchor is not None:
-        html, anchored, problems = anchor(file.path, html, file.annotations, markdown.render_inline)
+        html, anchored, problems = anchor(file.path, html, file.annotations, _note_html)
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     source = Term(slugify(file.source.name), file.source.name) if file.source else None
     summary = file.summary or markdown.summarise(rendered.first_paragraph)
     return Article(file, url, summary, html, rendered.text, tags, source, people, anchored), problems
+
+
+def _note_html(note: str) -> Markup:
+    # markdown-it output with raw HTML off: safe to mark as such.
+    return Markup(markdown.render(note).html)
 
 
 def _retag(article: Article, terms: dict[str, Term]) -> Article:
