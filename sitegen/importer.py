@@ -211,7 +211,7 @@ def reconcile(
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Capitalised words that begin titles and institutions rather than personal names.
 _NOT_NAME_WORDS = """a an the this that these his her its their our in on at of for with by from and but or
-    as after before when while if mr mrs ms dr sir lord lady president prime minister foreign
+    as after before when while if mr mrs ms dr sir lord lady mayor president prime minister foreign
     defence defense secretary chief general staff deputy state ministry
     department office council committee house senate parliament government army navy
     forces news agency international united kingdom states union republic federation
@@ -225,36 +225,46 @@ def name_candidates(text: str) -> list[str]:
     """Runs of two or three capitalised words, after any title word: 'Minister Jane Roe' -> 'Jane Roe'."""
     found: list[str] = []
     run: list[str] = []
-    last_end = -1
+    starts_sentence = True
+    previous_end = 0
     for m in _WORD.finditer(text):
-        word = m.group()
-        capitalised = word[0].isupper() and word[1:].replace("'", "").replace("’", "").replace("-", "").islower()
-        if not capitalised or m.start() != last_end + 1 or text[last_end:m.start()] not in (" ", ""):
-            _close_run(run, found)
+        word, gap = m.group(), text[previous_end : m.start()]
+        capitalised = word[0].isupper() and _LOWER_REST.sub("", word[1:]).islower()
+        if run and (gap != " " or not capitalised or _POSSESSIVE.search(run[-1])):
+            _close_run(run, starts_sentence, found)
             run = []
         if capitalised:
-            run.append(re.sub(r"['’]s$", "", word))
-        last_end = m.end()
-    _close_run(run, found)
+            if not run:
+                starts_sentence = previous_end == 0 or bool(_SENTENCE_GAP.search(gap))
+            run.append(word)
+        previous_end = m.end()
+    if run:
+        _close_run(run, starts_sentence, found)
     return found
 
 
-def _close_run(run: list[str], found: list[str]) -> None:
+_LOWER_REST = re.compile(r"['’-]")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SENTENCE_GAP = re.compile(r"[.!?]")
+
+
+def _close_run(run: list[str], starts_sentence: bool, found: list[str]) -> None:
+    words = [_POSSESSIVE.sub("", w) for w in run]
     tail: list[str] = []
-    for word in run:
+    for word in words:
         tail = [] if word.lower() in _NOT_NAMES else [*tail, word]
+    if len(tail) == len(words) >= 3 and starts_sentence:  # "Librarian Petra Sollum said"
+        tail = tail[1:]
     if 2 <= len(tail) <= 3:
         found.append(" ".join(tail))
 
 
 def unknown_names(texts: Iterable[str], matcher: tuple[re.Pattern[str] | None, dict[str, str]]) -> Counter[str]:
-    """Candidate personal names not already a registry name or alias, with their counts."""
+    """Candidate personal names outside the registry, with counts; registry names are blanked first."""
     pattern, _ = matcher
     counts: Counter[str] = Counter()
     for text in texts:
-        for name in name_candidates(text):
-            if pattern is None or not pattern.fullmatch(name):
-                counts[name] += 1
+        counts.update(name_candidates(pattern.sub("·", text) if pattern else text))
     return counts
 
 
@@ -336,7 +346,7 @@ def run(
     names: Counter[str] = Counter()
     tty = bool(getattr(out, "isatty", lambda: False)())
     files = record_files(paths)
-    bar = tqdm(files, file=out, disable=not tty, unit="record", desc="import", leave=False)
+    bar = tqdm(files, file=out, disable=not tty, unit="record", desc="import")
 
     def say(message: str) -> None:
         (tqdm.write(message, file=out) if tty else print(message, file=out))

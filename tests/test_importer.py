@@ -1,0 +1,368 @@
+"""sitegen import: golden output, idempotency, changed upstream, --update, batches, suggestions."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sitegen import __version__
+from sitegen.content import parse_article
+from sitegen.importer import (
+    KEY_ORDER,
+    article_slug,
+    find_people,
+    markdown_paragraph,
+    name_candidates,
+    people_matcher,
+    run,
+)
+from sitegen.markdown import render
+from sitegen.model import ArticleFile, PersonFile
+from sitegen.record import Record, parse_record
+
+HERE = Path(__file__).parent
+RECORDS = HERE / "fixtures" / "records"
+SEED = RECORDS / "000_88a23850ce5ffe07.txt"
+GOLDEN = HERE / "fixtures" / "import" / "uks-defence-chief-says-ready-to-discuss-russian-security-proposals-with-shoigu.md"
+REPO = HERE.parent
+GOOD = ["000_88a23850ce5ffe07.txt", "001_multi_keyword.txt", "002_russian.txt",
+        "003_no_description.txt", "004_no_image.txt", "007_crlf_bom.txt"]
+BAD = ["005_truncated.txt", "006_not_a_record.txt"]
+
+
+def person(root: Path, slug: str, name: str, *aliases: str) -> None:
+    folder = root / "content" / "people"
+    folder.mkdir(parents=True, exist_ok=True)
+    front = {"name": name, "aliases": list(aliases)} if aliases else {"name": name}
+    (folder / f"{slug}.md").write_text(f"---\n{yaml.safe_dump(front)}---\n", encoding="utf-8")
+
+
+def fictional_archive(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    person(root, "ottilie-brannock", "Ottilie Brannock", "Mayor Brannock")
+    person(root, "anna-vereskova", "Анна Верескова")
+    return root
+
+
+def records(tmp_path: Path, names: list[str]) -> Path:
+    folder = tmp_path / "records"
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy(RECORDS / name, folder / name)
+    return folder
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted((root / "content").rglob("*"))
+        if p.is_file()
+    }
+
+
+def articles(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted((root / "content" / "articles").rglob("*.md"))
+    }
+
+
+def import_(paths: list[Path], root: Path, **options: object) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run(paths, root, out=out, **options)  # type: ignore[arg-type]
+    return code, out.getvalue()
+
+
+def valid(path: str, text: str) -> ArticleFile:
+    result = parse_article(path, text)
+    assert isinstance(result, ArticleFile), [str(p) for p in result]
+    return result
+
+
+# --- golden: the seed with the bundled registry ---------------------------------------------
+
+
+def test_seed_imports_to_the_golden_file(tmp_path: Path) -> None:
+    """Regenerate with: SITEGEN_REGENERATE=1 .venv/bin/pytest tests/test_importer.py -k golden"""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content" / "people", root / "content" / "people")
+    code, report = import_([SEED], root)
+    assert code == 0, report
+    [(path, text)] = articles(root).items()
+    assert path == "content/articles/2022/02/" + GOLDEN.name
+    if os.environ.get("SITEGEN_REGENERATE"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_golden_file_has_every_field_right() -> None:
+    text = GOLDEN.read_text(encoding="utf-8")
+    article = valid("content/articles/2022/02/" + GOLDEN.name, text)
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert list(front) == [k for k in KEY_ORDER if k in front]
+    assert front["date"] == "2022-02-11T14:31:00+00:00"
+    assert front["updated"] == "2022-02-11T14:58:00+00:00"
+    assert front["source"]["name"] == "Sputnik International"
+    assert front["tags"] == ["treaty"]
+    assert sorted(front["people"]) == sorted(
+        ["Ben Wallace", "Sergei Shoigu", "Liz Truss", "Sergei Lavrov", "Valery Gerasimov"]
+    )
+    assert (front["language"], front["section"]) == ("en", "News")
+    assert front["imported"]["importer"] == f"sitegen {__version__}"
+    assert front["imported"]["file"] == SEED.name
+    seed = parse_record(SEED.read_text(encoding="utf-8"))
+    assert isinstance(seed, Record)
+    assert article.body.strip("\n").split("\n\n") == list(seed.paragraphs)
+
+
+def test_bundled_article_is_the_importers_output(tmp_path: Path) -> None:
+    """The archive in content/ holds the seed's article: importing the seed again changes nothing."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    before = snapshot(root)
+    assert any(p.startswith("content/articles/2022/02/") for p in before)
+    code, report = import_([SEED], root)
+    assert code == 0
+    assert "imported 0, unchanged 1, changed upstream 0, failed 0" in report
+    assert snapshot(root) == before
+
+
+# --- batches ----------------------------------------------------------------------------
+
+
+def test_every_good_variant_becomes_a_valid_article(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    code, report = import_([records(tmp_path, GOOD)], root)
+    assert code == 0, report
+    written = articles(root)
+    assert len(written) == len(GOOD)
+    for path, text in written.items():
+        valid(path, text)
+    russian = valid(
+        "content/articles/2031/03/novyy-most-cherez-reku-otkryli-1234.md",
+        written["content/articles/2031/03/novyy-most-cherez-reku-otkryli-1234.md"],
+    )
+    assert russian.people == ("Анна Верескова",)
+    assert (russian.language, russian.section, russian.tags) == ("ru", "Новости", ("мост", "город"))
+    assert russian.updated is None
+    festival = valid(
+        "content/articles/2031/06/harbour-festival-opens-with-ferry-parade.md",
+        written["content/articles/2031/06/harbour-festival-opens-with-ferry-parade.md"],
+    )
+    assert festival.date.isoformat() == "2031-06-04T09:15:00+02:00"
+    assert festival.tags == ("harbour", "festival", "ferries", "lowmere")
+    assert festival.people == ("Ottilie Brannock",)
+    library = written["content/articles/2031/09/library-extends-opening-hours.md"]
+    assert "summary:" not in library
+    assert "image:" not in written["content/articles/2031/10/tram-line-closed-for-repairs.md"]
+    assert "imported 6, unchanged 0, changed upstream 0, failed 0" in report
+
+
+def test_second_run_changes_no_file(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    folder = records(tmp_path, GOOD)
+    assert import_([folder], root)[0] == 0
+    before = snapshot(root)
+    code, report = import_([folder], root)
+    assert code == 0
+    assert snapshot(root) == before
+    assert sum(line.startswith("unchanged ") for line in report.splitlines()) == len(GOOD)
+    assert "imported 0, unchanged 6, changed upstream 0, failed 0" in report
+
+
+def test_mixed_folder_imports_the_good_and_names_each_bad(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    folder = records(tmp_path, GOOD + BAD)
+    (folder / "008_latin1.txt").write_bytes(" date 2031-01-01 https://x.example.org/a\n\nCaf\xe9\n".encode("latin-1"))
+    code, report = import_([folder], root)
+    assert code == 1
+    assert len(articles(root)) == len(GOOD)
+    failed = [line for line in report.splitlines() if line.startswith("failed: ")]
+    assert failed == [
+        f"failed: {folder / '005_truncated.txt'}:11: truncated: the record ends before the body",
+        f"failed: {folder / '006_not_a_record.txt'}:1: not a record: the first line is not ' date YYYY-MM-DD <url>'",
+        f"failed: {folder / '008_latin1.txt'}:3: not UTF-8: byte 0xe9 at offset 45",
+    ]
+    assert report.rstrip().endswith("imported 6, unchanged 0, changed upstream 0, failed 3")
+
+
+def test_a_missing_path_fails(tmp_path: Path) -> None:
+    code, report = import_([tmp_path / "nowhere.txt"], fictional_archive(tmp_path))
+    assert code == 1
+    assert f"failed: {tmp_path / 'nowhere.txt'}: cannot read" in report
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    before = snapshot(root)
+    code, report = import_([records(tmp_path, GOOD)], root, dry_run=True)
+    assert code == 0
+    assert snapshot(root) == before
+    assert report.count("would import ") == len(GOOD)
+    assert "dry run, nothing written: imported 6" in report
+
+
+def test_source_option_names_the_outlet(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "004_no_image.txt"], root, source="Lowmere Evening Post")
+    [text] = articles(root).values()
+    assert valid("content/articles/2031/10/x.md", text).source.name == "Lowmere Evening Post"  # type: ignore[union-attr]
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    code = run([records(tmp_path, GOOD + BAD)], fictional_archive(tmp_path), out=out)
+    assert code == 1
+    report = out.getvalue()
+    assert "8/8" in report  # tqdm's counter
+    assert "import " not in report.replace("import:", "")  # no line per imported record
+    assert report.count("failed: ") == 2
+
+
+# --- changed upstream and --update -----------------------------------------------------------
+
+
+def edited(tmp_path: Path, old: str, new: str) -> Path:
+    path = tmp_path / "later" / "001_multi_keyword.txt"
+    path.parent.mkdir(exist_ok=True)
+    text = (RECORDS / "001_multi_keyword.txt").read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def hand_edit(path: Path) -> None:
+    """What an editor adds: an annotation, an extra tag and person, an extra field."""
+    text = path.read_text(encoding="utf-8")
+    front, body = text.split("---\n")[1], text.split("---\n", 2)[2]
+    data = yaml.safe_load(front)
+    data["tags"].append("hand-tag")
+    data["people"].append("Quentin Marl")
+    data["annotations"] = [{"quote": "twelve ferries", "kind": "context", "note": "Fictional."}]
+    data["extra"] = {"reviewed": True}
+    path.write_text(f"---\n{yaml.safe_dump(data, sort_keys=False, allow_unicode=True)}---\n{body}", encoding="utf-8")
+
+
+def test_changed_upstream_is_reported_and_left_alone(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    before = snapshot(root)
+    code, report = import_([edited(tmp_path, "twelve ferries.", "thirteen ferries.")], root)
+    assert code == 0
+    assert snapshot(root) == before
+    assert "changed upstream: " in report
+    assert "imported 0, unchanged 0, changed upstream 1, failed 0" in report
+
+
+def test_update_keeps_the_previous_text_and_hand_edits(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [(path, first)] = articles(root).items()
+    hand_edit(root / path)
+    later = edited(tmp_path, "2031-06-04T11:02+0200", "2031-06-05T08:00+0200")
+    later.write_text(later.read_text(encoding="utf-8").replace("twelve ferries.", "thirteen ferries."), encoding="utf-8")
+    code, report = import_([later], root, update=True)
+    assert code == 0, report
+    assert f"update {path}" in report and "updated 1" in report
+    article = valid(path, (root / path).read_text(encoding="utf-8"))
+    assert "thirteen ferries." in article.body
+    [revision] = article.revisions
+    assert revision.date.isoformat() == "2031-06-05T08:00:00+02:00"
+    assert "twelve ferries." in revision.body and "thirteen" not in revision.body
+    old_front = yaml.safe_load(first.split("---\n")[1])
+    assert revision.sha256 == old_front["imported"]["sha256"]
+    assert article.imported is not None and article.imported.sha256 != revision.sha256
+    assert article.updated is not None and article.updated.isoformat() == "2031-06-05T08:00:00+02:00"
+    assert article.tags[-1] == "hand-tag" and "Quentin Marl" in article.people
+    assert [a.quote for a in article.annotations] == ["twelve ferries"]
+    assert dict(article.extra) == {"reviewed": True}
+    # The same record again: unchanged, and the revision is not added twice.
+    before = snapshot(root)
+    code, report = import_([later], root, update=True)
+    assert "unchanged 1" in report and snapshot(root) == before
+
+
+def test_dry_run_update_writes_nothing(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    before = snapshot(root)
+    _, report = import_([edited(tmp_path, "twelve", "eleven")], root, update=True, dry_run=True)
+    assert "would update " in report
+    assert snapshot(root) == before
+
+
+# --- the pieces ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "slug"),
+    [
+        ("https://a.example.org/2031/06/harbour-festival.html", "X", "harbour-festival"),
+        ("https://a.example.org/2031/06/harbour-festival/", "X", "harbour-festival"),
+        ("https://a.example.org/news/%D0%BC%D0%BE%D1%81%D1%82.html", "X", "most"),
+        ("https://a.example.org/", "Новый мост открыли", "novyi-most-otkryli"),
+        ("https://a.example.org/Item_42.PHP", "X", "item-42"),
+    ],
+)
+def test_slug(url: str, title: str, slug: str) -> None:
+    text = f" date 2031-06-04 {url}\n\n{title}\n\n{title}\n\n2031-06-04T09:15+0200\n\nBody.\n\nNews\n"
+    record = parse_record(text)
+    assert isinstance(record, Record), record
+    assert article_slug(record) == slug
+
+
+def test_people_match_whole_names_and_aliases_only() -> None:
+    people = [
+        PersonFile("content/people/ann-lee.md", "ann-lee", "Ann Lee", aliases=("A. Lee",)),
+        PersonFile("content/people/bo-sand.md", "bo-sand", "Bo Sand"),
+    ]
+    matcher = people_matcher(people)
+    assert find_people(["Ann Leeds met Bo Sandberg."], matcher) == []
+    assert find_people(["Bo Sand's friend A. Lee spoke.", "Ann Lee too."], matcher) == ["Bo Sand", "Ann Lee"]
+    assert find_people(["x"], people_matcher([])) == []
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "1. Not a list, just a year count.",
+        "2022) also not a list.",
+        "# not a heading",
+        "- not an item",
+        "> not a quote",
+        "*stars* and _underscores_ stay as typed",
+        "a [bracket](https://example.org) and <b>angle</b> text",
+        "pipes | and ~~tildes~~ and `ticks` and a back\\slash",
+        "AT&T and &amp; stay literal",
+        "[^1] is not a footnote",
+    ],
+)
+def test_markdown_paragraph_renders_back_to_the_same_words(paragraph: str) -> None:
+    rendered = render(markdown_paragraph(paragraph))
+    assert rendered.text == paragraph
+    assert rendered.html.count("<p>") == 1 and "<a" not in rendered.html and "<em>" not in rendered.html
+
+
+def test_name_candidates_drop_titles_and_possessives() -> None:
+    text = "Foreign Minister Jane Roe met Harbour master Cas Ellory's team in Lowmere. The Ministry agreed."
+    assert name_candidates(text) == ["Jane Roe", "Cas Ellory"]
+    assert name_candidates("Глава Анна Верескова и мэр Пётр Сидоренко") == ["Анна Верескова", "Пётр Сидоренко"]
+
+
+def test_suggest_people_lists_unregistered_names_with_counts(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    code, report = import_([records(tmp_path, GOOD[1:])], root, suggest_people=True)
+    assert code == 0
+    lines = report.splitlines()
+    start = lines.index("names not in the registry (add the people to content/people/):")
+    suggested = {line.split(None, 1)[1]: int(line.split()[0]) for line in lines[start + 1 : -1]}
+    assert suggested == {"Cas Ellory": 1, "Petra Sollum": 1}
