@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from sitegen.annotation import (
     anchor,
@@ -73,6 +76,7 @@ def test_exact_quote_is_marked_and_numbered():
     assert marker.text_content() == "[1]"
     assert "context" in marker.get("aria-label")
     assert anchored[0].note_html == MD.render("A *note*.")
+    assert isinstance(anchored[0].note_html, Markup)  # safe HTML: templates must not escape it
 
 
 def test_quote_across_emphasis_splits_the_mark_and_ids_only_the_first():
@@ -254,7 +258,7 @@ def sample(kind: str = "fact-check", rating: str | None = "misleading") -> Ancho
         author="Fictional Editor",
         date=date(2030, 1, 5),
     )
-    return AnchoredAnnotation(1, item, MD.render(item.note))
+    return AnchoredAnnotation(1, item, Markup(MD.render(item.note)))  # as anchor() gives
 
 
 def test_web_annotation_collection_has_the_required_properties():
@@ -331,3 +335,54 @@ def test_index_entries_newest_first():
     newest = AnchoredAnnotation(1, note("z", date=date(2030, 2, 1)), "")
     entries = index_entries([article("one", 1, older, undated), article("two", 9, newest)])
     assert [(a.slug, n.number) for a, n in entries] == [("two", 1), ("one", 1), ("one", 2)]
+
+
+THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def theme_env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(THEME / "templates")),
+        autoescape=True,
+        undefined=StrictUndefined,
+    )
+
+
+def test_notes_partial_lists_each_note_with_its_anchor_rating_sources_and_way_back():
+    hostile = Annotation(
+        quote='<img src=x onerror="alert(1)">',
+        kind="context",
+        note="n",
+        line=9,
+        sources=('https://example.org/a?b=1&c="2"',),
+    )
+    items = [sample(), AnchoredAnnotation(2, hostile, Markup("<p>Plain <em>note</em>.</p>"))]
+    page = theme_env().get_template("partials/annotations.html").render(annotations=items)
+    root = lxml_html.fragment_fromstring(page, create_parent="div")
+    notes = root.xpath("//aside[@class='annotations']/ol/li")
+    assert [li.get("id") for li in notes] == ["annotation-1", "annotation-2"]
+    first, second = notes
+    assert (
+        first.xpath(".//*[contains(@class,'annotation-badge')]")[0].text_content() == "Fact-check"
+    )
+    rating = first.xpath(".//*[contains(@class,'annotation-rating')]")[0]
+    assert "annotation-rating--misleading" in rating.get("class")
+    assert rating.xpath("strong")[0].text_content() == "Misleading"
+    assert first.xpath(".//div[@class='annotation-body']/p/em")[0].text == "plenty"
+    assert [a.get("href") for a in first.xpath(".//*[@class='annotation-sources']//a")] == [
+        "https://example.org/budget"
+    ]
+    assert first.xpath(".//time")[0].get("datetime") == "2030-01-05"
+    assert "Fictional Editor" in first.xpath(".//*[@class='annotation-byline']")[0].text_content()
+    back = [li.xpath(".//p[@class='annotation-back']/a")[0].get("href") for li in notes]
+    assert back == ["#passage-1", "#passage-2"]
+    assert second.xpath(".//*[contains(@class,'annotation-rating')]") == []
+    assert root.xpath("//img") == [] and root.xpath("//@onerror") == []
+    assert second.xpath(".//blockquote")[0].text_content() == hostile.quote
+    assert second.xpath(".//*[@class='annotation-sources']//a")[0].get("href") == hostile.sources[0]
+
+
+def test_notes_partial_is_silent_without_notes():
+    assert (
+        theme_env().get_template("partials/annotations.html").render(annotations=()).strip() == ""
+    )
