@@ -12,6 +12,7 @@ Markdown table and a PNG chart go to ``bench/out/``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import os
@@ -49,6 +50,7 @@ class Measurement:
     rss_mb: float | None
     ok: bool
     error: str = ""
+    identical: bool | None = None  # incremental output == a cold build's, when verified
 
 
 @dataclass(frozen=True)
@@ -150,8 +152,34 @@ def prepare(size: int, seed: int, work: Path, template: str, with_hugo: bool) ->
     return tools
 
 
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def matches_cold(tool: Tool, timeout: float) -> bool | None:
+    """Build the same input cold (caches set aside) into a scratch folder; compare every byte."""
+    output = tool.cold_paths[0]
+    scratch = output.with_name(output.name + "-cold")
+    caches = [p for p in tool.cold_paths[1:] if p.exists()]
+    aside = [p.rename(p.with_name(p.name + ".aside")) for p in caches]
+    try:
+        shutil.rmtree(scratch, ignore_errors=True)
+        command = tuple(str(scratch) if word == str(output) else word for word in tool.command)
+        status = measure(command, timeout)[2]
+    finally:
+        for cache, moved in zip(caches, aside, strict=True):
+            moved.rename(cache)
+    same = _tree(output) == _tree(scratch) if status == 0 else None
+    shutil.rmtree(scratch, ignore_errors=True)
+    return same
+
+
 def run_tool(
-    tool: Tool, size: int, round_: int, lexicon: corpus.Lexicon, timeout: float
+    tool: Tool, size: int, round_: int, lexicon: corpus.Lexicon, timeout: float, verify: bool
 ) -> list[Measurement]:
     """Cold build, edit one body and rebuild, add one article and rebuild; then restore."""
     edited_path, edited_text, _ = corpus.article(lexicon, size // 2)
@@ -171,13 +199,16 @@ def run_tool(
             change()
             seconds, rss, status, stderr = measure(tool.command, timeout)
             error = "" if status == 0 else f"exit {status}: {stderr.strip()}"
+            check = verify and status == 0 and phase != "cold" and tool.name != "Hugo"
+            same = matches_cold(tool, timeout) if check else None
             results.append(
-                Measurement(size, tool.name, phase, round_, seconds, rss, status == 0, error)
+                Measurement(size, tool.name, phase, round_, seconds, rss, status == 0, error, same)
             )
             if status != 0:
                 print(f"  {tool.name} {phase} failed: {error}", file=sys.stderr)
                 break
-            print(f"  {size:>6} {tool.name:<20} {phase:<9} {seconds:7.2f} s  {_mb(rss)}")
+            note = {True: "  = cold build", False: "  DIFFERS from a cold build"}.get(same, "")
+            print(f"  {size:>6} {tool.name:<20} {phase:<9} {seconds:7.2f} s  {_mb(rss)}{note}")
     finally:
         tool.write(edited_path, edited_text)
         for path in added:
@@ -234,6 +265,13 @@ def table(results: list[Measurement], sizes: list[int], tools: list[str]) -> str
                 growth.append(f"{t} {b[0] / a[0]:.2f}×")
         if growth:
             lines.append(f"\nCold time at {larger:,} ÷ at {smaller:,}: " + ", ".join(growth) + ".")
+    checked = [m for m in results if m.identical is not None]
+    if checked:
+        same = sum(m.identical for m in checked)
+        lines.append(
+            f"\nIncremental output byte-identical to a cold build of the same content: "
+            f"{same} of {len(checked)} rebuilds checked."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -307,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sitegen", default=DEFAULT_SITEGEN, help="build command template")
     parser.add_argument("--no-hugo", action="store_true", help="time sitegen alone")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per build")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="after each sitegen rebuild, build cold elsewhere (untimed) and compare bytes",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     work = args.work or args.out / "work"
@@ -323,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         for round_ in range(args.rounds):
             shift = round_ % len(tools)
             for tool in tools[shift:] + tools[:shift]:
-                results += run_tool(tool, size, round_ + 1, lexicon, args.timeout)
+                results += run_tool(tool, size, round_ + 1, lexicon, args.timeout, args.verify)
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = (

