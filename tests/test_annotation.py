@@ -386,3 +386,123 @@ def test_notes_partial_is_silent_without_notes():
     assert (
         theme_env().get_template("partials/annotations.html").render(annotations=()).strip() == ""
     )
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def reader_page(folder: Path) -> Path:
+    """An article page as a reader gets it: marked body, notes, both style sheets."""
+    filler = "\n\n".join(
+        f"Paragraph {i} of the invented council minutes, kept long so the page scrolls."
+        for i in range(30)
+    )
+    markdown = (
+        "The mayor of Quillby *opened* the bridge on Tuesday.\n\n"
+        f"{filler}\n\n"
+        "Officials said it cost nothing, according to [a made-up report](https://example.org/r)."
+    )
+    body, anchored, problems = run(
+        markdown,
+        note("opened the bridge"),
+        note(
+            "it cost nothing", kind="fact-check", rating="false", sources=("https://example.org/b",)
+        ),
+    )
+    assert problems == []
+    notes = theme_env().get_template("partials/annotations.html").render(annotations=anchored)
+    for name in ("style.css", "annotations.css"):
+        (folder / name).write_bytes((THEME / "static" / name).read_bytes())
+    page = folder / "article.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fictional</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="style.css"><link rel="stylesheet" href="annotations.css">'
+        '</head><body><main id="main"><article class="article"><h1>A fictional bridge</h1>'
+        f'<div class="article__body">{body}</div>{notes}</article></main></body></html>',
+        encoding="utf-8",
+    )
+    return page
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def in_view(page, selector: str) -> bool:
+    return page.eval_on_selector(
+        selector,
+        "el => { const r = el.getBoundingClientRect();"
+        " return r.bottom > 0 && r.top < window.innerHeight; }",
+    )
+
+
+@pytest.mark.browser
+def test_reader_follows_a_marker_to_its_note_and_back(browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 700})
+    page.goto(reader_page(tmp_path).as_uri())
+    page.click('a.annotation-marker[href="#annotation-2"]')
+    assert page.evaluate("location.hash") == "#annotation-2"
+    assert page.evaluate("document.querySelector(':target').id") == "annotation-2"
+    assert in_view(page, "#annotation-2")
+    assert page.text_content("#annotation-2 .annotation-rating strong") == "False"
+    page.click("#annotation-2 .annotation-back a")
+    assert page.evaluate("location.hash") == "#passage-2"
+    assert in_view(page, "#passage-2")
+    # wide screen: the notes sit beside the text, not under it
+    body = page.eval_on_selector(".article__body", "el => el.getBoundingClientRect().right")
+    notes = page.eval_on_selector(".annotations", "el => el.getBoundingClientRect().left")
+    assert notes >= body
+    page.close()
+
+
+@pytest.mark.browser
+def test_phone_reader_uses_the_keyboard_and_gets_notes_after_the_text(browser, tmp_path):
+    page = browser.new_page(viewport={"width": 390, "height": 700})
+    page.goto(reader_page(tmp_path).as_uri())
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href')") == "#annotation-1":
+            break
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert label == "Annotation 1: context"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#annotation-1"
+    assert in_view(page, "#annotation-1")
+    body = page.eval_on_selector(".article__body", "el => el.getBoundingClientRect().bottom")
+    notes = page.eval_on_selector(".annotations", "el => el.getBoundingClientRect().top")
+    assert notes >= body
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_annotations_pass_axe_in_light_and_dark(browser, tmp_path, scheme):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed")
+    page = browser.new_page(viewport={"width": 1280, "height": 700}, color_scheme=scheme)
+    page.goto(reader_page(tmp_path).as_uri() + "#annotation-2")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))"
+    )
+    assert result == []
+    page.close()
