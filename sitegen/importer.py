@@ -7,6 +7,7 @@ are pure functions; ``run`` does the reading, writing and reporting around them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -171,12 +172,19 @@ class Reconciled:
 
 
 def reconcile(
-    old_text: str, front: dict[str, object], body: str, *, update: bool, superseded: datetime
+    old_text: str,
+    front: dict[str, object],
+    body: str,
+    *,
+    update: bool,
+    modified: datetime | None,
+    now: datetime,
 ) -> Reconciled:
     """Same words -> unchanged; other words -> changed upstream, or with update merged.
 
     On update the importer's fields come from the record, hand-added tags, people,
-    related links, annotations and extras stay, and the old body becomes a revision.
+    related links, annotations and extras stay, and the old body becomes a revision
+    dated when it was superseded: the record's modified time if that is news, else now.
     """
     old = frontmatter.parse(old_text)
     old_front = old.data if isinstance(old.data, dict) else {}
@@ -186,24 +194,41 @@ def reconcile(
         return Reconciled("unchanged")
     if not update:
         return Reconciled("changed")
+    last_seen = _as_datetime(old_front.get("updated")) or _as_datetime(old_front.get("date"))
+    if modified and (last_seen is None or modified > last_seen):
+        superseded = modified
+    else:  # never before the dates the article already has
+        superseded = max(now, last_seen) if last_seen else now
     merged = dict(front)
     for key in _MERGED_LISTS:
-        new_items = list(front.get(key) or [])  # type: ignore[call-overload]
-        kept = [v for v in old_front.get(key) or [] if v not in new_items]
+        new_items = _as_list(front.get(key))
+        kept = [v for v in _as_list(old_front.get(key)) if v not in new_items]
         if new_items or kept:
             merged[key] = new_items + kept
     for key, value in old_front.items():
         if key not in _IMPORTED_KEYS and key not in _MERGED_LISTS and key != "revisions":
             merged[key] = value
-    if "updated" not in merged:
-        merged["updated"] = iso(superseded)
-    previous = (old_front.get("imported") or {}).get("sha256", "")
-    revisions = list(old_front.get("revisions") or [])
+    merged.setdefault("updated", iso(superseded))
+    provenance = old_front.get("imported")
+    previous = str(provenance.get("sha256", "")) if isinstance(provenance, dict) else ""
+    revisions = _as_list(old_front.get("revisions"))
     if old_body != body:
         revisions.append({"date": iso(superseded), "body": old_body, "sha256": previous})
     if revisions:
         merged["revisions"] = revisions
     return Reconciled("updated", render_article(merged, body))
+
+
+def _as_list(value: object) -> list:
+    return list(value) if isinstance(value, list) else []
+
+
+def _as_datetime(value: object) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- names an editor may want in the registry (pure) --------------------------------------
@@ -310,12 +335,18 @@ def _identity(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def _write(path: Path, text: str) -> None:
-    """Whole file or nothing: a crash never leaves half an article."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, text: str) -> str | None:
+    """Whole file or nothing: a crash never leaves half an article. Returns why it failed."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        return exc.strerror or str(exc)
+    return None
 
 
 def _free_path(root: Path, record: Record, taken: set[str]) -> str:
@@ -384,11 +415,13 @@ def run(
         existing = index.get(_identity(record.url))
         if existing is None:
             target = _free_path(root, record, taken)
+            if not dry_run and (failure := _write(root / target, render_article(front, body))):
+                counts["failed"] += 1
+                say(f"failed: {path}: cannot write {target}: {failure}")
+                continue
             index[_identity(record.url)] = target
             taken.add(target)
             counts["imported"] += 1
-            if not dry_run:
-                _write(root / target, render_article(front, body))
             if not tty:
                 say(f"{would}import {path} -> {target}")
             continue
@@ -397,7 +430,8 @@ def run(
             front,
             body,
             update=update,
-            superseded=record.modified or now,
+            modified=record.modified if record.modified != record.published else None,
+            now=now,
         )
         if outcome.status == "unchanged":
             counts["unchanged"] += 1
@@ -408,9 +442,11 @@ def run(
         if outcome.text is None:
             say(f"changed upstream: {path}: differs from {existing}; --update takes the new text")
             continue
+        if not dry_run and (failure := _write(root / existing, outcome.text)):
+            counts["failed"] += 1
+            say(f"failed: {root / existing}: cannot write: {failure}")
+            continue
         counts["updated"] += 1
-        if not dry_run:
-            _write(root / existing, outcome.text)
         say(f"{would}update {existing} from {path} (previous text kept as a revision)")
     bar.close()
     if suggest_people:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -366,3 +367,45 @@ def test_suggest_people_lists_unregistered_names_with_counts(tmp_path: Path) -> 
     start = lines.index("names not in the registry (add the people to content/people/):")
     suggested = {line.split(None, 1)[1]: int(line.split()[0]) for line in lines[start + 1 : -1]}
     assert suggested == {"Cas Ellory": 1, "Petra Sollum": 1}
+
+
+def test_update_without_a_newer_modified_time_dates_the_revision_now(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    first, later = tmp_path / "first" / "004.txt", tmp_path / "later" / "004.txt"
+    first.parent.mkdir()
+    later.parent.mkdir()
+    past = (RECORDS / "004_no_image.txt").read_text(encoding="utf-8").replace("2031-10-20", "2021-10-20")
+    first.write_text(past, encoding="utf-8")
+    later.write_text(past.replace("every ten minutes", "every five minutes"), encoding="utf-8")
+    import_([first], root)
+    start = datetime.now(UTC).replace(microsecond=0)
+    import_([later], root, update=True)
+    [(path, text)] = articles(root).items()
+    article = valid(path, text)
+    [revision] = article.revisions
+    assert start <= revision.date <= datetime.now(UTC)
+    assert article.updated == revision.date
+    assert "every ten minutes" in revision.body and "every five minutes" in article.body
+
+
+def test_two_urls_with_one_slug_get_two_files(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    text = (RECORDS / "004_no_image.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "twins"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(text.replace("gazette.example.org/2031/10/", "other.example.org/"), encoding="utf-8")
+    assert import_([folder], root)[0] == 0
+    first, second = sorted(articles(root), key=len)
+    assert first == "content/articles/2031/10/tram-line-closed-for-repairs.md"
+    assert second.startswith("content/articles/2031/10/tram-line-closed-for-repairs-")
+
+
+def test_a_file_that_cannot_be_written_fails_that_record(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "content" / "articles" / "2031").write_text("a file where a folder should be", encoding="utf-8")
+    code, report = import_([RECORDS / "004_no_image.txt", SEED], root)
+    assert code == 1
+    assert "cannot write content/articles/2031/10/tram-line-closed-for-repairs.md" in report
+    assert "imported 1, unchanged 0, changed upstream 0, failed 1" in report
