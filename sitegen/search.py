@@ -30,6 +30,7 @@ SNIPPET_CHARS = 280
 OUTPUT_DIR = "search"
 LUNR_VERSION = "2.3.9"
 LUNR_VENDOR_PATH = "static/vendor/lunr.min.js"
+SITEGEN_ROOT = Path(__file__).resolve().parent.parent  # the checkout holding package.json
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _hashed(files: dict[str, bytes], stem: str, data: bytes) -> str:
     return name
 
 
-def _field_texts(doc: SearchDoc) -> list[str]:
+def field_texts(doc: SearchDoc) -> list[str]:
     # Lists are joined, not given to lunr as lists: lunr keeps a list element as one
     # token ("ben wallace"), and people:wallace should match.
     return [
@@ -143,7 +144,7 @@ def build_search(docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES)
     Doc ``i`` gets lunr ref ``str(i)``; the caller's order (newest first) is kept.
     """
     files: dict[str, bytes] = {}
-    index = build_index(FIELDS, [_field_texts(doc) for doc in docs])
+    index = build_index(FIELDS, [field_texts(doc) for doc in docs])
 
     parts = []
     for term_nos in split_terms(index, part_bytes):
@@ -158,6 +159,7 @@ def build_search(docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES)
         chunks.append(name.removeprefix("meta-").removesuffix(".json"))
 
     facets = _hashed(files, "facets", _json(facet_values(docs)))
+    facets = facets.removeprefix("facets-").removesuffix(".json")
     manifest = {
         "version": 1,
         "lunr": LUNR_VERSION,
@@ -172,9 +174,9 @@ def build_search(docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES)
     return SearchOutput(files=files, manifest_url=f"/{OUTPUT_DIR}/{manifest_name}")
 
 
-def find_lunr(archive_root: Path) -> Path:
+def find_lunr(archive_root: Path, sitegen_root: Path = SITEGEN_ROOT) -> Path:
     """node_modules/lunr of the archive, else of the sitegen checkout next to the package."""
-    candidates = [archive_root, Path(__file__).resolve().parent.parent]
+    candidates = [archive_root, sitegen_root]
     for root in candidates:
         package = root / "node_modules" / "lunr"
         if (package / "lunr.min.js").is_file():
@@ -186,9 +188,9 @@ def find_lunr(archive_root: Path) -> Path:
     )
 
 
-def vendor_files(archive_root: Path) -> dict[str, bytes]:
+def vendor_files(archive_root: Path, sitegen_root: Path = SITEGEN_ROOT) -> dict[str, bytes]:
     """lunr.js for the output: the search page must load nothing from another origin."""
-    package = find_lunr(archive_root)
+    package = find_lunr(archive_root, sitegen_root)
     try:
         version = json.loads((package / "package.json").read_text("utf-8")).get("version")
     except (OSError, ValueError) as err:

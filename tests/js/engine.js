@@ -1,0 +1,21 @@
+// Shared by the node scripts: the search worker's Engine over files on disk.
+'use strict'
+const fs = require('fs')
+const path = require('path')
+const root = path.resolve(__dirname, '..', '..')
+global.lunr = require(path.join(root, 'node_modules', 'lunr'))
+const worker = require(path.join(root, 'themes', 'default', 'static', 'search-worker.js'))
+
+// An Engine reading parts next to the manifest; `loaded` lists every file it read.
+function open (manifestPath) {
+  const dir = path.dirname(manifestPath)
+  const loaded = []
+  const load = (name) => new Promise((resolve) => {
+    loaded.push(name)
+    resolve(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')))
+  })
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'))
+  return { engine: new worker.Engine(manifest, load), loaded, dir }
+}
+
+module.exports = { open, worker, lunr: global.lunr }

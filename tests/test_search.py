@@ -1,0 +1,190 @@
+"""The search index in memory: identical to lunr.py's, split into valid parts, hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+
+import pytest
+from lunr import lunr
+from lunr.index import Index
+
+from sitegen.lunrindex import IndexField, build_index, js_order, serialize_whole, split_terms
+from sitegen.search import (
+    FIELDS,
+    SearchDoc,
+    SearchSetupError,
+    build_search,
+    facet_values,
+    snippet,
+    vendor_files,
+)
+
+WORDS = (
+    "quorrel", "vanthe", "Running", "runs", "the", "a", "Brellin,", "défense", "-x-", "don't",
+    "ÉTÉ", "москва", "talks.", "it's", "...", "😀x", "\ufb01ne", "stanmore", "staid", "starling",
+)  # fmt: skip
+
+
+def random_docs(n: int, seed: int = 7) -> list[SearchDoc]:
+    """Fictional documents from a fixed word list (with punctuation, accents, Cyrillic)."""
+    rng = random.Random(seed)
+    people = ["Orla Vantree", "Bex Quorrel", "Tamsin Dree"]
+    tags = ["harbour works", "tolls", "ferries"]
+
+    def text(k: int) -> str:
+        return " ".join(rng.choices(WORDS, k=rng.randint(0, k)))
+
+    docs = []
+    for i in range(n):
+        named = tuple(rng.sample(people, rng.randint(0, 2)))
+        docs.append(
+            SearchDoc(
+                url=f"/articles/20{10 + i % 12}/01/doc-{i}/",
+                title=text(6),
+                date=f"20{10 + i % 12}-01-{1 + i % 28:02d}",
+                summary=text(12),
+                body=text(120),
+                people=named,
+                people_terms=named + tuple(n.split()[-1] for n in named),
+                tags=tuple(rng.sample(tags, rng.randint(0, 2))),
+                source=rng.choice(["", "The Fictional Courier", "Brellin Wire"]),
+                notes=(text(10),) if i % 3 == 0 else (),
+            )
+        )
+    return docs
+
+
+def texts(doc: SearchDoc) -> list[str]:
+    """The field texts spelled out here, so a change in field_texts must be deliberate."""
+    return [doc.title, doc.summary, doc.body, " ".join(doc.people_terms), " ".join(doc.tags),
+            doc.source, "\n".join(doc.notes)]
+
+
+def dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_whole_index_is_byte_identical_to_lunr_py() -> None:
+    docs = random_docs(150)
+    stock = lunr(
+        ref="id",
+        fields=[{"field_name": f.name, "boost": f.boost} for f in FIELDS],
+        documents=[
+            {"id": str(i), **dict(zip([f.name for f in FIELDS], texts(d)))}
+            for i, d in enumerate(docs)
+        ],
+    )
+    ours = serialize_whole(build_index(FIELDS, [texts(d) for d in docs]))
+    assert dump(ours) == dump(stock.serialize())
+
+
+def test_empty_and_tiny_inputs() -> None:
+    fields = [IndexField("title", 10), IndexField("body")]
+    assert serialize_whole(build_index(fields, []))["invertedIndex"] == []
+    for docs in ([["", ""]], [["Only title", ""]], [["", "a body"], ["a title", ""]]):
+        stock = lunr(ref="id", fields=[{"field_name": "title", "boost": 10}, "body"],
+                     documents=[{"id": str(i), "title": t, "body": b}
+                                for i, (t, b) in enumerate(docs)])
+        ours = serialize_whole(build_index(fields, docs))
+        assert ours["invertedIndex"] == stock.serialize()["invertedIndex"]
+        assert ours["fieldVectors"] == stock.serialize()["fieldVectors"]
+    out = build_search([])
+    assert out.manifest_url.startswith("/search/manifest-")
+
+
+def test_parts_partition_the_terms_in_lunr_js_order() -> None:
+    index = build_index(FIELDS, [texts(d) for d in random_docs(120)])
+    ranges = split_terms(index, 3000)
+    assert len(ranges) > 5
+    flat = [t for r in ranges for t in r]
+    assert sorted(flat) == list(range(len(index.terms)))
+    keys = [js_order(index.terms[t]) for t in flat]
+    assert keys == sorted(keys)
+
+
+def test_each_part_answers_its_terms_like_the_whole_index() -> None:
+    docs = random_docs(120)
+    out = build_search(docs, part_bytes=3000)
+    manifest = json.loads(out.files[out.manifest_url.lstrip("/")])
+    whole = Index.load(serialize_whole(build_index(FIELDS, [texts(d) for d in docs])))
+    firsts = [first for first, _ in manifest["parts"]]
+    assert firsts[0] == "" and firsts == sorted(firsts, key=js_order)
+    checked = 0
+    for first, digest in manifest["parts"]:
+        part = json.loads(out.files[f"search/part-{digest}.json"])
+        index = Index.load(part)
+        for term, posting in part["invertedIndex"][:3]:
+            if not term.isalpha():
+                continue  # the query syntax would read punctuation
+            expect = [(r["ref"], round(r["score"], 9)) for r in whole.search(f"{term}")]
+            got = [(r["ref"], round(r["score"], 9)) for r in index.search(f"{term}")]
+            if expect and expect == got:
+                checked += 1
+            assert sorted(expect) == sorted(got), term
+    assert checked > 10
+
+
+def test_files_are_named_by_their_content_and_builds_are_deterministic() -> None:
+    docs = random_docs(60)
+    first, second = build_search(docs), build_search(docs)
+    assert first == second
+    for path, data in first.files.items():
+        assert path.startswith("search/")
+        assert hashlib.sha256(data).hexdigest()[:12] in path
+    changed = build_search([*docs[:-1], SearchDoc(**{**docs[-1].__dict__, "title": "Vantree"})])
+    assert changed.manifest_url != first.manifest_url
+    # Scores are global (BM25), so parts change; metadata chunks of other docs keep their names.
+    meta = lambda out: {p for p in out.files if "/meta-" in p}  # noqa: E731
+    assert len(meta(first) - meta(changed)) == 1
+
+
+def test_manifest_meta_chunks_and_facets() -> None:
+    docs = random_docs(25)
+    out = build_search(docs)
+    manifest = json.loads(out.files[out.manifest_url.lstrip("/")])
+    assert manifest["docs"] == 25
+    assert manifest["fields"] == [f.name for f in FIELDS]
+    assert len(manifest["meta"]) == 3
+    records = [r for h in manifest["meta"] for r in json.loads(out.files[f"search/meta-{h}.json"])]
+    assert [r[0] for r in records] == [d.url for d in docs]
+    assert records[4][1:6] == [docs[4].title, docs[4].date, docs[4].source,
+                               list(docs[4].people), list(docs[4].tags)]
+    facets = json.loads(out.files[f"search/facets-{manifest['facets']}.json"])
+    assert facets == facet_values(docs)
+    for facet, key in (("person", "people"), ("tag", "tags")):
+        for name, encoded in facets[facet]:
+            refs, ref = [], -1
+            for gap in encoded.split(","):
+                ref += int(gap, 36)
+                refs.append(ref)
+            assert refs == [i for i, d in enumerate(docs) if name in getattr(d, key)]
+    years = [name for name, _ in facets["year"]]
+    assert years == sorted(years, reverse=True)
+    assert "" not in [name for name, _ in facets["outlet"]]
+
+
+def test_snippet_cuts_at_a_word() -> None:
+    assert snippet("short  text\n") == "short text"
+    long = "word " * 100
+    cut = snippet(long, 50)
+    assert cut.endswith("…") and len(cut) <= 51 and not cut[:-1].endswith(" ")
+
+
+def test_vendor_files_copies_lunr_2_3_9(tmp_path: Path) -> None:
+    files = vendor_files(tmp_path)
+    assert list(files) == ["static/vendor/lunr.min.js"]
+    assert b"lunr" in files["static/vendor/lunr.min.js"]
+
+
+def test_vendor_files_errors_clearly(tmp_path: Path) -> None:
+    with pytest.raises(SearchSetupError, match="lunr.js not found.*npm"):
+        vendor_files(tmp_path, sitegen_root=tmp_path)
+    package = tmp_path / "node_modules" / "lunr"
+    package.mkdir(parents=True)
+    (package / "lunr.min.js").write_text("/* lunr */")
+    (package / "package.json").write_text('{"version": "2.3.8"}')
+    with pytest.raises(SearchSetupError, match=r"package.json: version: lunr 2.3.8 found"):
+        vendor_files(tmp_path, sitegen_root=tmp_path)

@@ -1,0 +1,142 @@
+"""lunr.js under node answers from the split parts exactly as from one monolithic index.
+
+The parts are merged by the search worker's own Engine (themes/default/static/
+search-worker.js); the monolithic index is sitegen's byte-for-byte copy of lunr.py's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import sys
+
+import pytest
+from lunr.index import Index
+from lunr.stop_word_filter import WORDS as STOP_WORDS
+
+from sitegen.lunrindex import build_index, serialize_whole
+from sitegen.search import FIELDS, SearchDoc, build_search, field_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # bench/ is a sibling package, not installed
+    sys.path.insert(0, str(ROOT))
+from bench.search_bench import corpus_docs  # noqa: E402
+
+pytestmark = [
+    pytest.mark.node,
+    pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),
+]
+JS = Path(__file__).parent / "js"
+
+
+def node(script: str, *args: str, stdin: str = "") -> dict:
+    run = subprocess.run(["node", str(JS / script), *args], input=stdin, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[SearchDoc], Path, Path]:
+    return write_build(tmp_path_factory.mktemp("search"), corpus_docs(300), 12_000)
+
+
+def write_build(root: Path, docs: list[SearchDoc], part_bytes: int) -> tuple:
+    out = build_search(docs, part_bytes=part_bytes)
+    for rel, data in out.files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    whole = root / "whole.json"
+    whole.write_text(json.dumps(serialize_whole(build_index(FIELDS, [field_texts(d) for d in docs]))))
+    return docs, root / out.manifest_url.lstrip("/"), whole
+
+
+def query_set(docs: list[SearchDoc]) -> list[str]:
+    """Single terms of every frequency, prefixes, fields, +must -not, multi-term, boosts."""
+    counts = Counter(w for d in docs for w in set(re.findall(r"[a-z]{4,}", d.body.lower())))
+    ranked = [w for w, _ in counts.most_common() if w not in STOP_WORDS]
+    words = [ranked[i] for i in (0, 3, 10, 40, 150, 600, len(ranked) // 2, len(ranked) - 1)]
+    person = docs[5].people[0].split()[-1].lower()
+    tag = docs[9].tags[0].split()[0].lower()
+    outlet = docs[2].source.split()[-1].lower()
+    titled = [w for w in docs[7].title.lower().split() if w not in STOP_WORDS][0]
+    return [
+        *words,
+        f"{words[1][:3]}*", f"{words[4][:4]}*", f"{words[5][:2]}*{words[5][-1]}",
+        f"people:{person}", f"tags:{tag}", f"source:{outlet}", f"title:{titled}",
+        f"+{words[2]} -{words[3]}", f"+{words[2]} +{words[4]}", f"{words[1]} {words[5]} {words[6]}",
+        f"-{words[0]}", f"{words[2]}^5 {words[3]}", f"{person} {words[7]}",
+        f'"{words[2]} {words[3]}"', f"{words[2]} {words[3]}", "absentword", "+absentword " + words[1],
+    ]
+
+
+def ranked(rows: list, n: int | None = None) -> list:
+    return [(ref, round(score, 9)) for ref, score in rows[:n]]
+
+
+def test_parts_rank_exactly_as_the_whole_index(built) -> None:
+    docs, manifest, whole = built
+    assert len(json.loads(manifest.read_text())["parts"]) > 20
+    queries = query_set(docs)
+    answers = node("compare.js", str(manifest), str(whole), stdin=json.dumps(queries))
+    multi_part = 0
+    for q in queries:
+        row = answers[q]
+        assert isinstance(row["split"], list), (q, row["split"])
+        if q.startswith('"'):  # the page drops quotes before lunr sees the query
+            row = {**row, "whole": answers[q.strip('"')]["whole"]}
+        # The whole result list (not just the top 10): same refs, same scores, same order.
+        assert ranked(row["split"]) == ranked(row["whole"]), q
+        multi_part += row["parts"] > 1
+    assert multi_part >= 5
+    empty = [q for q in queries if not answers[q]["whole"] and '"' not in q]
+    assert empty == ["absentword", "+absentword " + queries[1]]
+
+
+def test_lunr_js_finds_what_lunr_py_finds(built) -> None:
+    docs, manifest, whole_path = built
+    whole = Index.load(json.loads(whole_path.read_text()))
+    queries = [q for q in query_set(docs) if '"' not in q and "~" not in q]
+    answers = node("compare.js", str(manifest), str(whole_path), stdin=json.dumps(queries))
+    for q in queries:
+        py = {r["ref"]: round(r["score"], 6) for r in whole.search(q)}
+        js = {ref: round(score, 6) for ref, score in answers[q]["split"]}
+        assert js == py, q
+
+
+def test_fuzzy_and_leading_wildcards_load_every_part_of_a_small_index(tmp_path: Path) -> None:
+    docs = corpus_docs(120)
+    _, manifest, whole = write_build(tmp_path, docs, 100_000)
+    parts = len(json.loads(manifest.read_text())["parts"])
+    assert 1 < parts <= 64
+    queries = [w + "~1" for w in query_set(docs)[2:5]] + ["*ou", "*a*"]
+    answers = node("compare.js", str(manifest), str(whole), stdin=json.dumps(queries))
+    for q in queries:
+        assert answers[q]["parts"] == parts, q
+        assert answers[q]["whole"], q
+        assert ranked(answers[q]["split"]) == ranked(answers[q]["whole"]), q
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("+", "search term is missing"),
+        ("-", "search term is missing"),
+        ("title:", "search term is missing"),
+        ('"unbalanced', "unbalanced quote"),
+        ("nosuchfield:word", 'Unknown field "nosuchfield"'),
+        ("word^x", "boost"),
+        ("*", "too much of the index"),
+    ],
+)
+def test_unparseable_queries_give_a_message(built, query: str, message: str) -> None:
+    _, manifest, whole = built
+    answers = node("compare.js", str(manifest), str(whole), stdin=json.dumps([query]))
+    split = answers[query]["split"]
+    assert split["error"] == "SearchError"
+    assert message in split["message"]

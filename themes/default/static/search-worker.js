@@ -1,0 +1,374 @@
+/*
+ * Search worker: loads only the lunr index parts a query needs, merges them into one
+ * lunr.Index, answers the query, counts facets and reads result metadata - all off the
+ * main thread. Also loadable under node (module.exports) for the tests.
+ *
+ * Parts are term ranges of one lunr.py index; each is a valid serialized lunr index
+ * whose field vectors hold only its own terms' entries. lunr.js scores a document field
+ * by the dot product of the query vector with the field vector over the query's terms
+ * only, so an index merged from the parts holding every query term gives the same
+ * matches and scores as the whole index.
+ */
+/* global lunr, importScripts, self */
+(function () {
+  'use strict'
+
+  var MAX_PARTS = 64 // a query needing more (a one-letter prefix, ~fuzzy at scale) is refused
+  var PAGE = 20
+  var CACHE = 4
+
+  function SearchError (message) {
+    this.name = 'SearchError'
+    this.message = message
+  }
+
+  function decodeRefs (text) {
+    var out = []
+    if (!text) return out
+    var gaps = text.split(',')
+    var ref = -1
+    for (var i = 0; i < gaps.length; i++) {
+      ref += parseInt(gaps[i], 36)
+      out.push(ref)
+    }
+    return out
+  }
+
+  /* Lunr has no phrases: balanced quotes are dropped, an odd one is an error. */
+  function cleanQuery (text) {
+    var quotes = (text.match(/"/g) || []).length
+    if (quotes % 2) throw new SearchError('The query has an unbalanced quote (").')
+    return text.replace(/"/g, ' ').trim()
+  }
+
+  function explain (err, fields) {
+    var msg = String(err && err.message || err)
+    var m = /unrecognised field '([^']*)'/.exec(msg)
+    if (m) {
+      return 'Unknown field "' + m[1] + '": use one of ' + fields.join(', ') + ', e.g. people:name.'
+    }
+    if (/expecting term/.test(msg)) {
+      return 'A search term is missing (after +, - or field:).'
+    }
+    if (/boost must be numeric/.test(msg)) return 'A boost (^) must be a number, e.g. title^5.'
+    if (/edit distance must be numeric/.test(msg)) return 'A fuzzy match (~) must be a number, e.g. word~1.'
+    return 'The query could not be understood (' + msg + ').'
+  }
+
+  function Engine (manifest, load) {
+    this.manifest = manifest
+    this.load = load // name -> Promise of parsed JSON, resolved against the manifest
+    this.firsts = manifest.parts.map(function (p) { return p[0] })
+    this.parts = {} // part number -> Promise of serialized part
+    this.chunks = {}
+    this.indexes = [] // [key, lunr.Index], most recent last
+    this.pipeline = new lunr.Pipeline()
+    this.pipeline.add(lunr.stemmer)
+    this.facets = null
+  }
+
+  /* Last part whose first term is <= term (JS string order, as the parts were cut). */
+  Engine.prototype.partOf = function (term) {
+    var lo = 0
+    var hi = this.firsts.length - 1
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1
+      if (this.firsts[mid] <= term) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  Engine.prototype.parse = function (text) {
+    var query = new lunr.Query(this.manifest.fields)
+    try {
+      new lunr.QueryParser(text, query).parse()
+    } catch (err) {
+      throw new SearchError(explain(err, this.manifest.fields))
+    }
+    return query
+  }
+
+  /* Numbers of the parts holding every index term the query can touch. */
+  Engine.prototype.plan = function (query) {
+    var need = {}
+    var all = false
+    for (var i = 0; i < query.clauses.length && !all; i++) {
+      var clause = query.clauses[i]
+      var terms = clause.usePipeline
+        ? this.pipeline.runString(clause.term, { fields: clause.fields })
+        : [clause.term]
+      for (var j = 0; j < terms.length; j++) {
+        var term = terms[j]
+        if (clause.editDistance) { all = true; break }
+        var star = term.indexOf('*')
+        if (star === 0) { all = true; break }
+        if (star > 0) {
+          var prefix = term.slice(0, star)
+          for (var p = this.partOf(prefix), end = this.partOf(prefix + '\uffff'); p <= end; p++) need[p] = true
+        } else {
+          need[this.partOf(term)] = true
+        }
+      }
+    }
+    var list = all
+      ? this.firsts.map(function (_, n) { return n })
+      : Object.keys(need).map(Number).sort(function (a, b) { return a - b })
+    if (list.length > MAX_PARTS) {
+      throw new SearchError('This query would load too much of the index (' + list.length +
+        ' parts): use a longer prefix before *, or no ~.')
+    }
+    return list
+  }
+
+  Engine.prototype.part = function (n) {
+    if (!this.parts[n]) {
+      var self = this
+      this.parts[n] = this.load('part-' + this.manifest.parts[n][1] + '.json')
+        .catch(function (err) { delete self.parts[n]; throw err })
+    }
+    return this.parts[n]
+  }
+
+  /* One lunr.Index over the given parts; every field vector when the query is all "-". */
+  Engine.prototype.index = function (numbers, everyVector) {
+    var key = numbers.join(',') + (everyVector ? '!' : '')
+    for (var i = 0; i < this.indexes.length; i++) {
+      if (this.indexes[i][0] === key) return Promise.resolve(this.indexes[i][1])
+    }
+    var self = this
+    return Promise.all(numbers.map(function (n) { return self.part(n) })).then(function (parts) {
+      var idx = lunr.Index.load(merge(parts, everyVector ? self.manifest : null))
+      self.indexes.push([key, idx])
+      if (self.indexes.length > CACHE) self.indexes.shift()
+      return idx
+    })
+  }
+
+  function merge (parts, everyFrom) {
+    if (parts.length === 1 && !everyFrom) return parts[0]
+    var inverted = []
+    var vectors = new Map()
+    var unsorted = new Set()
+    parts.forEach(function (part) {
+      for (var i = 0; i < part.invertedIndex.length; i++) inverted.push(part.invertedIndex[i])
+      for (var j = 0; j < part.fieldVectors.length; j++) {
+        var ref = part.fieldVectors[j][0]
+        var elements = part.fieldVectors[j][1]
+        var have = vectors.get(ref)
+        if (have) {
+          vectors.set(ref, have.concat(elements))
+          unsorted.add(ref)
+        } else {
+          vectors.set(ref, elements)
+        }
+      }
+    })
+    unsorted.forEach(function (ref) { vectors.set(ref, sortPairs(vectors.get(ref))) })
+    var fieldVectors = []
+    if (everyFrom) {
+      // lunr lists every field of every document for an all-negated query, in this order.
+      for (var d = 0; d < everyFrom.docs; d++) {
+        for (var f = 0; f < everyFrom.fields.length; f++) {
+          var fieldRef = everyFrom.fields[f] + '/' + d
+          fieldVectors.push([fieldRef, vectors.get(fieldRef) || []])
+        }
+      }
+    } else {
+      vectors.forEach(function (elements, ref) { fieldVectors.push([ref, elements]) })
+    }
+    return {
+      version: parts[0].version,
+      fields: parts[0].fields,
+      fieldVectors: fieldVectors,
+      invertedIndex: inverted,
+      pipeline: parts[0].pipeline
+    }
+  }
+
+  function sortPairs (flat) {
+    var pairs = []
+    for (var i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]])
+    pairs.sort(function (a, b) { return a[0] - b[0] })
+    var out = []
+    pairs.forEach(function (p) { out.push(p[0], p[1]) })
+    return out
+  }
+
+  /* lunr's results for the text, exactly as the whole index would rank them. */
+  Engine.prototype.query = function (text) {
+    var self = this
+    return new Promise(function (resolve) {
+      var cleaned = cleanQuery(text)
+      var query = self.parse(cleaned)
+      resolve(self.index(self.plan(query), query.isNegated()).then(function (idx) {
+        return idx.search(cleaned)
+      }))
+    })
+  }
+
+  Engine.prototype.loadFacets = function () {
+    if (!this.facets) {
+      this.facets = this.load('facets-' + this.manifest.facets + '.json').then(function (raw) {
+        var out = {}
+        Object.keys(raw).forEach(function (facet) {
+          out[facet] = raw[facet].map(function (pair) {
+            return { name: pair[0], refs: decodeRefs(pair[1]) }
+          })
+        })
+        return out
+      })
+    }
+    return this.facets
+  }
+
+  Engine.prototype.record = function (ref) {
+    var size = this.manifest.metaChunk
+    var n = Math.floor(ref / size)
+    if (!this.chunks[n]) {
+      var self = this
+      this.chunks[n] = this.load('meta-' + this.manifest.meta[n] + '.json')
+        .catch(function (err) { delete self.chunks[n]; throw err })
+    }
+    return this.chunks[n].then(function (records) { return records[ref - n * size] })
+  }
+
+  /*
+   * The whole search: text and selected facet values ({person: [..], ...}) ->
+   * {total, hits: [{ref, terms}], facets: {name: [[value, count, selected]]}}.
+   * Without text, the facets alone select (newest first).
+   */
+  Engine.prototype.search = function (text, selected) {
+    var self = this
+    var hasText = /\S/.test(text)
+    var found = hasText ? this.query(text) : Promise.resolve(null)
+    return Promise.all([found, this.loadFacets()]).then(function (both) {
+      var results = both[0]
+      var facets = both[1]
+      var docs = self.manifest.docs
+      var keep = new Uint8Array(docs)
+      var hits
+      if (results) {
+        hits = results.map(function (r) {
+          return { ref: Number(r.ref), terms: Object.keys(r.matchData.metadata) }
+        })
+      } else {
+        hits = []
+        for (var d = 0; d < docs; d++) hits.push({ ref: d, terms: [] })
+        if (!hasSelection(selected)) hits = []
+      }
+      Object.keys(facets).forEach(function (facet) {
+        (selected[facet] || []).forEach(function (name) {
+          var value = facets[facet].find(function (v) { return v.name === name })
+          var inValue = new Uint8Array(docs)
+          if (value) value.refs.forEach(function (r) { inValue[r] = 1 })
+          hits = hits.filter(function (h) { return inValue[h.ref] })
+        })
+      })
+      hits.forEach(function (h) { keep[h.ref] = 1 })
+      var counts = {}
+      Object.keys(facets).forEach(function (facet) {
+        var chosen = selected[facet] || []
+        var rows = []
+        facets[facet].forEach(function (value) {
+          var c = 0
+          for (var i = 0; i < value.refs.length; i++) c += keep[value.refs[i]]
+          var isChosen = chosen.indexOf(value.name) >= 0
+          if (c || isChosen) rows.push([value.name, c, isChosen])
+        })
+        rows.sort(function (a, b) { return (b[2] - a[2]) || (b[1] - a[1]) })
+        counts[facet] = rows.slice(0, Math.max(12, chosen.length))
+      })
+      return { total: hits.length, hits: hits, facets: counts }
+    })
+  }
+
+  function hasSelection (selected) {
+    return Object.keys(selected).some(function (k) { return selected[k].length })
+  }
+
+  /* Split text into [text, matched] runs, a word matching when its stem is a hit's term. */
+  Engine.prototype.mark = function (text, terms) {
+    var wanted = new Set(terms)
+    var out = []
+    var parts = String(text).split(/([\s\-]+)/)
+    for (var i = 0; i < parts.length; i++) {
+      var piece = parts[i]
+      var word = piece.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')
+      var hit = word !== '' && (wanted.has(word) || wanted.has(lunr.stemmer(new lunr.Token(word)).toString()))
+      var last = out[out.length - 1]
+      if (last && last[1] === hit) last[0] += piece
+      else if (piece) out.push([piece, hit])
+    }
+    return out
+  }
+
+  /* Result records for hits[from, from+PAGE), with highlighted title and snippet. */
+  Engine.prototype.page = function (hits, from) {
+    var self = this
+    return Promise.all(hits.slice(from, from + PAGE).map(function (h) {
+      return self.record(h.ref).then(function (r) {
+        return {
+          ref: h.ref,
+          url: r[0],
+          title: self.mark(r[1], h.terms),
+          date: r[2],
+          source: r[3],
+          people: r[4],
+          tags: r[5],
+          snippet: self.mark(r[6], h.terms)
+        }
+      })
+    }))
+  }
+
+  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, merge: merge, PAGE: PAGE }
+
+  if (typeof module !== 'undefined' && module.exports) {
+    module.exports = api
+  } else if (typeof importScripts === 'function') {
+    importScripts('vendor/lunr.min.js')
+    var engine = null
+    var last = null
+    var fail = function (id, err) {
+      var known = err instanceof SearchError
+      self.postMessage({
+        type: 'error',
+        id: id,
+        kind: known ? 'query' : 'load',
+        message: known ? err.message : 'The search index could not be loaded (' + (err && err.message) + ').'
+      })
+    }
+    self.onmessage = function (event) {
+      var msg = event.data
+      if (msg.type === 'init') {
+        var base = new URL(msg.manifest, self.location.href)
+        var load = function (name) {
+          return fetch(new URL(name, base)).then(function (res) {
+            if (!res.ok) throw new Error(res.status + ' ' + res.statusText + ' for ' + name)
+            return res.json()
+          })
+        }
+        engine = load(base.href).then(function (manifest) { return new Engine(manifest, load) })
+        engine.catch(function (err) { fail(0, err) })
+        return
+      }
+      if (!engine) return
+      engine.then(function (eng) {
+        if (msg.type === 'search') {
+          return eng.search(msg.text, msg.selected).then(function (res) {
+            last = { id: msg.id, hits: res.hits }
+            return eng.page(res.hits, 0).then(function (page) {
+              self.postMessage({ type: 'results', id: msg.id, total: res.total, from: 0, results: page, facets: res.facets })
+            })
+          })
+        }
+        if (msg.type === 'more' && last && last.id === msg.id) {
+          return eng.page(last.hits, msg.from).then(function (page) {
+            self.postMessage({ type: 'more', id: msg.id, from: msg.from, results: page })
+          })
+        }
+      }).catch(function (err) { fail(msg.id, err) })
+    }
+  }
+})()
