@@ -358,6 +358,60 @@ def _free_path(root: Path, record: Record, taken: set[str]) -> str:
     return path.removesuffix(".md") + f"-{digest}.md"
 
 
+@dataclass
+class _Batch:
+    """What one ``run`` knows while it goes: the archive's URLs and paths grow as it writes."""
+
+    root: Path
+    update: bool
+    dry_run: bool
+    source: str | None
+    matcher: tuple[re.Pattern[str] | None, dict[str, str]]
+    index: dict[str, str]  # source URL -> article path
+    taken: set[str]
+    now: datetime
+
+
+def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple[str, str]:
+    """Write (or not) one parsed record; returns its status and the line that reports it."""
+    would = "would " if batch.dry_run else ""
+    texts = (record.title, record.summary or "", *record.paragraphs)
+    front = front_matter(
+        record,
+        find_people(texts, batch.matcher),
+        file=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        source_name=batch.source,
+    )
+    body = markdown_body(record)
+    existing = batch.index.get(_identity(record.url))
+    if existing is None:
+        target = _free_path(batch.root, record, batch.taken)
+        if not batch.dry_run and (failure := _write(batch.root / target, render_article(front, body))):
+            return "failed", f"failed: {path}: cannot write {target}: {failure}"
+        batch.index[_identity(record.url)] = target
+        batch.taken.add(target)
+        return "imported", f"{would}import {path} -> {target}"
+    try:
+        outcome = reconcile(
+            (batch.root / existing).read_text(encoding="utf-8"),
+            front,
+            body,
+            update=batch.update,
+            modified=record.modified if record.modified != record.published else None,
+            now=batch.now,
+        )
+    except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError) as exc:
+        return "failed", f"failed: {path}: cannot read the archived {existing}: {exc}"
+    if outcome.status == "unchanged":
+        return "unchanged", f"unchanged {path} = {existing}"
+    if outcome.text is None:
+        return "changed upstream", f"changed upstream: {path}: differs from {existing}; --update takes the new text"
+    if not batch.dry_run and (failure := _write(batch.root / existing, outcome.text)):
+        return "failed", f"failed: {path}: cannot write {existing}: {failure}"
+    return "updated", f"{would}update {existing} from {path} (previous text kept as a revision)"
+
+
 def run(
     paths: list[Path],
     root: Path,
@@ -369,24 +423,20 @@ def run(
     source: str | None = None,
 ) -> int:
     """Import every record under ``paths`` into ``root``; 1 when any record failed."""
-    people, registry_problems = read_registry(root)
-    matcher = people_matcher(people)
-    index = archived_urls(root)
-    taken = set(index.values())
-    counts: Counter[str] = Counter()
-    names: Counter[str] = Counter()
     tty = bool(getattr(out, "isatty", lambda: False)())
-    files = record_files(paths)
-    bar = tqdm(files, file=out, disable=not tty, unit="record", desc="import")
 
     def say(message: str) -> None:
         (tqdm.write(message, file=out) if tty else print(message, file=out))
 
+    people, registry_problems = read_registry(root)
     for problem in registry_problems:
         say(f"warning: {problem}")
-    would = "would " if dry_run else ""
-    now = datetime.now(UTC).replace(microsecond=0)
-    for path in bar:
+    index = archived_urls(root)
+    batch = _Batch(root, update, dry_run, source, people_matcher(people), index, set(index.values()),
+                   datetime.now(UTC).replace(microsecond=0))
+    counts: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    for path in tqdm(record_files(paths), file=out, disable=not tty, unit="record", desc="import"):
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -401,62 +451,20 @@ def run(
             continue
         for warning in record.warnings:
             say(f"warning: {path}:{warning.line}: {warning.message}")
-        texts = (record.title, record.summary or "", *record.paragraphs)
         if suggest_people:  # not the title: Title Case Makes Every Word Look Like A Name
-            names.update(unknown_names(texts[1:], matcher))
-        front = front_matter(
-            record,
-            find_people(texts, matcher),
-            file=path.name,
-            sha256=hashlib.sha256(data).hexdigest(),
-            source_name=source,
-        )
-        body = markdown_body(record)
-        existing = index.get(_identity(record.url))
-        if existing is None:
-            target = _free_path(root, record, taken)
-            if not dry_run and (failure := _write(root / target, render_article(front, body))):
-                counts["failed"] += 1
-                say(f"failed: {path}: cannot write {target}: {failure}")
-                continue
-            index[_identity(record.url)] = target
-            taken.add(target)
-            counts["imported"] += 1
-            if not tty:
-                say(f"{would}import {path} -> {target}")
-            continue
-        outcome = reconcile(
-            (root / existing).read_text(encoding="utf-8"),
-            front,
-            body,
-            update=update,
-            modified=record.modified if record.modified != record.published else None,
-            now=now,
-        )
-        if outcome.status == "unchanged":
-            counts["unchanged"] += 1
-            if not tty:
-                say(f"unchanged {path} = {existing}")
-            continue
-        counts["changed upstream"] += 1
-        if outcome.text is None:
-            say(f"changed upstream: {path}: differs from {existing}; --update takes the new text")
-            continue
-        if not dry_run and (failure := _write(root / existing, outcome.text)):
-            counts["failed"] += 1
-            say(f"failed: {root / existing}: cannot write: {failure}")
-            continue
-        counts["updated"] += 1
-        say(f"{would}update {existing} from {path} (previous text kept as a revision)")
-    bar.close()
+            names.update(unknown_names((record.summary or "", *record.paragraphs), batch.matcher))
+        status, message = _import_one(batch, path, data, record)
+        counts[status] += 1
+        if status == "updated":
+            counts["changed upstream"] += 1
+        if not tty or status not in ("imported", "unchanged"):  # the bar shows those
+            say(message)
     if suggest_people:
         say("names not in the registry (add the people to content/people/):" if names else
             "no names outside the registry")
         for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
             say(f"{count:6d}  {name}")
-    summary = ", ".join(
-        f"{key} {counts[key]}" for key in ("imported", "unchanged", "changed upstream", "failed")
-    )
+    summary = ", ".join(f"{k} {counts[k]}" for k in ("imported", "unchanged", "changed upstream", "failed"))
     if update:
         summary += f", updated {counts['updated']}"
     say(("dry run, nothing written: " if dry_run else "") + summary)
