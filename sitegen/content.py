@@ -6,6 +6,7 @@ problem it finds instead of stopping at the first.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -104,16 +105,24 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def fail(self, key: str, message: str, severity: str = "error") -> None:
-        line = self.lines.get(key) or self.lines.get(key.split(".")[0].split("[")[0], 1)
-        self.problems.append(Problem(self.path, line, key, message, severity))
+        self.problems.append(Problem(self.path, self._line(key), key, message, severity))
+
+    def _line(self, key: str) -> int:
+        """The key's own line, else its nearest parent's (a missing key has no line)."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", key) if re.search(r"[.\[]", key) else ""
+        return 1
 
     def fields(self, data: dict, schema: tuple[Field, ...], prefix: str = "") -> dict:
         known = {f.name: f for f in schema}
         out: dict = {}
         for key in data:
             if key not in known:
-                names = ", ".join(known)
-                self.fail(f"{prefix}{key}", f"unknown field; known fields: {names} (put custom data under extra:)")
+                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(known)}"
+                self.fail(f"{prefix}{key}", f"unknown field; {hint} (put custom data under extra:)")
         for f in schema:
             key = f"{prefix}{f.name}"
             value = data.get(f.name)

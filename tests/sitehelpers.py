@@ -1,0 +1,34 @@
+"""Small helpers shared by the build tests: read a built site as parsed documents."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from lxml import etree, html
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def page(out: Path, url: str) -> html.HtmlElement:
+    """Parse the page a URL path serves (pretty URLs: .../index.html)."""
+    rel = url.lstrip("/")
+    file = out / rel / "index.html" if not rel or rel.endswith("/") else out / rel
+    return html.fromstring(file.read_bytes())
+
+
+def xml(out: Path, rel: str) -> etree._Element:
+    return etree.fromstring((out / rel).read_bytes())
+
+
+def snapshot(out: Path) -> dict[str, str]:
+    """Every file of a folder with its sha256, to compare two trees."""
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def html_pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))

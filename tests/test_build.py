@@ -1,0 +1,233 @@
+"""The build of a small fictional archive, checked by parsing what it writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from sitegen import cli
+from sitegen.build import Options, build
+from sitehelpers import ATOM, html_pages, page, snapshot, xml
+
+FIXTURE = Path(__file__).parent / "fixtures" / "archive"
+BASE = "https://archive.example.org/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "public"
+    report = build(Options(root=FIXTURE, out=out))
+    assert report.articles == 3  # the draft is left out
+    return out
+
+
+def test_every_kind_of_page_is_written(site: Path):
+    expected = [
+        "index.html", "page/2/index.html", "404.html", "robots.txt", "sitemap.xml", "feed.xml",
+        "articles/2031/04/harbour-opens/index.html", "articles/2031/04/ferry-timetable/index.html",
+        "articles/2031/05/treaty-signed/index.html",
+        "people/index.html", "people/orla-venn/index.html", "people/tamsin-arlo/index.html",
+        "people/pell-marrow/index.html", "people/orla-venn/feed.xml",
+        "tags/index.html", "tags/harbour/index.html", "tags/treaty/index.html", "tags/treaty/feed.xml",
+        "sources/index.html", "sources/the-lindmoor-ledger/index.html", "sources/coastline-weekly/index.html",
+        "archive/index.html", "archive/2031/index.html", "archive/2031/04/index.html", "archive/2031/05/index.html",
+        "search/index.html", "annotations/index.html", "annotations/feed.xml",
+        "articles/2031/04/ferry-timetable/annotations.jsonld",
+        "static/style.css", "humans.txt",
+    ]
+    missing = [p for p in expected if not (site / p).is_file()]
+    assert missing == []
+    assert not (site / "articles/2031/05/unfinished").exists()
+
+
+def test_home_is_newest_first_and_paginated(site: Path):
+    titles = [a.text_content() for a in page(site, "/").cssselect(".article-card__title a")]
+    assert titles == ["Twin-town treaty signed with an invented neighbour", "Ferry timetable changes for the summer"]
+    second = page(site, "/page/2/")
+    assert [a.text_content() for a in second.cssselect(".article-card__title a")] == ["Lindmoor harbour reopens after repairs"]
+    assert second.cssselect('a[rel="prev"]')[0].get("href") == "/"
+
+
+def test_internal_links_and_assets_all_resolve(site: Path):
+    broken = []
+    for file in html_pages(site):
+        doc = page(site, "/" + file.relative_to(site).as_posix())
+        here = "/" + file.relative_to(site).as_posix()
+        for el, attr in [(e, "href") for e in doc.xpath("//*[@href]")] + [(e, "src") for e in doc.xpath("//*[@src]")]:
+            url = urljoin(BASE + here.lstrip("/"), el.get(attr))
+            parts = urlsplit(url)
+            if f"{parts.scheme}://{parts.netloc}/" != BASE:
+                continue
+            target = site / parts.path.lstrip("/")
+            if parts.path.endswith("/"):
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{here} -> {url}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = page(site, parts.path).xpath(f'//*[@id="{parts.fragment}"]')
+                if not ids:
+                    broken.append(f"{here} -> {url} (no #{parts.fragment})")
+    assert broken == []
+
+
+def test_article_page_has_metadata_and_structured_data(site: Path):
+    doc = page(site, "/articles/2031/04/harbour-opens/")
+    assert doc.get("lang") == "en"
+    assert doc.cssselect('link[rel="canonical"]')[0].get("href") == BASE + "articles/2031/04/harbour-opens/"
+    assert doc.cssselect('meta[property="og:title"]')[0].get("content") == "Lindmoor harbour reopens after repairs"
+    time = doc.cssselect("article time")[0]
+    assert time.get("datetime") == "2031-04-02T09:15:00+02:00" and time.text_content() == "2 April 2031"
+    data = json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)
+    assert data["@type"] == "NewsArticle"
+    person = json.loads(page(site, "/people/orla-venn/").xpath('//script[@type="application/ld+json"]')[0].text)
+    assert person["@type"] == "ProfilePage"
+    assert person["mainEntity"]["@id"] in [m["@id"] for m in data["mentions"]]
+    assert [a.text_content() for a in doc.cssselect(".people-list a")] == ["Orla Venn", "Tamsin Arlo"]
+    assert doc.cssselect(".article__body table") and doc.cssselect(".footnotes")
+    assert doc.cssselect(".article__body em")[0].text_content() == "new sea wall"
+
+
+def test_people_resolve_by_alias_and_slug_and_unknown_names_get_a_page(site: Path):
+    ferry = page(site, "/articles/2031/04/ferry-timetable/")
+    assert [a.get("href") for a in ferry.cssselect(".people-list a")] == ["/people/orla-venn/", "/people/pell-marrow/"]
+    treaty = page(site, "/articles/2031/05/treaty-signed/")
+    assert treaty.get("lang") == "en-GB"
+    assert [a.text_content() for a in treaty.cssselect(".people-list a")] == ["Tamsin Arlo"]
+    index = page(site, "/people/")
+    rows = {r.cssselect("th a")[0].text_content(): r.cssselect("td")[0].text_content() for r in index.cssselect("tbody tr")}
+    assert rows == {"Orla Venn": "2", "Pell Marrow": "1", "Tamsin Arlo": "2"}
+    together = page(site, "/people/orla-venn/").cssselect(".story .count-list")[0]
+    assert "Tamsin Arlo" in together.text_content()
+
+
+def test_tags_are_case_insensitive(site: Path):
+    tags = page(site, "/tags/")
+    assert [a.get("href") for a in tags.cssselect(".term-index a")] == ["/tags/harbour/", "/tags/treaty/"]
+    harbour = page(site, "/tags/harbour/")
+    assert len(harbour.cssselect(".article-card")) == 2
+
+
+def test_feeds_are_atom_with_absolute_links(site: Path):
+    for rel in ["feed.xml", "tags/treaty/feed.xml", "people/tamsin-arlo/feed.xml", "annotations/feed.xml"]:
+        feed = xml(site, rel)
+        assert feed.tag == f"{ATOM}feed"
+        assert feed.find(f"{ATOM}link[@rel='self']").get("href") == BASE + rel
+        for entry in feed.findall(f"{ATOM}entry"):
+            assert entry.find(f"{ATOM}id").text.startswith(BASE)
+    home = xml(site, "feed.xml")
+    assert home.find(f"{ATOM}updated").text == "2031-05-08T08:00:00+00:00"
+    assert len(home.findall(f"{ATOM}entry")) == 3
+
+
+def test_sitemap_lists_every_html_page_but_404(site: Path):
+    sitemap = xml(site, "sitemap.xml")
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    listed = {loc.text for loc in sitemap.iter(f"{ns}loc")}
+    pages = set()
+    for file in html_pages(site):
+        rel = file.relative_to(site).as_posix()
+        if rel != "404.html":
+            pages.add(BASE + rel.removesuffix("index.html"))
+    assert listed == pages
+    robots = (site / "robots.txt").read_text()
+    assert f"Sitemap: {BASE}sitemap.xml" in robots
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, site: Path):
+    again = tmp_path / "again"
+    build(Options(root=FIXTURE, out=again))
+    assert snapshot(again) == snapshot(site)
+
+
+def test_drafts_only_with_the_flag(tmp_path: Path):
+    out = tmp_path / "drafts"
+    report = build(Options(root=FIXTURE, out=out, drafts=True))
+    assert report.articles == 4
+    assert (out / "articles/2031/05/unfinished/index.html").is_file()
+
+
+def test_base_url_with_a_path(tmp_path: Path):
+    out = tmp_path / "sub"
+    build(Options(root=FIXTURE, out=out, base_url="https://example.org/archive/"))
+    home = page(out, "/")
+    assert home.cssselect(".site-title")[0].get("href") == "/archive/"
+    assert home.cssselect('link[rel="canonical"]')[0].get("href") == "https://example.org/archive/"
+
+
+def test_contributor_html_stays_text(tmp_path: Path):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    story = root / "content/articles/2031/04/harbour-opens.md"
+    story.write_text(story.read_text() + '\n<script>window.__xss = 1</script> [x](javascript:alert(1))\n')
+    out = tmp_path / "out"
+    build(Options(root=root, out=out))
+    doc = page(out, "/articles/2031/04/harbour-opens/")
+    body = doc.cssselect(".article__body")[0]
+    assert not body.cssselect("script")
+    assert "<script>window.__xss = 1</script>" in body.text_content()
+    assert not [a for a in body.cssselect("a") if "javascript" in (a.get("href") or "")]
+
+
+def test_bom_and_crlf_simply_work(tmp_path: Path):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    story = root / "content/articles/2031/04/harbour-opens.md"
+    story.write_bytes(b"\xef\xbb\xbf" + story.read_bytes().replace(b"\n", b"\r\n"))
+    out = tmp_path / "out"
+    build(Options(root=root, out=out))
+    assert page(out, "/articles/2031/04/harbour-opens/").cssselect("h1")[0].text_content() == "Lindmoor harbour reopens after repairs"
+
+
+INVALID = sorted(p for p in (Path(__file__).parent / "fixtures" / "invalid").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
+def test_bad_input_reports_its_message_and_leaves_the_previous_output(case: Path, tmp_path: Path, capsys):
+    root = tmp_path / "archive"
+    shutil.copytree(case, root)
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "index.html").write_text("<!doctype html><title>previous</title>")
+    before = snapshot(out)
+    code = cli.main(["build", "-s", str(root), "-o", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    expected = (case / "expected.txt").read_text().strip()
+    assert expected in err
+    assert "Traceback" not in err
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_every_problem_in_every_file_in_one_run(tmp_path: Path, capsys):
+    root = tmp_path / "archive"
+    for case in INVALID:
+        for file in (case / "content/articles").rglob("*.md"):
+            target = root / "content/articles" / case.name / file.relative_to(case / "content/articles")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(file.read_bytes())
+    code = cli.main(["check", "-s", str(root)])
+    out = capsys.readouterr().out
+    assert code == 1
+    for case in INVALID:
+        if case.name.startswith("duplicate"):
+            continue  # their folders differ here, so they are not duplicates
+        assert f"content/articles/{case.name}/" in out, case.name
+
+
+def test_unknown_people_are_one_grouped_warning(tmp_path: Path, capsys):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    for i in range(6):
+        (root / f"content/articles/2031/04/extra-{i}.md").write_text(
+            f"---\ntitle: Fictional extra {i}\ndate: 2031-04-0{i + 1}\npeople: [Quill Ambry]\n---\nBody.\n"
+        )
+    assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "Quill Ambry" in line]
+    assert len(lines) == 1 and "7 places" in lines[0]
+    assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet", "--strict"]) == 1

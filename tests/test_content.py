@@ -1,0 +1,121 @@
+"""Front matter and schema checks, in memory."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.content import SourceFile, parse_archive, parse_article, parse_person
+from sitegen.errors import Problem
+from sitegen.model import ArticleFile, PersonFile
+
+PATH = "content/articles/2031/04/story.md"
+
+
+def article(front: str, body: str = "A fictional body.\n") -> ArticleFile | list[Problem]:
+    return parse_article(PATH, f"---\n{front}---\n{body}".encode())
+
+
+def messages(result) -> list[str]:
+    assert isinstance(result, list), result
+    return [str(p) for p in result]
+
+
+def test_a_full_article_parses():
+    result = article(
+        "title: Fictional\ndate: 2031-04-02T09:15:00+02:00\nupdated: 2031-04-03\n"
+        "summary: Short.\nsource: {name: The Ledger, url: 'https://ledger.example.org/a'}\n"
+        "tags: [Treaty, harbour]\npeople: [Orla Venn]\nimage: https://example.org/i.jpg\n"
+        "language: en-GB\nsection: Local\nrelated: ['https://example.org/r']\ndraft: false\n"
+        "extra: {desk: night}\n"
+        "annotations:\n  - quote: fictional\n    kind: note\n    note: A *note*.\n    date: 2031-04-05\n"
+        "imported: {file: 001_x.txt, sha256: abc, importer: sitegen 0.1.0}\n"
+    )
+    assert isinstance(result, ArticleFile)
+    assert result.slug == "story"
+    assert result.date == datetime(2031, 4, 2, 9, 15, tzinfo=timezone(timedelta(hours=2)))
+    assert result.updated == datetime(2031, 4, 3, tzinfo=timezone.utc)
+    assert result.tags == ("Treaty", "harbour")
+    assert result.source.url == "https://ledger.example.org/a"
+    assert result.annotations[0].line == 16 and result.annotations[0].date.isoformat() == "2031-04-05"
+    assert result.extra == (("desk", "night"),)
+    assert result.imported.importer == "sitegen 0.1.0"
+    assert result.body_line == 22
+
+
+def test_naive_dates_mean_utc_and_offsets_are_kept():
+    assert article("title: T\ndate: 2031-04-02 10:00\n").date.tzinfo == timezone.utc
+    assert article("title: T\ndate: '2031-04-02T10:00-0500'\n").date.utcoffset() == timedelta(hours=-5)
+
+
+def test_every_problem_of_a_file_is_reported_with_its_line():
+    result = messages(article("titel: T\ndate: 2031-02-30\ntags: x\nsource: {name: S, url: 'ftp://x'}\nlanguage: '!!'\n"))
+    assert result == [
+        f"{PATH}:2: titel: unknown field; did you mean 'title'? (put custom data under extra:)",
+        f"{PATH}:1: title: required",
+        f"{PATH}:3: date: not a date: '2031-02-30' (use ISO 8601: 2022-02-11 or 2022-02-11T14:31:00+00:00)",
+        f"{PATH}:5: source.url: must be an http(s) URL, not 'ftp://x'",
+        f"{PATH}:4: tags: must be a list (one '- item' per line), not str",
+        f"{PATH}:6: language: not a BCP 47 language tag: '!!'",
+    ]
+
+
+def test_updated_before_date_is_an_error():
+    assert messages(article("title: T\ndate: 2031-04-02\nupdated: 2031-04-01\n")) == [
+        f"{PATH}:4: updated: is before date (2031-04-01T00:00:00+00:00 < 2031-04-02T00:00:00+00:00)"
+    ]
+
+
+def test_annotation_shape_is_checked():
+    result = messages(article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: q\n    kind: fact-check\n    note: n\n"
+        "  - quote: q\n    kind: gossip\n    note: n\n"
+        "  - just text\n"
+    ))
+    assert result == [
+        f"{PATH}:5: annotations[0].rating: required for a fact-check: one of false, misleading, unproven, mostly-true, true",
+        f"{PATH}:9: annotations[1].kind: must be one of context, fact-check, correction, translation, note, not 'gossip'",
+        f"{PATH}:11: annotations[2]: must be a mapping with quote, kind and note",
+    ]
+
+
+def test_people_registry_entries():
+    person = parse_person("content/people/orla-venn.md", b"---\nname: Orla Venn\naliases: [O. Venn]\nlinks: {wikipedia: 'https://example.org/w'}\n---\nBio.\n")
+    assert isinstance(person, PersonFile) and person.aliases == ("O. Venn",) and person.bio == "Bio."
+    assert messages(parse_person("content/people/x.md", b"---\nname: X\nlinks: {w: 'javascript:x'}\n---\n")) == [
+        "content/people/x.md:3: links.w: must be an http(s) URL, not 'javascript:x'"
+    ]
+
+
+def test_dates_that_disagree_with_the_folder_or_lie_in_the_future_warn():
+    file = SourceFile(PATH, b"---\ntitle: T\ndate: 2031-05-02\n---\n")
+    archive = parse_archive([file], [], today=datetime(2030, 1, 1).date())
+    assert sorted(str(p) for p in archive.problems) == [
+        f"{PATH}:3: date: 2031-05-02 disagrees with the folder 2031/04",
+        f"{PATH}:3: date: is in the future (2031-05-02)",
+    ]
+    assert all(not p.is_error for p in archive.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_gives_an_article_or_problems(text):
+    result = parse_article(PATH, ("---\n" + text).encode("utf-8", "surrogatepass"))
+    assert isinstance(result, (ArticleFile, list))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "date", "tags", "people", "source", "annotations", "extra", "x"]),
+                       st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                                    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+                                    max_leaves=8)))
+def test_any_yaml_shape_gives_an_article_or_problems(data):
+    import yaml
+
+    result = parse_article(PATH, ("---\n" + yaml.safe_dump(data) + "---\n").encode())
+    assert isinstance(result, (ArticleFile, list))
+    if isinstance(result, list):
+        assert all(isinstance(p, Problem) and p.line >= 1 for p in result)
