@@ -20,8 +20,47 @@ from pathlib import Path
 
 from sitegen.importer import run
 
-SYLLABLES = "ka lo mi re su ta ven dor bel gri mon sal tek vir zan pol nar fey quo lun".split()
-CYRILLIC = "ка ло ми ре су та вен дор бел гри мон сал тек вир зан пол нар".split()
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "re",
+    "su",
+    "ta",
+    "ven",
+    "dor",
+    "bel",
+    "gri",
+    "mon",
+    "sal",
+    "tek",
+    "vir",
+    "zan",
+    "pol",
+    "nar",
+    "fey",
+    "quo",
+    "lun",
+]
+CYRILLIC = [
+    "ка",
+    "ло",
+    "ми",
+    "ре",
+    "су",
+    "та",
+    "вен",
+    "дор",
+    "бел",
+    "гри",
+    "мон",
+    "сал",
+    "тек",
+    "вир",
+    "зан",
+    "пол",
+    "нар",
+]
 PEOPLE = 200
 
 
@@ -49,9 +88,9 @@ def raw_record(i: int, names: list[str]) -> str:
     rng = random.Random(i)
     russian = rng.random() < 0.2
     syllables = CYRILLIC if russian else SYLLABLES
-    when = datetime(2030, 1, 1, tzinfo=timezone(timedelta(hours=rng.choice([-5, 0, 1, 3])))) + timedelta(
-        minutes=rng.randint(0, 5 * 365 * 24 * 60)
-    )
+    when = datetime(
+        2030, 1, 1, tzinfo=timezone(timedelta(hours=rng.choice([-5, 0, 1, 3])))
+    ) + timedelta(minutes=rng.randint(0, 5 * 365 * 24 * 60))
     stamp = when.strftime("%Y-%m-%dT%H:%M%z")
     title = " ".join(word(rng, syllables).title() for _ in range(rng.randint(3, 8)))
     url = f"https://outlet.example.org/{when:%Y%m%d}/{word(rng, SYLLABLES)}-{i}.html"
@@ -70,9 +109,20 @@ def raw_record(i: int, names: list[str]) -> str:
     if rng.random() < 0.8:
         blocks.append(f"https://img.example.org/{i}.jpg")
     blocks.append(body)
-    blocks += [f"https://outlet.example.org/related/{rng.randint(0, 10**6)}.html" for _ in range(rng.randint(0, 3))]
+    blocks += [
+        f"https://outlet.example.org/related/{rng.randint(0, 10**6)}.html"
+        for _ in range(rng.randint(0, 3))
+    ]
     publisher = "Example Outlet desk@outlet.example.org +100 Example Outlet Ltd 252 60"
-    blocks += [publisher, str(when.year), publisher, "News", "ru_RU" if russian else "en_GB", "1920 1080 true", keywords]
+    blocks += [
+        publisher,
+        str(when.year),
+        publisher,
+        "News",
+        "ru_RU" if russian else "en_GB",
+        "1920 1080 true",
+        keywords,
+    ]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -86,7 +136,9 @@ def main(argv: list[str] | None = None) -> None:
         (root / "content" / "people").mkdir(parents=True)
         names = [person_name(i) for i in range(PEOPLE)]
         for i, name in enumerate(names):
-            (root / "content" / "people" / f"p{i}.md").write_text(f"---\nname: {name}\n---\n", encoding="utf-8")
+            (root / "content" / "people" / f"p{i}.md").write_text(
+                f"---\nname: {name}\n---\n", encoding="utf-8"
+            )
         for i in range(args.n):
             (folder / f"{i:05d}_bench.txt").write_text(raw_record(i, names), encoding="utf-8")
         for label in ("first import", "second import (all unchanged)"):
@@ -95,7 +147,9 @@ def main(argv: list[str] | None = None) -> None:
             code = run([folder], root, out=out)
             elapsed = time.perf_counter() - start
             summary = out.getvalue().rstrip().splitlines()[-1]
-            print(f"{label}: {args.n} records in {elapsed:.1f} s ({args.n / elapsed:.0f}/s), exit {code}: {summary}")
+            print(
+                f"{label}: {args.n} records in {elapsed:.1f} s ({args.n / elapsed:.0f}/s), exit {code}: {summary}"
+            )
 
 
 if __name__ == "__main__":

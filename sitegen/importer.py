@@ -32,8 +32,22 @@ from .slugs import slugify
 IMPORTER = f"sitegen {__version__}"
 # Front matter keys in the order they are written; hand-made keys keep theirs, after these.
 KEY_ORDER = (
-    "title", "date", "updated", "summary", "source", "tags", "people", "image", "language",
-    "section", "related", "draft", "annotations", "imported", "revisions", "extra",
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "source",
+    "tags",
+    "people",
+    "image",
+    "language",
+    "section",
+    "related",
+    "draft",
+    "annotations",
+    "imported",
+    "revisions",
+    "extra",
 )
 # Keys the importer owns: on --update they come from the new record, the rest survive.
 _IMPORTED_KEYS = frozenset(
@@ -70,7 +84,9 @@ def people_matcher(people: Iterable[PersonFile]) -> tuple[re.Pattern[str] | None
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)"), spelling
 
 
-def find_people(texts: Iterable[str], matcher: tuple[re.Pattern[str] | None, dict[str, str]]) -> list[str]:
+def find_people(
+    texts: Iterable[str], matcher: tuple[re.Pattern[str] | None, dict[str, str]]
+) -> list[str]:
     """Registry names of everyone named as a whole word, in order of first mention."""
     pattern, spelling = matcher
     found: dict[str, None] = {}
@@ -284,7 +300,9 @@ def _close_run(run: list[str], starts_sentence: bool, found: list[str]) -> None:
         found.append(" ".join(tail))
 
 
-def unknown_names(texts: Iterable[str], matcher: tuple[re.Pattern[str] | None, dict[str, str]]) -> Counter[str]:
+def unknown_names(
+    texts: Iterable[str], matcher: tuple[re.Pattern[str] | None, dict[str, str]]
+) -> Counter[str]:
     """Candidate personal names outside the registry, with counts; registry names are blanked first."""
     pattern, _ = matcher
     counts: Counter[str] = Counter()
@@ -300,7 +318,9 @@ def record_files(paths: Iterable[Path]) -> list[Path]:
     """Each file as given, and every ``*.txt`` under each folder, in sorted order."""
     files: list[Path] = []
     for path in paths:
-        files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()) if path.is_dir() else [path])
+        files.extend(
+            sorted(p for p in path.rglob("*.txt") if p.is_file()) if path.is_dir() else [path]
+        )
     return files
 
 
@@ -387,7 +407,9 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
     existing = batch.index.get(_identity(record.url))
     if existing is None:
         target = _free_path(batch.root, record, batch.taken)
-        if not batch.dry_run and (failure := _write(batch.root / target, render_article(front, body))):
+        if not batch.dry_run and (
+            failure := _write(batch.root / target, render_article(front, body))
+        ):
             return "failed", f"failed: {path}: cannot write {target}: {failure}"
         batch.index[_identity(record.url)] = target
         batch.taken.add(target)
@@ -406,7 +428,10 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
     if outcome.status == "unchanged":
         return "unchanged", f"unchanged {path} = {existing}"
     if outcome.text is None:
-        return "changed upstream", f"changed upstream: {path}: differs from {existing}; --update takes the new text"
+        return (
+            "changed upstream",
+            f"changed upstream: {path}: differs from {existing}; --update takes the new text",
+        )
     if not batch.dry_run and (failure := _write(batch.root / existing, outcome.text)):
         return "failed", f"failed: {path}: cannot write {existing}: {failure}"
     return "updated", f"{would}update {existing} from {path} (previous text kept as a revision)"
@@ -432,8 +457,16 @@ def run(
     for problem in registry_problems:
         say(f"warning: {problem}")
     index = archived_urls(root)
-    batch = _Batch(root, update, dry_run, source, people_matcher(people), index, set(index.values()),
-                   datetime.now(UTC).replace(microsecond=0))
+    batch = _Batch(
+        root,
+        update,
+        dry_run,
+        source,
+        people_matcher(people),
+        index,
+        set(index.values()),
+        datetime.now(UTC).replace(microsecond=0),
+    )
     counts: Counter[str] = Counter()
     names: Counter[str] = Counter()
     for path in tqdm(record_files(paths), file=out, disable=not tty, unit="record", desc="import"):
@@ -460,11 +493,16 @@ def run(
         if not tty or status not in ("imported", "unchanged"):  # the bar shows those
             say(message)
     if suggest_people:
-        say("names not in the registry (add the people to content/people/):" if names else
-            "no names outside the registry")
+        say(
+            "names not in the registry (add the people to content/people/):"
+            if names
+            else "no names outside the registry"
+        )
         for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
             say(f"{count:6d}  {name}")
-    summary = ", ".join(f"{k} {counts[k]}" for k in ("imported", "unchanged", "changed upstream", "failed"))
+    summary = ", ".join(
+        f"{k} {counts[k]}" for k in ("imported", "unchanged", "changed upstream", "failed")
+    )
     if update:
         summary += f", updated {counts['updated']}"
     say(("dry run, nothing written: " if dry_run else "") + summary)

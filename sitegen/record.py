@@ -136,7 +136,7 @@ _ABBREVIATION_WORDS = (
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _SENTENCE_END = re.compile(r"[.!?]+")
 _ALWAYS_CLOSING = "”»’)"
-_OPENING = "\"“„«‘"
+_OPENING = '"“„«‘'
 _LETTERS_BEFORE = re.compile(r"[^\W\d_]+$")
 
 
@@ -236,7 +236,9 @@ def parse_record(text: str) -> Record | RecordError:
     modified = stamps[-1][1] if len(stamps) > 1 else None
     if published.date() != header_date:
         warnings.append(
-            RecordWarning(stamps[0][0].line, f"date: header says {header_date}, published {published}")
+            RecordWarning(
+                stamps[0][0].line, f"date: header says {header_date}, published {published}"
+            )
         )
 
     keywords_text = None
@@ -249,10 +251,16 @@ def parse_record(text: str) -> Record | RecordError:
     if rest and _URL.fullmatch(rest[0].text):
         candidate = rest[0].text
         is_image = candidate.lower().split("?")[0].endswith(_IMAGE_EXTENSIONS)
-        if is_image or (len(rest) > 1 and not _URL.fullmatch(rest[1].text)):
+        if is_image or (
+            len(rest) > 1 and not _URL.fullmatch(rest[1].text) and not _is_metadata(rest[1].text)
+        ):
             image, rest = candidate, rest[1:]
-    if not rest or _URL.fullmatch(rest[0].text):
+    if not rest:
         return truncated("the body")
+    if _URL.fullmatch(rest[0].text) or _is_metadata(rest[0].text):
+        return RecordError(
+            rest[0].line, "no body: other blocks stand where the article text should be"
+        )
     body_block, rest = rest[0], rest[1:]
     paragraphs = tuple(p for line in body_block.text.split("\n") for p in restore_paragraphs(line))
 
@@ -301,6 +309,11 @@ def parse_record(text: str) -> Record | RecordError:
         locale=locale,
         warnings=tuple(warnings),
     )
+
+
+def _is_metadata(text: str) -> bool:
+    """A closing block (publisher, year, locale, image size): never the body."""
+    return any(p.fullmatch(text) for p in (_PUBLISHER, _YEAR, _LOCALE, _IMAGE_SIZE))
 
 
 def _looks_like_keywords(text: str, following: str) -> bool:

@@ -29,10 +29,21 @@ from sitegen.record import Record, parse_record
 HERE = Path(__file__).parent
 RECORDS = HERE / "fixtures" / "records"
 SEED = RECORDS / "000_88a23850ce5ffe07.txt"
-GOLDEN = HERE / "fixtures" / "import" / "uks-defence-chief-says-ready-to-discuss-russian-security-proposals-with-shoigu.md"
+GOLDEN = (
+    HERE
+    / "fixtures"
+    / "import"
+    / "uks-defence-chief-says-ready-to-discuss-russian-security-proposals-with-shoigu.md"
+)
 REPO = HERE.parent
-GOOD = ["000_88a23850ce5ffe07.txt", "001_multi_keyword.txt", "002_russian.txt",
-        "003_no_description.txt", "004_no_image.txt", "007_crlf_bom.txt"]
+GOOD = [
+    "000_88a23850ce5ffe07.txt",
+    "001_multi_keyword.txt",
+    "002_russian.txt",
+    "003_no_description.txt",
+    "004_no_image.txt",
+    "007_crlf_bom.txt",
+]
 BAD = ["005_truncated.txt", "006_not_a_record.txt"]
 
 
@@ -179,7 +190,9 @@ def test_second_run_changes_no_file(tmp_path: Path) -> None:
 def test_mixed_folder_imports_the_good_and_names_each_bad(tmp_path: Path) -> None:
     root = fictional_archive(tmp_path)
     folder = records(tmp_path, GOOD + BAD)
-    (folder / "008_latin1.txt").write_bytes(" date 2031-01-01 https://x.example.org/a\n\nCaf\xe9\n".encode("latin-1"))
+    (folder / "008_latin1.txt").write_bytes(
+        " date 2031-01-01 https://x.example.org/a\n\nCaf\xe9\n".encode("latin-1")
+    )
     code, report = import_([folder], root)
     assert code == 1
     assert len(articles(root)) == len(GOOD)
@@ -250,7 +263,10 @@ def hand_edit(path: Path) -> None:
     data["people"].append("Quentin Marl")
     data["annotations"] = [{"quote": "twelve ferries", "kind": "context", "note": "Fictional."}]
     data["extra"] = {"reviewed": True}
-    path.write_text(f"---\n{yaml.safe_dump(data, sort_keys=False, allow_unicode=True)}---\n{body}", encoding="utf-8")
+    path.write_text(
+        f"---\n{yaml.safe_dump(data, sort_keys=False, allow_unicode=True)}---\n{body}",
+        encoding="utf-8",
+    )
 
 
 def test_changed_upstream_is_reported_and_left_alone(tmp_path: Path) -> None:
@@ -270,7 +286,10 @@ def test_update_keeps_the_previous_text_and_hand_edits(tmp_path: Path) -> None:
     [(path, first)] = articles(root).items()
     hand_edit(root / path)
     later = edited(tmp_path, "2031-06-04T11:02+0200", "2031-06-05T08:00+0200")
-    later.write_text(later.read_text(encoding="utf-8").replace("twelve ferries.", "thirteen ferries."), encoding="utf-8")
+    later.write_text(
+        later.read_text(encoding="utf-8").replace("twelve ferries.", "thirteen ferries."),
+        encoding="utf-8",
+    )
     code, report = import_([later], root, update=True)
     assert code == 0, report
     assert f"update {path}" in report and "updated 1" in report
@@ -282,7 +301,9 @@ def test_update_keeps_the_previous_text_and_hand_edits(tmp_path: Path) -> None:
     old_front = yaml.safe_load(first.split("---\n")[1])
     assert revision.sha256 == old_front["imported"]["sha256"]
     assert article.imported is not None and article.imported.sha256 != revision.sha256
-    assert article.updated is not None and article.updated.isoformat() == "2031-06-05T08:00:00+02:00"
+    assert (
+        article.updated is not None and article.updated.isoformat() == "2031-06-05T08:00:00+02:00"
+    )
     assert article.tags[-1] == "hand-tag" and "Quentin Marl" in article.people
     assert [a.quote for a in article.annotations] == ["twelve ferries"]
     assert dict(article.extra) == {"reviewed": True}
@@ -315,7 +336,9 @@ def test_dry_run_update_writes_nothing(tmp_path: Path) -> None:
     ],
 )
 def test_slug(url: str, title: str, slug: str) -> None:
-    text = f" date 2031-06-04 {url}\n\n{title}\n\n{title}\n\n2031-06-04T09:15+0200\n\nBody.\n\nNews\n"
+    text = (
+        f" date 2031-06-04 {url}\n\n{title}\n\n{title}\n\n2031-06-04T09:15+0200\n\nBody.\n\nNews\n"
+    )
     record = parse_record(text)
     assert isinstance(record, Record), record
     assert article_slug(record) == slug
@@ -328,7 +351,10 @@ def test_people_match_whole_names_and_aliases_only() -> None:
     ]
     matcher = people_matcher(people)
     assert find_people(["Ann Leeds met Bo Sandberg."], matcher) == []
-    assert find_people(["Bo Sand's friend A. Lee spoke.", "Ann Lee too."], matcher) == ["Bo Sand", "Ann Lee"]
+    assert find_people(["Bo Sand's friend A. Lee spoke.", "Ann Lee too."], matcher) == [
+        "Bo Sand",
+        "Ann Lee",
+    ]
     assert find_people(["x"], people_matcher([])) == []
 
 
@@ -350,13 +376,20 @@ def test_people_match_whole_names_and_aliases_only() -> None:
 def test_markdown_paragraph_renders_back_to_the_same_words(paragraph: str) -> None:
     rendered = render(markdown_paragraph(paragraph))
     assert rendered.text == paragraph
-    assert rendered.html.count("<p>") == 1 and "<a" not in rendered.html and "<em>" not in rendered.html
+    assert (
+        rendered.html.count("<p>") == 1
+        and "<a" not in rendered.html
+        and "<em>" not in rendered.html
+    )
 
 
 def test_name_candidates_drop_titles_and_possessives() -> None:
     text = "Foreign Minister Jane Roe met Harbour master Cas Ellory's team in Lowmere. The Ministry agreed."
     assert name_candidates(text) == ["Jane Roe", "Cas Ellory"]
-    assert name_candidates("Глава Анна Верескова и мэр Пётр Сидоренко") == ["Анна Верескова", "Пётр Сидоренко"]
+    assert name_candidates("Глава Анна Верескова и мэр Пётр Сидоренко") == [
+        "Анна Верескова",
+        "Пётр Сидоренко",
+    ]
 
 
 def test_suggest_people_lists_unregistered_names_with_counts(tmp_path: Path) -> None:
@@ -374,7 +407,11 @@ def test_update_without_a_newer_modified_time_dates_the_revision_now(tmp_path: P
     first, later = tmp_path / "first" / "004.txt", tmp_path / "later" / "004.txt"
     first.parent.mkdir()
     later.parent.mkdir()
-    past = (RECORDS / "004_no_image.txt").read_text(encoding="utf-8").replace("2031-10-20", "2021-10-20")
+    past = (
+        (RECORDS / "004_no_image.txt")
+        .read_text(encoding="utf-8")
+        .replace("2031-10-20", "2021-10-20")
+    )
     first.write_text(past, encoding="utf-8")
     later.write_text(past.replace("every ten minutes", "every five minutes"), encoding="utf-8")
     import_([first], root)
@@ -394,7 +431,9 @@ def test_two_urls_with_one_slug_get_two_files(tmp_path: Path) -> None:
     folder = tmp_path / "twins"
     folder.mkdir()
     (folder / "a.txt").write_text(text, encoding="utf-8")
-    (folder / "b.txt").write_text(text.replace("gazette.example.org/2031/10/", "other.example.org/"), encoding="utf-8")
+    (folder / "b.txt").write_text(
+        text.replace("gazette.example.org/2031/10/", "other.example.org/"), encoding="utf-8"
+    )
     assert import_([folder], root)[0] == 0
     first, second = sorted(articles(root), key=len)
     assert first == "content/articles/2031/10/tram-line-closed-for-repairs.md"
@@ -404,7 +443,9 @@ def test_two_urls_with_one_slug_get_two_files(tmp_path: Path) -> None:
 def test_a_file_that_cannot_be_written_fails_that_record(tmp_path: Path) -> None:
     root = fictional_archive(tmp_path)
     (root / "content" / "articles").mkdir(parents=True)
-    (root / "content" / "articles" / "2031").write_text("a file where a folder should be", encoding="utf-8")
+    (root / "content" / "articles" / "2031").write_text(
+        "a file where a folder should be", encoding="utf-8"
+    )
     code, report = import_([RECORDS / "004_no_image.txt", SEED], root)
     assert code == 1
     assert "cannot write content/articles/2031/10/tram-line-closed-for-repairs.md" in report

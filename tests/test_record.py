@@ -68,7 +68,9 @@ def test_seed_fields() -> None:
     r = load(SEED.name)
     assert isinstance(r, Record)
     assert r.url.endswith("-with-shoigu-1092943152.html")
-    assert r.title == "UK's Defence Chief Says Ready to Discuss Russian Security Proposals With Shoigu"
+    assert (
+        r.title == "UK's Defence Chief Says Ready to Discuss Russian Security Proposals With Shoigu"
+    )
     assert r.summary is not None and r.summary.startswith("UK Defence Chief Ben Wallace traveled")
     assert r.summary.endswith("negotiations with...")
     assert r.publisher == "Sputnik International"
@@ -89,7 +91,7 @@ def test_seed_paragraphs_restored_without_changing_a_character() -> None:
     assert "".join(r.paragraphs) == r.body
     assert len(r.paragraphs) == 7
     assert r.paragraphs[1].startswith('"I hope that by speaking today')
-    assert r.paragraphs[1].endswith('Wallace said.')
+    assert r.paragraphs[1].endswith("Wallace said.")
     assert r.paragraphs[4].startswith('"Therefore, I really hope')
     assert r.paragraphs[5].endswith('"we will respond in the near future."')
     # "General Staff. His visit" has a space: one paragraph.
@@ -176,7 +178,10 @@ def test_unclassifiable_trailing_block_is_a_warning_not_a_guess() -> None:
     assert r.section == "News"
     [warning] = r.warnings
     assert "fits no field" in warning.message
-    assert warning.line == text.split("\n").index("This block is prose that fits no field at all, really.") + 1
+    assert (
+        warning.line
+        == text.split("\n").index("This block is prose that fits no field at all, really.") + 1
+    )
 
 
 def test_split_blocks_keeps_line_numbers() -> None:
@@ -191,8 +196,14 @@ def test_split_blocks_keeps_line_numbers() -> None:
     ("text", "expected"),
     [
         ("2022-02-11T14:31+0000", datetime(2022, 2, 11, 14, 31, tzinfo=UTC)),
-        ("2022-02-11T14:31:05+03:00", datetime(2022, 2, 11, 14, 31, 5, tzinfo=timezone(timedelta(hours=3)))),
-        ("2022-02-11T14:31-0530", datetime(2022, 2, 11, 14, 31, tzinfo=timezone(-timedelta(hours=5, minutes=30)))),
+        (
+            "2022-02-11T14:31:05+03:00",
+            datetime(2022, 2, 11, 14, 31, 5, tzinfo=timezone(timedelta(hours=3))),
+        ),
+        (
+            "2022-02-11T14:31-0530",
+            datetime(2022, 2, 11, 14, 31, tzinfo=timezone(-timedelta(hours=5, minutes=30))),
+        ),
         ("2022-02-11T14:31Z", datetime(2022, 2, 11, 14, 31, tzinfo=UTC)),
     ],
 )
@@ -202,7 +213,9 @@ def test_timestamps_keep_their_offset(text: str, expected: datetime) -> None:
     assert parsed_time is not None and parsed_time.utcoffset() == expected.utcoffset()
 
 
-@pytest.mark.parametrize("text", ["2022-02-30T10:00+0000", "2022-02-11T25:00+0000", "2022-02-11", "soon"])
+@pytest.mark.parametrize(
+    "text", ["2022-02-30T10:00+0000", "2022-02-11T25:00+0000", "2022-02-11", "soon"]
+)
 def test_not_timestamps(text: str) -> None:
     assert parse_timestamp(text) is None
 
@@ -215,8 +228,11 @@ def test_not_timestamps(text: str) -> None:
     [
         ("One said.Two said.", ["One said.", "Two said."]),
         ("One said. Two said.", ["One said. Two said."]),
-        ('He asked "why would we wait?"The agenda grew.', ['He asked "why would we wait?"', "The agenda grew."]),
-        ('It ended.“Next,” she said.', ["It ended.", "“Next,” she said."]),
+        (
+            'He asked "why would we wait?"The agenda grew.',
+            ['He asked "why would we wait?"', "The agenda grew."],
+        ),
+        ("It ended.“Next,” she said.", ["It ended.", "“Next,” she said."]),
         ('It ended."Next," she said.', ["It ended.", '"Next," she said.']),
         ('"Go," he said."Now."', ['"Go," he said.', '"Now."']),
         ("Really?Yes!No.", ["Really?", "Yes!", "No."]),
@@ -238,7 +254,7 @@ def test_restore_paragraphs(body: str, expected: list[str]) -> None:
     assert list(restore_paragraphs(body)) == expected
 
 
-@given(st.text(alphabet=st.sampled_from(list("aZЖж .!?\"“”«»„3")), max_size=80))
+@given(st.text(alphabet=st.sampled_from(list('aZЖж .!?"“”«»„3')), max_size=80))
 def test_restorer_only_inserts_breaks(body: str) -> None:
     paragraphs = restore_paragraphs(body)
     assert "".join(paragraphs) == body.strip()
@@ -304,6 +320,18 @@ def test_truncated_variant() -> None:
     assert result == RecordError(11, "truncated: the record ends before the body")
 
 
+def test_missing_body_between_urls_is_an_error() -> None:
+    text = record(image="", body="")
+    result = parse_record(text)
+    line = text.split("\n").index("https://news.example.org/2031/06/yesterday.html") + 1
+    assert result == RecordError(
+        line, "no body: other blocks stand where the article text should be"
+    )
+    text = record(image="", body="", related="")
+    result = parse_record(text)
+    assert isinstance(result, RecordError) and result.reason.startswith("no body")
+
+
 def test_cut_after_the_body_is_truncated() -> None:
     text = record(related="", publisher="", year="", section="", locale="", sizes="", keywords2="")
     result = parse_record(text)
@@ -351,7 +379,12 @@ _BLOCKISH = st.sampled_from(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(), st.lists(st.one_of(_BLOCKISH, st.text(max_size=20)), max_size=25).map("\n\n".join)))
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.one_of(_BLOCKISH, st.text(max_size=20)), max_size=25).map("\n\n".join),
+    )
+)
 def test_any_text_is_a_record_or_an_error(text: str) -> None:
     result = parse_record(text)
     assert isinstance(result, (Record, RecordError))
