@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from . import annotation, content, feeds, output, pages, render, search
+from . import annotation, content, feeds, output, pages, render, schema, search
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
 from .site import Site, resolve, search_documents
@@ -71,6 +71,7 @@ def outputs(options: Options, site: Site, progress: Callable[[Iterator], Iterato
     yield from annotation_files(site)
     yield "sitemap.xml", feeds.sitemap(site, plan)
     yield "robots.txt", feeds.robots(site)
+    yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json"))).encode() + b"\n"
 
 
 def feeds_of(site: Site) -> Iterator[tuple[str, bytes]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -44,10 +44,24 @@ def _options(args: argparse.Namespace):
         out=Path(args.output).resolve() if getattr(args, "output", None) else None,
         drafts=getattr(args, "drafts", False),
         base_url=getattr(args, "base_url", None),
-        strict=args.strict,
+        strict=getattr(args, "strict", False),
         search=not getattr(args, "no_search", False),
-        today=datetime.now(timezone.utc).date(),
+        today=datetime.now(UTC).date(),
+        **_noindex(args),
     )
+
+
+def _noindex(args: argparse.Namespace) -> dict:
+    """``--noindex`` (deploy previews) needs ``Options.noindex`` in sitegen/build.py."""
+    from dataclasses import fields
+
+    from .build import Options
+
+    if not getattr(args, "noindex", False):
+        return {}
+    if "noindex" not in {f.name for f in fields(Options)}:
+        raise SitegenError("--noindex: this sitegen's build has no noindex option yet")
+    return {"noindex": True}
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -65,14 +79,25 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .build import check
+    from .report import run
 
-    problems = check(_options(args))
-    for line in format_problems(problems):
-        print(line)
-    errors = sum(p.is_error for p in problems)
-    print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
-    return 1 if errors or (args.strict and problems) else 0
+    return run(_options(args), fmt=args.format, changed_since=args.changed_since)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import create, parse_date
+
+    when = parse_date(args.date) if args.date else datetime.now(UTC).date()
+    root = Path(args.source).resolve()
+    path = create(root, args.title, when, source_url=args.source_url)
+    print(f"wrote {path.relative_to(root).as_posix()}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(_options(args), port=args.port)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -107,10 +132,23 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--quiet", action="store_true", help="print only problems")
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
+    b.add_argument("--noindex", action="store_true", help="ask search engines not to index the site (deploy previews)")
 
     c = command("check", cmd_check, "Validate the archive like a build does, writing nothing.")
     c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     c.add_argument("--drafts", action="store_true", help="check drafts as published articles")
+    c.add_argument("--format", choices=("text", "json"), default="text", help="text lines path:line:col: severity: message (default), or JSON for tools")
+    c.add_argument("--changed-since", metavar="REF", help="only problems in files changed since git REF (e.g. origin/main), and in what depends on them")
+
+    n = command("new", cmd_new, "Write a new article file with every front-matter field, each explained.")
+    n.add_argument("title", help="the headline; also gives the file name")
+    n.add_argument("--source-url", help="http(s) URL of the original article")
+    n.add_argument("--date", help="publication date, ISO 8601 (default: today, UTC)")
+
+    v = command("serve", cmd_serve, "Build, serve on 127.0.0.1, rebuild on change and reload the page.")
+    v.add_argument("-p", "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    v.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    v.add_argument("--no-search", action="store_true", help="skip the search index (faster rebuilds)")
 
     i = command("import", cmd_import, "Turn scraped raw records into Markdown articles.")
     i.add_argument("paths", nargs="+", help="record files, or folders of *.txt records")

@@ -1,0 +1,188 @@
+"""``sitegen check``: which problems to show, and how (text, GitHub annotations, JSON).
+
+The validation itself is the build's (``build.check``); this module adds hints for
+likely tag typos, narrows the problems to what a pull request touches, and prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import TextIO
+
+from .content import Archive, load_archive
+from .errors import WARNING, Problem, SitegenError
+from .model import ArticleFile
+from .slugs import slugify
+
+FORMATS = ("text", "json")
+# A change to these files can change every page, so --changed-since checks everything.
+SITE_WIDE = ("sitegen.toml", "pyproject.toml")
+
+
+def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8) -> list[Problem]:
+    """A tag only one article uses, close to a tag several use, is probably a typo; pure."""
+    users: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for a in articles:
+        slugs = {slugify(t) for t in a.tags}
+        users.update(slugs)
+        for t in a.tags:
+            spelling.setdefault(slugify(t), t)
+    common = sorted(s for s, n in users.items() if n > 1)
+    out = []
+    for a in articles:
+        for i, name in enumerate(a.tags):
+            slug = slugify(name)
+            if users[slug] != 1:
+                continue
+            close = difflib.get_close_matches(slug, common, n=1, cutoff=cutoff)
+            if close:
+                line = a.field_lines.get(f"tags[{i}]", a.field_lines.get("tags", 1))
+                message = f"{name!r} is used by no other article; did you mean {spelling[close[0]]!r}?"
+                out.append(Problem(a.path, line, "tags", message, WARNING))
+    return out
+
+
+def _git(root: Path, *args: str) -> list[str]:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SitegenError(f"--changed-since needs git: {exc}") from None
+    if done.returncode:
+        raise SitegenError(f"--changed-since: git {' '.join(args)}: {done.stderr.strip()}")
+    return [line for line in done.stdout.splitlines() if line]
+
+
+def changed_files(root: Path, ref: str) -> set[str]:
+    """Files changed since ``ref`` on this branch, changed in the work tree, or new (I/O)."""
+    return {
+        *_git(root, "diff", "--name-only", "--relative", f"{ref}...HEAD", "--"),
+        *_git(root, "diff", "--name-only", "--relative", "HEAD", "--"),
+        *_git(root, "ls-files", "--others", "--exclude-standard"),
+    }
+
+
+def affected(archive: Archive, changed: Iterable[str]) -> set[str] | None:
+    """The changed files plus the articles their problems can depend on; None means all; pure.
+
+    A changed person file affects the articles naming that person; a changed article
+    affects the articles it could duplicate (same URL slug or same source URL).
+    """
+    changed = {PurePosixPath(p).as_posix() for p in changed}
+    if changed & set(SITE_WIDE):
+        return None
+    names: set[str] = set()
+    person_slugs: set[str] = set()
+    for path in changed:
+        if path.startswith("content/people/") and path.endswith(".md"):
+            person_slugs.add(slugify(PurePosixPath(path).stem))
+    for p in archive.people:
+        if p.slug in person_slugs:
+            names.update(n.casefold() for n in (p.slug, p.name, *p.aliases))
+    touched = [a for a in archive.articles if a.path in changed]
+    keys = {(a.date.year, a.date.month, a.slug) for a in touched}
+    sources = {a.source.url.rstrip("/") for a in touched if a.source and a.source.url}
+    out = set(changed)
+    for a in archive.articles:
+        if any(n.strip().casefold() in names or slugify(n) in person_slugs for n in a.people):
+            out.add(a.path)
+        if (a.date.year, a.date.month, a.slug) in keys:
+            out.add(a.path)
+        if a.source and a.source.url and a.source.url.rstrip("/") in sources:
+            out.add(a.path)
+    return out
+
+
+def _where(p: Problem) -> str:
+    return f"{p.path}:{p.line}:{p.col}" if p.line else p.path
+
+
+def _text(p: Problem) -> str:
+    return f"{p.field}: {p.message}" if p.field else p.message
+
+
+def format_text(problems: Iterable[Problem]) -> list[str]:
+    """``path:line:col: error|warning: field: message``, the shape editors and CI parse."""
+    return [f"{_where(p)}: {p.severity}: {_text(p)}" for p in sorted(set(problems))]
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: Iterable[Problem]) -> list[str]:
+    """GitHub Actions workflow commands, so problems show on the pull request's diff."""
+    out = []
+    for p in sorted(set(problems)):
+        props = [f"file={_escape_property(p.path)}"]
+        if p.line:
+            props += [f"line={p.line}", f"col={p.col}"]
+        props.append(f"title={_escape_property('sitegen check: ' + (p.field or p.severity))}")
+        out.append(f"::{p.severity} {','.join(props)}::{_escape_data(p.message)}")
+    return out
+
+
+def format_json(problems: Iterable[Problem], strict: bool = False) -> str:
+    """One JSON document for tools; sorted, so the same archive gives the same bytes."""
+    ordered = sorted(set(problems))
+    errors = sum(p.is_error for p in ordered)
+    data = {
+        "problems": [
+            {"path": p.path, "line": p.line, "col": p.col, "severity": p.severity, "field": p.field, "message": p.message}
+            for p in ordered
+        ],
+        "errors": errors,
+        "warnings": len(ordered) - errors,
+        "strict": strict,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def exit_code(problems: Sequence[Problem], strict: bool) -> int:
+    """1 on any error, or on any warning under --strict; else 0."""
+    return 1 if any(p.is_error for p in problems) or (strict and problems) else 0
+
+
+def run(
+    options,  # build.Options; imported lazily so ``sitegen new`` stays quick
+    fmt: str = "text",
+    changed_since: str | None = None,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    env: Mapping[str, str] = os.environ,
+) -> int:
+    """The ``check`` command: validate, add tag hints, narrow, print; return the exit code."""
+    from .build import check
+
+    strict = options.strict
+    problems = check(replace(options, strict=False))
+    archive = load_archive(options.root, options.today)
+    chosen = [a for a in archive.articles if options.drafts or not a.draft]
+    problems = [*problems, *tag_hints(chosen)]
+    if changed_since:
+        keep = affected(archive, changed_files(options.root, changed_since))
+        if keep is not None:
+            problems = [p for p in problems if p.path in keep]
+    if fmt == "json":
+        print(format_json(problems, strict), file=out)
+    else:
+        for line in format_text(problems):
+            print(line, file=out)
+        if env.get("GITHUB_ACTIONS") == "true":
+            for line in format_github(problems):
+                print(line, file=out)
+    errors = sum(p.is_error for p in problems)
+    print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=err)
+    return exit_code(problems, strict)
