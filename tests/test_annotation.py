@@ -31,6 +31,8 @@ MD = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
     ["replacements", "smartquotes"]
 )
 PATH = "content/articles/2030/01/fictional.md"
+REPO = Path(__file__).resolve().parent.parent
+THEME = REPO / "themes" / "default"
 
 
 def note(quote: str, kind: str = "context", line: int = 7, **extra: object) -> Annotation:
@@ -329,15 +331,29 @@ def article(slug: str, day: int, *items: AnchoredAnnotation) -> Article:
     return Article(file, f"/articles/{slug}/", "", "", "", (), None, (), items)
 
 
+def test_bundled_seed_article_is_annotated_with_sources():
+    from sitegen.build import Options, configure, load
+
+    options = Options(root=REPO)
+    site, _ = load(options, configure(options))
+    (seed,) = [a for a in site.articles if a.date.date() == date(2022, 2, 11)]
+    assert len(seed.annotations) >= 3
+    root = tree(seed.body_html)
+    for item in seed.annotations:
+        a = item.annotation
+        assert a.sources and all(url.startswith("https://") for url in a.sources)
+        assert " ".join(passage_text(seed.body_html, item.number).split()) == a.quote
+        assert root.xpath(f'//a[@class="annotation-marker"][@href="#annotation-{item.number}"]')
+    notes = " ".join(item.note_html for item in seed.annotations)
+    assert "24 February 2022" in notes and "Rossiya Segodnya" in notes
+
+
 def test_index_entries_newest_first():
     older = AnchoredAnnotation(1, note("x", date=date(2030, 1, 2)), "")
     undated = AnchoredAnnotation(2, note("y"), "")
     newest = AnchoredAnnotation(1, note("z", date=date(2030, 2, 1)), "")
     entries = index_entries([article("one", 1, older, undated), article("two", 9, newest)])
     assert [(a.slug, n.number) for a, n in entries] == [("two", 1), ("one", 1), ("one", 2)]
-
-
-THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
 
 def theme_env() -> Environment:
@@ -388,17 +404,7 @@ def test_notes_partial_is_silent_without_notes():
     )
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def reader_page(folder: Path) -> Path:
@@ -435,17 +441,6 @@ def reader_page(folder: Path) -> Path:
     return page
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 def in_view(page, selector: str) -> bool:
     return page.eval_on_selector(
         selector,
@@ -455,8 +450,8 @@ def in_view(page, selector: str) -> bool:
 
 
 @pytest.mark.browser
-def test_reader_follows_a_marker_to_its_note_and_back(browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 700})
+def test_reader_follows_a_marker_to_its_note_and_back(chromium, tmp_path):
+    page = chromium.new_page(viewport={"width": 1280, "height": 700})
     page.goto(reader_page(tmp_path).as_uri())
     page.click('a.annotation-marker[href="#annotation-2"]')
     assert page.evaluate("location.hash") == "#annotation-2"
@@ -474,8 +469,8 @@ def test_reader_follows_a_marker_to_its_note_and_back(browser, tmp_path):
 
 
 @pytest.mark.browser
-def test_phone_reader_uses_the_keyboard_and_gets_notes_after_the_text(browser, tmp_path):
-    page = browser.new_page(viewport={"width": 390, "height": 700})
+def test_phone_reader_uses_the_keyboard_and_gets_notes_after_the_text(chromium, tmp_path):
+    page = chromium.new_page(viewport={"width": 390, "height": 700})
     page.goto(reader_page(tmp_path).as_uri())
     for _ in range(10):
         page.keyboard.press("Tab")
@@ -494,10 +489,10 @@ def test_phone_reader_uses_the_keyboard_and_gets_notes_after_the_text(browser, t
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_annotations_pass_axe_in_light_and_dark(browser, tmp_path, scheme):
+def test_annotations_pass_axe_in_light_and_dark(chromium, tmp_path, scheme):
     if not AXE.exists():
         pytest.skip("axe-core is not installed")
-    page = browser.new_page(viewport={"width": 1280, "height": 700}, color_scheme=scheme)
+    page = chromium.new_page(viewport={"width": 1280, "height": 700}, color_scheme=scheme)
     page.goto(reader_page(tmp_path).as_uri() + "#annotation-2")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
