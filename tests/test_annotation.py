@@ -247,6 +247,27 @@ def test_marking_never_changes_the_text(tokens, data):
         assert passage_text(body, 1) == quote
 
 
+ODD = 'A *fictional* "quoted" line\u00a0with [a link](https://example.org) & more, a line.'
+ODD_TEXT = tree(MD.render(ODD)).text_content()
+slices = st.tuples(st.integers(0, len(ODD_TEXT)), st.integers(0, len(ODD_TEXT))).map(
+    lambda ij: ODD_TEXT[min(ij) : max(ij)]
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.one_of(st.text(max_size=30), slices), st.text(max_size=6), st.text(max_size=6))
+def test_any_quote_gives_a_mark_or_a_message_never_an_exception(quote, prefix, suffix):
+    body, anchored, problems = run(ODD, note(quote, prefix=prefix, suffix=suffix))
+    assert len(anchored) + len(problems) == 1
+    assert text_without_markers(body) == ODD_TEXT
+    if problems:
+        assert problems[0].field == "annotations[0].quote"
+    else:
+        straight = str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''")
+        marked = " ".join(passage_text(body, 1).translate(straight).split())
+        assert marked == " ".join(quote.translate(straight).split())
+
+
 def sample(kind: str = "fact-check", rating: str | None = "misleading") -> AnchoredAnnotation:
     item = Annotation(
         quote="the bridge cost nothing",
