@@ -311,6 +311,16 @@ def unknown_names(
     return counts
 
 
+def ranked_suggestions(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Most frequent first; 'Lowmere Jane Roe' counts for 'Jane Roe' when that is seen alone."""
+    merged: Counter[str] = Counter()
+    for name, count in counts.items():
+        words = name.split()
+        shorter = " ".join(words[1:])
+        merged[shorter if len(words) == 3 and shorter in counts else name] += count
+    return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 # --- the batch (I/O at the edges) --------------------------------------------------------
 
 
@@ -385,7 +395,7 @@ class _Batch:
     root: Path
     update: bool
     dry_run: bool
-    source: str | None
+    outlet: str | None
     matcher: tuple[re.Pattern[str] | None, dict[str, str]]
     index: dict[str, str]  # source URL -> article path
     taken: set[str]
@@ -401,7 +411,7 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
         find_people(texts, batch.matcher),
         file=path.name,
         sha256=hashlib.sha256(data).hexdigest(),
-        source_name=batch.source,
+        source_name=batch.outlet,
     )
     body = markdown_body(record)
     existing = batch.index.get(_identity(record.url))
@@ -445,9 +455,12 @@ def run(
     dry_run: bool = False,
     suggest_people: bool = False,
     out: TextIO = sys.stdout,
-    source: str | None = None,
+    outlet: str | None = None,
 ) -> int:
-    """Import every record under ``paths`` into ``root``; 1 when any record failed."""
+    """Import every record under ``paths`` into ``root``; 1 when any record failed.
+
+    ``outlet`` names the source for every record, over what the records say.
+    """
     tty = bool(getattr(out, "isatty", lambda: False)())
 
     def say(message: str) -> None:
@@ -461,7 +474,7 @@ def run(
         root,
         update,
         dry_run,
-        source,
+        outlet,
         people_matcher(people),
         index,
         set(index.values()),
@@ -498,7 +511,7 @@ def run(
             if names
             else "no names outside the registry"
         )
-        for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
+        for name, count in ranked_suggestions(names):
             say(f"{count:6d}  {name}")
     summary = ", ".join(
         f"{k} {counts[k]}" for k in ("imported", "unchanged", "changed upstream", "failed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from sitegen.importer import (
     markdown_paragraph,
     name_candidates,
     people_matcher,
+    ranked_suggestions,
     run,
 )
 from sitegen.markdown import render
@@ -221,9 +223,9 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert "dry run, nothing written: imported 6" in report
 
 
-def test_source_option_names_the_outlet(tmp_path: Path) -> None:
+def test_outlet_option_names_the_source(tmp_path: Path) -> None:
     root = fictional_archive(tmp_path)
-    import_([RECORDS / "004_no_image.txt"], root, source="Lowmere Evening Post")
+    import_([RECORDS / "004_no_image.txt"], root, outlet="Lowmere Evening Post")
     [text] = articles(root).values()
     assert valid("content/articles/2031/10/x.md", text).source.name == "Lowmere Evening Post"  # type: ignore[union-attr]
 
@@ -400,6 +402,11 @@ def test_suggest_people_lists_unregistered_names_with_counts(tmp_path: Path) -> 
     start = lines.index("names not in the registry (add the people to content/people/):")
     suggested = {line.split(None, 1)[1]: int(line.split()[0]) for line in lines[start + 1 : -1]}
     assert suggested == {"Cas Ellory": 1, "Petra Sollum": 1}
+
+
+def test_ranked_suggestions_fold_a_leading_place_into_the_name() -> None:
+    counts = Counter({"Lowmere Jane Roe": 1, "Jane Roe": 2, "Tam Ovel": 3, "Ada Bell Quint": 1})
+    assert ranked_suggestions(counts) == [("Jane Roe", 3), ("Tam Ovel", 3), ("Ada Bell Quint", 1)]
 
 
 def test_update_without_a_newer_modified_time_dates_the_revision_now(tmp_path: Path) -> None:
