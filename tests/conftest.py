@@ -1,0 +1,152 @@
+"""Shared fixtures: one Chromium, a static file server, and the two sites the proofs run on.
+
+Builds are session-scoped (each site is built once per run), the browser is launched once,
+and every proof adds its figures to ``proof_figures`` so the run ends with one summary of
+what was actually checked (pages validated, payloads tried, violations found).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FICTIONAL_ARTICLES = 200
+
+_FIGURES = pytest.StashKey[dict[str, object]]()
+
+
+# ---- the run as a whole -------------------------------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_FIGURES] = {}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A run that collects nothing would pass silently; make it fail loudly instead."""
+    session.config.stash[_FIGURES]["collected"] = len(session.items)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.config.stash[_FIGURES].get("collected") == 0 and not session.config.option.collectonly:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print what the proofs checked: counts, not just green dots."""
+    figures = config.stash.get(_FIGURES, {})
+    if figures.get("collected") == 0:
+        terminalreporter.write_line("no tests were collected: failing the run", red=True)
+        return
+    shown = {k: v for k, v in figures.items() if k != "collected"}  # the rest come from proofs
+    if not shown:
+        return
+    terminalreporter.section("proof figures")
+    for key in sorted(shown):
+        terminalreporter.write_line(f"{key}: {shown[key]}")
+
+
+@pytest.fixture(scope="session")
+def proof_figures(pytestconfig: pytest.Config) -> dict[str, object]:
+    """A dict the proofs write their figures into; printed at the end of the run."""
+    return pytestconfig.stash[_FIGURES]
+
+
+# ---- the browser --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright; a missing browser is a failure, never a skip."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does it)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# ---- serving a folder ---------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_dir() -> Iterator[Callable[[Path], str]]:
+    """``serve_dir(folder) -> base_url``: the folder over HTTP on 127.0.0.1, one thread per folder."""
+    servers: dict[Path, http.server.ThreadingHTTPServer] = {}
+
+    def serve(folder: Path) -> str:
+        folder = Path(folder).resolve()
+        if folder not in servers:
+            handler = functools.partial(_QuietHandler, directory=str(folder))
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers[folder] = server
+        host, port = servers[folder].server_address[:2]
+        return f"http://{host}:{port}/"
+
+    yield serve
+    for server in servers.values():
+        server.shutdown()
+        server.server_close()
+
+
+# ---- the sites ----------------------------------------------------------------------------
+
+
+def build_site(root: Path, out: Path) -> Path:
+    """Build an archive in-process (as ``sitegen build -s root -o out``) and return ``out``."""
+    from sitegen.build import Options, build
+
+    build(Options(root=root, out=out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own archive, built once per run."""
+    return build_site(REPO, tmp_path_factory.mktemp("bundled") / "public")
+
+
+@pytest.fixture(scope="session")
+def fictional_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated, clearly fictional archive of 200 articles (bench.corpus)."""
+    if str(REPO) not in sys.path:  # bench/ sits beside the package and is not installed
+        sys.path.insert(0, str(REPO))
+    from bench.corpus import generate
+
+    root = tmp_path_factory.mktemp("fictional")
+    generate(root, FICTIONAL_ARTICLES, seed=1)
+    return root
+
+
+@pytest.fixture(scope="session")
+def fictional_site(fictional_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 200-article fictional archive, built once per run."""
+    return build_site(fictional_root, tmp_path_factory.mktemp("fictional-out") / "public")

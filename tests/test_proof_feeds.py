@@ -1,0 +1,150 @@
+"""Atom feeds meet RFC 4287; the sitemap meets the sitemaps.org schema and lists every page.
+
+The feed checker is our own reading of RFC 4287 section 4 (required elements, absolute
+IRIs, RFC 3339 dates); feedparser is a second, independent reader.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from lxml import etree
+
+REPO = Path(__file__).resolve().parent.parent
+SITEMAP_XSD = REPO / "node_modules" / "sitemap" / "schema" / "sitemap.xsd"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+SITES = ["bundled_site", "fictional_site"]
+
+
+def is_absolute(url: str | None) -> bool:
+    parts = urlsplit(url or "")
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def atom_problems(feed: etree._Element) -> list[str]:
+    """What an Atom feed document lacks against RFC 4287 §4.1; empty when it complies."""
+    problems: list[str] = []
+    if feed.tag != f"{ATOM}feed":
+        return [f"root element is {feed.tag}, not atom:feed"]
+
+    def check_common(el: etree._Element, where: str, need_self: bool) -> None:
+        for name in ("id", "title", "updated"):
+            found = el.findall(f"{ATOM}{name}")
+            if len(found) != 1:
+                problems.append(f"{where}: {len(found)} atom:{name} elements, need exactly one")
+        ident = el.findtext(f"{ATOM}id")
+        if ident is not None and not is_absolute(ident.strip()):
+            problems.append(f"{where}: atom:id is not an absolute IRI: {ident!r}")
+        if not (el.findtext(f"{ATOM}title") or "").strip():
+            problems.append(f"{where}: atom:title is empty")
+        for name in ("updated", "published"):
+            stamp = el.findtext(f"{ATOM}{name}")
+            if stamp is not None and not RFC3339.match(stamp.strip()):
+                problems.append(f"{where}: atom:{name} is not an RFC 3339 date-time: {stamp!r}")
+        links = el.findall(f"{ATOM}link")
+        for link in links:
+            if not is_absolute(link.get("href")):
+                problems.append(f"{where}: link rel={link.get('rel')} href is not absolute: {link.get('href')!r}")
+        rels = [link.get("rel", "alternate") for link in links]
+        if "alternate" not in rels:
+            problems.append(f"{where}: no link rel=alternate")
+        if need_self and "self" not in rels:
+            problems.append(f"{where}: no link rel=self")
+        alternates = [(link.get("type"), link.get("hreflang")) for link in links if link.get("rel", "alternate") == "alternate"]
+        if len(alternates) != len(set(alternates)):
+            problems.append(f"{where}: two link rel=alternate with the same type and hreflang")
+
+    check_common(feed, "feed", need_self=True)
+    feed_has_author = feed.find(f"{ATOM}author") is not None
+    for i, entry in enumerate(feed.findall(f"{ATOM}entry")):
+        where = f"entry {i + 1} ({entry.findtext(f'{ATOM}id')})"
+        check_common(entry, where, need_self=False)
+        if not feed_has_author and entry.find(f"{ATOM}author") is None:
+            problems.append(f"{where}: no atom:author here nor on the feed")
+        for author in entry.findall(f"{ATOM}author") + feed.findall(f"{ATOM}author"):
+            if not (author.findtext(f"{ATOM}name") or "").strip():
+                problems.append(f"{where}: atom:author without a name")
+        content = entry.find(f"{ATOM}content")
+        if content is None and entry.find(f"{ATOM}summary") is None:
+            problems.append(f"{where}: neither atom:content nor atom:summary")
+    return problems
+
+
+def html_pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def url_of(out: Path, page: Path, base_url: str) -> str:
+    rel = page.relative_to(out).as_posix()
+    rel = rel[: -len("index.html")] if rel.endswith("index.html") else rel
+    return base_url + rel
+
+
+def base_url_of(out: Path) -> str:
+    """The site's base URL, as its home feed states it (the link rel=alternate of the home page)."""
+    home = etree.parse(str(out / "feed.xml")).getroot()
+    return next(link.get("href") for link in home.findall(f"{ATOM}link") if link.get("rel") == "alternate")
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_every_feed_meets_rfc_4287(site: str, request: pytest.FixtureRequest, proof_figures: dict) -> None:
+    out: Path = request.getfixturevalue(site)
+    feeds = sorted(out.rglob("feed.xml"))
+    assert feeds, f"{site}: no feeds"
+    found: list[str] = []
+    entries = 0
+    for path in feeds:
+        rel = path.relative_to(out).as_posix()
+        root = etree.parse(str(path)).getroot()
+        entries += len(root.findall(f"{ATOM}entry"))
+        found += [f"{rel}: {p}" for p in atom_problems(root)]
+        parsed = feedparser.parse(path.read_bytes())
+        if parsed.bozo:
+            found.append(f"{rel}: feedparser: {parsed.bozo_exception}")
+        if parsed.version != "atom10":
+            found.append(f"{rel}: feedparser reads it as {parsed.version!r}, not atom10")
+        if len(parsed.entries) != len(root.findall(f"{ATOM}entry")):
+            found.append(f"{rel}: feedparser saw {len(parsed.entries)} entries")
+    proof_figures[f"feeds ({site})"] = f"{len(feeds)} feeds, {entries} entries, {len(found)} problems"
+    assert not found, "\n".join(found[:40])
+
+
+def test_the_atom_checker_catches_what_it_claims() -> None:
+    """The checker itself: a feed missing its self link, with a relative id, fails."""
+    bad = etree.fromstring(
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><id>/feed.xml</id><title>t</title>'
+        b"<updated>2030-01-01</updated><author><name>n</name></author>"
+        b'<link rel="alternate" href="https://example.org/"/>'
+        b"<entry><id>https://example.org/a/</id><updated>2030-01-01T00:00:00Z</updated>"
+        b'<link href="/a/"/><summary>s</summary></entry></feed>'
+    )
+    problems = "\n".join(atom_problems(bad))
+    assert "feed: atom:id is not an absolute IRI" in problems
+    assert "feed: no link rel=self" in problems
+    assert "feed: atom:updated is not an RFC 3339" in problems
+    assert "0 atom:title elements" in problems
+    assert "href is not absolute: '/a/'" in problems
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_sitemap_is_valid_and_lists_every_page(site: str, request: pytest.FixtureRequest, proof_figures: dict) -> None:
+    out: Path = request.getfixturevalue(site)
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    doc = etree.parse(str(out / "sitemap.xml"))
+    assert schema.validate(doc), "\n".join(str(e) for e in schema.error_log)
+    locs = [loc.text.strip() for loc in doc.getroot().iter(f"{SITEMAP}loc")]
+    relative = [u for u in locs if not is_absolute(u)]
+    assert not relative, f"relative URLs in the sitemap: {relative[:10]}"
+    assert len(locs) == len(set(locs)), "a URL is listed twice"
+    base = base_url_of(out)
+    expected = {url_of(out, p, base) for p in html_pages(out) if p.name != "404.html"}
+    missing, extra = sorted(expected - set(locs)), sorted(set(locs) - expected)
+    proof_figures[f"sitemap ({site})"] = f"{len(locs)} URLs, valid against sitemap.xsd"
+    assert not missing, f"pages missing from the sitemap: {missing[:10]}"
+    assert not extra, f"sitemap URLs with no page: {extra[:10]}"
