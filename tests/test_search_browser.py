@@ -1,0 +1,135 @@
+"""What a reader does on /search/, in Debian's Chromium: find, filter, type, mistype."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(chromium):
+    """A page that records console errors and uncaught exceptions; none may happen."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error"
+            and not m.text.startswith("Failed to load resource") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    # Failed loads by URL; the browser's own favicon probe is not the page's doing.
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400
+            and not r.url.endswith("/favicon.ico") else None)
+    page.problems = problems
+    yield page
+    context.close()
+    assert problems == []
+
+
+def wait_for_status(page, pattern: str = r"\S") -> str:
+    page.wait_for_function(
+        "re => new RegExp(re).test(document.getElementById('search-status').textContent)",
+        arg=pattern,
+    )
+    return page.text_content("#search-status")
+
+
+def titles(page) -> list[str]:
+    return page.locator(".search-hit__title a").all_text_contents()
+
+
+def test_shoigu_finds_the_seed_article_first(page, bundled_site: Path, serve_dir) -> None:
+    base = serve_dir(bundled_site)
+    article = next((bundled_site / "articles").rglob("index.html")).parent
+    page.goto(base + "search/?q=shoigu")
+    status = wait_for_status(page, "result")
+    assert status.startswith("1 result for “shoigu”")
+    first = page.locator(".search-hit__title a").first
+    assert first.get_attribute("href") == "/" + article.relative_to(bundled_site).as_posix() + "/"
+    assert "Shoigu" in page.locator(".search-hit__title mark").all_text_contents()
+    assert page.input_value("#search-query") == "shoigu"
+    assert page.is_hidden("#search-nojs")
+    # Fields and prefixes reach the same article.
+    for query in ("people:wallace", "shoi*", "+moscow -zzzzunknown"):
+        page.fill("#search-query", query)
+        page.press("#search-query", "Enter")
+        assert wait_for_status(page, "result").startswith("1 result"), query
+
+
+def test_typing_then_enter_puts_the_query_in_the_url(page, bundled_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(bundled_site) + "search/")
+    assert page.text_content("#search-status") == ""
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-query"
+    page.keyboard.type("wallace")
+    page.keyboard.press("Enter")
+    wait_for_status(page, "result")
+    assert parse_qs(urlparse(page.url).query) == {"q": ["wallace"]}
+    assert len(titles(page)) == 1
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('.search-hit') !== null")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-query"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("+", "search term is missing"), ('"shoigu', "unbalanced quote"),
+     ("title:", "search term is missing"), ("colour:red", 'Unknown field "colour"')],
+)
+def test_unparseable_queries_say_why(page, bundled_site: Path, serve_dir, query, message) -> None:
+    page.goto(serve_dir(bundled_site) + "search/")
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    status = wait_for_status(page, message)
+    assert "search-status--error" in page.get_attribute("#search-status", "class")
+    assert titles(page) == [], status
+
+
+def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) -> None:
+    base = serve_dir(fictional_site)
+    page.goto(base + "search/?q=quarrow")  # the outlet "The Quarrow Ledger": about 1 in 6
+    status = wait_for_status(page, "result")
+    total = int(status.split()[0])
+    assert total > 20
+    assert len(titles(page)) == 20
+    page.click("#search-more")
+    page.wait_for_function("document.querySelectorAll('.search-hit').length > 20")
+    assert len(titles(page)) == min(total, 40)
+    tag_box = page.locator("#search-facets fieldset").filter(has_text="Tags").locator("label").first
+    tag_name = tag_box.locator("input").get_attribute("value")
+    count = int(tag_box.locator(".search-facet__count").text_content().strip("()"))
+    assert 0 < count <= total
+    tag_box.locator("input").check()
+    status = wait_for_status(page, rf"^{count} results? .* in ")
+    assert parse_qs(urlparse(page.url).query)["tag"] == [tag_name]
+    for hit in page.locator(".search-hit__tags").all_text_contents()[:20]:
+        assert tag_name in hit.split(", ")
+    # Year facet combines with it; its counts are within the filtered results.
+    year_counts = page.locator("#search-facets fieldset").filter(has_text="Year").locator(
+        ".search-facet__count").all_text_contents()
+    assert sum(int(c.strip("()")) for c in year_counts) <= count
+    # Back undoes the facet (it was a history entry); Clear filters removes it too.
+    page.go_back()
+    wait_for_status(page, rf"^{total} results")
+    assert "tag" not in parse_qs(urlparse(page.url).query)
+    page.go_forward()
+    wait_for_status(page, rf"^{count} results? ")
+    page.click("#search-clear")
+    wait_for_status(page, rf"^{total} results")
+    assert page.locator("#search-facets input:checked").count() == 0
+    assert page.is_visible("#search-more") == (total > 20)
+
+
+def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve_dir) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    note = page.locator("#search-nojs")
+    assert note.is_visible()
+    assert "needs JavaScript" in note.text_content()
+    hrefs = note.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "/people/" in hrefs and "/tags/" in hrefs
+    context.close()

@@ -1,0 +1,288 @@
+/*
+ * The search page: sends the query and chosen facets to search-worker.js, renders what
+ * comes back with DOM calls and textContent only (index data never becomes markup),
+ * keeps query and facets in the URL, and handles the keyboard.
+ */
+(function () {
+  'use strict'
+
+  var app = document.getElementById('search-app')
+  if (!app || typeof Worker === 'undefined') return
+
+  var FACETS = [['person', 'People'], ['tag', 'Tags'], ['year', 'Year'], ['outlet', 'Outlet']]
+  var DEBOUNCE_MS = 150
+
+  var form = document.getElementById('search-form')
+  var input = document.getElementById('search-query')
+  var status = document.getElementById('search-status')
+  var list = document.getElementById('search-results')
+  var facetBox = document.getElementById('search-facets')
+  var more = document.getElementById('search-more')
+  var header = document.getElementById('site-search')
+
+  var state = readUrl()
+  var lastId = 0
+  var shown = 0
+  var total = 0
+  var timer = null
+
+  document.getElementById('search-nojs').hidden = true
+
+  var worker = new Worker(app.getAttribute('data-worker'))
+  worker.onerror = function (event) {
+    event.preventDefault()
+    say('Search could not start in this browser. Browse the people and tags pages instead.', 'error')
+  }
+  worker.onmessage = function (event) {
+    var msg = event.data
+    if (msg.id !== lastId && msg.id !== 0) return // an answer to an older query
+    if (msg.type === 'results') showResults(msg)
+    else if (msg.type === 'more') appendResults(msg.results, msg.from)
+    else if (msg.type === 'error') showError(msg)
+  }
+  worker.postMessage({ type: 'init', manifest: app.getAttribute('data-manifest') })
+
+  function emptySelection () {
+    var s = {}
+    FACETS.forEach(function (f) { s[f[0]] = [] })
+    return s
+  }
+
+  function readUrl () {
+    var params = new URLSearchParams(window.location.search)
+    var selected = emptySelection()
+    FACETS.forEach(function (f) { selected[f[0]] = params.getAll(f[0]) })
+    return { q: params.get('q') || '', selected: selected }
+  }
+
+  function writeUrl (push) {
+    var params = new URLSearchParams()
+    if (state.q) params.set('q', state.q)
+    FACETS.forEach(function (f) {
+      state.selected[f[0]].forEach(function (v) { params.append(f[0], v) })
+    })
+    var query = params.toString()
+    var url = window.location.pathname + (query ? '?' + query : '')
+    if (url === window.location.pathname + window.location.search) return
+    window.history[push ? 'pushState' : 'replaceState'](null, '', url)
+  }
+
+  function hasSelection () {
+    return FACETS.some(function (f) { return state.selected[f[0]].length > 0 })
+  }
+
+  function run () {
+    clearTimeout(timer)
+    lastId += 1
+    if (!/\S/.test(state.q) && !hasSelection()) {
+      list.textContent = ''
+      facetBox.textContent = ''
+      facetBox.hidden = true
+      more.hidden = true
+      say('')
+      return
+    }
+    app.setAttribute('aria-busy', 'true')
+    worker.postMessage({ type: 'search', id: lastId, text: state.q, selected: state.selected })
+  }
+
+  function say (text, kind) {
+    status.textContent = text
+    status.className = 'search-status' + (kind ? ' search-status--' + kind : '')
+  }
+
+  function describe () {
+    var bits = []
+    if (/\S/.test(state.q)) bits.push('for “' + state.q.trim() + '”')
+    var chosen = []
+    FACETS.forEach(function (f) { chosen = chosen.concat(state.selected[f[0]]) })
+    if (chosen.length) bits.push('in ' + chosen.join(', '))
+    return bits.join(' ')
+  }
+
+  function showResults (msg) {
+    app.removeAttribute('aria-busy')
+    total = msg.total
+    list.textContent = ''
+    shown = 0
+    appendResults(msg.results, 0)
+    renderFacets(msg.facets)
+    if (total === 0) {
+      say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty')
+    } else {
+      say(total + (total === 1 ? ' result ' : ' results ') + describe() + '.')
+    }
+  }
+
+  function showError (msg) {
+    app.removeAttribute('aria-busy')
+    list.textContent = ''
+    more.hidden = true
+    facetBox.hidden = true
+    say(msg.kind === 'query' ? msg.message : msg.message + ' Try reloading the page.', 'error')
+  }
+
+  function appendResults (results, from) {
+    results.forEach(function (r, i) { list.appendChild(renderHit(r, from + i)) })
+    shown = from + results.length
+    more.hidden = shown >= total
+  }
+
+  function marked (parent, runs) {
+    runs.forEach(function (run) {
+      if (run[1]) {
+        var m = document.createElement('mark')
+        m.textContent = run[0]
+        parent.appendChild(m)
+      } else {
+        parent.appendChild(document.createTextNode(run[0]))
+      }
+    })
+  }
+
+  function el (tag, className, text) {
+    var node = document.createElement(tag)
+    if (className) node.className = className
+    if (text !== undefined) node.textContent = text
+    return node
+  }
+
+  function renderHit (r, n) {
+    var li = el('li', 'search-hit')
+    var h = el('h2', 'search-hit__title')
+    var a = el('a')
+    // Only site paths: a record is data, never a javascript: or off-site link.
+    if (/^\/(?!\/)/.test(r.url)) a.href = r.url
+    a.setAttribute('data-n', String(n))
+    marked(a, r.title)
+    h.appendChild(a)
+    li.appendChild(h)
+    var meta = el('p', 'search-hit__meta')
+    var time = el('time', null, r.date)
+    time.setAttribute('datetime', r.date)
+    meta.appendChild(time)
+    if (r.source) meta.appendChild(el('span', 'search-hit__source', r.source))
+    if (r.people.length) meta.appendChild(el('span', 'search-hit__people', r.people.join(', ')))
+    if (r.tags.length) meta.appendChild(el('span', 'search-hit__tags', r.tags.join(', ')))
+    li.appendChild(meta)
+    var snip = el('p', 'search-hit__snippet')
+    marked(snip, r.snippet)
+    li.appendChild(snip)
+    return li
+  }
+
+  function renderFacets (facets) {
+    facetBox.textContent = ''
+    var any = false
+    FACETS.forEach(function (f) {
+      var rows = facets[f[0]] || []
+      if (!rows.length) return
+      any = true
+      var set = el('fieldset', 'search-facet')
+      set.appendChild(el('legend', null, f[1]))
+      var ul = el('ul')
+      rows.forEach(function (row) {
+        var li = el('li')
+        var label = el('label')
+        var box = el('input')
+        box.type = 'checkbox'
+        box.name = f[0]
+        box.value = row[0]
+        box.checked = row[2]
+        label.appendChild(box)
+        label.appendChild(document.createTextNode(' ' + row[0] + ' '))
+        label.appendChild(el('span', 'search-facet__count', '(' + row[1] + ')'))
+        li.appendChild(label)
+        ul.appendChild(li)
+      })
+      set.appendChild(ul)
+      facetBox.appendChild(set)
+    })
+    if (hasSelection()) {
+      var clear = el('button', 'search-facets__clear', 'Clear filters')
+      clear.type = 'button'
+      clear.id = 'search-clear'
+      facetBox.appendChild(clear)
+      any = true
+    }
+    facetBox.hidden = !any
+  }
+
+  facetBox.addEventListener('change', function (event) {
+    var box = event.target
+    if (!box || box.type !== 'checkbox') return
+    var chosen = state.selected[box.name]
+    if (!chosen) return
+    var at = chosen.indexOf(box.value)
+    if (box.checked && at < 0) chosen.push(box.value)
+    if (!box.checked && at >= 0) chosen.splice(at, 1)
+    writeUrl(true)
+    run()
+  })
+
+  facetBox.addEventListener('click', function (event) {
+    if (event.target && event.target.id === 'search-clear') {
+      state.selected = emptySelection()
+      writeUrl(true)
+      run()
+      input.focus()
+    }
+  })
+
+  more.addEventListener('click', function () {
+    worker.postMessage({ type: 'more', id: lastId, from: shown })
+  })
+
+  input.addEventListener('input', function () {
+    state.q = input.value
+    if (header) header.value = input.value
+    writeUrl(false)
+    clearTimeout(timer)
+    timer = setTimeout(run, DEBOUNCE_MS)
+  })
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault()
+    state.q = input.value
+    writeUrl(true)
+    run()
+  })
+
+  window.addEventListener('popstate', function () {
+    state = readUrl()
+    input.value = state.q
+    if (header) header.value = state.q
+    run()
+  })
+
+  function links () {
+    return Array.prototype.slice.call(list.querySelectorAll('.search-hit__title a'))
+  }
+
+  document.addEventListener('keydown', function (event) {
+    var target = event.target
+    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+    if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault()
+      input.focus()
+      input.select()
+      return
+    }
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return
+    var all = links()
+    if (target === input && event.key === 'ArrowDown' && all.length) {
+      event.preventDefault()
+      all[0].focus()
+      return
+    }
+    var at = all.indexOf(target)
+    if (at < 0) return
+    event.preventDefault()
+    if (event.key === 'ArrowDown' && at + 1 < all.length) all[at + 1].focus()
+    else if (event.key === 'ArrowUp') (at > 0 ? all[at - 1] : input).focus()
+  })
+
+  input.value = state.q
+  if (header) header.value = state.q
+  run()
+})()
