@@ -69,7 +69,8 @@ _TIMESTAMP = re.compile(
 )
 _URL = re.compile(r"https?://\S+")
 _XPATH = re.compile(r"/html/\S*")
-_PUBLISHER = re.compile(r"(.+?) \S+@\S+\.\S+(?: .*)?")
+# name, e-mail, then nothing or a phone and the rest: "Outlet desk@x.org +7495 Legal 252 60"
+_PUBLISHER = re.compile(r"([^@\n]{1,80}?) [^\s@]+@[^\s@]+\.[^\s@]+(?: \+?\d[^\n]*)?")
 _YEAR = re.compile(r"\d{4}")
 _LOCALE = re.compile(r"[a-z]{2,3}_[A-Za-z]{2,3}")
 _IMAGE_SIZE = re.compile(r"\d+ \d+ (?:true|false)")

@@ -160,6 +160,11 @@ def test_image_missing() -> None:
     assert r.paragraphs == ("Nothing happened.", "The end.")
 
 
+def test_a_body_with_an_email_address_is_still_the_body() -> None:
+    r = parsed(body="Write to desk@news.example.org today.Letters are read.")
+    assert r.paragraphs == ("Write to desk@news.example.org today.", "Letters are read.")
+
+
 def test_related_urls_in_order() -> None:
     r = parsed(related="https://a.example.org/1.html\n\nhttps://a.example.org/2.html")
     assert r.related == ("https://a.example.org/1.html", "https://a.example.org/2.html")
