@@ -54,14 +54,7 @@ _BREAK = "\u2029"  # block boundary in the searchable text; never part of a quot
 
 def _fold(text: str) -> str:
     """Straight quotes, collapsed whitespace: the form both quote and body are compared in."""
-    out: list[str] = []
-    for ch in text:
-        if ch.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-        else:
-            out.append(_FOLD.get(ch, ch))
-    return "".join(out).strip()
+    return _searchable([_Token("text", "", text)]).text.strip()
 
 
 def _is_word(ch: str) -> bool:
@@ -71,7 +64,8 @@ def _is_word(ch: str) -> bool:
 @dataclass(frozen=True)
 class _Token:
     kind: str  # "start" | "end" | "void" | "text"
-    raw: str  # start/void: the tag as written; end: the tag name; text: decoded text
+    name: str  # the tag name; "" for text
+    raw: str  # start/void: the tag exactly as written; text: decoded text; end: ""
 
 
 class _Tokens(HTMLParser):
@@ -80,24 +74,26 @@ class _Tokens(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tokens: list[_Token] = []
-        self.names: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         kind = "void" if tag in _VOID else "start"
-        self.tokens.append(_Token(kind, self.get_starttag_text() or f"<{tag}>"))
-        self.names.append(tag)
+        self.tokens.append(_Token(kind, tag, self.get_starttag_text() or f"<{tag}>"))
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
-        self.tokens.append(_Token("void", self.get_starttag_text() or f"<{tag}>"))
-        self.names.append(tag)
+        self.tokens.append(_Token("void", tag, self.get_starttag_text() or f"<{tag}>"))
 
     def handle_endtag(self, tag: str) -> None:
-        self.tokens.append(_Token("end", tag))
-        self.names.append(tag)
+        self.tokens.append(_Token("end", tag, ""))
 
     def handle_data(self, data: str) -> None:
-        self.tokens.append(_Token("text", data))
-        self.names.append("")
+        self.tokens.append(_Token("text", "", data))
+
+
+def _tokenize(fragment: str) -> list[_Token]:
+    parser = _Tokens()
+    parser.feed(fragment)
+    parser.close()
+    return parser.tokens
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,7 @@ class _Text:
     origin: tuple[tuple[int, int], ...]
 
 
-def _searchable(tokens: Sequence[_Token], names: Sequence[str]) -> _Text:
+def _searchable(tokens: Sequence[_Token]) -> _Text:
     chars: list[str] = []
     origin: list[tuple[int, int]] = []
 
@@ -123,14 +119,14 @@ def _searchable(tokens: Sequence[_Token], names: Sequence[str]) -> _Text:
         chars.append(ch)
         origin.append(where)
 
-    for i, (token, name) in enumerate(zip(tokens, names)):
+    for i, token in enumerate(tokens):
         if token.kind == "text":
             for j, ch in enumerate(token.raw):
                 for folded in " " if ch.isspace() else _FOLD.get(ch, ch):
                     push(folded, (i, j))
-        elif name in _BLOCKS:
+        elif token.name in _BLOCKS:
             push(_BREAK, (i, 0))
-        elif name == "br":
+        elif token.name == "br":
             push(" ", (i, 0))
     return _Text("".join(chars), tuple(origin))
 
@@ -181,11 +177,8 @@ def anchor(
     render_note: Callable[[str], str],
 ) -> tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]:
     """Mark each annotation's passage in the body; numbers follow the passages' order."""
-    parser = _Tokens()
-    parser.feed(body_html)
-    parser.close()
-    tokens, names = parser.tokens, parser.names
-    body = _searchable(tokens, names)
+    tokens = _tokenize(body_html)
+    body = _searchable(tokens)
     problems: list[Problem] = []
     found: list[tuple[int, int, int]] = []  # (start, end, index in annotations)
     for i, item in enumerate(annotations):
@@ -212,12 +205,11 @@ def anchor(
         for n, (_, _, i) in enumerate(found, start=1)
     )
     spans = [(body.origin[s], body.origin[e - 1], a) for (s, e, _), a in zip(found, anchored)]
-    return _mark(tokens, names, spans), anchored, problems
+    return _mark(tokens, spans), anchored, problems
 
 
 def _mark(
     tokens: Sequence[_Token],
-    names: Sequence[str],
     spans: Sequence[tuple[tuple[int, int], tuple[int, int], AnchoredAnnotation]],
 ) -> str:
     """Serialise the tokens again, wrapping each passage's text pieces in marks."""
@@ -232,15 +224,15 @@ def _mark(
     out: list[str] = []
     links = 0  # open <a> elements: a marker link must not sit inside another link
     waiting: list[AnchoredAnnotation] = []
-    for t, (token, name) in enumerate(zip(tokens, names)):
+    for t, token in enumerate(tokens):
         if token.kind == "start":
             out.append(token.raw)
-            links += name == "a"
+            links += token.name == "a"
         elif token.kind == "void":
             out.append(token.raw)
         elif token.kind == "end":
-            out.append(f"</{name}>")
-            if name == "a" and links:
+            out.append(f"</{token.name}>")
+            if token.name == "a" and links:
                 links -= 1
                 if not links:
                     out.extend(_marker(item) for item in waiting)
@@ -283,21 +275,10 @@ def marker_label(item: AnchoredAnnotation) -> str:
     return f"Annotation {item.number}: {kind}{rating}"
 
 
-class _TextOnly(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def note_text(note_html: str) -> str:
     """The plain text of a rendered note, for JSON-LD and search."""
-    parser = _TextOnly()
-    parser.feed(note_html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
+    text = "".join(t.raw for t in _tokenize(note_html) if t.kind == "text")
+    return " ".join(text.split())
 
 
 def _iso(value: date | None) -> str | None:
