@@ -18,9 +18,8 @@ from markupsafe import Markup
 
 from sitegen.errors import Problem
 from sitegen.model import AnchoredAnnotation, Annotation, Article
+from sitegen.schema import RATINGS  # worst to best
 
-KINDS = ("context", "fact-check", "correction", "translation", "note")
-RATINGS = ("false", "misleading", "unproven", "mostly-true", "true")  # worst to best
 RATING_VALUES = {rating: value for value, rating in enumerate(RATINGS, start=1)}
 MOTIVATIONS = {"fact-check": "assessing", "correction": "editing"}  # others: commenting
 
