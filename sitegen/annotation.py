@@ -62,7 +62,7 @@ def _is_word(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # "start" | "end" | "void" | "text"
+    kind: str  # "start" | "end" | "void" | "text" | "ref" (a footnote number: never quoted)
     name: str  # the tag name; "" for text
     raw: str  # start/void: the tag exactly as written; text: decoded text; end: ""
 
@@ -73,9 +73,12 @@ class _Tokens(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tokens: list[_Token] = []
+        self.in_ref = False  # inside markdown-it's <sup class="footnote-ref">
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         kind = "void" if tag in _VOID else "start"
+        if tag == "sup" and "footnote-ref" in (dict(attrs).get("class") or "").split():
+            self.in_ref = True
         self.tokens.append(_Token(kind, tag, self.get_starttag_text() or f"<{tag}>"))
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
@@ -83,9 +86,10 @@ class _Tokens(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.tokens.append(_Token("end", tag, ""))
+        self.in_ref = self.in_ref and tag != "sup"
 
     def handle_data(self, data: str) -> None:
-        self.tokens.append(_Token("text", "", data))
+        self.tokens.append(_Token("ref" if self.in_ref else "text", "", data))
 
 
 def _tokenize(fragment: str) -> list[_Token]:
@@ -229,6 +233,8 @@ def _mark(
             links += token.name == "a"
         elif token.kind == "void":
             out.append(token.raw)
+        elif token.kind == "ref":
+            out.append(html.escape(token.raw, quote=False))
         elif token.kind == "end":
             out.append(f"</{token.name}>")
             if token.name == "a" and links:

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from mdit_py_plugins.footnote import footnote_plugin
 
 from sitegen.annotation import (
     anchor,
@@ -27,8 +28,10 @@ from sitegen.annotation import (
 )
 from sitegen.model import AnchoredAnnotation, Annotation, Article, ArticleFile
 
-MD = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
-    ["replacements", "smartquotes"]
+MD = (
+    MarkdownIt("commonmark", {"html": False, "typographer": True})
+    .enable(["replacements", "smartquotes"])
+    .use(footnote_plugin)
 )
 PATH = "content/articles/2030/01/fictional.md"
 REPO = Path(__file__).resolve().parent.parent
@@ -115,6 +118,20 @@ def test_whitespace_and_typographic_quotes_are_ignored():
     assert problems == []
     assert "\u201cplan\u201d" in passage_text(body, 1)  # the body keeps its own typography
     assert text_without_markers(body) == tree(MD.render(markdown)).text_content()
+
+
+def test_quote_reads_past_a_footnote_number():
+    body, _, problems = run(
+        "Officials said it cost nothing[^1] at all.\n\n[^1]: An invented remark.",
+        note("cost nothing at all"),
+    )
+    assert problems == []
+    root = tree(body)
+    assert passage_text(body, 1) == "cost nothing at all"
+    (ref,) = root.xpath('//sup[@class="footnote-ref"]')
+    assert ref.xpath(".//mark") == [] and ref.text_content() == "[1]"
+    marker = root.xpath('//a[@class="annotation-marker"]')[0]
+    assert marker.getprevious().text_content() == " at all"
 
 
 def test_quote_is_never_found_inside_a_word():
