@@ -68,7 +68,10 @@ def parse(text: str) -> FrontMatter:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        raise FrontMatterError(line, f"invalid YAML: {exc.problem or exc.context}") from None
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            message += f" ({exc.context} that starts on line {exc.context_mark.line + 2})"
+        raise FrontMatterError(line, message) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(1, f"invalid YAML: {exc}") from None
     finally:

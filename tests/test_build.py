@@ -229,5 +229,5 @@ def test_unknown_people_are_one_grouped_warning(tmp_path: Path, capsys):
     assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet"]) == 0
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if "Quill Ambry" in line]
-    assert len(lines) == 1 and "7 places" in lines[0]
+    assert len(lines) == 1 and "6 places" in lines[0]
     assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet", "--strict"]) == 1
