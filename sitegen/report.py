@@ -17,9 +17,9 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
-from .content import Archive, load_archive
+from .content import Archive, load_archive, parse_person
 from .errors import WARNING, Problem, SitegenError
-from .model import ArticleFile
+from .model import ArticleFile, PersonFile
 from .slugs import slugify
 
 FORMATS = ("text", "json")
@@ -70,11 +70,29 @@ def changed_files(root: Path, ref: str) -> set[str]:
     }
 
 
-def affected(archive: Archive, changed: Iterable[str]) -> set[str] | None:
+def previous_people(root: Path, ref: str, changed: Iterable[str]) -> list[PersonFile]:
+    """Changed registry entries as they were where this branch left ``ref`` (I/O).
+
+    A removed name or alias matters to the articles that used it, and only the old
+    file still says which ones those are.
+    """
+    (base,) = _git(root, "merge-base", ref, "HEAD")
+    out = []
+    for path in sorted(changed):
+        if path.startswith("content/people/") and path.endswith(".md"):
+            done = subprocess.run(["git", "-C", str(root), "show", f"{base}:./{path}"], capture_output=True, check=False)
+            person = parse_person(path, done.stdout) if done.returncode == 0 else None
+            if isinstance(person, PersonFile):
+                out.append(person)
+    return out
+
+
+def affected(archive: Archive, changed: Iterable[str], previous: Sequence[PersonFile] = ()) -> set[str] | None:
     """The changed files plus the articles their problems can depend on; None means all; pure.
 
-    A changed person file affects the articles naming that person; a changed article
-    affects the articles it could duplicate (same URL slug or same source URL).
+    A changed person file affects the articles naming that person (by any name it
+    has now or had in ``previous``); a changed article affects the articles it could
+    duplicate (same URL slug or same source URL).
     """
     changed = {PurePosixPath(p).as_posix() for p in changed}
     if changed & set(SITE_WIDE):
@@ -84,7 +102,7 @@ def affected(archive: Archive, changed: Iterable[str]) -> set[str] | None:
     for path in changed:
         if path.startswith("content/people/") and path.endswith(".md"):
             person_slugs.add(slugify(PurePosixPath(path).stem))
-    for p in archive.people:
+    for p in (*archive.people, *previous):
         if p.slug in person_slugs:
             names.update(n.casefold() for n in (p.slug, p.name, *p.aliases))
     touched = [a for a in archive.articles if a.path in changed]
@@ -159,12 +177,14 @@ def run(
     options,  # build.Options; imported lazily so ``sitegen new`` stays quick
     fmt: str = "text",
     changed_since: str | None = None,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
-    env: Mapping[str, str] = os.environ,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> int:
     """The ``check`` command: validate, add tag hints, narrow, print; return the exit code."""
     from .build import check
+
+    out, err, env = out or sys.stdout, err or sys.stderr, os.environ if env is None else env
 
     strict = options.strict
     problems = check(replace(options, strict=False))
@@ -172,7 +192,8 @@ def run(
     chosen = [a for a in archive.articles if options.drafts or not a.draft]
     problems = [*problems, *tag_hints(chosen)]
     if changed_since:
-        keep = affected(archive, changed_files(options.root, changed_since))
+        changed = changed_files(options.root, changed_since)
+        keep = affected(archive, changed, previous_people(options.root, changed_since, changed))
         if keep is not None:
             problems = [p for p in problems if p.path in keep]
     if fmt == "json":

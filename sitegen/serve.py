@@ -10,6 +10,7 @@ its error is printed and served as the page until the file is fixed.
 from __future__ import annotations
 
 import html
+import signal
 import sys
 import tempfile
 import threading
@@ -167,6 +168,8 @@ def serve(
     from watchfiles import watch
 
     stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # clean up the folder, like Ctrl+C
     with tempfile.TemporaryDirectory(prefix="sitegen-serve-") as tmp:
         out = Path(tmp) / "site"
         state = State(out)

@@ -1,0 +1,220 @@
+"""``sitegen check``: one small fictional archive per message, its exit code, its formats."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+BODY = "The fictional council of Quillby voted on lanterns. The council met again on Tuesday.\n"
+GOOD = "title: Quillby council votes on lanterns\ndate: 2021-03-04\n"
+ART = "content/articles/2021/03/quillby-lanterns.md"
+ART2 = "content/articles/2021/03/quillby-bridges.md"
+PERSON = "content/people/ada-quill.md"
+REGISTRY = {PERSON: "---\nname: Ada Quill\naliases:\n  - A. Quill\n---\nA fictional harbour master.\n"}
+
+
+def art(front: str, body: str = BODY) -> str:
+    return f"---\n{front}---\n\n{body}"
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return root
+
+
+def check(root: Path, capsys, *extra: str) -> tuple[int, dict]:
+    code = main(["check", "-s", str(root), "--format", "json", *extra])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def annotated(*items: str) -> str:
+    return GOOD + "annotations:\n" + "".join(items)
+
+
+def note(quote: str, kind: str = "context", more: str = "") -> str:
+    return f"  - quote: {quote}\n    kind: {kind}\n    note: A fictional note.\n{more}"
+
+
+# (case, files, severity, field, message pattern, line)
+CASES = [
+    ("empty", {ART: ""}, "error", "", r"^empty file$", 1),
+    ("no front matter", {ART: "title: x\n"}, "error", "", r"^no front matter: the file must start with a line '---'$", 1),
+    ("not closed", {ART: "---\ntitle: x\n"}, "error", "", r"^front matter is not closed", 1),
+    ("invalid yaml", {ART: art(GOOD + "tags: [a\n")}, "error", "", r"^invalid YAML: ", 5),
+    ("not a mapping", {ART: art("- a list\n")}, "error", "", r"^front matter must be a mapping", 2),
+    ("not utf-8", {ART: b"---\ntitle: caf\xe9\ndate: 2021-03-04\n---\n"}, "error", "", r"^not UTF-8: byte 0xe9", 2),
+    ("unknown field", {ART: art(GOOD + "auther: Someone\n")}, "error", "auther", r"^unknown field; .*\(put custom data under extra:\)$", 4),
+    ("required", {ART: art("date: 2021-03-04\n")}, "error", "title", r"^required$", 1),
+    ("must not be empty", {ART: art("title:\ndate: 2021-03-04\n")}, "error", "title", r"^must not be empty$", 2),
+    ("must be text", {ART: art(GOOD + "summary: [a, b]\n")}, "error", "summary", r"^must be text$", 4),
+    ("not a date", {ART: art("title: x\ndate: 2021-13-45\n")}, "error", "date", r"^not a date: '2021-13-45' \(use ISO 8601", 3),
+    ("updated before date", {ART: art(GOOD + "updated: 2021-03-01\n")}, "error", "updated", r"^is before date", 4),
+    ("not a url", {ART: art(GOOD + "image: ftp://example.invalid/x.png\n")}, "error", "image", r"^must be an http\(s\) URL, not 'ftp://", 4),
+    ("url not text", {ART: art(GOOD + "image: 12\n")}, "error", "image", r"^must be a URL$", 4),
+    ("not a list", {ART: art(GOOD + "tags: Lanterns\n")}, "error", "tags", r"^must be a list \(one '- item' per line\), not str$", 4),
+    ("empty list item", {ART: art(GOOD + "tags:\n  - Lanterns\n  - ''\n")}, "error", "tags[1]", r"^must be non-empty text$", 6),
+    ("bad related url", {ART: art(GOOD + "related:\n  - not a url\n")}, "error", "related[0]", r"^must be an http\(s\) URL", 5),
+    ("not a bool", {ART: art(GOOD + "draft: perhaps\n")}, "error", "draft", r"^must be true or false$", 4),
+    ("bad language", {ART: art(GOOD + "language: English!\n")}, "error", "language", r"^not a BCP 47 language tag: 'English!'$", 4),
+    ("extra not mapping", {ART: art(GOOD + "extra: 3\n")}, "error", "extra", r"^must be a mapping$", 4),
+    ("source not mapping", {ART: art(GOOD + "source: Quillby Herald\n")}, "error", "source", r"^must be a mapping with name and url$", 4),
+    ("source unknown field", {ART: art(GOOD + "source:\n  name: Quillby Herald\n  link: x\n")}, "error", "source.link", r"^unknown field; known fields: name, url$", 6),
+    ("source name required", {ART: art(GOOD + "source:\n  url: https://example.invalid/a\n")}, "error", "source.name", r"^required$", 4),
+    ("annotation not mapping", {ART: art(GOOD + "annotations:\n  - just text\n")}, "error", "annotations[0]", r"^must be a mapping with quote, kind and note$", 5),
+    ("annotation kind", {ART: art(annotated(note("lanterns", kind="rumour")))}, "error", "annotations[0].kind", r"^must be one of context, fact-check, correction, translation, note, not 'rumour'$", 6),
+    ("annotation required", {ART: art(GOOD + "annotations:\n  - quote: lanterns\n    kind: context\n")}, "error", "annotations[0].note", r"^required$", 5),
+    ("fact-check needs rating", {ART: art(annotated(note("lanterns", kind="fact-check")))}, "error", "annotations[0].rating", r"^required for a fact-check", 5),
+    ("rating only for fact-check", {ART: art(annotated(note("lanterns", more="    rating: misleading\n")))}, "error", "annotations[0].rating", r"^only a fact-check has a rating$", 8),
+    ("imported shape", {ART: art(GOOD + "imported:\n  file: x.txt\n")}, "error", "imported", r"^must be a mapping of exactly file, sha256 and importer$", 4),
+    ("revision shape", {ART: art(GOOD + "revisions:\n  - body: old text\n")}, "error", "revisions[0]", r"^must be a mapping of date, body and sha256$", 5),
+    ("quote not found", {ART: art(annotated(note("dragons")))}, "error", "annotations[0].quote", r'^not found in body: "dragons"$', 5),
+    ("quote not found with prefix", {ART: art(annotated(note("lanterns", more="    prefix: zebras\n")))}, "error", "annotations[0].quote", r"^not found in body with the given prefix/suffix", 5),
+    ("quote ambiguous", {ART: art(annotated(note("council")))}, "error", "annotations[0].quote", r"^matches 2 places; add prefix or suffix$", 5),
+    ("quotes overlap", {ART: art(annotated(note("voted on lanterns"), note("on lanterns")))}, "error", "annotations[1].quote", r"^overlaps the passage of annotations\[0\]", 8),
+    ("duplicate slug", {ART: art(GOOD), "content/articles/2021/03/x/quillby-lanterns.md": art(GOOD)}, "error", "slug", r"^duplicate slug 'quillby-lanterns'", 1),
+    ("duplicate source url", {
+        ART: art(GOOD + "source:\n  name: Quillby Herald\n  url: https://example.invalid/a\n"),
+        ART2: art("title: Bridges\ndate: 2021-03-05\nsource:\n  name: Quillby Herald\n  url: https://example.invalid/a/\n"),
+    }, "error", "source.url", r"^duplicate source URL: already archived in content/articles/2021/03/quillby-", 6),
+    ("person links", {PERSON: "---\nname: Ada Quill\nlinks: https://example.invalid\n---\n"}, "error", "links", r"^must be a mapping of label: URL$", 3),
+    ("future date", {"content/articles/2999/01/later.md": art("title: Later\ndate: 2999-01-02\n")}, "warning", "date", r"^is in the future \(2999-01-02\)$", 3),
+    ("date disagrees with folder", {"content/articles/2020/12/quillby-lanterns.md": art(GOOD)}, "warning", "date", r"^2021-03-04 disagrees with the folder 2020/12$", 3),
+    ("person not in registry", {**REGISTRY, ART: art(GOOD + "people:\n  - Ada Quil\n")}, "warning", "people", r"^'Ada Quil' is not in the registry \(content/people/\); did you mean 'Ada Quill'\?", 5),
+    ("tag typo", {
+        ART: art(GOOD + "tags:\n  - Lanterns\n"),
+        ART2: art("title: Bridges\ndate: 2021-03-05\ntags:\n  - Lanterns\n"),
+        "content/articles/2021/03/quillby-lamps.md": art("title: Lamps\ndate: 2021-03-06\ntags:\n  - Lanterms\n"),
+    }, "warning", "tags", r"^'Lanterms' is used by no other article; did you mean 'Lanterns'\?$", 5),
+]
+
+
+@pytest.mark.parametrize(("files", "severity", "field", "pattern", "line"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_message(tmp_path: Path, capsys, files, severity, field, pattern, line) -> None:
+    code, report = check(write(tmp_path, files), capsys)
+    matching = [p for p in report["problems"] if p["field"] == field and re.search(pattern, p["message"])]
+    assert matching, report["problems"]
+    problem = matching[0]
+    assert (problem["severity"], problem["line"], problem["col"]) == (severity, line, 1)
+    assert code == (1 if severity == "error" else 0)
+    assert report["errors" if severity == "error" else "warnings"] >= 1
+
+
+def test_clean_archive_exits_0_and_prints_nothing(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {**REGISTRY, ART: art(GOOD + "people:\n  - A. Quill\n")})
+    assert main(["check", "-s", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "0 error(s), 0 warning(s)" in out.err
+
+
+def test_text_lines_are_path_line_col_severity_message(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {ART: art("title: x\ndate: 2021-13-45\n"), "content/articles/2999/01/later.md": art("title: Later\ndate: 2999-01-02\n")})
+    assert main(["check", "-s", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"{ART}:3:1: error: date: not a date: '2021-13-45' (use ISO 8601: 2022-02-11 or 2022-02-11T14:31:00+00:00)",
+        "content/articles/2999/01/later.md:3:1: warning: date: is in the future (2999-01-02)",
+    ]
+
+
+def test_warnings_exit_0_but_1_under_strict(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {"content/articles/2999/01/later.md": art("title: Later\ndate: 2999-01-02\n")})
+    assert main(["check", "-s", str(tmp_path)]) == 0
+    assert main(["check", "-s", str(tmp_path), "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("warning: date: is in the future") == 2  # still shown as a warning
+
+
+def test_github_actions_annotations(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, {ART: art("title: x\ndate: 2021-13-45\n")})
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["check", "-s", str(tmp_path)]) == 1
+    commands = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
+    assert commands == [
+        f"::error file={ART},line=3,col=1,title=sitegen check%3A date::"
+        "not a date: '2021-13-45' (use ISO 8601: 2022-02-11 or 2022-02-11T14:31:00+00:00)"
+    ]
+
+
+def test_github_commands_escape_newlines_and_percent(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, {ART: art(annotated(note('"100% dragons,\\nnot lanterns"')))})
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    main(["check", "-s", str(tmp_path)])
+    (command,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
+    assert "100%25 dragons,%0Anot lanterns" in command
+    assert "title=sitegen check%3A annotations[0].quote::" in command
+
+
+def test_no_workflow_commands_outside_github(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, {ART: art("title: x\ndate: 2021-13-45\n")})
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    main(["check", "-s", str(tmp_path)])
+    assert not any(line.startswith("::") for line in capsys.readouterr().out.splitlines())
+
+
+def test_json_is_deterministic_and_complete(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {ART: art(GOOD + "draft: perhaps\n"), "content/articles/2999/01/later.md": art("title: Later\ndate: 2999-01-02\n")})
+    first = check(tmp_path, capsys)
+    assert first == check(tmp_path, capsys)
+    code, report = first
+    assert code == 1 and (report["errors"], report["warnings"], report["strict"]) == (1, 1, False)
+    assert set(report["problems"][0]) == {"path", "line", "col", "severity", "field", "message"}
+
+
+def test_bad_config_is_an_error_without_traceback(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {"sitegen.toml": 'titel = "x"\n', ART: art(GOOD)})
+    assert main(["check", "-s", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "titel: unknown setting" in err and "Traceback" not in err
+
+
+def git(root: Path, *args: str) -> str:
+    cmd = ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *args]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A base commit with one broken old article; a branch then changes other files."""
+    write(tmp_path, {
+        **REGISTRY,
+        "content/articles/2020/01/old.md": art("title: Old\ndate: 2020-01-02\nimage: nope\n"),
+        "content/articles/2020/01/names-ada.md": art("title: Ada story\ndate: 2020-01-03\npeople:\n  - A. Quill\n"),
+    })
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "checkout", "-q", "-b", "pr")
+    return tmp_path
+
+
+def test_changed_since_keeps_only_changed_files(repo: Path, capsys) -> None:
+    write(repo, {ART: art(GOOD + "draft: perhaps\n")})  # untracked, new in the pull request
+    code, report = check(repo, capsys, "--changed-since", "main")
+    assert code == 1
+    assert {p["path"] for p in report["problems"]} == {ART}  # old.md's error is not this PR's
+    code, report = check(repo, capsys)
+    assert {p["path"] for p in report["problems"]} == {ART, "content/articles/2020/01/old.md"}
+
+
+def test_changed_person_brings_in_articles_naming_them(repo: Path, capsys) -> None:
+    write(repo, {PERSON: "---\nname: Ada Quill\n---\nRenamed: the alias is gone.\n"})
+    git(repo, "commit", "-q", "-am", "drop alias")
+    code, report = check(repo, capsys, "--changed-since", "main")
+    assert code == 0
+    assert [(p["path"], p["field"]) for p in report["problems"]] == [("content/articles/2020/01/names-ada.md", "people")]
+
+
+def test_changed_since_bad_ref_is_a_clear_error(repo: Path, capsys) -> None:
+    assert main(["check", "-s", str(repo), "--changed-since", "no-such-ref"]) == 1
+    err = capsys.readouterr().err
+    assert "--changed-since: git diff" in err and "Traceback" not in err
