@@ -140,8 +140,10 @@ def test_github_actions_annotations(tmp_path: Path, capsys, monkeypatch) -> None
     assert main(["check", "-s", str(tmp_path)]) == 1
     commands = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
     assert commands == [
-        f"::error file={ART},line=3,col=1,title=sitegen check%3A date::"
-        "not a date: '2021-13-45' (use ISO 8601: 2022-02-11 or 2022-02-11T14:31:00+00:00)"
+        (
+            f"::error file={ART},line=3,col=1,title=sitegen check%3A date::"
+            "not a date: '2021-13-45' (use ISO 8601: 2022-02-11 or 2022-02-11T14:31:00+00:00)"
+        )
     ]
 
 
