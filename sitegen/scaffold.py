@@ -45,8 +45,16 @@ def parse_date(text: str) -> datetime:
 
 
 def _scalar(name: str, value: object) -> str:
-    """One ``name: value`` line, quoted by YAML itself so no title can break the file."""
-    return yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False, width=2**31 - 1).rstrip("\n")
+    """One ``name: value`` line, quoted by YAML itself so no title can break the file.
+
+    Readable Unicode where it round-trips; escapes where YAML would fold a character
+    such as U+0085 (a line break to YAML) into a space.
+    """
+    for readable in (True, False):
+        line = yaml.safe_dump({name: value}, allow_unicode=readable, sort_keys=False, width=2**31 - 1).rstrip("\n")
+        if yaml.safe_load(line) == {name: value} and "\n" not in line:
+            break
+    return line
 
 
 def _comment(f: Field) -> list[str]:
