@@ -1,0 +1,143 @@
+"""``sitegen serve``: a real server in a subprocess, edited files, pages read over HTTP."""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from sitegen import serve
+
+ARTICLE = "content/articles/2021/03/quillby-lanterns.md"
+URL = "/articles/2021/03/quillby-lanterns/"
+
+
+def article(title: str) -> str:
+    return f"---\ntitle: {title}\ndate: 2021-03-04\n---\n\nThe fictional council of Quillby voted on lanterns.\n"
+
+
+def get(url: str) -> tuple[int, str, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(), dict(e.headers)
+
+
+def wait_for(probe: Callable[[], object], what: str, timeout: float = 30) -> object:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        result = probe()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
+    """``sitegen serve -p 0`` on a one-article archive; yields (base URL, root, terminal lines)."""
+    root = tmp_path / "archive"
+    (root / ARTICLE).parent.mkdir(parents=True)
+    (root / ARTICLE).write_text(article("Quillby votes on lanterns"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen.cli", "serve", "-p", "0", "-s", str(root)],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    lines: list[str] = []
+    first: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in proc.stderr:  # type: ignore[union-attr]
+            lines.append(line.rstrip("\n"))
+            if line.startswith("serving "):
+                first.put(line.split()[1])
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        base = first.get(timeout=60)
+        yield base.rstrip("/"), root, lines
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0  # SIGTERM stops it cleanly
+    assert not any("sitegen-serve-" in p.name for p in Path(tmp_path).iterdir())
+
+
+def h1(page: str) -> str:
+    return lxml.html.fromstring(page).findtext(".//h1").strip()
+
+
+def test_rebuilds_on_change_and_shows_errors(server) -> None:
+    base, root, terminal = server
+    status, page, headers = get(base + URL)
+    assert status == 200 and h1(page) == "Quillby votes on lanterns"
+    scripts = lxml.html.fromstring(page).xpath("//script/@src")
+    assert scripts[-1] == "/__sitegen/reload.js"
+    js_status, js, js_headers = get(base + "/__sitegen/reload.js")
+    assert js_status == 200 and js_headers["Content-Type"].startswith("text/javascript") and "location.reload" in js
+    _, number, _ = get(base + "/__sitegen/build")
+
+    (root / ARTICLE).write_text(article("Quillby postpones the lantern vote"))
+    wait_for(lambda: h1(get(base + URL)[1]) == "Quillby postpones the lantern vote", "the rebuilt page")
+    assert int(get(base + "/__sitegen/build")[1]) > int(number)
+
+    broken = root / "content/articles/2021/03/broken.md"
+    broken.write_text("---\ntitle: [unclosed\ndate: 2021-03-05\n---\nText.\n")
+
+    def error_page() -> str | None:
+        status, page, _ = get(base + URL)
+        return page if status == 500 else None
+
+    page = wait_for(error_page, "the error page")
+    doc = lxml.html.fromstring(page)
+    assert doc.findtext(".//h1") == "Build failed"
+    messages = [li.text_content() for li in doc.xpath("//ul[@class='sitegen-errors']/li")]
+    assert any(m.startswith("error: content/articles/2021/03/broken.md:") and "invalid YAML" in m for m in messages)
+    assert doc.xpath("//script/@src") == ["/__sitegen/reload.js"]
+    assert any("broken.md" in line and "invalid YAML" in line for line in terminal)
+    assert get(base + "/static/style.css")[0] == 200  # the server is still up, assets still served
+
+    broken.unlink()
+    wait_for(lambda: get(base + URL)[0] == 200, "recovery after the fix")
+    assert h1(get(base + URL)[1]) == "Quillby postpones the lantern vote"
+
+
+def test_unknown_page_gets_the_404_page(server) -> None:
+    base, _, _ = server
+    status, page, _ = get(base + "/no/such/page/")
+    assert status == 404
+    assert lxml.html.fromstring(page).xpath("//script/@src")[-1] == "/__sitegen/reload.js"
+
+
+def test_contributor_text_is_escaped_on_the_error_page() -> None:
+    page = serve.error_page(["error: x.md:2: title: <script>alert(1)</script>"]).decode()
+    doc = lxml.html.fromstring(page)
+    assert doc.xpath("//script/@src") == ["/__sitegen/reload.js"]  # the only script
+    assert doc.xpath("//li")[0].text_content() == "error: x.md:2: title: <script>alert(1)</script>"
+
+
+def test_reload_script_never_in_built_output(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    (root / ARTICLE).parent.mkdir(parents=True)
+    (root / ARTICLE).write_text(article("Quillby votes on lanterns"))
+    from sitegen.cli import main
+
+    assert main(["build", "-s", str(root), "--quiet", "--no-search"]) == 0
+    built = [p for p in (root / "public").rglob("*") if p.is_file()]
+    assert built and not [p for p in built if b"__sitegen" in p.read_bytes()]
+
+
+def test_inject_places_script_before_body_end() -> None:
+    assert serve.inject(b"<html><body><p>x</p></BODY></html>") == (
+        b'<html><body><p>x</p><script src="/__sitegen/reload.js" defer></script></BODY></html>'
+    )
+    assert serve.inject(b"<p>no body</p>").endswith(b"</script>")
