@@ -539,3 +539,36 @@ def test_annotations_pass_axe_in_light_and_dark(chromium, tmp_path, scheme):
     )
     assert result == []
     page.close()
+
+
+def test_check_reports_detached_notes_with_the_line_of_each_item(tmp_path, capsys):
+    from sitegen import cli
+
+    article = tmp_path / "content" / "articles" / "2030" / "01" / "ferry.md"
+    article.parent.mkdir(parents=True)
+    article.write_text(
+        "---\n"
+        "title: An invented ferry\n"
+        "date: 2030-01-02\n"
+        "annotations:\n"
+        "- quote: the ferry sank\n"
+        "  kind: correction\n"
+        "  note: It did not.\n"
+        "- quote: the ferry\n"
+        "  kind: context\n"
+        "  note: Which one?\n"
+        "---\n"
+        "The ferry left. Later the ferry came back, and the ferry docked.\n",
+        encoding="utf-8",
+    )
+    code = cli.main(["check", "-s", str(tmp_path)])
+    out = capsys.readouterr()
+    lines = (out.out + out.err).splitlines()
+    path = "content/articles/2030/01/ferry.md"
+    expected = [
+        (f"{path}:5", 'annotations[0].quote: not found in body: "the ferry sank"'),
+        (f"{path}:8", "annotations[1].quote: matches 2 places; add prefix or suffix"),
+    ]
+    assert code != 0
+    for where, message in expected:
+        assert any(line.startswith(where) and message in line for line in lines), (where, lines)
