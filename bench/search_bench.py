@@ -16,12 +16,17 @@ import gzip
 import json
 import re
 import resource
+import shutil
 import subprocess
 import sys
+import threading
 import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 
 from bench.corpus import article, build_lexicon
 from sitegen.search import SearchDoc, build_search, vendor_files
@@ -40,6 +45,13 @@ QUERIES = (
 )
 REPO = Path(__file__).resolve().parent.parent
 NODE_SCRIPT = REPO / "tests" / "js" / "query_bytes.js"
+THEME = REPO / "themes" / "default"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# The theme's search page needs only these blocks of base.html.
+BASE_STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{% block title %}{% endblock %}</title>{% block head %}{% endblock %}</head>
+<body><main>{% block content %}{% endblock %}</main>{% block scripts %}{% endblock %}</body></html>"""
 
 
 def _plain(markdown: str) -> str:
@@ -85,19 +97,89 @@ def _queries(docs: list[SearchDoc]) -> list[str]:
     ]
 
 
+def write_page(out: Path, manifest_url: str) -> None:
+    """The theme's search.html (over a stub base.html) and its static files, under ``out``."""
+    env = Environment(
+        loader=ChoiceLoader([DictLoader({"base.html": BASE_STUB}),
+                             FileSystemLoader(str(THEME / "templates"))]),
+        autoescape=True, undefined=StrictUndefined,
+    )
+    html = env.get_template("search.html").render(
+        site={"title": "bench", "language": "en"},
+        url_for=lambda name, **kw: f"/{name}/",
+        static=lambda path: f"/static/{path}",
+        search_manifest_url=manifest_url,
+    )
+    (out / "search").mkdir(parents=True, exist_ok=True)
+    (out / "search" / "index.html").write_text(html, "utf-8")
+    for name in ("search.js", "search-worker.js", "search.css"):
+        shutil.copy(THEME / "static" / name, out / "static" / name)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def browser_times(out: Path, queries: list[str]) -> dict[str, object]:
+    """Per query, in headless Chromium: ms from navigation to the first result (cold cache,
+    fresh page), bytes fetched (gzip -9 of each response), ms from typing the same query
+    again to its results (warm: parts loaded; includes the 150 ms debounce), and the page's
+    own measure from sending each query to the worker to results on screen."""
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/search/"
+    done = "s => /result|No results|query|index/.test(document.getElementById('search-status').textContent)"
+    report: dict[str, object] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for q in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                fetched: list[int] = []
+                page.on("response", lambda r: fetched.append(len(gzip.compress(r.body(), 9)))
+                        if r.ok else None)
+                started = time.perf_counter()
+                page.goto(base + "?q=" + q.replace("+", "%2B"))
+                page.wait_for_function(done, arg=None, timeout=60_000)
+                cold = (time.perf_counter() - started) * 1000
+                page.fill("#search-query", "")
+                page.wait_for_function("() => document.getElementById('search-status').textContent === ''")
+                started = time.perf_counter()
+                page.fill("#search-query", q)
+                page.wait_for_function(done, arg=None, timeout=60_000)
+                warm = (time.perf_counter() - started) * 1000
+                inside = page.evaluate(
+                    "() => performance.getEntriesByName('search-results').map(e => e.duration)")
+                report[q] = {"cold_ms": round(cold), "warm_ms_incl_debounce": round(warm),
+                             "page_ms_first_then_warm": [round(x) for x in inside],
+                             "fetched_gzip_kb": round(sum(fetched) / 1e3, 1)}
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return report
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.search_bench", description=__doc__)
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="also write the files here (and measure bytes)")
+    parser.add_argument("--browser", action="store_true", help="with --out: time queries in Chromium")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
     docs = corpus_docs(args.n, args.seed)
     t1 = time.perf_counter()
+    cpu1 = time.process_time()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     output = build_search(docs)
     t2 = time.perf_counter()
+    cpu2 = time.process_time()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sizes = [len(b) for b in output.files.values()]
     gz = {p: len(gzip.compress(b, 9)) for p, b in output.files.items()}
@@ -106,6 +188,7 @@ def main(argv: list[str] | None = None) -> None:
         "articles": args.n,
         "corpus_seconds": round(t1 - t0, 1),
         "build_seconds": round(t2 - t1, 1),
+        "build_cpu_seconds": round(cpu2 - cpu1, 1),
         "peak_rss_mb_before_build": rss_before // 1024,
         "peak_rss_mb": rss_after // 1024,
         "files": len(sizes),
@@ -113,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
         "gzip_mb": round(sum(gz.values()) / 1e6, 1),
         "parts": len(parts),
         "part_gzip_kb_min_median_max": [
-            round(parts[0] / 1e3, 1), round(parts[len(parts) // 2] / 1e3, 1),
+            round(parts[0] / 1e3, 1),
+            round(parts[len(parts) // 2] / 1e3, 1),
             round(parts[-1] / 1e3, 1),
         ],
     }
@@ -128,9 +212,14 @@ def main(argv: list[str] | None = None) -> None:
         manifest = args.out / output.manifest_url.lstrip("/")
         run = subprocess.run(
             ["node", str(NODE_SCRIPT), str(manifest), *_queries(docs)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         report["first_query_gzip_kb"] = json.loads(run.stdout)
+        if args.browser:
+            write_page(args.out, output.manifest_url)
+            report["chromium"] = browser_times(args.out, _queries(docs))
     json.dump(report, sys.stdout, indent=1)
     print()
 

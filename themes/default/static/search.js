@@ -83,6 +83,7 @@
       return
     }
     app.setAttribute('aria-busy', 'true')
+    if (window.performance && performance.mark) performance.mark('search-sent-' + lastId)
     worker.postMessage({ type: 'search', id: lastId, text: state.q, selected: state.selected })
   }
 
@@ -107,6 +108,10 @@
     shown = 0
     appendResults(msg.results, 0)
     renderFacets(msg.facets)
+    if (window.performance && performance.measure) {
+      // Keystroke (after the debounce) to results on screen; read by bench/search_bench.py.
+      performance.measure('search-results', 'search-sent-' + msg.id)
+    }
     if (total === 0) {
       say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty')
     } else {
