@@ -98,7 +98,7 @@ def find_people(
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>~|])|&(?=#?\w+;)")
-_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+=](?=\s|$)|\d{1,9}(?=[.)](?:\s|$)))")
+_BLOCK_START = re.compile(r"^([-+=#]|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def markdown_paragraph(text: str) -> str:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import string
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen import __version__
 from sitegen.content import parse_article
@@ -367,6 +370,9 @@ def test_people_match_whole_names_and_aliases_only() -> None:
         "2022) also not a list.",
         "# not a heading",
         "- not an item",
+        "--- not a rule, nor is what follows",
+        "---",
+        "+++",
         "> not a quote",
         "*stars* and _underscores_ stay as typed",
         "a [bracket](https://example.org) and <b>angle</b> text",
@@ -383,6 +389,16 @@ def test_markdown_paragraph_renders_back_to_the_same_words(paragraph: str) -> No
         and "<a" not in rendered.html
         and "<em>" not in rendered.html
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from([*string.punctuation, *"ab1 Жé"]), min_size=1, max_size=30)
+    .map(lambda t: " ".join(t.split()))
+    .filter(bool)
+)
+def test_any_paragraph_renders_back_to_its_words(paragraph: str) -> None:
+    assert render(markdown_paragraph(paragraph)).text == paragraph
 
 
 def test_name_candidates_drop_titles_and_possessives() -> None:
