@@ -78,7 +78,7 @@ def h1(page: str) -> str:
 
 def test_rebuilds_on_change_and_shows_errors(server) -> None:
     base, root, terminal = server
-    status, page, headers = get(base + URL)
+    status, page, _ = get(base + URL)
     assert status == 200 and h1(page) == "Quillby votes on lanterns"
     scripts = lxml.html.fromstring(page).xpath("//script/@src")
     assert scripts[-1] == "/__sitegen/reload.js"
