@@ -220,3 +220,26 @@ def test_changed_since_bad_ref_is_a_clear_error(repo: Path, capsys) -> None:
     assert main(["check", "-s", str(repo), "--changed-since", "no-such-ref"]) == 1
     err = capsys.readouterr().err
     assert "--changed-since: git diff" in err and "Traceback" not in err
+
+
+CONTRIBUTING = Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
+
+
+def yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_contributing_examples_pass_check(tmp_path: Path, capsys) -> None:
+    template, example, person = yaml_blocks(CONTRIBUTING.read_text(encoding="utf-8"))
+    write(tmp_path / "full", {"content/articles/2021/03/quillby-lanterns.md": example, "content/people/ada-quill.md": person})
+    assert main(["check", "-s", str(tmp_path / "full"), "--strict"]) == 0, capsys.readouterr().out
+    write(tmp_path / "template", {"content/articles/2022/02/template.md": template})
+    assert main(["check", "-s", str(tmp_path / "template")]) == 0, capsys.readouterr().out  # a placeholder name warns
+
+
+def test_contributing_documents_every_field() -> None:
+    from sitegen.schema import ANNOTATION_FIELDS, ARTICLE_FIELDS
+
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    missing = [f.name for f in (*ARTICLE_FIELDS, *ANNOTATION_FIELDS) if f"| `{f.name}` |" not in text]
+    assert not missing
