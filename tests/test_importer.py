@@ -17,18 +17,10 @@ from hypothesis import strategies as st
 
 from sitegen import __version__
 from sitegen.content import parse_article
-from sitegen.importer import (
-    KEY_ORDER,
-    article_slug,
-    find_people,
-    markdown_paragraph,
-    name_candidates,
-    people_matcher,
-    ranked_suggestions,
-    run,
-)
+from sitegen.importer import KEY_ORDER, article_slug, markdown_paragraph, run
 from sitegen.markdown import render
 from sitegen.model import ArticleFile, PersonFile
+from sitegen.names import find_people, name_candidates, people_matcher, ranked_suggestions
 from sitegen.record import Record, parse_record
 
 HERE = Path(__file__).parent
