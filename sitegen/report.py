@@ -1,7 +1,8 @@
 """``sitegen check``: which problems to show, and how (text, GitHub annotations, JSON).
 
-The validation itself is the build's (``build.check``); this module adds hints for
-likely tag typos, narrows the problems to what a pull request touches, and prints.
+The validation itself is the build's (``build.load``); this module adds what only a
+reviewer needs (links and images that lead nowhere, likely tag typos), narrows the
+problems to what a pull request touches, and prints them.
 """
 
 from __future__ import annotations
@@ -12,14 +13,19 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TextIO
+from urllib.parse import urljoin, urlsplit
+
+from markdown_it import MarkdownIt
 
 from .content import Archive, load_archive, parse_person
-from .errors import WARNING, Problem, SitegenError
+from .errors import WARNING, BuildFailed, Problem, SitegenError
 from .model import ArticleFile, PersonFile
+from .pages import plan
+from .site import Site
 from .slugs import slugify
 
 FORMATS = ("text", "json")
@@ -48,6 +54,42 @@ def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8) -> list[Prob
                 line = a.field_lines.get(f"tags[{i}]", a.field_lines.get("tags", 1))
                 message = f"{name!r} is used by no other article; did you mean {spelling[close[0]]!r}?"
                 out.append(Problem(a.path, line, "tags", message, WARNING))
+    return out
+
+
+def references(file: ArticleFile) -> Iterator[tuple[str, str, int]]:
+    """Every link and image of an article's body as (kind, target, file line); pure."""
+    lines = file.body.split("\n")
+    for block in MarkdownIt("commonmark").enable("table").parse(file.body):
+        if block.type != "inline" or not block.map:
+            continue
+        for tok in block.children or ():
+            kind = {"link_open": "link", "image": "image"}.get(tok.type)
+            target = str(tok.attrGet("href" if kind == "link" else "src") or "") if kind else ""
+            if target:
+                first, end = block.map
+                at = next((i for i in range(first, end) if target in lines[i]), first)
+                yield kind, target, file.body_line + at
+
+
+def link_problems(site: Site, static: Iterable[str]) -> list[Problem]:
+    """Links to pages this site does not have, and local images that do not exist; pure."""
+    pages = {p.url for p in plan(site)}
+    files = {site.routes.base_path + rel for rel in static}
+    out = []
+    for a in site.articles:
+        for kind, target, line in references(a.file):
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site, or a #fragment of this page
+            path = urljoin(a.url, parts.path)
+            if kind == "image":
+                if path not in files:
+                    out.append(Problem(a.file.path, line, "body", f"image {target!r} not found: put the file under content/static/ and give its path from the site root", WARNING))
+            elif path.endswith(".md"):
+                out.append(Problem(a.file.path, line, "body", f"links to the file {target!r}: link to the article's address on the site instead, e.g. /articles/2022/02/its-slug/", WARNING))
+            elif not ({path, path + "/", path.removesuffix("feed.xml")} & pages or path in files):
+                out.append(Problem(a.file.path, line, "body", f"links to {target!r}, which is no page of this site", WARNING))
     return out
 
 
@@ -181,13 +223,17 @@ def run(
     err: TextIO | None = None,
     env: Mapping[str, str] | None = None,
 ) -> int:
-    """The ``check`` command: validate, add tag hints, narrow, print; return the exit code."""
-    from .build import check
+    """The ``check`` command: validate, add link checks and tag hints, narrow, print; return the exit code."""
+    from .build import configure, load, static_files
 
     out, err, env = out or sys.stdout, err or sys.stderr, os.environ if env is None else env
-
     strict = options.strict
-    problems = check(replace(options, strict=False))
+    config = configure(options)
+    try:  # build.check, keeping the site for the link checks
+        site, problems = load(replace(options, strict=False), config)
+        problems = [*problems, *link_problems(site, [rel for rel, _ in static_files(options, config)])]
+    except BuildFailed as failed:
+        problems = list(failed.problems)  # links are checked once the errors are fixed
     archive = load_archive(options.root, options.today)
     chosen = [a for a in archive.articles if options.drafts or not a.draft]
     problems = [*problems, *tag_hints(chosen)]

@@ -94,6 +94,9 @@ CASES = [
         ART2: art("title: Bridges\ndate: 2021-03-05\ntags:\n  - Lanterns\n"),
         "content/articles/2021/03/quillby-lamps.md": art("title: Lamps\ndate: 2021-03-06\ntags:\n  - Lanterms\n"),
     }, "warning", "tags", r"^'Lanterms' is used by no other article; did you mean 'Lanterns'\?$", 5),
+    ("link to no page", {ART: art(GOOD, "See [the bridges](/articles/2021/03/no-such/).\n")}, "warning", "body", r"^links to '/articles/2021/03/no-such/', which is no page of this site$", 6),
+    ("link to a markdown file", {ART: art(GOOD, "Intro.\n\nSee [the bridges](quillby-bridges.md).\n")}, "warning", "body", r"^links to the file 'quillby-bridges.md': link to the article's address", 8),
+    ("missing image", {ART: art(GOOD, "![A lantern](/images/lantern.jpg)\n")}, "warning", "body", r"^image '/images/lantern.jpg' not found: put the file under content/static/", 6),
 ]
 
 
@@ -114,6 +117,20 @@ def test_clean_archive_exits_0_and_prints_nothing(tmp_path: Path, capsys) -> Non
     out = capsys.readouterr()
     assert out.out == ""
     assert "0 error(s), 0 warning(s)" in out.err
+
+
+def test_links_and_images_that_resolve_are_fine(tmp_path: Path, capsys) -> None:
+    body = (
+        "See [the bridges](../quillby-bridges/), [Ada](/people/ada-quill/), [tags](/tags/)\n"
+        "and [elsewhere](https://example.invalid/x) or [this note](#fn1).\n\n![A lantern](/images/lantern.jpg)\n"
+    )
+    write(tmp_path, {
+        **REGISTRY,
+        ART: art(GOOD + "people:\n  - Ada Quill\n", body),
+        ART2: art("title: Bridges\ndate: 2021-03-05\n"),
+        "content/static/images/lantern.jpg": b"\xff\xd8 not really a jpeg",
+    })
+    assert check(tmp_path, capsys) == (0, {"errors": 0, "warnings": 0, "problems": [], "strict": False})
 
 
 def test_text_lines_are_path_line_col_severity_message(tmp_path: Path, capsys) -> None:
