@@ -133,8 +133,8 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
     """The changed files plus the articles their problems can depend on; None means all; pure.
 
     A changed person file affects the articles naming that person (by any name it
-    has now or had in ``previous``); a changed article affects the articles it could
-    duplicate (same URL slug or same source URL).
+    has now or had in ``previous``); a changed article affects the articles linking to
+    it and those it could duplicate (same URL slug or same source URL).
     """
     changed = {PurePosixPath(p).as_posix() for p in changed}
     if changed & set(SITE_WIDE):
@@ -148,11 +148,14 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
         if p.slug in person_slugs:
             names.update(n.casefold() for n in (p.slug, p.name, *p.aliases))
     touched = [a for a in archive.articles if a.path in changed]
+    linked = {slugify(PurePosixPath(p).stem) for p in changed if p.startswith("content/articles/")}
     keys = {(a.date.year, a.date.month, a.slug) for a in touched}
     sources = {a.source.url.rstrip("/") for a in touched if a.source and a.source.url}
     out = set(changed)
     for a in archive.articles:
         if any(n.strip().casefold() in names or slugify(n) in person_slugs for n in a.people):
+            out.add(a.path)
+        if any(f"{slug}/" in a.body for slug in linked):  # may link to a moved or removed article
             out.add(a.path)
         if (a.date.year, a.date.month, a.slug) in keys:
             out.add(a.path)

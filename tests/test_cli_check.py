@@ -233,6 +233,20 @@ def test_changed_person_brings_in_articles_naming_them(repo: Path, capsys) -> No
     assert [(p["path"], p["field"]) for p in report["problems"]] == [("content/articles/2020/01/names-ada.md", "people")]
 
 
+def test_removed_article_brings_in_articles_linking_to_it(repo: Path, capsys) -> None:
+    write(repo, {ART: art(GOOD, "See [the old story](/articles/2020/01/old/).\n")})
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "link")
+    git(repo, "checkout", "-q", "-b", "removal")
+    git(repo, "rm", "-q", "content/articles/2020/01/old.md")
+    git(repo, "commit", "-q", "-m", "remove old")
+    code, report = check(repo, capsys, "--changed-since", "pr")
+    assert code == 0
+    assert [(p["path"], p["field"], p["message"]) for p in report["problems"]] == [
+        (ART, "body", "links to '/articles/2020/01/old/', which is no page of this site"),
+    ]
+
+
 def test_changed_since_bad_ref_is_a_clear_error(repo: Path, capsys) -> None:
     assert main(["check", "-s", str(repo), "--changed-since", "no-such-ref"]) == 1
     err = capsys.readouterr().err
