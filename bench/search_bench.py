@@ -124,7 +124,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 def browser_times(out: Path, queries: list[str]) -> dict[str, object]:
     """Per query, in headless Chromium: ms from navigation to the first result (cold cache,
     fresh page), bytes fetched (gzip -9 of each response), ms from typing the same query
-    again to its results (warm: parts loaded; includes the 150 ms debounce), and the page's
+    again to its results (warm: parts loaded; includes the 50 ms debounce), and the page's
     own measure from sending each query to the worker to results on screen."""
     from playwright.sync_api import sync_playwright
 
@@ -140,8 +140,8 @@ def browser_times(out: Path, queries: list[str]) -> dict[str, object]:
                 context = browser.new_context()
                 page = context.new_page()
                 fetched: list[int] = []
-                page.on("response", lambda r: fetched.append(len(gzip.compress(r.body(), 9)))
-                        if r.ok else None)
+                page.on("response", lambda r, into=fetched: into.append(
+                    len(gzip.compress(r.body(), 9))) if r.ok else None)
                 started = time.perf_counter()
                 page.goto(base + "?q=" + q.replace("+", "%2B"))
                 page.wait_for_function(done, arg=None, timeout=60_000)

@@ -15,6 +15,7 @@ from sitegen.lunrindex import IndexField, build_index, js_order, serialize_whole
 from sitegen.search import (
     FIELDS,
     SearchDoc,
+    SearchOutput,
     SearchSetupError,
     build_search,
     facet_values,
@@ -137,7 +138,9 @@ def test_files_are_named_by_their_content_and_builds_are_deterministic() -> None
     changed = build_search([*docs[:-1], SearchDoc(**{**docs[-1].__dict__, "title": "Vantree"})])
     assert changed.manifest_url != first.manifest_url
     # Scores are global (BM25), so parts change; metadata chunks of other docs keep their names.
-    meta = lambda out: {p for p in out.files if "/meta-" in p}  # noqa: E731
+    def meta(out: SearchOutput) -> set[str]:
+        return {p for p in out.files if "/meta-" in p}
+
     assert len(meta(first) - meta(changed)) == 1
 
 

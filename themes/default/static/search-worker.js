@@ -14,7 +14,7 @@
   'use strict'
 
   var MAX_PARTS = 64 // a query needing more (a one-letter prefix, ~fuzzy at scale) is refused
-  var PAGE = 20
+  var PAGE = 10 // results per page: their metadata is most of a query's bytes after the index
   var CACHE = 4
 
   function SearchError (message) {
@@ -242,7 +242,11 @@
     var self = this
     var hasText = /\S/.test(text)
     var found = hasText ? this.query(text) : Promise.resolve(null)
-    return Promise.all([found, this.loadFacets()]).then(function (both) {
+    return found.then(function (results) {
+      // No results, no filters: nothing to count, so the facets need not be fetched yet.
+      if (results && !results.length && !hasSelection(selected)) return [results, {}]
+      return self.loadFacets().then(function (facets) { return [results, facets] })
+    }).then(function (both) {
       var results = both[0]
       var facets = both[1]
       var docs = self.manifest.docs
@@ -313,7 +317,7 @@
           url: r[0],
           title: self.mark(r[1], h.terms),
           date: r[2],
-          source: r[3],
+          source: self.mark(r[3], h.terms),
           people: r[4],
           tags: r[5],
           snippet: self.mark(r[6], h.terms)

@@ -10,7 +10,7 @@
   if (!app || typeof Worker === 'undefined') return
 
   var FACETS = [['person', 'People'], ['tag', 'Tags'], ['year', 'Year'], ['outlet', 'Outlet']]
-  var DEBOUNCE_MS = 150
+  var DEBOUNCE_MS = 50 // short: results within 100 ms of the keystroke once parts are loaded
 
   var form = document.getElementById('search-form')
   var input = document.getElementById('search-query')
@@ -166,7 +166,11 @@
     var time = el('time', null, r.date)
     time.setAttribute('datetime', r.date)
     meta.appendChild(time)
-    if (r.source) meta.appendChild(el('span', 'search-hit__source', r.source))
+    if (r.source.length) {
+      var source = el('span', 'search-hit__source')
+      marked(source, r.source)
+      meta.appendChild(source)
+    }
     if (r.people.length) meta.appendChild(el('span', 'search-hit__people', r.people.join(', ')))
     if (r.tags.length) meta.appendChild(el('span', 'search-hit__tags', r.tags.join(', ')))
     li.appendChild(meta)
