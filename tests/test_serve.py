@@ -141,3 +141,20 @@ def test_inject_places_script_before_body_end() -> None:
         b'<html><body><p>x</p><script src="/__sitegen/reload.js" defer></script></BODY></html>'
     )
     assert serve.inject(b"<p>no body</p>").endswith(b"</script>")
+
+
+@pytest.mark.browser
+def test_open_page_reloads_itself(server, chromium) -> None:
+    """The external reload script notices a rebuild and reloads the page in the browser."""
+    base, root, _ = server
+    page = chromium.new_page()
+    try:
+        page.goto(base + URL)
+        assert page.text_content("h1").strip() == "Quillby votes on lanterns"
+        page.wait_for_timeout(1000)  # the script has read the current build number
+        (root / ARTICLE).write_text(article("Quillby relights the lanterns"))
+        page.wait_for_function("document.querySelector('h1').textContent.trim() === 'Quillby relights the lanterns'", timeout=30_000)
+        (root / ARTICLE).write_text("---\ntitle: [unclosed\n---\n")
+        page.wait_for_function("document.querySelector('h1').textContent === 'Build failed'", timeout=30_000)
+    finally:
+        page.close()
