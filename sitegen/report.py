@@ -59,6 +59,8 @@ def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8) -> list[Prob
 
 def references(file: ArticleFile) -> Iterator[tuple[str, str, int]]:
     """Every link and image of an article's body as (kind, target, file line); pure."""
+    if "](" not in file.body and "]:" not in file.body:
+        return  # no inline or reference link or image: skip the parse (most articles)
     lines = file.body.split("\n")
     for block in MarkdownIt("commonmark").enable("table").parse(file.body):
         if block.type != "inline" or not block.map:
