@@ -16,7 +16,7 @@ import gc
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from math import log
 
@@ -55,6 +55,7 @@ class TermIndex:
     entry_df: array
     entry_tf: array
     field_norm: tuple[float, ...]  # per doc*field: k1 * (1 - b + b * length / average)
+    doc_refs: tuple[str, ...]  # str(doc number): lunr's refs
 
 
 def js_order(term: str) -> bytes:
@@ -138,6 +139,7 @@ def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]]) -> 
         entry_df=entry_df,
         entry_tf=entry_tf,
         field_norm=norm,
+        doc_refs=tuple(map(str, range(doc_count))),
     )
 
 
@@ -147,55 +149,52 @@ def _idf(documents_with_term: int, document_count: int) -> float:
     return log(1 + abs(x))
 
 
-def _scores(index: TermIndex, term_no: int) -> Iterator[tuple[int, int, float]]:
-    """(doc*field, field, rounded score) for each entry of one term, as lunr.py scores it."""
-    start, end = index.entry_start[term_no], index.entry_start[term_no + 1]
-    idf = _idf(end - start, index.doc_count)
-    nfields = len(index.fields)
-    boosts = [f.boost for f in index.fields]
-    k1p1 = _K1 + 1
-    for k in range(start, end):
-        df = index.entry_df[k]
-        tf = index.entry_tf[k]
-        score = idf * (k1p1 * tf) / (index.field_norm[df] + tf)
-        score *= boosts[df % nfields]
-        yield df, df % nfields, round(score, 3)
-
-
 def serialize_terms(
     index: TermIndex, term_nos: Sequence[int], *, every_field_vector: bool = False
 ) -> dict:
     """A serialized lunr index holding the given terms (in js_order) and their vector entries.
 
-    ``every_field_vector`` also emits empty vectors, as lunr.py does for the whole index.
+    Scores are lunr.py's BM25, operation for operation (lunr/builder.py), so the floats
+    come out the same. ``every_field_vector`` also emits empty vectors, as lunr.py does
+    for the whole index. This loop runs once per (term, document, field): kept flat.
     """
     names = [f.name for f in index.fields]
+    boosts = [f.boost for f in index.fields]
     nfields = len(names)
+    k1p1 = _K1 + 1
+    starts, entry_df, entry_tf, norm = (
+        index.entry_start, index.entry_df, index.entry_tf, index.field_norm)
+    refs = index.doc_refs
+    empty: dict = {}  # lunr keeps no match metadata: one shared, never-mutated {}
     vectors: dict[int, list] = {}
-    inverted = []
-    for t in term_nos:
-        posting: dict = {name: {} for name in names}
-        for df, field_no, score in _scores(index, t):
-            posting[names[field_no]][str(df // nfields)] = {}
-            vectors.setdefault(df, []).append((t, score))
+    postings: dict[int, dict] = {}
+    for t in sorted(term_nos):  # by _index, so each vector's entries come out in order
+        start, end = starts[t], starts[t + 1]
+        idf = _idf(end - start, index.doc_count)
+        by_field: list[dict] = [{} for _ in names]
+        for k in range(start, end):
+            df = entry_df[k]
+            tf = entry_tf[k]
+            doc, field_no = divmod(df, nfields)
+            score = idf * (k1p1 * tf) / (norm[df] + tf)
+            score *= boosts[field_no]
+            by_field[field_no][refs[doc]] = empty
+            vector = vectors.get(df)
+            if vector is None:
+                vectors[df] = [t, round(score, 3)]
+            else:
+                vector += (t, round(score, 3))
+        posting = dict(zip(names, by_field))
         posting["_index"] = t
-        inverted.append([index.terms[t], posting])
-    if every_field_vector:
-        dfs: Sequence[int] = range(index.doc_count * nfields)
-    else:
-        dfs = sorted(vectors)
-    field_vectors = []
-    for df in dfs:
-        flat: list = []
-        for t, score in sorted(vectors.get(df, ())):
-            flat.append(t)
-            flat.append(score)
-        field_vectors.append([f"{names[df % nfields]}/{df // nfields}", flat])
+        postings[t] = posting
+    dfs: Iterable[int] = range(index.doc_count * nfields) if every_field_vector else sorted(vectors)
     return {
         "version": __TARGET_JS_VERSION__,
         "fields": names,
-        "fieldVectors": field_vectors,
-        "invertedIndex": inverted,
+        "fieldVectors": [
+            [f"{names[df % nfields]}/{refs[df // nfields]}", vectors.get(df, [])] for df in dfs
+        ],
+        "invertedIndex": [[index.terms[t], postings[t]] for t in term_nos],
         "pipeline": ["stemmer"],
     }
 
