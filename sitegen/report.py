@@ -28,7 +28,6 @@ from .pages import plan
 from .site import Site
 from .slugs import slugify
 
-FORMATS = ("text", "json")
 # A change to these files can change every page, so --changed-since checks everything.
 SITE_WIDE = ("sitegen.toml", "pyproject.toml")
 

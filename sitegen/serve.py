@@ -104,9 +104,13 @@ class Handler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
     def do_HEAD(self) -> None:
-        self.do_GET()
+        self._respond(super().do_HEAD)
 
     def do_GET(self) -> None:
+        self._respond(super().do_GET)
+
+    def _respond(self, plain: Callable[[], None]) -> None:
+        """Dev-server paths, the error page, HTML with the reload script; else ``plain``."""
         number, error = self.state.snapshot()
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == PREFIX + "reload.js":
@@ -116,7 +120,7 @@ class Handler(SimpleHTTPRequestHandler):
         file = Path(self.translate_path(path))
         if file.is_dir():
             if not path.endswith("/"):
-                return super().do_GET()  # the standard redirect to the slash URL
+                return plain()  # the standard redirect to the slash URL
             file = file / "index.html"
         is_page = file.suffix == ".html" or not file.suffix
         if error and is_page:
@@ -125,7 +129,7 @@ class Handler(SimpleHTTPRequestHandler):
             return self._send(200, inject(file.read_bytes()), "text/html; charset=utf-8")
         if not file.exists() and is_page and (self.state.out / "404.html").is_file():
             return self._send(404, inject((self.state.out / "404.html").read_bytes()), "text/html; charset=utf-8")
-        return super().do_GET()
+        return plain()
 
 
 def rebuild(options, state: State, log: TextIO) -> None:
@@ -160,28 +164,28 @@ def watched(root: Path) -> list[Path]:
 def serve(
     options,  # build.Options
     port: int = 8000,
-    log: TextIO = sys.stderr,
+    log: TextIO | None = None,
     stop: threading.Event | None = None,
-    ready: Callable[[str], None] | None = None,
 ) -> int:
     """Serve until interrupted (or ``stop`` is set); rebuild on every change under ``watched``."""
     from watchfiles import watch
 
-    stop = stop or threading.Event()
+    log, stop = log or sys.stderr, stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())  # clean up the folder, like Ctrl+C
     with tempfile.TemporaryDirectory(prefix="sitegen-serve-") as tmp:
         out = Path(tmp) / "site"
         state = State(out)
-        server = ThreadingHTTPServer((HOST, port), partial(Handler, state=state))
+        try:
+            server = ThreadingHTTPServer((HOST, port), partial(Handler, state=state))
+        except OSError as exc:
+            raise SitegenError(f"cannot serve on {HOST}:{port}: {exc.strerror}; choose another port with -p") from None
         url = f"http://{HOST}:{server.server_address[1]}/"
         options = replace(options, out=out, base_url=url)
         rebuild(options, state, log)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         print(f"serving {url} (Ctrl+C to stop)", file=log, flush=True)
-        if ready:
-            ready(url)
         try:
             for changes in watch(*watched(options.root), stop_event=stop, debounce=200):
                 names = sorted({Path(p).name for _, p in changes})

@@ -158,3 +158,27 @@ def test_open_page_reloads_itself(server, chromium) -> None:
         page.wait_for_function("document.querySelector('h1').textContent === 'Build failed'", timeout=30_000)
     finally:
         page.close()
+
+
+def test_head_requests_send_no_body(server) -> None:
+    base, _, _ = server
+    for path in (URL, "/static/style.css", "/__sitegen/reload.js"):
+        request = urllib.request.Request(base + path, method="HEAD")
+        with urllib.request.urlopen(request, timeout=5) as r:
+            assert r.status == 200 and int(r.headers["Content-Length"]) > 0 and r.read() == b""
+
+
+def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "sitegen.cli", "serve", "-p", str(port), "-s", str(tmp_path)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+    assert done.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in done.stderr and "choose another port with -p" in done.stderr
+    assert "Traceback" not in done.stderr
