@@ -29,7 +29,8 @@ import yaml
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 
 from bench.corpus import article, build_lexicon
-from sitegen.search import SearchDoc, build_search, vendor_files
+from sitegen.lunrindex import build_index, serialize_whole
+from sitegen.search import FIELDS, SearchDoc, build_search, field_texts, vendor_files
 
 QUERIES = (
     "harbour",  # not in the vocabulary: no results
@@ -164,12 +165,34 @@ def browser_times(out: Path, queries: list[str]) -> dict[str, object]:
     return report
 
 
+def rankings(out: Path, manifest: Path, docs: list[SearchDoc]) -> dict[str, object]:
+    """Top 10 (refs and scores) of the parts vs one monolithic lunr index, under node."""
+    whole = out / "whole-index.json"
+    index = build_index(FIELDS, [field_texts(d) for d in docs])
+    whole.write_bytes(json.dumps(serialize_whole(index), separators=(",", ":")).encode())
+    del index
+    queries = _queries(docs)
+    run = subprocess.run(
+        ["node", "--max-old-space-size=4096", str(NODE_SCRIPT.with_name("compare.js")),
+         str(manifest), str(whole)],
+        input=json.dumps(queries), capture_output=True, text=True, check=True,
+    )
+    answers = json.loads(run.stdout)
+    whole.unlink()
+    same = [q for q in queries if isinstance(answers[q]["split"], list)
+            and answers[q]["split"][:10] == answers[q]["whole"][:10]]
+    return {"queries": len(queries), "equal": len(same),
+            "differ": [q for q in queries if q not in same]}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.search_bench", description=__doc__)
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="also write the files here (and measure bytes)")
     parser.add_argument("--browser", action="store_true", help="with --out: time queries in Chromium")
+    parser.add_argument("--rankings", action="store_true",
+                        help="with --out: compare each query's top 10 with a monolithic index")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -217,6 +240,8 @@ def main(argv: list[str] | None = None) -> None:
             check=True,
         )
         report["first_query_gzip_kb"] = json.loads(run.stdout)
+        if args.rankings:
+            report["top10_equal_to_monolithic"] = rankings(args.out, manifest, docs)
         if args.browser:
             write_page(args.out, output.manifest_url)
             report["chromium"] = browser_times(args.out, _queries(docs))
