@@ -9,7 +9,7 @@ PORT ?= 8000
 $(BIN)/sitegen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -33,7 +33,6 @@ test: install /usr/bin/chromium
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.run
 
 clean:
