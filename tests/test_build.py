@@ -231,3 +231,44 @@ def test_unknown_people_are_one_grouped_warning(tmp_path: Path, capsys):
     lines = [line for line in err.splitlines() if "Quill Ambry" in line]
     assert len(lines) == 1 and "6 places" in lines[0]
     assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet", "--strict"]) == 1
+
+
+def test_an_override_can_extend_the_template_it_replaces(tmp_path: Path):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "templates").mkdir()
+    (root / "templates/article.html").write_text(
+        '{% extends "theme:article.html" %}\n'
+        '{% block title %}Overridden: {{ article.title }}{% endblock %}\n'
+    )
+    (root / "templates/person-orla-venn.html").write_text(
+        '{% extends "person.html" %}{% block content %}<p id="special">Only Orla</p>{% endblock %}'
+    )
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False))
+    doc = page(out, "/articles/2031/04/harbour-opens/")
+    assert doc.findtext(".//title") == "Overridden: Lindmoor harbour reopens after repairs"
+    assert doc.cssselect(".article__body")  # the rest of the theme's page is still there
+    assert page(out, "/people/orla-venn/").cssselect("#special")
+    assert not page(out, "/people/tamsin-arlo/").cssselect("#special")
+
+
+def test_a_template_typo_is_an_error_naming_the_template_line(tmp_path: Path, capsys):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "templates").mkdir()
+    (root / "templates/404.html").write_text('{% extends "base.html" %}\n{% block content %}\n{{ sitee.title }}\n{% endblock %}\n')
+    code = cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet", "--no-search"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "templates/404.html:3: 'sitee' is undefined" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_archive_without_config_builds(tmp_path: Path):
+    root = tmp_path / "bare"
+    (root / "content/articles").mkdir(parents=True)
+    (root / "content/articles/only.md").write_text("---\ntitle: A fictional only article\ndate: 2031-01-01\n---\nText.\n")
+    report = build(Options(root=root, search=False))
+    assert report.articles == 1 and (root / "public/index.html").is_file()
