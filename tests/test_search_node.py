@@ -141,3 +141,41 @@ def test_unparseable_queries_give_a_message(built, query: str, message: str) -> 
     split = answers[query]["split"]
     assert split["error"] == "SearchError"
     assert message in split["message"]
+
+
+def test_facet_counts_filters_and_highlights(built) -> None:
+    docs, manifest, whole_path = built
+    whole = Index.load(json.loads(whole_path.read_text()))
+    person = docs[5].people[0]
+    word = person.split()[-1].lower()
+    all_refs = {int(r["ref"]) for r in whole.search(word)}
+    got = node("facets.js", str(manifest), word, json.dumps({}))
+    assert set(got["refs"]) == all_refs and got["total"] == len(all_refs)
+    tags = Counter(t for r in all_refs for t in docs[r].tags)
+    rows = got["facets"]["tag"]  # the 12 most frequent among the results, most first
+    assert all(n == tags[name] and not on for name, n, on in rows)
+    assert [n for _, n, _ in rows] == sorted(tags.values(), reverse=True)[:12]
+
+    # Two facets combine (AND); counts are then over the filtered results.
+    tag = docs[5].tags[0]
+    year = docs[5].date[:4]
+    chosen = {"person": [], "tag": [tag], "year": [year], "outlet": []}
+    got = node("facets.js", str(manifest), word, json.dumps(chosen))
+    expect = sorted(r for r in all_refs if tag in docs[r].tags and docs[r].date.startswith(year))
+    assert sorted(got["refs"]) == expect and 5 in expect
+    years = {name: (n, on) for name, n, on in got["facets"]["year"]}
+    assert years == {year: (len(expect), True)}
+
+    # The first page carries the records, with the query's words marked in the title/snippet.
+    first = got["page"][0]
+    doc = docs[first["ref"]]
+    assert first["url"] == doc.url and first["people"] == list(doc.people)
+    assert "".join(text for text, _ in first["title"]) == doc.title
+    assert any(hit for _, hit in first["source"] + first["title"] + first["snippet"]) or \
+        word not in (doc.title + doc.summary + doc.source).lower()
+
+    # Facets alone (no words) list their articles newest first; nothing found loads no facets.
+    got = node("facets.js", str(manifest), "", json.dumps({**chosen, "year": []}))
+    assert got["refs"] == [i for i, d in enumerate(docs) if tag in d.tags]
+    got = node("facets.js", str(manifest), "absentword", json.dumps({}))
+    assert got["total"] == 0 and not any(n.startswith("facets-") for n in got["loaded"])
