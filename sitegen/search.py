@@ -62,18 +62,21 @@ def _json(value: object) -> bytes:
 
 
 def _hashed(files: dict[str, bytes], stem: str, data: bytes) -> str:
-    """Store ``data`` under ``search/<stem>-<hash>.json``; return the file name."""
-    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:12]}.json"
-    path = f"{OUTPUT_DIR}/{name}"
+    """Store ``data`` as ``search/<stem>-<hash>.json``; return the hash (the manifest's key)."""
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    path = f"{OUTPUT_DIR}/{stem}-{digest}.json"
     if files.get(path, data) != data:
         raise RuntimeError(f"hash collision on {path}")  # 48 bits: not expected in practice
     files[path] = data
-    return name
+    return digest
 
 
 def field_texts(doc: SearchDoc) -> list[str]:
-    # Lists are joined, not given to lunr as lists: lunr keeps a list element as one
-    # token ("ben wallace"), and people:wallace should match.
+    """The text of each of FIELDS, in order.
+
+    Lists are joined, not given to lunr as lists: lunr keeps a list element as one
+    token ("ben wallace"), and people:wallace should match.
+    """
     return [
         doc.title,
         doc.summary,
@@ -149,17 +152,15 @@ def build_search(docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES)
     parts = []
     for term_nos in split_terms(index, part_bytes):
         first = index.terms[term_nos[0]] if term_nos else ""
-        name = _hashed(files, "part", _json(serialize_terms(index, term_nos)))
-        parts.append([first if parts else "", name.removeprefix("part-").removesuffix(".json")])
+        digest = _hashed(files, "part", _json(serialize_terms(index, term_nos)))
+        parts.append([first if parts else "", digest])
 
     chunks = []
     for start in range(0, len(docs), META_CHUNK):
         records = [_meta_record(doc) for doc in docs[start : start + META_CHUNK]]
-        name = _hashed(files, "meta", _json(records))
-        chunks.append(name.removeprefix("meta-").removesuffix(".json"))
+        chunks.append(_hashed(files, "meta", _json(records)))
 
     facets = _hashed(files, "facets", _json(facet_values(docs)))
-    facets = facets.removeprefix("facets-").removesuffix(".json")
     manifest = {
         "version": 1,
         "lunr": LUNR_VERSION,
@@ -170,8 +171,8 @@ def build_search(docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES)
         "meta": chunks,
         "facets": facets,
     }
-    manifest_name = _hashed(files, "manifest", _json(manifest))
-    return SearchOutput(files=files, manifest_url=f"/{OUTPUT_DIR}/{manifest_name}")
+    digest = _hashed(files, "manifest", _json(manifest))
+    return SearchOutput(files=files, manifest_url=f"/{OUTPUT_DIR}/manifest-{digest}.json")
 
 
 def find_lunr(archive_root: Path, sitegen_root: Path = SITEGEN_ROOT) -> Path:
