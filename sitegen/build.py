@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-from . import annotation, content, feeds, output, pages, render, schema, search
+from . import annotation, content, feeds, incremental, output, pages, render, schema, search
+from .cache import Cache, Memo, code_fingerprint, digest, no_memo
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
+from .incremental import Product
+from .model import Article
 from .site import Site, resolve, search_documents
 
 
@@ -23,6 +27,7 @@ class Options:
     strict: bool = False
     search: bool = True
     today: date | None = None  # for "date in the future" warnings; None skips them
+    cache: bool = True  # keep parsed files, rendered bodies and page fingerprints in <root>/.sitegen-cache/
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,10 @@ def configure(options: Options) -> Config:
     return replace(config, base_url=options.base_url) if options.base_url else config
 
 
-def load(options: Options, config: Config) -> tuple[Site, list[Problem]]:
+def load(options: Options, config: Config, memo: Memo = no_memo) -> tuple[Site, list[Problem]]:
     """Read, validate and resolve everything; raise BuildFailed listing every error."""
-    archive = content.load_archive(options.root, options.today)
-    site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor)
+    archive = content.load_archive(options.root, options.today, memo)
+    site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=memo)
     problems = [*archive.problems, *problems]
     if options.strict:
         problems = strict(problems)
@@ -53,48 +58,61 @@ def load(options: Options, config: Config) -> tuple[Site, list[Problem]]:
     return site, problems
 
 
-def outputs(options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter) -> Iterator[tuple[str, bytes]]:
-    """Every generated file as (output path, bytes), in a fixed order; pure but for template reads."""
+def outputs(
+    options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter, plan: list[pages.Page] | None = None, memo: Memo = no_memo
+) -> Iterator[tuple[str, bytes | Product]]:
+    """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads."""
     env = render.environment(options.root, site)
-    plan = list(pages.plan(site))
+    plan = list(pages.plan(site)) if plan is None else plan
     r = site.routes
     if options.search:
-        index = search.build_search(search_documents(site))
+        docs = search_documents(site)
+        index = memo("search", incremental.Fingerprints().of(docs), lambda: search.build_search(docs))
         env.globals["search_manifest_url"] = r.base_path + index.manifest_url.lstrip("/")
         yield from sorted(index.files.items())
         yield from sorted(search.vendor_files(options.root).items())
     else:
         env.globals["search_manifest_url"] = ""
     for page in progress(plan):
-        yield r.output_path(page.url), render.render_page(env, page)
+        yield r.output_path(page.url), Product(page, partial(render.render_page, env, page))
     yield from feeds_of(site)
     yield from annotation_files(site)
-    yield "sitemap.xml", feeds.sitemap(site, plan)
+    sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
+    yield "sitemap.xml", Product(("sitemap", sitemap), partial(feeds.sitemap, site, plan))
     yield "robots.txt", feeds.robots(site)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json"))).encode() + b"\n"
 
 
-def feeds_of(site: Site) -> Iterator[tuple[str, bytes]]:
+def feeds_of(site: Site) -> Iterator[tuple[str, Product]]:
     r, arts, title = site.routes, site.articles, site.config.title
-    yield r.output_path(r.feed_for("home")), feeds.atom(site, title, r.feed_for("home"), r.url_for("home"), arts)
+    yield r.output_path(r.feed_for("home")), _feed(site, title, r.feed_for("home"), r.url_for("home"), arts)
     for slug, tag in site.tags.items():
-        members = [arts[i] for i in site.by_tag.get(slug, ())]
-        yield r.output_path(r.feed_for("tag", slug=slug)), feeds.atom(site, f"{tag.name} · {title}", r.feed_for("tag", slug=slug), r.url_for("tag", slug=slug), members)
+        members = [arts[i] for i in site.by_tag.get(slug, ())[: feeds.FEED_SIZE]]
+        yield r.output_path(r.feed_for("tag", slug=slug)), _feed(site, f"{tag.name} · {title}", r.feed_for("tag", slug=slug), r.url_for("tag", slug=slug), members)
     for slug, person in site.people.items():
-        members = [arts[i] for i in site.by_person.get(slug, ())]
-        yield r.output_path(r.feed_for("person", slug=slug)), feeds.atom(site, f"{person.name} · {title}", r.feed_for("person", slug=slug), r.url_for("person", slug=slug), members)
+        members = [arts[i] for i in site.by_person.get(slug, ())[: feeds.FEED_SIZE]]
+        yield r.output_path(r.feed_for("person", slug=slug)), _feed(site, f"{person.name} · {title}", r.feed_for("person", slug=slug), r.url_for("person", slug=slug), members)
 
 
-def annotation_files(site: Site) -> Iterator[tuple[str, bytes]]:
+def _feed(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence) -> Product:
+    """A feed reads only its newest entries (and the config, in the build's key)."""
+    newest = tuple(articles[: feeds.FEED_SIZE])
+    return Product(("atom", title, feed_url, page_url, newest), partial(feeds.atom, site, title, feed_url, page_url, newest))
+
+
+def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
     """Per annotated article a W3C Web Annotation collection; the annotations feed."""
     r = site.routes
     for a in site.articles:
         if a.annotations:
-            data = annotation.web_annotation_collection(r.absolute(a.url), a.annotations)
-            yield r.output_path(a.url) .rsplit("/", 1)[0] + "/annotations.jsonld", render.jsonld(data).encode() + b"\n"
+            yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
     annotated = [a for a in site.articles if a.annotations]
     feed = r.url_for("annotations") + "feed.xml"
-    yield r.output_path(feed), feeds.atom(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
+    yield r.output_path(feed), _feed(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
+
+
+def _collection(site: Site, a: Article) -> bytes:
+    return render.jsonld(annotation.web_annotation_collection(site.routes.absolute(a.url), a.annotations)).encode() + b"\n"
 
 
 def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
@@ -107,14 +125,27 @@ def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
     return found
 
 
+def build_key(options: Options, site: Site) -> bytes:
+    """What every output file reads besides its own inputs: code, templates, config, options."""
+    folders = render.template_folders(options.root, site.config.theme)
+    reads_people = any("people_by_slug" in p.read_text("utf-8", "replace") for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file())
+    people = incremental.Fingerprints().of(site.people) if reads_people else b""
+    return digest(code_fingerprint(), incremental.template_key(folders), repr(site.config), repr((options.drafts, options.search)), people)
+
+
 def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> Report:
     started = time.perf_counter()
     config = configure(options)
-    site, problems = load(options, config)
-    out = options.out or options.root / config.output
-    files = output.write_site(out, outputs(options, site, progress), static_files(options, config))
-    n_pages = sum(1 for _ in pages.plan(site))
-    return Report(files, n_pages, len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
+    cache = Cache.open(options.root) if options.cache else Cache.disabled()
+    site, problems = load(options, config, cache.memo)
+    out = (options.out or options.root / config.output).resolve()
+    plan = list(pages.plan(site))
+    made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
+    files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), incremental.previous(cache, out), out, build_key(options, site), made)
+    count = output.write_site(out, files, static_files(options, config))
+    incremental.remember(cache, out, made)
+    cache.save()
+    return Report(count, len(plan), len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
 
 
 def check(options: Options) -> list[Problem]:

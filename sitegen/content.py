@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from . import frontmatter
+from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
 from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, Field
@@ -45,26 +46,29 @@ def read_sources(root: Path, folder: str) -> list[SourceFile]:
     return [SourceFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
 
 
-def load_archive(root: Path, today: date | None = None) -> Archive:
+def load_archive(root: Path, today: date | None = None, memo: Memo = no_memo) -> Archive:
     """Read and validate the whole archive (I/O, then pure)."""
-    return parse_archive(read_sources(root, "articles"), read_sources(root, "people"), today)
+    return parse_archive(read_sources(root, "articles"), read_sources(root, "people"), today, memo)
 
 
 def parse_archive(
-    article_files: Iterable[SourceFile], person_files: Iterable[SourceFile], today: date | None = None
+    article_files: Iterable[SourceFile], person_files: Iterable[SourceFile], today: date | None = None,
+    memo: Memo = no_memo,
 ) -> Archive:
+    """``memo`` may answer a file it has parsed before (same path, same bytes) from a cache."""
     problems: list[Problem] = []
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
+    day = today.isoformat() if today else ""
     for f in article_files:
-        result = parse_article(f.path, f.data, today=today)
+        result = memo("article", digest(f.path, f.data, day), lambda f=f: parse_article(f.path, f.data, today=today))
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
         else:
             problems.extend(result)
     for f in person_files:
-        result = parse_person(f.path, f.data)
+        result = memo("person", digest(f.path, f.data), lambda f=f: parse_person(f.path, f.data))
         if isinstance(result, PersonFile):
             people.append(result)
         else:

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -30,6 +31,30 @@ class Page:
     context: dict = field(compare=False)
     lastmod: datetime | None = None
     in_sitemap: bool = True
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart drawn only when a template shows it (most pages of a person do not)."""
+
+    kind: str  # "timeline" (bars with a title and axes) or "sparkline"
+    counts: tuple[tuple[str, int], ...]
+    title: str = ""
+
+    @cached_property
+    def svg(self) -> Markup:
+        if self.kind == "sparkline":
+            return Markup(chart.sparkline_svg(self.counts))
+        return Markup(chart.timeline_svg(self.counts, self.title) if self.counts else "")
+
+    def __html__(self) -> Markup:
+        return self.svg
+
+    def __str__(self) -> str:
+        return str(self.svg)
+
+    def __bool__(self) -> bool:
+        return bool(self.svg)
 
 
 def lastmod(articles: Sequence[Article]) -> datetime | None:
@@ -96,7 +121,7 @@ def _people(site: Site) -> Iterator[Page]:
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
     sparklines = {
-        slug: Markup(chart.sparkline_svg(chart.monthly_counts(arts[i].date.date() for i in site.by_person.get(slug, ()))))
+        slug: Chart("sparkline", tuple(chart.monthly_counts(arts[i].date.date() for i in site.by_person.get(slug, ()))))
         for slug in site.people
     }
     yield Page(r.url_for("people"), ("people.html",), {"rows": rows, "sparklines": sparklines}, lastmod(arts))
@@ -138,10 +163,8 @@ def _archive(site: Site) -> Iterator[Page]:
             yield from paginate(site, "month", arts, ("month.html",), ctx, yyyy=yyyy, mm=f"{m:02d}")
 
 
-def _timeline(articles: Sequence[Article], title: str) -> Markup:
-    if not articles:
-        return Markup("")
-    return Markup(chart.timeline_svg(chart.monthly_counts(a.date.date() for a in articles), title))
+def _timeline(articles: Sequence[Article], title: str) -> Chart:
+    return Chart("timeline", tuple(chart.monthly_counts(a.date.date() for a in articles)), title)
 
 
 def _claims(site: Site, article: Article) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import (
@@ -32,17 +33,23 @@ def theme_dir(root: Path, theme: str) -> Path:
     return own if own.is_dir() else BUILTIN_THEMES / theme
 
 
+def template_folders(root: Path, theme: str) -> list[Path]:
+    """Where templates are looked up, most specific first."""
+    return [root / "templates", theme_dir(root, theme) / "templates", BUILTIN_THEMES / "default" / "templates"]
+
+
 def environment(root: Path, site: Site) -> Environment:
     """Lookup: <archive>/templates -> theme -> built-in default.
 
     ``{% extends "theme:article.html" %}`` (or ``"default:…"``) lets an override
     extend the very template it replaces.
     """
-    theme = FileSystemLoader(str(theme_dir(root, site.config.theme) / "templates"))
-    default = FileSystemLoader(str(BUILTIN_THEMES / "default" / "templates"))
+    own, theme_templates, default_templates = template_folders(root, site.config.theme)
+    theme = FileSystemLoader(str(theme_templates))
+    default = FileSystemLoader(str(default_templates))
     env = Environment(
         loader=ChoiceLoader([
-            FileSystemLoader(str(root / "templates")),
+            FileSystemLoader(str(own)),
             theme,
             default,
             PrefixLoader({"theme": theme, "default": default}, delimiter=":"),
@@ -52,13 +59,14 @@ def environment(root: Path, site: Site) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build reads each template once
     )
     r = site.routes
     env.globals.update(
         site=site.config,
         url_for=r.url_for,
         feed_for=r.feed_for,
-        absolute=r.absolute,
+        absolute=lru_cache(maxsize=None)(r.absolute),  # pure; asked for the same URLs on many pages
         static=lambda path: f"{r.base_path}static/{path}",
         generator=f"sitegen {__version__}",
         people_by_slug=site.people,

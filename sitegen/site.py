@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 
 from . import markdown
+from .cache import Memo, digest, no_memo
 from .config import Config
 from .content import Archive
 from .errors import WARNING, Problem
@@ -57,12 +58,17 @@ class Registry:
         return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def resolve(archive: Archive, config: Config, *, drafts: bool = False, anchor: Anchorer | None = None) -> tuple[Site, list[Problem]]:
-    """Resolve people, tags and outlets, render bodies, anchor annotations; pure."""
+def resolve(
+    archive: Archive, config: Config, *, drafts: bool = False, anchor: Anchorer | None = None, memo: Memo = no_memo
+) -> tuple[Site, list[Problem]]:
+    """Resolve people, tags and outlets, render bodies, anchor annotations; pure.
+
+    ``memo`` may answer a body rendered before (same text, same notes) from a cache.
+    """
     routes = Routes.from_config(config)
     registry = Registry(archive.people)
     problems: list[Problem] = []
-    people: dict[str, Person] = {p.slug: _person(p) for p in archive.people}
+    people: dict[str, Person] = {p.slug: _person(p, memo) for p in archive.people}
     unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)
     tag_names: dict[str, Counter] = defaultdict(Counter)
     chosen = [a for a in archive.articles if drafts or not a.draft]
@@ -84,7 +90,7 @@ def resolve(archive: Archive, config: Config, *, drafts: bool = False, anchor: A
             tag_names[tag.slug][name] += 1
             if tag not in tags and all(t.slug != tag.slug for t in tags):
                 tags.append(tag)
-        article, article_problems = _article(file, routes, tuple(slugs), tuple(tags), anchor)
+        article, article_problems = _article(file, routes, tuple(slugs), tuple(tags), anchor, memo)
         problems.extend(article_problems)
         articles.append(article)
     for name, places in sorted(unknown.items()):
@@ -117,15 +123,26 @@ def resolve(archive: Archive, config: Config, *, drafts: bool = False, anchor: A
     return site, problems
 
 
-def _person(p: PersonFile) -> Person:
-    return Person(p.slug, p.name, p.aliases, p.description, p.links, markdown.render(p.bio).html if p.bio else "")
+def _person(p: PersonFile, memo: Memo) -> Person:
+    bio = memo("bio", digest(p.bio), lambda: markdown.render(p.bio).html) if p.bio else ""
+    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio)
 
 
-def _article(file: ArticleFile, routes: Routes, people: tuple[str, ...], tags: tuple[Term, ...], anchor: Anchorer | None) -> tuple[Article, list[Problem]]:
+def _body(file: ArticleFile, anchor: Anchorer | None) -> tuple[markdown.Rendered, str, tuple[AnchoredAnnotation, ...], list[Problem]]:
+    """The rendered body with its notes anchored: the costly part of an article."""
     rendered = markdown.render(file.body)
     html, anchored, problems = rendered.html, (), []
     if file.annotations and anchor is not None:
         html, anchored, problems = anchor(file.path, html, file.annotations, _note_html)
+    return rendered, html, tuple(anchored), list(problems)
+
+
+def _article(
+    file: ArticleFile, routes: Routes, people: tuple[str, ...], tags: tuple[Term, ...], anchor: Anchorer | None, memo: Memo = no_memo
+) -> tuple[Article, list[Problem]]:
+    anchorer = f"{anchor.__module__}.{anchor.__qualname__}" if anchor else ""
+    key = digest(file.path, file.body, repr(file.annotations), anchorer)
+    rendered, html, anchored, problems = memo("body", key, lambda: _body(file, anchor))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     source = Term(slugify(file.source.name), file.source.name) if file.source else None
     summary = file.summary or markdown.summarise(rendered.first_paragraph)

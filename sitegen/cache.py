@@ -1,0 +1,159 @@
+"""A persistent build cache under ``<archive>/.sitegen-cache/``: work a build need not redo.
+
+Every entry is keyed by a hash of what it was computed from, and the whole cache by a
+fingerprint of sitegen's own code, so an edit to sitegen (or an upgrade of a library it
+renders with) starts afresh. The cache is only ever an accelerator: a missing, corrupt or
+unwritable cache gives a cold build, never an error, and never different output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Hashable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import __version__
+
+FOLDER = ".sitegen-cache"
+_PACKAGE = Path(__file__).resolve().parent
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "lunr", "python-slugify")
+T = TypeVar("T")
+Memo = Callable[[str, Hashable, Callable[[], Any]], Any]  # (table, key, compute) -> value
+
+
+def no_memo(table: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """The ``Memo`` of a build without a cache."""
+    return compute()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sitegen's version and source, Python's version and the libraries whose output we keep."""
+    h = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-".encode())
+    return h.hexdigest()
+
+
+def digest(*parts: str | bytes) -> bytes:
+    """A short, stable key for texts too long to keep as keys."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.digest()
+
+
+class Cache:
+    """Tables of digest -> value, each in 16 shard files read on first use and written back
+    at the end only when they changed (an edit rewrites one shard, not the whole table).
+
+    Only entries used by this build are written back, so entries of deleted or edited
+    files do not pile up.
+    """
+
+    SHARDS = 16
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.fingerprint = code_fingerprint() if folder else ""
+        self._old: dict[tuple[str, int], dict] = {}
+        self._used: dict[tuple[str, int], dict] = {}
+        self._changed: set[tuple[str, int]] = set()
+
+    @classmethod
+    def open(cls, root: Path) -> Cache:
+        return cls(root / FOLDER)
+
+    @classmethod
+    def disabled(cls) -> Cache:
+        return cls(None)
+
+    def memo(self, table: str, key: bytes, compute: Callable[[], T]) -> T:
+        """The value stored under ``key`` (a digest), else ``compute()`` (and store it)."""
+        if self.folder is None:
+            return compute()
+        shard = (table, key[0] * self.SHARDS // 256)
+        used = self._used.get(shard)
+        if used is None:
+            used = self._used[shard] = {}
+            found = self.read(f"{table}-{shard[1]:x}.pickle")
+            self._old[shard] = found if isinstance(found, dict) else {}
+        elif key in used:
+            return used[key]
+        old = self._old[shard]
+        if key in old:
+            value = old[key]
+        else:
+            value = compute()
+            self._changed.add(shard)
+        used[key] = value
+        return value
+
+    def save(self) -> None:
+        """Write back every shard that changed; silently skipped where the folder is not writable."""
+        for shard, entries in self._used.items():
+            if shard in self._changed or len(entries) != len(self._old[shard]):
+                self.write(f"{shard[0]}-{shard[1]:x}.pickle", entries)
+
+    def read(self, name: str) -> Any:
+        """One pickled value, or None when missing, corrupt or from other code."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / name, "rb") as f:
+                fingerprint, value = pickle.load(f)
+        except Exception:  # noqa: BLE001 - any unreadable cache is a cold build
+            return None
+        return value if fingerprint == self.fingerprint else None
+
+    def write(self, name: str, value: object) -> None:
+        """Atomically replace one cache file: a concurrent or killed build never sees half of it."""
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# written by sitegen: the whole build cache stays out of git\n*\n")
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    pickle.dump((self.fingerprint, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.folder / name)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+            return
+
+    def names(self, pattern: str) -> list[str]:
+        """Cache files matching ``pattern``, oldest first."""
+        if self.folder is None:
+            return []
+        found = []
+        for path in self.folder.glob(pattern):
+            try:
+                found.append((path.stat().st_mtime_ns, path.name))
+            except OSError:
+                continue
+        return [name for _, name in sorted(found)]
+
+    def forget(self, name: str) -> None:
+        if self.folder is not None:
+            try:
+                (self.folder / name).unlink()
+            except OSError:
+                pass

@@ -1,0 +1,154 @@
+"""Incremental builds: each output file is fingerprinted by what it is made from, and a
+file whose fingerprint is the same as in the previous output is taken over from it
+instead of being made again.
+
+A fingerprint covers a ``Product``'s own inputs (a page's URL, templates and whole
+context: the articles, people and terms it shows) plus one key for everything every
+page reads (sitegen's code, the templates, the config, the build options). Equal
+fingerprints mean equal bytes, so an incremental build writes exactly what a cold
+build would. The fingerprints of the files in an output folder are kept in the cache
+after that folder was swapped in, together with the folder's identity.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from .cache import Cache, digest
+from .output import Link
+from .pages import Page
+
+_ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
+
+
+@dataclass(frozen=True)
+class Product:
+    """An output file described by what it is made from; ``make`` runs only when that changed."""
+
+    inputs: object
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The fingerprints of the files of one output folder, as written by the last build."""
+
+    folder: tuple[int, int]  # (st_dev, st_ino) of the folder they describe
+    files: dict[str, bytes]  # output path -> fingerprint
+
+
+class Fingerprints:
+    """Content digests of values; each list, dict or record is hashed once per build.
+
+    A record (a frozen dataclass: an article, a person, a term) or a dict (JSON-LD data)
+    is hashed by its ``repr``, which shows every field; only ``Page`` and its context are
+    walked, since contexts share big lists of articles between pages. A ``repr`` that shows an object's identity (`` at 0x``)
+    instead of its content gets a random digest: never equal, so never wrongly reused.
+    """
+
+    WALKED: tuple[type, ...] = (Page,)  # records walked field by field
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+
+    def of(self, value: object) -> bytes:
+        """A self-delimiting encoding: the bytes of a short text or number, else a digest."""
+        kind = type(value)
+        if kind is str and len(value) < 64:
+            data = value.encode("utf-8", "surrogatepass")
+            return b"s" + len(data).to_bytes(2, "little") + data
+        if kind in _ATOMS:
+            data = repr(value).encode()
+            return b"a" + len(data).to_bytes(2, "little") + data
+        hit = self._memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        h = hashlib.blake2b(kind.__qualname__.encode(), digest_size=16)
+        if isinstance(value, str):
+            h.update(value.encode("utf-8", "surrogatepass"))
+        elif kind is list or kind is tuple:
+            h.update(b"".join([self.of(item) for item in value]))
+        elif isinstance(value, self.WALKED):
+            for f in dataclasses.fields(value):
+                field = getattr(value, f.name)
+                if type(field) is dict:  # a page's context: walked, it holds shared lists of articles
+                    h.update(b"".join([self.of(k) + self.of(v) for k, v in field.items()]))
+                else:
+                    h.update(self.of(field))
+        else:
+            text = repr(value)
+            if " at 0x" in text:  # an identity, not a content: never equal to another build's
+                text += os.urandom(16).hex()
+            h.update(text.encode("utf-8", "surrogatepass"))
+        result = b"d" + h.digest()
+        self._memo[id(value)] = (value, result)  # the value is kept alive, so its id stays its own
+        return result
+
+
+def template_key(folders: Iterable[Path]) -> bytes:
+    """Every template file's path and bytes: a new, removed or edited template changes it."""
+    parts: list[str | bytes] = []
+    for folder in folders:
+        parts.append(str(folder))
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def _manifest_name(out: Path) -> str:
+    return f"output-{digest(str(out)).hex()[:16]}.pickle"
+
+
+def _identity(out: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(out)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def previous(cache: Cache, out: Path) -> Manifest | None:
+    """The fingerprints of ``out``'s files, if the cache describes this very folder."""
+    found = cache.read(_manifest_name(out))
+    if isinstance(found, Manifest) and found.folder == _identity(out):
+        return found
+    return None
+
+
+def reuse(
+    files: Iterable[tuple[str, bytes | Product]], before: Manifest | None, out: Path, key: bytes, record: dict[str, bytes]
+) -> Iterator[tuple[str, bytes | Link]]:
+    """Make each product, or link it from ``out`` when its fingerprint is unchanged; fill ``record``."""
+    prints = Fingerprints()
+    old = before.files if before else {}
+    for rel, data in files:
+        if not isinstance(data, Product):
+            yield rel, data
+            continue
+        fingerprint = hashlib.blake2b(key + prints.of(data.inputs), digest_size=16).digest()
+        record[rel] = fingerprint
+        if old.get(rel) == fingerprint:
+            yield rel, Link(out / rel, data.make)
+        else:
+            yield rel, data.make()
+
+
+KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)
+
+
+def remember(cache: Cache, out: Path, record: dict[str, bytes]) -> None:
+    """After the swap: the fingerprints of the folder now at ``out``; forget the oldest others."""
+    identity = _identity(out)
+    if identity is None:
+        cache.forget(_manifest_name(out))
+        return
+    cache.write(_manifest_name(out), Manifest(identity, record))
+    for name in cache.names("output-*.pickle")[:-KEEP_OUTPUTS]:
+        cache.forget(name)
