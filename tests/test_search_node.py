@@ -169,7 +169,9 @@ def test_facet_counts_filters_and_highlights(built) -> None:
     # The first page carries the records, with the query's words marked in the title/snippet.
     first = got["page"][0]
     doc = docs[first["ref"]]
-    assert first["url"] == doc.url and first["people"] == list(doc.people)
+    assert first["url"] == doc.url
+    assert ["".join(text for text, _ in runs) for runs in first["people"]] == list(doc.people)
+    assert [["".join(text for text, _ in runs) for runs in first["tags"]]] == [list(doc.tags)]
     assert "".join(text for text, _ in first["title"]) == doc.title
     assert any(hit for _, hit in first["source"] + first["title"] + first["snippet"]) or \
         word not in (doc.title + doc.summary + doc.source).lower()

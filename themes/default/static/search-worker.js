@@ -318,8 +318,8 @@
           title: self.mark(r[1], h.terms),
           date: r[2],
           source: self.mark(r[3], h.terms),
-          people: r[4],
-          tags: r[5],
+          people: r[4].map(function (name) { return self.mark(name, h.terms) }),
+          tags: r[5].map(function (name) { return self.mark(name, h.terms) }),
           snippet: self.mark(r[6], h.terms)
         }
       })

@@ -171,13 +171,22 @@
       marked(source, r.source)
       meta.appendChild(source)
     }
-    if (r.people.length) meta.appendChild(el('span', 'search-hit__people', r.people.join(', ')))
-    if (r.tags.length) meta.appendChild(el('span', 'search-hit__tags', r.tags.join(', ')))
+    if (r.people.length) meta.appendChild(names('search-hit__people', r.people))
+    if (r.tags.length) meta.appendChild(names('search-hit__tags', r.tags))
     li.appendChild(meta)
     var snip = el('p', 'search-hit__snippet')
     marked(snip, r.snippet)
     li.appendChild(snip)
     return li
+  }
+
+  function names (className, list) {
+    var span = el('span', className)
+    list.forEach(function (runs, i) {
+      if (i) span.appendChild(document.createTextNode(', '))
+      marked(span, runs)
+    })
+    return span
   }
 
   function renderFacets (facets) {
