@@ -7,7 +7,9 @@ import json
 import random
 from pathlib import Path
 
+import lxml.html
 import pytest
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 from lunr import lunr
 from lunr.index import Index
 
@@ -191,3 +193,51 @@ def test_vendor_files_errors_clearly(tmp_path: Path) -> None:
     (package / "package.json").write_text('{"version": "2.3.8"}')
     with pytest.raises(SearchSetupError, match=r"package.json: version: lunr 2.3.8 found"):
         vendor_files(tmp_path, sitegen_root=tmp_path)
+
+
+THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+BASE_STUB = (
+    "<!doctype html><html><head>{% block head %}{% endblock %}</head><body><main>"
+    "{% block content %}{% endblock %}</main>{% block scripts %}{% endblock %}</body></html>"
+)
+
+
+def render_search_page(manifest_url: str) -> lxml.html.HtmlElement:
+    """The theme's search.html over a stub base.html, with autoescape and StrictUndefined."""
+    env = Environment(
+        loader=ChoiceLoader([DictLoader({"base.html": BASE_STUB}),
+                             FileSystemLoader(str(THEME / "templates"))]),
+        autoescape=True,
+        undefined=StrictUndefined,
+    )
+    html = env.get_template("search.html").render(
+        site={"title": "t", "language": "en"},
+        url_for=lambda name, **kw: f"/base/{name}/",
+        static=lambda path: f"/base/static/{path}",
+        search_manifest_url=manifest_url,
+    )
+    return lxml.html.fromstring(html)
+
+
+def test_search_page_wires_the_worker_and_says_what_works_without_js() -> None:
+    doc = render_search_page('/base/search/manifest-abc.json?"<x>')
+    (app,) = doc.xpath('//*[@id="search-app"]')
+    assert app.get("data-manifest") == '/base/search/manifest-abc.json?"<x>'  # escaped, intact
+    assert app.get("data-worker") == "/base/static/search-worker.js"
+    assert [s.get("src") for s in doc.xpath("//script")] == ["/base/static/search.js"]
+    assert all(not s.text for s in doc.xpath("//script")), "no inline script (CSP)"
+    assert not [a for el in doc.iter() for a in el.attrib if a.startswith("on")]
+    (query,) = doc.xpath('//input[@id="search-query"]')
+    assert doc.xpath('//label[@for="search-query"]')
+    assert query.get("aria-controls") == "search-results"
+    (status,) = doc.xpath('//*[@id="search-status"]')
+    assert status.get("aria-live") == "polite" and status.get("role") == "status"
+    nojs = doc.xpath('//*[@id="search-nojs"]//a/@href')
+    assert "/base/people/" in nojs and "/base/tags/" in nojs
+    assert doc.xpath('//link[@rel="stylesheet"]/@href') == ["/base/static/search.css"]
+
+
+def test_search_page_without_an_index_links_to_browsing() -> None:
+    doc = render_search_page("")
+    assert not doc.xpath('//*[@id="search-app"]') and not doc.xpath("//script")
+    assert "/base/people/" in doc.xpath("//main//a/@href")
