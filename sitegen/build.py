@@ -73,8 +73,9 @@ def outputs(
         yield from sorted(search.vendor_files(options.root).items())
     else:
         env.globals["search_manifest_url"] = ""
+    manifest = env.globals["search_manifest_url"]  # any template may read it: an input of every page
     for page in progress(plan):
-        yield r.output_path(page.url), Product(page, partial(render.render_page, env, page))
+        yield r.output_path(page.url), Product((page, manifest), partial(render.render_page, env, page))
     yield from feeds_of(site)
     yield from annotation_files(site)
     sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)

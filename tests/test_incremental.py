@@ -1,0 +1,174 @@
+"""Incremental builds write exactly what a cold build writes, and reuse what did not change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import Options, build
+from sitegen.cache import FOLDER, Cache
+from sitegen.incremental import Fingerprints
+from sitegen.model import Term
+
+FIXTURE = Path(__file__).parent / "fixtures" / "archive"
+ARTICLE = "articles/2031/04/harbour-opens/index.html"
+UNTOUCHED = "archive/2031/05/index.html"  # lists only the treaty article
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def inode(out: Path, rel: str) -> int:
+    return (out / rel).stat().st_ino
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(FOLDER))
+    return root
+
+
+def incremental_equals_cold(root: Path, tmp_path: Path, search: bool = False) -> Path:
+    """Build ``root`` again with its cache and previous output; compare with a cacheless build."""
+    out = root / "public"
+    build(Options(root=root, out=out, search=search))
+    cold = tmp_path / "cold"
+    build(Options(root=root, out=cold, search=search, cache=False))
+    assert tree(out) == tree(cold)
+    return out
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_editing_a_body_rebuilds_its_page_and_links_the_rest(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    before = {rel: inode(out, rel) for rel in (ARTICLE, UNTOUCHED)}
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    incremental_equals_cold(archive, tmp_path)
+    assert b"thanked the fictional builders." in (out / ARTICLE).read_bytes()
+    assert inode(out, ARTICLE) != before[ARTICLE]  # made again
+    assert inode(out, UNTOUCHED) == before[UNTOUCHED]  # taken over from the previous output
+
+
+def test_adding_an_article(archive: Path, tmp_path: Path):
+    build(Options(root=archive, out=archive / "public", search=False))
+    new = archive / "content/articles/2031/05/quay-renamed.md"
+    new.write_text(
+        "---\ntitle: Invented quay renamed\ndate: 2031-05-20T10:00:00+00:00\n"
+        "tags: [Harbour]\npeople: [O. Venn, Brannoc Imry]\n---\nThe north quay of the invented town has a new name.\n",
+        "utf-8",
+    )
+    out = incremental_equals_cold(archive, tmp_path)
+    assert (out / "articles/2031/05/quay-renamed/index.html").is_file()
+
+
+def test_deleting_an_article(archive: Path, tmp_path: Path):
+    build(Options(root=archive, out=archive / "public", search=False))
+    (archive / "content/articles/2031/04/ferry-timetable.md").unlink()
+    out = incremental_equals_cold(archive, tmp_path)
+    assert not (out / "articles/2031/04/ferry-timetable").exists()
+
+
+def test_changing_a_person_in_the_registry(archive: Path, tmp_path: Path):
+    build(Options(root=archive, out=archive / "public", search=False))
+    edit(archive / "content/people/orla-venn.md", "Fictional harbour master", "Fictional retired harbour master")
+    out = incremental_equals_cold(archive, tmp_path)
+    assert b"Fictional retired harbour master" in (out / ARTICLE).read_bytes()
+
+
+def test_changing_a_template(archive: Path, tmp_path: Path):
+    build(Options(root=archive, out=archive / "public", search=False))
+    (archive / "templates").mkdir()
+    (archive / "templates/month.html").write_text(
+        '{% extends "default:month.html" %}{% block title %}Invented override · {{ super() }}{% endblock %}', "utf-8"
+    )
+    out = incremental_equals_cold(archive, tmp_path)
+    assert b"Invented override" in (out / UNTOUCHED).read_bytes()
+
+
+def test_a_template_reading_every_person_rebuilds_on_a_registry_change(archive: Path, tmp_path: Path):
+    (archive / "templates").mkdir()
+    (archive / "templates/year.html").write_text(
+        '{% extends "default:year.html" %}{% block title %}{{ people_by_slug["orla-venn"].description }}{% endblock %}',
+        "utf-8",
+    )
+    build(Options(root=archive, out=archive / "public", search=False))
+    edit(archive / "content/people/orla-venn.md", "Fictional harbour master", "Fictional harbour warden")
+    out = incremental_equals_cold(archive, tmp_path)
+    assert b"Fictional harbour warden" in (out / "archive/2031/index.html").read_bytes()
+
+
+def test_with_search_index(archive: Path, tmp_path: Path):
+    build(Options(root=archive, out=archive / "public"))
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the quay builders.")
+    incremental_equals_cold(archive, tmp_path, search=True)
+
+
+def test_a_corrupt_or_foreign_cache_is_a_cold_build(archive: Path, tmp_path: Path):
+    build(Options(root=archive, out=archive / "public", search=False))
+    files = [p for p in (archive / FOLDER).iterdir() if p.suffix == ".pickle"]
+    assert files
+    for i, path in enumerate(files):
+        path.write_bytes(b"not a pickle" if i % 2 else path.read_bytes()[: len(path.read_bytes()) // 2])
+    incremental_equals_cold(archive, tmp_path)
+    shutil.rmtree(archive / FOLDER)
+    (archive / FOLDER).write_text("a file where the cache folder should be")
+    incremental_equals_cold(archive, tmp_path)
+
+
+def test_another_folder_at_the_output_path_is_not_trusted(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    other = tmp_path / "copied"
+    shutil.copytree(out, other)
+    (other / UNTOUCHED).write_text("changed by hand")
+    shutil.rmtree(out)
+    other.rename(out)
+    incremental_equals_cold(archive, tmp_path)
+
+
+def test_a_file_gone_from_the_previous_output_is_made_again(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    os.unlink(out / UNTOUCHED)
+    incremental_equals_cold(archive, tmp_path)
+
+
+def test_cache_keeps_values_and_forgets_other_code(tmp_path: Path):
+    cache = Cache(tmp_path)
+    assert cache.memo("t", b"\x01key", lambda: ["computed"]) == ["computed"]
+    cache.save()
+    again = Cache(tmp_path)
+    assert again.memo("t", b"\x01key", lambda: ["other"]) == ["computed"]
+    foreign = Cache(tmp_path)
+    foreign.fingerprint = "other code"
+    assert foreign.memo("t", b"\x01key", lambda: ["other"]) == ["other"]
+
+
+@dataclass(frozen=True)
+class _Record:
+    name: str
+    terms: tuple[Term, ...]
+
+
+def test_fingerprints_follow_content_not_identity():
+    prints = Fingerprints()
+    one = [_Record("Invented", (Term("a", "A"),)), {"k": [1, 2.5, None]}]
+    same = [_Record("Invented", (Term("a", "A"),)), {"k": [1, 2.5, None]}]
+    assert prints.of(one) == Fingerprints().of(same)
+    assert prints.of(one) != prints.of([_Record("Invented", (Term("a", "B"),)), {"k": [1, 2.5, None]}])
+    assert prints.of(("ab", "c")) != prints.of(("a", "bc"))
+    assert prints.of(["x" * 100]) != prints.of(["x" * 101])
+    opaque = object()
+    assert Fingerprints().of([opaque]) != Fingerprints().of([opaque])  # an identity is never reused
