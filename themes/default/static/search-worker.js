@@ -195,16 +195,21 @@
     return out
   }
 
-  /* lunr's results for the text, exactly as the whole index would rank them. */
+  /* lunr's results for the text, exactly as the whole index would rank them.
+   * The last answer is kept: toggling a facet re-filters it without asking lunr again. */
   Engine.prototype.query = function (text) {
     var self = this
-    return new Promise(function (resolve) {
+    if (this.last && this.last[0] === text) return this.last[1]
+    var answer = new Promise(function (resolve) {
       var cleaned = cleanQuery(text)
       var query = self.parse(cleaned)
       resolve(self.index(self.plan(query), query.isNegated()).then(function (idx) {
         return idx.search(cleaned)
       }))
     })
+    this.last = [text, answer]
+    answer.catch(function () { if (self.last && self.last[1] === answer) self.last = null })
+    return answer
   }
 
   Engine.prototype.loadFacets = function () {
@@ -243,6 +248,10 @@
     var hasText = /\S/.test(text)
     var found = hasText ? this.query(text) : Promise.resolve(null)
     return found.then(function (results) {
+      if (results && !hasSelection(selected)) {
+        // The first page is known already: fetch its records while the facets load.
+        results.slice(0, PAGE).forEach(function (r) { self.record(Number(r.ref)).catch(function () {}) })
+      }
       // No results, no filters: nothing to count, so the facets need not be fetched yet.
       if (results && !results.length && !hasSelection(selected)) return [results, {}]
       return self.loadFacets().then(function (facets) { return [results, facets] })
