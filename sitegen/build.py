@@ -27,6 +27,7 @@ class Options:
     strict: bool = False
     search: bool = True
     today: date | None = None  # for "date in the future" warnings; None skips them
+    noindex: bool = False  # deploy previews: ask search engines to stay away
     cache: bool = True  # keep parsed files, rendered bodies and page fingerprints in <root>/.sitegen-cache/
 
 
@@ -43,7 +44,9 @@ class Report:
 
 def configure(options: Options) -> Config:
     config = load_config(options.root)
-    return replace(config, base_url=options.base_url) if options.base_url else config
+    if options.base_url:
+        config = replace(config, base_url=options.base_url)
+    return replace(config, noindex=True) if options.noindex else config
 
 
 def load(options: Options, config: Config, memo: Memo = no_memo) -> tuple[Site, list[Problem]]:

@@ -47,21 +47,8 @@ def _options(args: argparse.Namespace):
         strict=getattr(args, "strict", False),
         search=not getattr(args, "no_search", False),
         today=datetime.now(UTC).date(),
-        **_noindex(args),
+        noindex=getattr(args, "noindex", False),
     )
-
-
-def _noindex(args: argparse.Namespace) -> dict:
-    """``--noindex`` (deploy previews) needs ``Options.noindex`` in sitegen/build.py."""
-    from dataclasses import fields
-
-    from .build import Options
-
-    if not getattr(args, "noindex", False):
-        return {}
-    if "noindex" not in {f.name for f in fields(Options)}:
-        raise SitegenError("--noindex: this sitegen's build has no noindex option yet")
-    return {"noindex": True}
 
 
 def cmd_build(args: argparse.Namespace) -> int:
