@@ -98,6 +98,8 @@ def _object(fields: tuple[Field, ...]) -> dict:
             spec = {"enum": list(f.choices)}
         else:
             spec = dict(_JSON_TYPES[f.type])
+        if not f.required:  # `sitegen new` leaves optional fields empty: null means absent
+            spec = {"anyOf": [spec, {"type": "null"}]}
         props[f.name] = {"description": f.doc, **spec}
     return {
         "type": "object",
