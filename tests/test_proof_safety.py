@@ -1,0 +1,212 @@
+"""Bad input and bad luck never lose work, and content never writes outside the output folder.
+
+Crash safety: a real ``sitegen build`` process is killed with SIGKILL at random moments;
+the output folder must then be exactly the previous site or exactly the new one, never a
+mix. Path safety: slugs and file names taken from content (``../``, absolute paths, NUL,
+very long and Windows-reserved names) must all land inside the output folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import Options, build
+from sitegen.errors import BuildFailed
+
+REPO = Path(__file__).resolve().parent.parent
+KILLS = 6
+CACHE = ".sitegen-cache"  # the build's own cache in the archive root
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under a folder with its sha256: two equal snapshots are byte-identical trees."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def sitegen_build(root: Path, out: Path) -> subprocess.Popen:
+    """``sitegen build`` as a process, with its cache (which a kill may also interrupt)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sitegen.cli", "build", "-s", str(root), "-o", str(out), "--quiet"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.fixture(scope="module")
+def crash_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from bench.corpus import generate
+
+    root = tmp_path_factory.mktemp("crash-root")
+    generate(root, 120, seed=7)
+    return root
+
+
+def test_killed_builds_leave_the_previous_site_whole(crash_archive: Path, tmp_path: Path, proof_figures: dict) -> None:
+    out = tmp_path / "public"
+    first = sitegen_build(crash_archive, out)
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    before = snapshot(out)
+    assert "index.html" in before
+
+    # The next build differs: one more article, so a half-written mix would show.
+    from bench.corpus import add_article
+
+    added = add_article(crash_archive, 120, seed=7)
+    reference = tmp_path / "reference"
+    started = time.perf_counter()
+    ref = sitegen_build(crash_archive, reference)
+    assert ref.wait(timeout=300) == 0, ref.stderr.read().decode()
+    duration = time.perf_counter() - started
+    after = snapshot(reference)
+    assert after != before
+
+    rng = random.Random(20301)
+    outcomes = {"previous": 0, "new": 0}
+    try:
+        for n in range(KILLS):
+            proc = sitegen_build(crash_archive, out)
+            time.sleep(rng.uniform(0.05, duration * 0.95))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+            now = snapshot(out)
+            assert now in (before, after), f"kill {n + 1}: the output folder is neither the old site nor the new one"
+            outcomes["previous" if now == before else "new"] += 1
+            if now == after:  # the build won the race: put the old site back for the next run
+                added.unlink()
+                assert sitegen_build(crash_archive, out).wait(timeout=300) == 0
+                before_again = snapshot(out)
+                assert before_again == before, "two builds of the same archive differ"
+                added = add_article(crash_archive, 120, seed=7)
+    finally:
+        added.unlink(missing_ok=True)
+    proof_figures["crash safety"] = (
+        f"{KILLS} builds killed with SIGKILL: {outcomes['previous']} left the previous site, "
+        f"{outcomes['new']} had finished; 0 mixed"
+    )
+    assert outcomes["previous"] >= 1, "no kill landed while a build was still running"
+
+
+def test_a_build_with_errors_writes_nothing(crash_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert sitegen_build(crash_archive, out).wait(timeout=300) == 0
+    before = snapshot(out)
+    beside_before = sorted(p.name for p in tmp_path.iterdir())
+    broken = crash_archive / "content" / "articles" / "2030" / "01" / "broken.md"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("---\ntitle: A fictional broken article\ndate: 2030-13-45\n---\nBody.\n", encoding="utf-8")
+    try:
+        proc = sitegen_build(crash_archive, out)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        broken.unlink()
+    assert proc.returncode == 1
+    assert "broken.md:3: date: not a date" in err.decode()
+    assert "Traceback" not in err.decode()
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside_before, "the failed build left files beside the output"
+
+
+# ---- path safety ---------------------------------------------------------------------------
+
+HOSTILE = [
+    "../../escaped",
+    "..",
+    ".",
+    "/tmp/escaped-absolute",
+    "..\\..\\escaped-windows",
+    "C:\\Windows\\escaped",
+    "a\x00b",
+    "CON",
+    "nul",
+    "Com1",
+    "lpt9.txt",
+    "aux",
+    "x" * 5000,
+    "é" * 300,
+    "%2e%2e%2fescaped",
+    "~/escaped",
+    "\u2025/escaped",  # two-dot leader, folds to '..' under NFKC
+    "",
+    " ",
+]
+HOSTILE_FILE_NAMES = ["..md", "...md", "con.md", "NUL.md", "aux.md", "com1.md", "x" * 240 + ".md", "-.md", "%2e%2e.md", " .md"]
+
+
+def hostile_archive(root: Path) -> None:
+    root.mkdir(parents=True)
+    (root / "sitegen.toml").write_text('title = "Fictional path-safety archive"\nbase_url = "https://example.org/"\n')
+    people = root / "content" / "people"
+    people.mkdir(parents=True)
+    names = [n for n in HOSTILE if n.strip()]
+    for i, name in enumerate(HOSTILE_FILE_NAMES):
+        front = {
+            "title": f"Fictional article {i}",
+            "date": f"2030-{i + 1:02d}-01",  # a month each: several names fold to the same slug
+            "tags": names,
+            "people": [f"{n} {i}" if i else n for n in names],
+            "source": {"name": names[i % len(names)]},
+        }
+        arts = root / "content" / "articles" / "2030" / f"{i + 1:02d}"
+        arts.mkdir(parents=True)
+        (arts / name).write_text("---\n" + json.dumps(front) + "\n---\nA fictional body.\n", encoding="utf-8")
+        (people / name).write_text(f"---\nname: Fictional Person {i}\n---\n", encoding="utf-8")
+
+
+def test_content_never_writes_outside_the_output(tmp_path: Path, proof_figures: dict) -> None:
+    box = tmp_path / "box"
+    root, out = box / "root", box / "public"
+    hostile_archive(root)
+    sources = {k: v for k, v in snapshot(root).items() if not k.startswith(CACHE)}
+    try:
+        build(Options(root=root, out=out))
+        outcome = "built"
+    except BuildFailed as failed:  # refusing is safe too, if it says why and writes nothing
+        assert not out.exists()
+        outcome = f"refused: {failed.problems[0]}"
+    assert sorted(p.name for p in box.iterdir()) == (["public", "root"] if outcome == "built" else ["root"])
+    assert {k: v for k, v in snapshot(root).items() if not k.startswith(CACHE)} == sources, "the build wrote into the archive"
+    assert not list(tmp_path.parent.glob("escaped*")) and not Path("/tmp/escaped-absolute").exists()
+    written = [p for p in out.rglob("*")] if out.exists() else []
+    for p in written:
+        rel = p.relative_to(out)
+        assert p.resolve().is_relative_to(out.resolve()), f"{rel} resolves outside the output"
+        for part in rel.parts:
+            assert len(part.encode()) <= 255, f"a name longer than 255 bytes: {part[:40]}..."
+            assert part.split(".")[0].lower() not in WINDOWS_RESERVED, f"a Windows-reserved name: {rel}"
+            assert part not in ("..", ".") and "\x00" not in part and "\\" not in part and ":" not in part, rel
+    proof_figures["path safety"] = (
+        f"{len(HOSTILE)} hostile slugs x tags/people/outlets + {len(HOSTILE_FILE_NAMES)} hostile file names: "
+        f"{outcome}, {len(written)} paths written, all inside the output"
+    )
+
+
+@pytest.mark.parametrize("rel", ["../x", "/etc/x", "a/../../x", "..", "a/\x00/x"])
+def test_the_writer_refuses_paths_that_leave_the_output(rel: str, tmp_path: Path) -> None:
+    from sitegen import output
+
+    out = tmp_path / "public"
+    with pytest.raises((ValueError, OSError)):
+        output.write_site(out, [("index.html", b"ok"), (rel, b"escaped")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [], "a refused write left files behind"
+
+
+def test_posix_kill_signal_is_available() -> None:
+    assert hasattr(signal, "SIGKILL") and os.name == "posix"
