@@ -24,7 +24,9 @@ from .errors import SitegenError
 from .pages import Page
 from .site import Site
 
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+_PACKAGE = Path(__file__).resolve().parent
+# Installed: sitegen/themes/ inside the package; in a checkout: themes/ beside it.
+BUILTIN_THEMES = _PACKAGE / "themes" if (_PACKAGE / "themes").is_dir() else _PACKAGE.parent / "themes"
 
 
 def theme_dir(root: Path, theme: str) -> Path:
