@@ -52,7 +52,7 @@ def test_production_build_settings(production: dict) -> None:
     assert build["publish"] == str(REPO / "public")
     assert build["environment"]["PYTHON_VERSION"] == "3.11"
     steps = build["command"].split(" && ")
-    assert steps[-1] == "python -m sitegen.cli build --strict"
+    assert steps[-1] == 'python -m sitegen.cli build --strict --base-url "$URL/"'
     assert any(s.startswith("python -m pip install") for s in steps)
     assert any(s.startswith("npm ci") for s in steps)
 
@@ -138,8 +138,10 @@ def run_build(tmp_path: Path, command: str, env: dict[str, str]) -> Path:
 
 
 def test_build_command_builds_this_repository(production: dict, tmp_path: Path) -> None:
-    public = run_build(tmp_path, production["build"]["command"], {})
+    public = run_build(tmp_path, production["build"]["command"], {"URL": "https://fictional-archive.example.org"})
     assert (public / "index.html").is_file() and (public / "404.html").is_file()
+    index = lxml.html.parse(str(public / "index.html")).getroot()
+    assert index.xpath("//link[@rel='canonical']/@href") == ["https://fictional-archive.example.org/"]
     schema = json.loads((public / "schemas/article.schema.json").read_text())
     assert schema["$id"].endswith("/schemas/article.schema.json") and "title" in schema["properties"]
     hashed = [p for p in (public / "search").iterdir() if p.suffix == ".json"]
