@@ -277,6 +277,58 @@ def test_payload_archive_covers_every_field(xss_site: XssSite, proof_figures: di
         )
 
 
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def rendered_fields(out: Path, i: int, payload: str) -> set[str]:
+    """The fields whose payload shows verbatim (as text, or as an attribute value) on its pages.
+
+    Markdown fields (body, note, bio) are rendered, not shown verbatim, so they are not listed.
+    """
+    seen: set[str] = set()
+    flat, url = _flat(payload), in_url(payload)
+    for kind, page in (("article", out / f"articles/2030/01/xss-{i:04d}/index.html"), ("person", out / f"people/xss-person-{i}/index.html")):
+        doc = html.fromstring(page.read_bytes())
+        text = _flat(doc.text_content())
+        attrs = [v for el in doc.iter() if isinstance(el.tag, str) for v in el.attrib.values()]
+        if kind == "article":
+            checks = {
+                "title": _flat(doc.findtext(".//h1") or "") == flat,
+                "summary": flat in text,
+                "tags": _flat(f"t{i} {payload}") in text,
+                "people": _flat(f"p{i} {payload}") in text,
+                "source.name": _flat(f"s{i} {payload}") in text,
+                "source.url": url in attrs,
+                "image": url in attrs,
+                "related": url in attrs,
+                "annotation.sources": url in attrs,
+                "annotation.quote": any(_flat(m.text_content()) == flat for m in doc.iter("mark")),
+            }
+        else:
+            checks = {
+                "person.name": _flat(doc.findtext(".//h1") or "") == flat,
+                "person.aliases": _flat(f"a{i} {payload}") in text,
+                "person.description": flat in text,
+                "person.links": url in attrs,
+            }
+        seen |= {f for f, ok in checks.items() if ok}
+    return seen
+
+
+def test_payloads_reach_the_pages(xss_site: XssSite, proof_figures: dict) -> None:
+    """Proof the proof is not empty: each payload shows, verbatim, in each field it was put in."""
+    verbatim = set(FIELDS) - {"body", "annotation.note", "person.bio"}
+    missing = []
+    for i, payload in enumerate(xss_site.payloads):
+        expected = {f for f in verbatim if (i, f) not in xss_site.refused}
+        missing += [f"{f}: {payload!r}" for f in sorted(expected - rendered_fields(xss_site.out, i, payload))]
+    proof_figures["xss payloads shown verbatim"] = (
+        f"{len(xss_site.payloads) * len(verbatim) - len(missing)} of {len(xss_site.payloads) * len(verbatim)} (payload, field) pairs"
+    )
+    assert not missing, f"{len(missing)} payloads not shown as written:\n" + "\n".join(missing[:30])
+
+
 def test_no_page_carries_script_from_content(xss_site: XssSite, proof_figures: dict) -> None:
     pages = sorted(xss_site.out.rglob("*.html"))
     found = [p for page in pages for p in static_problems(page, xss_site.out)]
@@ -401,7 +453,7 @@ def test_nothing_executes_in_the_browser(xss_site: XssSite, chromium, serve_dir,
         watch = Watch(context, base)
         for page in pages:
             rel = page.relative_to(xss_site.out).as_posix()
-            url = base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+            url = base + (rel.removesuffix("index.html"))
             found += [f"{rel}: {e}" for e in watch.visit(url)]
     finally:
         context.close()
