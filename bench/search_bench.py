@@ -47,8 +47,15 @@ QUERIES = (
 REPO = Path(__file__).resolve().parent.parent
 NODE_SCRIPT = REPO / "tests" / "js" / "query_bytes.js"
 THEME = REPO / "themes" / "default"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # The theme's search page needs only these blocks of base.html.
 BASE_STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{% block title %}{% endblock %}</title>{% block head %}{% endblock %}</head>
@@ -101,9 +108,11 @@ def _queries(docs: list[SearchDoc]) -> list[str]:
 def write_page(out: Path, manifest_url: str) -> None:
     """The theme's search.html (over a stub base.html) and its static files, under ``out``."""
     env = Environment(
-        loader=ChoiceLoader([DictLoader({"base.html": BASE_STUB}),
-                             FileSystemLoader(str(THEME / "templates"))]),
-        autoescape=True, undefined=StrictUndefined,
+        loader=ChoiceLoader(
+            [DictLoader({"base.html": BASE_STUB}), FileSystemLoader(str(THEME / "templates"))]
+        ),
+        autoescape=True,
+        undefined=StrictUndefined,
     )
     html = env.get_template("search.html").render(
         site={"title": "bench", "language": "en"},
@@ -125,7 +134,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 def browser_times(out: Path, queries: list[str]) -> dict[str, object]:
     """Per query, in headless Chromium: ms from navigation to the first result (cold cache,
     fresh page), bytes fetched (gzip -9 of each response), ms from typing the same query
-    again to its results (warm: parts loaded; includes the 50 ms debounce), and the page's
+    again to its results (warm: parts loaded; includes the 30 ms debounce), and the page's
     own measure from sending each query to the worker to results on screen."""
     from playwright.sync_api import sync_playwright
 
@@ -141,23 +150,33 @@ def browser_times(out: Path, queries: list[str]) -> dict[str, object]:
                 context = browser.new_context()
                 page = context.new_page()
                 fetched: list[int] = []
-                page.on("response", lambda r, into=fetched: into.append(
-                    len(gzip.compress(r.body(), 9))) if r.ok else None)
+                page.on(
+                    "response",
+                    lambda r, into=fetched: (
+                        into.append(len(gzip.compress(r.body(), 9))) if r.ok else None
+                    ),
+                )
                 started = time.perf_counter()
                 page.goto(base + "?q=" + q.replace("+", "%2B"))
                 page.wait_for_function(done, arg=None, timeout=60_000)
                 cold = (time.perf_counter() - started) * 1000
                 page.fill("#search-query", "")
-                page.wait_for_function("() => document.getElementById('search-status').textContent === ''")
+                page.wait_for_function(
+                    "() => document.getElementById('search-status').textContent === ''"
+                )
                 started = time.perf_counter()
                 page.fill("#search-query", q)
                 page.wait_for_function(done, arg=None, timeout=60_000)
                 warm = (time.perf_counter() - started) * 1000
                 inside = page.evaluate(
-                    "() => performance.getEntriesByName('search-results').map(e => e.duration)")
-                report[q] = {"cold_ms": round(cold), "warm_ms_incl_debounce": round(warm),
-                             "page_ms_first_then_warm": [round(x) for x in inside],
-                             "fetched_gzip_kb": round(sum(fetched) / 1e3, 1)}
+                    "() => performance.getEntriesByName('search-results').map(e => e.duration)"
+                )
+                report[q] = {
+                    "cold_ms": round(cold),
+                    "warm_ms_incl_debounce": round(warm),
+                    "page_ms_first_then_warm": [round(x) for x in inside],
+                    "fetched_gzip_kb": round(sum(fetched) / 1e3, 1),
+                }
                 context.close()
             browser.close()
     finally:
@@ -173,16 +192,31 @@ def rankings(out: Path, manifest: Path, docs: list[SearchDoc]) -> dict[str, obje
     del index
     queries = _queries(docs)
     run = subprocess.run(
-        ["node", "--max-old-space-size=4096", str(NODE_SCRIPT.with_name("compare.js")),
-         str(manifest), str(whole)],
-        input=json.dumps(queries), capture_output=True, text=True, check=True,
+        [
+            "node",
+            "--max-old-space-size=4096",
+            str(NODE_SCRIPT.with_name("compare.js")),
+            str(manifest),
+            str(whole),
+        ],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     answers = json.loads(run.stdout)
     whole.unlink()
-    same = [q for q in queries if isinstance(answers[q]["split"], list)
-            and answers[q]["split"][:10] == answers[q]["whole"][:10]]
-    return {"queries": len(queries), "equal": len(same),
-            "differ": [q for q in queries if q not in same]}
+    same = [
+        q
+        for q in queries
+        if isinstance(answers[q]["split"], list)
+        and answers[q]["split"][:10] == answers[q]["whole"][:10]
+    ]
+    return {
+        "queries": len(queries),
+        "equal": len(same),
+        "differ": [q for q in queries if q not in same],
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -190,9 +224,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="also write the files here (and measure bytes)")
-    parser.add_argument("--browser", action="store_true", help="with --out: time queries in Chromium")
-    parser.add_argument("--rankings", action="store_true",
-                        help="with --out: compare each query's top 10 with a monolithic index")
+    parser.add_argument(
+        "--browser", action="store_true", help="with --out: time queries in Chromium"
+    )
+    parser.add_argument(
+        "--rankings",
+        action="store_true",
+        help="with --out: compare each query's top 10 with a monolithic index",
+    )
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()

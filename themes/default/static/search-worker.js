@@ -343,6 +343,7 @@
     importScripts('vendor/lunr.min.js')
     var engine = null
     var last = null
+    var latest = 0
     var fail = function (id, err) {
       var known = err instanceof SearchError
       self.postMessage({
@@ -367,7 +368,13 @@
         return
       }
       if (!engine) return
-      engine.then(function (eng) {
+      if (msg.type === 'search') latest = msg.id
+      // A task later, every message that queued up behind a slow search has been seen:
+      // of those searches only the newest runs.
+      var ready = new Promise(function (resolve) { setTimeout(resolve, 0) })
+      Promise.all([engine, ready]).then(function (both) {
+        var eng = both[0]
+        if (msg.type === 'search' && msg.id !== latest) return
         if (msg.type === 'search') {
           return eng.search(msg.text, msg.selected).then(function (res) {
             last = { id: msg.id, hits: res.hits }

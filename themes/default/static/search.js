@@ -10,7 +10,7 @@
   if (!app || typeof Worker === 'undefined') return
 
   var FACETS = [['person', 'People'], ['tag', 'Tags'], ['year', 'Year'], ['outlet', 'Outlet']]
-  var DEBOUNCE_MS = 50 // short: results within 100 ms of the keystroke once parts are loaded
+  var DEBOUNCE_MS = 30 // short: results within 100 ms of the keystroke once parts are loaded
 
   var form = document.getElementById('search-form')
   var input = document.getElementById('search-query')
