@@ -63,7 +63,9 @@ def test_typing_then_enter_puts_the_query_in_the_url(page, bundled_site: Path, s
     assert page.text_content("#search-status") == ""
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "search-query"
-    page.keyboard.type("wallace")
+    page.keyboard.type("wallace")  # results as you type: the last query's, not a stale one
+    assert wait_for_status(page, "for “wallace”").startswith("1 result for “wallace”")
+    assert urlparse(page.url).query == "q=wallace"
     page.keyboard.press("Enter")
     wait_for_status(page, "result")
     assert parse_qs(urlparse(page.url).query) == {"q": ["wallace"]}
