@@ -145,9 +145,14 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     out = (options.out or options.root / config.output).resolve()
     plan = list(pages.plan(site))
     made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
-    files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), incremental.previous(cache, out), out, build_key(options, site), made)
-    count = output.write_site(out, files, static_files(options, config))
-    incremental.remember(cache, out, made)
+    before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
+    files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), before, out, build_key(options, site), made)
+    copies = static_files(options, config)
+    spare = before.spare.keys() if before.spare is not None else None
+    count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare)
+    made.update((rel, b"") for rel, _ in copies)  # always copied again
+    if options.cache:
+        incremental.remember(cache, out, made, before)
     cache.save()
     return Report(count, len(plan), len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
 

@@ -7,7 +7,8 @@ context: the articles, people and terms it shows) plus one key for everything ev
 page reads (sitegen's code, the templates, the config, the build options). Equal
 fingerprints mean equal bytes, so an incremental build writes exactly what a cold
 build would. The fingerprints of the files in an output folder are kept in the cache
-after that folder was swapped in, together with the folder's identity.
+after that folder was swapped in, together with the folder's identity; so are those of
+the spare (the output before), which the next build updates in place.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 
 from .cache import Cache, digest
-from .output import Link
+from .output import Keep, Link, spare_of
 from .pages import Page
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
@@ -36,11 +38,11 @@ class Product:
 
 
 @dataclass(frozen=True)
-class Manifest:
-    """The fingerprints of the files of one output folder, as written by the last build."""
+class Previous:
+    """What the last builds left: the fingerprints of the files of the output and of its spare."""
 
-    folder: tuple[int, int]  # (st_dev, st_ino) of the folder they describe
-    files: dict[str, bytes]  # output path -> fingerprint
+    out: dict[str, bytes]  # output path -> fingerprint; empty when unknown
+    spare: dict[str, bytes] | None  # None when there is no spare anyone can vouch for
 
 
 class Fingerprints:
@@ -73,7 +75,11 @@ class Fingerprints:
         if isinstance(value, str):
             h.update(value.encode("utf-8", "surrogatepass"))
         elif kind is list or kind is tuple:
-            h.update(b"".join([self.of(item) for item in value]))
+            memo, parts = self._memo, []
+            for item in value:  # most items (articles in a listing) were seen before: no call
+                hit = memo.get(id(item))
+                parts.append(hit[1] if hit is not None and hit[0] is item else self.of(item))
+            h.update(b"".join(parts))
         elif isinstance(value, self.WALKED):
             for f in dataclasses.fields(value):
                 field = getattr(value, f.name)
@@ -106,49 +112,62 @@ def _manifest_name(out: Path) -> str:
     return f"output-{digest(str(out)).hex()[:16]}.pickle"
 
 
-def _identity(out: Path) -> tuple[int, int] | None:
+def _identity(folder: Path) -> tuple[int, int] | None:
     try:
-        st = os.stat(out)
+        st = os.stat(folder)
     except OSError:
         return None
     return (st.st_dev, st.st_ino)
 
 
-def previous(cache: Cache, out: Path) -> Manifest | None:
-    """The fingerprints of ``out``'s files, if the cache describes this very folder."""
+def previous(cache: Cache, out: Path) -> Previous:
+    """The fingerprints of the files of ``out`` and of its spare, for folders the cache describes.
+
+    Manifests are kept by folder identity (device, inode), so a folder replaced by hand is
+    never trusted. The spare's manifest is dropped from the cache at once: this build is
+    about to change that folder, and a killed build must leave nothing vouching for it.
+    """
     found = cache.read(_manifest_name(out))
-    if isinstance(found, Manifest) and found.folder == _identity(out):
-        return found
-    return None
+    found = found if isinstance(found, dict) else {}
+    here, spare = _identity(out), _identity(spare_of(out))
+    out_files = found.get(here) if here else None
+    spare_files = found.get(spare) if spare else None
+    if spare_files is not None:
+        cache.write(_manifest_name(out), {here: out_files} if out_files is not None else {})
+    return Previous(out_files or {}, spare_files)
 
 
 def reuse(
-    files: Iterable[tuple[str, bytes | Product]], before: Manifest | None, out: Path, key: bytes, record: dict[str, bytes]
-) -> Iterator[tuple[str, bytes | Link]]:
-    """Make each product, or link it from ``out`` when its fingerprint is unchanged; fill ``record``."""
+    files: Iterable[tuple[str, bytes | Product]], before: Previous, out: Path, key: bytes, record: dict[str, bytes]
+) -> Iterator[tuple[str, bytes | Link | Keep]]:
+    """Keep what the spare already has, link what the output has, make the rest; fill ``record``."""
     prints = Fingerprints()
-    old = before.files if before else {}
+    spare = before.spare or {}
     for rel, data in files:
-        if not isinstance(data, Product):
-            yield rel, data
-            continue
-        fingerprint = hashlib.blake2b(key + prints.of(data.inputs), digest_size=16).digest()
-        record[rel] = fingerprint
-        if old.get(rel) == fingerprint:
-            yield rel, Link(out / rel, data.make)
+        if isinstance(data, Product):
+            fingerprint = hashlib.blake2b(key + prints.of(data.inputs), digest_size=16).digest()
+            make = data.make
         else:
-            yield rel, data.make()
+            fingerprint = hashlib.blake2b(b"bytes" + data, digest_size=16).digest()
+            make = partial(bytes, data)
+        record[rel] = fingerprint
+        if spare.get(rel) == fingerprint:
+            yield rel, Keep(make)
+        elif before.out.get(rel) == fingerprint:
+            yield rel, Link(out / rel, make)
+        else:
+            yield rel, make()
 
 
 KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)
 
 
-def remember(cache: Cache, out: Path, record: dict[str, bytes]) -> None:
-    """After the swap: the fingerprints of the folder now at ``out``; forget the oldest others."""
-    identity = _identity(out)
-    if identity is None:
-        cache.forget(_manifest_name(out))
-        return
-    cache.write(_manifest_name(out), Manifest(identity, record))
+def remember(cache: Cache, out: Path, record: dict[str, bytes], before: Previous) -> None:
+    """After the swap: the fingerprints of the new output, and of the old one, now the spare."""
+    here, spare = _identity(out), _identity(spare_of(out))
+    manifests = {here: record} if here else {}
+    if spare and before.out:
+        manifests[spare] = before.out
+    cache.write(_manifest_name(out), manifests)
     for name in cache.names("output-*.pickle")[:-KEEP_OUTPUTS]:
         cache.forget(name)

@@ -5,6 +5,11 @@ folder complete and unchanged. On Linux the swap is one atomic
 ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames with a short gap.
 An unchanged file of the previous output is hard-linked into the staging folder
 (``Link``), which only adds a name to it: the previous output stays untouched.
+
+Incremental builds keep the replaced output beside the new one as a *spare*
+(``.<name>.spare``) and use it as the next staging folder: only the files that
+changed are written (each unlinked first, as the spare shares files with the
+live output through hard links), so an edit costs a few writes, not a whole tree.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
+import queue
 import shutil
+import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -31,6 +38,18 @@ class Link:
 
     source: Path
     make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Keep:
+    """A file the reused spare already holds with the right bytes; ``make`` them if it is gone."""
+
+    make: Callable[[], bytes]
+
+
+def spare_of(out: Path) -> Path:
+    """Where the output before the current one is kept, for the next build to update in place."""
+    return out.parent / f".{out.name}.spare"
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -48,6 +67,8 @@ def _exchange(a: Path, b: Path) -> bool:
 def sweep(out: Path) -> None:
     """Remove folders left by builds that were killed before they finished."""
     for stale in out.parent.glob(f".{out.name}.*"):
+        if stale == spare_of(out):
+            continue
         if ".trash-" in stale.name and _busy(stale):
             continue  # a previous build's child is removing it
         shutil.rmtree(stale, ignore_errors=True)
@@ -76,7 +97,7 @@ def discard(folder: Path, files: int) -> None:
     if files < BACKGROUND_FILES or threading.active_count() > 1:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    trash = folder.with_name(f"{folder.name.split('.new-')[0].split('.old-')[0]}.trash-{os.urandom(6).hex()}")
+    trash = folder.with_name(f"{folder.name}.trash-{os.urandom(6).hex()}")
     try:
         os.rename(folder, trash)
         fd = os.open(trash, os.O_RDONLY)
@@ -101,50 +122,150 @@ def discard(folder: Path, files: int) -> None:
         os._exit(0)
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes | Link]], copies: Iterable[tuple[str, Path]] = ()) -> int:
-    """Write every file into a staging folder, then swap it with ``out``; return the file count."""
+def write_site(
+    out: Path,
+    files: Iterable[tuple[str, bytes | Link | Keep]],
+    copies: Iterable[tuple[str, Path]] = (),
+    *,
+    spare: bool = False,
+    spare_files: Collection[str] | None = None,
+) -> int:
+    """Write every file into a staging folder, then swap it with ``out``; return the file count.
+
+    With ``spare``, the replaced output is kept at ``spare_of(out)`` instead of removed. Given
+    ``spare_files`` (what that spare holds, as recorded by the build that wrote it), the spare
+    is the staging folder: ``Keep`` files stay, the others are replaced, the rest removed.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     sweep(out)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    in_place = spare_files is not None and spare_of(out).is_dir()
+    if in_place:
+        stage = out.parent / f".{out.name}.new-{os.urandom(6).hex()}"
+        os.rename(spare_of(out), stage)
+    else:
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        count = _fill(stage, files, copies)
+        written = _fill(stage, files, copies, in_place)
+        if in_place:
+            _prune(stage, set(spare_files or ()) - written)
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        discard(stage, BACKGROUND_FILES if in_place else 0)
         raise
+    count = len(written)
     if out.exists() and _exchange(stage, out):
-        discard(stage, count)  # now holds the previous site
+        _retire(stage, out, spare, count)  # stage now holds the previous site
         return count
     if out.exists():
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         os.rename(out, old)
         os.rename(stage, out)
-        discard(old, count)
+        _retire(old, out, spare, count)
     else:
         os.rename(stage, out)
     return count
 
 
-def _fill(stage: Path, files: Iterable[tuple[str, bytes | Link]], copies: Iterable[tuple[str, Path]]) -> int:
-    count = 0
-    made: set[Path] = {stage}
-    for rel, data in files:
+def _retire(old: Path, out: Path, spare: bool, count: int) -> None:
+    """The replaced output becomes the spare, or is removed."""
+    if not spare:
+        discard(old, count)
+        return
+    if spare_of(out).exists():
+        discard(spare_of(out), count)  # an older spare nobody can vouch for
+    os.rename(old, spare_of(out))
+
+
+def _prune(stage: Path, stale: set[str]) -> None:
+    """Remove files the reused spare held but this build does not, and folders left empty."""
+    for rel in sorted(stale, reverse=True):
         target = _inside(stage, rel)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if isinstance(data, Link):
-            _link(data, target)
-        else:
-            target.write_bytes(data)
-        count += 1
-    for rel, source in copies:
-        target = _inside(stage, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        count += 1
+        try:
+            os.unlink(target)
+        except OSError:
+            continue
+        parent = target.parent
+        while parent != stage:
+            try:
+                os.rmdir(parent)
+            except OSError:
+                break
+            parent = parent.parent
+
+
+def _fill(stage: Path, files: Iterable[tuple[str, bytes | Link | Keep]], copies: Iterable[tuple[str, Path]], in_place: bool) -> set[str]:
+    """Hand each file to a writer thread while the next is made: its syscalls release the GIL."""
+    writer = _Writer(str(stage), in_place)
+    writer.start()
+    written: set[str] = set()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)  # the writer waits for the GIL after each syscall: let it in soon
+    try:
+        for rel, data in files:
+            writer.put(_inside(stage, rel), data)
+            written.add(rel)
+        for rel, source in copies:
+            writer.put(_inside(stage, rel), source)
+            written.add(rel)
+    finally:
+        sys.setswitchinterval(interval)
+        writer.finish()
     os.chmod(stage, 0o755)
-    return count
+    return written
+
+
+class _Writer(threading.Thread):
+    """Creates folders and writes, links or copies files, in the order given."""
+
+    def __init__(self, stage: str, in_place: bool):
+        super().__init__(name="sitegen-writer", daemon=True)
+        self.jobs: queue.Queue = queue.Queue(maxsize=256)
+        self.made = {stage}
+        self.in_place = in_place
+        self.error: BaseException | None = None
+
+    def put(self, target: Path, data: bytes | Link | Keep | Path) -> None:
+        if self.error is not None:
+            raise self.error
+        self.jobs.put((str(target), data))
+
+    def finish(self) -> None:
+        self.jobs.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is None:
+                try:
+                    self._write(*job)
+                except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread
+                    self.error = exc
+
+    def _write(self, target: str, data: bytes | Link | Keep | Path) -> None:
+        if isinstance(data, Keep):
+            if os.path.lexists(target):
+                return
+            data = data.make()
+        parent = os.path.dirname(target)
+        if parent not in self.made:
+            os.makedirs(parent, exist_ok=True)
+            self.made.add(parent)
+        if self.in_place:
+            try:
+                os.unlink(target)  # never write through: the spare shares files with the live output
+            except FileNotFoundError:
+                pass
+            except IsADirectoryError:
+                shutil.rmtree(target)
+        if isinstance(data, Link):
+            _link(data, Path(target))
+        elif isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            with open(target, "wb") as f:
+                f.write(data)
 
 
 def _link(link: Link, target: Path) -> None:

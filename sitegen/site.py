@@ -6,6 +6,7 @@ import difflib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -74,6 +75,7 @@ def resolve(
     chosen = [a for a in archive.articles if drafts or not a.draft]
     chosen.sort(key=lambda a: (a.date, a.slug), reverse=True)
     articles = []
+    tag_slug = lru_cache(maxsize=None)(slugify)  # a few names, each on many articles
     for file in chosen:
         slugs = []
         for i, name in enumerate(file.people):
@@ -86,7 +88,7 @@ def resolve(
                 slugs.append(slug)
         tags = []
         for name in file.tags:
-            tag = Term(slugify(name), name)
+            tag = Term(tag_slug(name), name)
             tag_names[tag.slug][name] += 1
             if tag not in tags and all(t.slug != tag.slug for t in tags):
                 tags.append(tag)

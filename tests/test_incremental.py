@@ -11,6 +11,7 @@ import pytest
 
 from sitegen.build import Options, build
 from sitegen.cache import FOLDER, Cache
+from sitegen.errors import SitegenError
 from sitegen.incremental import Fingerprints
 from sitegen.model import Term
 
@@ -172,3 +173,35 @@ def test_fingerprints_follow_content_not_identity():
     assert prints.of(["x" * 100]) != prints.of(["x" * 101])
     opaque = object()
     assert Fingerprints().of([opaque]) != Fingerprints().of([opaque])  # an identity is never reused
+
+
+def test_a_series_of_edits_updates_the_spare_in_place(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    untouched = inode(out, UNTOUCHED)
+    body = archive / "content/articles/2031/04/harbour-opens.md"
+    for n, (old, new) in enumerate([("builders.", "builders, twice."), ("twice.", "three times."), ("three times.", "once.")]):
+        edit(body, old, new)
+        if n == 1:
+            (archive / "content/articles/2031/04/ferry-timetable.md").unlink()
+        incremental_equals_cold(archive, tmp_path)
+        assert (archive / ".public.spare").is_dir()
+        assert inode(out, UNTOUCHED) == untouched  # linked, then kept: never written again
+    assert not (out / "articles/2031/04/ferry-timetable").exists()
+    assert not (archive / ".public.spare/articles/2031/04/ferry-timetable").exists()  # pruned from the spare
+
+
+def test_a_failed_build_leaves_the_output_and_the_next_build_is_right(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    for _ in range(2):  # the second build leaves a spare
+        build(Options(root=archive, out=out, search=False))
+    before = tree(out)
+    (archive / "templates").mkdir()
+    (archive / "templates/month.html").write_text('{% extends "default:month.html" %}{% block title %}{{ no_such_name }}{% endblock %}')
+    with pytest.raises(SitegenError, match="month.html"):
+        build(Options(root=archive, out=out, search=False))
+    assert tree(out) == before
+    (archive / "templates/month.html").unlink()
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "builders.", "invented builders.")
+    incremental_equals_cold(archive, tmp_path)
+    incremental_equals_cold(archive, tmp_path)
