@@ -52,7 +52,7 @@ def check_problems(result: object, path: str, text: bytes, kind: type) -> None:
     if isinstance(result, kind):
         return
     assert isinstance(result, list) and result, f"neither {kind.__name__} nor problems: {result!r}"
-    lines = text.count(b"\n") + 1
+    lines = len(text.decode("utf-8", "replace").splitlines()) + 1  # YAML also breaks lines at NEL, LS, PS
     for p in result:
         assert isinstance(p, Problem)
         assert p.path == path and p.message
