@@ -225,6 +225,27 @@ def xss_site(tmp_path_factory: pytest.TempPathFactory) -> XssSite:
     return site
 
 
+SCRIPT_URLS = [
+    "javascript:window.__xss=1", "JaVaScRiPt:window.__xss=1", " javascript:window.__xss=1", "\tjavascript:x",
+    "java\nscript:x", "vbscript:x", "data:text/html,<script>x</script>", "//evil.example.org/x", "/relative",
+    "https:/x", "http//x", "javascript://https://example.org/%0Awindow.__xss=1",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", SCRIPT_URLS)
+def test_url_fields_refuse_anything_but_http(url: str) -> None:
+    """A URL field given as-is (not behind an https:// prefix) must be http(s) or an error."""
+    from sitegen.content import parse_article, parse_person
+
+    for key, value in (("image", url), ("related", [url]), ("source", {"name": "Outlet", "url": url}),
+                       ("annotations", [{"quote": "Body", "kind": "note", "note": "n", "sources": [url]}])):  # fmt: skip
+        text = "---\n" + json.dumps({"title": "t", "date": "2030-01-01", key: value}) + "\n---\nBody text.\n"
+        result = parse_article("content/articles/2030/01/u.md", text)
+        assert isinstance(result, list) and any(p.is_error for p in result), f"{key}: {url!r} was accepted"
+    person = parse_person("content/people/u.md", "---\n" + json.dumps({"name": "n", "links": {"site": url}}) + "\n---\n")
+    assert isinstance(person, list) and any(p.is_error for p in person), f"links: {url!r} was accepted"
+
+
 # ---- static scan: what the HTML says, before any browser runs it ---------------------------
 
 
