@@ -9,6 +9,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 from lunr import lunr
 from lunr.index import Index
@@ -241,3 +243,19 @@ def test_search_page_without_an_index_links_to_browsing() -> None:
     doc = render_search_page("")
     assert not doc.xpath('//*[@id="search-app"]') and not doc.xpath("//script")
     assert "/base/people/" in doc.xpath("//main//a/@href")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(
+    " -\t\n\xa0.,'\"*:^~+"), max_size=40), min_size=2, max_size=2), min_size=1, max_size=6))
+def test_any_text_indexes_exactly_as_lunr_py(docs: list[list[str]]) -> None:
+    fields = [IndexField("title", 10), IndexField("body")]
+    stock = lunr(ref="id", fields=[{"field_name": "title", "boost": 10}, "body"],
+                 documents=[{"id": str(i), "title": t, "body": b} for i, (t, b) in enumerate(docs)])
+    want = stock.serialize()
+    got = serialize_whole(build_index(fields, docs))
+    # Same content; only the term order may differ (UTF-16 order, which lunr.js needs).
+    assert dict(map(tuple, got["invertedIndex"])) == dict(map(tuple, want["invertedIndex"]))
+    assert got["fieldVectors"] == want["fieldVectors"]
+    keys = [js_order(term) for term, _ in got["invertedIndex"]]
+    assert keys == sorted(keys)
