@@ -6,7 +6,21 @@ Articles come from the seeded fictional corpus (bench/corpus.py), turned into Se
 directly (front matter + the Markdown body with its markup stripped), so the figures are
 those of ``build_search`` alone. Bytes per query are what the search page fetches for a
 first query: manifest, facets, lunr.js, the index parts the query's terms fall in, and
-the metadata chunks of its first 20 results - counted gzip -9, as a server would send them.
+the metadata chunks of its first 10 results - counted gzip -9, as a server would send them.
+
+Measured 2026-11-26 on the shared 2-core build box (load average 6-10 from other work, so
+wall times are inflated; CPU seconds are the steadier figure):
+
+| articles | build CPU (wall) | peak RSS | files | gzip total | first query, gzip (10 queries) |
+|---|---|---|---|---|---|
+| 1,000 | 1.0 s (1.6 s) | 43 MB | 285 | 2.2 MB | 30-84 KB |
+| 10,000 | 12.5 s (12.9 s quiet, 29 s loaded) | 194 MB | 2,639 | 23.2 MB | 56-283 KB |
+
+At 10k a first query costs: manifest 26.7 KB + lunr.js 8.4 + page scripts 8.1, facets 86 KB
+(only when there are results), one index part 9-14 KB (``sta*`` needs 11 parts, 138 KB), 10
+result records ~15 KB. In Chromium: first results 0.2-1.0 s after navigation (page's own
+measure), later queries over loaded parts 1-86 ms; top 10 equal to a monolithic index for
+all 10 queries (``--rankings``).
 """
 
 from __future__ import annotations
