@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -155,3 +156,19 @@ def test_results_and_facets_pass_axe(chromium, fictional_site: Path, serve_dir, 
     )
     assert violations == []
     context.close()
+
+
+def test_a_missing_index_file_gives_a_message(chromium, bundled_site: Path, serve_dir,
+                                              tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(bundled_site, site)
+    for part in (site / "search").glob("part-*.json"):
+        part.unlink()
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(serve_dir(site) + "search/?q=shoigu")
+    status = wait_for_status(page, "could not be loaded")
+    assert "404" in status and "Try reloading" in status
+    assert errors == [] and titles(page) == []
+    page.close()
