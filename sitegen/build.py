@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -9,7 +10,18 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from . import annotation, content, feeds, incremental, output, pages, render, schema, search
+from . import (
+    annotation,
+    content,
+    feeds,
+    incremental,
+    output,
+    pages,
+    parallel,
+    render,
+    schema,
+    search,
+)
 from .cache import Cache, Memo, code_fingerprint, digest, no_memo
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
@@ -29,6 +41,7 @@ class Options:
     today: date | None = None  # for "date in the future" warnings; None skips them
     noindex: bool = False  # deploy previews: ask search engines to stay away
     cache: bool = True  # keep parsed files, rendered bodies and page fingerprints in <root>/.sitegen-cache/
+    workers: int = 0  # processes rendering a cold build; 0: one per core for a big site, else 1
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,14 @@ def build_key(options: Options, site: Site) -> bytes:
     return digest(code_fingerprint(), incremental.template_key(folders), repr(site.config), repr((options.drafts, options.search)), people)
 
 
+def workers(options: Options, plan: list[pages.Page], before: incremental.Previous) -> int:
+    """Forked workers pay off for a cold build of a big site, when nothing else runs threads."""
+    if options.workers:
+        return options.workers
+    cold = not before.out and before.spare is None
+    return parallel.workers() if cold and len(plan) >= 2000 and threading.active_count() == 1 else 1
+
+
 def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> Report:
     started = time.perf_counter()
     config = configure(options)
@@ -149,7 +170,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), before, out, build_key(options, site), made)
     copies = static_files(options, config)
     spare = before.spare.keys() if before.spare is not None else None
-    count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare)
+    count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare, workers=workers(options, plan, before))
     made.update((rel, b"") for rel, _ in copies)  # always copied again
     if options.cache:
         incremental.remember(cache, out, made, before)

@@ -59,9 +59,8 @@ def parse_archive(
     problems: list[Problem] = []
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
-    day = today.isoformat() if today else ""
-    for f in article_files:
-        result = memo("article", digest(f.path, f.data, day), lambda f=f: parse_article(f.path, f.data, today=today))
+    for f in article_files:  # parse_article does not read ``today``: only _date_warnings below does
+        result = memo("article", digest(f.path, f.data), lambda f=f: parse_article(f.path, f.data))
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))

@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 
 from .cache import Cache, digest
-from .output import Keep, Link, spare_of
+from .output import Keep, Link, Pending, spare_of
 from .pages import Page
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
@@ -139,7 +139,7 @@ def previous(cache: Cache, out: Path) -> Previous:
 
 def reuse(
     files: Iterable[tuple[str, bytes | Product]], before: Previous, out: Path, key: bytes, record: dict[str, bytes]
-) -> Iterator[tuple[str, bytes | Link | Keep]]:
+) -> Iterator[tuple[str, Link | Keep | Pending]]:
     """Keep what the spare already has, link what the output has, make the rest; fill ``record``."""
     prints = Fingerprints()
     spare = before.spare or {}
@@ -156,7 +156,7 @@ def reuse(
         elif before.out.get(rel) == fingerprint:
             yield rel, Link(out / rel, make)
         else:
-            yield rel, make()
+            yield rel, Pending(make)
 
 
 KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import fcntl
+import itertools
 import os
 import queue
 import shutil
@@ -26,6 +27,8 @@ import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from . import parallel
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -37,6 +40,13 @@ class Link:
     """A file to take over from the previous output; ``make`` gives its bytes if that file is gone."""
 
     source: Path
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A file whose bytes are made only by the process that writes it (see sitegen/parallel.py)."""
+
     make: Callable[[], bytes]
 
 
@@ -129,12 +139,14 @@ def write_site(
     *,
     spare: bool = False,
     spare_files: Collection[str] | None = None,
+    workers: int = 1,
 ) -> int:
     """Write every file into a staging folder, then swap it with ``out``; return the file count.
 
     With ``spare``, the replaced output is kept at ``spare_of(out)`` instead of removed. Given
     ``spare_files`` (what that spare holds, as recorded by the build that wrote it), the spare
     is the staging folder: ``Keep`` files stay, the others are replaced, the rest removed.
+    With ``workers`` > 1, forked processes make and write every n-th file (``Pending``).
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -146,7 +158,7 @@ def write_site(
     else:
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        written = _fill(stage, files, copies, in_place)
+        written = _fill(stage, files, copies, in_place, workers)
         if in_place:
             _prune(stage, set(spare_files or ()) - written)
     except BaseException:
@@ -193,23 +205,39 @@ def _prune(stage: Path, stale: set[str]) -> None:
             parent = parent.parent
 
 
-def _fill(stage: Path, files: Iterable[tuple[str, bytes | Link | Keep]], copies: Iterable[tuple[str, Path]], in_place: bool) -> set[str]:
+def _fill(
+    stage: Path, files: Iterable[tuple[str, bytes | Link | Keep | Pending]], copies: Iterable[tuple[str, Path]], in_place: bool, workers: int
+) -> set[str]:
     """Hand each file to a writer thread while the next is made: its syscalls release the GIL."""
+    items = iter(files)
+    first = next(items, None)  # what all files share (search index, plan) is made before forking
+    share = parallel.fork(workers)
     writer = _Writer(str(stage), in_place)
     writer.start()
     written: set[str] = set()
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0002)  # the writer waits for the GIL after each syscall: let it in soon
     try:
-        for rel, data in files:
-            writer.put(_inside(stage, rel), data)
-            written.add(rel)
-        for rel, source in copies:
-            writer.put(_inside(stage, rel), source)
-            written.add(rel)
-    finally:
-        sys.setswitchinterval(interval)
-        writer.finish()
+        try:
+            for position, (rel, data) in enumerate(itertools.chain([first] if first else [], items)):
+                target = _inside(stage, rel)
+                written.add(rel)
+                if share.mine(position):
+                    writer.put(target, data.make() if isinstance(data, Pending) else data)
+            for rel, source in () if share.worker else copies:
+                writer.put(_inside(stage, rel), source)
+                written.add(rel)
+        finally:
+            sys.setswitchinterval(interval)
+            writer.finish()
+    except BaseException as exc:
+        if share.worker:
+            parallel.leave(share, exc)
+        parallel.stop(share)
+        raise
+    if share.worker:
+        parallel.leave(share, None)
+    parallel.join(share)
     os.chmod(stage, 0o755)
     return written
 

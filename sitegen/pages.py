@@ -120,10 +120,9 @@ def _people(site: Site) -> Iterator[Page]:
     arts = site.articles
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
-    sparklines = {
-        slug: Chart("sparkline", tuple(chart.monthly_counts(arts[i].date.date() for i in site.by_person.get(slug, ()))))
-        for slug in site.people
-    }
+    days = [a.date.date() for a in arts]
+    counts = {slug: tuple(chart.monthly_counts(days[i] for i in site.by_person.get(slug, ()))) for slug in site.people}
+    sparklines = {slug: Chart("sparkline", counts[slug]) for slug in site.people}
     yield Page(r.url_for("people"), ("people.html",), {"rows": rows, "sparklines": sparklines}, lastmod(arts))
     for slug, person in site.people.items():
         members = [arts[i] for i in site.by_person.get(slug, ())]
@@ -139,7 +138,7 @@ def _people(site: Site) -> Iterator[Page]:
             "top_tags": [(site.tags[s], n) for s, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
             "feed_url": r.feed_for("person", slug=slug),
             "jsonld_data": jsonld.profile_page(site, person),
-            "timeline": _timeline(members, f"Articles mentioning {person.name} per month"),
+            "timeline": Chart("timeline", counts[slug], f"Articles mentioning {person.name} per month"),
             "notes": annotation.index_entries(members),
             "tally": annotation.rating_tally(n for a in members for n in a.annotations),
         }

@@ -205,3 +205,22 @@ def test_a_failed_build_leaves_the_output_and_the_next_build_is_right(archive: P
     edit(archive / "content/articles/2031/04/harbour-opens.md", "builders.", "invented builders.")
     incremental_equals_cold(archive, tmp_path)
     incremental_equals_cold(archive, tmp_path)
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_worker_processes_write_what_one_process_writes(archive: Path, tmp_path: Path, workers: int):
+    build(Options(root=archive, out=archive / "public", search=True, cache=False, workers=workers))
+    build(Options(root=archive, out=tmp_path / "one", search=True, cache=False, workers=1))
+    assert tree(archive / "public") == tree(tmp_path / "one")
+
+
+def test_a_failing_worker_fails_the_build_and_leaves_the_output(archive: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    before = tree(out)
+    (archive / "templates").mkdir()
+    (archive / "templates/month.html").write_text('{% extends "default:month.html" %}{% block title %}{{ no_such_name }}{% endblock %}')
+    with pytest.raises(SitegenError, match="month.html"):
+        build(Options(root=archive, out=out, search=False, cache=False, workers=2))
+    assert tree(out) == before
+    assert sorted(p.name for p in archive.iterdir() if p.name.startswith(".public")) == []

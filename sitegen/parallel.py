@@ -1,0 +1,113 @@
+"""Worker processes for a cold build: the build forks once, and each process renders and writes
+every n-th file of the same, deterministic sequence into the same staging folder.
+
+Forking (not spawning) shares the loaded site, plan and templates without pickling them;
+the sequence up to the fork (search index, page plan) is computed once. A failure in a
+worker is raised again in the build's process, which then discards the staging folder.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import sys
+from dataclasses import dataclass
+
+from .errors import SitegenError
+
+
+@dataclass(frozen=True)
+class Share:
+    """Which files this process writes: those whose position ``% count == index``."""
+
+    index: int = 0
+    count: int = 1
+    children: tuple[tuple[int, int], ...] = ()  # (pid, read end of its error pipe), in the parent
+    report: int | None = None  # write end of the error pipe, in a worker
+
+    def mine(self, position: int) -> bool:
+        return position % self.count == self.index
+
+    @property
+    def worker(self) -> bool:
+        return self.report is not None
+
+
+def workers() -> int:
+    """One process per core this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def fork(count: int) -> Share:
+    """Start ``count - 1`` workers; returns each process its own share."""
+    if count < 2 or not hasattr(os, "fork"):
+        return Share()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
+    children = []
+    for index in range(1, count):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            for _, other in children:
+                os.close(other)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)  # one progress display is enough
+            return Share(index, count, (), write)
+        os.close(write)
+        children.append((pid, read))
+    return Share(0, count, tuple(children))
+
+
+def leave(share: Share, error: BaseException | None) -> None:
+    """In a worker: report how it went and exit, running none of the parent's cleanup."""
+    status = 0
+    try:
+        if error is not None:
+            status = 1
+            try:
+                data = pickle.dumps(error)
+            except Exception:  # noqa: BLE001 - an unpicklable error still gets its message across
+                data = pickle.dumps(SitegenError(f"{type(error).__name__}: {error}"))
+            with os.fdopen(share.report or 0, "wb") as pipe:
+                pipe.write(data)
+    finally:
+        os._exit(status)
+
+
+def join(share: Share) -> None:
+    """In the parent: wait for every worker; raise the first failure."""
+    gc.unfreeze()
+    failure: BaseException | None = None
+    for pid, read in share.children:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if failure is None and (data or status != 0):
+            try:
+                failure = pickle.loads(data) if data else SitegenError(f"a build worker ended with status {status}")
+            except Exception:  # noqa: BLE001
+                failure = SitegenError("a build worker failed")
+    if failure is not None:
+        raise failure
+
+
+def stop(share: Share) -> None:
+    """In the parent, after its own failure: end the workers."""
+    gc.unfreeze()
+    for pid, read in share.children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        os.close(read)
