@@ -27,7 +27,7 @@ from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
 from .incremental import Product
 from .model import Article
-from .site import Site, resolve, search_documents
+from .site import Site, body_key, render_body, resolve, search_documents
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,30 @@ def configure(options: Options) -> Config:
     return replace(config, noindex=True) if options.noindex else config
 
 
-def load(options: Options, config: Config, memo: Memo = no_memo) -> tuple[Site, list[Problem]]:
+def load(options: Options, config: Config, cache: Cache | None = None) -> tuple[Site, list[Problem]]:
     """Read, validate and resolve everything; raise BuildFailed listing every error."""
-    archive = content.load_archive(options.root, options.today, memo)
-    site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=memo)
+    cache = cache or Cache.disabled()
+    archive = content.load_archive(options.root, options.today, cache.memo)
+    prerender(options, archive, cache)
+    site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo)
     problems = [*archive.problems, *problems]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
     return site, problems
+
+
+def prerender(options: Options, archive: content.Archive, cache: Cache) -> None:
+    """Bodies not in the cache, rendered by one process per core when there are many."""
+    files = [f for f in archive.articles if options.drafts or not f.draft]
+    todo = [(key, f) for f in files if not cache.known("body", key := body_key(f, annotation.anchor))]
+    count = options.workers or parallel.workers()
+    if len(todo) < 500 or count < 2 or threading.active_count() > 1:
+        return
+    bodies = parallel.map_in_workers(partial(render_body, anchor=annotation.anchor), [f for _, f in todo], count)
+    for (key, _), body in zip(todo, bodies, strict=True):
+        cache.memo("body", key, lambda body=body: body)
 
 
 def outputs(
@@ -162,7 +176,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     started = time.perf_counter()
     config = configure(options)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
-    site, problems = load(options, config, cache.memo)
+    site, problems = load(options, config, cache)
     out = (options.out or options.root / config.output).resolve()
     plan = list(pages.plan(site))
     made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build

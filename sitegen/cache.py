@@ -59,6 +59,7 @@ def digest(*parts: str | bytes) -> bytes:
 class Cache:
     """Tables of digest -> value, each in 16 shard files read on first use and written back
     at the end only when they changed (an edit rewrites one shard, not the whole table).
+    A disabled cache (no folder) keeps its tables in memory for one build.
 
     Only entries used by this build are written back, so entries of deleted or edited
     files do not pile up.
@@ -83,24 +84,30 @@ class Cache:
 
     def memo(self, table: str, key: bytes, compute: Callable[[], T]) -> T:
         """The value stored under ``key`` (a digest), else ``compute()`` (and store it)."""
-        if self.folder is None:
-            return compute()
-        shard = (table, key[0] * self.SHARDS // 256)
-        used = self._used.get(shard)
-        if used is None:
-            used = self._used[shard] = {}
-            found = self.read(f"{table}-{shard[1]:x}.pickle")
-            self._old[shard] = found if isinstance(found, dict) else {}
-        elif key in used:
+        used, old = self._shard(table, key)
+        if key in used:
             return used[key]
-        old = self._old[shard]
         if key in old:
             value = old[key]
         else:
             value = compute()
-            self._changed.add(shard)
+            self._changed.add((table, key[0] * self.SHARDS // 256))
         used[key] = value
         return value
+
+    def known(self, table: str, key: bytes) -> bool:
+        """Whether ``memo`` would answer without computing."""
+        used, old = self._shard(table, key)
+        return key in used or key in old
+
+    def _shard(self, table: str, key: bytes) -> tuple[dict, dict]:
+        shard = (table, key[0] * self.SHARDS // 256)
+        used = self._used.get(shard)
+        if used is None:
+            used = self._used[shard] = {}
+            found = self.read(f"{table}-{shard[1]:x}.pickle")  # None without a folder: in memory only
+            self._old[shard] = found if isinstance(found, dict) else {}
+        return used, self._old[shard]
 
     def save(self) -> None:
         """Write back every shard that changed; silently skipped where the folder is not writable."""

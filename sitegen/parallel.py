@@ -13,9 +13,14 @@ import os
 import pickle
 import signal
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import SitegenError
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -111,3 +116,39 @@ def stop(share: Share) -> None:
         except OSError:
             pass
         os.close(read)
+
+
+def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
+    """``[func(x) for x in items]``, the items shared among ``count`` processes; results pickled back."""
+    share = fork(count)
+    try:
+        mine = [(i, func(item)) for i, item in enumerate(items) if share.mine(i)]
+    except BaseException as exc:
+        if share.worker:
+            leave(share, exc)
+        stop(share)
+        raise
+    if share.worker:
+        try:
+            data = pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(share.report or 0, "wb") as pipe:
+                pipe.write(b"R" + data)
+        finally:
+            os._exit(0)
+    results: list = [None] * len(items)
+    for i, value in mine:
+        results[i] = value
+    gc.unfreeze()
+    failure: BaseException | None = None
+    for pid, read in share.children:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        if data[:1] == b"R":
+            for i, value in pickle.loads(data[1:]):
+                results[i] = value
+        elif failure is None:
+            failure = pickle.loads(data) if data else SitegenError("a build worker ended without its results")
+    if failure is not None:
+        raise failure
+    return results

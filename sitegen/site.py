@@ -130,7 +130,7 @@ def _person(p: PersonFile, memo: Memo) -> Person:
     return Person(p.slug, p.name, p.aliases, p.description, p.links, bio)
 
 
-def _body(file: ArticleFile, anchor: Anchorer | None) -> tuple[markdown.Rendered, str, tuple[AnchoredAnnotation, ...], list[Problem]]:
+def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[markdown.Rendered, str, tuple[AnchoredAnnotation, ...], list[Problem]]:
     """The rendered body with its notes anchored: the costly part of an article."""
     rendered = markdown.render(file.body)
     html, anchored, problems = rendered.html, (), []
@@ -139,12 +139,16 @@ def _body(file: ArticleFile, anchor: Anchorer | None) -> tuple[markdown.Rendered
     return rendered, html, tuple(anchored), list(problems)
 
 
+def body_key(file: ArticleFile, anchor: Anchorer | None) -> bytes:
+    """What a rendered body depends on: the memo key of ``render_body``."""
+    anchorer = f"{anchor.__module__}.{anchor.__qualname__}" if anchor else ""
+    return digest(file.path, file.body, repr(file.annotations), anchorer)
+
+
 def _article(
     file: ArticleFile, routes: Routes, people: tuple[str, ...], tags: tuple[Term, ...], anchor: Anchorer | None, memo: Memo = no_memo
 ) -> tuple[Article, list[Problem]]:
-    anchorer = f"{anchor.__module__}.{anchor.__qualname__}" if anchor else ""
-    key = digest(file.path, file.body, repr(file.annotations), anchorer)
-    rendered, html, anchored, problems = memo("body", key, lambda: _body(file, anchor))
+    rendered, html, anchored, problems = memo("body", body_key(file, anchor), lambda: render_body(file, anchor))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     source = Term(slugify(file.source.name), file.source.name) if file.source else None
     summary = file.summary or markdown.summarise(rendered.first_paragraph)

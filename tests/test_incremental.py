@@ -224,3 +224,17 @@ def test_a_failing_worker_fails_the_build_and_leaves_the_output(archive: Path):
         build(Options(root=archive, out=out, search=False, cache=False, workers=2))
     assert tree(out) == before
     assert sorted(p.name for p in archive.iterdir() if p.name.startswith(".public")) == []
+
+
+def _square_or_fail(n: int) -> int:
+    if n == 7:
+        raise SitegenError("invented failure on 7")
+    return n * n
+
+
+def test_map_in_workers_keeps_order_and_reports_failures():
+    from sitegen.parallel import map_in_workers
+
+    assert map_in_workers(_square_or_fail, list(range(7)), 3) == [n * n for n in range(7)]
+    with pytest.raises(SitegenError, match="invented failure on 7"):
+        map_in_workers(_square_or_fail, list(range(10)), 2)  # 7 falls to a worker
