@@ -91,7 +91,7 @@ def chromium():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -121,10 +121,13 @@ def serve_dir() -> Iterator[Callable[[Path], str]]:
 
 
 def build_site(root: Path, out: Path) -> Path:
-    """Build an archive in-process (as ``sitegen build -s root -o out``) and return ``out``."""
+    """Build an archive in-process (as ``sitegen build -s root -o out``), cold, and return ``out``.
+
+    No build cache: the proofs check what a fresh build makes, and never write into the repo.
+    """
     from sitegen.build import Options, build
 
-    build(Options(root=root, out=out))
+    build(Options(root=root, out=out, cache=False))
     return out
 
 
