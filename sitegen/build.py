@@ -22,12 +22,12 @@ from . import (
     schema,
     search,
 )
-from .cache import Cache, Memo, code_fingerprint, digest, no_memo
+from .cache import Cache, Memo, no_memo
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
 from .incremental import Product
 from .model import Article
-from .site import Site, body_key, render_body, resolve, search_documents
+from .site import Site, resolve, search_documents
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ def load(options: Options, config: Config, cache: Cache | None = None) -> tuple[
     """Read, validate and resolve everything; raise BuildFailed listing every error."""
     cache = cache or Cache.disabled()
     archive = content.load_archive(options.root, options.today, cache.memo)
-    prerender(options, archive, cache)
+    if threading.active_count() == 1:  # forking beside other threads is not safe
+        parallel.render_bodies(archive, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo)
     problems = [*archive.problems, *problems]
     if options.strict:
@@ -74,18 +75,6 @@ def load(options: Options, config: Config, cache: Cache | None = None) -> tuple[
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
     return site, problems
-
-
-def prerender(options: Options, archive: content.Archive, cache: Cache) -> None:
-    """Bodies not in the cache, rendered by one process per core when there are many."""
-    files = [f for f in archive.articles if options.drafts or not f.draft]
-    todo = [(key, f) for f in files if not cache.known("body", key := body_key(f, annotation.anchor))]
-    count = options.workers or parallel.workers()
-    if len(todo) < 500 or count < 2 or threading.active_count() > 1:
-        return
-    bodies = parallel.map_in_workers(partial(render_body, anchor=annotation.anchor), [f for _, f in todo], count)
-    for (key, _), body in zip(todo, bodies, strict=True):
-        cache.memo("body", key, lambda body=body: body)
 
 
 def outputs(
@@ -156,14 +145,6 @@ def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
     return found
 
 
-def build_key(options: Options, site: Site) -> bytes:
-    """What every output file reads besides its own inputs: code, templates, config, options."""
-    folders = render.template_folders(options.root, site.config.theme)
-    reads_people = any("people_by_slug" in p.read_text("utf-8", "replace") for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file())
-    people = incremental.Fingerprints().of(site.people) if reads_people else b""
-    return digest(code_fingerprint(), incremental.template_key(folders), repr(site.config), repr((options.drafts, options.search)), people)
-
-
 def workers(options: Options, plan: list[pages.Page], before: incremental.Previous) -> int:
     """Forked workers pay off for a cold build of a big site, when nothing else runs threads."""
     if options.workers:
@@ -181,7 +162,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     plan = list(pages.plan(site))
     made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
     before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
-    files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), before, out, build_key(options, site), made)
+    files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), before, out, incremental.build_key(options.root, site, options.drafts, options.search), made)
     copies = static_files(options, config)
     spare = before.spare.keys() if before.spare is not None else None
     count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare, workers=workers(options, plan, before))

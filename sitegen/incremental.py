@@ -22,9 +22,11 @@ from datetime import date, datetime, time
 from functools import partial
 from pathlib import Path
 
-from .cache import Cache, digest
+from . import render
+from .cache import Cache, code_fingerprint, digest
 from .output import Keep, Link, Pending, spare_of
 from .pages import Page
+from .site import Site
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
 
@@ -95,6 +97,17 @@ class Fingerprints:
         result = b"d" + h.digest()
         self._memo[id(value)] = (value, result)  # the value is kept alive, so its id stays its own
         return result
+
+
+def build_key(root: Path, site: Site, *options: object) -> bytes:
+    """What every output file reads besides its own inputs: code, templates, config, options.
+
+    A template naming ``people_by_slug`` may show any person, so then every person counts.
+    """
+    folders = render.template_folders(root, site.config.theme)
+    texts = [p.read_text("utf-8", "replace") for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file()]
+    people = Fingerprints().of(site.people) if any("people_by_slug" in t for t in texts) else b""
+    return digest(code_fingerprint(), template_key(folders), repr(site.config), repr(options), people)
 
 
 def template_key(folders: Iterable[Path]) -> bytes:

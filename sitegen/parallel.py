@@ -15,9 +15,13 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
+from .cache import Cache
+from .content import Archive
 from .errors import SitegenError
+from .site import Anchorer, body_key, render_body
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -152,3 +156,14 @@ def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> li
     if failure is not None:
         raise failure
     return results
+
+
+def render_bodies(archive: Archive, drafts: bool, anchor: Anchorer | None, cache: Cache, count: int) -> None:
+    """Bodies missing from the cache, rendered by ``count`` processes when there are many."""
+    files = [f for f in archive.articles if drafts or not f.draft]
+    todo = [(key, f) for f in files if not cache.known("body", key := body_key(f, anchor))]
+    if len(todo) < 500 or count < 2:
+        return
+    bodies = map_in_workers(partial(render_body, anchor=anchor), [f for _, f in todo], count)
+    for (key, _), body in zip(todo, bodies, strict=True):
+        cache.memo("body", key, lambda body=body: body)
