@@ -8,7 +8,6 @@ very long and Windows-reserved names) must all land inside the output folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sitehelpers import snapshot
 
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed
@@ -27,15 +27,6 @@ REPO = Path(__file__).resolve().parent.parent
 KILLS = 6
 CACHE = ".sitegen-cache"  # the build's own cache in the archive root
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under a folder with its sha256: two equal snapshots are byte-identical trees."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def sitegen_build(root: Path, out: Path) -> subprocess.Popen:
