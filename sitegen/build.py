@@ -92,9 +92,11 @@ def outputs(
         yield from sorted(search.vendor_files(options.root).items())
     else:
         env.globals["search_manifest_url"] = ""
-    manifest = env.globals["search_manifest_url"]  # any template may read it: an input of every page
+    shared = {"search_manifest_url": env.globals["search_manifest_url"], "people_by_slug": site.people}
+    reads = render.GlobalReads(env, shared)  # a page depends on these only if its templates read them
     for page in progress(plan):
-        yield r.output_path(page.url), Product((page, manifest), partial(render.render_page, env, page))
+        read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))
+        yield r.output_path(page.url), Product((page, read), partial(render.render_page, env, page))
     yield from feeds_of(site)
     yield from annotation_files(site)
     sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
@@ -162,7 +164,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     plan = list(pages.plan(site))
     made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
     before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
-    files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), before, out, incremental.build_key(options.root, site, options.drafts, options.search), made)
+    files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), before, out, incremental.build_key(options.root, site.config, options.drafts, options.search), made)
     copies = static_files(options, config)
     spare = before.spare.keys() if before.spare is not None else None
     count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare, workers=workers(options, plan, before))

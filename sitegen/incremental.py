@@ -24,9 +24,9 @@ from pathlib import Path
 
 from . import render
 from .cache import Cache, code_fingerprint, digest
+from .config import Config
 from .output import Keep, Link, Pending, spare_of
 from .pages import Page
-from .site import Site
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
 
@@ -99,15 +99,10 @@ class Fingerprints:
         return result
 
 
-def build_key(root: Path, site: Site, *options: object) -> bytes:
-    """What every output file reads besides its own inputs: code, templates, config, options.
-
-    A template naming ``people_by_slug`` may show any person, so then every person counts.
-    """
-    folders = render.template_folders(root, site.config.theme)
-    texts = [p.read_text("utf-8", "replace") for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file()]
-    people = Fingerprints().of(site.people) if any("people_by_slug" in t for t in texts) else b""
-    return digest(code_fingerprint(), template_key(folders), repr(site.config), repr(options), people)
+def build_key(root: Path, config: Config, *options: object) -> bytes:
+    """What every output file reads besides its own inputs: code, templates, config, options."""
+    folders = render.template_folders(root, config.theme)
+    return digest(code_fingerprint(), template_key(folders), repr(config), repr(options))
 
 
 def template_key(folders: Iterable[Path]) -> bytes:

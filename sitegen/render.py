@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
+    meta,
     select_autoescape,
 )
 from markupsafe import Markup
@@ -75,6 +77,46 @@ def environment(root: Path, site: Site) -> Environment:
     )
     env.filters.update(human_date=human_date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=month_name)
     return env
+
+
+class GlobalReads:
+    """Which of some globals a page's templates may read, so a page depends only on those.
+
+    A template reads a name it uses without defining it, or that a template it extends,
+    includes or imports reads; a reference Jinja cannot resolve statically counts as
+    reading them all.
+    """
+
+    def __init__(self, env: Environment, names: Collection[str]):
+        self.env = env
+        self.bare = env.overlay()
+        self.bare.globals = {}  # Jinja leaves globals out of a template's undeclared names
+        self.names = frozenset(names)
+        self._by_template: dict[str, frozenset[str]] = {}
+
+    def of(self, templates: tuple[str, ...]) -> frozenset[str]:
+        try:
+            name = self.env.select_template(list(templates)).name or ""
+        except TemplateError:
+            return self.names  # the render reports it; depend on everything meanwhile
+        return self._closure(name, set())
+
+    def _closure(self, name: str, seen: set[str]) -> frozenset[str]:
+        if name in self._by_template:
+            return self._by_template[name]
+        if name in seen:
+            return frozenset()
+        seen.add(name)
+        try:
+            source = self.env.loader.get_source(self.env, name)[0] if self.env.loader else ""
+            tree = self.bare.parse(source, name)
+        except TemplateError:
+            return self.names
+        found = set(meta.find_undeclared_variables(tree)) & self.names
+        for ref in meta.find_referenced_templates(tree):
+            found |= self.names if ref is None else self._closure(ref, seen)
+        self._by_template[name] = frozenset(found)
+        return self._by_template[name]
 
 
 def render_page(env: Environment, page: Page) -> bytes:

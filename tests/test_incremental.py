@@ -110,10 +110,14 @@ def test_a_template_reading_every_person_rebuilds_on_a_registry_change(archive: 
     assert b"Fictional harbour warden" in (out / "archive/2031/index.html").read_bytes()
 
 
-def test_with_search_index(archive: Path, tmp_path: Path):
-    build(Options(root=archive, out=archive / "public"))
+def test_with_search_index_only_pages_reading_its_address_are_made_again(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out))
+    before = {rel: inode(out, rel) for rel in (UNTOUCHED, "search/index.html")}
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the quay builders.")
     incremental_equals_cold(archive, tmp_path, search=True)
+    assert inode(out, UNTOUCHED) == before[UNTOUCHED]  # its templates never read the index's address
+    assert inode(out, "search/index.html") != before["search/index.html"]
 
 
 def test_a_corrupt_or_foreign_cache_is_a_cold_build(archive: Path, tmp_path: Path):
