@@ -3,8 +3,9 @@ file whose fingerprint is the same as in the previous output is taken over from 
 instead of being made again.
 
 A fingerprint covers a ``Product``'s own inputs (a page's URL, templates and whole
-context: the articles, people and terms it shows) plus one key for everything every
-page reads (sitegen's code, the templates, the config, the build options). Equal
+context: the articles, people and terms it shows, and the globals its templates read)
+plus one key for everything every page reads (sitegen's code, the templates, the
+config, the build options). Equal
 fingerprints mean equal bytes, so an incremental build writes exactly what a cold
 build would. The fingerprints of the files in an output folder are kept in the cache
 after that folder was swapped in, together with the folder's identity; so are those of
@@ -52,8 +53,9 @@ class Fingerprints:
 
     A record (a frozen dataclass: an article, a person, a term) or a dict (JSON-LD data)
     is hashed by its ``repr``, which shows every field; only ``Page`` and its context are
-    walked, since contexts share big lists of articles between pages. A ``repr`` that shows an object's identity (`` at 0x``)
-    instead of its content gets a random digest: never equal, so never wrongly reused.
+    walked, since contexts share big lists of articles between pages. A ``repr`` that
+    shows an object's identity (`` at 0x``) instead of its content gets a random digest:
+    never equal, so never wrongly reused.
     """
 
     WALKED: tuple[type, ...] = (Page,)  # records walked field by field
