@@ -222,8 +222,9 @@ def _fill(
             for position, (rel, data) in enumerate(itertools.chain([first] if first else [], items)):
                 target = _inside(stage, rel)
                 written.add(rel)
-                if share.mine(position):
-                    writer.put(target, data.make() if isinstance(data, Pending) else data)
+                if not share.mine(position) or (isinstance(data, Keep) and os.path.lexists(target)):
+                    continue  # another process's file, or one the spare already holds
+                writer.put(target, data.make() if isinstance(data, (Pending, Keep)) else data)
             for rel, source in () if share.worker else copies:
                 writer.put(_inside(stage, rel), source)
                 written.add(rel)
@@ -252,7 +253,7 @@ class _Writer(threading.Thread):
         self.in_place = in_place
         self.error: BaseException | None = None
 
-    def put(self, target: Path, data: bytes | Link | Keep | Path) -> None:
+    def put(self, target: Path, data: bytes | Link | Path) -> None:
         if self.error is not None:
             raise self.error
         self.jobs.put((str(target), data))
@@ -271,11 +272,7 @@ class _Writer(threading.Thread):
                 except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread
                     self.error = exc
 
-    def _write(self, target: str, data: bytes | Link | Keep | Path) -> None:
-        if isinstance(data, Keep):
-            if os.path.lexists(target):
-                return
-            data = data.make()
+    def _write(self, target: str, data: bytes | Link | Path) -> None:
         parent = os.path.dirname(target)
         if parent not in self.made:
             os.makedirs(parent, exist_ok=True)

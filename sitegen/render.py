@@ -93,11 +93,14 @@ class GlobalReads:
         self.bare.globals = {}  # Jinja leaves globals out of a template's undeclared names
         self.names = frozenset(names)
         self._by_template: dict[str, frozenset[str]] = {}
+        self._existing: frozenset[str] | None = None
 
     def of(self, templates: tuple[str, ...]) -> frozenset[str]:
-        try:
-            name = self.env.select_template(list(templates)).name or ""
-        except TemplateError:
+        """What a page rendered with the first of ``templates`` that exists may read."""
+        if self._existing is None:
+            self._existing = frozenset(self.env.list_templates())  # one walk, not a stat per candidate
+        name = next((t for t in templates if t in self._existing), None)
+        if name is None:
             return self.names  # the render reports it; depend on everything meanwhile
         return self._closure(name, set())
 
