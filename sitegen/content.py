@@ -198,7 +198,10 @@ class _Checker:
     def url(self, key: str, value: object) -> str | None:
         if not isinstance(value, str):
             return self._bad(key, "must be a URL")
-        parts = urlsplit(value.strip())
+        try:
+            parts = urlsplit(value.strip())
+        except ValueError:  # e.g. an unbalanced IPv6 bracket
+            return self._bad(key, f"not a valid URL: {value!r}")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             return self._bad(key, f"must be an http(s) URL, not {value!r}")
         return value.strip()

@@ -64,7 +64,11 @@ def parse(text: str) -> FrontMatter:
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else None
+    except (ValueError, RecursionError) as exc:  # e.g. an int of 5,000 digits, absurd nesting
+        raise FrontMatterError(1, f"invalid YAML: {exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
@@ -80,6 +84,21 @@ def parse(text: str) -> FrontMatter:
     if node is not None:
         _collect_lines(node, "", key_lines)
     return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2)
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Front matter has no use for &anchors and *aliases, and they allow 'billion laughs'."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise FrontMatterError(node.start_mark.line + 2, "YAML aliases (*name) are not allowed in front matter: write the value out")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,10 @@ def parse_record(text: str) -> Record | RecordError:
             blocks[0].line, "not a record: the first line is not ' date YYYY-MM-DD <url>'"
         )
     url = header.group(4)
+    try:
+        urlsplit(url)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket: no article can name it as its source
+        return RecordError(blocks[0].line, f"header: not a valid URL: {url!r}")
     try:
         header_date = date(*(int(g) for g in header.group(1, 2, 3)))
     except ValueError:

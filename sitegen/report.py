@@ -80,7 +80,10 @@ def link_problems(site: Site, static: Iterable[str]) -> list[Problem]:
     out = []
     for a in site.articles:
         for kind, target, line in references(a.file):
-            parts = urlsplit(target)
+            try:
+                parts = urlsplit(target)
+            except ValueError:
+                continue  # markdown-it refused to make it a link
             if parts.scheme or parts.netloc or not parts.path:
                 continue  # another site, or a #fragment of this page
             path = urljoin(a.url, parts.path)

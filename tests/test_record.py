@@ -403,3 +403,8 @@ def test_any_text_is_a_record_or_an_error(text: str) -> None:
 @given(st.binary(max_size=200))
 def test_any_bytes_decode_or_error(data: bytes) -> None:
     assert isinstance(decode_record(data), (str, RecordError))
+
+
+def test_a_header_url_that_cannot_be_parsed_is_a_clear_error():
+    result = parse_record(SEED.read_text(encoding="utf-8").replace("https://sputniknews.com/", "https://[sputniknews.com/", 1))
+    assert isinstance(result, RecordError) and result.line == 1 and "not a valid URL" in result.reason
