@@ -29,6 +29,11 @@ CACHE = ".sitegen-cache"  # the build's own cache in the archive root
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
+def differing(a: dict[str, str], b: dict[str, str]) -> list[str]:
+    """The first few paths two snapshots disagree on."""
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))[:6]
+
+
 def sitegen_build(root: Path, out: Path) -> subprocess.Popen:
     """``sitegen build`` as a process, with its cache (which a kill may also interrupt)."""
     return subprocess.Popen(
@@ -62,34 +67,47 @@ def test_killed_builds_leave_the_previous_site_whole(crash_archive: Path, tmp_pa
 
     added = add_article(crash_archive, 120, seed=7)
     reference = tmp_path / "reference"
-    started = time.perf_counter()
     ref = sitegen_build(crash_archive, reference)
     assert ref.wait(timeout=300) == 0, ref.stderr.read().decode()
-    duration = time.perf_counter() - started
     after = snapshot(reference)
     assert after != before
+
+    def build_into_out(expected: dict[str, str], what: str) -> float:
+        started = time.perf_counter()
+        assert sitegen_build(crash_archive, out).wait(timeout=300) == 0
+        assert snapshot(out) == expected, f"{what}: differs in {differing(snapshot(out), expected)}"
+        return time.perf_counter() - started
+
+    # Kills land within the time a warm (cached, incremental) build takes: measure one.
+    warm = build_into_out(after, "an incremental build differs from a cold one")
+    added.unlink()
+    build_into_out(before, "rebuilding the previous archive")
+    added = add_article(crash_archive, 120, seed=7)
 
     rng = random.Random(20301)
     outcomes = {"previous": 0, "new": 0}
     try:
         for n in range(KILLS):
             proc = sitegen_build(crash_archive, out)
-            time.sleep(rng.uniform(0.05, duration * 0.95))
+            delay = rng.uniform(warm * 0.3, warm * 1.05)  # most of it is start-up; the swap is at the end
+            time.sleep(delay)
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=60)
             now = snapshot(out)
-            assert now in (before, after), f"kill {n + 1}: the output folder is neither the old site nor the new one"
+            assert now in (before, after), (
+                f"kill {n + 1} after {delay:.2f} s: the output folder is neither the old site nor the new one; "
+                f"differs from the old in {differing(now, before)}, from the new in {differing(now, after)}"
+            )
             outcomes["previous" if now == before else "new"] += 1
             if now == after:  # the build won the race: put the old site back for the next run
                 added.unlink()
-                assert sitegen_build(crash_archive, out).wait(timeout=300) == 0
-                before_again = snapshot(out)
-                assert before_again == before, "two builds of the same archive differ"
+                build_into_out(before, "after a kill, rebuilding the previous archive")
                 added = add_article(crash_archive, 120, seed=7)
+        build_into_out(after, "after the kills, a whole build")  # whatever a kill left in the cache
     finally:
         added.unlink(missing_ok=True)
     proof_figures["crash safety"] = (
-        f"{KILLS} builds killed with SIGKILL: {outcomes['previous']} left the previous site, "
+        f"{KILLS} builds killed with SIGKILL at random moments of a {warm:.1f} s build: {outcomes['previous']} left the previous site, "
         f"{outcomes['new']} had finished; 0 mixed"
     )
     assert outcomes["previous"] >= 1, "no kill landed while a build was still running"
