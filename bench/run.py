@@ -20,6 +20,7 @@ import platform
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -70,20 +71,20 @@ def measure(command: tuple[str, ...], timeout: float) -> tuple[float, float | No
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         full = [str(GNU_TIME), "-v", "-o", report.name, *command] if GNU_TIME.exists() else command
         start = time.perf_counter()
+        # A session of its own, so a timeout ends the build and any workers it forked.
+        build = subprocess.Popen(
+            full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         try:
-            done = subprocess.run(
-                full,
-                check=False,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                timeout=timeout,
-            )
+            _, stderr = build.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
             return time.perf_counter() - start, None, -1, f"timed out after {timeout:.0f} s"
         seconds = time.perf_counter() - start
         found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report.read())
     rss = int(found.group(1)) / 1024 if found else None
-    return seconds, rss, done.returncode, done.stderr.decode("utf-8", "replace")[-2000:]
+    return seconds, rss, build.returncode, stderr.decode("utf-8", "replace")[-2000:]
 
 
 def sitegen_command(template: str, source: Path, output: Path) -> tuple[str, ...]:
