@@ -22,7 +22,7 @@ from . import (
     schema,
     search,
 )
-from .cache import Cache, Memo, no_memo
+from .cache import Cache
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
 from .incremental import Product
@@ -78,7 +78,7 @@ def load(options: Options, config: Config, cache: Cache | None = None) -> tuple[
 
 
 def outputs(
-    options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter, plan: list[pages.Page] | None = None, memo: Memo = no_memo
+    options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter, plan: list[pages.Page] | None = None, cache: Cache | None = None
 ) -> Iterator[tuple[str, bytes | Product]]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads."""
     env = render.environment(options.root, site)
@@ -86,7 +86,8 @@ def outputs(
     r = site.routes
     if options.search:
         docs = search_documents(site)
-        index = memo("search", incremental.Fingerprints().of(docs), lambda: search.build_search(docs))
+        key = incremental.Fingerprints().of(docs)
+        index = (cache or Cache.disabled()).latest("search", key, lambda: search.build_search(docs))
         env.globals["search_manifest_url"] = r.base_path + index.manifest_url.lstrip("/")
         yield from sorted(index.files.items())
         yield from sorted(search.vendor_files(options.root).items())
@@ -164,7 +165,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     plan = list(pages.plan(site))
     made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
     before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
-    files = incremental.reuse(outputs(options, site, progress, plan, cache.memo), before, out, incremental.build_key(options.root, site.config, options.drafts, options.search), made)
+    files = incremental.reuse(outputs(options, site, progress, plan, cache), before, out, incremental.build_key(options.root, site.config, options.drafts, options.search), made)
     copies = static_files(options, config)
     spare = before.spare.keys() if before.spare is not None else None
     count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare, workers=workers(options, plan, before))

@@ -73,6 +73,7 @@ class Cache:
         self._old: dict[tuple[str, int], dict] = {}
         self._used: dict[tuple[str, int], dict] = {}
         self._changed: set[tuple[str, int]] = set()
+        self._latest: dict[str, tuple[str, object]] = {}  # name -> (file, value) to write
 
     @classmethod
     def open(cls, root: Path) -> Cache:
@@ -95,6 +96,16 @@ class Cache:
         used[key] = value
         return value
 
+    def latest(self, name: str, key: bytes, compute: Callable[[], T]) -> T:
+        """One big value kept alone, its key in the file name: a stale one is never even read."""
+        file = f"{name}-{key.hex()[:40]}.pickle"
+        found = self.read(file)
+        if found is not None:
+            return found
+        value = compute()
+        self._latest[name] = (file, value)
+        return value
+
     def known(self, table: str, key: bytes) -> bool:
         """Whether ``memo`` would answer without computing."""
         used, old = self._shard(table, key)
@@ -114,6 +125,11 @@ class Cache:
         for shard, entries in self._used.items():
             if shard in self._changed or len(entries) != len(self._old[shard]):
                 self.write(f"{shard[0]}-{shard[1]:x}.pickle", entries)
+        for name, (file, value) in self._latest.items():
+            self.write(file, value)
+            for other in self.names(f"{name}-*.pickle"):
+                if other != file:
+                    self.forget(other)
 
     def read(self, name: str) -> Any:
         """One pickled value, or None when missing, corrupt or from other code."""

@@ -242,3 +242,14 @@ def test_map_in_workers_keeps_order_and_reports_failures():
     assert map_in_workers(_square_or_fail, list(range(7)), 3) == [n * n for n in range(7)]
     with pytest.raises(SitegenError, match="invented failure on 7"):
         map_in_workers(_square_or_fail, list(range(10)), 2)  # 7 falls to a worker
+
+
+def test_latest_keeps_one_value_per_name(tmp_path: Path):
+    cache = Cache(tmp_path)
+    assert cache.latest("index", b"\x01", lambda: "first") == "first"
+    cache.save()
+    cache = Cache(tmp_path)
+    assert cache.latest("index", b"\x01", lambda: "other") == "first"
+    assert cache.latest("index", b"\x02", lambda: "second") == "second"
+    cache.save()
+    assert len(list(tmp_path.glob("index-*.pickle"))) == 1
