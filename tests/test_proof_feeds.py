@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from lxml import etree
+from sitehelpers import html_pages
 
 REPO = Path(__file__).resolve().parent.parent
 SITEMAP_XSD = REPO / "node_modules" / "sitemap" / "schema" / "sitemap.xsd"
@@ -76,13 +77,9 @@ def atom_problems(feed: etree._Element) -> list[str]:
     return problems
 
 
-def html_pages(out: Path) -> list[Path]:
-    return sorted(out.rglob("*.html"))
-
-
 def url_of(out: Path, page: Path, base_url: str) -> str:
     rel = page.relative_to(out).as_posix()
-    rel = rel[: -len("index.html")] if rel.endswith("index.html") else rel
+    rel = rel.removesuffix("index.html")
     return base_url + rel
 
 
