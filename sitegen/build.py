@@ -168,10 +168,11 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     files = incremental.reuse(outputs(options, site, progress, plan, cache), before, out, incremental.build_key(options.root, site.config, options.drafts, options.search), made)
     copies = static_files(options, config)
     spare = before.spare.keys() if before.spare is not None else None
-    count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare, workers=workers(options, plan, before))
+    twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
+    count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare, twin=twin, workers=workers(options, plan, before))
     made.update((rel, b"") for rel, _ in copies)  # always copied again
     if options.cache:
-        incremental.remember(cache, out, made, before)
+        incremental.remember(cache, out, made, made if twin else before.out)
     cache.save()
     return Report(count, len(plan), len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
 

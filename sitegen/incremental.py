@@ -122,19 +122,20 @@ def _manifest_name(out: Path) -> str:
     return f"output-{digest(str(out)).hex()[:16]}.pickle"
 
 
-def _identity(folder: Path) -> tuple[int, int] | None:
+def _identity(folder: Path) -> tuple[int, int, int] | None:
+    """Device, inode and change time: a folder made later, even on a reused inode, differs."""
     try:
         st = os.stat(folder)
     except OSError:
         return None
-    return (st.st_dev, st.st_ino)
+    return (st.st_dev, st.st_ino, st.st_ctime_ns)
 
 
 def previous(cache: Cache, out: Path) -> Previous:
     """The fingerprints of the files of ``out`` and of its spare, for folders the cache describes.
 
-    Manifests are kept by folder identity (device, inode), so a folder replaced by hand is
-    never trusted. The spare's manifest is dropped from the cache at once: this build is
+    Manifests are kept by folder identity (device, inode, change time), so a folder
+    replaced by hand is never trusted. The spare's manifest is dropped from the cache at once: this build is
     about to change that folder, and a killed build must leave nothing vouching for it.
     """
     found = cache.read(_manifest_name(out))
@@ -172,12 +173,12 @@ def reuse(
 KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)
 
 
-def remember(cache: Cache, out: Path, record: dict[str, bytes], before: Previous) -> None:
-    """After the swap: the fingerprints of the new output, and of the old one, now the spare."""
+def remember(cache: Cache, out: Path, record: dict[str, bytes], spare_files: dict[str, bytes]) -> None:
+    """After the swap: the fingerprints of the new output, and of the spare (its twin or the old one)."""
     here, spare = _identity(out), _identity(spare_of(out))
     manifests = {here: record} if here else {}
-    if spare and before.out:
-        manifests[spare] = before.out
+    if spare and spare_files:
+        manifests[spare] = spare_files
     cache.write(_manifest_name(out), manifests)
     for name in cache.names("output-*.pickle")[:-KEEP_OUTPUTS]:
         cache.forget(name)

@@ -139,6 +139,7 @@ def write_site(
     *,
     spare: bool = False,
     spare_files: Collection[str] | None = None,
+    twin: bool = False,
     workers: int = 1,
 ) -> int:
     """Write every file into a staging folder, then swap it with ``out``; return the file count.
@@ -146,6 +147,8 @@ def write_site(
     With ``spare``, the replaced output is kept at ``spare_of(out)`` instead of removed. Given
     ``spare_files`` (what that spare holds, as recorded by the build that wrote it), the spare
     is the staging folder: ``Keep`` files stay, the others are replaced, the rest removed.
+    With ``twin`` (and no spare to reuse), every file is also hard-linked into a second
+    folder that becomes the spare, so even the build after a cold one writes only changes.
     With ``workers`` > 1, forked processes make and write every n-th file (``Pending``).
     """
     out = out.resolve()
@@ -157,35 +160,39 @@ def write_site(
         os.rename(spare_of(out), stage)
     else:
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    second = Path(tempfile.mkdtemp(prefix=f".{out.name}.twin-", dir=out.parent)) if twin and spare and not in_place else None
     try:
-        written = _fill(stage, files, copies, in_place, workers)
+        written = _fill(stage, files, copies, in_place, workers, second)
         if in_place:
             _prune(stage, set(spare_files or ()) - written)
     except BaseException:
         discard(stage, BACKGROUND_FILES if in_place else 0)
+        if second:
+            discard(second, BACKGROUND_FILES)
         raise
     count = len(written)
     if out.exists() and _exchange(stage, out):
-        _retire(stage, out, spare, count)  # stage now holds the previous site
+        _retire(stage, out, spare, count, second)  # stage now holds the previous site
         return count
     if out.exists():
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         os.rename(out, old)
         os.rename(stage, out)
-        _retire(old, out, spare, count)
+        _retire(old, out, spare, count, second)
     else:
         os.rename(stage, out)
+        _retire(None, out, spare, count, second)
     return count
 
 
-def _retire(old: Path, out: Path, spare: bool, count: int) -> None:
-    """The replaced output becomes the spare, or is removed."""
-    if not spare:
-        discard(old, count)
-        return
-    if spare_of(out).exists():
-        discard(spare_of(out), count)  # an older spare nobody can vouch for
-    os.rename(old, spare_of(out))
+def _retire(old: Path | None, out: Path, spare: bool, count: int, second: Path | None) -> None:
+    """The twin, else the replaced output, becomes the spare; what is left is removed."""
+    keep = second or (old if spare else None)
+    for folder in (old, spare_of(out) if keep else None):
+        if folder is not None and folder != keep and folder.exists():
+            discard(folder, count)  # the replaced output, or an older spare nobody can vouch for
+    if keep is not None:
+        os.rename(keep, spare_of(out))
 
 
 def _prune(stage: Path, stale: set[str]) -> None:
@@ -206,13 +213,18 @@ def _prune(stage: Path, stale: set[str]) -> None:
 
 
 def _fill(
-    stage: Path, files: Iterable[tuple[str, bytes | Link | Keep | Pending]], copies: Iterable[tuple[str, Path]], in_place: bool, workers: int
+    stage: Path,
+    files: Iterable[tuple[str, bytes | Link | Keep | Pending]],
+    copies: Iterable[tuple[str, Path]],
+    in_place: bool,
+    workers: int,
+    second: Path | None = None,
 ) -> set[str]:
     """Hand each file to a writer thread while the next is made: its syscalls release the GIL."""
     items = iter(files)
     first = next(items, None)  # what all files share (search index, plan) is made before forking
     share = parallel.fork(workers)
-    writer = _Writer(str(stage), in_place)
+    writer = _Writer(str(stage), in_place, str(second) if second else None)
     writer.start()
     written: set[str] = set()
     interval = sys.getswitchinterval()
@@ -246,11 +258,15 @@ def _fill(
 class _Writer(threading.Thread):
     """Creates folders and writes, links or copies files, in the order given."""
 
-    def __init__(self, stage: str, in_place: bool):
+    def __init__(self, stage: str, in_place: bool, second: str | None = None):
         super().__init__(name="sitegen-writer", daemon=True)
         self.jobs: queue.Queue = queue.Queue(maxsize=256)
+        self.stage = stage
         self.made = {stage}
         self.in_place = in_place
+        self.second = second  # a folder each file is also linked into
+        if second:
+            self.made.add(second)
         self.error: BaseException | None = None
 
     def put(self, target: Path, data: bytes | Link | Path) -> None:
@@ -291,6 +307,12 @@ class _Writer(threading.Thread):
         else:
             with open(target, "wb") as f:
                 f.write(data)
+        if self.second:
+            twin = self.second + target[len(self.stage) :]
+            if os.path.dirname(twin) not in self.made:
+                os.makedirs(os.path.dirname(twin), exist_ok=True)
+                self.made.add(os.path.dirname(twin))
+            os.link(target, twin)
 
 
 def _link(link: Link, target: Path) -> None:
