@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -140,8 +139,6 @@ def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def fictional_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated, clearly fictional archive of 200 articles (bench.corpus)."""
-    if str(REPO) not in sys.path:  # bench/ sits beside the package and is not installed
-        sys.path.insert(0, str(REPO))
     from bench.corpus import generate
 
     root = tmp_path_factory.mktemp("fictional")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import feedparser
@@ -12,8 +11,6 @@ import yaml
 from lxml import html
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # bench/ sits beside the package and is not installed
-    sys.path.insert(0, str(ROOT))
 
 from bench import corpus, run
 from bench import hugo as hugo_site

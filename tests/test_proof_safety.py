@@ -46,8 +46,6 @@ def sitegen_build(root: Path, out: Path) -> subprocess.Popen:
 
 @pytest.fixture(scope="module")
 def crash_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
     from bench.corpus import generate
 
     root = tmp_path_factory.mktemp("crash-root")

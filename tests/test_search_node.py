@@ -10,7 +10,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -23,8 +22,6 @@ from sitegen.lunrindex import build_index, serialize_whole
 from sitegen.search import FIELDS, SearchDoc, build_search, field_texts
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # bench/ is a sibling package, not installed
-    sys.path.insert(0, str(ROOT))
 from bench.search_bench import corpus_docs
 
 pytestmark = [
