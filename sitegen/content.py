@@ -18,7 +18,7 @@ from . import frontmatter
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
-from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, Field
+from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, RATINGS, Field
 from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -230,7 +230,7 @@ class _Checker:
             before = len(self.problems)
             fields = self.fields(item, ANNOTATION_FIELDS, prefix=f"{k}.")
             if fields.get("kind") == "fact-check" and "rating" not in fields and "rating" not in item:
-                self.fail(f"{k}.rating", "required for a fact-check: one of false, misleading, unproven, mostly-true, true")
+                self.fail(f"{k}.rating", f"required for a fact-check: one of {', '.join(RATINGS)}")
             elif "rating" in fields and fields.get("kind") != "fact-check":
                 self.fail(f"{k}.rating", "only a fact-check has a rating")
             if len(self.problems) > before:
