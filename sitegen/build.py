@@ -163,6 +163,8 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     site, problems = load(options, config, cache)
     out = (options.out or options.root / config.output).resolve()
     plan = list(pages.plan(site))
+    if clashes := pages.collisions(plan):
+        raise BuildFailed(clashes)
     made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
     before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
     files = incremental.reuse(outputs(options, site, progress, plan, cache), before, out, incremental.build_key(options.root, site.config, options.drafts, options.search), made)

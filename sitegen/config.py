@@ -17,6 +17,7 @@ DEFAULT_PERMALINKS = {
     "home": "/",
     "article": "/articles/{yyyy}/{mm}/{slug}/",
     "people": "/people/",
+    "people_by_mentions": "/people/by-mentions/",
     "person": "/people/{slug}/",
     "tags": "/tags/",
     "tag": "/tags/{slug}/",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -11,6 +11,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from . import annotation, chart, history, jsonld
+from .errors import Problem
 from .model import Article
 from .site import Site
 
@@ -116,6 +117,18 @@ def plan(site: Site) -> Iterator[Page]:
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
 
 
+def collisions(pages: Iterable[Page]) -> list[Problem]:
+    """Two pages wanting one URL (say a person whose slug is a fixed page's name): an error, never an overwrite."""
+    owner: dict[str, Page] = {}
+    problems = []
+    for page in pages:
+        if page.url in owner:
+            problems.append(Problem("site", 0, "url", f"{page.url} is wanted by two pages ({owner[page.url].templates[-1]} and {page.templates[-1]}); rename one"))
+        else:
+            owner[page.url] = page
+    return problems
+
+
 def _people(site: Site) -> Iterator[Page]:
     arts = site.articles
     r = site.routes
@@ -123,7 +136,10 @@ def _people(site: Site) -> Iterator[Page]:
     days = [a.date.date() for a in arts]
     counts = {slug: tuple(chart.monthly_counts(days[i] for i in site.by_person.get(slug, ()))) for slug in site.people}
     sparklines = {slug: Chart("sparkline", counts[slug]) for slug in site.people}
-    yield Page(r.url_for("people"), ("people.html",), {"rows": rows, "sparklines": sparklines}, lastmod(arts))
+    by_mentions = sorted(rows, key=lambda row: (-row[1], row[0].name.casefold(), row[0].slug))
+    for kind, ordered in (("people", rows), ("people_by_mentions", by_mentions)):
+        ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind}
+        yield Page(r.url_for(kind), ("people.html",), ctx, lastmod(arts))
     for slug, person in site.people.items():
         members = [arts[i] for i in site.by_person.get(slug, ())]
         together: Counter = Counter()

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from .content import Archive, load_archive, parse_person
 from .errors import WARNING, BuildFailed, Problem, SitegenError
 from .model import ArticleFile, PersonFile
-from .pages import plan
+from .pages import collisions, plan
 from .site import Site
 from .slugs import slugify
 
@@ -75,7 +75,8 @@ def references(file: ArticleFile) -> Iterator[tuple[str, str, int]]:
 
 def link_problems(site: Site, static: Iterable[str]) -> list[Problem]:
     """Links to pages this site does not have, and local images that do not exist; pure."""
-    pages = {p.url for p in plan(site)}
+    planned = list(plan(site))
+    pages = {p.url for p in planned}
     files = {site.routes.base_path + rel for rel in static}
     out = []
     for a in site.articles:
@@ -94,7 +95,7 @@ def link_problems(site: Site, static: Iterable[str]) -> list[Problem]:
                 out.append(Problem(a.file.path, line, "body", f"links to the file {target!r}: link to the article's address on the site instead, e.g. /articles/2022/02/its-slug/", WARNING))
             elif not ({path, path + "/", path.removesuffix("feed.xml")} & pages or path in files):
                 out.append(Problem(a.file.path, line, "body", f"links to {target!r}, which is no page of this site", WARNING))
-    return out
+    return collisions(planned) + out
 
 
 def _git(root: Path, *args: str) -> list[str]:

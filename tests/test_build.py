@@ -8,10 +8,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from sitehelpers import ATOM, html_pages, page, snapshot, xml
 
 from sitegen import cli
 from sitegen.build import Options, build
-from sitehelpers import ATOM, html_pages, page, snapshot, xml
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
 BASE = "https://archive.example.org/"
@@ -272,3 +272,23 @@ def test_an_archive_without_config_builds(tmp_path: Path):
     (root / "content/articles/only.md").write_text("---\ntitle: A fictional only article\ndate: 2031-01-01\n---\nText.\n")
     report = build(Options(root=root, search=False))
     assert report.articles == 1 and (root / "public/index.html").is_file()
+
+
+def test_people_sort_by_name_or_by_mentions(site: Path):
+    def names(url: str) -> list[str]:
+        return [a.text_content() for a in page(site, url).cssselect("tbody th a")]
+
+    assert names("/people/") == ["Orla Venn", "Pell Marrow", "Tamsin Arlo"]
+    assert names("/people/by-mentions/") == ["Orla Venn", "Tamsin Arlo", "Pell Marrow"]
+    current = page(site, "/people/by-mentions/").cssselect('.sort-links [aria-current="page"]')
+    assert [a.get("href") for a in current] == ["/people/by-mentions/"]
+
+
+def test_two_pages_wanting_one_url_fail_the_build(tmp_path: Path, capsys):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "content/people/by-mentions.md").write_text("---\nname: By Mentions\n---\nA fictional person whose slug is a page's name.\n")
+    out = tmp_path / "out"
+    assert cli.main(["build", "-s", str(root), "-o", str(out), "--quiet", "--no-search"]) == 1
+    assert "url: /people/by-mentions/ is wanted by two pages" in capsys.readouterr().err
+    assert not out.exists()
