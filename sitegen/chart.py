@@ -94,7 +94,7 @@ def timeline_svg(
     peak = max((n for _, n in counts), default=0)
     scale = max(peak, 1)
     slot = plot_w / max(len(counts), 1)
-    bar_w = max(slot * 0.8, 1.0)
+    bar_w = min(max(slot * 0.8, 1.0), 28.0)  # a month or two must not fill the chart as one slab
     base = top + plot_h
     parts = [
         (

@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -178,7 +178,6 @@ class _Checker:
 
     def _bad(self, key: str, message: str) -> None:
         self.fail(key, message)
-        return None
 
     def list(self, key: str, value: object) -> list | None:
         if isinstance(value, list):
@@ -190,10 +189,10 @@ class _Checker:
         try:
             if isinstance(value, (int, float)) or not re.match(r"^\d{4}-\d{2}-\d{2}", text):
                 raise ValueError
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            parsed = datetime.fromisoformat(text)  # 3.11 reads Z and +0000 too
         except ValueError:
             return self._bad(key, f"not a date: {text!r} (use ISO 8601: 2022-02-11 or 2022-02-11T14:31:00+00:00)")
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
     def url(self, key: str, value: object) -> str | None:
         if not isinstance(value, str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -36,7 +36,7 @@ def test_a_full_article_parses():
     assert isinstance(result, ArticleFile)
     assert result.slug == "story"
     assert result.date == datetime(2031, 4, 2, 9, 15, tzinfo=timezone(timedelta(hours=2)))
-    assert result.updated == datetime(2031, 4, 3, tzinfo=timezone.utc)
+    assert result.updated == datetime(2031, 4, 3, tzinfo=UTC)
     assert result.tags == ("Treaty", "harbour")
     assert result.source.url == "https://ledger.example.org/a"
     assert result.annotations[0].line == 16 and result.annotations[0].date.isoformat() == "2031-04-05"
@@ -46,7 +46,7 @@ def test_a_full_article_parses():
 
 
 def test_naive_dates_mean_utc_and_offsets_are_kept():
-    assert article("title: T\ndate: 2031-04-02 10:00\n").date.tzinfo == timezone.utc
+    assert article("title: T\ndate: 2031-04-02 10:00\n").date.tzinfo == UTC
     assert article("title: T\ndate: '2031-04-02T10:00-0500'\n").date.utcoffset() == timedelta(hours=-5)
 
 
