@@ -48,6 +48,8 @@ def _options(args: argparse.Namespace):
         search=not getattr(args, "no_search", False),
         today=datetime.now(UTC).date(),
         noindex=getattr(args, "noindex", False),
+        cache=not getattr(args, "no_cache", False),
+        workers=getattr(args, "jobs", 0) or 0,
     )
 
 
@@ -119,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--quiet", action="store_true", help="print only problems")
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
+    b.add_argument("--no-cache", action="store_true", help="build cold: ignore and keep no .sitegen-cache/ (byte-identical output either way)")
+    b.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="processes for a cold build (default: one per core for a big site)")
     b.add_argument("--noindex", action="store_true", help="ask search engines not to index the site (deploy previews)")
 
     c = command("check", cmd_check, "Validate the archive like a build does, writing nothing.")

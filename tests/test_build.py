@@ -20,7 +20,7 @@ BASE = "https://archive.example.org/"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "public"
-    report = build(Options(root=FIXTURE, out=out))
+    report = build(Options(root=FIXTURE, out=out, cache=False))
     assert report.articles == 3  # the draft is left out
     return out
 
@@ -139,20 +139,20 @@ def test_sitemap_lists_every_html_page_but_404(site: Path):
 
 def test_two_builds_are_byte_identical(tmp_path: Path, site: Path):
     again = tmp_path / "again"
-    build(Options(root=FIXTURE, out=again))
+    build(Options(root=FIXTURE, out=again, cache=False))
     assert snapshot(again) == snapshot(site)
 
 
 def test_drafts_only_with_the_flag(tmp_path: Path):
     out = tmp_path / "drafts"
-    report = build(Options(root=FIXTURE, out=out, drafts=True))
+    report = build(Options(root=FIXTURE, out=out, drafts=True, cache=False))
     assert report.articles == 4
     assert (out / "articles/2031/05/unfinished/index.html").is_file()
 
 
 def test_base_url_with_a_path(tmp_path: Path):
     out = tmp_path / "sub"
-    build(Options(root=FIXTURE, out=out, base_url="https://example.org/archive/"))
+    build(Options(root=FIXTURE, out=out, base_url="https://example.org/archive/", cache=False))
     home = page(out, "/")
     assert home.cssselect(".site-title")[0].get("href") == "/archive/"
     assert home.cssselect('link[rel="canonical"]')[0].get("href") == "https://example.org/archive/"
