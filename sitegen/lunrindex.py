@@ -13,11 +13,13 @@ postings, with their original ``_index``, and every field vector cut down to tho
 from __future__ import annotations
 
 import gc
+import json
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from math import log
 
 from lunr import __TARGET_JS_VERSION__
@@ -149,54 +151,112 @@ def _idf(documents_with_term: int, document_count: int) -> float:
     return log(1 + abs(x))
 
 
+def _jstr(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PartWriter:
+    """Writes serialized lunr indexes (JSON text) straight from a TermIndex's flat arrays.
+
+    The text is exactly ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` of
+    the lunr.py-shaped value, built from per-document and per-term string fragments
+    joined once: no nested dicts are made, so writing the parts costs a few passes over
+    the flat entries instead of a dict and a list per entry. Built once per index.
+    """
+
+    index: TermIndex
+    ref_key: tuple[str, ...]  # per doc*field: '"<ref>":{}', the posting's entry
+    field_of: tuple[int, ...]  # per doc*field: field number
+    boost_of: tuple[int, ...]  # per doc*field: that field's boost
+    vector_head: tuple[str, ...]  # per doc*field: '["<field>/<ref>",['
+    field_head: tuple[str, ...]  # per field: '"<field>":{'
+    head: str
+    tail: str
+
+    @classmethod
+    def of(cls, index: TermIndex) -> PartWriter:
+        names = [f.name for f in index.fields]
+        nfields = len(names)
+        count = index.doc_count * nfields
+        refs = [_jstr(ref) for ref in index.doc_refs]
+        head = _json_text({"version": __TARGET_JS_VERSION__, "fields": names})
+        return cls(
+            index=index,
+            ref_key=tuple(f"{refs[df // nfields]}:{{}}" for df in range(count)),
+            field_of=tuple(df % nfields for df in range(count)),
+            boost_of=tuple(index.fields[df % nfields].boost for df in range(count)),
+            vector_head=tuple(
+                "[" + _jstr(f"{names[df % nfields]}/{index.doc_refs[df // nfields]}") + ",["
+                for df in range(count)
+            ),
+            field_head=tuple(_jstr(name) + ":{" for name in names),
+            head=head[:-1] + ',"fieldVectors":[',
+            tail="]," + _json_text({"pipeline": ["stemmer"]})[1:],
+        )
+
+    def json(self, term_nos: Sequence[int], *, every_field_vector: bool = False) -> str:
+        """The serialized index of the given terms (in the order given, js_order for lunr.js).
+
+        Scores are lunr.py's BM25, operation for operation (lunr/builder.py), so the floats
+        come out the same; ``every_field_vector`` also emits empty vectors, as lunr.py does
+        for the whole index. The comprehension below runs once per (term, document, field).
+        """
+        index = self.index
+        k1p1 = _K1 + 1
+        starts, entry_df, entry_tf, norm = (
+            index.entry_start, index.entry_df, index.entry_tf, index.field_norm)
+        boost_of, field_of, ref_key, field_head = (
+            self.boost_of, self.field_of, self.ref_key, self.field_head)
+        field_key = field_of.__getitem__
+        nfields = len(field_head)
+        vec_df = array("i")
+        vec_item: list[str] = []
+        postings: dict[int, str] = {}
+        for t in sorted(term_nos):  # by _index, so each vector's entries come out in order
+            start, end = starts[t], starts[t + 1]
+            idf = _idf(end - start, index.doc_count)
+            dfs = entry_df[start:end]
+            vec_df += dfs
+            vec_item += [
+                f"{t},{round(idf * (k1p1 * tf) / (norm[df] + tf) * boost_of[df], 3)!r}"
+                for df, tf in zip(dfs, entry_tf[start:end])
+            ]
+            by_field = dict.fromkeys(range(nfields), "")
+            for field_no, group in groupby(sorted(dfs, key=field_key), key=field_key):
+                by_field[field_no] = ",".join(map(ref_key.__getitem__, group))
+            postings[t] = (
+                "{" + ",".join([field_head[f] + by_field[f] + "}" for f in range(nfields)])
+                + f',"_index":{t}}}'
+            )
+        order = sorted(range(len(vec_df)), key=vec_df.__getitem__)  # stable: _index order kept
+        item = vec_item.__getitem__
+        head = self.vector_head
+        vectors = {
+            df: head[df] + ",".join(map(item, group)) + "]]"
+            for df, group in groupby(order, key=vec_df.__getitem__)
+        }
+        if every_field_vector:
+            vector_text = [vectors.get(df) or head[df] + "]]" for df in range(len(head))]
+        else:
+            vector_text = list(vectors.values())
+        inverted = [f"[{_jstr(index.terms[t])},{postings[t]}]" for t in term_nos]
+        return (
+            self.head + ",".join(vector_text) + '],"invertedIndex":['
+            + ",".join(inverted) + self.tail
+        )
+
+
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def serialize_terms(
     index: TermIndex, term_nos: Sequence[int], *, every_field_vector: bool = False
 ) -> dict:
-    """A serialized lunr index holding the given terms (in js_order) and their vector entries.
-
-    Scores are lunr.py's BM25, operation for operation (lunr/builder.py), so the floats
-    come out the same. ``every_field_vector`` also emits empty vectors, as lunr.py does
-    for the whole index. This loop runs once per (term, document, field): kept flat.
-    """
-    names = [f.name for f in index.fields]
-    boosts = [f.boost for f in index.fields]
-    nfields = len(names)
-    k1p1 = _K1 + 1
-    starts, entry_df, entry_tf, norm = (
-        index.entry_start, index.entry_df, index.entry_tf, index.field_norm)
-    refs = index.doc_refs
-    empty: dict = {}  # lunr keeps no match metadata: one shared, never-mutated {}
-    vectors: dict[int, list] = {}
-    postings: dict[int, dict] = {}
-    for t in sorted(term_nos):  # by _index, so each vector's entries come out in order
-        start, end = starts[t], starts[t + 1]
-        idf = _idf(end - start, index.doc_count)
-        by_field: list[dict] = [{} for _ in names]
-        for k in range(start, end):
-            df = entry_df[k]
-            tf = entry_tf[k]
-            doc, field_no = divmod(df, nfields)
-            score = idf * (k1p1 * tf) / (norm[df] + tf)
-            score *= boosts[field_no]
-            by_field[field_no][refs[doc]] = empty
-            vector = vectors.get(df)
-            if vector is None:
-                vectors[df] = [t, round(score, 3)]
-            else:
-                vector += (t, round(score, 3))
-        posting = dict(zip(names, by_field))
-        posting["_index"] = t
-        postings[t] = posting
-    dfs: Iterable[int] = range(index.doc_count * nfields) if every_field_vector else sorted(vectors)
-    return {
-        "version": __TARGET_JS_VERSION__,
-        "fields": names,
-        "fieldVectors": [
-            [f"{names[df % nfields]}/{refs[df // nfields]}", vectors.get(df, [])] for df in dfs
-        ],
-        "invertedIndex": [[index.terms[t], postings[t]] for t in term_nos],
-        "pipeline": ["stemmer"],
-    }
+    """A serialized lunr index holding the given terms and their vector entries, as a value
+    (PartWriter gives the same as JSON text, which is what the build writes)."""
+    return json.loads(PartWriter.of(index).json(term_nos, every_field_vector=every_field_vector))
 
 
 def term_order(index: TermIndex) -> list[int]:

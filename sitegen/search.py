@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.lunrindex import IndexField, build_index, serialize_terms, split_terms
+from sitegen.lunrindex import IndexField, PartWriter, build_index, split_terms
 
 FIELDS = (
     IndexField("title", boost=10),
@@ -149,10 +149,11 @@ def build_search(docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES)
     files: dict[str, bytes] = {}
     index = build_index(FIELDS, [field_texts(doc) for doc in docs])
 
+    writer = PartWriter.of(index)
     parts = []
     for term_nos in split_terms(index, part_bytes):
         first = index.terms[term_nos[0]] if term_nos else ""
-        digest = _hashed(files, "part", _json(serialize_terms(index, term_nos)))
+        digest = _hashed(files, "part", writer.json(term_nos).encode("utf-8"))
         parts.append([first if parts else "", digest])
 
     chunks = []

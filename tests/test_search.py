@@ -15,7 +15,14 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, Stri
 from lunr import lunr
 from lunr.index import Index
 
-from sitegen.lunrindex import IndexField, build_index, js_order, serialize_whole, split_terms
+from sitegen.lunrindex import (
+    IndexField,
+    PartWriter,
+    build_index,
+    js_order,
+    serialize_whole,
+    split_terms,
+)
 from sitegen.search import (
     FIELDS,
     SearchDoc,
@@ -98,6 +105,38 @@ def test_empty_and_tiny_inputs() -> None:
         assert ours["fieldVectors"] == stock.serialize()["fieldVectors"]
     out = build_search([])
     assert out.manifest_url.startswith("/search/manifest-")
+
+
+def test_each_part_is_the_stock_index_cut_to_its_terms_byte_for_byte() -> None:
+    """PartWriter writes JSON text itself: check it against the stdlib dump of lunr.py's own
+    index, cut down to the part's terms, including terms that JSON must escape."""
+    docs = [texts(d) for d in random_docs(90)]
+    docs.append(['quo"te back\\slash tab\tkey', 'ctl\x01x del\x7fy \u2028sep é ё "a" \\'] + [""] * 5)
+    stock = lunr(
+        ref="id",
+        fields=[{"field_name": f.name, "boost": f.boost} for f in FIELDS],
+        documents=[{"id": str(i), **dict(zip([f.name for f in FIELDS], t))}
+                   for i, t in enumerate(docs)],
+    ).serialize()
+    index = build_index(FIELDS, docs)
+    writer = PartWriter.of(index)
+    assert writer.json(sorted(range(len(index.terms)), key=lambda t: js_order(index.terms[t])),
+                       every_field_vector=True) == dump(stock)
+    postings = dict(map(tuple, stock["invertedIndex"]))
+    assert any('"' in term or "\\" in term for term in postings)
+    ranges = split_terms(index, 2000)
+    assert len(ranges) > 5
+    for term_nos in ranges:
+        mine = {postings[index.terms[t]]["_index"] for t in term_nos}
+        vectors = []
+        for ref, vector in stock["fieldVectors"]:
+            pairs = [x for i in range(0, len(vector), 2) if vector[i] in mine
+                     for x in vector[i : i + 2]]
+            if pairs:
+                vectors.append([ref, pairs])
+        want = {**stock, "fieldVectors": vectors,
+                "invertedIndex": [[index.terms[t], postings[index.terms[t]]] for t in term_nos]}
+        assert writer.json(term_nos) == dump(want)
 
 
 def test_parts_partition_the_terms_in_lunr_js_order() -> None:
