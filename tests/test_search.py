@@ -18,6 +18,7 @@ from lunr.index import Index
 from sitegen.lunrindex import (
     IndexField,
     PartWriter,
+    _ScoreText,
     build_index,
     js_order,
     serialize_whole,
@@ -137,6 +138,23 @@ def test_each_part_is_the_stock_index_cut_to_its_terms_byte_for_byte() -> None:
         want = {**stock, "fieldVectors": vectors,
                 "invertedIndex": [[index.terms[t], postings[index.terms[t]]] for t in term_nos]}
         assert writer.json(term_nos) == dump(want)
+
+
+def test_parts_written_by_worker_processes_are_the_same_bytes() -> None:
+    docs = random_docs(60)
+    alone = build_search(docs, part_bytes=2000, processes=1)
+    shared = build_search(docs, part_bytes=2000, processes=2)
+    assert len(alone.files) > 10
+    assert shared == alone
+
+
+def test_score_text_is_what_json_gives_the_rounded_score() -> None:
+    rng = random.Random(3)
+    values = [rng.uniform(0, 60) for _ in range(20_000)] + [0.0, 0.0005, 0.0015, 1.0, 2.5, 9.9995]
+    values += [k / 1000 for k in range(3000)] + [k / 1000 + 0.0005 for k in range(3000)]
+    score_text = _ScoreText()
+    for x in values:
+        assert score_text[f"{x:.3f}"] == json.dumps(round(x, 3)), x
 
 
 def test_parts_partition_the_terms_in_lunr_js_order() -> None:
