@@ -16,7 +16,7 @@ import gc
 import json
 import re
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -213,7 +213,9 @@ class PartWriter:
         field_key = field_of.__getitem__
         nfields = len(field_head)
         score_text = self.score_text
-        vectors: defaultdict[int, list[str]] = defaultdict(list)
+        head = self.vector_head
+        vectors: dict[int, str] = {}  # doc*field -> its vector's text so far, unclosed
+        vector = vectors.get
         postings: dict[int, str] = {}
         for t in sorted(term_nos):  # by _index, so each vector's entries come out in order
             start, end = starts[t], starts[t + 1]
@@ -224,8 +226,9 @@ class PartWriter:
                 prefix + score_text["%.3f" % (idf * (k1p1 * tf) / (norm[df] + tf) * boost_of[df])]
                 for df, tf in zip(dfs, entry_tf[start:end])
             ]
-            for df, item in zip(dfs, items):
-                vectors[df].append(item)
+            for df, item in zip(dfs, items):  # mostly one entry per vector and part
+                text = vector(df)
+                vectors[df] = head[df] + item if text is None else text + "," + item
             by_field = dict.fromkeys(range(nfields), "")
             for field_no, group in groupby(sorted(dfs, key=field_key), key=field_key):
                 by_field[field_no] = ",".join(map(ref_key.__getitem__, group))
@@ -233,9 +236,10 @@ class PartWriter:
                 "{" + ",".join([field_head[f] + by_field[f] + "}" for f in range(nfields)])
                 + f',"_index":{t}}}'
             )
-        head = self.vector_head
-        dfs_out = range(len(head)) if every_field_vector else sorted(vectors)
-        vector_text = [head[df] + ",".join(vectors.get(df, ())) + "]]" for df in dfs_out]
+        if every_field_vector:
+            vector_text = [vector(df, head[df]) + "]]" for df in range(len(head))]
+        else:
+            vector_text = [vectors[df] + "]]" for df in sorted(vectors)]
         inverted = [f"[{_jstr(index.terms[t])},{postings[t]}]" for t in term_nos]
         return (
             self.head + ",".join(vector_text) + '],"invertedIndex":['
