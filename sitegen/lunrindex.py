@@ -8,6 +8,8 @@ cover a range of terms. Each part is itself a valid serialized lunr index: its t
 postings, with their original ``_index``, and every field vector cut down to those terms.
 ``serialize_whole`` gives the single monolithic index, byte-identical to lunr.py's
 ``lunr(...).serialize()`` (the test suite checks this), which the rankings are held to.
+``PartWriter`` writes that JSON text directly (the build writes ~100 MB of it at 10k
+articles, where building and dumping nested dicts took twice as long).
 """
 
 from __future__ import annotations
