@@ -45,6 +45,7 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, Stri
 from bench.corpus import article, build_lexicon
 from sitegen.lunrindex import build_index, serialize_whole
 from sitegen.search import FIELDS, SearchDoc, build_search, field_texts, vendor_files
+from tests.conftest import CHROMIUM_ARGS  # one set of flags for Debian's Chromium here
 
 QUERIES = (
     "harbour",  # not in the vocabulary: no results
@@ -61,15 +62,6 @@ QUERIES = (
 REPO = Path(__file__).resolve().parent.parent
 NODE_SCRIPT = REPO / "tests" / "js" / "query_bytes.js"
 THEME = REPO / "themes" / "default"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # The theme's search page needs only these blocks of base.html.
 BASE_STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{% block title %}{% endblock %}</title>{% block head %}{% endblock %}</head>

@@ -32,3 +32,14 @@ def snapshot(out: Path) -> dict[str, str]:
 
 def html_pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (injected from node_modules) on a Playwright page: WCAG 2 A and AA failures."""
+    axe = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+    assert axe.is_file(), "axe-core is missing: run npm ci"
+    page.add_script_tag(path=str(axe))
+    return page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))"
+    )

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
+from sitehelpers import axe_violations
 
 from sitegen.annotation import (
     anchor,
@@ -442,7 +443,6 @@ def test_notes_partial_is_silent_without_notes():
     )
 
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def reader_page(folder: Path) -> Path:
@@ -528,16 +528,9 @@ def test_phone_reader_uses_the_keyboard_and_gets_notes_after_the_text(chromium, 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_annotations_pass_axe_in_light_and_dark(chromium, tmp_path, scheme):
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed")
     page = chromium.new_page(viewport={"width": 1280, "height": 700}, color_scheme=scheme)
     page.goto(reader_page(tmp_path).as_uri() + "#annotation-2")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})"
-        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))"
-    )
-    assert result == []
+    assert axe_violations(page) == []
     page.close()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from sitehelpers import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -138,23 +139,15 @@ def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve
     context.close()
 
 
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_results_and_facets_pass_axe(chromium, fictional_site: Path, serve_dir, scheme) -> None:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run npm ci")
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     page.goto(serve_dir(fictional_site) + "search/?q=quarrow&year=2020")
     wait_for_status(page, "result")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})"
-        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))"
-    )
-    assert violations == []
+    assert axe_violations(page) == []
     context.close()
 
 
