@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -98,29 +98,12 @@ def outputs(
     for page in progress(plan):
         read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))
         yield r.output_path(page.url), Product((page, read), partial(render.render_page, env, page))
-    yield from feeds_of(site)
+    yield from feeds.all_feeds(site)
     yield from annotation_files(site)
     sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
     yield "sitemap.xml", Product(("sitemap", sitemap), partial(feeds.sitemap, site, plan))
     yield "robots.txt", feeds.robots(site)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json"))).encode() + b"\n"
-
-
-def feeds_of(site: Site) -> Iterator[tuple[str, Product]]:
-    r, arts, title = site.routes, site.articles, site.config.title
-    yield r.output_path(r.feed_for("home")), _feed(site, title, r.feed_for("home"), r.url_for("home"), arts)
-    for slug, tag in site.tags.items():
-        members = [arts[i] for i in site.by_tag.get(slug, ())[: feeds.FEED_SIZE]]
-        yield r.output_path(r.feed_for("tag", slug=slug)), _feed(site, f"{tag.name} · {title}", r.feed_for("tag", slug=slug), r.url_for("tag", slug=slug), members)
-    for slug, person in site.people.items():
-        members = [arts[i] for i in site.by_person.get(slug, ())[: feeds.FEED_SIZE]]
-        yield r.output_path(r.feed_for("person", slug=slug)), _feed(site, f"{person.name} · {title}", r.feed_for("person", slug=slug), r.url_for("person", slug=slug), members)
-
-
-def _feed(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence) -> Product:
-    """A feed reads only its newest entries (and the config, in the build's key)."""
-    newest = tuple(articles[: feeds.FEED_SIZE])
-    return Product(("atom", title, feed_url, page_url, newest), partial(feeds.atom, site, title, feed_url, page_url, newest))
 
 
 def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
@@ -131,7 +114,7 @@ def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
             yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
     annotated = [a for a in site.articles if a.annotations]
     feed = r.url_for("annotations") + "feed.xml"
-    yield r.output_path(feed), _feed(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
+    yield r.output_path(feed), feeds.product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
 
 
 def _collection(site: Site, a: Article) -> bytes:

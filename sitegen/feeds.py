@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
+from .incremental import Product
 from .model import Article
 from .pages import Page
 from .site import Site
@@ -74,3 +76,21 @@ def robots(site: Site) -> bytes:
     lines = ["User-agent: *", "Disallow: /" if site.config.noindex else "Allow: /"]
     lines.append(f"Sitemap: {site.routes.absolute(site.routes.base_path + 'sitemap.xml')}")
     return ("\n".join(lines) + "\n").encode()
+
+
+def all_feeds(site: Site) -> Iterator[tuple[str, Product]]:
+    """The home feed, then one per tag and one per person."""
+    r, arts, title = site.routes, site.articles, site.config.title
+    yield r.output_path(r.feed_for("home")), product(site, title, r.feed_for("home"), r.url_for("home"), arts)
+    for slug, tag in site.tags.items():
+        members = [arts[i] for i in site.by_tag.get(slug, ())[: FEED_SIZE]]
+        yield r.output_path(r.feed_for("tag", slug=slug)), product(site, f"{tag.name} · {title}", r.feed_for("tag", slug=slug), r.url_for("tag", slug=slug), members)
+    for slug, person in site.people.items():
+        members = [arts[i] for i in site.by_person.get(slug, ())[: FEED_SIZE]]
+        yield r.output_path(r.feed_for("person", slug=slug)), product(site, f"{person.name} · {title}", r.feed_for("person", slug=slug), r.url_for("person", slug=slug), members)
+
+
+def product(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article]) -> Product:
+    """A feed reads only its newest entries (and the config, in the build's key)."""
+    newest = tuple(articles[: FEED_SIZE])
+    return Product(("atom", title, feed_url, page_url, newest), partial(atom, site, title, feed_url, page_url, newest))
