@@ -260,7 +260,8 @@ def archived_urls(root: Path) -> dict[str, str]:
             data = frontmatter.parse(source.data.decode("utf-8")).data
         except (UnicodeDecodeError, frontmatter.FrontMatterError):
             continue
-        url = data.get("source", {}).get("url") if isinstance(data, dict) else None
+        source_field = data.get("source") if isinstance(data, dict) else None
+        url = source_field.get("url") if isinstance(source_field, dict) else None
         if isinstance(url, str) and url:
             index.setdefault(_identity(url), source.path)
     return index

@@ -465,3 +465,12 @@ def test_a_file_that_cannot_be_written_fails_that_record(tmp_path: Path) -> None
     assert code == 1
     assert "cannot write content/articles/2031/10/tram-line-closed-for-repairs.md" in report
     assert "imported 1, unchanged 0, changed upstream 0, failed 1" in report
+
+
+def test_an_archived_article_with_a_malformed_source_does_not_stop_an_import(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    odd = root / "content/articles/2031/01/odd.md"
+    odd.parent.mkdir(parents=True, exist_ok=True)
+    odd.write_text("---\ntitle: A fictional oddity\ndate: 2031-01-01\nsource: just a name\n---\nBody.\n")
+    code, report = import_([records(tmp_path, GOOD)], root)
+    assert code == 0, report
