@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -71,11 +71,12 @@ def resolve(
     problems: list[Problem] = []
     people: dict[str, Person] = {p.slug: _person(p, memo) for p in archive.people}
     unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    tag_names: dict[str, Counter] = defaultdict(Counter)
     chosen = [a for a in archive.articles if drafts or not a.draft]
     chosen.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    term_slug = lru_cache(maxsize=None)(slugify)  # a few names, each on many articles
+    tag_terms = _terms((name for f in chosen for name in f.tags), term_slug)
+    source_terms = _terms((f.source.name for f in chosen if f.source), term_slug)
     articles = []
-    tag_slug = lru_cache(maxsize=None)(slugify)  # a few names, each on many articles
     for file in chosen:
         slugs = []
         for i, name in enumerate(file.people):
@@ -86,23 +87,15 @@ def resolve(
                 people.setdefault(slug, Person(slug, name, in_registry=False))
             if slug not in slugs:
                 slugs.append(slug)
-        tags = []
-        for name in file.tags:
-            tag = Term(tag_slug(name), name)
-            tag_names[tag.slug][name] += 1
-            if tag not in tags and all(t.slug != tag.slug for t in tags):
-                tags.append(tag)
-        article, article_problems = _article(file, routes, tuple(slugs), tuple(tags), anchor, memo)
+        tags = tuple(dict.fromkeys(tag_terms[term_slug(name)] for name in file.tags))
+        source = source_terms[term_slug(file.source.name)] if file.source else None
+        article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo)
         problems.extend(article_problems)
         articles.append(article)
     for name, places in sorted(unknown.items()):
         hint = registry.suggest(name)
         for path, line in places:
             problems.append(Problem(path, line, "people", f"{name!r} is not in the registry (content/people/){hint}; a page is built from the name", WARNING))
-    # One display name per tag: the most used spelling, ties broken alphabetically.
-    tag_terms = {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in tag_names.items()}
-    articles = [a if all(t == tag_terms[t.slug] for t in a.tags) else _retag(a, tag_terms) for a in articles]
-    sources = {a.source.slug: a.source for a in articles if a.source}
     by_person, by_tag, by_source = defaultdict(list), defaultdict(list), defaultdict(list)
     for i, a in enumerate(articles):
         for slug in a.people:
@@ -117,7 +110,7 @@ def resolve(
         articles=tuple(articles),
         people=dict(sorted(people.items(), key=lambda kv: (kv[1].name.casefold(), kv[0]))),
         tags=dict(sorted(tag_terms.items())),
-        sources=dict(sorted(sources.items())),
+        sources=dict(sorted(source_terms.items())),
         by_person={k: tuple(v) for k, v in sorted(by_person.items())},
         by_tag={k: tuple(v) for k, v in sorted(by_tag.items())},
         by_source={k: tuple(v) for k, v in sorted(by_source.items())},
@@ -146,11 +139,16 @@ def body_key(file: ArticleFile, anchor: Anchorer | None) -> bytes:
 
 
 def _article(
-    file: ArticleFile, routes: Routes, people: tuple[str, ...], tags: tuple[Term, ...], anchor: Anchorer | None, memo: Memo = no_memo
+    file: ArticleFile,
+    routes: Routes,
+    people: tuple[str, ...],
+    tags: tuple[Term, ...],
+    source: Term | None,
+    anchor: Anchorer | None,
+    memo: Memo = no_memo,
 ) -> tuple[Article, list[Problem]]:
     rendered, html, anchored, problems = memo("body", body_key(file, anchor), lambda: render_body(file, anchor))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
-    source = Term(slugify(file.source.name), file.source.name) if file.source else None
     summary = file.summary or markdown.summarise(rendered.first_paragraph)
     return Article(file, url, summary, html, rendered.text, tags, source, people, anchored), problems
 
@@ -160,8 +158,13 @@ def _note_html(note: str) -> Markup:
     return Markup(markdown.render(note).html)
 
 
-def _retag(article: Article, terms: dict[str, Term]) -> Article:
-    return replace(article, tags=tuple(terms[t.slug] for t in article.tags))
+def _terms(names: Iterable[str], slug_of: Callable[[str], str]) -> dict[str, Term]:
+    """One term per slug ('Treaty' and 'treaty' are one tag), named by its most used
+    spelling, ties broken alphabetically, so every page shows the same name."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for name in names:
+        spellings[slug_of(name)][name] += 1
+    return {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in spellings.items()}
 
 
 def search_documents(site: Site) -> list[SearchDoc]:

@@ -292,3 +292,17 @@ def test_two_pages_wanting_one_url_fail_the_build(tmp_path: Path, capsys):
     assert cli.main(["build", "-s", str(root), "-o", str(out), "--quiet", "--no-search"]) == 1
     assert "url: /people/by-mentions/ is wanted by two pages" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_an_outlet_spelled_two_ways_is_one_outlet_with_one_name(tmp_path: Path):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    story = root / "content/articles/2031/05/treaty-signed.md"
+    story.write_text(story.read_text().replace("name: Coastline Weekly", "name: the lindmoor ledger"))
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+    outlets = [a.text_content() for a in page(out, "/sources/").cssselect(".term-index a")]
+    assert outlets == ["The Lindmoor Ledger"]
+    shown = page(out, "/articles/2031/05/treaty-signed/").cssselect(".meta a")[0].text_content()
+    assert shown == "The Lindmoor Ledger"
+    assert page(out, "/sources/the-lindmoor-ledger/").cssselect(".lede")[0].text_content().startswith("3 articles")
