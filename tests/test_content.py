@@ -62,6 +62,10 @@ def test_every_problem_of_a_file_is_reported_with_its_line():
     ]
 
 
+def test_a_blank_required_field_is_empty_not_a_title():
+    assert messages(article("title: '   '\ndate: 2031-04-02\n")) == [f"{PATH}:2: title: must not be empty"]
+
+
 def test_updated_before_date_is_an_error():
     assert messages(article("title: T\ndate: 2031-04-02\nupdated: 2031-04-01\n")) == [
         f"{PATH}:4: updated: is before date (2031-04-01T00:00:00+00:00 < 2031-04-02T00:00:00+00:00)"
@@ -118,4 +122,4 @@ def test_any_yaml_shape_gives_an_article_or_problems(data):
     result = parse_article(PATH, ("---\n" + yaml.safe_dump(data) + "---\n").encode())
     assert isinstance(result, (ArticleFile, list))
     if isinstance(result, list):
-        assert all(isinstance(p, Problem) and p.line >= 1 for p in result)
+        assert result and all(isinstance(p, Problem) and p.line >= 1 for p in result)
