@@ -59,7 +59,7 @@ def parse_archive(
     problems: list[Problem] = []
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
-    for f in article_files:  # parse_article does not read ``today``: only _date_warnings below does
+    for f in article_files:
         result = memo("article", digest(f.path, f.data), lambda f=f: parse_article(f.path, f.data))
         if isinstance(result, ArticleFile):
             articles.append(result)
@@ -129,7 +129,7 @@ class _Checker:
         for f in schema:
             key = f"{prefix}{f.name}"
             value = data.get(f.name)
-            if value is None or value == "":
+            if value is None or (isinstance(value, str) and not value.strip()):
                 if f.required:
                     self.fail(key, "required" if f.name not in data else "must not be empty")
                 continue
@@ -282,7 +282,7 @@ _CONVERTERS = {
 }
 
 
-def parse_article(path: str, data: bytes | str, today: date | None = None) -> ArticleFile | list[Problem]:
+def parse_article(path: str, data: bytes | str) -> ArticleFile | list[Problem]:
     """Validate one article file; every problem is reported, with its line."""
     fm = _front_matter(path, data)
     if isinstance(fm, list):
@@ -315,6 +315,11 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), **fields)
 
 
+def source_identity(url: str) -> str:
+    """Two articles with this equal archive the same original: the import and duplicate checks agree."""
+    return url.strip().rstrip("/")
+
+
 def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
     out = []
     line = article.field_lines.get("date", 1)
@@ -339,7 +344,7 @@ def _duplicates(articles: list[ArticleFile]) -> list[Problem]:
         else:
             seen_slug[key] = a
         if a.source and a.source.url:
-            url = a.source.url.rstrip("/")
+            url = source_identity(a.source.url)
             if url in seen_url:
                 line = a.field_lines.get("source.url", 1)
                 out.append(Problem(a.path, line, "source.url", f"duplicate source URL: already archived in {seen_url[url].path}"))

@@ -24,7 +24,7 @@ import yaml
 from tqdm import tqdm
 
 from . import __version__, frontmatter
-from .content import parse_person, read_sources
+from .content import parse_person, read_sources, source_identity
 from .model import PersonFile
 from .names import find_people, people_matcher, ranked_suggestions, unknown_names
 from .record import Record, RecordError, decode_record, parse_record
@@ -263,12 +263,8 @@ def archived_urls(root: Path) -> dict[str, str]:
         source_field = data.get("source") if isinstance(data, dict) else None
         url = source_field.get("url") if isinstance(source_field, dict) else None
         if isinstance(url, str) and url:
-            index.setdefault(_identity(url), source.path)
+            index.setdefault(source_identity(url), source.path)
     return index
-
-
-def _identity(url: str) -> str:
-    return url.strip().rstrip("/")
 
 
 def _write(path: Path, text: str) -> str | None:
@@ -320,14 +316,14 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
         source_name=batch.outlet,
     )
     body = markdown_body(record)
-    existing = batch.index.get(_identity(record.url))
+    existing = batch.index.get(source_identity(record.url))
     if existing is None:
         target = _free_path(batch.root, record, batch.taken)
         if not batch.dry_run and (
             failure := _write(batch.root / target, render_article(front, body))
         ):
             return "failed", f"failed: {path}: cannot write {target}: {failure}"
-        batch.index[_identity(record.url)] = target
+        batch.index[source_identity(record.url)] = target
         batch.taken.add(target)
         return "imported", f"{would}import {path} -> {target}"
     try:

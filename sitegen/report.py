@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 
-from .content import Archive, load_archive, parse_person
+from .content import Archive, load_archive, parse_person, source_identity
 from .errors import WARNING, BuildFailed, Problem, SitegenError
 from .model import ArticleFile, PersonFile
 from .pages import collisions, plan
@@ -155,7 +155,7 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
     touched = [a for a in archive.articles if a.path in changed]
     linked = {slugify(PurePosixPath(p).stem) for p in changed if p.startswith("content/articles/")}
     keys = {(a.date.year, a.date.month, a.slug) for a in touched}
-    sources = {a.source.url.rstrip("/") for a in touched if a.source and a.source.url}
+    sources = {source_identity(a.source.url) for a in touched if a.source and a.source.url}
     out = set(changed)
     for a in archive.articles:
         if any(n.strip().casefold() in names or slugify(n) in person_slugs for n in a.people):
@@ -164,7 +164,7 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
             out.add(a.path)
         if (a.date.year, a.date.month, a.slug) in keys:
             out.add(a.path)
-        if a.source and a.source.url and a.source.url.rstrip("/") in sources:
+        if a.source and a.source.url and source_identity(a.source.url) in sources:
             out.add(a.path)
     return out
 
