@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -66,8 +65,7 @@ def load(options: Options, config: Config, cache: Cache | None = None) -> tuple[
     """Read, validate and resolve everything; raise BuildFailed listing every error."""
     cache = cache or Cache.disabled()
     archive = content.load_archive(options.root, options.today, cache.memo)
-    if threading.active_count() == 1:  # forking beside other threads is not safe
-        parallel.render_bodies(archive, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
+    parallel.render_bodies(archive, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo)
     problems = [*archive.problems, *problems]
     if options.strict:
@@ -136,7 +134,7 @@ def workers(options: Options, plan: list[pages.Page], before: incremental.Previo
     if options.workers:
         return options.workers
     cold = not before.out and before.spare is None
-    return parallel.workers() if cold and len(plan) >= 2000 and threading.active_count() == 1 else 1
+    return parallel.workers() if cold and len(plan) >= 2000 else 1
 
 
 def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> Report:

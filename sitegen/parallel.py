@@ -13,6 +13,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -54,8 +55,12 @@ def workers() -> int:
 
 
 def fork(count: int) -> Share:
-    """Start ``count - 1`` workers; returns each process its own share."""
-    if count < 2 or not hasattr(os, "fork"):
+    """Start ``count - 1`` workers; returns each process its own share.
+
+    Forking beside other threads (``sitegen serve``'s server, say) is not safe: then the
+    caller's process does all the work alone.
+    """
+    if count < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return Share()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -160,9 +165,11 @@ def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> li
 
 def render_bodies(archive: Archive, drafts: bool, anchor: Anchorer | None, cache: Cache, count: int) -> None:
     """Bodies missing from the cache, rendered by ``count`` processes when there are many."""
+    if count < 2:
+        return  # resolve renders what is missing, in this process
     files = [f for f in archive.articles if drafts or not f.draft]
     todo = [(key, f) for f in files if not cache.known("body", key := body_key(f, anchor))]
-    if len(todo) < 500 or count < 2:
+    if len(todo) < 500:
         return
     bodies = map_in_workers(partial(render_body, anchor=anchor), [f for _, f in todo], count)
     for (key, _), body in zip(todo, bodies, strict=True):
