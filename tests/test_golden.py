@@ -11,6 +11,8 @@ import difflib
 import os
 from pathlib import Path
 
+import pytest
+
 from sitegen.build import Options, build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +26,7 @@ def test_bundled_article_page_matches_the_golden_snapshot(tmp_path: Path):
     actual = (out / ARTICLE).read_text(encoding="utf-8")
     if os.environ.get("SITEGEN_REGENERATE"):
         GOLDEN.write_text(actual, encoding="utf-8")
+        pytest.fail("golden page regenerated: review its diff, then run again without SITEGEN_REGENERATE")
     expected = GOLDEN.read_text(encoding="utf-8")
     diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), "golden", "built", n=2))
     assert actual == expected, f"article page differs from tests/golden/article.html:\n{diff}"

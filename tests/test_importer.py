@@ -106,6 +106,7 @@ def test_seed_imports_to_the_golden_file(tmp_path: Path) -> None:
     assert path == "content/articles/2022/02/" + GOLDEN.name
     if os.environ.get("SITEGEN_REGENERATE"):
         GOLDEN.write_text(text, encoding="utf-8")
+        pytest.fail("golden file regenerated: review its diff, then run again without SITEGEN_REGENERATE")
     assert text == GOLDEN.read_text(encoding="utf-8")
 
 
