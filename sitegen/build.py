@@ -111,7 +111,7 @@ def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
         if a.annotations:
             yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
     annotated = [a for a in site.articles if a.annotations]
-    feed = r.url_for("annotations") + "feed.xml"
+    feed = r.feed_for("annotations")
     yield r.output_path(feed), feeds.product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
 
 
@@ -164,7 +164,7 @@ def check(options: Options) -> list[Problem]:
     """Everything the build validates, writing nothing."""
     config = configure(options)
     try:
-        _, problems = load(options, config)
+        site, problems = load(options, config)
     except BuildFailed as failed:
         return list(failed.problems)
-    return problems
+    return [*pages.collisions(pages.plan(site)), *problems]

@@ -113,7 +113,7 @@ def plan(site: Site) -> Iterator[Page]:
     yield from _archive(site)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
     annotated = [a for a in arts if a.annotations]
-    yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": annotated, "entries": annotation.index_entries(annotated), "feed_url": r.url_for("annotations") + "feed.xml"}, lastmod(annotated))
+    yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": annotated, "entries": annotation.index_entries(annotated), "feed_url": r.feed_for("annotations")}, lastmod(annotated))
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
 
 
