@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
+from typing import TypeVar
 from urllib.parse import urljoin
 
 from markupsafe import Markup
 
 from sitegen.errors import Problem
-from sitegen.model import AnchoredAnnotation, Annotation, Article
+from sitegen.model import AnchoredAnnotation, Annotation, Article, Card
 from sitegen.schema import RATINGS  # worst to best
+
+A = TypeVar("A", Article, Card)
 
 RATING_VALUES = {rating: value for value, rating in enumerate(RATINGS, start=1)}
 MOTIVATIONS = {"fact-check": "assessing", "correction": "editing"}  # others: commenting
@@ -392,10 +395,10 @@ def rating_tally(anchored: Iterable[AnchoredAnnotation]) -> tuple[tuple[str, int
     return tuple((rating, n) for rating, n in counts.items() if n)
 
 
-def index_entries(articles: Iterable[Article]) -> list[tuple[Article, AnchoredAnnotation]]:
-    """Every annotation in the archive for ``/annotations/``: newest first, stable order."""
+def index_entries(articles: Iterable[A]) -> list[tuple[A, AnchoredAnnotation]]:
+    """Every annotation of ``articles`` (or their cards), newest first, in a stable order."""
 
-    def newest(entry: tuple[Article, AnchoredAnnotation]) -> tuple:
+    def newest(entry: tuple[A, AnchoredAnnotation]) -> tuple:
         article, item = entry
         when = item.annotation.date or article.date.date()
         return (-when.toordinal(), -article.date.timestamp(), article.url, item.number)

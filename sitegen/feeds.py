@@ -34,7 +34,7 @@ def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequenc
     _sub(feed, "title", title)
     if site.config.description:
         _sub(feed, "subtitle", site.config.description)
-    updated = max((a.file.updated or a.date for a in entries), default=_EPOCH)
+    updated = max((a.lastmod for a in entries), default=_EPOCH)
     _sub(feed, "updated", updated.isoformat())
     _sub(feed, "link", rel="self", type="application/atom+xml", href=r.absolute(feed_url))
     _sub(feed, "link", rel="alternate", type="text/html", href=r.absolute(page_url))
@@ -45,7 +45,7 @@ def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequenc
         url = r.absolute(a.url)
         _sub(entry, "id", url)
         _sub(entry, "title", a.title)
-        _sub(entry, "updated", (a.file.updated or a.date).isoformat())
+        _sub(entry, "updated", a.lastmod.isoformat())
         _sub(entry, "published", a.date.isoformat())
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
         if a.source and a.file.source and a.file.source.url:

@@ -147,3 +147,29 @@ class Article:
     @property
     def date(self) -> datetime:
         return self.file.date
+
+    @property
+    def lastmod(self) -> datetime:
+        return self.file.updated or self.file.date
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a listing shows of an article. Listings get cards, not articles, so a page
+    that lists an article depends on these fields only: an edited body re-renders the
+    article's own page and feeds, not every tag, person and date page it is listed on."""
+
+    url: str
+    slug: str
+    title: str
+    date: datetime
+    lastmod: datetime
+    summary: str
+    source: Term | None
+    tags: tuple[Term, ...]
+    people: tuple[str, ...]  # person slugs
+    annotations: tuple[AnchoredAnnotation, ...]
+
+    @classmethod
+    def of(cls, a: Article) -> Card:
+        return cls(a.url, a.slug, a.title, a.date, a.lastmod, a.summary, a.source, a.tags, a.people, a.annotations)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from . import annotation, chart, history, jsonld
 from .errors import Problem
-from .model import Article
+from .model import Article, Card
 from .site import Site
 
 
@@ -58,11 +58,11 @@ class Chart:
         return bool(self.svg)
 
 
-def lastmod(articles: Sequence[Article]) -> datetime | None:
-    return max((a.file.updated or a.date for a in articles), default=None)
+def lastmod(articles: Sequence[Article | Card]) -> datetime | None:
+    return max((a.lastmod for a in articles), default=None)
 
 
-def paginate(site: Site, kind: str, articles: Sequence[Article], templates: tuple[str, ...], context: dict, **values: str) -> Iterator[Page]:
+def paginate(site: Site, kind: str, articles: Sequence[Card], templates: tuple[str, ...], context: dict, **values: str) -> Iterator[Page]:
     """Listing pages of ``paginate`` articles each: the first at the kind's URL, then /page/N/."""
     size = site.config.paginate
     pages = max(1, -(-len(articles) // size))
@@ -82,8 +82,9 @@ def paginate(site: Site, kind: str, articles: Sequence[Article], templates: tupl
 def plan(site: Site) -> Iterator[Page]:
     """Every page, in a fixed order."""
     arts = site.articles
+    cards = [Card.of(a) for a in arts]
     r = site.routes
-    yield from paginate(site, "home", arts, ("index.html",), {"feed_url": r.feed_for("home")})
+    yield from paginate(site, "home", cards, ("index.html",), {"feed_url": r.feed_for("home")})
     for i, a in enumerate(arts):
         yield Page(
             a.url,
@@ -91,14 +92,14 @@ def plan(site: Site) -> Iterator[Page]:
             {
                 "article": a,
                 "people": [site.people[s] for s in a.people],
-                "newer": arts[i - 1] if i > 0 else None,
-                "older": arts[i + 1] if i + 1 < len(arts) else None,
+                "newer": cards[i - 1] if i > 0 else None,
+                "older": cards[i + 1] if i + 1 < len(arts) else None,
                 "jsonld_data": jsonld.news_article(site, a, _claims(site, a)),
                 "revisions": history.revisions(a.file),
             },
-            a.file.updated or a.date,
+            a.lastmod,
         )
-    yield from _people(site)
+    yield from _people(site, cards)
     for kind, index_kind, terms, groups in (
         ("tag", "tags", site.tags, site.by_tag),
         ("source", "sources", site.sources, site.by_source),
@@ -106,13 +107,13 @@ def plan(site: Site) -> Iterator[Page]:
         counts = [(t, len(groups.get(slug, ()))) for slug, t in terms.items()]
         yield Page(r.url_for(index_kind), (f"{index_kind}.html", "terms.html"), {"kind": kind, "terms": counts}, lastmod(arts))
         for slug, term in terms.items():
-            members = [arts[i] for i in groups.get(slug, ())]
+            members = [cards[i] for i in groups.get(slug, ())]
             feed = r.feed_for(kind, slug=slug) if kind == "tag" else None
             ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": _timeline(members, f"Articles tagged {term.name} per month" if kind == "tag" else f"Articles from {term.name} per month")}
             yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
-    yield from _archive(site)
+    yield from _archive(site, cards)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
-    annotated = [a for a in arts if a.annotations]
+    annotated = [c for c in cards if c.annotations]
     yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": annotated, "entries": annotation.index_entries(annotated), "feed_url": r.feed_for("annotations")}, lastmod(annotated))
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
 
@@ -129,19 +130,18 @@ def collisions(pages: Iterable[Page]) -> list[Problem]:
     return problems
 
 
-def _people(site: Site) -> Iterator[Page]:
-    arts = site.articles
+def _people(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
-    days = [a.date.date() for a in arts]
+    days = [c.date.date() for c in cards]
     counts = {slug: tuple(chart.monthly_counts(days[i] for i in site.by_person.get(slug, ()))) for slug in site.people}
     sparklines = {slug: Chart("sparkline", counts[slug]) for slug in site.people}
     by_mentions = sorted(rows, key=lambda row: (-row[1], row[0].name.casefold(), row[0].slug))
     for kind, ordered in (("people", rows), ("people_by_mentions", by_mentions)):
         ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind}
-        yield Page(r.url_for(kind), ("people.html",), ctx, lastmod(arts))
+        yield Page(r.url_for(kind), ("people.html",), ctx, lastmod(cards))
     for slug, person in site.people.items():
-        members = [arts[i] for i in site.by_person.get(slug, ())]
+        members = [cards[i] for i in site.by_person.get(slug, ())]
         together: Counter = Counter()
         tags: Counter = Counter()
         for a in members:
@@ -161,13 +161,13 @@ def _people(site: Site) -> Iterator[Page]:
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
 
 
-def _archive(site: Site) -> Iterator[Page]:
+def _archive(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
     r = site.routes
-    years: dict[int, dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
-    for a in site.articles:
-        years[a.date.year][a.date.month].append(a)
+    years: dict[int, dict[int, list[Card]]] = defaultdict(lambda: defaultdict(list))
+    for c in cards:
+        years[c.date.year][c.date.month].append(c)
     summary = [(y, sum(len(m) for m in months.values())) for y, months in sorted(years.items(), reverse=True)]
-    yield Page(r.url_for("archive"), ("archive.html",), {"years": summary}, lastmod(site.articles))
+    yield Page(r.url_for("archive"), ("archive.html",), {"years": summary}, lastmod(cards))
     for y, months in sorted(years.items(), reverse=True):
         yyyy = f"{y:04d}"
         month_rows = [(m, len(arts)) for m, arts in sorted(months.items())]
@@ -178,7 +178,7 @@ def _archive(site: Site) -> Iterator[Page]:
             yield from paginate(site, "month", arts, ("month.html",), ctx, yyyy=yyyy, mm=f"{m:02d}")
 
 
-def _timeline(articles: Sequence[Article], title: str) -> Chart:
+def _timeline(articles: Sequence[Card], title: str) -> Chart:
     return Chart("timeline", tuple(chart.monthly_counts(a.date.date() for a in articles)), title)
 
 

@@ -76,7 +76,32 @@ def environment(root: Path, site: Site) -> Environment:
         people_by_slug=site.people,
     )
     env.filters.update(human_date=human_date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=month_name)
+    env.globals["card"] = CardRenderer(env)
     return env
+
+
+class CardRenderer:
+    """``card(a, level)``: an article's listing entry, rendered once per build and level.
+
+    An article is listed on the home, month, tag, outlet and person pages, about ten
+    listings at once; rendering its entry once is what Hugo's ``partialCached`` does.
+    A card is a frozen value, so the same card gives the same HTML.
+    """
+
+    TEMPLATE = "partials/article_card.html"
+
+    def __init__(self, env: Environment):
+        self.env = env
+        self._done: dict[tuple[int, object], tuple[object, Markup]] = {}
+
+    def __call__(self, card: object, level: object = 2) -> Markup:
+        key = (id(card), level)
+        hit = self._done.get(key)
+        if hit is not None and hit[0] is card:
+            return hit[1]
+        html = Markup(self.env.get_template(self.TEMPLATE).render(a=card, level=level).rstrip("\n"))
+        self._done[key] = (card, html)  # the card is kept alive, so its id stays its own
+        return html
 
 
 class GlobalReads:

@@ -62,6 +62,22 @@ def test_editing_a_body_rebuilds_its_page_and_links_the_rest(archive: Path, tmp_
     assert inode(out, UNTOUCHED) == before[UNTOUCHED]  # taken over from the previous output
 
 
+def test_a_body_edit_leaves_the_listings_that_show_the_article(archive: Path, tmp_path: Path):
+    """Listings depend on an article's card (title, summary, date…), not on its body; its
+    feeds carry the body, so they are made again."""
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    listings = ("page/2/index.html", "archive/2031/04/index.html", "tags/harbour/index.html", "people/tamsin-arlo/index.html",
+                "articles/2031/04/ferry-timetable/index.html")  # the last links to it as its newer neighbour
+    assert all(b'href="/articles/2031/04/harbour-opens/"' in (out / rel).read_bytes() for rel in listings)
+    before = {rel: inode(out, rel) for rel in (*listings, "feed.xml")}
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    incremental_equals_cold(archive, tmp_path)
+    assert [rel for rel in listings if inode(out, rel) != before[rel]] == []
+    assert inode(out, "feed.xml") != before["feed.xml"]
+    assert b"thanked the fictional builders." in (out / "feed.xml").read_bytes()
+
+
 def test_adding_an_article(archive: Path, tmp_path: Path):
     build(Options(root=archive, out=archive / "public", search=False))
     new = archive / "content/articles/2031/05/quay-renamed.md"
@@ -177,6 +193,8 @@ def test_fingerprints_follow_content_not_identity():
     assert prints.of(["x" * 100]) != prints.of(["x" * 101])
     opaque = object()
     assert Fingerprints().of([opaque]) != Fingerprints().of([opaque])  # an identity is never reused
+    term = Term("shared", "Shared")  # one object twice, or two equal objects: the same value
+    assert Fingerprints().of([_Record("x", (term, term))]) == Fingerprints().of([_Record("x", (Term("shared", "Shared"), Term("shared", "Shared")))])
 
 
 def test_a_series_of_edits_updates_the_spare_in_place(archive: Path, tmp_path: Path):
