@@ -30,7 +30,7 @@ from . import render
 from .cache import Cache, code_fingerprint, digest
 from .config import Config
 from .output import Keep, Link, Pending, spare_of
-from .pages import Page
+from .pages import Derived, Page
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
 
@@ -88,8 +88,8 @@ class Fingerprints:
         elif isinstance(value, self.WALKED):
             for f in dataclasses.fields(value):
                 field = getattr(value, f.name)
-                if type(field) is dict:  # a page's context: walked, it holds shared lists of articles
-                    h.update(b"".join([self.of(k) + self.of(v) for k, v in field.items()]))
+                if type(field) is dict:  # a page's context: walked, it holds shared lists of cards
+                    h.update(b"".join([self.of(k) + (b"derived" if type(v) is Derived else self.of(v)) for k, v in field.items()]))
                 else:
                     h.update(self.of(field))
         else:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 
 from markupsafe import Markup
 
@@ -32,6 +32,15 @@ class Page:
     context: dict = field(compare=False)
     lastmod: datetime | None = None
     in_sitemap: bool = True
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A context value made only when its page is rendered, from what the page's
+    fingerprint already covers (its other context values, the config): it is left out
+    of the fingerprint, and a page taken over from the last build never makes it."""
+
+    make: Callable[[], object]
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ def plan(site: Site) -> Iterator[Page]:
     """Every page, in a fixed order."""
     arts = site.articles
     cards = [Card.of(a) for a in arts]
+    newest = lastmod(cards)
     r = site.routes
     yield from paginate(site, "home", cards, ("index.html",), {"feed_url": r.feed_for("home")})
     for i, a in enumerate(arts):
@@ -94,24 +104,24 @@ def plan(site: Site) -> Iterator[Page]:
                 "people": [site.people[s] for s in a.people],
                 "newer": cards[i - 1] if i > 0 else None,
                 "older": cards[i + 1] if i + 1 < len(arts) else None,
-                "jsonld_data": jsonld.news_article(site, a, _claims(site, a)),
+                "jsonld_data": Derived(partial(_news_article, site, a)),  # from the article, its people, the config
                 "revisions": history.revisions(a.file),
             },
             a.lastmod,
         )
-    yield from _people(site, cards)
+    yield from _people(site, cards, newest)
     for kind, index_kind, terms, groups in (
         ("tag", "tags", site.tags, site.by_tag),
         ("source", "sources", site.sources, site.by_source),
     ):
         counts = [(t, len(groups.get(slug, ()))) for slug, t in terms.items()]
-        yield Page(r.url_for(index_kind), (f"{index_kind}.html", "terms.html"), {"kind": kind, "terms": counts}, lastmod(arts))
+        yield Page(r.url_for(index_kind), (f"{index_kind}.html", "terms.html"), {"kind": kind, "terms": counts}, newest)
         for slug, term in terms.items():
             members = [cards[i] for i in groups.get(slug, ())]
             feed = r.feed_for(kind, slug=slug) if kind == "tag" else None
             ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": _timeline(members, f"Articles tagged {term.name} per month" if kind == "tag" else f"Articles from {term.name} per month")}
             yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
-    yield from _archive(site, cards)
+    yield from _archive(site, cards, newest)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
     annotated = [c for c in cards if c.annotations]
     yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": annotated, "entries": annotation.index_entries(annotated), "feed_url": r.feed_for("annotations")}, lastmod(annotated))
@@ -130,7 +140,7 @@ def collisions(pages: Iterable[Page]) -> list[Problem]:
     return problems
 
 
-def _people(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
+def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
     days = [c.date.date() for c in cards]
@@ -139,7 +149,7 @@ def _people(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
     by_mentions = sorted(rows, key=lambda row: (-row[1], row[0].name.casefold(), row[0].slug))
     for kind, ordered in (("people", rows), ("people_by_mentions", by_mentions)):
         ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind}
-        yield Page(r.url_for(kind), ("people.html",), ctx, lastmod(cards))
+        yield Page(r.url_for(kind), ("people.html",), ctx, newest)
     for slug, person in site.people.items():
         members = [cards[i] for i in site.by_person.get(slug, ())]
         together: Counter = Counter()
@@ -161,13 +171,13 @@ def _people(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
 
 
-def _archive(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
+def _archive(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:
     r = site.routes
     years: dict[int, dict[int, list[Card]]] = defaultdict(lambda: defaultdict(list))
     for c in cards:
         years[c.date.year][c.date.month].append(c)
     summary = [(y, sum(len(m) for m in months.values())) for y, months in sorted(years.items(), reverse=True)]
-    yield Page(r.url_for("archive"), ("archive.html",), {"years": summary}, lastmod(cards))
+    yield Page(r.url_for("archive"), ("archive.html",), {"years": summary}, newest)
     for y, months in sorted(years.items(), reverse=True):
         yyyy = f"{y:04d}"
         month_rows = [(m, len(arts)) for m, arts in sorted(months.items())]
@@ -182,6 +192,7 @@ def _timeline(articles: Sequence[Card], title: str) -> Chart:
     return Chart("timeline", tuple(chart.monthly_counts(a.date.date() for a in articles)), title)
 
 
-def _claims(site: Site, article: Article) -> list[dict]:
+def _news_article(site: Site, article: Article) -> dict:
     publisher = {"@type": "Organization", "name": site.config.title, "url": site.config.base_url}
-    return annotation.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher)
+    claims = annotation.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher)
+    return jsonld.news_article(site, article, claims)

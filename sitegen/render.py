@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import SitegenError
-from .pages import Page
+from .pages import Derived, Page
 from .site import Site
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -150,7 +150,8 @@ class GlobalReads:
 def render_page(env: Environment, page: Page) -> bytes:
     try:
         template = env.select_template(list(page.templates))
-        return template.render(page=page, page_url=page.url, **page.context).encode("utf-8")
+        context = {k: v.make() if type(v) is Derived else v for k, v in page.context.items()}
+        return template.render(page=page, page_url=page.url, **context).encode("utf-8")
     except TemplateError as exc:
         raise SitegenError(f"{_template_line(exc)}: {exc.message} (rendering {page.url})") from exc
 
