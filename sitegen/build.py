@@ -101,7 +101,7 @@ def outputs(
     sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
     yield "sitemap.xml", Product(("sitemap", sitemap), partial(feeds.sitemap, site, plan))
     yield "robots.txt", feeds.robots(site)
-    yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json"))).encode() + b"\n"
+    yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
 
 
 def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
@@ -116,7 +116,7 @@ def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
 
 
 def _collection(site: Site, a: Article) -> bytes:
-    return render.jsonld(annotation.web_annotation_collection(site.routes.absolute(a.url), a.annotations)).encode() + b"\n"
+    return render.jsonld(annotation.web_annotation_collection(site.routes.absolute(a.url), a.annotations), indent=1).encode() + b"\n"
 
 
 def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
