@@ -148,11 +148,11 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
         raise BuildFailed(clashes)
     made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
     before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
-    files = incremental.reuse(outputs(options, site, progress, plan, cache), before, out, incremental.build_key(options.root, site.config, options.drafts, options.search), made)
+    files = incremental.reuse(outputs(options, site, progress, plan, cache), before, out, incremental.build_key(options.root, site.config, options.drafts, options.search))
     copies = static_files(options, config)
     spare = before.spare.keys() if before.spare is not None else None
     twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
-    count = output.write_site(out, files, copies, spare=options.cache, spare_files=spare, twin=twin, workers=workers(options, plan, before))
+    count = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=workers(options, plan, before))
     made.update((rel, b"") for rel, _ in copies)  # always copied again
     if options.cache:
         incremental.remember(cache, out, made, made if twin else before.out)

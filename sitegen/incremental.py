@@ -29,7 +29,7 @@ from pathlib import Path
 from . import render
 from .cache import Cache, code_fingerprint, digest
 from .config import Config
-from .output import Keep, Link, Pending, spare_of
+from .output import Decide, Keep, Link, Pending, spare_of
 from .pages import Derived, Page
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
@@ -165,25 +165,31 @@ def previous(cache: Cache, out: Path) -> Previous:
 
 
 def reuse(
-    files: Iterable[tuple[str, bytes | Product]], before: Previous, out: Path, key: bytes, record: dict[str, bytes]
-) -> Iterator[tuple[str, Link | Keep | Pending]]:
-    """Keep what the spare already has, link what the output has, make the rest; fill ``record``."""
+    files: Iterable[tuple[str, bytes | Product]], before: Previous, out: Path, key: bytes
+) -> Iterator[tuple[str, Decide]]:
+    """Keep what the spare already has, link what the output has, make the rest.
+
+    Each file is fingerprinted only by the process that writes it (``Decide``): worker
+    processes of a cold build share the hashing as they share the rendering.
+    """
     prints = Fingerprints()
     spare = before.spare or {}
-    for rel, data in files:
+
+    def decide(rel: str, data: bytes | Product) -> tuple[bytes, Link | Keep | Pending]:
         if isinstance(data, Product):
             fingerprint = hashlib.blake2b(key + prints.of(data.inputs), digest_size=16).digest()
             make = data.make
         else:
             fingerprint = hashlib.blake2b(b"bytes" + data, digest_size=16).digest()
             make = partial(bytes, data)
-        record[rel] = fingerprint
         if spare.get(rel) == fingerprint:
-            yield rel, Keep(make)
-        elif before.out.get(rel) == fingerprint:
-            yield rel, Link(out / rel, make)
-        else:
-            yield rel, Pending(make)
+            return fingerprint, Keep(make)
+        if before.out.get(rel) == fingerprint:
+            return fingerprint, Link(out / rel, make)
+        return fingerprint, Pending(make)
+
+    for rel, data in files:
+        yield rel, Decide(partial(decide, rel, data))
 
 
 KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)

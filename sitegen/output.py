@@ -57,6 +57,15 @@ class Keep:
     make: Callable[[], bytes]
 
 
+@dataclass(frozen=True)
+class Decide:
+    """A file decided on by the process that writes it: ``decide`` gives a note for the
+    caller (the file's fingerprint) and what to write. With worker processes, each one
+    decides only its own files, and the notes come back to the build's process."""
+
+    decide: Callable[[], tuple[bytes, Link | Keep | Pending]]
+
+
 def spare_of(out: Path) -> Path:
     """Where the output before the current one is kept, for the next build to update in place."""
     return out.parent / f".{out.name}.spare"
@@ -134,9 +143,10 @@ def discard(folder: Path, files: int) -> None:
 
 def write_site(
     out: Path,
-    files: Iterable[tuple[str, bytes | Link | Keep]],
+    files: Iterable[tuple[str, bytes | Link | Keep | Pending | Decide]],
     copies: Iterable[tuple[str, Path]] = (),
     *,
+    notes: dict[str, bytes] | None = None,
     spare: bool = False,
     spare_files: Collection[str] | None = None,
     twin: bool = False,
@@ -150,6 +160,7 @@ def write_site(
     With ``twin`` (and no spare to reuse), every file is also hard-linked into a second
     folder that becomes the spare, so even the build after a cold one writes only changes.
     With ``workers`` > 1, forked processes make and write every n-th file (``Pending``).
+    ``notes`` receives the note of every ``Decide`` file, from whichever process wrote it.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -162,7 +173,7 @@ def write_site(
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     second = Path(tempfile.mkdtemp(prefix=f".{out.name}.twin-", dir=out.parent)) if twin and spare and not in_place else None
     try:
-        written = _fill(stage, files, copies, in_place, workers, second)
+        written = _fill(stage, files, copies, in_place, workers, second, notes if notes is not None else {})
         if in_place:
             _prune(stage, set(spare_files or ()) - written)
     except BaseException:
@@ -214,11 +225,12 @@ def _prune(stage: Path, stale: set[str]) -> None:
 
 def _fill(
     stage: Path,
-    files: Iterable[tuple[str, bytes | Link | Keep | Pending]],
+    files: Iterable[tuple[str, bytes | Link | Keep | Pending | Decide]],
     copies: Iterable[tuple[str, Path]],
     in_place: bool,
     workers: int,
-    second: Path | None = None,
+    second: Path | None,
+    notes: dict[str, bytes],
 ) -> set[str]:
     """Hand each file to a writer thread while the next is made: its syscalls release the GIL."""
     items = iter(files)
@@ -234,8 +246,12 @@ def _fill(
             for position, (rel, data) in enumerate(itertools.chain([first] if first else [], items)):
                 target = _inside(stage, rel)
                 written.add(rel)
-                if not share.mine(position) or (isinstance(data, Keep) and os.path.lexists(target)):
-                    continue  # another process's file, or one the spare already holds
+                if not share.mine(position):
+                    continue  # another process's file
+                if isinstance(data, Decide):
+                    notes[rel], data = data.decide()
+                if isinstance(data, Keep) and os.path.lexists(target):
+                    continue  # the spare already holds it
                 writer.put(target, data.make() if isinstance(data, (Pending, Keep)) else data)
             for rel, source in () if share.worker else copies:
                 writer.put(_inside(stage, rel), source)
@@ -249,8 +265,9 @@ def _fill(
         parallel.stop(share)
         raise
     if share.worker:
-        parallel.leave(share, None)
-    parallel.join(share)
+        parallel.leave(share, None, notes)
+    for theirs in parallel.join(share):
+        notes.update(theirs)
     os.chmod(stage, 0o755)
     return written
 

@@ -82,37 +82,43 @@ def fork(count: int) -> Share:
     return Share(0, count, tuple(children))
 
 
-def leave(share: Share, error: BaseException | None) -> None:
-    """In a worker: report how it went and exit, running none of the parent's cleanup."""
+def leave(share: Share, error: BaseException | None, result: object = None) -> None:
+    """In a worker: report its error, or its result, and exit, running none of the parent's cleanup."""
     status = 0
     try:
         if error is not None:
             status = 1
             try:
-                data = pickle.dumps(error)
+                data = b"E" + pickle.dumps(error)
             except Exception:  # noqa: BLE001 - an unpicklable error still gets its message across
-                data = pickle.dumps(SitegenError(f"{type(error).__name__}: {error}"))
-            with os.fdopen(share.report or 0, "wb") as pipe:
-                pipe.write(data)
+                data = b"E" + pickle.dumps(SitegenError(f"{type(error).__name__}: {error}"))
+        else:
+            data = b"R" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(share.report or 0, "wb") as pipe:
+            pipe.write(data)
     finally:
         os._exit(status)
 
 
-def join(share: Share) -> None:
-    """In the parent: wait for every worker; raise the first failure."""
+def join(share: Share) -> list:
+    """In the parent: wait for every worker and return their results; raise the first failure."""
     gc.unfreeze()
     failure: BaseException | None = None
+    results = []
     for pid, read in share.children:
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(pid, 0)
-        if failure is None and (data or status != 0):
+        if data[:1] == b"R" and status == 0:
+            results.append(pickle.loads(data[1:]))
+        elif failure is None:
             try:
-                failure = pickle.loads(data) if data else SitegenError(f"a build worker ended with status {status}")
+                failure = pickle.loads(data[1:]) if data[:1] == b"E" else SitegenError(f"a build worker ended with status {status}")
             except Exception:  # noqa: BLE001
                 failure = SitegenError("a build worker failed")
     if failure is not None:
         raise failure
+    return results
 
 
 def stop(share: Share) -> None:
@@ -138,28 +144,11 @@ def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> li
         stop(share)
         raise
     if share.worker:
-        try:
-            data = pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(share.report or 0, "wb") as pipe:
-                pipe.write(b"R" + data)
-        finally:
-            os._exit(0)
+        leave(share, None, mine)
     results: list = [None] * len(items)
-    for i, value in mine:
-        results[i] = value
-    gc.unfreeze()
-    failure: BaseException | None = None
-    for pid, read in share.children:
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-        if data[:1] == b"R":
-            for i, value in pickle.loads(data[1:]):
-                results[i] = value
-        elif failure is None:
-            failure = pickle.loads(data) if data else SitegenError("a build worker ended without its results")
-    if failure is not None:
-        raise failure
+    for theirs in [mine, *join(share)]:
+        for i, value in theirs:
+            results[i] = value
     return results
 
 

@@ -236,6 +236,16 @@ def test_worker_processes_write_what_one_process_writes(archive: Path, tmp_path:
     assert tree(archive / "public") == tree(tmp_path / "one")
 
 
+@pytest.mark.parametrize("workers", [2, 3])
+def test_each_worker_fingerprints_its_files_and_the_next_build_reuses_them_all(archive: Path, workers: int):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=True, workers=workers))
+    pages = [p.relative_to(out).as_posix() for p in sorted(out.rglob("*.html"))]
+    before = {rel: inode(out, rel) for rel in pages}
+    build(Options(root=archive, out=out, search=True, workers=1))
+    assert [rel for rel in pages if inode(out, rel) != before[rel]] == []
+
+
 def test_a_failing_worker_fails_the_build_and_leaves_the_output(archive: Path):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))
