@@ -64,8 +64,9 @@ def configure(options: Options) -> Config:
 def load(options: Options, config: Config, cache: Cache | None = None) -> tuple[Site, list[Problem]]:
     """Read, validate and resolve everything; raise BuildFailed listing every error."""
     cache = cache or Cache.disabled()
-    archive = content.load_archive(options.root, options.today, cache.memo)
-    parallel.render_bodies(archive, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
+    articles, people = content.read_sources(options.root, "articles"), content.read_sources(options.root, "people")
+    parallel.prepare(articles, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
+    archive = content.parse_archive(articles, people, options.today, cache.memo)
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo)
     problems = [*archive.problems, *problems]
     if options.strict:

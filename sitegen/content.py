@@ -60,7 +60,7 @@ def parse_archive(
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
     for f in article_files:
-        result = memo("article", digest(f.path, f.data), lambda f=f: parse_article(f.path, f.data))
+        result = memo("article", source_key(f), lambda f=f: parse_article(f.path, f.data))
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
@@ -74,6 +74,11 @@ def parse_archive(
             problems.extend(result)
     problems.extend(_duplicates(articles))
     return Archive(tuple(articles), tuple(people), tuple(problems))
+
+
+def source_key(f: SourceFile) -> bytes:
+    """What a parsed file depends on: its memo key."""
+    return digest(f.path, f.data)
 
 
 def decode(path: str, data: bytes | str) -> str | Problem:

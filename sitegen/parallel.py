@@ -20,8 +20,9 @@ from functools import partial
 from typing import TypeVar
 
 from .cache import Cache
-from .content import Archive
-from .errors import SitegenError
+from .content import SourceFile, parse_article, source_key
+from .errors import Problem, SitegenError
+from .model import ArticleFile
 from .site import Anchorer, body_key, render_body
 
 T = TypeVar("T")
@@ -152,14 +153,30 @@ def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> li
     return results
 
 
-def render_bodies(archive: Archive, drafts: bool, anchor: Anchorer | None, cache: Cache, count: int) -> None:
-    """Bodies missing from the cache, rendered by ``count`` processes when there are many."""
+def prepare(sources: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None, cache: Cache, count: int) -> None:
+    """Articles missing from the cache parsed, and their bodies rendered, by ``count``
+    processes when there are many; the results go into the cache, where loading finds them."""
     if count < 2:
-        return  # resolve renders what is missing, in this process
-    files = [f for f in archive.articles if drafts or not f.draft]
-    todo = [(key, f) for f in files if not cache.known("body", key := body_key(f, anchor))]
+        return  # loading parses and renders what is missing, in this process
+    todo = [f for f in sources if _missing(f, drafts, anchor, cache)]
     if len(todo) < 500:
         return
-    bodies = map_in_workers(partial(render_body, anchor=anchor), [f for _, f in todo], count)
-    for (key, _), body in zip(todo, bodies, strict=True):
-        cache.memo("body", key, lambda body=body: body)
+    for f, (parsed, body) in zip(todo, map_in_workers(partial(_prepare, drafts=drafts, anchor=anchor, cache=cache), todo, count), strict=True):
+        cache.memo("article", source_key(f), lambda parsed=parsed: parsed)
+        if body is not None:
+            cache.memo("body", body_key(parsed, anchor), lambda body=body: body)
+
+
+def _missing(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> bool:
+    key = source_key(f)
+    if not cache.known("article", key):
+        return True
+    parsed = cache.memo("article", key, lambda: None)
+    return isinstance(parsed, ArticleFile) and (drafts or not parsed.draft) and not cache.known("body", body_key(parsed, anchor))
+
+
+def _prepare(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:
+    parsed = cache.memo("article", source_key(f), lambda: parse_article(f.path, f.data))
+    if not isinstance(parsed, ArticleFile) or (parsed.draft and not drafts) or cache.known("body", body_key(parsed, anchor)):
+        return parsed, None
+    return parsed, render_body(parsed, anchor)
