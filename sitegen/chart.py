@@ -10,26 +10,24 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 from html import escape
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _month_key(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
+@cache
+def _month_key(months: int) -> str:
+    """'YYYY-MM' of a count of months since year 0 (one text per month, shared by every chart)."""
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
 def monthly_counts(dates: Iterable[date]) -> list[tuple[str, int]]:
     """Counts per 'YYYY-MM' from the first to the last month, empty months as 0, so gaps show."""
-    counter = Counter((d.year, d.month) for d in dates)
+    counter = Counter(d.year * 12 + d.month - 1 for d in dates)
     if not counter:
         return []
-    (year, month), last = min(counter), max(counter)
-    counts: list[tuple[str, int]] = []
-    while (year, month) <= last:
-        counts.append((_month_key(year, month), counter[(year, month)]))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return counts
+    return [(_month_key(m), counter[m]) for m in range(min(counter), max(counter) + 1)]
 
 
 def _ident(kind: str, *parts: object) -> str:

@@ -105,7 +105,7 @@ def plan(site: Site) -> Iterator[Page]:
                 "newer": cards[i - 1] if i > 0 else None,
                 "older": cards[i + 1] if i + 1 < len(arts) else None,
                 "jsonld_data": Derived(partial(_news_article, site, a)),  # from the article, its people, the config
-                "revisions": history.revisions(a.file),
+                "revisions": Derived(partial(history.revisions, a.file)),
             },
             a.lastmod,
         )
