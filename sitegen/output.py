@@ -19,6 +19,7 @@ import ctypes.util
 import fcntl
 import itertools
 import os
+import posixpath
 import queue
 import shutil
 import sys
@@ -26,7 +27,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import parallel
 
@@ -209,7 +210,7 @@ def _retire(old: Path | None, out: Path, spare: bool, count: int, second: Path |
 def _prune(stage: Path, stale: set[str]) -> None:
     """Remove files the reused spare held but this build does not, and folders left empty."""
     for rel in sorted(stale, reverse=True):
-        target = _inside(stage, rel)
+        target = Path(_inside(stage, rel))
         try:
             os.unlink(target)
         except OSError:
@@ -348,9 +349,9 @@ def _link(link: Link, target: Path) -> None:
         target.write_bytes(link.make())
 
 
-def _inside(root: Path, rel: str) -> Path:
+def _inside(root: Path | str, rel: str) -> str:
     """``root/rel``, refusing absolute paths and '..' (checked on the text: no per-file resolve)."""
-    parts = PurePosixPath(rel).parts
-    if not parts or rel.startswith("/") or "\x00" in rel or any(p in ("..", "/") for p in parts):
+    clean = posixpath.normpath(rel) if rel else "."
+    if clean == "." or rel.startswith("/") or "\x00" in rel or "/../" in f"/{rel}/":
         raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-    return root.joinpath(*parts)
+    return os.path.join(root, clean)
