@@ -202,7 +202,7 @@ def test_content_never_writes_outside_the_output(tmp_path: Path, proof_figures: 
     )
 
 
-@pytest.mark.parametrize("rel", ["../x", "/etc/x", "a/../../x", "..", "a/\x00/x"])
+@pytest.mark.parametrize("rel", ["../x", "/etc/x", "a/../../x", "..", "a/\x00/x", "a/..", "a/../b", ".", "", "./"])
 def test_the_writer_refuses_paths_that_leave_the_output(rel: str, tmp_path: Path) -> None:
     from sitegen import output
 
