@@ -51,7 +51,7 @@ def test_production_build_settings(production: dict) -> None:
     assert build["publish"] == str(REPO / "public")
     assert build["environment"]["PYTHON_VERSION"] == "3.11"
     steps = build["command"].split(" && ")
-    assert steps[-1] == 'python -m sitegen.cli build --strict --base-url "$URL/"'
+    assert steps[-1] == 'python -m sitegen.cli build --strict --no-cache --base-url "$URL/"'
     assert any(s.startswith("python -m pip install") for s in steps)
     assert any(s.startswith("npm ci") for s in steps)
 
@@ -60,7 +60,7 @@ def test_production_build_settings(production: dict) -> None:
 def test_preview_contexts(context: str) -> None:
     command = resolve(REPO, context)["build"]["command"]
     build = command.split(" && ")[-1]
-    assert build == 'python -m sitegen.cli build --strict --drafts --noindex --base-url "$DEPLOY_PRIME_URL/"'
+    assert build == 'python -m sitegen.cli build --strict --no-cache --drafts --noindex --base-url "$DEPLOY_PRIME_URL/"'
 
 
 def test_warnings_are_caught(tmp_path: Path) -> None:
@@ -139,6 +139,8 @@ def run_build(tmp_path: Path, command: str, env: dict[str, str]) -> Path:
 def test_build_command_builds_this_repository(production: dict, tmp_path: Path) -> None:
     public = run_build(tmp_path, production["build"]["command"], {"URL": "https://fictional-archive.example.org"})
     assert (public / "index.html").is_file() and (public / "404.html").is_file()
+    leftovers = sorted(p.name for p in public.parent.iterdir() if p.name.startswith(".sitegen-cache") or p.name.startswith(".public"))
+    assert leftovers == [], "a clean checkout builds once: no cache, no spare output"
     index = lxml.html.parse(str(public / "index.html")).getroot()
     assert index.xpath("//link[@rel='canonical']/@href") == ["https://fictional-archive.example.org/"]
     schema = json.loads((public / "schemas/article.schema.json").read_text())
