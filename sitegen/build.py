@@ -61,12 +61,17 @@ def configure(options: Options) -> Config:
     return replace(config, noindex=True) if options.noindex else config
 
 
-def load(options: Options, config: Config, cache: Cache | None = None) -> tuple[Site, list[Problem]]:
-    """Read, validate and resolve everything; raise BuildFailed listing every error."""
-    cache = cache or Cache.disabled()
+def read(options: Options, cache: Cache) -> content.Archive:
+    """Every file of the archive, parsed and validated; the costly part shared among processes."""
     articles, people = content.read_sources(options.root, "articles"), content.read_sources(options.root, "people")
     parallel.prepare(articles, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
-    archive = content.parse_archive(articles, people, options.today, cache.memo)
+    return content.parse_archive(articles, people, options.today, cache.memo)
+
+
+def load(options: Options, config: Config, cache: Cache | None = None, archive: content.Archive | None = None) -> tuple[Site, list[Problem]]:
+    """Read (unless given the archive), validate and resolve everything; raise BuildFailed listing every error."""
+    cache = cache or Cache.disabled()
+    archive = archive or read(options, cache)
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo)
     problems = [*archive.problems, *problems]
     if options.strict:

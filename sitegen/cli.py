@@ -125,11 +125,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="processes for a cold build (default: one per core for a big site)")
     b.add_argument("--noindex", action="store_true", help="ask search engines not to index the site (deploy previews)")
 
-    c = command("check", cmd_check, "Validate the archive like a build does, writing nothing.")
+    c = command("check", cmd_check, "Validate the archive like a build does, writing no site.")
     c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     c.add_argument("--drafts", action="store_true", help="check drafts as published articles")
     c.add_argument("--format", choices=("text", "json"), default="text", help="text lines path:line:col: severity: message (default), or JSON for tools")
     c.add_argument("--changed-since", metavar="REF", help="only problems in files changed since git REF (e.g. origin/main), and in what depends on them")
+    c.add_argument("--no-cache", action="store_true", help="check cold: ignore and keep no .sitegen-cache/ (the same problems either way)")
 
     n = command("new", cmd_new, "Write a new article file with every front-matter field, each explained.")
     n.add_argument("title", help="the headline; also gives the file name")

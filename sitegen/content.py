@@ -46,11 +46,6 @@ def read_sources(root: Path, folder: str) -> list[SourceFile]:
     return [SourceFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
 
 
-def load_archive(root: Path, today: date | None = None, memo: Memo = no_memo) -> Archive:
-    """Read and validate the whole archive (I/O, then pure)."""
-    return parse_archive(read_sources(root, "articles"), read_sources(root, "people"), today, memo)
-
-
 def parse_archive(
     article_files: Iterable[SourceFile], person_files: Iterable[SourceFile], today: date | None = None,
     memo: Memo = no_memo,

@@ -13,15 +13,17 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 
-from .content import Archive, load_archive, parse_person, source_identity
+from .cache import Cache, Memo, digest, no_memo
+from .content import Archive, parse_person, source_identity
 from .errors import WARNING, BuildFailed, Problem, SitegenError
 from .model import ArticleFile, PersonFile
 from .pages import collisions, plan
@@ -56,12 +58,13 @@ def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8) -> list[Prob
     return out
 
 
-def references(file: ArticleFile) -> Iterator[tuple[str, str, int]]:
-    """Every link and image of an article's body as (kind, target, file line); pure."""
-    if "](" not in file.body and "]:" not in file.body:
-        return  # no inline or reference link or image: skip the parse (most articles)
-    lines = file.body.split("\n")
-    for block in MarkdownIt("commonmark").enable("table").parse(file.body):
+def references(body: str) -> list[tuple[str, str, int]]:
+    """Every link and image of a Markdown body as (kind, target, line in the body from 0); pure."""
+    if "](" not in body and "]:" not in body:
+        return []  # no inline or reference link or image: skip the parse (most articles)
+    lines = body.split("\n")
+    found = []
+    for block in MarkdownIt("commonmark").enable("table").parse(body):
         if block.type != "inline" or not block.map:
             continue
         for tok in block.children or ():
@@ -69,18 +72,21 @@ def references(file: ArticleFile) -> Iterator[tuple[str, str, int]]:
             target = str(tok.attrGet("href" if kind == "link" else "src") or "") if kind else ""
             if target:
                 first, end = block.map
-                at = next((i for i in range(first, end) if target in lines[i]), first)
-                yield kind, target, file.body_line + at
+                found.append((kind, target, next((i for i in range(first, end) if target in lines[i]), first)))
+    return found
 
 
-def link_problems(site: Site, static: Iterable[str]) -> list[Problem]:
-    """Links to pages this site does not have, and local images that do not exist; pure."""
+def link_problems(site: Site, static: Iterable[str], memo: Memo = no_memo) -> list[Problem]:
+    """Links to pages this site does not have, and local images that do not exist; pure.
+    ``memo`` may answer a body's links from a cache."""
     planned = list(plan(site))
     pages = {p.url for p in planned}
     files = {site.routes.base_path + rel for rel in static}
     out = []
     for a in site.articles:
-        for kind, target, line in references(a.file):
+        body = a.file.body
+        for kind, target, at in memo("links", digest(body), partial(references, body)):
+            line = a.file.body_line + at
             try:
                 parts = urlsplit(target)
             except ValueError:
@@ -232,17 +238,18 @@ def run(
     env: Mapping[str, str] | None = None,
 ) -> int:
     """The ``check`` command: validate, add link checks and tag hints, narrow, print; return the exit code."""
-    from .build import configure, load, static_files
+    from .build import configure, load, read, static_files
 
     out, err, env = out or sys.stdout, err or sys.stderr, os.environ if env is None else env
     strict = options.strict
     config = configure(options)
+    cache = Cache.open(options.root) if options.cache else Cache.disabled()  # shared with build: parses, bodies, links
+    archive = read(options, cache)
     try:  # build.check, keeping the site for the link checks
-        site, problems = load(replace(options, strict=False), config)
-        problems = [*problems, *link_problems(site, [rel for rel, _ in static_files(options, config)])]
+        site, problems = load(replace(options, strict=False), config, cache, archive)
+        problems = [*problems, *link_problems(site, [rel for rel, _ in static_files(options, config)], cache.memo)]
     except BuildFailed as failed:
         problems = list(failed.problems)  # links are checked once the errors are fixed
-    archive = load_archive(options.root, options.today)
     chosen = [a for a in archive.articles if options.drafts or not a.draft]
     problems = [*problems, *tag_hints(chosen)]
     if changed_since:
@@ -258,6 +265,7 @@ def run(
         if env.get("GITHUB_ACTIONS") == "true":
             for line in format_github(problems):
                 print(line, file=out)
+    cache.save()
     errors = sum(p.is_error for p in problems)
     print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=err)
     return exit_code(problems, strict)

@@ -274,3 +274,15 @@ def test_contributing_documents_every_field() -> None:
     text = CONTRIBUTING.read_text(encoding="utf-8")
     missing = [f.name for f in (*ARTICLE_FIELDS, *ANNOTATION_FIELDS) if f"| `{f.name}` |" not in text]
     assert not missing
+
+
+def test_check_shares_the_build_cache_and_finds_the_same_problems_from_it(tmp_path: Path, capsys):
+    body = "The fictional council met. See [the minutes](/no-such-page/) and ![a plan](/plan.png).\n"
+    root = write(tmp_path, {**REGISTRY, ART: art(GOOD, body)})
+    cold = check(root, capsys, "--no-cache")
+    assert not (root / ".sitegen-cache").exists()  # --no-cache keeps none
+    first = check(root, capsys)
+    assert (root / ".sitegen-cache").is_dir()
+    again = check(root, capsys)  # answered from the cache: parses, bodies, links
+    assert cold == first == again
+    assert sorted(p["message"][:22] for p in again[1]["problems"]) == ["image '/plan.png' not ", "links to '/no-such-pag"]
