@@ -46,6 +46,7 @@ class Options:
 @dataclass(frozen=True)
 class Report:
     files: int
+    made: int  # files this build made; the others were taken over from the last one, or copied
     pages: int
     articles: int
     people: int
@@ -158,12 +159,12 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     copies = static_files(options, config)
     spare = before.spare.keys() if before.spare is not None else None
     twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
-    count = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=workers(options, plan, before))
+    written = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=workers(options, plan, before))
     made.update((rel, b"") for rel, _ in copies)  # always copied again
     if options.cache:
         incremental.remember(cache, out, made, made if twin else before.out)
     cache.save()
-    return Report(count, len(plan), len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
+    return Report(written.files, written.made, len(plan), len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
 
 
 def check(options: Options) -> list[Problem]:

@@ -61,8 +61,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if not args.quiet:
         print(
-            f"{report.pages} pages written ({report.files} files): {report.articles} articles, "
-            f"{report.people} people, {report.tags} tags in {report.seconds:.2f} s"
+            f"{report.pages} pages, {report.files} files ({report.made} made, the rest unchanged): "
+            f"{report.articles} articles, {report.people} people, {report.tags} tags in {report.seconds:.2f} s"
         )
     return 0
 

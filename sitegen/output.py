@@ -67,6 +67,12 @@ class Decide:
     decide: Callable[[], tuple[bytes, Link | Keep | Pending]]
 
 
+@dataclass(frozen=True)
+class Written:
+    files: int  # in the new output
+    made: int  # of them, made by this build (the rest: taken over from the previous output, or copied)
+
+
 def spare_of(out: Path) -> Path:
     """Where the output before the current one is kept, for the next build to update in place."""
     return out.parent / f".{out.name}.spare"
@@ -152,8 +158,8 @@ def write_site(
     spare_files: Collection[str] | None = None,
     twin: bool = False,
     workers: int = 1,
-) -> int:
-    """Write every file into a staging folder, then swap it with ``out``; return the file count.
+) -> Written:
+    """Write every file into a staging folder, then swap it with ``out``; say how many.
 
     With ``spare``, the replaced output is kept at ``spare_of(out)`` instead of removed. Given
     ``spare_files`` (what that spare holds, as recorded by the build that wrote it), the spare
@@ -174,7 +180,7 @@ def write_site(
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     second = Path(tempfile.mkdtemp(prefix=f".{out.name}.twin-", dir=out.parent)) if twin and spare and not in_place else None
     try:
-        written = _fill(stage, files, copies, in_place, workers, second, notes if notes is not None else {})
+        written, made = _fill(stage, files, copies, in_place, workers, second, notes if notes is not None else {})
         if in_place:
             _prune(stage, set(spare_files or ()) - written)
     except BaseException:
@@ -185,7 +191,7 @@ def write_site(
     count = len(written)
     if out.exists() and _exchange(stage, out):
         _retire(stage, out, spare, count, second)  # stage now holds the previous site
-        return count
+        return Written(count, made)
     if out.exists():
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         os.rename(out, old)
@@ -194,7 +200,7 @@ def write_site(
     else:
         os.rename(stage, out)
         _retire(None, out, spare, count, second)
-    return count
+    return Written(count, made)
 
 
 def _retire(old: Path | None, out: Path, spare: bool, count: int, second: Path | None) -> None:
@@ -232,7 +238,7 @@ def _fill(
     workers: int,
     second: Path | None,
     notes: dict[str, bytes],
-) -> set[str]:
+) -> tuple[set[str], int]:
     """Hand each file to a writer thread while the next is made: its syscalls release the GIL."""
     items = iter(files)
     first = next(items, None)  # what all files share (search index, plan) is made before forking
@@ -240,6 +246,7 @@ def _fill(
     writer = _Writer(str(stage), in_place, str(second) if second else None)
     writer.start()
     written: set[str] = set()
+    made = 0
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0002)  # the writer waits for the GIL after each syscall: let it in soon
     try:
@@ -253,6 +260,8 @@ def _fill(
                     notes[rel], data = data.decide()
                 if isinstance(data, Keep) and os.path.lexists(target):
                     continue  # the spare already holds it
+                if not isinstance(data, Link):
+                    made += 1
                 writer.put(target, data.make() if isinstance(data, (Pending, Keep)) else data)
             for rel, source in () if share.worker else copies:
                 writer.put(_inside(stage, rel), source)
@@ -266,11 +275,12 @@ def _fill(
         parallel.stop(share)
         raise
     if share.worker:
-        parallel.leave(share, None, notes)
-    for theirs in parallel.join(share):
-        notes.update(theirs)
+        parallel.leave(share, None, (notes, made))
+    for their_notes, their_made in parallel.join(share):
+        notes.update(their_notes)
+        made += their_made
     os.chmod(stage, 0o755)
-    return written
+    return written, made
 
 
 class _Writer(threading.Thread):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import Options, build
+from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
 from sitegen.errors import SitegenError
 from sitegen.incremental import Fingerprints
@@ -71,6 +71,7 @@ def test_a_body_edit_leaves_the_listings_that_show_the_article(archive: Path, tm
                 "articles/2031/04/ferry-timetable/index.html")  # the last links to it as its newer neighbour
     assert all(b'href="/articles/2031/04/harbour-opens/"' in (out / rel).read_bytes() for rel in listings)
     before = {rel: inode(out, rel) for rel in (*listings, "feed.xml")}
+    assert build(Options(root=archive, out=out, search=False)).made == 0  # nothing changed: nothing made
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     incremental_equals_cold(archive, tmp_path)
     assert [rel for rel in listings if inode(out, rel) != before[rel]] == []
@@ -239,10 +240,12 @@ def test_worker_processes_write_what_one_process_writes(archive: Path, tmp_path:
 @pytest.mark.parametrize("workers", [2, 3])
 def test_each_worker_fingerprints_its_files_and_the_next_build_reuses_them_all(archive: Path, workers: int):
     out = archive / "public"
-    build(Options(root=archive, out=out, search=True, workers=workers))
+    first = build(Options(root=archive, out=out, search=True, workers=workers))
+    copied = static_files(Options(root=archive), configure(Options(root=archive)))  # theme files, content/static
+    assert first.made == first.files - len(copied) > 0  # every process counted what it made
     pages = [p.relative_to(out).as_posix() for p in sorted(out.rglob("*.html"))]
     before = {rel: inode(out, rel) for rel in pages}
-    build(Options(root=archive, out=out, search=True, workers=1))
+    assert build(Options(root=archive, out=out, search=True, workers=1)).made == 0
     assert [rel for rel in pages if inode(out, rel) != before[rel]] == []
 
 
