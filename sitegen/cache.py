@@ -98,13 +98,21 @@ class Cache:
 
     def latest(self, name: str, key: bytes, compute: Callable[[], T]) -> T:
         """One big value kept alone, its key in the file name: a stale one is never even read."""
-        file = f"{name}-{key.hex()[:40]}.pickle"
+        file = self._latest_file(name, key)
         found = self.read(file)
         if found is not None:
             return found
         value = compute()
         self._latest[name] = (file, value)
         return value
+
+    def holds_latest(self, name: str, key: bytes) -> bool:
+        """Whether ``latest`` would likely answer without computing (its file exists; not read)."""
+        return self.folder is not None and (self.folder / self._latest_file(name, key)).is_file()
+
+    @staticmethod
+    def _latest_file(name: str, key: bytes) -> str:
+        return f"{name}-{key.hex()[:40]}.pickle"
 
     def known(self, table: str, key: bytes) -> bool:
         """Whether ``memo`` would answer without computing."""
