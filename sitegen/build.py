@@ -140,8 +140,17 @@ def search_index(options: Options, site: Site, cache: Cache, background: bool) -
     search.vendor_files(options.root)  # lunr.js missing: fail before any work
     docs = search_documents(site)
     key = incremental.Fingerprints().of(docs)
-    child = parallel.background(partial(search.build_search, docs)) if background and not cache.holds_latest("search", key) else None
-    return SearchIndex(partial(cache.latest, "search", key, child.result if child else partial(search.build_search, docs)), child)
+    compute = partial(_build_search, docs, cache.folder)
+    child = parallel.background(compute) if background and not cache.holds_latest("search", key) else None
+    return SearchIndex(partial(cache.latest, "search", key, child.result if child else compute), child)
+
+
+def _build_search(docs: list[search.SearchDoc], folder: Path | None) -> search.SearchOutput:
+    """Each document's counted terms are kept for the next build, by the process that counted them."""
+    terms = Cache(folder)  # of its own: the build's cache may be in another process
+    found = search.build_search(docs, memo=terms.memo)
+    terms.save()
+    return found
 
 
 def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:

@@ -56,6 +56,10 @@ def digest(*parts: str | bytes) -> bytes:
     return h.digest()
 
 
+def _is_hex(text: str) -> bool:
+    return bool(text) and all(c in "0123456789abcdef" for c in text)
+
+
 class Cache:
     """Tables of digest -> value, each in 16 shard files read on first use and written back
     at the end only when they changed (an edit rewrites one shard, not the whole table).
@@ -136,7 +140,7 @@ class Cache:
         for name, (file, value) in self._latest.items():
             self.write(file, value)
             for other in self.names(f"{name}-*.pickle"):
-                if other != file:
+                if other != file and _is_hex(other[len(name) + 1 : -len(".pickle")]):  # not a "<name>-<table>" shard
                     self.forget(other)
 
     def read(self, name: str) -> Any:

@@ -21,7 +21,8 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from functools import partial
+from itertools import chain, groupby, repeat
 from math import log
 
 from lunr import __TARGET_JS_VERSION__
@@ -29,6 +30,8 @@ from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
+
+from sitegen.cache import Memo, digest, no_memo
 
 # lunr.py's Tokenizer splits on exactly these characters (lunr/tokenizer.py).
 _TOKEN = re.compile(r"[^ \t\n\r\f\v\xa0-]+")
@@ -77,54 +80,75 @@ def _process(raw: str) -> str | None:
     return str(token)
 
 
-def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]]) -> TermIndex:
-    """Tokenise and count; ``docs[i]`` holds one text per field and gets ref ``str(i)``."""
+def count_terms(texts: Sequence[str], pipeline: dict[str, str | None]) -> tuple[tuple[str, ...], array]:
+    """One document's terms, as lunr counts them: per field its distinct terms in
+    first-occurrence order (as lunr's defaultdict), all fields in one tuple; and an array of
+    each field's number of distinct terms, then each field's length, then every term's count.
+    ``pipeline`` memoises lunr's pipeline per raw token.
+    """
+    nfields = len(texts)
+    terms: list[str] = []
+    numbers = array("i", bytes(8 * nfields))
+    for field_no, text in enumerate(texts):
+        raw_tokens = _TOKEN.findall(text.lower())
+        for raw in set(raw_tokens).difference(pipeline):
+            pipeline[raw] = _process(raw)
+        counts = Counter([t for t in map(pipeline.__getitem__, raw_tokens) if t is not None])
+        numbers[field_no] = len(counts)
+        numbers[nfields + field_no] = counts.total()
+        terms += counts
+        numbers.extend(counts.values())
+    return tuple(terms), numbers
+
+
+def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]], memo: Memo = no_memo) -> TermIndex:
+    """Tokenise and count; ``docs[i]`` holds one text per field and gets ref ``str(i)``.
+
+    ``memo`` may keep each document's counted terms (table "terms", keyed by its
+    texts) for the next build: an edit then tokenises only the documents it changed.
+    """
     nfields = len(fields)
-    memo: dict[str, str | None] = {}
+    pipeline: dict[str, str | None] = {}
     term_id: dict[str, int] = {}
-    flat_term = array("i")
-    flat_df = array("i")
-    flat_tf = array("i")
-    lengths = array("i")
+    flat_terms: list[str] = []  # every (doc, field, term) entry's term, in doc and field order
+    flat_tf = array("i")  # and its count
+    sizes = array("i")  # per doc*field: its number of entries
+    lengths = array("i")  # per doc*field: its number of tokens
     was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects, none cyclic
     try:
         for doc_no, texts in enumerate(docs):
             if len(texts) != nfields:
                 raise ValueError(f"document {doc_no}: expected {nfields} field texts")
-            for field_no, text in enumerate(texts):
-                raw_tokens = _TOKEN.findall(text.lower())
-                for raw in set(raw_tokens).difference(memo):
-                    memo[raw] = _process(raw)
-                terms = [t for t in map(memo.__getitem__, raw_tokens) if t is not None]
-                lengths.append(len(terms))
-                counts = Counter(terms)  # first-occurrence order, as lunr's defaultdict
-                for term in counts:
+            terms, numbers = memo("terms", digest(*texts), partial(count_terms, texts, pipeline))
+            if not term_id.keys() >= set(terms):
+                for term in terms:  # first occurrence, in document and field order, gives _index
                     if term not in term_id:
                         term_id[term] = len(term_id)
-                flat_term.extend(map(term_id.__getitem__, counts))
-                flat_tf.extend(counts.values())
-                flat_df.extend([doc_no * nfields + field_no] * len(counts))
+            flat_terms += terms
+            sizes += numbers[:nfields]
+            lengths += numbers[nfields : 2 * nfields]
+            flat_tf += numbers[2 * nfields :]
+
+        # Group the doc-ordered entries by term with a counting sort (stable: doc order kept).
+        nterms = len(term_id)
+        per_term = Counter(flat_terms)
+        entry_start = array("i", [0]) * (nterms + 1)
+        for t, term in enumerate(term_id):
+            entry_start[t + 1] = entry_start[t] + per_term[term]
+        cursor = entry_start.tolist()
+        n = len(flat_terms)
+        entry_df = array("i", bytes(4 * n))
+        entry_tf = array("i", bytes(4 * n))
+        flat_df = chain.from_iterable(map(repeat, range(len(sizes)), sizes))
+        for t, df, tf in zip(map(term_id.__getitem__, flat_terms), flat_df, flat_tf, strict=True):
+            at = cursor[t]
+            entry_df[at] = df
+            entry_tf[at] = tf
+            cursor[t] = at + 1
     finally:
         if was_enabled:
             gc.enable()
-
-    # Group the doc-ordered entries by term with a counting sort (stable: doc order kept).
-    nterms = len(term_id)
-    per_term = Counter(flat_term)
-    entry_start = array("i", [0]) * (nterms + 1)
-    for t in range(nterms):
-        entry_start[t + 1] = entry_start[t] + per_term[t]
-    cursor = array("i", entry_start[:nterms])
-    n = len(flat_term)
-    entry_df = array("i", bytes(4 * n))
-    entry_tf = array("i", bytes(4 * n))
-    for k in range(n):
-        t = flat_term[k]
-        at = cursor[t]
-        entry_df[at] = flat_df[k]
-        entry_tf[at] = flat_tf[k]
-        cursor[t] = at + 1
 
     doc_count = len(docs)
     average = [0.0] * nfields

@@ -314,3 +314,14 @@ def test_a_failing_search_child_fails_the_build_and_leaves_the_output(archive: P
     err = capsys.readouterr().err
     assert "invented search failure" in err and "Traceback" not in err
     assert tree(out) == before
+
+
+def test_latest_forgets_only_its_own_files(tmp_path: Path):
+    cache = Cache(tmp_path)
+    cache.memo("index-terms", b"\x01key", lambda: "a shard of another table")
+    cache.latest("index", b"\x01", lambda: "first")
+    cache.save()
+    cache = Cache(tmp_path)
+    cache.latest("index", b"\x02", lambda: "second")
+    cache.save()
+    assert sorted(p.name for p in tmp_path.glob("index-*.pickle")) == ["index-02.pickle", "index-terms-0.pickle"]
