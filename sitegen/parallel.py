@@ -233,9 +233,15 @@ def background(compute: Callable[[], R]) -> Background[R]:
         return Background(compute)
     sys.stdout.flush()
     sys.stderr.flush()
-    gc.freeze()  # neither process's collector touches, and so copies, the shared pages
     read, write = os.pipe()
-    pid = os.fork()
+    gc.freeze()  # neither process's collector touches, and so copies, the shared pages
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: compute here
+        gc.unfreeze()
+        os.close(read)
+        os.close(write)
+        return Background(compute)
     if pid:
         os.close(write)
         return Background(compute, pid, read)
@@ -243,14 +249,15 @@ def background(compute: Callable[[], R]) -> Background[R]:
     try:
         os.close(read)
         try:
-            data = b"R" + pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
+            kind, data = b"R", pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # noqa: BLE001 - reported to the parent
             status = 1
             try:
-                data = b"E" + pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
+                kind, data = b"E", pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # noqa: BLE001 - an unpicklable error still gets its message across
-                data = b"E" + pickle.dumps(SitegenError(f"{type(exc).__name__}: {exc}"))
+                kind, data = b"E", pickle.dumps(SitegenError(f"{type(exc).__name__}: {exc}"))
         with os.fdopen(write, "wb") as pipe:
+            pipe.write(kind)
             pipe.write(data)
     finally:
         os._exit(status)
