@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import chain, groupby, repeat
 from math import log
+from operator import add
 
 from lunr import __TARGET_JS_VERSION__
 from lunr.stemmer import stemmer
@@ -194,12 +195,14 @@ class PartWriter:
     index: TermIndex
     ref_key: tuple[str, ...]  # per doc*field: '"<ref>":{}', the posting's entry
     field_of: tuple[int, ...]  # per doc*field: field number
-    boost_of: tuple[int, ...]  # per doc*field: that field's boost
     vector_head: tuple[str, ...]  # per doc*field: '["<field>/<ref>",['
     field_head: tuple[str, ...]  # per field: '"<field>":{'
     head: str
     tail: str
-    score_text: _ScoreText  # a cache, filled as scores are written
+    score_key: tuple[int, ...]  # per doc*field: its score class (norm, boost) * tf_span
+    score_class: tuple[tuple[float, int], ...]  # (field norm, boost) of each score class
+    tf_span: int  # more than any term frequency
+    scores: dict[int, _Scores]  # a cache: per number of entries (so per idf), score texts
 
     @classmethod
     def of(cls, index: TermIndex) -> PartWriter:
@@ -208,11 +211,13 @@ class PartWriter:
         count = index.doc_count * nfields
         refs = [_jstr(ref) for ref in index.doc_refs]
         head = _json_text({"version": __TARGET_JS_VERSION__, "fields": names})
+        boosts = tuple(index.fields[df % nfields].boost for df in range(count))
+        classes: dict[tuple[float, int], int] = {}  # a few hundred: field lengths repeat
+        tf_span = max(index.entry_tf, default=0) + 1
         return cls(
             index=index,
             ref_key=tuple(f"{refs[df // nfields]}:{{}}" for df in range(count)),
             field_of=tuple(df % nfields for df in range(count)),
-            boost_of=tuple(index.fields[df % nfields].boost for df in range(count)),
             vector_head=tuple(
                 "[" + _jstr(f"{names[df % nfields]}/{index.doc_refs[df // nfields]}") + ",["
                 for df in range(count)
@@ -220,7 +225,11 @@ class PartWriter:
             field_head=tuple(_jstr(name) + ":{" for name in names),
             head=head[:-1] + ',"fieldVectors":[',
             tail="]," + _json_text({"pipeline": ["stemmer"]})[1:],
-            score_text=_ScoreText(),
+            score_key=tuple(classes.setdefault((index.field_norm[df], boosts[df]), len(classes)) * tf_span
+                            for df in range(count)),
+            score_class=tuple(classes),
+            tf_span=tf_span,
+            scores={},
         )
 
     def json(self, term_nos: Sequence[int], *, every_field_vector: bool = False) -> str:
@@ -228,30 +237,27 @@ class PartWriter:
 
         Scores are lunr.py's BM25, operation for operation (lunr/builder.py), so the floats
         come out the same; ``every_field_vector`` also emits empty vectors, as lunr.py does
-        for the whole index. The comprehension below runs once per (term, document, field).
+        for the whole index. The loops below run once per (term, document, field).
         """
         index = self.index
-        k1p1 = _K1 + 1
-        starts, entry_df, entry_tf, norm = (
-            index.entry_start, index.entry_df, index.entry_tf, index.field_norm)
-        boost_of, field_of, ref_key, field_head = (
-            self.boost_of, self.field_of, self.ref_key, self.field_head)
+        starts, entry_df, entry_tf = index.entry_start, index.entry_df, index.entry_tf
+        field_of, ref_key, field_head = self.field_of, self.ref_key, self.field_head
         field_key = field_of.__getitem__
         nfields = len(field_head)
-        score_text = self.score_text
+        score_key, scores = self.score_key, self.scores
         head = self.vector_head
         vectors: dict[int, str] = {}  # doc*field -> its vector's text so far, unclosed
         vector = vectors.get
         postings: dict[int, str] = {}
         for t in sorted(term_nos):  # by _index, so each vector's entries come out in order
             start, end = starts[t], starts[t + 1]
-            idf = _idf(end - start, index.doc_count)
+            table = scores.get(end - start)
+            if table is None:
+                table = scores[end - start] = _Scores(self, _idf(end - start, index.doc_count))
             dfs = entry_df[start:end]
-            prefix = f"{t},"
-            items = [
-                prefix + score_text["%.3f" % (idf * (k1p1 * tf) / (norm[df] + tf) * boost_of[df])]
-                for df, tf in zip(dfs, entry_tf[start:end])
-            ]
+            # A score depends on (idf, field norm, boost, tf) only, so most are looked up
+            # (in C: no Python runs per entry) and a fifth computed, by _Scores.__missing__.
+            items = list(map(f"{t},".__add__, map(table.__getitem__, map(add, map(score_key.__getitem__, dfs), entry_tf[start:end]))))
             for df, item in zip(dfs, items):  # mostly one entry per vector and part
                 text = vector(df)
                 vectors[df] = head[df] + item if text is None else text + "," + item
@@ -273,6 +279,24 @@ class PartWriter:
         )
 
 
+class _Scores(dict):
+    """Score texts of one idf, by ``score_key[df] + tf``; each computed on first use."""
+
+    def __init__(self, writer: PartWriter, idf: float):
+        super().__init__()
+        self.writer = writer
+        self.idf = idf
+
+    def __missing__(self, key: int) -> str:
+        w = self.writer
+        norm, boost = w.score_class[key // w.tf_span]
+        tf = key % w.tf_span
+        # lunr.py's BM25 (lunr/builder.py), operation for operation, so the floats come out the same
+        text = _SCORE_TEXT["%.3f" % (self.idf * ((_K1 + 1) * tf) / (norm + tf) * boost)]
+        self[key] = text
+        return text
+
+
 class _ScoreText(dict):
     """``"%.3f" % x`` -> ``repr(round(x, 3))``, the text json.dumps gives lunr.py's rounded
     score: both round the exact binary value to 3 decimals (the same dtoa call), and the
@@ -286,6 +310,9 @@ class _ScoreText(dict):
         text = text + "0" if text.endswith(".") else text
         self[key] = text
         return text
+
+
+_SCORE_TEXT = _ScoreText()
 
 
 def _json_text(value: object) -> str:
