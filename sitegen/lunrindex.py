@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, groupby, repeat
+from itertools import chain, cycle, repeat
 from math import log
 from operator import add
 
@@ -52,14 +52,16 @@ class TermIndex:
     """Counts for every (term, document, field), grouped by term; not yet scored.
 
     ``entry_df`` holds ``doc * len(fields) + field`` and ``entry_tf`` the term frequency,
-    both ordered by term index and then by document and field; the entries of term ``i``
-    are ``entry_start[i]:entry_start[i + 1]``.
+    both ordered by term index, then field, then document (so a posting's refs of one
+    field are consecutive); the entries of term ``i`` are ``entry_start[i]:entry_start[i + 1]``,
+    those of term ``i`` in field ``f`` start at ``field_start[i * len(fields) + f]``.
     """
 
     fields: tuple[IndexField, ...]
     doc_count: int
     terms: tuple[str, ...]  # by lunr ``_index``
     entry_start: array
+    field_start: array
     entry_df: array
     entry_tf: array
     field_norm: tuple[float, ...]  # per doc*field: k1 * (1 - b + b * length / average)
@@ -131,22 +133,25 @@ def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]], mem
             lengths += numbers[nfields : 2 * nfields]
             flat_tf += numbers[2 * nfields :]
 
-        # Group the doc-ordered entries by term with a counting sort (stable: doc order kept).
+        # Group the doc-ordered entries by term and field with a counting sort (stable: doc order kept).
         nterms = len(term_id)
-        per_term = Counter(flat_terms)
-        entry_start = array("i", [0]) * (nterms + 1)
-        for t, term in enumerate(term_id):
-            entry_start[t + 1] = entry_start[t] + per_term[term]
-        cursor = entry_start.tolist()
+        slot = {term: t * nfields for t, term in enumerate(term_id)}
+        field_no = chain.from_iterable(map(repeat, cycle(range(nfields)), sizes))
+        buckets = list(map(add, map(slot.__getitem__, flat_terms), field_no))
+        per_bucket = Counter(buckets)
+        field_start = array("i", [0]) * (nterms * nfields + 1)
+        for b in range(nterms * nfields):
+            field_start[b + 1] = field_start[b] + per_bucket[b]
+        cursor = field_start.tolist()
         n = len(flat_terms)
         entry_df = array("i", bytes(4 * n))
         entry_tf = array("i", bytes(4 * n))
         flat_df = chain.from_iterable(map(repeat, range(len(sizes)), sizes))
-        for t, df, tf in zip(map(term_id.__getitem__, flat_terms), flat_df, flat_tf, strict=True):
-            at = cursor[t]
+        for b, df, tf in zip(buckets, flat_df, flat_tf, strict=True):
+            at = cursor[b]
             entry_df[at] = df
             entry_tf[at] = tf
-            cursor[t] = at + 1
+            cursor[b] = at + 1
     finally:
         if was_enabled:
             gc.enable()
@@ -164,7 +169,8 @@ def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]], mem
         fields=tuple(fields),
         doc_count=doc_count,
         terms=tuple(term_id),
-        entry_start=entry_start,
+        entry_start=field_start[::nfields] if nfields else array("i", [0]),
+        field_start=field_start,
         entry_df=entry_df,
         entry_tf=entry_tf,
         field_norm=norm,
@@ -194,7 +200,6 @@ class PartWriter:
 
     index: TermIndex
     ref_key: tuple[str, ...]  # per doc*field: '"<ref>":{}', the posting's entry
-    field_of: tuple[int, ...]  # per doc*field: field number
     vector_head: tuple[str, ...]  # per doc*field: '["<field>/<ref>",['
     field_head: tuple[str, ...]  # per field: '"<field>":{'
     head: str
@@ -217,7 +222,6 @@ class PartWriter:
         return cls(
             index=index,
             ref_key=tuple(f"{refs[df // nfields]}:{{}}" for df in range(count)),
-            field_of=tuple(df % nfields for df in range(count)),
             vector_head=tuple(
                 "[" + _jstr(f"{names[df % nfields]}/{index.doc_refs[df // nfields]}") + ",["
                 for df in range(count)
@@ -241,8 +245,7 @@ class PartWriter:
         """
         index = self.index
         starts, entry_df, entry_tf = index.entry_start, index.entry_df, index.entry_tf
-        field_of, ref_key, field_head = self.field_of, self.ref_key, self.field_head
-        field_key = field_of.__getitem__
+        fs, ref_key, field_head = index.field_start, self.ref_key, self.field_head
         nfields = len(field_head)
         score_key, scores = self.score_key, self.scores
         head = self.vector_head
@@ -261,12 +264,12 @@ class PartWriter:
             for df, item in zip(dfs, items):  # mostly one entry per vector and part
                 text = vector(df)
                 vectors[df] = head[df] + item if text is None else text + "," + item
-            by_field = dict.fromkeys(range(nfields), "")
-            for field_no, group in groupby(sorted(dfs, key=field_key), key=field_key):
-                by_field[field_no] = ",".join(map(ref_key.__getitem__, group))
+            at = t * nfields
             postings[t] = (
-                "{" + ",".join([field_head[f] + by_field[f] + "}" for f in range(nfields)])
-                + f',"_index":{t}}}'
+                "{" + ",".join([
+                    field_head[f] + ",".join(map(ref_key.__getitem__, entry_df[fs[at + f] : fs[at + f + 1]])) + "}"
+                    for f in range(nfields)
+                ]) + f',"_index":{t}}}'
             )
         if every_field_vector:
             vector_text = [vector(df, head[df]) + "]]" for df in range(len(head))]
