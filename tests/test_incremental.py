@@ -261,21 +261,30 @@ def _fail_in_background() -> int:
     raise SitegenError("invented failure in the background")
 
 
-def test_background_gives_what_this_process_computes():
+@pytest.fixture
+def alone(monkeypatch):
+    """As if no other thread ran: earlier tests in this process may leave one (a server)."""
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+def test_background_gives_what_this_process_computes(alone):
     from sitegen.parallel import background
 
     child = background(partial(_square_or_fail, 9))
-    assert child._pid is not None  # really forked: no other thread here
+    assert child._pid is not None  # really forked
     assert child.result() == 81 and child.result() == 81
     with pytest.raises(SitegenError, match="invented failure in the background"):
         background(_fail_in_background).result()
 
 
-def test_background_stops_a_child_nobody_waits_for():
+def test_background_stops_a_child_nobody_waits_for(alone):
     from sitegen.parallel import background
 
     child = background(partial(time.sleep, 60))
     pid = child._pid
+    assert pid is not None
     child.stop()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # already reaped
@@ -298,7 +307,7 @@ def test_background_beside_a_thread_computes_in_this_process():
         thread.join()
 
 
-def test_a_failing_search_child_fails_the_build_and_leaves_the_output(archive: Path, tmp_path: Path, monkeypatch, capsys):
+def test_a_failing_search_child_fails_the_build_and_leaves_the_output(archive: Path, tmp_path: Path, monkeypatch, capsys, alone):
     from sitegen import cli, search
 
     out = tmp_path / "public"
