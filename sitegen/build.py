@@ -82,7 +82,7 @@ def outputs(
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
     With ``pages_first`` (a build writing in one process, its ``index`` built by a forked
-    child meanwhile) the pages that do not read the index's address come before it.
+    child meanwhile) every file that does not read the index's address comes before it.
     """
     env = render.environment(options.root, site)
     plan = list(pages.plan(site)) if plan is None else plan
@@ -111,10 +111,16 @@ def outputs(
             later.append(page)  # made once the index is known
         else:
             yield r.output_path(page.url), product(page)
+    yield from other_files(site, plan)  # with pages_first, these too while the index is built
     if index and pages_first:
         yield from search_files(index)
         for page in later:
             yield r.output_path(page.url), product(page)
+
+
+def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:
+    """Feeds, annotations, sitemap, robots.txt, schemas: nothing here reads the search index."""
+    r = site.routes
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
     sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
