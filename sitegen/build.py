@@ -83,32 +83,87 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
 
 
 def outputs(
-    options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter, plan: list[pages.Page] | None = None, cache: Cache | None = None
+    options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter, plan: list[pages.Page] | None = None, cache: Cache | None = None,
+    index: SearchIndex | None = None, pages_first: bool = False,
 ) -> Iterator[tuple[str, bytes | Product]]:
-    """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads."""
+    """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
+
+    With ``pages_first`` (a build writing in one process, its ``index`` built by a forked
+    child meanwhile) every file that does not read the index's address comes before it.
+    """
     env = render.environment(options.root, site)
     plan = list(pages.plan(site)) if plan is None else plan
     r = site.routes
-    if options.search:
-        docs = search_documents(site)
-        key = incremental.Fingerprints().of(docs)
-        index = (cache or Cache.disabled()).latest("search", key, lambda: search.build_search(docs))
-        env.globals["search_manifest_url"] = r.base_path + index.manifest_url.lstrip("/")
-        yield from sorted(index.files.items())
-        yield from sorted(search.vendor_files(options.root).items())
-    else:
-        env.globals["search_manifest_url"] = ""
-    shared = {"search_manifest_url": env.globals["search_manifest_url"], "people_by_slug": site.people}
+    if options.search and index is None:
+        index = search_index(options, site, cache or Cache.disabled(), background=False)
+    env.globals["search_manifest_url"] = ""
+    shared: dict[str, object] = {"search_manifest_url": "", "people_by_slug": site.people}
     reads = render.GlobalReads(env, shared)  # a page depends on these only if its templates read them
-    for page in progress(plan):
+
+    def search_files(index: SearchIndex) -> Iterator[tuple[str, bytes]]:
+        found = index.get()
+        shared["search_manifest_url"] = env.globals["search_manifest_url"] = r.base_path + found.manifest_url.lstrip("/")
+        yield from sorted(found.files.items())
+        yield from sorted(search.vendor_files(options.root).items())
+
+    def product(page: pages.Page) -> Product:
         read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))
-        yield r.output_path(page.url), Product((page, read), partial(render.render_page, env, page))
+        return Product((page, read), partial(render.render_page, env, page))
+
+    if index and not pages_first:
+        yield from search_files(index)
+    later = []
+    for page in progress(plan):
+        if index and pages_first and "search_manifest_url" in reads.of(page.templates):
+            later.append(page)  # made once the index is known
+        else:
+            yield r.output_path(page.url), product(page)
+    yield from other_files(site, plan)  # with pages_first, these too while the index is built
+    if index and pages_first:
+        yield from search_files(index)
+        for page in later:
+            yield r.output_path(page.url), product(page)
+
+
+def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:
+    """Feeds, annotations, sitemap, robots.txt, schemas: nothing here reads the search index."""
+    r = site.routes
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
     sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
     yield "sitemap.xml", Product(("sitemap", sitemap), partial(feeds.sitemap, site, plan))
     yield "robots.txt", feeds.robots(site)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The search index to come: from the cache, a forked ``child`` building it, or this process."""
+
+    get: Callable[[], search.SearchOutput]
+    child: parallel.Background | None
+
+    def stop(self) -> None:
+        if self.child:
+            self.child.stop()  # a no-op once collected; else the build failed
+
+
+def search_index(options: Options, site: Site, cache: Cache, background: bool) -> SearchIndex:
+    """With ``background``, unless the cache holds it, a forked child starts building the index now."""
+    search.vendor_files(options.root)  # lunr.js missing: fail before any work
+    docs = search_documents(site)
+    key = incremental.Fingerprints().of(docs)
+    compute = partial(_build_search, docs, cache.folder)
+    child = parallel.background(compute) if background and not cache.holds_latest("search", key) else None
+    return SearchIndex(partial(cache.latest, "search", key, child.result if child else compute), child)
+
+
+def _build_search(docs: list[search.SearchDoc], folder: Path | None) -> search.SearchOutput:
+    """Each document's counted terms are kept for the next build, by the process that counted them."""
+    terms = Cache(folder)  # of its own: the build's cache may be in another process
+    found = search.build_search(docs, memo=terms.memo)
+    terms.save()
+    return found
 
 
 def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
@@ -149,17 +204,24 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     config = configure(options)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     site, problems = load(options, config, cache)
-    out = (options.out or options.root / config.output).resolve()
-    plan = list(pages.plan(site))
-    if clashes := pages.collisions(plan):
-        raise BuildFailed(clashes)
-    made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
-    before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
-    files = incremental.reuse(outputs(options, site, progress, plan, cache), before, out, incremental.build_key(options.root, site.config, options.drafts, options.search))
-    copies = static_files(options, config)
-    spare = before.spare.keys() if before.spare is not None else None
-    twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
-    written = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=workers(options, plan, before))
+    index = search_index(options, site, cache, background=True) if options.search else None  # built while pages are
+    try:
+        out = (options.out or options.root / config.output).resolve()
+        plan = list(pages.plan(site))
+        if clashes := pages.collisions(plan):
+            raise BuildFailed(clashes)
+        made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
+        before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
+        processes = workers(options, plan, before)
+        files = outputs(options, site, progress, plan, cache, index, pages_first=processes == 1)
+        files = incremental.reuse(files, before, out, incremental.build_key(options.root, site.config, options.drafts, options.search))
+        copies = static_files(options, config)
+        spare = before.spare.keys() if before.spare is not None else None
+        twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
+        written = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=processes)
+    finally:
+        if index:
+            index.stop()
     made.update((rel, b"") for rel, _ in copies)  # always copied again
     if options.cache:
         incremental.remember(cache, out, made, made if twin else before.out)

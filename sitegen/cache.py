@@ -56,6 +56,10 @@ def digest(*parts: str | bytes) -> bytes:
     return h.digest()
 
 
+def _is_hex(text: str) -> bool:
+    return bool(text) and all(c in "0123456789abcdef" for c in text)
+
+
 class Cache:
     """Tables of digest -> value, each in 16 shard files read on first use and written back
     at the end only when they changed (an edit rewrites one shard, not the whole table).
@@ -98,13 +102,21 @@ class Cache:
 
     def latest(self, name: str, key: bytes, compute: Callable[[], T]) -> T:
         """One big value kept alone, its key in the file name: a stale one is never even read."""
-        file = f"{name}-{key.hex()[:40]}.pickle"
+        file = self._latest_file(name, key)
         found = self.read(file)
         if found is not None:
             return found
         value = compute()
         self._latest[name] = (file, value)
         return value
+
+    def holds_latest(self, name: str, key: bytes) -> bool:
+        """Whether ``latest`` would likely answer without computing (its file exists; not read)."""
+        return self.folder is not None and (self.folder / self._latest_file(name, key)).is_file()
+
+    @staticmethod
+    def _latest_file(name: str, key: bytes) -> str:
+        return f"{name}-{key.hex()[:40]}.pickle"
 
     def known(self, table: str, key: bytes) -> bool:
         """Whether ``memo`` would answer without computing."""
@@ -128,7 +140,7 @@ class Cache:
         for name, (file, value) in self._latest.items():
             self.write(file, value)
             for other in self.names(f"{name}-*.pickle"):
-                if other != file:
+                if other != file and _is_hex(other[len(name) + 1 : -len(".pickle")]):  # not a "<name>-<table>" shard
                     self.forget(other)
 
     def read(self, name: str) -> Any:

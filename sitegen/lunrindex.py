@@ -21,14 +21,18 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from functools import partial
+from itertools import chain, cycle, repeat
 from math import log
+from operator import add
 
 from lunr import __TARGET_JS_VERSION__
 from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
+
+from sitegen.cache import Memo, digest, no_memo
 
 # lunr.py's Tokenizer splits on exactly these characters (lunr/tokenizer.py).
 _TOKEN = re.compile(r"[^ \t\n\r\f\v\xa0-]+")
@@ -48,14 +52,16 @@ class TermIndex:
     """Counts for every (term, document, field), grouped by term; not yet scored.
 
     ``entry_df`` holds ``doc * len(fields) + field`` and ``entry_tf`` the term frequency,
-    both ordered by term index and then by document and field; the entries of term ``i``
-    are ``entry_start[i]:entry_start[i + 1]``.
+    both ordered by term index, then field, then document (so a posting's refs of one
+    field are consecutive); the entries of term ``i`` are ``entry_start[i]:entry_start[i + 1]``,
+    those of term ``i`` in field ``f`` start at ``field_start[i * len(fields) + f]``.
     """
 
     fields: tuple[IndexField, ...]
     doc_count: int
     terms: tuple[str, ...]  # by lunr ``_index``
     entry_start: array
+    field_start: array
     entry_df: array
     entry_tf: array
     field_norm: tuple[float, ...]  # per doc*field: k1 * (1 - b + b * length / average)
@@ -77,54 +83,78 @@ def _process(raw: str) -> str | None:
     return str(token)
 
 
-def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]]) -> TermIndex:
-    """Tokenise and count; ``docs[i]`` holds one text per field and gets ref ``str(i)``."""
+def count_terms(texts: Sequence[str], pipeline: dict[str, str | None]) -> tuple[tuple[str, ...], array]:
+    """One document's terms, as lunr counts them: per field its distinct terms in
+    first-occurrence order (as lunr's defaultdict), all fields in one tuple; and an array of
+    each field's number of distinct terms, then each field's length, then every term's count.
+    ``pipeline`` memoises lunr's pipeline per raw token.
+    """
+    nfields = len(texts)
+    terms: list[str] = []
+    numbers = array("i", bytes(8 * nfields))
+    for field_no, text in enumerate(texts):
+        raw_tokens = _TOKEN.findall(text.lower())
+        for raw in set(raw_tokens).difference(pipeline):
+            pipeline[raw] = _process(raw)
+        counts = Counter([t for t in map(pipeline.__getitem__, raw_tokens) if t is not None])
+        numbers[field_no] = len(counts)
+        numbers[nfields + field_no] = counts.total()
+        terms += counts
+        numbers.extend(counts.values())
+    return tuple(terms), numbers
+
+
+def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]], memo: Memo = no_memo) -> TermIndex:
+    """Tokenise and count; ``docs[i]`` holds one text per field and gets ref ``str(i)``.
+
+    ``memo`` may keep each document's counted terms (table "terms", keyed by its
+    texts) for the next build: an edit then tokenises only the documents it changed.
+    """
     nfields = len(fields)
-    memo: dict[str, str | None] = {}
+    pipeline: dict[str, str | None] = {}
     term_id: dict[str, int] = {}
-    flat_term = array("i")
-    flat_df = array("i")
-    flat_tf = array("i")
-    lengths = array("i")
+    flat_terms: list[str] = []  # every (doc, field, term) entry's term, in doc and field order
+    flat_tf = array("i")  # and its count
+    sizes = array("i")  # per doc*field: its number of entries
+    lengths = array("i")  # per doc*field: its number of tokens
     was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects, none cyclic
     try:
         for doc_no, texts in enumerate(docs):
             if len(texts) != nfields:
                 raise ValueError(f"document {doc_no}: expected {nfields} field texts")
-            for field_no, text in enumerate(texts):
-                raw_tokens = _TOKEN.findall(text.lower())
-                for raw in set(raw_tokens).difference(memo):
-                    memo[raw] = _process(raw)
-                terms = [t for t in map(memo.__getitem__, raw_tokens) if t is not None]
-                lengths.append(len(terms))
-                counts = Counter(terms)  # first-occurrence order, as lunr's defaultdict
-                for term in counts:
+            terms, numbers = memo("terms", digest(*texts), partial(count_terms, texts, pipeline))
+            if not term_id.keys() >= set(terms):
+                for term in terms:  # first occurrence, in document and field order, gives _index
                     if term not in term_id:
                         term_id[term] = len(term_id)
-                flat_term.extend(map(term_id.__getitem__, counts))
-                flat_tf.extend(counts.values())
-                flat_df.extend([doc_no * nfields + field_no] * len(counts))
+            flat_terms += terms
+            sizes += numbers[:nfields]
+            lengths += numbers[nfields : 2 * nfields]
+            flat_tf += numbers[2 * nfields :]
+
+        # Group the doc-ordered entries by term and field with a counting sort (stable: doc order kept).
+        nterms = len(term_id)
+        slot = {term: t * nfields for t, term in enumerate(term_id)}
+        field_no = chain.from_iterable(map(repeat, cycle(range(nfields)), sizes))
+        buckets = list(map(add, map(slot.__getitem__, flat_terms), field_no))
+        per_bucket = Counter(buckets)
+        field_start = array("i", [0]) * (nterms * nfields + 1)
+        for b in range(nterms * nfields):
+            field_start[b + 1] = field_start[b] + per_bucket[b]
+        cursor = field_start.tolist()
+        n = len(flat_terms)
+        entry_df = array("i", bytes(4 * n))
+        entry_tf = array("i", bytes(4 * n))
+        flat_df = chain.from_iterable(map(repeat, range(len(sizes)), sizes))
+        for b, df, tf in zip(buckets, flat_df, flat_tf, strict=True):
+            at = cursor[b]
+            entry_df[at] = df
+            entry_tf[at] = tf
+            cursor[b] = at + 1
     finally:
         if was_enabled:
             gc.enable()
-
-    # Group the doc-ordered entries by term with a counting sort (stable: doc order kept).
-    nterms = len(term_id)
-    per_term = Counter(flat_term)
-    entry_start = array("i", [0]) * (nterms + 1)
-    for t in range(nterms):
-        entry_start[t + 1] = entry_start[t] + per_term[t]
-    cursor = array("i", entry_start[:nterms])
-    n = len(flat_term)
-    entry_df = array("i", bytes(4 * n))
-    entry_tf = array("i", bytes(4 * n))
-    for k in range(n):
-        t = flat_term[k]
-        at = cursor[t]
-        entry_df[at] = flat_df[k]
-        entry_tf[at] = flat_tf[k]
-        cursor[t] = at + 1
 
     doc_count = len(docs)
     average = [0.0] * nfields
@@ -139,7 +169,8 @@ def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]]) -> 
         fields=tuple(fields),
         doc_count=doc_count,
         terms=tuple(term_id),
-        entry_start=entry_start,
+        entry_start=field_start[::nfields] if nfields else array("i", [0]),
+        field_start=field_start,
         entry_df=entry_df,
         entry_tf=entry_tf,
         field_norm=norm,
@@ -169,13 +200,14 @@ class PartWriter:
 
     index: TermIndex
     ref_key: tuple[str, ...]  # per doc*field: '"<ref>":{}', the posting's entry
-    field_of: tuple[int, ...]  # per doc*field: field number
-    boost_of: tuple[int, ...]  # per doc*field: that field's boost
     vector_head: tuple[str, ...]  # per doc*field: '["<field>/<ref>",['
     field_head: tuple[str, ...]  # per field: '"<field>":{'
     head: str
     tail: str
-    score_text: _ScoreText  # a cache, filled as scores are written
+    score_key: tuple[int, ...]  # per doc*field: its score class (norm, boost) * tf_span
+    score_class: tuple[tuple[float, int], ...]  # (field norm, boost) of each score class
+    tf_span: int  # more than any term frequency
+    scores: dict[int, _Scores]  # a cache: per number of entries (so per idf), score texts
 
     @classmethod
     def of(cls, index: TermIndex) -> PartWriter:
@@ -184,11 +216,12 @@ class PartWriter:
         count = index.doc_count * nfields
         refs = [_jstr(ref) for ref in index.doc_refs]
         head = _json_text({"version": __TARGET_JS_VERSION__, "fields": names})
+        boosts = tuple(index.fields[df % nfields].boost for df in range(count))
+        classes: dict[tuple[float, int], int] = {}  # a few hundred: field lengths repeat
+        tf_span = max(index.entry_tf, default=0) + 1
         return cls(
             index=index,
             ref_key=tuple(f"{refs[df // nfields]}:{{}}" for df in range(count)),
-            field_of=tuple(df % nfields for df in range(count)),
-            boost_of=tuple(index.fields[df % nfields].boost for df in range(count)),
             vector_head=tuple(
                 "[" + _jstr(f"{names[df % nfields]}/{index.doc_refs[df // nfields]}") + ",["
                 for df in range(count)
@@ -196,7 +229,11 @@ class PartWriter:
             field_head=tuple(_jstr(name) + ":{" for name in names),
             head=head[:-1] + ',"fieldVectors":[',
             tail="]," + _json_text({"pipeline": ["stemmer"]})[1:],
-            score_text=_ScoreText(),
+            score_key=tuple(classes.setdefault((index.field_norm[df], boosts[df]), len(classes)) * tf_span
+                            for df in range(count)),
+            score_class=tuple(classes),
+            tf_span=tf_span,
+            scores={},
         )
 
     def json(self, term_nos: Sequence[int], *, every_field_vector: bool = False) -> str:
@@ -204,39 +241,35 @@ class PartWriter:
 
         Scores are lunr.py's BM25, operation for operation (lunr/builder.py), so the floats
         come out the same; ``every_field_vector`` also emits empty vectors, as lunr.py does
-        for the whole index. The comprehension below runs once per (term, document, field).
+        for the whole index. The loops below run once per (term, document, field).
         """
         index = self.index
-        k1p1 = _K1 + 1
-        starts, entry_df, entry_tf, norm = (
-            index.entry_start, index.entry_df, index.entry_tf, index.field_norm)
-        boost_of, field_of, ref_key, field_head = (
-            self.boost_of, self.field_of, self.ref_key, self.field_head)
-        field_key = field_of.__getitem__
+        starts, entry_df, entry_tf = index.entry_start, index.entry_df, index.entry_tf
+        fs, ref_key, field_head = index.field_start, self.ref_key, self.field_head
         nfields = len(field_head)
-        score_text = self.score_text
+        score_key, scores = self.score_key, self.scores
         head = self.vector_head
         vectors: dict[int, str] = {}  # doc*field -> its vector's text so far, unclosed
         vector = vectors.get
         postings: dict[int, str] = {}
         for t in sorted(term_nos):  # by _index, so each vector's entries come out in order
             start, end = starts[t], starts[t + 1]
-            idf = _idf(end - start, index.doc_count)
+            table = scores.get(end - start)
+            if table is None:
+                table = scores[end - start] = _Scores(self, _idf(end - start, index.doc_count))
             dfs = entry_df[start:end]
-            prefix = f"{t},"
-            items = [
-                prefix + score_text["%.3f" % (idf * (k1p1 * tf) / (norm[df] + tf) * boost_of[df])]
-                for df, tf in zip(dfs, entry_tf[start:end])
-            ]
+            # A score depends on (idf, field norm, boost, tf) only, so most are looked up
+            # (in C: no Python runs per entry) and a fifth computed, by _Scores.__missing__.
+            items = list(map(f"{t},".__add__, map(table.__getitem__, map(add, map(score_key.__getitem__, dfs), entry_tf[start:end]))))
             for df, item in zip(dfs, items):  # mostly one entry per vector and part
                 text = vector(df)
                 vectors[df] = head[df] + item if text is None else text + "," + item
-            by_field = dict.fromkeys(range(nfields), "")
-            for field_no, group in groupby(sorted(dfs, key=field_key), key=field_key):
-                by_field[field_no] = ",".join(map(ref_key.__getitem__, group))
+            at = t * nfields
             postings[t] = (
-                "{" + ",".join([field_head[f] + by_field[f] + "}" for f in range(nfields)])
-                + f',"_index":{t}}}'
+                "{" + ",".join([
+                    field_head[f] + ",".join(map(ref_key.__getitem__, entry_df[fs[at + f] : fs[at + f + 1]])) + "}"
+                    for f in range(nfields)
+                ]) + f',"_index":{t}}}'
             )
         if every_field_vector:
             vector_text = [vector(df, head[df]) + "]]" for df in range(len(head))]
@@ -247,6 +280,24 @@ class PartWriter:
             self.head + ",".join(vector_text) + '],"invertedIndex":['
             + ",".join(inverted) + self.tail
         )
+
+
+class _Scores(dict):
+    """Score texts of one idf, by ``score_key[df] + tf``; each computed on first use."""
+
+    def __init__(self, writer: PartWriter, idf: float):
+        super().__init__()
+        self.writer = writer
+        self.idf = idf
+
+    def __missing__(self, key: int) -> str:
+        w = self.writer
+        norm, boost = w.score_class[key // w.tf_span]
+        tf = key % w.tf_span
+        # lunr.py's BM25 (lunr/builder.py), operation for operation, so the floats come out the same
+        text = _SCORE_TEXT["%.3f" % (self.idf * ((_K1 + 1) * tf) / (norm + tf) * boost)]
+        self[key] = text
+        return text
 
 
 class _ScoreText(dict):
@@ -262,6 +313,9 @@ class _ScoreText(dict):
         text = text + "0" if text.endswith(".") else text
         self[key] = text
         return text
+
+
+_SCORE_TEXT = _ScoreText()
 
 
 def _json_text(value: object) -> str:

@@ -1,5 +1,6 @@
 """Worker processes for a cold build: the build forks once, and each process renders and writes
-every n-th file of the same, deterministic sequence into the same staging folder.
+every n-th file of the same, deterministic sequence into the same staging folder. And one
+value computed in a forked child (``background``) while the build goes on with other work.
 
 Forking (not spawning) shares the loaded site, plan and templates without pickling them;
 the sequence up to the fork (search index, page plan) is computed once. A failure in a
@@ -17,7 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from .cache import Cache
 from .content import SourceFile, parse_article, source_key
@@ -151,6 +152,105 @@ def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> li
         for i, value in theirs:
             results[i] = value
     return results
+
+
+class Background(Generic[R]):
+    """A value being computed in a forked child; ``result()`` waits for it (pickled back
+    through a pipe) and raises the child's error. Without a child it computes in-process."""
+
+    def __init__(self, compute: Callable[[], R], pid: int | None = None, read: int | None = None):
+        self._compute = compute
+        self._pid = pid
+        self._read = read
+        self._outcome: tuple[bool, object] | None = None  # (ok, value or error)
+
+    def result(self) -> R:
+        if self._outcome is None:
+            self._outcome = self._collect()
+        ok, value = self._outcome
+        if not ok:
+            raise value  # type: ignore[misc]
+        return value  # type: ignore[return-value]
+
+    def _collect(self) -> tuple[bool, object]:
+        if self._pid is None:
+            try:
+                return True, self._compute()
+            except Exception as exc:  # noqa: BLE001 - raised again by result()
+                return False, exc
+        pid, read = self._pid, self._read
+        self._pid = self._read = None
+        kind, value = b"", None
+        try:
+            with os.fdopen(read or 0, "rb") as pipe:
+                kind = pipe.read(1)
+                try:  # read as a stream: no second copy of a big value
+                    value = pickle.load(pipe) if kind in (b"R", b"E") else None
+                except Exception:  # noqa: BLE001 - a child killed while writing
+                    kind = b""
+        finally:
+            _, status = os.waitpid(pid, 0)
+            gc.unfreeze()
+        if kind == b"R":
+            return True, value
+        if kind == b"E" and isinstance(value, BaseException):
+            return False, value
+        return False, SitegenError(f"a background build process ended with status {status}")
+
+    def stop(self) -> None:
+        """End the child, if any, when its value is no longer wanted (the build failed)."""
+        if self._pid is None:
+            return
+        pid, read = self._pid, self._read
+        self._pid = self._read = None
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        os.close(read or 0)
+        gc.unfreeze()
+
+
+def background(compute: Callable[[], R]) -> Background[R]:
+    """Start ``compute()`` in a forked child, while this process does other work.
+
+    The child gets the other core: the value must be picklable, and worth more time than
+    pickling it back costs. Beside other threads (``sitegen serve``) no child is forked;
+    ``result()`` then computes in this process.
+    """
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return Background(compute)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read, write = os.pipe()
+    gc.freeze()  # neither process's collector touches, and so copies, the shared pages
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: compute here
+        gc.unfreeze()
+        os.close(read)
+        os.close(write)
+        return Background(compute)
+    if pid:
+        os.close(write)
+        return Background(compute, pid, read)
+    status = 0
+    try:
+        os.close(read)
+        try:
+            kind, data = b"R", pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            status = 1
+            try:
+                kind, data = b"E", pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - an unpicklable error still gets its message across
+                kind, data = b"E", pickle.dumps(SitegenError(f"{type(exc).__name__}: {exc}"))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(kind)
+            pipe.write(data)
+    finally:
+        os._exit(status)
 
 
 def prepare(sources: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None, cache: Cache, count: int) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.cache import Memo, no_memo
 from sitegen.lunrindex import IndexField, PartWriter, TermIndex, build_index, split_terms
 
 FIELDS = (
@@ -164,15 +165,16 @@ def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> l
 
 
 def build_search(
-    docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0
+    docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0, memo: Memo = no_memo
 ) -> SearchOutput:
     """Pure and deterministic: the same docs in the same order give the same bytes.
 
     Doc ``i`` gets lunr ref ``str(i)``; the caller's order (newest first) is kept.
     ``processes``: how many write the index parts (0: one per core for a large index).
+    ``memo`` may keep each document's counted terms for the next build.
     """
     files: dict[str, bytes] = {}
-    index = build_index(FIELDS, [field_texts(doc) for doc in docs])
+    index = build_index(FIELDS, [field_texts(doc) for doc in docs], memo)
 
     ranges = split_terms(index, part_bytes)
     parts = []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -284,3 +286,82 @@ def test_latest_keeps_one_value_per_name(tmp_path: Path):
     assert cache.latest("index", b"\x02", lambda: "second") == "second"
     cache.save()
     assert len(list(tmp_path.glob("index-*.pickle"))) == 1
+
+
+def _fail_in_background() -> int:
+    raise SitegenError("invented failure in the background")
+
+
+@pytest.fixture
+def alone(monkeypatch):
+    """As if no other thread ran: earlier tests in this process may leave one (a server)."""
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+def test_background_gives_what_this_process_computes(alone):
+    from sitegen.parallel import background
+
+    child = background(partial(_square_or_fail, 9))
+    assert child._pid is not None  # really forked
+    assert child.result() == 81 and child.result() == 81
+    with pytest.raises(SitegenError, match="invented failure in the background"):
+        background(_fail_in_background).result()
+
+
+def test_background_stops_a_child_nobody_waits_for(alone):
+    from sitegen.parallel import background
+
+    child = background(partial(time.sleep, 60))
+    pid = child._pid
+    assert pid is not None
+    child.stop()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # already reaped
+
+
+def test_background_beside_a_thread_computes_in_this_process():
+    import threading
+
+    from sitegen.parallel import background
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        child = background(os.getpid)
+        assert child._pid is None
+        assert child.result() == os.getpid()
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_failing_search_child_fails_the_build_and_leaves_the_output(archive: Path, tmp_path: Path, monkeypatch, capsys, alone):
+    from sitegen import cli, search
+
+    out = tmp_path / "public"
+    build(Options(root=archive, out=out))
+    before = tree(out)
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the quay builders.")
+
+    def broken(docs, *args, **kwargs):
+        raise SitegenError("invented search failure")
+
+    monkeypatch.setattr(search, "build_search", broken)
+    assert cli.main(["build", "-s", str(archive), "-o", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "invented search failure" in err and "Traceback" not in err
+    assert tree(out) == before
+
+
+def test_latest_forgets_only_its_own_files(tmp_path: Path):
+    cache = Cache(tmp_path)
+    cache.memo("index-terms", b"\x01key", lambda: "a shard of another table")
+    cache.latest("index", b"\x01", lambda: "first")
+    cache.save()
+    cache = Cache(tmp_path)
+    cache.latest("index", b"\x02", lambda: "second")
+    cache.save()
+    assert sorted(p.name for p in tmp_path.glob("index-*.pickle")) == ["index-02.pickle", "index-terms-0.pickle"]

@@ -316,3 +316,20 @@ def test_any_text_indexes_exactly_as_lunr_py(docs: list[list[str]]) -> None:
     assert got["fieldVectors"] == want["fieldVectors"]
     keys = [js_order(term) for term, _ in got["invertedIndex"]]
     assert keys == sorted(keys)
+
+
+def test_counted_terms_kept_from_a_previous_build_give_the_same_index() -> None:
+    docs = [texts(d) for d in random_docs(60)]
+    kept: dict = {}
+
+    def memo(table, key, compute):
+        if key not in kept:
+            kept[key] = compute()
+        return kept[key]
+
+    fresh = build_index(FIELDS, docs)
+    assert build_index(FIELDS, docs, memo) == fresh and len(kept) == len({tuple(d) for d in docs})
+    assert build_index(FIELDS, docs, memo) == fresh  # every document from the memo
+    docs[30] = [*docs[30][:2], docs[30][2] + " vanthe zenqual", *docs[30][3:]]  # a new term, mid-corpus
+    assert build_index(FIELDS, docs, memo) == build_index(FIELDS, docs)
+    assert serialize_whole(build_index(FIELDS, docs, memo)) == serialize_whole(build_index(FIELDS, docs))
