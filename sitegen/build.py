@@ -84,12 +84,12 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
 
 def outputs(
     options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter, plan: list[pages.Page] | None = None, cache: Cache | None = None,
-    index: SearchIndex | None = None, pages_first: bool = False,
-) -> Iterator[tuple[str, bytes | Product]]:
+    index: SearchIndex | None = None,
+) -> Iterator[tuple[str, bytes | Product] | output.Last]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
-    With ``pages_first`` (a build writing in one process, its ``index`` built by a forked
-    child meanwhile) every file that does not read the index's address comes before it.
+    Every file that does not read the search index comes first, made while a forked child
+    builds the index; the index's files and the pages that read its address come ``Last``.
     """
     env = render.environment(options.root, site)
     plan = list(pages.plan(site)) if plan is None else plan
@@ -110,19 +110,15 @@ def outputs(
         read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))
         return Product((page, read), partial(render.render_page, env, page))
 
-    if index and not pages_first:
-        yield from search_files(index)
     later = []
     for page in progress(plan):
-        if index and pages_first and "search_manifest_url" in reads.of(page.templates):
+        if index and "search_manifest_url" in reads.of(page.templates):
             later.append(page)  # made once the index is known
         else:
             yield r.output_path(page.url), product(page)
-    yield from other_files(site, plan)  # with pages_first, these too while the index is built
-    if index and pages_first:
-        yield from search_files(index)
-        for page in later:
-            yield r.output_path(page.url), product(page)
+    yield from other_files(site, plan)
+    if index:
+        yield output.Last(lambda: [*search_files(index), *((r.output_path(page.url), product(page)) for page in later)])
 
 
 def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:
@@ -213,7 +209,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
         made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         processes = workers(options, plan, before)
-        files = outputs(options, site, progress, plan, cache, index, pages_first=processes == 1)
+        files = outputs(options, site, progress, plan, cache, index)
         files = incremental.reuse(files, before, out, incremental.build_key(options.root, site.config, options.drafts, options.search))
         copies = static_files(options, config)
         spare = before.spare.keys() if before.spare is not None else None

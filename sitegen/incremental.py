@@ -29,7 +29,7 @@ from pathlib import Path
 from . import render
 from .cache import Cache, code_fingerprint, digest
 from .config import Config
-from .output import Decide, Keep, Link, Pending, spare_of
+from .output import Decide, Keep, Last, Link, Pending, spare_of
 from .pages import Derived, Page
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
@@ -165,8 +165,8 @@ def previous(cache: Cache, out: Path) -> Previous:
 
 
 def reuse(
-    files: Iterable[tuple[str, bytes | Product]], before: Previous, out: Path, key: bytes
-) -> Iterator[tuple[str, Decide]]:
+    files: Iterable[tuple[str, bytes | Product] | Last], before: Previous, out: Path, key: bytes
+) -> Iterator[tuple[str, Decide] | Last]:
     """Keep what the spare already has, link what the output has, make the rest.
 
     Each file is fingerprinted only by the process that writes it (``Decide``): worker
@@ -188,8 +188,15 @@ def reuse(
             return fingerprint, Link(out / rel, make)
         return fingerprint, Pending(make)
 
-    for rel, data in files:
-        yield rel, Decide(partial(decide, rel, data))
+    def decided(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple[str, Decide] | Last]:
+        for item in files:
+            if isinstance(item, Last):
+                yield Last(lambda item=item: decided(item.produce()))  # produced by the build's process alone
+            else:
+                rel, data = item
+                yield rel, Decide(partial(decide, rel, data))
+
+    return decided(files)
 
 
 KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)

@@ -25,7 +25,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +65,15 @@ class Decide:
     decides only its own files, and the notes come back to the build's process."""
 
     decide: Callable[[], tuple[bytes, Link | Keep | Pending]]
+
+
+@dataclass(frozen=True)
+class Last:
+    """The files that come after all others, made by the build's own process alone: those
+    waiting for a value another process computes meanwhile (the search index), which
+    forked workers must not wait for. Their names are known only once ``produce`` runs."""
+
+    produce: Callable[[], Iterable[tuple[str, object]]]
 
 
 @dataclass(frozen=True)
@@ -150,7 +159,7 @@ def discard(folder: Path, files: int) -> None:
 
 def write_site(
     out: Path,
-    files: Iterable[tuple[str, bytes | Link | Keep | Pending | Decide]],
+    files: Iterable[tuple[str, bytes | Link | Keep | Pending | Decide] | Last],
     copies: Iterable[tuple[str, Path]] = (),
     *,
     notes: dict[str, bytes] | None = None,
@@ -232,7 +241,7 @@ def _prune(stage: Path, stale: set[str]) -> None:
 
 def _fill(
     stage: Path,
-    files: Iterable[tuple[str, bytes | Link | Keep | Pending | Decide]],
+    files: Iterable[tuple[str, bytes | Link | Keep | Pending | Decide] | Last],
     copies: Iterable[tuple[str, Path]],
     in_place: bool,
     workers: int,
@@ -251,10 +260,10 @@ def _fill(
     sys.setswitchinterval(0.0002)  # the writer waits for the GIL after each syscall: let it in soon
     try:
         try:
-            for position, (rel, data) in enumerate(itertools.chain([first] if first else [], items)):
+            for rel, data, mine in _positions(itertools.chain([first] if first else [], items), share):
                 target = _inside(stage, rel)
                 written.add(rel)
-                if not share.mine(position):
+                if not mine:
                     continue  # another process's file
                 if isinstance(data, Decide):
                     notes[rel], data = data.decide()
@@ -281,6 +290,22 @@ def _fill(
         made += their_made
     os.chmod(stage, 0o755)
     return written, made
+
+
+def _positions(files: Iterable[tuple[str, object] | Last], share: parallel.Share) -> Iterator[tuple[str, object, bool]]:
+    """Each file with whether this process makes it: every n-th, and a ``Last`` one's files
+    only in the build's process (a worker stops there)."""
+    position = 0
+    for item in files:
+        if isinstance(item, Last):
+            if share.worker:
+                return
+            for rel, data in item.produce():
+                yield rel, data, True
+            continue
+        rel, data = item
+        yield rel, data, share.mine(position)
+        position += 1
 
 
 class _Writer(threading.Thread):

@@ -365,3 +365,20 @@ def test_latest_forgets_only_its_own_files(tmp_path: Path):
     cache.latest("index", b"\x02", lambda: "second")
     cache.save()
     assert sorted(p.name for p in tmp_path.glob("index-*.pickle")) == ["index-02.pickle", "index-terms-0.pickle"]
+
+
+def test_last_files_are_made_by_the_build_process_alone_after_the_others(tmp_path: Path):
+    from sitegen import output
+
+    calls = tmp_path / "produced-by"
+
+    def tail() -> list[tuple[str, bytes]]:
+        with calls.open("a") as f:  # a line per process that produced the tail
+            f.write(f"{os.getpid()}\n")
+        return [("search/index.json", b"{}"), ("search/index.html", b"<p>")]
+
+    files = [(f"p{i}.html", output.Pending(lambda i=i: f"page {i}".encode())) for i in range(40)]
+    written = output.write_site(tmp_path / "out", [*files, output.Last(tail)], workers=3)
+    assert written.files == written.made == 42
+    assert calls.read_text() == f"{os.getpid()}\n"
+    assert (tmp_path / "out/search/index.json").read_bytes() == b"{}" and (tmp_path / "out/p39.html").read_bytes() == b"page 39"
