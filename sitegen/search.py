@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.cache import Memo, no_memo
+from sitegen.errors import SitegenError
 from sitegen.lunrindex import IndexField, PartWriter, TermIndex, build_index, split_terms
 
 FIELDS = (
@@ -55,8 +56,8 @@ class SearchOutput:
     manifest_url: str  # site-relative URL of the (content-hashed) manifest
 
 
-class SearchSetupError(Exception):
-    """Something the search needs outside the content (lunr.js) is missing."""
+class SearchSetupError(SitegenError):
+    """Something the search needs outside the content (lunr.js) is missing: a message, no traceback."""
 
 
 def _json(value: object) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import shutil
 from pathlib import Path
 
 import lxml.html
@@ -252,6 +253,22 @@ def test_vendor_files_errors_clearly(tmp_path: Path) -> None:
     (package / "package.json").write_text('{"version": "2.3.8"}')
     with pytest.raises(SearchSetupError, match=r"package.json: version: lunr 2.3.8 found"):
         vendor_files(tmp_path, sitegen_root=tmp_path)
+
+
+
+def test_build_without_lunr_is_a_message_not_a_traceback(tmp_path: Path, monkeypatch, capsys) -> None:
+    from sitegen import search
+    from sitegen.cli import main
+
+    lone = tmp_path / "lone"  # no node_modules here, nor in the sitegen checkout it is told of
+    lone.mkdir()
+    monkeypatch.setattr(search, "vendor_files", lambda root, sitegen_root=lone: vendor_files(root, sitegen_root))
+    root = tmp_path / "archive"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "archive", root)
+    assert main(["build", "-s", str(root), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "error: lunr.js not found" in err and "Traceback" not in err
+    assert not (root / "public").exists()
 
 
 THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
