@@ -14,6 +14,7 @@ from . import (
     content,
     feeds,
     incremental,
+    indexer,
     output,
     pages,
     parallel,
@@ -26,7 +27,7 @@ from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
 from .incremental import Product
 from .model import Article
-from .site import Site, resolve, search_documents
+from .site import Site, resolve
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
 
 def outputs(
     options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter, plan: list[pages.Page] | None = None, cache: Cache | None = None,
-    index: SearchIndex | None = None,
+    index: indexer.SearchIndex | None = None,
 ) -> Iterator[tuple[str, bytes | Product] | output.Last]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
@@ -95,12 +96,12 @@ def outputs(
     plan = list(pages.plan(site)) if plan is None else plan
     r = site.routes
     if options.search and index is None:
-        index = search_index(options, site, cache or Cache.disabled(), background=False)
+        index = indexer.start(options.root, site, cache or Cache.disabled(), background=False)
     env.globals["search_manifest_url"] = ""
     shared: dict[str, object] = {"search_manifest_url": "", "people_by_slug": site.people}
     reads = render.GlobalReads(env, shared)  # a page depends on these only if its templates read them
 
-    def search_files(index: SearchIndex) -> Iterator[tuple[str, bytes]]:
+    def search_files(index: indexer.SearchIndex) -> Iterator[tuple[str, bytes]]:
         found = index.get()
         shared["search_manifest_url"] = env.globals["search_manifest_url"] = r.base_path + found.manifest_url.lstrip("/")
         yield from sorted(found.files.items())
@@ -130,36 +131,6 @@ def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes
     yield "sitemap.xml", Product(("sitemap", sitemap), partial(feeds.sitemap, site, plan))
     yield "robots.txt", feeds.robots(site)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
-
-
-@dataclass(frozen=True)
-class SearchIndex:
-    """The search index to come: from the cache, a forked ``child`` building it, or this process."""
-
-    get: Callable[[], search.SearchOutput]
-    child: parallel.Background | None
-
-    def stop(self) -> None:
-        if self.child:
-            self.child.stop()  # a no-op once collected; else the build failed
-
-
-def search_index(options: Options, site: Site, cache: Cache, background: bool) -> SearchIndex:
-    """With ``background``, unless the cache holds it, a forked child starts building the index now."""
-    search.vendor_files(options.root)  # lunr.js missing: fail before any work
-    docs = search_documents(site)
-    key = incremental.Fingerprints().of(docs)
-    compute = partial(_build_search, docs, cache.folder)
-    child = parallel.background(compute) if background and not cache.holds_latest("search", key) else None
-    return SearchIndex(partial(cache.latest, "search", key, child.result if child else compute), child)
-
-
-def _build_search(docs: list[search.SearchDoc], folder: Path | None) -> search.SearchOutput:
-    """Each document's counted terms are kept for the next build, by the process that counted them."""
-    terms = Cache(folder)  # of its own: the build's cache may be in another process
-    found = search.build_search(docs, memo=terms.memo)
-    terms.save()
-    return found
 
 
 def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
@@ -200,7 +171,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     config = configure(options)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     site, problems = load(options, config, cache)
-    index = search_index(options, site, cache, background=True) if options.search else None  # built while pages are
+    index = indexer.start(options.root, site, cache, background=True) if options.search else None  # built while pages are
     try:
         out = (options.out or options.root / config.output).resolve()
         plan = list(pages.plan(site))
