@@ -250,7 +250,7 @@ def _fill(
 ) -> tuple[set[str], int]:
     """Hand each file to a writer thread while the next is made: its syscalls release the GIL."""
     items = iter(files)
-    first = next(items, None)  # what all files share (search index, plan) is made before forking
+    first = next(items, None)  # what all files share (templates, plan) is made before forking
     share = parallel.fork(workers)
     writer = _Writer(str(stage), in_place, str(second) if second else None)
     writer.start()
