@@ -1,6 +1,6 @@
 """``sitegen serve``: build, serve on 127.0.0.1, rebuild on change, reload the open page.
 
-The dev server sits beside the build: it only calls ``build.build`` into a private
+The dev server sits beside the build: it only runs ``sitegen build`` into a private
 folder. Live reload is an external script (``/__sitegen/reload.js``) that this server
 adds to the HTML it serves, never to the built files, so pages keep working under a
 Content-Security-Policy with ``script-src 'self'``. A broken file never stops the server:
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
-import traceback
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -22,7 +23,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
-from .errors import BuildFailed, SitegenError, format_problems
+from .errors import SitegenError
 
 HOST = "127.0.0.1"
 PREFIX = "/__sitegen/"
@@ -133,26 +134,32 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def rebuild(options, state: State, log: TextIO) -> None:
-    """One build into the private folder; any failure becomes the served error."""
-    from .build import build
+    """One build into the private folder; any failure becomes the served error.
 
-    try:
-        report = build(options)
-    except BuildFailed as failed:
-        lines = [*format_problems(failed.problems), "build failed"]
-    except SitegenError as exc:
-        lines = [f"error: {exc}"]
-    except Exception:  # noqa: BLE001 - a dev server must outlive any bug a file can trigger
-        lines = traceback.format_exc().splitlines()
-    else:
-        lines = []
-        for line in format_problems(report.warnings):
-            print(line, file=log)
-        print(f"built {report.pages} pages in {report.seconds:.2f} s", file=log)
+    The build runs as ``sitegen build`` in a process of its own: this one has server
+    threads, beside which a build must not fork, and a forked build uses every core
+    (page workers, the search index in the background).
+    """
+    started = time.perf_counter()
+    done = subprocess.run(build_command(options), capture_output=True, text=True, check=False)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]  # warnings, or what failed
+    if done.returncode != 0:
+        lines = lines or [f"error: the build ended with status {done.returncode}"]
     for line in lines:
         print(line, file=log)
+    if done.returncode == 0:
+        print(f"built in {time.perf_counter() - started:.2f} s", file=log)
+        lines = []
     log.flush()
     state.finished(lines)
+
+
+def build_command(options) -> list[str]:
+    """``sitegen build`` with the serve command's options, run by this Python."""
+    command = [sys.executable, "-m", "sitegen.cli", "build", "--quiet", "-s", str(options.root), "-o", str(options.out), "--base-url", options.base_url]
+    flags = {"--drafts": options.drafts, "--no-search": not options.search, "--no-cache": not options.cache, "--strict": options.strict, "--noindex": options.noindex}
+    command += [flag for flag, wanted in flags.items() if wanted]
+    return command + (["-j", str(options.workers)] if options.workers else [])
 
 
 def watched(root: Path) -> list[Path]:

@@ -182,3 +182,14 @@ def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in done.stderr and "choose another port with -p" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_rebuilds_run_sitegen_build_with_the_serve_options(tmp_path: Path) -> None:
+    """A process of its own, without the server's threads, may fork onto every core."""
+    from sitegen.build import Options
+    from sitegen.serve import build_command
+
+    options = Options(root=tmp_path, out=tmp_path / "site", base_url="http://127.0.0.1:8000/", drafts=True, search=False, workers=3)
+    command = build_command(options)
+    assert command[:4] == [sys.executable, "-m", "sitegen.cli", "build"]
+    assert command[4:] == ["--quiet", "-s", str(tmp_path), "-o", str(tmp_path / "site"), "--base-url", "http://127.0.0.1:8000/", "--drafts", "--no-search", "-j", "3"]
