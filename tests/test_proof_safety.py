@@ -86,7 +86,7 @@ def test_killed_builds_leave_the_previous_site_whole(crash_archive: Path, tmp_pa
     try:
         for n in range(KILLS):
             proc = sitegen_build(crash_archive, out)
-            delay = rng.uniform(warm * 0.3, warm * 1.05)  # most of it is start-up; the swap is at the end
+            delay = rng.uniform(warm * 0.1, warm * 0.95)  # most of it is start-up; the swap is at the end
             time.sleep(delay)
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=60)
