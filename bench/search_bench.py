@@ -111,8 +111,9 @@ def _queries(docs: list[SearchDoc]) -> list[str]:
     ]
 
 
-def write_page(out: Path, manifest_url: str) -> None:
-    """The theme's search.html (over a stub base.html) and its static files, under ``out``."""
+def search_page_html(manifest_url: str, base: str = "/") -> str:
+    """The theme's search.html over a stub base.html, with autoescape and StrictUndefined
+    (also what tests/test_search.py checks the page's wiring on)."""
     env = Environment(
         loader=ChoiceLoader(
             [DictLoader({"base.html": BASE_STUB}), FileSystemLoader(str(THEME / "templates"))]
@@ -120,14 +121,18 @@ def write_page(out: Path, manifest_url: str) -> None:
         autoescape=True,
         undefined=StrictUndefined,
     )
-    html = env.get_template("search.html").render(
+    return env.get_template("search.html").render(
         site={"title": "bench", "language": "en"},
-        url_for=lambda name, **kw: f"/{name}/",
-        static=lambda path: f"/static/{path}",
+        url_for=lambda name, **kw: f"{base}{name}/",
+        static=lambda path: f"{base}static/{path}",
         search_manifest_url=manifest_url,
     )
+
+
+def write_page(out: Path, manifest_url: str) -> None:
+    """The theme's search.html (over a stub base.html) and its static files, under ``out``."""
     (out / "search").mkdir(parents=True, exist_ok=True)
-    (out / "search" / "index.html").write_text(html, "utf-8")
+    (out / "search" / "index.html").write_text(search_page_html(manifest_url), "utf-8")
     for name in ("search.js", "search-worker.js", "search.css"):
         shutil.copy(THEME / "static" / name, out / "static" / name)
 

@@ -12,7 +12,6 @@ import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 from lunr import lunr
 from lunr.index import Index
 
@@ -271,28 +270,11 @@ def test_build_without_lunr_is_a_message_not_a_traceback(tmp_path: Path, monkeyp
     assert not (root / "public").exists()
 
 
-THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
-BASE_STUB = (
-    "<!doctype html><html><head>{% block head %}{% endblock %}</head><body><main>"
-    "{% block content %}{% endblock %}</main>{% block scripts %}{% endblock %}</body></html>"
-)
-
-
 def render_search_page(manifest_url: str) -> lxml.html.HtmlElement:
-    """The theme's search.html over a stub base.html, with autoescape and StrictUndefined."""
-    env = Environment(
-        loader=ChoiceLoader([DictLoader({"base.html": BASE_STUB}),
-                             FileSystemLoader(str(THEME / "templates"))]),
-        autoescape=True,
-        undefined=StrictUndefined,
-    )
-    html = env.get_template("search.html").render(
-        site={"title": "t", "language": "en"},
-        url_for=lambda name, **kw: f"/base/{name}/",
-        static=lambda path: f"/base/static/{path}",
-        search_manifest_url=manifest_url,
-    )
-    return lxml.html.fromstring(html)
+    """The theme's search.html over a stub base.html, the site under /base/."""
+    from bench.search_bench import search_page_html
+
+    return lxml.html.fromstring(search_page_html(manifest_url, base="/base/"))
 
 
 def test_search_page_wires_the_worker_and_says_what_works_without_js() -> None:
