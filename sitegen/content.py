@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -28,6 +29,11 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 class SourceFile:
     path: str  # posix, relative to the archive root
     data: bytes
+
+    @cached_property
+    def key(self) -> bytes:
+        """What parsing it depends on: its cache key (hashed once, asked for twice a build)."""
+        return digest(self.path, self.data)
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ def parse_archive(
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
     for f in article_files:
-        result = memo("article", source_key(f), lambda f=f: parse_article(f.path, f.data))
+        result = memo("article", f.key, lambda f=f: parse_article(f.path, f.data))
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
@@ -69,11 +75,6 @@ def parse_archive(
             problems.extend(result)
     problems.extend(_duplicates(articles))
     return Archive(tuple(articles), tuple(people), tuple(problems))
-
-
-def source_key(f: SourceFile) -> bytes:
-    """What a parsed file depends on: its memo key."""
-    return digest(f.path, f.data)
 
 
 def decode(path: str, data: bytes | str) -> str | Problem:

@@ -21,7 +21,7 @@ from functools import partial
 from typing import Generic, TypeVar
 
 from .cache import Cache
-from .content import SourceFile, parse_article, source_key
+from .content import SourceFile, parse_article
 from .errors import Problem, SitegenError
 from .model import ArticleFile
 from .site import Anchorer, body_key, render_body
@@ -255,28 +255,21 @@ def background(compute: Callable[[], R]) -> Background[R]:
 
 def prepare(sources: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None, cache: Cache, count: int) -> None:
     """Articles missing from the cache parsed, and their bodies rendered, by ``count``
-    processes when there are many; the results go into the cache, where loading finds them."""
+    processes when there are many; the results go into the cache, where loading finds them.
+    (A cached article whose body is not, say a draft now shown, is rendered by loading.)"""
     if count < 2:
         return  # loading parses and renders what is missing, in this process
-    todo = [f for f in sources if _missing(f, drafts, anchor, cache)]
+    todo = [f for f in sources if not cache.known("article", f.key)]
     if len(todo) < 500:
         return
     for f, (parsed, body) in zip(todo, map_in_workers(partial(_prepare, drafts=drafts, anchor=anchor, cache=cache), todo, count), strict=True):
-        cache.memo("article", source_key(f), lambda parsed=parsed: parsed)
+        cache.memo("article", f.key, lambda parsed=parsed: parsed)
         if body is not None:
             cache.memo("body", body_key(parsed, anchor), lambda body=body: body)
 
 
-def _missing(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> bool:
-    key = source_key(f)
-    if not cache.known("article", key):
-        return True
-    parsed = cache.memo("article", key, lambda: None)
-    return isinstance(parsed, ArticleFile) and (drafts or not parsed.draft) and not cache.known("body", body_key(parsed, anchor))
-
-
 def _prepare(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:
-    parsed = cache.memo("article", source_key(f), lambda: parse_article(f.path, f.data))
+    parsed = parse_article(f.path, f.data)
     if not isinstance(parsed, ArticleFile) or (parsed.draft and not drafts) or cache.known("body", body_key(parsed, anchor)):
         return parsed, None
     return parsed, render_body(parsed, anchor)
