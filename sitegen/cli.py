@@ -6,6 +6,7 @@ Expected failures print their messages and exit 1; a traceback only with --debug
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -171,5 +172,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``sitegen`` command: ``main``, then exit without tearing down what the build
+    made (at 10k articles, ~0.4 s spent freeing objects one by one that the system frees
+    at once). Output is flushed first; an exception (``--debug``) still ends the usual way."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -306,3 +306,23 @@ def test_an_outlet_spelled_two_ways_is_one_outlet_with_one_name(tmp_path: Path):
     shown = page(out, "/articles/2031/05/treaty-signed/").cssselect(".meta a")[0].text_content()
     assert shown == "The Lindmoor Ledger"
     assert page(out, "/sources/the-lindmoor-ledger/").cssselect(".lede")[0].text_content().startswith("3 articles")
+
+
+@pytest.mark.parametrize("command", [["-m", "sitegen.cli"], ["-c", "from sitegen.cli import run; run()"]])
+def test_the_command_prints_everything_before_its_quick_exit(command: list[str], tmp_path: Path) -> None:
+    """``run`` ends with os._exit: output piped (so block-buffered) must still arrive."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # piped output stays buffered
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    done = subprocess.run([sys.executable, *command, "build", "-s", str(root), "--no-search"], capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{len(list((root / 'public').rglob('*.html')))} pages, ") and done.stdout.endswith(" s\n")
+    assert "warning: content/articles/2031/04/ferry-timetable.md:9: people:" in done.stderr
+    (root / "content/articles/2031/04/broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    broken = subprocess.run([sys.executable, *command, "build", "-s", str(root), "--no-search"], capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert broken.returncode == 1 and broken.stderr.startswith("error: content/articles/2031/04/broken.md:3: invalid YAML")
+    assert broken.stderr.endswith("the previous output is untouched\n")
