@@ -114,9 +114,10 @@ class Cache:
         """Whether ``latest`` would likely answer without computing (its file exists; not read)."""
         return self.folder is not None and (self.folder / self._latest_file(name, key)).is_file()
 
-    @staticmethod
-    def _latest_file(name: str, key: bytes) -> str:
-        return f"{name}-{key.hex()[:40]}.pickle"
+    def _latest_file(self, name: str, key: bytes) -> str:
+        """The file name holds sitegen's code fingerprint too: after an upgrade, no file
+        claims to hold a value that reading it would refuse."""
+        return f"{name}-{digest(self.fingerprint, key).hex()[:40]}.pickle"
 
     def known(self, table: str, key: bytes) -> bool:
         """Whether ``memo`` would answer without computing."""

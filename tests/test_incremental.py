@@ -286,6 +286,10 @@ def test_latest_keeps_one_value_per_name(tmp_path: Path):
     assert cache.latest("index", b"\x02", lambda: "second") == "second"
     cache.save()
     assert len(list(tmp_path.glob("index-*.pickle"))) == 1
+    assert cache.holds_latest("index", b"\x02") and not cache.holds_latest("index", b"\x01")
+    other_code = Cache(tmp_path)
+    other_code.fingerprint = "another version of sitegen"
+    assert not other_code.holds_latest("index", b"\x02")  # its file would be refused: say so before reading
 
 
 def _fail_in_background() -> int:
@@ -364,7 +368,9 @@ def test_latest_forgets_only_its_own_files(tmp_path: Path):
     cache = Cache(tmp_path)
     cache.latest("index", b"\x02", lambda: "second")
     cache.save()
-    assert sorted(p.name for p in tmp_path.glob("index-*.pickle")) == ["index-02.pickle", "index-terms-0.pickle"]
+    names = sorted(p.name for p in tmp_path.glob("index-*.pickle"))
+    assert len(names) == 2 and "index-terms-0.pickle" in names  # the other table's shard and one value
+    assert Cache(tmp_path).latest("index", b"\x02", lambda: "made again") == "second"
 
 
 def test_last_files_are_made_by_the_build_process_alone_after_the_others(tmp_path: Path):
