@@ -20,7 +20,6 @@ from . import (
     parallel,
     render,
     schema,
-    search,
 )
 from .cache import Cache
 from .config import Config, load_config
@@ -105,7 +104,7 @@ def outputs(
         found = index.get()
         shared["search_manifest_url"] = env.globals["search_manifest_url"] = r.base_path + found.manifest_url.lstrip("/")
         yield from sorted(found.files.items())
-        yield from sorted(search.vendor_files(options.root).items())
+        yield from sorted(index.vendor.items())
 
     def product(page: pages.Page) -> Product:
         read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))

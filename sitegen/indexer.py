@@ -20,6 +20,7 @@ class SearchIndex:
 
     get: Callable[[], search.SearchOutput]
     child: parallel.Background | None
+    vendor: dict[str, bytes]  # lunr.js for the output, read before any other work
 
     def stop(self) -> None:
         if self.child:
@@ -28,12 +29,12 @@ class SearchIndex:
 
 def start(root: Path, site: Site, cache: Cache, background: bool) -> SearchIndex:
     """With ``background``, unless the cache holds it, a forked child starts building the index now."""
-    search.vendor_files(root)  # lunr.js missing: fail before any work
+    vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
     docs = search_documents(site)
     key = incremental.Fingerprints().of(docs)
     compute = partial(_build_search, docs, cache.folder)
     child = parallel.background(compute) if background and not cache.holds_latest("search", key) else None
-    return SearchIndex(partial(cache.latest, "search", key, child.result if child else compute), child)
+    return SearchIndex(partial(cache.latest, "search", key, child.result if child else compute), child, vendor)
 
 
 def _build_search(docs: list[search.SearchDoc], folder: Path | None) -> search.SearchOutput:
