@@ -7,6 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from jinja2 import (
     ChoiceLoader,
@@ -14,6 +15,7 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateSyntaxError,
     meta,
@@ -93,13 +95,16 @@ class CardRenderer:
     def __init__(self, env: Environment):
         self.env = env
         self._done: dict[tuple[int, object], tuple[object, Markup]] = {}
+        self._template: Template | None = None
 
     def __call__(self, card: object, level: object = 2) -> Markup:
         key = (id(card), level)
         hit = self._done.get(key)
         if hit is not None and hit[0] is card:
             return hit[1]
-        html = Markup(self.env.get_template(self.TEMPLATE).render(a=card, level=level).rstrip("\n"))
+        if self._template is None:
+            self._template = self.env.get_template(self.TEMPLATE)
+        html = Markup(self._template.render(a=card, level=level).rstrip("\n"))
         self._done[key] = (card, html)  # the card is kept alive, so its id stays its own
         return html
 
@@ -118,13 +123,17 @@ class GlobalReads:
         self.bare.globals = {}  # Jinja leaves globals out of a template's undeclared names
         self.names = frozenset(names)
         self._by_template: dict[str, frozenset[str]] = {}
-        self._existing: frozenset[str] | None = None
+        self._by_candidates: dict[tuple[str, ...], frozenset[str]] = {}  # each article asks with its own tuple
 
     def of(self, templates: tuple[str, ...]) -> frozenset[str]:
         """What a page rendered with the first of ``templates`` that exists may read."""
-        if self._existing is None:
-            self._existing = frozenset(self.env.list_templates())  # one walk, not a stat per candidate
-        name = next((t for t in templates if t in self._existing), None)
+        found = self._by_candidates.get(templates)
+        if found is None:
+            found = self._by_candidates[templates] = self._first_of(templates)
+        return found
+
+    def _first_of(self, templates: tuple[str, ...]) -> frozenset[str]:
+        name = next((t for t in templates if t in existing_templates(self.env)), None)
         if name is None:
             return self.names  # the render reports it; depend on everything meanwhile
         return self._closure(name, set())
@@ -147,9 +156,22 @@ class GlobalReads:
         return self._by_template[name]
 
 
+_EXISTING: WeakKeyDictionary[Environment, frozenset[str]] = WeakKeyDictionary()
+
+
+def existing_templates(env: Environment) -> frozenset[str]:
+    """Every template name the environment can load, listed once: Jinja does not remember
+    a name it failed to find, and every article asks first for its own ``article-<slug>.html``."""
+    found = _EXISTING.get(env)
+    if found is None:
+        found = _EXISTING[env] = frozenset(env.list_templates())
+    return found
+
+
 def render_page(env: Environment, page: Page) -> bytes:
     try:
-        template = env.select_template(list(page.templates))
+        existing = existing_templates(env)
+        template = env.select_template([t for t in page.templates if t in existing] or list(page.templates))
         context = {k: v.make() if type(v) is Derived else v for k, v in page.context.items()}
         return template.render(page=page, page_url=page.url, **context).encode("utf-8")
     except TemplateError as exc:
