@@ -24,7 +24,17 @@ def _month_key(months: int) -> str:
 
 def monthly_counts(dates: Iterable[date]) -> list[tuple[str, int]]:
     """Counts per 'YYYY-MM' from the first to the last month, empty months as 0, so gaps show."""
-    counter = Counter(d.year * 12 + d.month - 1 for d in dates)
+    return counts_by_month(month_number(d) for d in dates)
+
+
+def month_number(day: date) -> int:
+    """Months since year 0: what a chart counts by."""
+    return day.year * 12 + day.month - 1
+
+
+def counts_by_month(months: Iterable[int]) -> list[tuple[str, int]]:
+    """``monthly_counts`` of dates given as their ``month_number``."""
+    counter = Counter(months)
     if not counter:
         return []
     return [(_month_key(m), counter[m]) for m in range(min(counter), max(counter) + 1)]

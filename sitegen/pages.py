@@ -48,8 +48,12 @@ class Chart:
     """A chart drawn only when a template shows it (most pages of a person do not)."""
 
     kind: str  # "timeline" (bars with a title and axes) or "sparkline"
-    counts: tuple[tuple[str, int], ...]
+    months: Sequence[int]  # per article counted, its chart.month_number (cheap to fingerprint)
     title: str = ""
+
+    @cached_property
+    def counts(self) -> tuple[tuple[str, int], ...]:
+        return tuple(chart.counts_by_month(self.months))
 
     @cached_property
     def svg(self) -> Markup:
@@ -92,7 +96,6 @@ def plan(site: Site) -> Iterator[Page]:
     """Every page, in a fixed order."""
     arts = site.articles
     cards = [Card.of(a) for a in arts]
-    newest = lastmod(cards)
     r = site.routes
     yield from paginate(site, "home", cards, ("index.html",), {"feed_url": r.feed_for("home")})
     for i, a in enumerate(arts):
@@ -109,6 +112,12 @@ def plan(site: Site) -> Iterator[Page]:
             },
             a.lastmod,
         )
+    yield from _listings(site, cards)
+
+
+def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
+    newest = lastmod(cards)
+    r = site.routes
     yield from _people(site, cards, newest)
     for kind, index_kind, terms, groups in (
         ("tag", "tags", site.tags, site.by_tag),
@@ -119,7 +128,9 @@ def plan(site: Site) -> Iterator[Page]:
         for slug, term in terms.items():
             members = [cards[i] for i in groups.get(slug, ())]
             feed = r.feed_for(kind, slug=slug) if kind == "tag" else None
-            ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": _timeline(members, f"Articles tagged {term.name} per month" if kind == "tag" else f"Articles from {term.name} per month")}
+            title = f"Articles tagged {term.name} per month" if kind == "tag" else f"Articles from {term.name} per month"
+            timeline = Derived(_once(partial(_timeline, members, title)))  # from the cards the context holds
+            ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": timeline}
             yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
     yield from _archive(site, cards, newest)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
@@ -143,32 +154,57 @@ def collisions(pages: Iterable[Page]) -> list[Problem]:
 def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
-    days = [c.date.date() for c in cards]
-    counts = {slug: tuple(chart.monthly_counts(days[i] for i in site.by_person.get(slug, ()))) for slug in site.people}
-    sparklines = {slug: Chart("sparkline", counts[slug]) for slug in site.people}
+    months = [chart.month_number(c.date) for c in cards]
+    sparklines = {slug: Chart("sparkline", [months[i] for i in site.by_person.get(slug, ())]) for slug in site.people}
     by_mentions = sorted(rows, key=lambda row: (-row[1], row[0].name.casefold(), row[0].slug))
     for kind, ordered in (("people", rows), ("people_by_mentions", by_mentions)):
         ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind}
         yield Page(r.url_for(kind), ("people.html",), ctx, newest)
     for slug, person in site.people.items():
         members = [cards[i] for i in site.by_person.get(slug, ())]
-        together: Counter = Counter()
-        tags: Counter = Counter()
-        for a in members:
-            together.update(s for s in a.people if s != slug)
-            tags.update(t.slug for t in a.tags)
+        # The Derived values come from the person and the cards of their articles (and the
+        # config), so a page's fingerprint need not hash them; each is made once, if a
+        # page of the person is rendered. ``together`` shows other people: it stays.
+        title = f"Articles mentioning {person.name} per month"
         ctx = {
             "person": person,
             "all_articles": members,
-            "together": [(site.people[s], n) for s, n in sorted(together.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
-            "top_tags": [(site.tags[s], n) for s, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+            "together": _together(site, slug, members),
+            "top_tags": Derived(_once(partial(_top_tags, site, members))),
             "feed_url": r.feed_for("person", slug=slug),
-            "jsonld_data": jsonld.profile_page(site, person),
-            "timeline": Chart("timeline", counts[slug], f"Articles mentioning {person.name} per month"),
-            "notes": annotation.index_entries(members),
-            "tally": annotation.rating_tally(n for a in members for n in a.annotations),
+            "jsonld_data": Derived(_once(partial(jsonld.profile_page, site, person))),
+            "timeline": Derived(_once(partial(Chart, "timeline", sparklines[slug].months, title))),
+            "notes": Derived(_once(partial(annotation.index_entries, members))),
+            "tally": Derived(_once(partial(_tally, members))),
         }
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
+
+
+def _once(make: Callable[[], object]) -> Callable[[], object]:
+    """``make``, run on the first call only: a value shared by the pages of a listing."""
+    made: list[object] = []
+
+    def once() -> object:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return once
+
+
+def _together(site: Site, slug: str, members: Sequence[Card]) -> list[tuple[object, int]]:
+    """The ten people most often in the same articles as ``slug``."""
+    together = Counter(s for a in members for s in a.people if s != slug)
+    return [(site.people[s], n) for s, n in sorted(together.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
+
+
+def _top_tags(site: Site, members: Sequence[Card]) -> list[tuple[object, int]]:
+    tags = Counter(t.slug for a in members for t in a.tags)
+    return [(site.tags[s], n) for s, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
+
+
+def _tally(members: Sequence[Card]) -> object:
+    return annotation.rating_tally(n for a in members for n in a.annotations)
 
 
 def _archive(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:
@@ -189,7 +225,7 @@ def _archive(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iter
 
 
 def _timeline(articles: Sequence[Card], title: str) -> Chart:
-    return Chart("timeline", tuple(chart.monthly_counts(a.date.date() for a in articles)), title)
+    return Chart("timeline", [chart.month_number(a.date) for a in articles], title)
 
 
 def _news_article(site: Site, article: Article) -> dict:
