@@ -64,9 +64,12 @@ def configure(options: Options) -> Config:
 
 def read(options: Options, cache: Cache) -> content.Archive:
     """Every file of the archive, parsed and validated; the costly part shared among processes."""
-    articles, people = content.read_sources(options.root, "articles"), content.read_sources(options.root, "people")
+    known = incremental.known_sources(cache)  # files unchanged since the last build are not read
+    articles, people = content.read_sources(options.root, "articles", known), content.read_sources(options.root, "people", known)
     parallel.prepare(articles, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
-    return content.parse_archive(articles, people, options.today, cache.memo)
+    archive = content.parse_archive(articles, people, options.today, cache.memo)
+    incremental.remember_sources(cache, [*articles, *people])
+    return archive
 
 
 def load(options: Options, config: Config, cache: Cache | None = None, archive: content.Archive | None = None) -> tuple[Site, list[Problem]]:

@@ -7,8 +7,10 @@ problem it finds instead of stopping at the first.
 from __future__ import annotations
 
 import difflib
+import os
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -25,15 +27,20 @@ from .slugs import slugify
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
+Signature = tuple[int, int, int, int]  # a file's modification and change times, size, inode
+
+
 @dataclass(frozen=True)
 class SourceFile:
     path: str  # posix, relative to the archive root
-    data: bytes
+    data: bytes | None  # None: not read, known unchanged since a build that parsed it (``known``)
+    signature: Signature = (0, 0, 0, 0)
+    known: bytes = b""  # the key, when not read
 
     @cached_property
     def key(self) -> bytes:
         """What parsing it depends on: its cache key (hashed once, asked for twice a build)."""
-        return digest(self.path, self.data)
+        return self.known or digest(self.path, self.data or b"")
 
 
 @dataclass(frozen=True)
@@ -43,13 +50,39 @@ class Archive:
     problems: tuple[Problem, ...]
 
 
-def read_sources(root: Path, folder: str) -> list[SourceFile]:
-    """Every ``*.md`` under ``root/content/<folder>``, in sorted order (I/O)."""
+def read_sources(root: Path, folder: str, known: Callable[[str, Signature], bytes | None] = lambda path, sig: None) -> list[SourceFile]:
+    """Every ``*.md`` under ``root/content/<folder>``, in sorted order (I/O).
+
+    ``known`` gives the key of a file whose signature shows it unchanged since it was
+    parsed; such a file is not read.
+    """
     base = root / "content" / folder
     if not base.is_dir():
         return []
-    files = sorted(p for p in base.rglob("*.md") if p.is_file())
-    return [SourceFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
+    found = []
+    for rel in _markdown_files(base, f"content/{folder}/"):
+        path = os.path.join(root, rel)
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        key = known(rel, signature)
+        if key:
+            found.append(SourceFile(rel, None, signature, key))
+        else:
+            with open(path, "rb") as f:
+                found.append(SourceFile(rel, f.read(), signature))
+    return found
+
+
+def _markdown_files(base: Path, prefix: str) -> list[str]:
+    """Relative paths of the ``*.md`` names under ``base`` (as ``Path.rglob``: symlinked
+    folders not entered), sorted by their parts; as text, since pathlib per file is slow."""
+    found = []
+    for folder, _, names in os.walk(base):
+        under = prefix + os.path.relpath(folder, base).replace(os.sep, "/") + "/" if folder != str(base) else prefix
+        found += [under + name for name in names if name.endswith(".md")]
+    return sorted(found, key=lambda rel: rel.split("/"))
 
 
 def parse_archive(
@@ -68,7 +101,7 @@ def parse_archive(
         else:
             problems.extend(result)
     for f in person_files:
-        result = memo("person", digest(f.path, f.data), lambda f=f: parse_person(f.path, f.data))
+        result = memo("person", f.key, lambda f=f: parse_person(f.path, f.data))
         if isinstance(result, PersonFile):
             people.append(result)
         else:
@@ -301,6 +334,7 @@ def parse_article(path: str, data: bytes | str) -> ArticleFile | list[Problem]:
         body=fm.body,
         body_line=fm.body_line,
         field_lines=fm.lines,
+        source_key=digest(path, data),  # as SourceFile.key: computed here only for files not cached
         **fields,
     )
 

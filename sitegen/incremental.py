@@ -20,6 +20,7 @@ import hashlib
 import io
 import os
 import pickle
+import time as clock
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -29,6 +30,7 @@ from pathlib import Path
 from . import render
 from .cache import Cache, code_fingerprint, digest
 from .config import Config
+from .content import Signature, SourceFile
 from .output import Decide, Keep, Last, Link, Pending, spare_of
 from .pages import Derived, Page
 
@@ -54,28 +56,35 @@ class Previous:
 class Fingerprints:
     """Content digests of values; each list, dict or record is hashed once per build.
 
-    A record (a frozen dataclass: an article, a card, a person, a term) or a dict (JSON-LD
-    data) is hashed by its whole state (``_state``); only ``Page`` and its context are
-    walked, since contexts share big lists of cards between pages.
+    A record (a frozen dataclass: a card, a person, a term) or a dict (JSON-LD data) is
+    hashed by its whole state (``_state``), one with a ``content_key`` (an article) by
+    that digest of what it is made from; only ``Page`` and its context are walked, since
+    contexts share big lists of cards between pages.
     """
 
     WALKED: tuple[type, ...] = (Page,)  # records walked field by field
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
+        self._texts: dict[str, bytes] = {}
 
     def of(self, value: object) -> bytes:
         """A self-delimiting encoding: the bytes of a short text or number, else a digest."""
         kind = type(value)
         if kind is str and len(value) < 64:
-            data = value.encode("utf-8", "surrogatepass")
-            return b"s" + len(data).to_bytes(2, "little") + data
-        if kind in _ATOMS:
-            data = repr(value).encode()
-            return b"a" + len(data).to_bytes(2, "little") + data
+            found = self._texts.get(value)
+            if found is None:
+                data = value.encode("utf-8", "surrogatepass")
+                found = self._texts[value] = b"s" + len(data).to_bytes(2, "little") + data
+            return found
         hit = self._memo.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
+        if kind in _ATOMS:  # by identity, not equality: equal datetimes may differ in zone, and so in repr
+            data = repr(value).encode()
+            result = b"a" + len(data).to_bytes(2, "little") + data
+            self._memo[id(value)] = (value, result)
+            return result
         h = hashlib.blake2b(kind.__qualname__.encode(), digest_size=16)
         if isinstance(value, str):
             h.update(value.encode("utf-8", "surrogatepass"))
@@ -89,9 +98,15 @@ class Fingerprints:
             for f in dataclasses.fields(value):
                 field = getattr(value, f.name)
                 if type(field) is dict:  # a page's context: walked, it holds shared lists of cards
-                    h.update(b"".join([self.of(k) + (b"derived" if type(v) is Derived else self.of(v)) for k, v in field.items()]))
+                    memo, parts = self._memo, []
+                    for k, v in field.items():
+                        hit = memo.get(id(v))
+                        parts += (self.of(k), hit[1] if hit is not None and hit[0] is v else b"derived" if type(v) is Derived else self.of(v))
+                    h.update(b"".join(parts))
                 else:
                     h.update(self.of(field))
+        elif made_from := getattr(value, "content_key", b""):  # an article: its texts need not be hashed
+            h.update(made_from)
         else:
             h.update(_state(value))
         result = b"d" + h.digest()
@@ -211,3 +226,31 @@ def remember(cache: Cache, out: Path, record: dict[str, bytes], spare_files: dic
     cache.write(_manifest_name(out), manifests)
     for name in cache.names("output-*.pickle")[:-KEEP_OUTPUTS]:
         cache.forget(name)
+
+
+_SOURCES = "sources.pickle"
+_RACY_NS = 2_000_000_000  # a file changed this recently may change again within its timestamp's tick
+
+
+def known_sources(cache: Cache) -> Callable[[str, Signature], bytes | None]:
+    """The key of each source file whose signature (times, size, inode) is the one recorded
+    when it was last read and whose parse the cache holds: such files need not be read."""
+    record = cache.read(_SOURCES) or {}
+
+    def known(path: str, signature: Signature) -> bytes | None:
+        entry = record.get(path)
+        if entry is None or entry[0] != signature:
+            return None
+        table = "article" if path.startswith("content/articles/") else "person"  # content.parse_archive's tables
+        return entry[1] if cache.known(table, entry[1]) else None
+
+    return known
+
+
+def remember_sources(cache: Cache, files: Iterable[SourceFile]) -> None:
+    """Record the files' signatures, as git's index does, leaving out any changed in the last
+    two seconds: an edit in the same tick as the one read could keep its signature."""
+    recent = clock.time_ns() - _RACY_NS
+    record = {f.path: (f.signature, f.key) for f in files if f.signature[1] < recent and f.signature[0] < recent}
+    if record != cache.read(_SOURCES):
+        cache.write(_SOURCES, record)

@@ -77,6 +77,7 @@ class ArticleFile:
     revisions: tuple[Revision, ...] = ()
     extra: tuple[tuple[str, object], ...] = ()
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    source_key: bytes = field(default=b"", compare=False, repr=False)  # digest of its path and bytes
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,9 @@ class Article:
     source: Term | None
     people: tuple[str, ...]  # person slugs
     annotations: tuple[AnchoredAnnotation, ...] = ()
+    # A digest of everything it is made from (its file's bytes, URL, terms, people):
+    # fingerprints use it instead of hashing its texts. Empty when the bytes are unknown.
+    content_key: bytes = field(default=b"", compare=False, repr=False)
 
     @property
     def slug(self) -> str:

@@ -147,10 +147,12 @@ def _article(
     anchor: Anchorer | None,
     memo: Memo = no_memo,
 ) -> tuple[Article, list[Problem]]:
-    rendered, html, anchored, problems = memo("body", body_key(file, anchor), lambda: render_body(file, anchor))
+    key = body_key(file, anchor)
+    rendered, html, anchored, problems = memo("body", key, lambda: render_body(file, anchor))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     summary = file.summary or markdown.summarise(rendered.first_paragraph)
-    return Article(file, url, summary, html, rendered.text, tags, source, people, anchored), problems
+    made_from = digest(file.source_key, url, repr(tags), repr(source), repr(people), key) if file.source_key else b""
+    return Article(file, url, summary, html, rendered.text, tags, source, people, anchored, made_from), problems
 
 
 def _note_html(note: str) -> Markup:
