@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import content, incremental
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
 from sitegen.errors import SitegenError
@@ -388,3 +389,35 @@ def test_last_files_are_made_by_the_build_process_alone_after_the_others(tmp_pat
     assert written.files == written.made == 42
     assert calls.read_text() == f"{os.getpid()}\n"
     assert (tmp_path / "out/search/index.json").read_bytes() == b"{}" and (tmp_path / "out/p39.html").read_bytes() == b"page 39"
+
+
+def test_a_tag_respelled_by_another_article_remakes_the_pages_showing_it(archive: Path, tmp_path: Path):
+    """An article's page depends on more than its file: here the name of its tag, which
+    is the spelling most articles use."""
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    assert b">Harbour<" in (out / ARTICLE).read_bytes()
+    before = inode(out, ARTICLE)
+    edit(archive / "content/articles/2031/05/treaty-signed.md", "tags: [treaty]", "tags: [treaty, harbour]")
+    incremental_equals_cold(archive, tmp_path)
+    assert b">harbour<" in (out / ARTICLE).read_bytes()
+    assert inode(out, ARTICLE) != before
+
+
+def test_files_unchanged_since_they_were_parsed_are_not_read(archive: Path, tmp_path: Path, monkeypatch):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    articles = lambda: content.read_sources(archive, "articles", incremental.known_sources(Cache.open(archive)))  # noqa: E731
+    assert all(f.data is not None for f in articles())  # all just copied: too recent to trust their signatures
+    monkeypatch.setattr(incremental, "_RACY_NS", 0)
+    build(Options(root=archive, out=out, search=False))
+    assert [f.data for f in articles()] == [None] * 4
+
+    path = archive / "content/articles/2031/04/harbour-opens.md"
+    st = path.stat()
+    edit(path, "thanked the builders.", "thanked the builderz.")  # same size, and the old modification time
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert [f.path for f in articles() if f.data is not None] == ["content/articles/2031/04/harbour-opens.md"]
+    incremental_equals_cold(archive, tmp_path)
+    assert b"thanked the builderz." in (out / ARTICLE).read_bytes()
