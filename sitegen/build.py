@@ -183,7 +183,10 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         processes = workers(options, plan, before)
         files = outputs(options, site, progress, plan, cache, index)
-        files = incremental.reuse(files, before, out, incremental.build_key(options.root, site.config, options.drafts, options.search))
+        if options.cache:
+            files = incremental.reuse(files, before, out, incremental.build_key(options.root, site.config, options.drafts, options.search))
+        else:
+            files = incremental.fresh(files)
         copies = static_files(options, config)
         spare = before.spare.keys() if before.spare is not None else None
         twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
