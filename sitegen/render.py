@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -70,7 +70,7 @@ def environment(root: Path, site: Site) -> Environment:
     r = site.routes
     env.globals.update(
         site=site.config,
-        url_for=r.url_for,
+        url_for=_remembered(r.url_for),  # pure; the same few thousand URLs on every page
         feed_for=r.feed_for,
         absolute=lru_cache(maxsize=None)(r.absolute),  # pure; asked for the same URLs on many pages
         static=lambda path: f"{r.base_path}static/{path}",
@@ -80,6 +80,18 @@ def environment(root: Path, site: Site) -> Environment:
     env.filters.update(human_date=human_date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=month_name)
     env.globals["card"] = CardRenderer(env)
     return env
+
+
+def _remembered(url_for: Callable[..., str]) -> Callable[..., str]:
+    cached = lru_cache(maxsize=None)(url_for)
+
+    def remembered(*args: object, **kwargs: object) -> str:
+        try:
+            return cached(*args, **kwargs)
+        except TypeError:  # a template passed an unhashable value: no memo, same answer or error
+            return url_for(*args, **kwargs)
+
+    return remembered
 
 
 class CardRenderer:
