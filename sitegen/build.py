@@ -21,7 +21,7 @@ from . import (
     render,
     schema,
 )
-from .cache import Cache
+from .cache import Cache, digest
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
 from .incremental import Product
@@ -111,7 +111,7 @@ def outputs(
 
     def product(page: pages.Page) -> Product:
         read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))
-        return Product((page, read), partial(render.render_page, env, page))
+        return Product((page, read), partial(render.render_page, env, page), _stands_for(page, read, site))
 
     later = []
     for page in progress(plan):
@@ -122,6 +122,22 @@ def outputs(
     yield from other_files(site, plan)
     if index:
         yield output.Last(lambda: [*search_files(index), *((r.output_path(page.url), product(page)) for page in later)])
+
+
+def _stands_for(page: pages.Page, read: tuple[tuple[str, object], ...], site: Site) -> bytes:
+    """What, besides the site's basis (cards, people, terms: ``incremental.reuse``), a page
+    is made from: its URL, templates and globals read, and its own article. Empty (no
+    shortcut) when a global read is neither a text nor the people, which the basis holds."""
+    article = page.context.get("article")
+    own = article.content_key if isinstance(article, Article) else b""
+    if isinstance(article, Article) and not own:
+        return b""
+    parts: list[str | bytes] = [page.url, *page.templates, own]
+    for name, value in read:
+        if value is not site.people and not isinstance(value, str):
+            return b""
+        parts += [name, value if isinstance(value, str) else ""]
+    return digest(*parts)
 
 
 def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:
@@ -176,7 +192,8 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     index = indexer.start(options.root, site, cache, background=True) if options.search else None  # built while pages are
     try:
         out = (options.out or options.root / config.output).resolve()
-        plan = list(pages.plan(site))
+        cards = pages.cards_of(site)
+        plan = list(pages.plan(site, cards))
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
@@ -184,7 +201,8 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
         processes = workers(options, plan, before)
         files = outputs(options, site, progress, plan, cache, index)
         if options.cache:
-            files = incremental.reuse(files, before, out, incremental.build_key(options.root, site.config, options.drafts, options.search))
+            key = incremental.build_key(options.root, site.config, options.drafts, options.search)
+            files = incremental.reuse(files, before, out, key, basis=(cards, site.people, site.tags, site.sources))
         else:
             files = incremental.fresh(files)
         copies = static_files(options, config)

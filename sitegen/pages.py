@@ -92,10 +92,15 @@ def paginate(site: Site, kind: str, articles: Sequence[Card], templates: tuple[s
         yield Page(url, templates, {**context, "articles": chunk, "pagination": pagination}, lastmod(chunk))
 
 
-def plan(site: Site) -> Iterator[Page]:
-    """Every page, in a fixed order."""
+def cards_of(site: Site) -> list[Card]:
+    """What listings show of each article, in the site's order."""
+    return [Card.of(a) for a in site.articles]
+
+
+def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
+    """Every page, in a fixed order; ``cards`` are the site's, when already made."""
     arts = site.articles
-    cards = [Card.of(a) for a in arts]
+    cards = cards_of(site) if cards is None else cards
     r = site.routes
     yield from paginate(site, "home", cards, ("index.html",), {"feed_url": r.feed_for("home")})
     for i, a in enumerate(arts):
