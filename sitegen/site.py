@@ -133,8 +133,11 @@ def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[markdown.Re
 
 
 def body_key(file: ArticleFile, anchor: Anchorer | None) -> bytes:
-    """What a rendered body depends on: the memo key of ``render_body``."""
+    """What a rendered body depends on: the memo key of ``render_body``. The file's own
+    key (its path and bytes) covers the body and notes without hashing them again."""
     anchorer = f"{anchor.__module__}.{anchor.__qualname__}" if anchor else ""
+    if file.source_key:
+        return digest(b"file", file.source_key, anchorer)
     return digest(file.path, file.body, repr(file.annotations), anchorer)
 
 
@@ -151,8 +154,15 @@ def _article(
     rendered, html, anchored, problems = memo("body", key, lambda: render_body(file, anchor))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     summary = file.summary or markdown.summarise(rendered.first_paragraph)
-    made_from = digest(file.source_key, url, repr(tags), repr(source), repr(people), key) if file.source_key else b""
+    made_from = _made_from(key, url, tags, source, people) if file.source_key else b""
     return Article(file, url, summary, html, rendered.text, tags, source, people, anchored, made_from), problems
+
+
+def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...]) -> bytes:
+    """An article's ``content_key``: its body's key (which covers its file's bytes) and what
+    resolution added: URL, terms as named across the site, people's slugs."""
+    terms = [f"{t.slug}\0{t.name}" for t in (*tags, *([source] if source else []))]
+    return digest(body, url, str(len(tags)), *terms, *people)
 
 
 def _note_html(note: str) -> Markup:
