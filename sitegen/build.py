@@ -196,7 +196,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
         plan = list(pages.plan(site, cards))
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
-        made: dict[str, bytes] = {}  # output path -> fingerprint, for the next build
+        made: dict[str, bytes] = {}  # output path -> note (fingerprint, shortcut), for the next build
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         processes = workers(options, plan, before)
         files = outputs(options, site, progress, plan, cache, index)

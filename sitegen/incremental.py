@@ -197,13 +197,13 @@ def reuse(
     """
     prints = Fingerprints()
     spare = before.spare or {}
-    site = prints.of(basis) if basis is not None else b""  # here: before any worker is forked
+    based_on = prints.of(basis) if basis is not None else b""  # here: before any worker is forked
 
     def decide(rel: str, data: bytes | Product) -> tuple[bytes, Link | Keep | Pending]:
         shortcut = b""
         if isinstance(data, Product):
-            if data.stands_for and site:
-                shortcut = hashlib.blake2b(key + site + data.stands_for, digest_size=16).digest()
+            if data.stands_for and based_on:
+                shortcut = hashlib.blake2b(key + based_on + data.stands_for, digest_size=16).digest()
             last = before.out.get(rel, b"")
             if shortcut and last[16:] == shortcut:
                 fingerprint = last[:16]
