@@ -17,6 +17,7 @@ from sitegen.cache import FOLDER, Cache
 from sitegen.errors import SitegenError
 from sitegen.incremental import Fingerprints
 from sitegen.model import Term
+from sitegen.pages import Page
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
 ARTICLE = "articles/2031/04/harbour-opens/index.html"
@@ -421,3 +422,28 @@ def test_files_unchanged_since_they_were_parsed_are_not_read(archive: Path, tmp_
     assert [f.path for f in articles() if f.data is not None] == ["content/articles/2031/04/harbour-opens.md"]
     incremental_equals_cold(archive, tmp_path)
     assert b"thanked the builderz." in (out / ARTICLE).read_bytes()
+
+
+def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, monkeypatch):
+    """Every other page's basis (cards, people, terms) and own article are unchanged, so
+    its fingerprint is the one noted by the last build, taken without walking its context."""
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    walked: list[str] = []
+    of = Fingerprints.of
+
+    def spy(self, value):
+        if isinstance(value, Page):
+            walked.append(value.url)
+        return of(self, value)
+
+    monkeypatch.setattr(Fingerprints, "of", spy)
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    build(Options(root=archive, out=out, search=False))
+    assert walked == ["/articles/2031/04/harbour-opens/"]
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "title: Lindmoor harbour", "title: Lindmoor's harbour")
+    walked.clear()
+    build(Options(root=archive, out=out, search=False))
+    assert len(walked) > 20  # a title is on its cards: every page is hashed again
+    monkeypatch.undo()
+    incremental_equals_cold(archive, tmp_path)
