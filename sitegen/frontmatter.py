@@ -64,7 +64,7 @@ def parse(text: str) -> FrontMatter:
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
-        if node is not None:
+        if node is not None and "*" in source:  # an alias is written *name: none without a '*'
             _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else None
     except (ValueError, RecursionError) as exc:  # e.g. an int of 5,000 digits, absurd nesting
