@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -81,7 +82,9 @@ def _process(raw: str) -> str | None:
         token = fn(token)
         if not token:
             return None
-    return str(token)
+    # One string per term however spelt ("runs", "running"): the cache's pickles then hold
+    # each once, and build_index's lookups of them compare by identity.
+    return sys.intern(str(token))
 
 
 def count_terms(texts: Sequence[str], pipeline: dict[str, str | None]) -> tuple[tuple[str, ...], array]:
@@ -137,7 +140,7 @@ def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]], mem
         entry_doc_field = np.repeat(np.arange(len(sizes), dtype=np.int32), np.frombuffer(sizes, np.int32))
         buckets = np.fromiter(map(slot.__getitem__, flat_terms), np.int32, n)
         buckets += entry_doc_field % nfields if nfields else 0
-        order = np.argsort(buckets, kind="stable")
+        order = _stable_order(buckets)
         field_start = array("i", [0])
         field_start.frombytes(np.cumsum(np.bincount(buckets, minlength=nterms * nfields), dtype=np.int32).tobytes())
         entry_df = array("i", entry_doc_field[order].tobytes())
@@ -166,6 +169,20 @@ def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]], mem
         field_norm=norm,
         doc_refs=tuple(map(str, range(doc_count))),
     )
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of non-negative integers, sorted by 16-bit digits,
+    lowest first: numpy radix-sorts 16-bit keys, 3x as fast as its stable sort of wider ones."""
+    order = np.arange(len(keys))
+    top = int(keys.max()) if len(keys) else 0
+    shift = 0
+    while True:
+        digits = ((keys[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digits, kind="stable")]
+        shift += 16
+        if not top >> shift:
+            return order
 
 
 def _idf(documents_with_term: int, document_count: int) -> float:

@@ -21,6 +21,7 @@ from sitegen.lunrindex import (
     PartWriter,
     _score_texts,
     _ScoreText,
+    _stable_order,
     build_index,
     js_order,
     serialize_whole,
@@ -169,6 +170,14 @@ def test_score_texts_in_bulk_are_the_rounded_scores_one_by_one() -> None:
     values += [0.0, 0.0625, 0.1875, 2.5, 9.9995, 1e6 - 0.0005, 4194.3045, -0.0, -1.25, 5e11 + 0.25]
     for chunk in (values, values[:500]):  # large scores take another path than small ones
         assert _score_texts(np.array(chunk)).tolist() == [json.dumps(round(x, 3)) for x in chunk]
+
+
+def test_stable_order_by_16_bit_digits_is_a_stable_argsort() -> None:
+    rng = np.random.default_rng(4)
+    for top in (1, 70_000, 1 << 40):  # one, two and three digits
+        keys = rng.integers(0, top, 50_000)
+        assert (_stable_order(keys) == np.argsort(keys, kind="stable")).all()
+    assert _stable_order(np.zeros(0, dtype=np.int32)).tolist() == []
 
 
 def test_parts_partition_the_terms_in_lunr_js_order() -> None:
