@@ -211,15 +211,15 @@ class PartWriter:
     entry_start: np.ndarray  # the index's arrays, as numpy
     field_start: np.ndarray
     entry_df: np.ndarray
-    score: np.ndarray  # per entry: the text of its BM25 score (objects, as all arrays of text here)
-    first_pair: np.ndarray  # per term: '<t>,', a vector's first (term, score) pair starts so
-    next_pair: np.ndarray  # per term: ',<t>,'
-    vector_open: np.ndarray  # per doc*field: ']],["<field>/<ref>",['
+    # Tables of text (numpy arrays of str objects), each looked up with one gather per part;
+    # a table ending in "" gives nothing at index -1.
+    score: np.ndarray  # per entry: the text of its BM25 score; then ""
+    pair: np.ndarray  # per term t at 2t: '<t>,' (a vector's first pair), at 2t + 1: ',<t>,'; then ""
+    vector_open: np.ndarray  # per doc*field: ']],["<field>/<ref>",['; then ""
     term_open: np.ndarray  # per term: ',["<term>",{"<first field>":{'
     term_close: np.ndarray  # per term: '},"_index":<t>}]'
     field_open: np.ndarray  # per field but the first: '},"<field>":{'
-    first_ref: np.ndarray  # per doc*field: '"<ref>":{}', a posting's entry
-    next_ref: np.ndarray  # per doc*field: ',"<ref>":{}'
+    ref: np.ndarray  # per doc*field df at 2df: '"<ref>":{}' (a posting's first), at 2df + 1: ',"<ref>":{}'
     head: str
     tail: str
 
@@ -239,15 +239,13 @@ class PartWriter:
             entry_start=starts,
             field_start=np.frombuffer(index.field_start, np.int32).astype(np.int64),
             entry_df=np.frombuffer(index.entry_df, np.int32).astype(np.int64),
-            score=_score_texts(_scores(index, starts)),
-            first_pair=_objects(f"{t}," for t in range(len(index.terms))),
-            next_pair=_objects(f",{t}," for t in range(len(index.terms))),
-            vector_open=_objects(f"]],[{name},[" for name in vector_names),
+            score=np.concatenate([_score_texts(_scores(index, starts)), _objects([""])]),
+            pair=_objects([*(text for t in range(len(index.terms)) for text in (f"{t},", f",{t},")), ""]),
+            vector_open=_objects([*(f"]],[{name},[" for name in vector_names), ""]),
             term_open=_objects(f",[{_jstr(term)},{{{field_head[0]}" for term in index.terms),
             term_close=_objects(f'}},"_index":{t}}}]' for t in range(len(index.terms))),
             field_open=_objects("}," + text for text in field_head[1:]),
-            first_ref=_objects(refs),
-            next_ref=_objects("," + ref for ref in refs),
+            ref=_objects(text for ref in refs for text in (ref, "," + ref)),
             head=head[:-1] + ',"fieldVectors":[',
             tail="]," + _json_text({"pipeline": ["stemmer"]})[1:],
         )
@@ -270,21 +268,23 @@ class PartWriter:
         entries = _ranges(lo, hi)
         dfs = self.entry_df[entries]
         term = np.repeat(terms, hi - lo)
-        first_pair, next_pair, score = self.first_pair[term], self.next_pair[term], self.score[entries]
-        if every:  # an empty pair for every vector, after its real ones: empty vectors appear too
-            empty = np.full(len(self.vector_open), "", dtype=object)
-            dfs = np.concatenate([dfs, np.arange(len(empty))])
-            first_pair, next_pair, score = (np.concatenate([a, empty]) for a in (first_pair, next_pair, score))
+        vectors = len(self.vector_open) - 1
+        if every:  # an empty pair (entry -1) for every vector, after its real ones: empty vectors appear too
+            dfs = np.concatenate([dfs, np.arange(vectors)])
+            entries, term = (np.concatenate([a, np.full(vectors, -1)]) for a in (entries, term))
         order = np.argsort(dfs, kind="stable")
-        dfs = dfs[order]
+        dfs, entries, term = dfs[order], entries[order], term[order]
         if not len(dfs):
             return ""
         first = np.ones(len(dfs), dtype=bool)
         first[1:] = dfs[1:] != dfs[:-1]
+        pair = 2 * term + ~first
+        if every:
+            pair[term < 0] = -1
         pieces = np.empty(3 * len(dfs), dtype=object)
-        pieces[0::3] = np.where(first, self.vector_open[dfs], "")
-        pieces[1::3] = np.where(first, first_pair[order], next_pair[order])
-        pieces[2::3] = score[order]
+        pieces[0::3] = self.vector_open[np.where(first, dfs, -1)]
+        pieces[1::3] = self.pair[pair]
+        pieces[2::3] = self.score[entries]
         pieces[0] = pieces[0][3:]  # the first vector: no ']],' before it
         return "".join(pieces.tolist()) + "]]"
 
@@ -309,9 +309,7 @@ class PartWriter:
         dfs = self.entry_df[_ranges(lo, lo + count)]
         first = np.zeros(len(dfs), dtype=bool)
         first[before[count > 0]] = True
-        pieces[np.repeat(opener_at + 1 - before, count) + np.arange(len(dfs))] = np.where(
-            first, self.first_ref[dfs], self.next_ref[dfs]
-        )
+        pieces[np.repeat(opener_at + 1 - before, count) + np.arange(len(dfs))] = self.ref[2 * dfs + ~first]
         pieces[0] = pieces[0][1:]  # the first term: no ',' before it
         return "".join(pieces.tolist())
 
