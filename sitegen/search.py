@@ -147,7 +147,7 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[list[str]]]:
 def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> list[bytes]:
     """Each range's part as bytes; shared among processes (forked) when there are many entries.
 
-    Writing parts is ~2/3 of the search build and needs nothing but the index, which a
+    Writing parts is the search build's largest step (~40%) and needs only the index, which a
     forked worker already holds; only the finished bytes travel back.
     """
     # Imported here: sitegen.parallel imports sitegen.site, which imports this module.

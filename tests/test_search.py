@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import lxml.html
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,9 @@ from lunr.index import Index
 from sitegen.lunrindex import (
     IndexField,
     PartWriter,
+    _score_texts,
     _ScoreText,
+    _stable_order,
     build_index,
     js_order,
     serialize_whole,
@@ -155,6 +158,26 @@ def test_score_text_is_what_json_gives_the_rounded_score() -> None:
     score_text = _ScoreText()
     for x in values:
         assert score_text[f"{x:.3f}"] == json.dumps(round(x, 3)), x
+
+
+def test_score_texts_in_bulk_are_the_rounded_scores_one_by_one() -> None:
+    """numpy rounds all scores at once by thousandths; check it against json's text of
+    round(x, 3) on values near a half, exact halves (0.0625 is one), large and odd values."""
+    rng = random.Random(5)
+    values = [rng.uniform(0, 250) for _ in range(20_000)] + [rng.uniform(0, 1e7) for _ in range(2000)]
+    halves = [k / 1000 + 0.0005 for k in range(2000)] + [rng.randint(1, 10**9) + 0.0005 for _ in range(2000)]
+    values += halves + [float(np.nextafter(x, to)) for x in halves for to in (0, np.inf)]
+    values += [0.0, 0.0625, 0.1875, 2.5, 9.9995, 1e6 - 0.0005, 4194.3045, -0.0, -1.25, 5e11 + 0.25]
+    for chunk in (values, values[:500]):  # large scores take another path than small ones
+        assert _score_texts(np.array(chunk)).tolist() == [json.dumps(round(x, 3)) for x in chunk]
+
+
+def test_stable_order_by_16_bit_digits_is_a_stable_argsort() -> None:
+    rng = np.random.default_rng(4)
+    for top in (1, 70_000, 1 << 40):  # one, two and three digits
+        keys = rng.integers(0, top, 50_000)
+        assert (_stable_order(keys) == np.argsort(keys, kind="stable")).all()
+    assert _stable_order(np.zeros(0, dtype=np.int32)).tolist() == []
 
 
 def test_parts_partition_the_terms_in_lunr_js_order() -> None:
