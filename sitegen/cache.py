@@ -100,11 +100,12 @@ class Cache:
         used[key] = value
         return value
 
-    def latest(self, name: str, key: bytes, compute: Callable[[], T]) -> T:
-        """One big value kept alone, its key in the file name: a stale one is never even read."""
+    def latest(self, name: str, key: bytes, compute: Callable[[], T], usable: Callable[[T], bool] = lambda value: True) -> T:
+        """One big value kept alone, its key in the file name: a stale one is never even read.
+        ``usable`` may refuse a value found (say, one naming files since removed)."""
         file = self._latest_file(name, key)
         found = self.read(file)
-        if found is not None:
+        if found is not None and usable(found):
             return found
         value = compute()
         self._latest[name] = (file, value)

@@ -31,7 +31,7 @@ from . import render
 from .cache import Cache, code_fingerprint, digest
 from .config import Config
 from .content import Signature, SourceFile
-from .output import Decide, Keep, Last, Link, Pending, spare_of
+from .output import Decide, Keep, Last, Link, Pending, Stored, spare_of
 from .pages import Derived, Page
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
@@ -199,7 +199,7 @@ def reuse(
     spare = before.spare or {}
     based_on = prints.of(basis) if basis is not None else b""  # here: before any worker is forked
 
-    def decide(rel: str, data: bytes | Product) -> tuple[bytes, Link | Keep | Pending]:
+    def decide(rel: str, data: bytes | Product | Stored) -> tuple[bytes, Link | Keep | Pending | Stored]:
         shortcut = b""
         if isinstance(data, Product):
             if data.stands_for and based_on:
@@ -210,6 +210,9 @@ def reuse(
             else:
                 fingerprint = hashlib.blake2b(key + prints.of(data.inputs), digest_size=16).digest()
             make = data.make
+        elif isinstance(data, Stored):  # named by a hash of its bytes: the name stands for them
+            fingerprint = hashlib.blake2b(b"stored" + data.path.name.encode(), digest_size=16).digest()
+            make = data.path.read_bytes
         else:
             fingerprint = hashlib.blake2b(b"bytes" + data, digest_size=16).digest()
             make = partial(bytes, data)
@@ -217,7 +220,7 @@ def reuse(
             return fingerprint + shortcut, Keep(make)
         if before.out.get(rel, b"")[:16] == fingerprint:
             return fingerprint + shortcut, Link(out / rel, make)
-        return fingerprint + shortcut, Pending(make)
+        return fingerprint + shortcut, data if isinstance(data, Stored) else Pending(make)
 
     def decided(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple[str, Decide] | Last]:
         for item in files:

@@ -4,6 +4,7 @@ the build renders the pages (see ``output.Last``), or in this process. The index
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -11,7 +12,10 @@ from pathlib import Path
 
 from . import incremental, parallel, search
 from .cache import Cache
+from .output import Stored
 from .site import Site, search_documents
+
+STORE = "search-files"  # in the cache folder: the index's files, each named by its hash
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def start(root: Path, site: Site, cache: Cache, background: bool) -> SearchIndex
         # The child shares the machine with this process, which renders meanwhile: on two cores
         # more processes writing the parts cost CPU (~0.5 s at 10k articles) and save no time.
         child = parallel.background(partial(compute, processes=1 if parallel.workers() <= 2 else 0))
-    return SearchIndex(partial(cache.latest, "search", key, child.result if child else compute), child, vendor)
+    return SearchIndex(partial(cache.latest, "search", key, child.result if child else compute, _usable), child, vendor)
 
 
 def _build_search(docs: list[search.SearchDoc], folder: Path | None, processes: int = 0) -> search.SearchOutput:
@@ -46,4 +50,33 @@ def _build_search(docs: list[search.SearchDoc], folder: Path | None, processes: 
     terms = Cache(folder)  # of its own: the build's cache may be in another process
     found = search.build_search(docs, processes=processes, memo=terms.memo)
     terms.save()
-    return found
+    return _stored(found, folder / STORE) if folder else found
+
+
+def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:
+    """The index's files written into the cache's store, each once (its name is a hash of its
+    bytes), and given as ``Stored``: the output links them, so ~100 MB at 10k articles
+    neither travel back to the build's process nor sit in its memory. Files no index names
+    any more are removed: an output showing one holds a link of its own."""
+    files: dict[str, object] = {}
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        for rel, data in found.files.items():
+            path = store / rel.rsplit("/", 1)[-1]
+            if not path.is_file():
+                part = path.with_name(f".{path.name}.{os.getpid()}")
+                part.write_bytes(data)
+                os.replace(part, path)  # a killed build leaves no half file under a hash's name
+            files[rel] = Stored(path)
+        named = {stored.path.name for stored in files.values()}
+        for old in store.iterdir():
+            if old.name not in named and not old.name.startswith("."):
+                old.unlink(missing_ok=True)
+    except OSError:  # an unwritable cache: the bytes travel as before
+        return found
+    return search.SearchOutput(files, found.manifest_url)
+
+
+def _usable(found: search.SearchOutput) -> bool:
+    """A cached index whose stored files are all still there."""
+    return all(not isinstance(data, Stored) or data.path.is_file() for data in found.files.values())

@@ -59,12 +59,20 @@ class Keep:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """A file another process already wrote (into the build's cache), named by a hash of its
+    bytes: linked into place, not copied, so its bytes never pass through this process."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
 class Decide:
     """A file decided on by the process that writes it: ``decide`` gives a note for the
     caller (the file's fingerprint) and what to write. With worker processes, each one
     decides only its own files, and the notes come back to the build's process."""
 
-    decide: Callable[[], tuple[bytes, Link | Keep | Pending]]
+    decide: Callable[[], tuple[bytes, Link | Keep | Pending | Stored]]
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,7 @@ def discard(folder: Path, files: int) -> None:
 
 def write_site(
     out: Path,
-    files: Iterable[tuple[str, bytes | Link | Keep | Pending | Decide] | Last],
+    files: Iterable[tuple[str, bytes | Link | Keep | Pending | Stored | Decide] | Last],
     copies: Iterable[tuple[str, Path]] = (),
     *,
     notes: dict[str, bytes] | None = None,
@@ -271,7 +279,7 @@ def _fill(
                     continue  # the spare already holds it
                 if not isinstance(data, Link):
                     made += 1
-                writer.put(target, data.make() if isinstance(data, (Pending, Keep)) else data)
+                writer.put(target, data.make() if isinstance(data, (Pending, Keep)) else data)  # Stored: made elsewhere
             for rel, source in () if share.worker else copies:
                 writer.put(_inside(stage, rel), source)
                 written.add(rel)
@@ -322,7 +330,7 @@ class _Writer(threading.Thread):
             self.made.add(second)
         self.error: BaseException | None = None
 
-    def put(self, target: Path, data: bytes | Link | Path) -> None:
+    def put(self, target: Path, data: bytes | Link | Path | Stored) -> None:
         if self.error is not None:
             raise self.error
         self.jobs.put((str(target), data))
@@ -341,7 +349,7 @@ class _Writer(threading.Thread):
                 except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread
                     self.error = exc
 
-    def _write(self, target: str, data: bytes | Link | Path) -> None:
+    def _write(self, target: str, data: bytes | Link | Path | Stored) -> None:
         parent = os.path.dirname(target)
         if parent not in self.made:
             os.makedirs(parent, exist_ok=True)
@@ -355,6 +363,11 @@ class _Writer(threading.Thread):
                 shutil.rmtree(target)
         if isinstance(data, Link):
             _link(data, Path(target))
+        elif isinstance(data, Stored):
+            try:
+                os.link(data.path, target)
+            except OSError:  # another filesystem
+                shutil.copyfile(data.path, target)
         elif isinstance(data, Path):
             shutil.copyfile(data, target)
         else:

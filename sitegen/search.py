@@ -52,7 +52,7 @@ class SearchDoc:
 
 @dataclass(frozen=True)
 class SearchOutput:
-    files: dict[str, bytes]  # posix path relative to the output root -> bytes
+    files: dict[str, bytes]  # posix path relative to the output root -> bytes (output.Stored once in the cache)
     manifest_url: str  # site-relative URL of the (content-hashed) manifest
 
 

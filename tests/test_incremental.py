@@ -447,3 +447,22 @@ def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, mon
     assert len(walked) > 20  # a title is on its cards: every page is hashed again
     monkeypatch.undo()
     incremental_equals_cold(archive, tmp_path)
+
+
+def test_search_files_are_linked_from_the_cache_and_a_lost_one_is_made_again(archive: Path, tmp_path: Path):
+    """The search child writes the index into the cache once; the output links those files,
+    so their bytes never pass through the build's process."""
+    out = archive / "public"
+    build(Options(root=archive, out=out))
+    store = archive / FOLDER / "search-files"
+    parts = sorted((out / "search").glob("part-*.json"))
+    assert parts and all(p.stat().st_ino == (store / p.name).stat().st_ino for p in parts)
+    (store / parts[0].name).unlink()  # a cache cleaned by hand: the index is made again, not linked from nothing
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    incremental_equals_cold(archive, tmp_path, search=True)
+    build(Options(root=archive, out=out))  # nothing changed: the index comes from the cache
+    for stored in list(store.iterdir()):
+        stored.unlink()
+    elsewhere = tmp_path / "elsewhere"  # an output that cannot take the files over from the last one
+    build(Options(root=archive, out=elsewhere))
+    assert tree(elsewhere) == tree(out)
