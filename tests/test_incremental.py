@@ -466,3 +466,12 @@ def test_search_files_are_linked_from_the_cache_and_a_lost_one_is_made_again(arc
     elsewhere = tmp_path / "elsewhere"  # an output that cannot take the files over from the last one
     build(Options(root=archive, out=elsewhere))
     assert tree(elsewhere) == tree(out)
+
+
+def test_a_new_alias_in_the_registry_remakes_the_search_index(archive: Path, tmp_path: Path):
+    """The index's key covers each article and the people's names and aliases."""
+    out = archive / "public"
+    build(Options(root=archive, out=out))
+    edit(archive / "content/people/orla-venn.md", "  - O. Venn\n", "  - O. Venn\n  - Harbourmistress Venn\n")
+    incremental_equals_cold(archive, tmp_path, search=True)
+    assert any(b"harbourmistress" in p.read_bytes() for p in (out / "search").glob("part-*.json"))
