@@ -64,11 +64,11 @@ def configure(options: Options) -> Config:
 
 def read(options: Options, cache: Cache) -> content.Archive:
     """Every file of the archive, parsed and validated; the costly part shared among processes."""
-    known = incremental.known_sources(cache)  # files unchanged since the last build are not read
-    articles, people = content.read_sources(options.root, "articles", known), content.read_sources(options.root, "people", known)
+    sources = incremental.SourceRecord(cache)  # files unchanged since the last build are not read
+    articles, people = (content.read_sources(options.root, folder, sources.known) for folder in ("articles", "people"))
     parallel.prepare(articles, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
     archive = content.parse_archive(articles, people, options.today, cache.memo)
-    incremental.remember_sources(cache, [*articles, *people])
+    sources.remember([*articles, *people])
     return archive
 
 

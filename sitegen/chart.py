@@ -22,18 +22,14 @@ def _month_key(months: int) -> str:
     return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
-def monthly_counts(dates: Iterable[date]) -> list[tuple[str, int]]:
-    """Counts per 'YYYY-MM' from the first to the last month, empty months as 0, so gaps show."""
-    return counts_by_month(month_number(d) for d in dates)
-
-
 def month_number(day: date) -> int:
     """Months since year 0: what a chart counts by."""
     return day.year * 12 + day.month - 1
 
 
 def counts_by_month(months: Iterable[int]) -> list[tuple[str, int]]:
-    """``monthly_counts`` of dates given as their ``month_number``."""
+    """Counts per 'YYYY-MM' from the first to the last month (each given as its
+    ``month_number``), empty months as 0, so gaps show."""
     counter = Counter(months)
     if not counter:
         return []

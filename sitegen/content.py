@@ -27,14 +27,14 @@ from .slugs import slugify
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-Signature = tuple[int, int, int, int]  # a file's modification and change times, size, inode
+Signature = tuple[int, int, int, int, int]  # a file's modification and change times, size, inode, device
 
 
 @dataclass(frozen=True)
 class SourceFile:
     path: str  # posix, relative to the archive root
     data: bytes | None  # None: not read, known unchanged since a build that parsed it (``known``)
-    signature: Signature = (0, 0, 0, 0)
+    signature: Signature = (0, 0, 0, 0, 0)  # zeros: not to be trusted (changed while it was read)
     known: bytes = b""  # the key, when not read
 
     @cached_property
@@ -62,17 +62,27 @@ def read_sources(root: Path, folder: str, known: Callable[[str, Signature], byte
     found = []
     for rel in _markdown_files(base, f"content/{folder}/"):
         path = os.path.join(root, rel)
-        st = os.stat(path)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:  # a dangling symlink, or a file removed meanwhile
+            continue
         if not stat.S_ISREG(st.st_mode):
             continue
-        signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        signature = _signature(st)
         key = known(rel, signature)
         if key:
             found.append(SourceFile(rel, None, signature, key))
-        else:
-            with open(path, "rb") as f:
-                found.append(SourceFile(rel, f.read(), signature))
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+            if _signature(os.fstat(f.fileno())) != signature:
+                signature = (0, 0, 0, 0, 0)  # changed between the stat and the read
+        found.append(SourceFile(rel, data, signature))
     return found
+
+
+def _signature(st: os.stat_result) -> Signature:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
 
 
 def _markdown_files(base: Path, prefix: str) -> list[str]:

@@ -75,7 +75,8 @@ def sitemap(site: Site, pages: Sequence[Page]) -> bytes:
 def _xml(root: ET.Element) -> bytes:
     """The document as UTF-8 with its declaration. Serialized as text, then encoded once:
     with an encoding, ElementTree encodes each of its (a million at 10k articles) writes."""
-    return _DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+    text = ET.tostring(root, encoding="unicode")
+    return _DECLARATION + text.encode("utf-8", "xmlcharrefreplace") + b"\n"  # as ElementTree's own encoder
 
 
 _DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"

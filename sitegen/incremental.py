@@ -30,6 +30,7 @@ from pathlib import Path
 from . import render
 from .cache import Cache, code_fingerprint, digest
 from .config import Config
+from .model import Article
 from .content import Signature, SourceFile
 from .output import Decide, Keep, Last, Link, Pending, Stored, spare_of
 from .pages import Derived, Page
@@ -108,8 +109,8 @@ class Fingerprints:
                     h.update(b"".join(parts))
                 else:
                     h.update(self.of(field))
-        elif made_from := getattr(value, "content_key", b""):  # an article: its texts need not be hashed
-            h.update(made_from)
+        elif kind is Article and value.content_key:  # what it is made from: its texts need not be hashed
+            h.update(value.content_key)
         else:
             h.update(_state(value))
         result = b"d" + h.digest()
@@ -262,25 +263,28 @@ _SOURCES = "sources.pickle"
 _RACY_NS = 2_000_000_000  # a file changed this recently may change again within its timestamp's tick
 
 
-def known_sources(cache: Cache) -> Callable[[str, Signature], bytes | None]:
-    """The key of each source file whose signature (times, size, inode) is the one recorded
-    when it was last read and whose parse the cache holds: such files need not be read."""
-    record = cache.read(_SOURCES) or {}
+class SourceRecord:
+    """Each source file's signature (times, size, inode, device) as last read, with its key,
+    as git's index keeps them: a file whose signature is unchanged, and whose parse the cache
+    holds, is not read again. A file changed less than two seconds before this build began
+    reading is not recorded: an edit within the same timestamp tick would keep its signature."""
 
-    def known(path: str, signature: Signature) -> bytes | None:
-        entry = record.get(path)
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self.started = clock.time_ns()
+        found = cache.read(_SOURCES)
+        self.record: dict[str, tuple[Signature, bytes]] = found if isinstance(found, dict) else {}
+
+    def known(self, path: str, signature: Signature) -> bytes | None:
+        """The file's key, if it need not be read."""
+        entry = self.record.get(path)
         if entry is None or entry[0] != signature:
             return None
         table = "article" if path.startswith("content/articles/") else "person"  # content.parse_archive's tables
-        return entry[1] if cache.known(table, entry[1]) else None
+        return entry[1] if self.cache.known(table, entry[1]) else None
 
-    return known
-
-
-def remember_sources(cache: Cache, files: Iterable[SourceFile]) -> None:
-    """Record the files' signatures, as git's index does, leaving out any changed in the last
-    two seconds: an edit in the same tick as the one read could keep its signature."""
-    recent = clock.time_ns() - _RACY_NS
-    record = {f.path: (f.signature, f.key) for f in files if f.signature[1] < recent and f.signature[0] < recent}
-    if record != cache.read(_SOURCES):
-        cache.write(_SOURCES, record)
+    def remember(self, files: Iterable[SourceFile]) -> None:
+        settled = self.started - _RACY_NS
+        record = {f.path: (f.signature, f.key) for f in files if 0 < f.signature[0] < settled and 0 < f.signature[1] < settled}
+        if record != self.record:
+            self.cache.write(_SOURCES, record)

@@ -4,7 +4,9 @@ the build renders the pages (see ``output.Last``), or in this process. The index
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -16,6 +18,7 @@ from .output import Stored
 from .site import Site, search_documents
 
 STORE = "search-files"  # in the cache folder: the index's files, each named by its hash
+STORE_GRACE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,10 @@ def _build_search(site: Site, folder: Path | None, processes: int = 0) -> search
 def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:
     """The index's files written into the cache's store, each once (its name is a hash of its
     bytes), and given as ``Stored``: the output links them, so ~100 MB at 10k articles
-    neither travel back to the build's process nor sit in its memory. Files no index names
-    any more are removed: an output showing one holds a link of its own."""
+    neither travel back to the build's process nor sit in its memory. Files this index does
+    not name are removed once they are older than any build still running could need them
+    (another build of the archive, with drafts say, may be about to link its own); an output
+    showing one holds a link of its own."""
     files: dict[str, object] = {}
     try:
         store.mkdir(parents=True, exist_ok=True)
@@ -79,9 +84,11 @@ def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:
                 os.replace(part, path)  # a killed build leaves no half file under a hash's name
             files[rel] = Stored(path)
         named = {stored.path.name for stored in files.values()}
+        stale = time.time() - STORE_GRACE_SECONDS
         for old in store.iterdir():
-            if old.name not in named and not old.name.startswith("."):
-                old.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                if old.name not in named and old.stat().st_mtime < stale:
+                    old.unlink()
     except OSError:  # an unwritable cache: the bytes travel as before
         return found
     return search.SearchOutput(files, found.manifest_url)

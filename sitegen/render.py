@@ -83,7 +83,7 @@ def environment(root: Path, site: Site) -> Environment:
 
 
 def _remembered(url_for: Callable[..., str]) -> Callable[..., str]:
-    cached = lru_cache(maxsize=None)(url_for)
+    cached = lru_cache(maxsize=None, typed=True)(url_for)  # page=2 and page=2.0 give different URLs
 
     def remembered(*args: object, **kwargs: object) -> str:
         try:

@@ -408,7 +408,7 @@ def test_a_tag_respelled_by_another_article_remakes_the_pages_showing_it(archive
 def test_files_unchanged_since_they_were_parsed_are_not_read(archive: Path, tmp_path: Path, monkeypatch):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))
-    articles = lambda: content.read_sources(archive, "articles", incremental.known_sources(Cache.open(archive)))  # noqa: E731
+    articles = lambda: content.read_sources(archive, "articles", incremental.SourceRecord(Cache.open(archive)).known)  # noqa: E731
     assert all(f.data is not None for f in articles())  # all just copied: too recent to trust their signatures
     monkeypatch.setattr(incremental, "_RACY_NS", 0)
     build(Options(root=archive, out=out, search=False))
@@ -475,3 +475,36 @@ def test_a_new_alias_in_the_registry_remakes_the_search_index(archive: Path, tmp
     edit(archive / "content/people/orla-venn.md", "  - O. Venn\n", "  - O. Venn\n  - Harbourmistress Venn\n")
     incremental_equals_cold(archive, tmp_path, search=True)
     assert any(b"harbourmistress" in p.read_bytes() for p in (out / "search").glob("part-*.json"))
+
+
+def test_only_files_settled_before_the_build_began_reading_are_recorded(tmp_path: Path):
+    """A file changed less than two seconds before the reading began may change again within
+    its timestamp's tick, keeping its signature: it is read again next time."""
+    cache = Cache(tmp_path / FOLDER)
+    record = incremental.SourceRecord(cache)
+    record.started = 100 * 10**9
+    settled, recent = (90 * 10**9,) * 2, (99 * 10**9,) * 2
+    record.remember([
+        content.SourceFile("content/articles/settled.md", b"a", (*settled, 1, 1, 1)),
+        content.SourceFile("content/articles/recent.md", b"b", (*recent, 1, 2, 1)),
+        content.SourceFile("content/articles/changed-while-read.md", b"c"),  # zero signature
+    ])
+    assert set(Cache(tmp_path / FOLDER).read("sources.pickle")) == {"content/articles/settled.md"}
+
+
+def test_a_dangling_symlink_among_the_articles_is_left_out(archive: Path, tmp_path: Path):
+    (archive / "content/articles/2031/04/gone.md").symlink_to(archive / "nowhere.md")
+    build(Options(root=archive, out=archive / "public", search=False))
+    assert not (archive / "public/articles/2031/04/gone").exists()
+
+
+def test_stored_search_files_nobody_names_are_removed_once_old(archive: Path, tmp_path: Path):
+    build(Options(root=archive, out=archive / "public"))
+    store = archive / FOLDER / "search-files"
+    old, fresh = store / "part-000000000000.json", store / "part-ffffffffffff.json"
+    for path in (old, fresh):
+        path.write_bytes(b"{}")
+    os.utime(old, (time.time() - 2 * 3600,) * 2)  # older than any build still running could need
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    build(Options(root=archive, out=archive / "public"))
+    assert not old.exists() and fresh.exists()
