@@ -70,15 +70,17 @@ def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:
     """The index's files written into the cache's store, each once (its name is a hash of its
     bytes), and given as ``Stored``: the output links them, so ~100 MB at 10k articles
     neither travel back to the build's process nor sit in its memory. Files this index does
-    not name are removed once they are older than any build still running could need them
-    (another build of the archive, with drafts say, may be about to link its own); an output
-    showing one holds a link of its own."""
+    not name are removed once no index has named them for longer than any build still
+    running could need them (another build of the archive, with drafts say, may be about
+    to link its own); an output showing one holds a link of its own."""
     files: dict[str, object] = {}
     try:
         store.mkdir(parents=True, exist_ok=True)
         for rel, data in found.files.items():
             path = store / rel.rsplit("/", 1)[-1]
-            if not path.is_file():
+            if path.is_file():
+                os.utime(path)  # its time is when an index last named it
+            else:
                 part = path.with_name(f".{path.name}.{os.getpid()}")
                 part.write_bytes(data)
                 os.replace(part, path)  # a killed build leaves no half file under a hash's name

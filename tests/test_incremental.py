@@ -508,3 +508,10 @@ def test_stored_search_files_nobody_names_are_removed_once_old(archive: Path, tm
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     build(Options(root=archive, out=archive / "public"))
     assert not old.exists() and fresh.exists()
+    named = {p.name for p in (archive / "public/search").glob("*.json")}
+    for name in named:
+        os.utime(store / name, (time.time() - 2 * 3600,) * 2)
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "fictional builders.", "local builders.")
+    build(Options(root=archive, out=archive / "public"))
+    again = named & {p.name for p in (archive / "public/search").glob("*.json")}  # facets, other articles' metadata
+    assert again and all((store / name).stat().st_mtime > time.time() - 60 for name in again)  # named again: renewed
