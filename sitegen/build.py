@@ -21,7 +21,7 @@ from . import (
     render,
     schema,
 )
-from .cache import Cache, digest
+from .cache import Cache
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
 from .incremental import Product
@@ -111,7 +111,7 @@ def outputs(
 
     def product(page: pages.Page) -> Product:
         read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))
-        return Product((page, read), partial(render.render_page, env, page), _stands_for(page, read, site))
+        return Product((page, read), partial(render.render_page, env, page), incremental.stands_for(page, read, site.people))
 
     later = []
     for page in progress(plan):
@@ -122,22 +122,6 @@ def outputs(
     yield from other_files(site, plan)
     if index:
         yield output.Last(lambda: [*search_files(index), *((r.output_path(page.url), product(page)) for page in later)])
-
-
-def _stands_for(page: pages.Page, read: tuple[tuple[str, object], ...], site: Site) -> bytes:
-    """What, besides the site's basis (cards, people, terms: ``incremental.reuse``), a page
-    is made from: its URL, templates and globals read, and its own article. Empty (no
-    shortcut) when a global read is neither a text nor the people, which the basis holds."""
-    article = page.context.get("article")
-    own = article.content_key if isinstance(article, Article) else b""
-    if isinstance(article, Article) and not own:
-        return b""
-    parts: list[str | bytes] = [page.url, *page.templates, own]
-    for name, value in read:
-        if value is not site.people and not isinstance(value, str):
-            return b""
-        parts += [name, value if isinstance(value, str) else ""]
-    return digest(*parts)
 
 
 def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:

@@ -183,6 +183,23 @@ def previous(cache: Cache, out: Path) -> Previous:
     return Previous(out_files or {}, spare_files)
 
 
+def stands_for(page: Page, read: tuple[tuple[str, object], ...], people: object) -> bytes:
+    """A page's ``Product.stands_for``: what, besides the site's basis (cards, people,
+    terms: see ``reuse``), it is made from: its URL, templates and the globals it reads,
+    and its own article. Empty (no shortcut) when a global read is neither a text nor the
+    people, which the basis holds."""
+    article = page.context.get("article")
+    own = article.content_key if isinstance(article, Article) else b""
+    if isinstance(article, Article) and not own:
+        return b""
+    parts: list[str | bytes] = [page.url, *page.templates, own]
+    for name, value in read:
+        if value is not people and not isinstance(value, str):
+            return b""
+        parts += [name, value if isinstance(value, str) else ""]
+    return digest(*parts)
+
+
 def reuse(
     files: Iterable[tuple[str, bytes | Product] | Last], before: Previous, out: Path, key: bytes, basis: object = None
 ) -> Iterator[tuple[str, Decide] | Last]:
@@ -201,11 +218,10 @@ def reuse(
     based_on = prints.of(basis) if basis is not None else b""  # here: before any worker is forked
 
     def decide(rel: str, data: bytes | Product | Stored) -> tuple[bytes, Link | Keep | Pending | Stored]:
-        shortcut = b""
+        shortcut, last = b"", before.out.get(rel, b"")
         if isinstance(data, Product):
             if data.stands_for and based_on:
                 shortcut = hashlib.blake2b(key + based_on + data.stands_for, digest_size=16).digest()
-            last = before.out.get(rel, b"")
             if shortcut and last[16:] == shortcut:
                 fingerprint = last[:16]
             else:
@@ -219,7 +235,7 @@ def reuse(
             make = partial(bytes, data)
         if spare.get(rel, b"")[:16] == fingerprint:
             return fingerprint + shortcut, Keep(make)
-        if before.out.get(rel, b"")[:16] == fingerprint:
+        if last[:16] == fingerprint:
             return fingerprint + shortcut, Link(out / rel, make)
         return fingerprint + shortcut, data if isinstance(data, Stored) else Pending(make)
 

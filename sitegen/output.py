@@ -279,7 +279,9 @@ def _fill(
                     continue  # the spare already holds it
                 if not isinstance(data, Link):
                     made += 1
-                writer.put(target, data.make() if isinstance(data, (Pending, Keep)) else data)  # Stored: made elsewhere
+                if isinstance(data, Stored):  # made by another process: linked like a file taken over
+                    data = Link(data.path, data.path.read_bytes)
+                writer.put(target, data.make() if isinstance(data, (Pending, Keep)) else data)
             for rel, source in () if share.worker else copies:
                 writer.put(_inside(stage, rel), source)
                 written.add(rel)
@@ -330,7 +332,7 @@ class _Writer(threading.Thread):
             self.made.add(second)
         self.error: BaseException | None = None
 
-    def put(self, target: Path, data: bytes | Link | Path | Stored) -> None:
+    def put(self, target: Path, data: bytes | Link | Path) -> None:
         if self.error is not None:
             raise self.error
         self.jobs.put((str(target), data))
@@ -349,7 +351,7 @@ class _Writer(threading.Thread):
                 except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread
                     self.error = exc
 
-    def _write(self, target: str, data: bytes | Link | Path | Stored) -> None:
+    def _write(self, target: str, data: bytes | Link | Path) -> None:
         parent = os.path.dirname(target)
         if parent not in self.made:
             os.makedirs(parent, exist_ok=True)
@@ -363,11 +365,6 @@ class _Writer(threading.Thread):
                 shutil.rmtree(target)
         if isinstance(data, Link):
             _link(data, Path(target))
-        elif isinstance(data, Stored):
-            try:
-                os.link(data.path, target)
-            except OSError:  # another filesystem
-                shutil.copyfile(data.path, target)
         elif isinstance(data, Path):
             shutil.copyfile(data, target)
         else:
