@@ -86,20 +86,24 @@ def fork(count: int) -> Share:
 
 def leave(share: Share, error: BaseException | None, result: object = None) -> None:
     """In a worker: report its error, or its result, and exit, running none of the parent's cleanup."""
-    status = 0
+    _send_and_exit(share.report or 0, error, result)
+
+
+def _send_and_exit(fd: int, error: BaseException | None, result: object = None) -> None:
+    """In a child: write b"R" and the pickled result, or b"E" and the error, to the pipe
+    ``fd``, then exit (status 1 after an error) running none of the parent's cleanup."""
     try:
         if error is not None:
-            status = 1
             try:
-                data = b"E" + pickle.dumps(error)
+                data = b"E" + pickle.dumps(error, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # noqa: BLE001 - an unpicklable error still gets its message across
                 data = b"E" + pickle.dumps(SitegenError(f"{type(error).__name__}: {error}"))
         else:
             data = b"R" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(share.report or 0, "wb") as pipe:
+        with os.fdopen(fd, "wb") as pipe:
             pipe.write(data)
     finally:
-        os._exit(status)
+        os._exit(0 if error is None else 1)
 
 
 def join(share: Share) -> list:
@@ -235,22 +239,13 @@ def background(compute: Callable[[], R]) -> Background[R]:
     if pid:
         os.close(write)
         return Background(compute, pid, read)
-    status = 0
+    error, value = None, None
     try:
         os.close(read)
-        try:
-            kind, data = b"R", pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
-            status = 1
-            try:
-                kind, data = b"E", pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - an unpicklable error still gets its message across
-                kind, data = b"E", pickle.dumps(SitegenError(f"{type(exc).__name__}: {exc}"))
-        with os.fdopen(write, "wb") as pipe:
-            pipe.write(kind)
-            pipe.write(data)
-    finally:
-        os._exit(status)
+        value = compute()
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        error = exc
+    _send_and_exit(write, error, value)
 
 
 def prepare(sources: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None, cache: Cache, count: int) -> None:
