@@ -73,7 +73,7 @@ def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:
     not name are removed once no index has named them for longer than any build still
     running could need them (another build of the archive, with drafts say, may be about
     to link its own); an output showing one holds a link of its own."""
-    files: dict[str, object] = {}
+    files: dict[str, bytes | Stored] = {}
     try:
         store.mkdir(parents=True, exist_ok=True)
         for rel, data in found.files.items():

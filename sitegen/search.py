@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.cache import Memo, no_memo
 from sitegen.errors import SitegenError
 from sitegen.lunrindex import IndexField, PartWriter, TermIndex, build_index, split_terms
+
+if TYPE_CHECKING:  # sitegen.output imports sitegen.parallel, which imports this module
+    from sitegen.output import Stored
 
 FIELDS = (
     IndexField("title", boost=10),
@@ -52,7 +56,7 @@ class SearchDoc:
 
 @dataclass(frozen=True)
 class SearchOutput:
-    files: dict[str, bytes]  # posix path relative to the output root -> bytes (output.Stored once in the cache)
+    files: Mapping[str, bytes | Stored]  # posix path relative to the output root -> its bytes, or their file in the cache
     manifest_url: str  # site-relative URL of the (content-hashed) manifest
 
 
