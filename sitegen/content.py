@@ -104,7 +104,7 @@ def parse_archive(
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
     for f in article_files:
-        result = memo("article", f.key, lambda f=f: parse_article(f.path, f.data))
+        result = memo("article", f.key, lambda f=f: parse_article(f.path, f.data, f.key))
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
@@ -326,8 +326,9 @@ _CONVERTERS = {
 }
 
 
-def parse_article(path: str, data: bytes | str) -> ArticleFile | list[Problem]:
-    """Validate one article file; every problem is reported, with its line."""
+def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile | list[Problem]:
+    """Validate one article file; every problem is reported, with its line. ``key``: its
+    ``SourceFile.key``, when the caller has it (else it is hashed here)."""
     fm = _front_matter(path, data)
     if isinstance(fm, list):
         return fm
@@ -344,7 +345,7 @@ def parse_article(path: str, data: bytes | str) -> ArticleFile | list[Problem]:
         body=fm.body,
         body_line=fm.body_line,
         field_lines=fm.lines,
-        source_key=digest(path, data),  # as SourceFile.key: computed here only for files not cached
+        source_key=key or digest(path, data),  # as SourceFile.key
         **fields,
     )
 

@@ -264,7 +264,7 @@ def prepare(sources: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None
 
 
 def _prepare(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:
-    parsed = parse_article(f.path, f.data)
+    parsed = parse_article(f.path, f.data, f.key)
     if not isinstance(parsed, ArticleFile) or (parsed.draft and not drafts) or cache.known("body", body_key(parsed, anchor)):
         return parsed, None
     return parsed, render_body(parsed, anchor)
