@@ -145,7 +145,7 @@ class GlobalReads:
         return found
 
     def _first_of(self, templates: tuple[str, ...]) -> frozenset[str]:
-        name = next((t for t in templates if t in existing_templates(self.env)), None)
+        name = first_template(self.env, templates)
         if name is None:
             return self.names  # the render reports it; depend on everything meanwhile
         return self._closure(name, set())
@@ -171,19 +171,20 @@ class GlobalReads:
 _EXISTING: WeakKeyDictionary[Environment, frozenset[str]] = WeakKeyDictionary()
 
 
-def existing_templates(env: Environment) -> frozenset[str]:
-    """Every template name the environment can load, listed once: Jinja does not remember
-    a name it failed to find, and every article asks first for its own ``article-<slug>.html``."""
-    found = _EXISTING.get(env)
-    if found is None:
-        found = _EXISTING[env] = frozenset(env.list_templates())
-    return found
+def first_template(env: Environment, candidates: tuple[str, ...]) -> str | None:
+    """The first of ``candidates`` the environment has, from its names listed once: Jinja
+    does not remember a name it failed to find, and every article asks first for its own
+    ``article-<slug>.html``."""
+    existing = _EXISTING.get(env)
+    if existing is None:
+        existing = _EXISTING[env] = frozenset(env.list_templates())
+    return next((name for name in candidates if name in existing), None)
 
 
 def render_page(env: Environment, page: Page) -> bytes:
     try:
-        existing = existing_templates(env)
-        template = env.select_template([t for t in page.templates if t in existing] or list(page.templates))
+        name = first_template(env, page.templates)
+        template = env.get_template(name) if name else env.select_template(list(page.templates))  # the latter reports it
         context = {k: v.make() if type(v) is Derived else v for k, v in page.context.items()}
         return template.render(page=page, page_url=page.url, **context).encode("utf-8")
     except TemplateError as exc:
