@@ -160,12 +160,17 @@ def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
     return found
 
 
-def workers(options: Options, plan: list[pages.Page], before: incremental.Previous) -> int:
-    """Forked workers pay off for a cold build of a big site, when nothing else runs threads."""
+def workers(options: Options, plan: list[pages.Page], before: incremental.Previous, under: bytes, searching: bool) -> int:
+    """Forked workers pay off when most pages of a big site are made or hashed again: in a
+    cold build, or after a change any page may show (an article added, a title, a template).
+    Not beside a search child on two cores: then there is no core to spare."""
     if options.workers:
         return options.workers
+    if len(plan) < 2000:
+        return 1
     cold = not before.out and before.spare is None
-    return parallel.workers() if cold and len(plan) >= 2000 else 1
+    changed = under != before.under and not (searching and parallel.workers() <= 2)
+    return parallel.workers() if cold or changed else 1
 
 
 def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> Report:
@@ -182,13 +187,16 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (fingerprint, shortcut), for the next build
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
-        processes = workers(options, plan, before)
         files = outputs(options, site, progress, plan, cache, index)
+        under = b""
         if options.cache:
             key = incremental.build_key(options.root, site.config, options.drafts, options.search)
-            files = incremental.reuse(files, before, out, key, basis=(cards, site.people, site.tags, site.sources))
+            prints = incremental.Fingerprints()  # hashes the basis here, before any worker is forked
+            under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources))
+            files = incremental.reuse(files, before, out, key, under, prints)
         else:
             files = incremental.fresh(files)
+        processes = workers(options, plan, before, under, searching=bool(index and index.child))
         copies = static_files(options, config)
         spare = before.spare.keys() if before.spare is not None else None
         twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
@@ -198,7 +206,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
             index.stop()
     made.update((rel, b"") for rel, _ in copies)  # always copied again
     if options.cache:
-        incremental.remember(cache, out, made, made if twin else before.out)
+        incremental.remember(cache, out, made, made if twin else before.out, under)
     cache.save()
     return Report(written.files, written.made, len(plan), len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
 

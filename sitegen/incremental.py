@@ -30,8 +30,8 @@ from pathlib import Path
 from . import render
 from .cache import Cache, code_fingerprint, digest
 from .config import Config
-from .model import Article
 from .content import Signature, SourceFile
+from .model import Article
 from .output import Decide, Keep, Last, Link, Pending, Stored, spare_of
 from .pages import Derived, Page
 
@@ -55,6 +55,7 @@ class Previous:
 
     out: dict[str, bytes]  # output path -> note (fingerprint, then any shortcut); empty when unknown
     spare: dict[str, bytes] | None  # None when there is no spare anyone can vouch for
+    under: bytes = b""  # what ``out`` was made under (see ``made_under``); empty when unknown
 
 
 class Fingerprints:
@@ -176,11 +177,11 @@ def previous(cache: Cache, out: Path) -> Previous:
     found = cache.read(_manifest_name(out))
     found = found if isinstance(found, dict) else {}
     here, spare = _identity(out), _identity(spare_of(out))
-    out_files = found.get(here) if here else None
-    spare_files = found.get(spare) if spare else None
+    out_files, under = found.get(here, (None, b"")) if here else (None, b"")
+    spare_files = found.get(spare, (None, b""))[0] if spare else None
     if spare_files is not None:
-        cache.write(_manifest_name(out), {here: out_files} if out_files is not None else {})
-    return Previous(out_files or {}, spare_files)
+        cache.write(_manifest_name(out), {here: (out_files, under)} if out_files is not None else {})
+    return Previous(out_files or {}, spare_files, under if out_files is not None else b"")
 
 
 def stands_for(page: Page, read: tuple[tuple[str, object], ...], people: object) -> bytes:
@@ -200,28 +201,35 @@ def stands_for(page: Page, read: tuple[tuple[str, object], ...], people: object)
     return digest(*parts)
 
 
+def made_under(prints: Fingerprints, key: bytes, basis: object) -> bytes:
+    """A digest of the build's key and the site's ``basis``, what every page is made from
+    besides its own article (the cards, people and terms). When it differs from the last
+    build's, every page's shortcut does too, and most listings shift (a new article, say)."""
+    return hashlib.blake2b(key + prints.of(basis), digest_size=16).digest()
+
+
 def reuse(
-    files: Iterable[tuple[str, bytes | Product] | Last], before: Previous, out: Path, key: bytes, basis: object = None
+    files: Iterable[tuple[str, bytes | Product] | Last], before: Previous, out: Path, key: bytes,
+    under: bytes = b"", prints: Fingerprints | None = None,
 ) -> Iterator[tuple[str, Decide] | Last]:
     """Keep what the spare already has, link what the output has, make the rest.
 
     Each file is fingerprinted only by the process that writes it (``Decide``): worker
-    processes of a cold build share the hashing as they share the rendering.
+    processes share the hashing as they share the rendering.
 
-    ``basis`` is what every page is made from besides its own article (the cards, people
-    and terms): a product's note is its fingerprint and a shortcut, a digest of the key,
-    the basis and ``stands_for``. A product whose shortcut is the one the last build noted
-    has the fingerprint noted then: an edited body costs one page's hashing, not 17k.
+    A product's note is its fingerprint and a shortcut, a digest of ``under`` (from
+    ``made_under``, with the ``prints`` that hashed its basis) and ``stands_for``. A product
+    whose shortcut is the one the last build noted has the fingerprint noted then: an
+    edited body costs one page's hashing, not 17k.
     """
-    prints = Fingerprints()
+    prints = prints or Fingerprints()
     spare = before.spare or {}
-    based_on = prints.of(basis) if basis is not None else b""  # here: before any worker is forked
 
     def decide(rel: str, data: bytes | Product | Stored) -> tuple[bytes, Link | Keep | Pending | Stored]:
         shortcut, last = b"", before.out.get(rel, b"")
         if isinstance(data, Product):
-            if data.stands_for and based_on:
-                shortcut = hashlib.blake2b(key + based_on + data.stands_for, digest_size=16).digest()
+            if data.stands_for and under:
+                shortcut = hashlib.blake2b(under + data.stands_for, digest_size=16).digest()
             if shortcut and last[16:] == shortcut:
                 fingerprint = last[:16]
             else:
@@ -264,12 +272,13 @@ def fresh(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple
 KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)
 
 
-def remember(cache: Cache, out: Path, record: dict[str, bytes], spare_files: dict[str, bytes]) -> None:
-    """After the swap: the fingerprints of the new output, and of the spare (its twin or the old one)."""
+def remember(cache: Cache, out: Path, record: dict[str, bytes], spare_files: dict[str, bytes], under: bytes = b"") -> None:
+    """After the swap: the fingerprints of the new output and what it was made under, and
+    the fingerprints of the spare (its twin or the old one)."""
     here, spare = _identity(out), _identity(spare_of(out))
-    manifests = {here: record} if here else {}
+    manifests = {here: (record, under)} if here else {}
     if spare and spare_files:
-        manifests[spare] = spare_files
+        manifests[spare] = (spare_files, b"")  # nobody asks what the spare was made under
     cache.write(_manifest_name(out), manifests)
     for name in cache.names("output-*.pickle")[:-KEEP_OUTPUTS]:
         cache.forget(name)

@@ -39,10 +39,10 @@ def archive(tmp_path: Path) -> Path:
     return root
 
 
-def incremental_equals_cold(root: Path, tmp_path: Path, search: bool = False) -> Path:
+def incremental_equals_cold(root: Path, tmp_path: Path, search: bool = False, workers: int = 0) -> Path:
     """Build ``root`` again with its cache and previous output; compare with a cacheless build."""
     out = root / "public"
-    build(Options(root=root, out=out, search=search))
+    build(Options(root=root, out=out, search=search, workers=workers))
     cold = tmp_path / "cold"
     build(Options(root=root, out=cold, search=search, cache=False))
     assert tree(out) == tree(cold)
@@ -83,15 +83,17 @@ def test_a_body_edit_leaves_the_listings_that_show_the_article(archive: Path, tm
     assert b"thanked the fictional builders." in (out / "feed.xml").read_bytes()
 
 
-def test_adding_an_article(archive: Path, tmp_path: Path):
+@pytest.mark.parametrize("workers", [0, 2])
+def test_adding_an_article(archive: Path, tmp_path: Path, workers: int):
     build(Options(root=archive, out=archive / "public", search=False))
+    build(Options(root=archive, out=archive / "public", search=False))  # the spare is updated in place from now on
     new = archive / "content/articles/2031/05/quay-renamed.md"
     new.write_text(
         "---\ntitle: Invented quay renamed\ndate: 2031-05-20T10:00:00+00:00\n"
         "tags: [Harbour]\npeople: [O. Venn, Brannoc Imry]\n---\nThe north quay of the invented town has a new name.\n",
         "utf-8",
     )
-    out = incremental_equals_cold(archive, tmp_path)
+    out = incremental_equals_cold(archive, tmp_path, workers=workers)  # workers fork as they would at scale
     assert (out / "articles/2031/05/quay-renamed/index.html").is_file()
 
 
@@ -408,7 +410,7 @@ def test_a_tag_respelled_by_another_article_remakes_the_pages_showing_it(archive
 def test_files_unchanged_since_they_were_parsed_are_not_read(archive: Path, tmp_path: Path, monkeypatch):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))
-    articles = lambda: content.read_sources(archive, "articles", incremental.SourceRecord(Cache.open(archive)).known)  # noqa: E731
+    articles = lambda: content.read_sources(archive, "articles", incremental.SourceRecord(Cache.open(archive)).known)
     assert all(f.data is not None for f in articles())  # all just copied: too recent to trust their signatures
     monkeypatch.setattr(incremental, "_RACY_NS", 0)
     build(Options(root=archive, out=out, search=False))
@@ -515,3 +517,35 @@ def test_stored_search_files_nobody_names_are_removed_once_old(archive: Path, tm
     build(Options(root=archive, out=archive / "public"))
     again = named & {p.name for p in (archive / "public/search").glob("*.json")}  # facets, other articles' metadata
     assert again and all((store / name).stat().st_mtime > time.time() - 60 for name in again)  # named again: renewed
+
+
+def test_what_every_page_is_made_under_changes_with_an_addition_not_with_a_body_edit(archive: Path):
+    """It decides whether a rebuild forks workers: most pages of the site change with it."""
+    out = archive / "public"
+
+    def under() -> bytes:
+        build(Options(root=archive, out=out, search=False))
+        return incremental.previous(Cache.open(archive), out).under
+
+    first = under()
+    assert first and under() == first
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    assert under() == first
+    (archive / "content/articles/2031/05/quay-renamed.md").write_text("---\ntitle: Invented quay renamed\ndate: 2031-05-20\n---\nInvented.\n", "utf-8")
+    assert under() != first
+
+
+def test_workers_fork_for_a_cold_build_or_a_changed_basis_unless_a_search_child_has_the_other_core(monkeypatch):
+    from sitegen import build as build_module
+
+    monkeypatch.setattr(build_module.parallel, "workers", lambda: 2)
+    big, small = [None] * 2000, [None] * 1999
+    cold, made = incremental.Previous({}, None), incremental.Previous({"index.html": b"note"}, {}, b"under")
+    assert build_module.workers(Options(root=Path(".")), big, cold, b"under", searching=True) == 2
+    assert build_module.workers(Options(root=Path(".")), small, cold, b"under", searching=False) == 1
+    assert build_module.workers(Options(root=Path(".")), big, made, b"under", searching=False) == 1
+    assert build_module.workers(Options(root=Path(".")), big, made, b"other", searching=False) == 2
+    assert build_module.workers(Options(root=Path(".")), big, made, b"other", searching=True) == 1
+    assert build_module.workers(Options(root=Path("."), workers=3), big, made, b"under", searching=True) == 3
+    monkeypatch.setattr(build_module.parallel, "workers", lambda: 4)
+    assert build_module.workers(Options(root=Path(".")), big, made, b"other", searching=True) == 4
