@@ -201,6 +201,8 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
         spare = before.spare.keys() if before.spare is not None else None
         twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
         written = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=processes)
+        if index:
+            index.finish()
     finally:
         if index:
             index.stop()

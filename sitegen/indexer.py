@@ -5,12 +5,17 @@ the build renders the pages (see ``output.Last``), or in this process. The index
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 from . import incremental, parallel, search
 from .cache import Cache, digest
@@ -18,7 +23,7 @@ from .output import Stored
 from .site import Site, search_documents
 
 STORE = "search-files"  # in the cache folder: the index's files, each named by its hash
-STORE_GRACE_SECONDS = 3600
+LOCK = ".lock"  # in the store: held shared by every build using it, exclusively by one pruning it
 
 
 @dataclass(frozen=True)
@@ -28,23 +33,72 @@ class SearchIndex:
     get: Callable[[], search.SearchOutput]
     child: parallel.Background | None
     vendor: dict[str, bytes]  # lunr.js for the output, read before any other work
+    hold: StoreHold | None = None
 
     def stop(self) -> None:
         if self.child:
             self.child.stop()  # a no-op once collected; else the build failed
+        if self.hold:
+            self.hold.release()
+
+    def finish(self) -> None:
+        """Once the output links the index's files: the store keeps those alone, unless
+        another build is using it (then a later build prunes it)."""
+        if self.hold:
+            self.hold.prune(self.get())
+            self.hold.release()
+
+
+class StoreHold:
+    """A build's shared lock on the index store, from before its child writes files there
+    until its output has linked them. Pruning takes the lock exclusively, so it never
+    removes a file another build (say ``sitegen serve``'s, with drafts) is about to link."""
+
+    def __init__(self, store: Path):
+        self.store = store
+        self.fd: int | None = None
+        if fcntl is None:  # no POSIX locks: the store is never pruned
+            return
+        try:
+            store.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(store / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_SH)
+        except OSError:  # an unwritable cache: nothing is stored to prune
+            self.release()
+
+    def prune(self, found: search.SearchOutput) -> None:
+        if self.fd is None:
+            return
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return  # another build holds the store
+        named = {data.path.name for data in found.files.values() if isinstance(data, Stored)}
+        for old in self.store.iterdir():
+            if old.name not in named and old.name != LOCK:  # other indexes' files, a killed build's half files
+                with contextlib.suppress(OSError):
+                    old.unlink()
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing drops the lock
+            self.fd = None
 
 
 def start(root: Path, site: Site, cache: Cache, background: bool) -> SearchIndex:
-    """With ``background``, unless the cache holds it, a forked child starts building the index now."""
+    """With ``background``, unless the cache holds it, a forked child starts building the index
+    now; the build holds the store until ``finish`` or ``stop``."""
     vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
     key = _documents_key(site)
+    hold = StoreHold(cache.folder / STORE) if background and cache.folder else None
     compute = partial(_build_search, site, cache.folder)
     child = None
     if background and not cache.holds_latest("search", key):
         # The child shares the machine with this process, which renders meanwhile: on two cores
         # more processes writing the parts cost CPU (~0.5 s at 10k articles) and save no time.
         child = parallel.background(partial(compute, processes=1 if parallel.workers() <= 2 else 0))
-    return SearchIndex(partial(cache.latest, "search", key, child.result if child else compute, _usable), child, vendor)
+    get = functools.cache(partial(cache.latest, "search", key, child.result if child else compute, _usable))
+    return SearchIndex(get, child, vendor, hold)
 
 
 def _documents_key(site: Site) -> bytes:
@@ -69,28 +123,17 @@ def _build_search(site: Site, folder: Path | None, processes: int = 0) -> search
 def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:
     """The index's files written into the cache's store, each once (its name is a hash of its
     bytes), and given as ``Stored``: the output links them, so ~100 MB at 10k articles
-    neither travel back to the build's process nor sit in its memory. Files this index does
-    not name are removed once no index has named them for longer than any build still
-    running could need them (another build of the archive, with drafts say, may be about
-    to link its own); an output showing one holds a link of its own."""
+    neither travel back to the build's process nor sit in its memory."""
     files: dict[str, bytes | Stored] = {}
     try:
         store.mkdir(parents=True, exist_ok=True)
         for rel, data in found.files.items():
             path = store / rel.rsplit("/", 1)[-1]
-            if path.is_file():
-                os.utime(path)  # its time is when an index last named it
-            else:
+            if not path.is_file():
                 part = path.with_name(f".{path.name}.{os.getpid()}")
                 part.write_bytes(data)
                 os.replace(part, path)  # a killed build leaves no half file under a hash's name
             files[rel] = Stored(path)
-        named = {stored.path.name for stored in files.values()}
-        stale = time.time() - STORE_GRACE_SECONDS
-        for old in store.iterdir():
-            with contextlib.suppress(OSError):
-                if old.name not in named and old.stat().st_mtime < stale:
-                    old.unlink()
     except OSError:  # an unwritable cache: the bytes travel as before
         return found
     return search.SearchOutput(files, found.manifest_url)

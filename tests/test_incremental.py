@@ -500,23 +500,36 @@ def test_a_dangling_symlink_among_the_articles_is_left_out(archive: Path, tmp_pa
     assert not (archive / "public/articles/2031/04/gone").exists()
 
 
-def test_stored_search_files_nobody_names_are_removed_once_old(archive: Path, tmp_path: Path):
-    build(Options(root=archive, out=archive / "public"))
+def test_the_index_store_keeps_only_the_files_of_the_last_index_unless_another_build_uses_it(archive: Path, tmp_path: Path):
+    """Each edit makes most index parts anew (~80 MB at 10k articles): kept, they would fill the disk."""
+    import fcntl
+
+    out = archive / "public"
     store = archive / FOLDER / "search-files"
-    old, fresh = store / "part-000000000000.json", store / "part-ffffffffffff.json"
-    for path in (old, fresh):
-        path.write_bytes(b"{}")
-    os.utime(old, (time.time() - 2 * 3600,) * 2)  # older than any build still running could need
+
+    def stored() -> set[str]:
+        return {p.name for p in store.iterdir() if p.name != ".lock"}
+
+    def linked() -> set[str]:
+        return {p.name for p in (out / "search").glob("*.json")}
+
+    build(Options(root=archive, out=out))
+    first = linked()
+    assert first and stored() == first
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
-    build(Options(root=archive, out=archive / "public"))
-    assert not old.exists() and fresh.exists()
-    named = {p.name for p in (archive / "public/search").glob("*.json")}
-    for name in named:
-        os.utime(store / name, (time.time() - 2 * 3600,) * 2)
-    edit(archive / "content/articles/2031/04/harbour-opens.md", "fictional builders.", "local builders.")
-    build(Options(root=archive, out=archive / "public"))
-    again = named & {p.name for p in (archive / "public/search").glob("*.json")}  # facets, other articles' metadata
-    assert again and all((store / name).stat().st_mtime > time.time() - 60 for name in again)  # named again: renewed
+    build(Options(root=archive, out=out))
+    assert stored() == linked() and first - linked()  # the last index's files alone
+    second = linked()
+    other = os.open(store / ".lock", os.O_RDWR)
+    fcntl.flock(other, fcntl.LOCK_SH)  # another build (sitegen serve's, say) is using the store
+    try:
+        edit(archive / "content/articles/2031/04/harbour-opens.md", "fictional builders.", "local builders.")
+        build(Options(root=archive, out=out))
+        assert stored() == second | linked()  # not pruned: the other build may be about to link its files
+    finally:
+        os.close(other)
+    build(Options(root=archive, out=archive / "elsewhere"))  # the index from the cache; the store pruned
+    assert stored() == linked()
 
 
 def test_what_every_page_is_made_under_changes_with_an_addition_not_with_a_body_edit(archive: Path):
