@@ -115,9 +115,19 @@ def _documents_key(site: Site) -> bytes:
 def _build_search(site: Site, folder: Path | None, processes: int = 0) -> search.SearchOutput:
     """Each document's counted terms are kept for the next build, by the process that counted them."""
     terms = Cache(folder)  # of its own: the build's cache may be in another process
-    found = search.build_search(search_documents(site), processes=processes, memo=terms.memo)
+    docs = search_documents(site)
+    found = search.build_search(docs, processes=processes, memo=terms.memo, keys=_document_keys(site, docs))
     terms.save()
     return _stored(found, folder / STORE) if folder else found
+
+
+def _document_keys(site: Site, docs: list[search.SearchDoc]) -> list[bytes] | None:
+    """Per document, what its texts are made from: its article (the content key covers all
+    of it) and its people's names and aliases: hashing these instead of the texts (~60 MB at
+    10k articles) saves ~0.2 s of the index child, an edit's longest path."""
+    if not all(a.content_key for a in site.articles):
+        return None  # articles not read from files: their texts are hashed
+    return [digest(b"search document", a.content_key, *doc.people_terms) for a, doc in zip(site.articles, docs, strict=True)]
 
 
 def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:

@@ -108,11 +108,14 @@ def count_terms(texts: Sequence[str], pipeline: dict[str, str | None]) -> tuple[
     return tuple(terms), numbers
 
 
-def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]], memo: Memo = no_memo) -> TermIndex:
+def build_index(
+    fields: Sequence[IndexField], docs: Sequence[Sequence[str]], memo: Memo = no_memo, keys: Sequence[bytes] | None = None
+) -> TermIndex:
     """Tokenise and count; ``docs[i]`` holds one text per field and gets ref ``str(i)``.
 
-    ``memo`` may keep each document's counted terms (table "terms", keyed by its
-    texts) for the next build: an edit then tokenises only the documents it changed.
+    ``memo`` may keep each document's counted terms (table "terms", keyed by ``keys[i]``,
+    which must stand for its texts, else by a digest of them) for the next build: an
+    edit then tokenises only the documents it changed.
     """
     nfields = len(fields)
     pipeline: dict[str, str | None] = {}
@@ -126,7 +129,8 @@ def build_index(fields: Sequence[IndexField], docs: Sequence[Sequence[str]], mem
         for doc_no, texts in enumerate(docs):
             if len(texts) != nfields:
                 raise ValueError(f"document {doc_no}: expected {nfields} field texts")
-            terms, numbers = memo("terms", digest(*texts), partial(count_terms, texts, pipeline))
+            key = keys[doc_no] if keys is not None else digest(*texts)
+            terms, numbers = memo("terms", key, partial(count_terms, texts, pipeline))
             flat_terms += terms
             sizes += numbers[:nfields]
             lengths += numbers[nfields : 2 * nfields]

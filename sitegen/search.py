@@ -170,16 +170,18 @@ def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> l
 
 
 def build_search(
-    docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0, memo: Memo = no_memo
+    docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0, memo: Memo = no_memo,
+    keys: Sequence[bytes] | None = None,
 ) -> SearchOutput:
     """Pure and deterministic: the same docs in the same order give the same bytes.
 
     Doc ``i`` gets lunr ref ``str(i)``; the caller's order (newest first) is kept.
     ``processes``: how many write the index parts (0: one per core for a large index).
-    ``memo`` may keep each document's counted terms for the next build.
+    ``memo`` may keep each document's counted terms for the next build, under ``keys``
+    (one per doc, standing for all its texts) when given.
     """
     files: dict[str, bytes] = {}
-    index = build_index(FIELDS, [field_texts(doc) for doc in docs], memo)
+    index = build_index(FIELDS, [field_texts(doc) for doc in docs], memo, keys)
 
     ranges = split_terms(index, part_bytes)
     parts = []
