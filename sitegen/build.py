@@ -162,8 +162,8 @@ def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
 
 def workers(options: Options, plan: list[pages.Page], before: incremental.Previous, under: bytes, searching: bool) -> int:
     """Forked workers pay off when most pages of a big site are made or hashed again: in a
-    cold build, or after a change any page may show (an article added, a title, a template).
-    Not beside a search child on two cores: then there is no core to spare."""
+    cold build, or after a change any page may show (an article added, a title, a template),
+    unless a search child has the other core of two."""
     if options.workers:
         return options.workers
     if len(plan) < 2000:
@@ -196,7 +196,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
             files = incremental.reuse(files, before, out, key, under, prints)
         else:
             files = incremental.fresh(files)
-        processes = workers(options, plan, before, under, searching=bool(index and index.child))
+        processes = workers(options, plan, before, under, searching=bool(index and index.child and index.child.forked))
         copies = static_files(options, config)
         spare = before.spare.keys() if before.spare is not None else None
         twin = before.spare is None and not before.out  # no old output to keep as the spare: make one

@@ -111,6 +111,10 @@ class Cache:
         self._latest[name] = (file, value)
         return value
 
+    def found_latest(self, name: str, key: bytes) -> Any:
+        """The value ``latest`` would find (read, not kept), or None."""
+        return self.read(self._latest_file(name, key))
+
     def holds_latest(self, name: str, key: bytes) -> bool:
         """Whether ``latest`` would likely answer without computing (its file exists; not read)."""
         return self.folder is not None and (self.folder / self._latest_file(name, key)).is_file()

@@ -5,17 +5,13 @@ the build renders the pages (see ``output.Last``), or in this process. The index
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-
-try:
-    import fcntl
-except ImportError:  # not POSIX
-    fcntl = None  # type: ignore[assignment]
 
 from . import incremental, parallel, search
 from .cache import Cache, digest
@@ -57,27 +53,30 @@ class StoreHold:
     def __init__(self, store: Path):
         self.store = store
         self.fd: int | None = None
-        if fcntl is None:  # no POSIX locks: the store is never pruned
-            return
         try:
             store.mkdir(parents=True, exist_ok=True)
-            self.fd = os.open(store / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-            fcntl.flock(self.fd, fcntl.LOCK_SH)
+            self.fd = os.open(store / LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_SH)  # waits only while another build prunes
         except OSError:  # an unwritable cache: nothing is stored to prune
             self.release()
 
     def prune(self, found: search.SearchOutput) -> None:
         if self.fd is None:
             return
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return  # another build holds the store
+        # Released, then taken anew: a forked process holding a copy of this descriptor
+        # would otherwise keep the lock exclusive, and stall every other build, until it exits.
+        self.release()
         named = {data.path.name for data in found.files.values() if isinstance(data, Stored)}
-        for old in self.store.iterdir():
-            if old.name not in named and old.name != LOCK:  # other indexes' files, a killed build's half files
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        with contextlib.suppress(OSError):  # another build holds the store, or it is gone
+            fd = os.open(self.store / LOCK, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                for old in self.store.iterdir():
+                    if old.name not in named and old.name != LOCK:  # other indexes' files, a killed build's half files
+                        with contextlib.suppress(OSError):
+                            old.unlink()
+            finally:
+                os.close(fd)
 
     def release(self) -> None:
         if self.fd is not None:
@@ -91,14 +90,28 @@ def start(root: Path, site: Site, cache: Cache, background: bool) -> SearchIndex
     vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
     key = _documents_key(site)
     hold = StoreHold(cache.folder / STORE) if background and cache.folder else None
-    compute = partial(_build_search, site, cache.folder)
-    child = None
-    if background and not cache.holds_latest("search", key):
-        # The child shares the machine with this process, which renders meanwhile: on two cores
-        # more processes writing the parts cost CPU (~0.5 s at 10k articles) and save no time.
-        child = parallel.background(partial(compute, processes=1 if parallel.workers() <= 2 else 0))
-    get = functools.cache(partial(cache.latest, "search", key, child.result if child else compute, _usable))
+    try:
+        compute = partial(_build_search, site, cache.folder)
+        child = None
+        if background and not _cached(cache, key):
+            # The child shares the machine with this process, which renders meanwhile: on two cores
+            # more processes writing the parts cost CPU (~0.5 s at 10k articles) and save no time.
+            child = parallel.background(partial(compute, processes=1 if parallel.workers() <= 2 else 0))
+        get = functools.cache(partial(cache.latest, "search", key, child.result if child else compute, _usable))
+    except BaseException:
+        if hold:
+            hold.release()
+        raise
     return SearchIndex(get, child, vendor, hold)
+
+
+def _cached(cache: Cache, key: bytes) -> bool:
+    """Whether the cache holds a usable index: one whose files another build pruned is made
+    again, and better in the child than in this process at the end."""
+    if not cache.holds_latest("search", key):
+        return False
+    found = cache.found_latest("search", key)
+    return found is not None and _usable(found)
 
 
 def _documents_key(site: Site) -> bytes:

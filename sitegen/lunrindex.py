@@ -113,10 +113,12 @@ def build_index(
 ) -> TermIndex:
     """Tokenise and count; ``docs[i]`` holds one text per field and gets ref ``str(i)``.
 
-    ``memo`` may keep each document's counted terms (table "terms", keyed by ``keys[i]``,
-    which must stand for its texts, else by a digest of them) for the next build: an
-    edit then tokenises only the documents it changed.
+    ``memo`` may keep each document's counted terms (table "terms") for the next build,
+    keyed by ``keys[i]`` when given (it must determine the texts), else by a digest of the
+    texts: an edit then tokenises only the documents it changed.
     """
+    if keys is not None and len(keys) != len(docs):
+        raise ValueError(f"{len(keys)} keys for {len(docs)} documents")
     nfields = len(fields)
     pipeline: dict[str, str | None] = {}
     flat_terms: list[str] = []  # every (doc, field, term) entry's term, in doc and field order

@@ -155,6 +155,8 @@ def discard(folder: Path, files: int) -> None:
         return
     try:  # the child: detached from the terminal and from the build's pipes
         os.setsid()
+        os.closerange(3, fd)  # nor may it hold the build's other files and locks (the search store's)
+        os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
         null = os.open(os.devnull, os.O_RDWR)
         for std in (0, 1, 2):
             os.dup2(null, std)

@@ -168,6 +168,11 @@ class Background(Generic[R]):
         self._read = read
         self._outcome: tuple[bool, object] | None = None  # (ok, value or error)
 
+    @property
+    def forked(self) -> bool:
+        """Whether a child computes it (until collected or stopped)."""
+        return self._pid is not None
+
     def result(self) -> R:
         if self._outcome is None:
             self._outcome = self._collect()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import content, incremental
+from sitegen import content, incremental, output, parallel
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
 from sitegen.errors import SitegenError
@@ -84,7 +84,7 @@ def test_a_body_edit_leaves_the_listings_that_show_the_article(archive: Path, tm
 
 
 @pytest.mark.parametrize("workers", [0, 2])
-def test_adding_an_article(archive: Path, tmp_path: Path, workers: int):
+def test_adding_an_article(archive: Path, tmp_path: Path, workers: int, monkeypatch):
     build(Options(root=archive, out=archive / "public", search=False))
     build(Options(root=archive, out=archive / "public", search=False))  # the spare is updated in place from now on
     new = archive / "content/articles/2031/05/quay-renamed.md"
@@ -93,8 +93,12 @@ def test_adding_an_article(archive: Path, tmp_path: Path, workers: int):
         "tags: [Harbour]\npeople: [O. Venn, Brannoc Imry]\n---\nThe north quay of the invented town has a new name.\n",
         "utf-8",
     )
+    forked = []
+    fork = parallel.fork
+    monkeypatch.setattr(parallel, "fork", lambda count: forked.append(fork(count)) or forked[-1])
     out = incremental_equals_cold(archive, tmp_path, workers=workers)  # workers fork as they would at scale
     assert (out / "articles/2031/05/quay-renamed/index.html").is_file()
+    assert forked[0].count == max(workers, 1)  # and they did
 
 
 def test_deleting_an_article(archive: Path, tmp_path: Path):
@@ -530,6 +534,33 @@ def test_the_index_store_keeps_only_the_files_of_the_last_index_unless_another_b
         os.close(other)
     build(Options(root=archive, out=archive / "elsewhere"))  # the index from the cache; the store pruned
     assert stored() == linked()
+
+
+def test_a_build_holds_the_index_store_until_its_output_links_the_files(archive: Path, monkeypatch):
+    import fcntl
+
+    lock = archive / FOLDER / "search-files" / ".lock"
+
+    def exclusive() -> bool:
+        fd = os.open(lock, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+
+    during = []
+    write_site = output.write_site
+    monkeypatch.setattr(output, "write_site", lambda *a, **k: during.append(exclusive()) or write_site(*a, **k))
+    build(Options(root=archive, out=archive / "public"))
+    assert during == [False] and exclusive()  # no other build could prune it meanwhile; released after
+    (archive / "templates").mkdir()
+    (archive / "templates/month.html").write_text("{{ no_such_name }}")
+    with pytest.raises(SitegenError):
+        build(Options(root=archive, out=archive / "public"))
+    assert exclusive()  # a failed build releases it too
 
 
 def test_what_every_page_is_made_under_changes_with_an_addition_not_with_a_body_edit(archive: Path):
