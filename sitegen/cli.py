@@ -26,6 +26,7 @@ def _progress(quiet: bool):
         elif sys.stderr.isatty():
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0  # its monitor thread would keep the build from forking workers
             yield from tqdm(items, desc="rendering", unit="page", file=sys.stderr, leave=False)
         else:
             step = max(1, len(items) // 4)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -326,3 +328,21 @@ def test_the_command_prints_everything_before_its_quick_exit(command: list[str],
     broken = subprocess.run([sys.executable, *command, "build", "-s", str(root), "--no-search"], capture_output=True, text=True, timeout=120, check=False, env=env)
     assert broken.returncode == 1 and broken.stderr.startswith("error: content/articles/2031/04/broken.md:3: invalid YAML")
     assert broken.stderr.endswith("the previous output is untouched\n")
+
+
+def test_the_progress_bar_on_a_terminal_starts_no_thread(monkeypatch):
+    """A thread (tqdm's monitor) keeps a build from forking its workers (see parallel.fork):
+    on a terminal, cold builds ran in one process."""
+    from tqdm import tqdm
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(tqdm, "monitor", None)  # none left running by an earlier test
+    monkeypatch.setattr(tqdm, "monitor_interval", 10)  # tqdm's default
+    monkeypatch.setattr(cli.sys, "stderr", Terminal())
+    before = set(threading.enumerate())
+    started = [set(threading.enumerate()) - before for _ in cli._progress(False)(iter(range(3)))]
+    assert started == [set()] * 3
+    assert "rendering:" in cli.sys.stderr.getvalue()  # the bar was shown

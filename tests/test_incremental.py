@@ -84,7 +84,7 @@ def test_a_body_edit_leaves_the_listings_that_show_the_article(archive: Path, tm
 
 
 @pytest.mark.parametrize("workers", [0, 2])
-def test_adding_an_article(archive: Path, tmp_path: Path, workers: int, monkeypatch):
+def test_adding_an_article(archive: Path, tmp_path: Path, workers: int, monkeypatch, alone):
     build(Options(root=archive, out=archive / "public", search=False))
     build(Options(root=archive, out=archive / "public", search=False))  # the spare is updated in place from now on
     new = archive / "content/articles/2031/05/quay-renamed.md"
@@ -241,14 +241,14 @@ def test_a_failed_build_leaves_the_output_and_the_next_build_is_right(archive: P
 
 
 @pytest.mark.parametrize("workers", [2, 3])
-def test_worker_processes_write_what_one_process_writes(archive: Path, tmp_path: Path, workers: int):
+def test_worker_processes_write_what_one_process_writes(archive: Path, tmp_path: Path, workers: int, alone):
     build(Options(root=archive, out=archive / "public", search=True, cache=False, workers=workers))
     build(Options(root=archive, out=tmp_path / "one", search=True, cache=False, workers=1))
     assert tree(archive / "public") == tree(tmp_path / "one")
 
 
 @pytest.mark.parametrize("workers", [2, 3])
-def test_each_worker_fingerprints_its_files_and_the_next_build_reuses_them_all(archive: Path, workers: int):
+def test_each_worker_fingerprints_its_files_and_the_next_build_reuses_them_all(archive: Path, workers: int, alone):
     out = archive / "public"
     first = build(Options(root=archive, out=out, search=True, workers=workers))
     copied = static_files(Options(root=archive), configure(Options(root=archive)))  # theme files, content/static
@@ -259,7 +259,7 @@ def test_each_worker_fingerprints_its_files_and_the_next_build_reuses_them_all(a
     assert [rel for rel in pages if inode(out, rel) != before[rel]] == []
 
 
-def test_a_failing_worker_fails_the_build_and_leaves_the_output(archive: Path):
+def test_a_failing_worker_fails_the_build_and_leaves_the_output(archive: Path, alone):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))
     before = tree(out)
