@@ -100,6 +100,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         update=args.update,
         dry_run=args.dry_run,
         suggest_people=args.suggest_people,
+        outlet=args.outlet,
     )
 
 
@@ -149,6 +150,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--update", action="store_true", help="take new text for records changed upstream, keeping the old as a revision")
     i.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
     i.add_argument("--suggest-people", action="store_true", help="list capitalised names not in the registry")
+    i.add_argument("--outlet", metavar="NAME", help="the outlet every record comes from, over what the records say")
     return top
 
 

@@ -226,6 +226,15 @@ def test_outlet_option_names_the_source(tmp_path: Path) -> None:
     assert valid("content/articles/2031/10/x.md", text).source.name == "Lowmere Evening Post"  # type: ignore[union-attr]
 
 
+def test_outlet_from_the_command_line(tmp_path: Path, capsys) -> None:
+    from sitegen import cli
+
+    root = fictional_archive(tmp_path)
+    assert cli.main(["import", "--outlet", "Lowmere Evening Post", "-s", str(root), str(RECORDS / "004_no_image.txt")]) == 0
+    [text] = articles(root).values()
+    assert valid("content/articles/2031/10/x.md", text).source.name == "Lowmere Evening Post"  # type: ignore[union-attr]
+
+
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
