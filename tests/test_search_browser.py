@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -76,6 +77,20 @@ def test_typing_then_enter_puts_the_query_in_the_url(page, bundled_site: Path, s
     assert page.evaluate("document.activeElement.closest('.search-hit') !== null")
     page.keyboard.press("ArrowUp")
     assert page.evaluate("document.activeElement.id") == "search-query"
+
+
+def test_results_arriving_after_more_typing_say_what_they_are_for(page, bundled_site: Path, serve_dir) -> None:
+    """On a slow machine the answer to "walla" can come after "ce" was typed, before that
+    query is sent (debounce): it must not be labelled as the answer to "wallace"."""
+    page.clock.install(time=datetime(2031, 1, 1, tzinfo=UTC))
+    page.goto(serve_dir(bundled_site) + "search/")
+    page.clock.pause_at(datetime(2031, 1, 2, tzinfo=UTC))  # the page's timers (the debounce) fire only when told
+    page.fill("#search-query", "walla")
+    page.clock.run_for(100)  # "walla" sent
+    page.fill("#search-query", "wallace")  # typed, not yet sent
+    assert wait_for_status(page, "walla") == "No results for “walla”. Try fewer or shorter words, or a prefix like negotiat*."
+    page.clock.run_for(100)
+    assert wait_for_status(page, "result for").startswith("1 result for “wallace”")
 
 
 @pytest.mark.parametrize(

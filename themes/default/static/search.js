@@ -21,6 +21,7 @@
   var header = document.getElementById('site-search')
 
   var state = readUrl()
+  var sent = { q: '', chosen: [] } // what the last query sent asked: its answer is labelled with it
   var lastId = 0
   var shown = 0
   var total = 0
@@ -83,6 +84,7 @@
       return
     }
     app.setAttribute('aria-busy', 'true')
+    sent = { q: state.q, chosen: chosenValues() }
     if (window.performance && performance.mark) performance.mark('search-sent-' + lastId)
     worker.postMessage({ type: 'search', id: lastId, text: state.q, selected: state.selected })
   }
@@ -92,12 +94,17 @@
     status.className = 'search-status' + (kind ? ' search-status--' + kind : '')
   }
 
-  function describe () {
-    var bits = []
-    if (/\S/.test(state.q)) bits.push('for “' + state.q.trim() + '”')
+  function chosenValues () {
     var chosen = []
     FACETS.forEach(function (f) { chosen = chosen.concat(state.selected[f[0]]) })
-    if (chosen.length) bits.push('in ' + chosen.join(', '))
+    return chosen
+  }
+
+  /* The query the answer on screen is for; the input may already hold more. */
+  function describe () {
+    var bits = []
+    if (/\S/.test(sent.q)) bits.push('for “' + sent.q.trim() + '”')
+    if (sent.chosen.length) bits.push('in ' + sent.chosen.join(', '))
     return bits.join(' ')
   }
 
