@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import time
@@ -504,10 +505,8 @@ def test_a_dangling_symlink_among_the_articles_is_left_out(archive: Path, tmp_pa
     assert not (archive / "public/articles/2031/04/gone").exists()
 
 
-def test_the_index_store_keeps_only_the_files_of_the_last_index_unless_another_build_uses_it(archive: Path, tmp_path: Path):
+def test_the_index_store_keeps_only_the_files_of_the_last_index_unless_another_build_uses_it(archive: Path):
     """Each edit makes most index parts anew (~80 MB at 10k articles): kept, they would fill the disk."""
-    import fcntl
-
     out = archive / "public"
     store = archive / FOLDER / "search-files"
 
@@ -537,8 +536,6 @@ def test_the_index_store_keeps_only_the_files_of_the_last_index_unless_another_b
 
 
 def test_a_build_holds_the_index_store_until_its_output_links_the_files(archive: Path, monkeypatch):
-    import fcntl
-
     lock = archive / FOLDER / "search-files" / ".lock"
 
     def exclusive() -> bool:
