@@ -42,6 +42,10 @@ class BuildFailed(SitegenError):
         errors = sum(p.is_error for p in self.problems)
         super().__init__(f"build failed: {errors} error(s)")
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+        # Made again from its problems, not its message: it crosses a pipe from a forked process.
+        return (type(self), (self.problems,))
+
 
 def strict(problems: Iterable[Problem]) -> list[Problem]:
     """``--strict``: every warning counts as an error."""

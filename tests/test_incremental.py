@@ -15,7 +15,7 @@ import pytest
 from sitegen import content, incremental, output, parallel
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
-from sitegen.errors import SitegenError
+from sitegen.errors import BuildFailed, Problem, SitegenError
 from sitegen.incremental import Fingerprints
 from sitegen.model import Term
 from sitegen.pages import Page
@@ -321,6 +321,19 @@ def test_background_gives_what_this_process_computes(alone):
     assert child.result() == 81 and child.result() == 81
     with pytest.raises(SitegenError, match="invented failure in the background"):
         background(_fail_in_background).result()
+
+
+def _fail_with_problems() -> int:
+    raise BuildFailed([Problem("content/articles/x.md", 3, "title", "invented problem")])
+
+
+def test_a_child_s_build_failure_keeps_its_problems(alone):
+    """Each problem must still reach the contributor as path:line: field: message."""
+    from sitegen.parallel import background
+
+    with pytest.raises(BuildFailed) as failed:
+        background(_fail_with_problems).result()
+    assert [str(p) for p in failed.value.problems] == [str(Problem("content/articles/x.md", 3, "title", "invented problem"))]
 
 
 def test_background_stops_a_child_nobody_waits_for(alone):
