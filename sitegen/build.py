@@ -86,19 +86,16 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
 
 
 def outputs(
-    options: Options, site: Site, progress: Callable[[Iterator], Iterator] = iter, plan: list[pages.Page] | None = None, cache: Cache | None = None,
-    index: indexer.SearchIndex | None = None,
+    options: Options, site: Site, plan: list[pages.Page], index: indexer.SearchIndex | None, progress: Callable[[Iterator], Iterator] = iter,
 ) -> Iterator[tuple[str, bytes | Product] | output.Last]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
-    Every file that does not read the search index comes first, made while a forked child
-    builds the index; the index's files and the pages that read its address come ``Last``.
+    Every file that does not read the search ``index`` (None: no search) comes first, made
+    while a forked child builds it; the index's files and the pages that read its address
+    come ``Last``.
     """
     env = render.environment(options.root, site)
-    plan = list(pages.plan(site)) if plan is None else plan
     r = site.routes
-    if options.search and index is None:
-        index = indexer.start(options.root, site, cache or Cache.disabled(), background=False)
     env.globals["search_manifest_url"] = ""
     shared: dict[str, object] = {"search_manifest_url": "", "people_by_slug": site.people}
     reads = render.GlobalReads(env, shared)  # a page depends on these only if its templates read them
@@ -178,7 +175,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
     config = configure(options)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     site, problems = load(options, config, cache)
-    index = indexer.start(options.root, site, cache, background=True) if options.search else None  # built while pages are
+    index = indexer.start(options.root, site, cache) if options.search else None  # built while pages are
     try:
         out = (options.out or options.root / config.output).resolve()
         cards = pages.cards_of(site)
@@ -187,7 +184,7 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (fingerprint, shortcut), for the next build
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
-        files = outputs(options, site, progress, plan, cache, index)
+        files = outputs(options, site, plan, index, progress)
         under = b""
         if options.cache:
             key = incremental.build_key(options.root, site.config, options.drafts, options.search)

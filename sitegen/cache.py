@@ -100,24 +100,16 @@ class Cache:
         used[key] = value
         return value
 
-    def latest(self, name: str, key: bytes, compute: Callable[[], T], usable: Callable[[T], bool] = lambda value: True) -> T:
-        """One big value kept alone, its key in the file name: a stale one is never even read.
-        ``usable`` may refuse a value found (say, one naming files since removed)."""
-        file = self._latest_file(name, key)
-        found = self.read(file)
-        if found is not None and usable(found):
-            return found
-        value = compute()
-        self._latest[name] = (file, value)
-        return value
-
     def found_latest(self, name: str, key: bytes) -> Any:
-        """The value ``latest`` would find (read, not kept), or None."""
+        """One big value kept alone (see ``keep_latest``), or None. Its key is in the file
+        name: a stale one is never even read."""
         return self.read(self._latest_file(name, key))
 
-    def holds_latest(self, name: str, key: bytes) -> bool:
-        """Whether ``latest`` would likely answer without computing (its file exists; not read)."""
-        return self.folder is not None and (self.folder / self._latest_file(name, key)).is_file()
+    def keep_latest(self, name: str, key: bytes, value: T) -> T:
+        """Keep ``value`` as the one value under ``name``; ``save`` writes it and forgets
+        the others."""
+        self._latest[name] = (self._latest_file(name, key), value)
+        return value
 
     def _latest_file(self, name: str, key: bytes) -> str:
         """The file name holds sitegen's code fingerprint too: after an upgrade, no file

@@ -84,63 +84,46 @@ class StoreHold:
             self.fd = None
 
 
-def start(root: Path, site: Site, cache: Cache, background: bool) -> SearchIndex:
-    """With ``background``, unless the cache holds it, a forked child starts building the index
-    now; the build holds the store until ``finish`` or ``stop``."""
+def start(root: Path, site: Site, cache: Cache) -> SearchIndex:
+    """Unless the cache holds a usable index, a forked child starts building it now; the
+    build holds the store until ``finish`` or ``stop``."""
     vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
-    key = _documents_key(site)
-    hold = StoreHold(cache.folder / STORE) if background and cache.folder else None
+    keys = _document_keys(site)
+    key = digest(b"search documents", *keys) if keys else incremental.Fingerprints().of(search_documents(site))
+    hold = StoreHold(cache.folder / STORE) if cache.folder else None  # before looking: nobody prunes what is found
     try:
-        compute = partial(_build_search, site, cache.folder)
-        child = None
-        if background and not _cached(cache, key):
-            # The child shares the machine with this process, which renders meanwhile: on two cores
-            # more processes writing the parts cost CPU (~0.5 s at 10k articles) and save no time.
-            child = parallel.background(partial(compute, processes=1 if parallel.workers() <= 2 else 0))
-        get = functools.cache(partial(cache.latest, "search", key, child.result if child else compute, _usable))
+        found = cache.found_latest("search", key)
+        if found is not None and _usable(found):  # not one whose files another build pruned
+            return SearchIndex(lambda: found, None, vendor, hold)
+        # The child shares the machine with this process, which renders meanwhile: on two cores
+        # more processes writing the parts cost CPU (~0.5 s at 10k articles) and save no time.
+        child = parallel.background(partial(_build_search, site, cache.folder, keys, processes=1 if parallel.workers() <= 2 else 0))
     except BaseException:
         if hold:
             hold.release()
         raise
-    return SearchIndex(get, child, vendor, hold)
+    return SearchIndex(functools.cache(lambda: cache.keep_latest("search", key, child.result())), child, vendor, hold)
 
 
-def _cached(cache: Cache, key: bytes) -> bool:
-    """Whether the cache holds a usable index: one whose files another build pruned is made
-    again, and better in the child than in this process at the end."""
-    if not cache.holds_latest("search", key):
-        return False
-    found = cache.found_latest("search", key)
-    return found is not None and _usable(found)
+def _document_keys(site: Site) -> list[bytes] | None:
+    """Per search document, what it is made from: its article (the content key covers all
+    of it) and its people's names and aliases. Hashing these, not the documents' texts
+    (~60 MB at 10k articles), saves ~0.2 s before the child starts and as much in it."""
+    if not all(a.content_key for a in site.articles):
+        return None  # articles not read from files: their documents are hashed
+    people = site.people
+    return [
+        digest(b"search document", a.content_key, *(n for s in a.people for n in (people[s].name, *people[s].aliases)))
+        for a in site.articles
+    ]
 
 
-def _documents_key(site: Site) -> bytes:
-    """What the search documents are made from: each article (its content key covers all
-    of it) and the people's names and aliases. Hashing these costs milliseconds, against
-    ~0.2 s for the documents' texts at 10k articles, on the way to starting the child."""
-    keys = [a.content_key for a in site.articles]
-    if not all(keys):  # articles not read from files: their documents, hashed
-        return incremental.Fingerprints().of(search_documents(site))
-    people = [(p.slug, p.name, p.aliases) for p in site.people.values()]
-    return digest(b"search documents", *keys, repr(people))
-
-
-def _build_search(site: Site, folder: Path | None, processes: int = 0) -> search.SearchOutput:
+def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, processes: int = 0) -> search.SearchOutput:
     """Each document's counted terms are kept for the next build, by the process that counted them."""
     terms = Cache(folder)  # of its own: the build's cache may be in another process
-    docs = search_documents(site)
-    found = search.build_search(docs, processes=processes, memo=terms.memo, keys=_document_keys(site, docs))
+    found = search.build_search(search_documents(site), processes=processes, memo=terms.memo, keys=keys)
     terms.save()
     return _stored(found, folder / STORE) if folder else found
-
-
-def _document_keys(site: Site, docs: list[search.SearchDoc]) -> list[bytes] | None:
-    """Per document, what its texts are made from: its article (the content key covers all
-    of it) and its people's names and aliases: hashing these instead of the texts (~60 MB at
-    10k articles) saves ~0.2 s of the index child, an edit's longest path."""
-    if not all(a.content_key for a in site.articles):
-        return None  # articles not read from files: their texts are hashed
-    return [digest(b"search document", a.content_key, *doc.people_terms) for a, doc in zip(site.articles, docs, strict=True)]
 
 
 def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:

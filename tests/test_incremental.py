@@ -288,17 +288,19 @@ def test_map_in_workers_keeps_order_and_reports_failures():
 
 def test_latest_keeps_one_value_per_name(tmp_path: Path):
     cache = Cache(tmp_path)
-    assert cache.latest("index", b"\x01", lambda: "first") == "first"
+    assert cache.found_latest("index", b"\x01") is None
+    assert cache.keep_latest("index", b"\x01", "first") == "first"
     cache.save()
     cache = Cache(tmp_path)
-    assert cache.latest("index", b"\x01", lambda: "other") == "first"
-    assert cache.latest("index", b"\x02", lambda: "second") == "second"
+    assert cache.found_latest("index", b"\x01") == "first"
+    cache.keep_latest("index", b"\x02", "second")
     cache.save()
     assert len(list(tmp_path.glob("index-*.pickle"))) == 1
-    assert cache.holds_latest("index", b"\x02") and not cache.holds_latest("index", b"\x01")
+    assert cache.found_latest("index", b"\x02") == "second" and cache.found_latest("index", b"\x01") is None
     other_code = Cache(tmp_path)
     other_code.fingerprint = "another version of sitegen"
-    assert not other_code.holds_latest("index", b"\x02")  # its file would be refused: say so before reading
+    assert other_code.found_latest("index", b"\x02") is None
+    assert not list(tmp_path.glob(other_code._latest_file("index", b"\x02")))  # no file claims what it would refuse
 
 
 def _fail_in_background() -> int:
@@ -385,14 +387,14 @@ def test_a_failing_search_child_fails_the_build_and_leaves_the_output(archive: P
 def test_latest_forgets_only_its_own_files(tmp_path: Path):
     cache = Cache(tmp_path)
     cache.memo("index-terms", b"\x01key", lambda: "a shard of another table")
-    cache.latest("index", b"\x01", lambda: "first")
+    cache.keep_latest("index", b"\x01", "first")
     cache.save()
     cache = Cache(tmp_path)
-    cache.latest("index", b"\x02", lambda: "second")
+    cache.keep_latest("index", b"\x02", "second")
     cache.save()
     names = sorted(p.name for p in tmp_path.glob("index-*.pickle"))
     assert len(names) == 2 and "index-terms-0.pickle" in names  # the other table's shard and one value
-    assert Cache(tmp_path).latest("index", b"\x02", lambda: "made again") == "second"
+    assert Cache(tmp_path).found_latest("index", b"\x02") == "second"
 
 
 def test_last_files_are_made_by_the_build_process_alone_after_the_others(tmp_path: Path):
