@@ -157,13 +157,16 @@ def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
     return found
 
 
+FORK_MIN_PAGES = 2000  # below this, forking costs more than sharing the pages saves
+
+
 def workers(options: Options, plan: list[pages.Page], before: incremental.Previous, under: bytes, searching: bool) -> int:
     """Forked workers pay off when most pages of a big site are made or hashed again: in a
     cold build, or after a change any page may show (an article added, a title, a template),
     unless a search child has the other core of two."""
     if options.workers:
         return options.workers
-    if len(plan) < 2000:
+    if len(plan) < FORK_MIN_PAGES:
         return 1
     cold = not before.out and before.spare is None
     changed = under != before.under and not (searching and parallel.workers() <= 2)

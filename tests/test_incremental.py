@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import build as build_module
 from sitegen import content, incremental, output, parallel
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
@@ -97,9 +98,11 @@ def test_adding_an_article(archive: Path, tmp_path: Path, workers: int, monkeypa
     forked = []
     fork = parallel.fork
     monkeypatch.setattr(parallel, "fork", lambda count: forked.append(fork(count)) or forked[-1])
-    out = incremental_equals_cold(archive, tmp_path, workers=workers)  # workers fork as they would at scale
+    monkeypatch.setattr(build_module, "FORK_MIN_PAGES", 0)  # as if the site were big
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    out = incremental_equals_cold(archive, tmp_path, workers=workers)  # 0: the build decides
     assert (out / "articles/2031/05/quay-renamed/index.html").is_file()
-    assert forked[0].count == max(workers, 1)  # and they did
+    assert forked[0].count == 2  # an addition changes every page's basis: workers forked
 
 
 def test_deleting_an_article(archive: Path, tmp_path: Path):
@@ -592,8 +595,6 @@ def test_what_every_page_is_made_under_changes_with_an_addition_not_with_a_body_
 
 
 def test_workers_fork_for_a_cold_build_or_a_changed_basis_unless_a_search_child_has_the_other_core(monkeypatch):
-    from sitegen import build as build_module
-
     monkeypatch.setattr(build_module.parallel, "workers", lambda: 2)
     big, small = [None] * 2000, [None] * 1999
     cold, made = incremental.Previous({}, None), incremental.Previous({"index.html": b"note"}, {}, b"under")
