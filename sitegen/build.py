@@ -65,7 +65,7 @@ def configure(options: Options) -> Config:
 def read(options: Options, cache: Cache) -> content.Archive:
     """Every file of the archive, parsed and validated; the costly part shared among processes."""
     sources = incremental.SourceRecord(cache)  # files unchanged since the last build are not read
-    articles, people = (content.read_sources(options.root, folder, sources.known) for folder in ("articles", "people"))
+    articles, people = (content.read_sources(options.root, folder, partial(sources.known, content.TABLES[folder])) for folder in ("articles", "people"))
     parallel.prepare(articles, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
     archive = content.parse_archive(articles, people, options.today, cache.memo)
     sources.remember([*articles, *people])

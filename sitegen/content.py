@@ -27,6 +27,7 @@ from .slugs import slugify
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
+TABLES = {"articles": "article", "people": "person"}  # content folder -> the cache table of its parsed files
 Signature = tuple[int, int, int, int, int]  # a file's modification and change times, size, inode, device
 
 
@@ -104,14 +105,14 @@ def parse_archive(
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
     for f in article_files:
-        result = memo("article", f.key, lambda f=f: parse_article(f.path, f.data, f.key))
+        result = memo(TABLES["articles"], f.key, lambda f=f: parse_article(f.path, f.data, f.key))
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
         else:
             problems.extend(result)
     for f in person_files:
-        result = memo("person", f.key, lambda f=f: parse_person(f.path, f.data))
+        result = memo(TABLES["people"], f.key, lambda f=f: parse_person(f.path, f.data))
         if isinstance(result, PersonFile):
             people.append(result)
         else:

@@ -300,12 +300,11 @@ class SourceRecord:
         found = cache.read(_SOURCES)
         self.record: dict[str, tuple[Signature, bytes]] = found if isinstance(found, dict) else {}
 
-    def known(self, path: str, signature: Signature) -> bytes | None:
-        """The file's key, if it need not be read."""
+    def known(self, table: str, path: str, signature: Signature) -> bytes | None:
+        """The file's key, if it need not be read: ``table`` holds its parse."""
         entry = self.record.get(path)
         if entry is None or entry[0] != signature:
             return None
-        table = "article" if path.startswith("content/articles/") else "person"  # content.parse_archive's tables
         return entry[1] if self.cache.known(table, entry[1]) else None
 
     def remember(self, files: Iterable[SourceFile]) -> None:

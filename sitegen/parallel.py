@@ -21,7 +21,7 @@ from functools import partial
 from typing import Generic, TypeVar
 
 from .cache import Cache
-from .content import SourceFile, parse_article
+from .content import TABLES, SourceFile, parse_article
 from .errors import Problem, SitegenError
 from .model import ArticleFile
 from .site import Anchorer, body_key, render_body
@@ -259,11 +259,11 @@ def prepare(sources: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None
     (A cached article whose body is not, say a draft now shown, is rendered by loading.)"""
     if count < 2:
         return  # loading parses and renders what is missing, in this process
-    todo = [f for f in sources if not cache.known("article", f.key)]
+    todo = [f for f in sources if not cache.known(TABLES["articles"], f.key)]
     if len(todo) < 500:
         return
     for f, (parsed, body) in zip(todo, map_in_workers(partial(_prepare, drafts=drafts, anchor=anchor, cache=cache), todo, count), strict=True):
-        cache.memo("article", f.key, lambda parsed=parsed: parsed)
+        cache.memo(TABLES["articles"], f.key, lambda parsed=parsed: parsed)
         if body is not None:
             cache.memo("body", body_key(parsed, anchor), lambda body=body: body)
 

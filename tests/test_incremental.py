@@ -433,7 +433,7 @@ def test_a_tag_respelled_by_another_article_remakes_the_pages_showing_it(archive
 def test_files_unchanged_since_they_were_parsed_are_not_read(archive: Path, tmp_path: Path, monkeypatch):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))
-    articles = lambda: content.read_sources(archive, "articles", incremental.SourceRecord(Cache.open(archive)).known)
+    articles = lambda: content.read_sources(archive, "articles", partial(incremental.SourceRecord(Cache.open(archive)).known, "article"))
     assert all(f.data is not None for f in articles())  # all just copied: too recent to trust their signatures
     monkeypatch.setattr(incremental, "_RACY_NS", 0)
     build(Options(root=archive, out=out, search=False))
