@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 
 from markupsafe import Markup
 
@@ -134,7 +134,7 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
             members = [cards[i] for i in groups.get(slug, ())]
             feed = r.feed_for(kind, slug=slug) if kind == "tag" else None
             title = f"Articles tagged {term.name} per month" if kind == "tag" else f"Articles from {term.name} per month"
-            timeline = Derived(_once(partial(_timeline, members, title)))  # from the cards the context holds
+            timeline = Derived(cache(partial(_timeline, members, title)))  # from the cards the context holds
             ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": timeline}
             yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
     yield from _archive(site, cards, newest)
@@ -175,26 +175,14 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
             "person": person,
             "all_articles": members,
             "together": _together(site, slug, members),
-            "top_tags": Derived(_once(partial(_top_tags, site, members))),
+            "top_tags": Derived(cache(partial(_top_tags, site, members))),
             "feed_url": r.feed_for("person", slug=slug),
-            "jsonld_data": Derived(_once(partial(jsonld.profile_page, site, person))),
-            "timeline": Derived(_once(partial(Chart, "timeline", sparklines[slug].months, title))),
-            "notes": Derived(_once(partial(annotation.index_entries, members))),
-            "tally": Derived(_once(partial(_tally, members))),
+            "jsonld_data": Derived(cache(partial(jsonld.profile_page, site, person))),
+            "timeline": Derived(cache(partial(Chart, "timeline", sparklines[slug].months, title))),
+            "notes": Derived(cache(partial(annotation.index_entries, members))),
+            "tally": Derived(cache(partial(_tally, members))),
         }
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
-
-
-def _once(make: Callable[[], object]) -> Callable[[], object]:
-    """``make``, run on the first call only: a value shared by the pages of a listing."""
-    made: list[object] = []
-
-    def once() -> object:
-        if not made:
-            made.append(make())
-        return made[0]
-
-    return once
 
 
 def _together(site: Site, slug: str, members: Sequence[Card]) -> list[tuple[object, int]]:

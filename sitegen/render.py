@@ -135,16 +135,9 @@ class GlobalReads:
         self.bare.globals = {}  # Jinja leaves globals out of a template's undeclared names
         self.names = frozenset(names)
         self._by_template: dict[str, frozenset[str]] = {}
-        self._by_candidates: dict[tuple[str, ...], frozenset[str]] = {}  # each article asks with its own tuple
 
     def of(self, templates: tuple[str, ...]) -> frozenset[str]:
         """What a page rendered with the first of ``templates`` that exists may read."""
-        found = self._by_candidates.get(templates)
-        if found is None:
-            found = self._by_candidates[templates] = self._first_of(templates)
-        return found
-
-    def _first_of(self, templates: tuple[str, ...]) -> frozenset[str]:
         name = first_template(self.env, templates)
         if name is None:
             return self.names  # the render reports it; depend on everything meanwhile
