@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -173,7 +175,25 @@ def workers(options: Options, plan: list[pages.Page], before: incremental.Previo
     return parallel.workers() if cold or changed else 1
 
 
+@contextmanager
+def no_full_collections() -> Iterator[None]:
+    """The collector's young generations only. A build's millions of objects (the parsed
+    archive, the site, the plan) live until it ends, and a full pass walks them all to find
+    next to nothing: at 10k articles, ~0.6 s of a 3 s rebuild."""
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, 1 << 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
+
+
 def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> Report:
+    with no_full_collections():
+        return _build(options, progress)
+
+
+def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report:
     started = time.perf_counter()
     config = configure(options)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
