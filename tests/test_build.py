@@ -14,6 +14,7 @@ from sitehelpers import ATOM, html_pages, page, snapshot, xml
 
 from sitegen import cli
 from sitegen.build import Options, build
+from sitegen.errors import BuildFailed
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
 BASE = "https://archive.example.org/"
@@ -346,3 +347,25 @@ def test_the_progress_bar_on_a_terminal_starts_no_thread(monkeypatch):
     started = [set(threading.enumerate()) - before for _ in cli._progress(False)(iter(range(3)))]
     assert started == [set()] * 3
     assert "rendering:" in cli.sys.stderr.getvalue()  # the bar was shown
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, monkeypatch):
+    """No full collections during a build (its objects live until it ends), and the
+    thresholds restored after, also after a failure: a host process keeps collecting."""
+    import gc
+
+    from sitegen import build as build_module
+
+    before = gc.get_threshold()
+    during = []
+    real_load = build_module.load
+    monkeypatch.setattr(build_module, "load", lambda *a, **k: (during.append(gc.get_threshold()), real_load(*a, **k))[1])
+    build(Options(root=FIXTURE, out=tmp_path / "out", search=False, cache=False))
+    assert during[0][:2] == before[:2] and during[0][2] > 1_000_000
+    assert gc.get_threshold() == before
+    root = tmp_path / "broken"
+    shutil.copytree(FIXTURE, root)
+    (root / "content/people/by-mentions.md").write_text("---\nname: By Mentions\n---\nA fictional person whose slug is a page's name.\n")
+    with pytest.raises(BuildFailed):
+        build(Options(root=root, out=tmp_path / "out2", search=False, cache=False))
+    assert gc.get_threshold() == before
