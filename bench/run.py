@@ -118,6 +118,13 @@ def _writer(root: Path) -> Callable[[str, str], Path]:
     return write
 
 
+def _outputs(out: Path) -> tuple[Path, Path]:
+    """A sitegen output and the previous one it keeps beside it for a rebuild to update in
+    place: a cold build has neither (a spare left there would be removed by a background
+    process, during the next measurement)."""
+    return out, out.with_name(f".{out.name}.spare")
+
+
 def prepare(size: int, seed: int, work: Path, template: str, wanted: set[str]) -> list[Tool]:
     """Generate the corpus and its Hugo twin, and describe each tool that builds it."""
     base = work / str(size)
@@ -129,12 +136,12 @@ def prepare(size: int, seed: int, work: Path, template: str, wanted: set[str]) -
     command = sitegen_command(template, source, base / "sitegen-out")
     version = command[: command.index("build")] + ("--version",) if "build" in command else ()
     writer = _writer(source)
-    tools = [Tool("sitegen", command, (base / "sitegen-out", *cache), writer, version)]
+    tools = [Tool("sitegen", command, (*_outputs(base / "sitegen-out"), *cache), writer, version)]
     if "sitegen" not in wanted:
         tools.clear()
     if "sitegen-no-search" in wanted and has_no_search(command):
         bare = sitegen_command(template, source, base / "sitegen-bare-out") + ("--no-search",)
-        cold = (base / "sitegen-bare-out", *cache)
+        cold = (*_outputs(base / "sitegen-bare-out"), *cache)
         tools.append(Tool("sitegen --no-search", bare, cold, writer, version))
     binary = hugo_site.hugo_binary()
     if "hugo" in wanted and binary:
@@ -179,7 +186,8 @@ def matches_cold(tool: Tool, timeout: float) -> bool | None:
             shutil.rmtree(cache, ignore_errors=True)  # whatever the cold build wrote
             moved.rename(cache)
     same = _tree(output) == _tree(scratch) if status == 0 else None
-    shutil.rmtree(scratch, ignore_errors=True)
+    for folder in _outputs(scratch):
+        shutil.rmtree(folder, ignore_errors=True)
     return same
 
 

@@ -90,6 +90,14 @@ def test_harness_times_sitegen_cold_and_incremental(harness: tuple[Path, int]) -
     rows = [line for line in table.splitlines() if line.startswith("| 50 |")]
     assert [row.split(" | ")[1] for row in rows] == list(run.PHASES)
     assert "failed" not in table
+    assert not list((out / "work/50").glob(".sitegen-out-cold*")), "the checking cold build's folders stay behind"
+
+
+def test_a_cold_build_starts_without_the_spare_output(tmp_path: Path) -> None:
+    """Else the cold build removes the spare in a background process, during the next measurement."""
+    (tool,) = run.prepare(20, 1, tmp_path, run.DEFAULT_SITEGEN, {"sitegen"})
+    out = tool.cold_paths[0]
+    assert out.with_name(f".{out.name}.spare") in tool.cold_paths
 
 
 def test_harness_times_hugo_on_the_same_archive(harness: tuple[Path, int]) -> None:
