@@ -260,7 +260,7 @@ def _fill(
 
     Each process writes its own files as it makes them. (A writer thread, to overlap the
     syscalls with rendering, cost more in contention for the GIL than it saved: measured at
-    10k articles, 2 workers, ~2.5 s of CPU more in a cold build.)"""
+    10k articles, 2 workers, ~3 s of CPU more in a cold build.)"""
     items = iter(files)
     first = next(items, None)  # what all files share (templates, plan) is made before forking
     share = parallel.fork(workers)
