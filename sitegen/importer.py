@@ -384,6 +384,8 @@ def run(
     )
     counts: Counter[str] = Counter()
     names: Counter[str] = Counter()
+    if tty:
+        tqdm.monitor_interval = 0  # its monitor thread outlives the bar: a build later in this process could not fork
     for path in tqdm(record_files(paths), file=out, disable=not tty, unit="record", desc="import"):
         try:
             data = path.read_bytes()

@@ -249,6 +249,26 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert report.count("failed: ") == 2
 
 
+def test_the_progress_bar_leaves_no_thread_behind(tmp_path: Path, monkeypatch) -> None:
+    """tqdm's monitor thread outlives its bar, and a build later in the same process
+    (an API user's) would not fork its workers beside it."""
+    from tqdm import tqdm
+
+    monkeypatch.setattr(tqdm, "monitor_interval", 10)  # tqdm's default, whatever ran before
+    monkeypatch.setattr(tqdm, "monitor", None)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    try:
+        run([records(tmp_path, GOOD)], fictional_archive(tmp_path), out=Terminal())
+        assert tqdm.monitor is None
+    finally:
+        if tqdm.monitor is not None:
+            tqdm.monitor.exit()
+
+
 # --- changed upstream and --update -----------------------------------------------------------
 
 
