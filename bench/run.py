@@ -172,10 +172,11 @@ def _tree(root: Path) -> dict[str, str]:
 
 
 def matches_cold(tool: Tool, timeout: float) -> bool | None:
-    """Build the same input cold (caches set aside) into a scratch folder; compare every byte."""
+    """Build the same input cold (caches and spare output set aside) into a scratch folder;
+    compare every byte."""
     output = tool.cold_paths[0]
     scratch = output.with_name(output.name + "-cold")
-    caches = [p for p in tool.cold_paths[1:] if p.exists()]
+    caches = [p for p in tool.cold_paths[1:] if p.exists()]  # and the spare output
     aside = [p.rename(p.with_name(p.name + ".aside")) for p in caches]
     try:
         shutil.rmtree(scratch, ignore_errors=True)
