@@ -97,7 +97,10 @@ def start(root: Path, site: Site, cache: Cache) -> SearchIndex:
             return SearchIndex(lambda: found, None, vendor, hold)
         # The child shares the machine with this process, which renders meanwhile: on two cores
         # more processes writing the parts cost CPU (~0.5 s at 10k articles) and save no time.
-        child = parallel.background(partial(_build_search, site, cache.folder, keys, processes=1 if parallel.workers() <= 2 else 0))
+        build = partial(_build_search, site, cache.folder, keys)
+        child = parallel.background(partial(build, processes=1 if parallel.workers() <= 2 else 0))
+        if not child.forked:  # made here, at the end, maybe while page workers still run: no more forks
+            child = parallel.Background(partial(build, processes=1))
     except BaseException:
         if hold:
             hold.release()
