@@ -177,7 +177,7 @@ def workers(options: Options, plan: list[pages.Page], before: incremental.Previo
 
 
 _collections = threading.Lock()
-_builds: list[tuple[int, int, int]] = []  # the thresholds found by each running build, outermost first
+_builds: list[tuple[int, int, int]] = []  # per build running in this process, the thresholds the first one found
 
 
 @contextmanager
@@ -188,17 +188,16 @@ def no_full_collections() -> Iterator[None]:
     back when the last of the process's builds ends. (An incremental collector, which ignores
     the third threshold, is left to itself.)"""
     with _collections:
-        found = gc.get_threshold()
+        found = _builds[0] if _builds else gc.get_threshold()
         _builds.append(found)
         gc.set_threshold(found[0], found[1], 1 << 30)
     try:
         yield
     finally:
         with _collections:
-            first = _builds[0]
             _builds.pop()
             if not _builds:
-                gc.set_threshold(*first)
+                gc.set_threshold(*found)
 
 
 def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> Report:
