@@ -238,6 +238,13 @@ def run(
     env: Mapping[str, str] | None = None,
 ) -> int:
     """The ``check`` command: validate, add link checks and tag hints, narrow, print; return the exit code."""
+    from .build import no_full_collections
+
+    with no_full_collections():  # as a build: ~0.5 s of a 2 s check at 10k articles
+        return _check(options, fmt, changed_since, out, err, env)
+
+
+def _check(options, fmt: str, changed_since: str | None, out: TextIO | None, err: TextIO | None, env: Mapping[str, str] | None) -> int:
     from .build import configure, load, read, static_files
 
     out, err, env = out or sys.stdout, err or sys.stderr, os.environ if env is None else env
