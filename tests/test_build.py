@@ -382,6 +382,11 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, mon
     with pytest.raises(BuildFailed):
         build(Options(root=root, out=tmp_path / "out2", search=False, cache=False))
     assert gc.get_threshold() == before
+    from sitegen import report
+
+    report.run(Options(root=FIXTURE, cache=False), out=io.StringIO(), err=io.StringIO())  # sitegen check
+    assert len(during) == 3 and (incremental or during[2][2] > 1_000_000)
+    assert gc.get_threshold() == before
 
 
 def test_overlapping_builds_restore_the_collector_when_the_last_ends():
