@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -150,3 +151,23 @@ def fictional_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fictional_site(fictional_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 200-article fictional archive, built once per run."""
     return build_site(fictional_root, tmp_path_factory.mktemp("fictional-out") / "public")
+
+
+class Terminal(io.StringIO):
+    """An output stream that says it is a terminal: progress bars show on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def terminal(monkeypatch) -> Iterator[Terminal]:
+    """A terminal, and tqdm as in a fresh process: its monitor thread (started by a bar
+    unless turned off) not yet running. A monitor the test started is stopped after."""
+    from tqdm import tqdm
+
+    monkeypatch.setattr(tqdm, "monitor", None)
+    monkeypatch.setattr(tqdm, "monitor_interval", 10)  # tqdm's default
+    yield Terminal()
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()

@@ -331,22 +331,14 @@ def test_the_command_prints_everything_before_its_quick_exit(command: list[str],
     assert broken.stderr.endswith("the previous output is untouched\n")
 
 
-def test_the_progress_bar_on_a_terminal_starts_no_thread(monkeypatch):
+def test_the_progress_bar_on_a_terminal_starts_no_thread(monkeypatch, terminal):
     """A thread (tqdm's monitor) keeps a build from forking its workers (see parallel.fork):
     on a terminal, cold builds ran in one process."""
-    from tqdm import tqdm
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    monkeypatch.setattr(tqdm, "monitor", None)  # none left running by an earlier test
-    monkeypatch.setattr(tqdm, "monitor_interval", 10)  # tqdm's default
-    monkeypatch.setattr(cli.sys, "stderr", Terminal())
+    monkeypatch.setattr(cli.sys, "stderr", terminal)
     before = set(threading.enumerate())
     started = [set(threading.enumerate()) - before for _ in cli._progress(False)(iter(range(3)))]
     assert started == [set()] * 3
-    assert "rendering:" in cli.sys.stderr.getvalue()  # the bar was shown
+    assert "rendering:" in terminal.getvalue()  # the bar was shown
 
 
 def _ignores_third_threshold() -> bool:

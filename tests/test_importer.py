@@ -235,38 +235,22 @@ def test_outlet_from_the_command_line(tmp_path: Path, capsys) -> None:
     assert valid("content/articles/2031/10/x.md", text).source.name == "Lowmere Evening Post"  # type: ignore[union-attr]
 
 
-def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    out = Terminal()
-    code = run([records(tmp_path, GOOD + BAD)], fictional_archive(tmp_path), out=out)
+def test_progress_bar_on_a_terminal(tmp_path: Path, terminal) -> None:
+    code = run([records(tmp_path, GOOD + BAD)], fictional_archive(tmp_path), out=terminal)
     assert code == 1
-    report = out.getvalue()
+    report = terminal.getvalue()
     assert "8/8" in report  # tqdm's counter
     assert "import " not in report.replace("import:", "")  # no line per imported record
     assert report.count("failed: ") == 2
 
 
-def test_the_progress_bar_leaves_no_thread_behind(tmp_path: Path, monkeypatch) -> None:
+def test_the_progress_bar_leaves_no_thread_behind(tmp_path: Path, terminal) -> None:
     """tqdm's monitor thread outlives its bar, and a build later in the same process
     (an API user's) would not fork its workers beside it."""
     from tqdm import tqdm
 
-    monkeypatch.setattr(tqdm, "monitor_interval", 10)  # tqdm's default, whatever ran before
-    monkeypatch.setattr(tqdm, "monitor", None)
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    try:
-        run([records(tmp_path, GOOD)], fictional_archive(tmp_path), out=Terminal())
-        assert tqdm.monitor is None
-    finally:
-        if tqdm.monitor is not None:
-            tqdm.monitor.exit()
+    run([records(tmp_path, GOOD)], fictional_archive(tmp_path), out=terminal)
+    assert tqdm.monitor is None
 
 
 # --- changed upstream and --update -----------------------------------------------------------
