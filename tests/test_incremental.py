@@ -611,16 +611,14 @@ def test_workers_fork_for_a_cold_build_or_a_changed_basis_unless_a_search_child_
 def test_an_index_not_forked_off_is_made_here_by_this_process_alone(archive: Path, monkeypatch):
     """When no child could be forked, the index is made at the end of the build, maybe
     while page workers still run: it must not fork workers of its own then."""
-    from sitegen import indexer, parallel
-    from sitegen.build import Options, configure, load
-    from sitegen.cache import Cache
+    from sitegen import indexer
 
     asked = []
     monkeypatch.setattr(parallel, "background", parallel.Background)  # as if os.fork failed
     monkeypatch.setattr(parallel, "workers", lambda: 4)
     monkeypatch.setattr(indexer, "_build_search", lambda *args, processes: asked.append(processes))
     options = Options(root=archive)
-    site, _ = load(options, configure(options))
+    site, _ = build_module.load(options, configure(options))
     index = indexer.start(archive, site, Cache.open(archive))
     try:
         index.child.result()
