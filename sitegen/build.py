@@ -28,7 +28,7 @@ from .cache import Cache
 from .config import Config, load_config
 from .errors import BuildFailed, Problem, strict
 from .incremental import Product
-from .model import Article
+from .model import Article, Card
 from .site import Site, resolve
 
 
@@ -90,12 +90,14 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
 
 def outputs(
     options: Options, site: Site, plan: list[pages.Page], index: indexer.SearchIndex | None, progress: Callable[[Iterator], Iterator] = iter,
+    whole: bool = True,
 ) -> Iterator[tuple[str, bytes | Product] | output.Last]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
     Every file that does not read the search ``index`` (None: no search) comes first, made
     while a forked child builds it; the index's files and the pages that read its address
-    come ``Last``.
+    come ``Last``. Not ``whole``: the ``plan`` is the article pages alone, and the sitemap,
+    which lists every page, is left out too (see ``quick``).
     """
     env = render.environment(options.root, site)
     r = site.routes
@@ -119,18 +121,19 @@ def outputs(
             later.append(page)  # made once the index is known
         else:
             yield r.output_path(page.url), product(page)
-    yield from other_files(site, plan)
+    yield from other_files(site, plan, sitemap=whole)
     if index:
         yield output.Last(lambda: [*search_files(index), *((r.output_path(page.url), product(page)) for page in later)])
 
 
-def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:
+def other_files(site: Site, plan: list[pages.Page], sitemap: bool = True) -> Iterator[tuple[str, bytes | Product]]:
     """Feeds, annotations, sitemap, robots.txt, schemas: nothing here reads the search index."""
     r = site.routes
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
-    sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
-    yield "sitemap.xml", Product(("sitemap", sitemap), partial(feeds.sitemap, site, plan))
+    if sitemap:
+        listed = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
+        yield "sitemap.xml", Product(("sitemap", listed), partial(feeds.sitemap, site, plan))
     yield "robots.txt", feeds.robots(site)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
 
@@ -148,6 +151,21 @@ def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
 
 def _collection(site: Site, a: Article) -> bytes:
     return render.jsonld(annotation.web_annotation_collection(site.routes.absolute(a.url), a.annotations), indent=1).encode() + b"\n"
+
+
+def whole_output(options: Options, site: Site, cards: list[Card]) -> Callable[[str], bytes]:
+    """Any one file of the whole output, all of it planned on first use: for a file a quick
+    build carries over from the last output but finds gone (removed by hand)."""
+
+    files: dict[str, bytes | Product] = {}
+
+    def one(rel: str) -> bytes:
+        if not files:
+            files.update(outputs(options, site, list(pages.plan(site, cards)), None))  # type: ignore[arg-type]  # no index: no Last
+        data = files[rel]
+        return data.make() if isinstance(data, Product) else data
+
+    return one
 
 
 def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
@@ -214,20 +232,19 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
     try:
         out = (options.out or options.root / config.output).resolve()
         cards = pages.cards_of(site)
-        plan = list(pages.plan(site, cards))
+        before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
+        key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
+        prints = incremental.Fingerprints()  # hashes the basis here, before any worker is forked
+        under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
+        quick = before.same_basis(under) and not index  # only articles' own texts changed; no page waits for an index
+        plan = list(pages.article_pages(site, cards) if quick else pages.plan(site, cards))
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (fingerprint, shortcut), for the next build
-        before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
-        files = outputs(options, site, plan, index, progress)
-        under = b""
-        if options.cache:
-            key = incremental.build_key(options.root, site.config, options.drafts, options.search)
-            prints = incremental.Fingerprints()  # hashes the basis here, before any worker is forked
-            under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources))
-            files = incremental.reuse(files, before, out, key, under, prints)
-        else:
-            files = incremental.fresh(files)
+        files = outputs(options, site, plan, index, progress, whole=not quick)
+        if quick:  # the other pages and the sitemap are the last output's
+            files = incremental.carry(files, before, remake=whole_output(options, site, cards))
+        files = incremental.reuse(files, before, out, key, under, prints) if options.cache else incremental.fresh(files)
         processes = workers(options, plan, before, under, searching=bool(index and index.child and index.child.forked))
         copies = static_files(options, config)
         spare = before.spare.keys() if before.spare is not None else None
@@ -239,10 +256,11 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
         if index:
             index.stop()
     made.update((rel, b"") for rel, _ in copies)  # always copied again
+    count = before.pages if quick else len(plan)
     if options.cache:
-        incremental.remember(cache, out, made, made if twin else before.out, under)
+        incremental.remember(cache, out, made, made if twin else before.out, under, count)
     cache.save()
-    return Report(written.files, written.made, len(plan), len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
+    return Report(written.files, written.made, count, len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
 
 
 def check(options: Options) -> list[Problem]:

@@ -50,12 +50,26 @@ class Product:
 
 
 @dataclass(frozen=True)
+class Carried:
+    """A file of the last output taken over as it was, noted as it was; ``make`` gives its
+    bytes if it is gone from the output (see ``carry``)."""
+
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
 class Previous:
     """What the last builds left: the fingerprints of the files of the output and of its spare."""
 
     out: dict[str, bytes]  # output path -> note (fingerprint, then any shortcut); empty when unknown
     spare: dict[str, bytes] | None  # None when there is no spare anyone can vouch for
     under: bytes = b""  # what ``out`` was made under (see ``made_under``); empty when unknown
+    pages: int = 0  # of them, pages
+
+    def same_basis(self, under: bytes) -> bool:
+        """Whether the last output was made under ``under``: then it has the same files, and
+        only those made from an article's own text (its page, feeds) can differ."""
+        return bool(self.out) and bool(under) and under == self.under
 
 
 class Fingerprints:
@@ -177,11 +191,13 @@ def previous(cache: Cache, out: Path) -> Previous:
     found = cache.read(_manifest_name(out))
     found = found if isinstance(found, dict) else {}
     here, spare = _identity(out), _identity(spare_of(out))
-    out_files, under = found.get(here, (None, b"")) if here else (None, b"")
-    spare_files = found.get(spare, (None, b""))[0] if spare else None
+    out_files, under, pages = found.get(here, (None, b"", 0)) if here else (None, b"", 0)
+    spare_files = found.get(spare, (None,))[0] if spare else None
     if spare_files is not None:
-        cache.write(_manifest_name(out), {here: (out_files, under)} if out_files is not None else {})
-    return Previous(out_files or {}, spare_files, under if out_files is not None else b"")
+        cache.write(_manifest_name(out), {here: (out_files, under, pages)} if out_files is not None else {})
+    if out_files is None:
+        return Previous({}, spare_files)
+    return Previous(out_files, spare_files, under, pages)
 
 
 def stands_for(page: Page, read: tuple[tuple[str, object], ...], people: object) -> bytes:
@@ -209,7 +225,7 @@ def made_under(prints: Fingerprints, key: bytes, basis: object) -> bytes:
 
 
 def reuse(
-    files: Iterable[tuple[str, bytes | Product] | Last], before: Previous, out: Path, key: bytes,
+    files: Iterable[tuple[str, bytes | Product | Carried] | Last], before: Previous, out: Path, key: bytes,
     under: bytes = b"", prints: Fingerprints | None = None,
 ) -> Iterator[tuple[str, Decide] | Last]:
     """Keep what the spare already has, link what the output has, make the rest.
@@ -225,9 +241,11 @@ def reuse(
     prints = prints or Fingerprints()
     spare = before.spare or {}
 
-    def decide(rel: str, data: bytes | Product | Stored) -> tuple[bytes, Link | Keep | Pending | Stored]:
+    def decide(rel: str, data: bytes | Product | Carried | Stored) -> tuple[bytes, Link | Keep | Pending | Stored]:
         shortcut, last = b"", before.out.get(rel, b"")
-        if isinstance(data, Product):
+        if isinstance(data, Carried):
+            fingerprint, shortcut, make = last[:16], last[16:], data.make
+        elif isinstance(data, Product):
             if data.stands_for and under:
                 shortcut = hashlib.blake2b(under + data.stands_for, digest_size=16).digest()
             if shortcut and last[16:] == shortcut:
@@ -258,6 +276,19 @@ def reuse(
     return decided(files)
 
 
+def carry(files: Iterable[tuple[str, bytes | Product]], before: Previous, remake: Callable[[str], bytes]) -> Iterator[tuple[str, bytes | Product | Carried]]:
+    """``files``, then every other file of the last output as ``Carried``: for a build whose
+    basis is the last one's (``Previous.same_basis``), where ``files`` are all that an edited
+    article can change. A carried file gone from the output is made by ``remake(path)``."""
+    given = set()
+    for rel, data in files:
+        given.add(rel)
+        yield rel, data
+    for rel, note in before.out.items():
+        if note and rel not in given:  # a copied file's note is empty: copied again anyway
+            yield rel, Carried(partial(remake, rel))
+
+
 def fresh(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple[str, bytes | Pending] | Last]:
     """Every file made and none fingerprinted: for a build that keeps no cache, where no
     later build would read the fingerprints."""
@@ -272,13 +303,13 @@ def fresh(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple
 KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)
 
 
-def remember(cache: Cache, out: Path, record: dict[str, bytes], spare_files: dict[str, bytes], under: bytes = b"") -> None:
-    """After the swap: the fingerprints of the new output and what it was made under, and
-    the fingerprints of the spare (its twin or the old one)."""
+def remember(cache: Cache, out: Path, record: dict[str, bytes], spare_files: dict[str, bytes], under: bytes = b"", pages: int = 0) -> None:
+    """After the swap: the fingerprints of the new output, what it was made under and how
+    many pages it has, and the fingerprints of the spare (its twin or the old one)."""
     here, spare = _identity(out), _identity(spare_of(out))
-    manifests = {here: (record, under)} if here else {}
+    manifests = {here: (record, under, pages)} if here else {}
     if spare and spare_files:
-        manifests[spare] = (spare_files, b"")  # nobody asks what the spare was made under
+        manifests[spare] = (spare_files, b"", 0)  # nobody asks what the spare was made under
     cache.write(_manifest_name(out), manifests)
     for name in cache.names("output-*.pickle")[:-KEEP_OUTPUTS]:
         cache.forget(name)

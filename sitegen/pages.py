@@ -99,10 +99,16 @@ def cards_of(site: Site) -> list[Card]:
 
 def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
     """Every page, in a fixed order; ``cards`` are the site's, when already made."""
-    arts = site.articles
     cards = cards_of(site) if cards is None else cards
-    r = site.routes
-    yield from paginate(site, "home", cards, ("index.html",), {"feed_url": r.feed_for("home")})
+    yield from paginate(site, "home", cards, ("index.html",), {"feed_url": site.routes.feed_for("home")})
+    yield from article_pages(site, cards)
+    yield from _listings(site, cards)
+
+
+def article_pages(site: Site, cards: list[Card]) -> Iterator[Page]:
+    """Each article's own page, newest first; the only pages an edited body changes (see
+    ``Card``), so a build after body edits alone plans no others."""
+    arts = site.articles
     for i, a in enumerate(arts):
         yield Page(
             a.url,
@@ -117,7 +123,6 @@ def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
             },
             a.lastmod,
         )
-    yield from _listings(site, cards)
 
 
 def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:

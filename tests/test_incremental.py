@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import build as build_module
-from sitegen import content, incremental, output, parallel
+from sitegen import content, incremental, output, pages, parallel
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
 from sitegen.errors import BuildFailed, Problem, SitegenError
@@ -471,6 +471,36 @@ def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, mon
     build(Options(root=archive, out=out, search=False))
     assert len(walked) > 20  # a title is on its cards: every page is hashed again
     monkeypatch.undo()
+    incremental_equals_cold(archive, tmp_path)
+
+
+def test_a_build_after_body_edits_alone_plans_only_the_article_pages(archive: Path, tmp_path: Path, monkeypatch):
+    """The basis is the last build's: every listing and the sitemap are the last output's,
+    so they are not even planned. An edit anything else shows plans them all again."""
+    out = archive / "public"
+    full = build(Options(root=archive, out=out, search=False))
+    listed: list[int] = []
+    listings = pages._listings
+    monkeypatch.setattr(pages, "_listings", lambda *args: listed.append(1) or listings(*args))
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    quick = build(Options(root=archive, out=out, search=False))
+    assert listed == []
+    assert (quick.files, quick.pages) == (full.files, full.pages)
+    assert quick.made == 1 + sum(b"thanked the fictional builders." in (out / rel).read_bytes() for rel in tree(out) if rel.endswith(".xml"))
+    build(Options(root=archive, out=out, search=True))  # a new index: the search page reads its address
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "title: Lindmoor harbour", "title: Lindmoor's harbour")
+    build(Options(root=archive, out=out, search=False))
+    assert len(listed) == 2
+    monkeypatch.undo()
+    incremental_equals_cold(archive, tmp_path)
+
+
+def test_a_page_a_quick_build_takes_over_but_finds_gone_is_made_again(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))  # its twin is the spare
+    for folder in (out, archive / ".public.spare"):
+        (folder / UNTOUCHED).unlink()  # not a file at the top: the output folder would change, and be distrusted
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     incremental_equals_cold(archive, tmp_path)
 
 
