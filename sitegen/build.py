@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -90,14 +90,14 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
 
 def outputs(
     options: Options, site: Site, plan: list[pages.Page], index: indexer.SearchIndex | None, progress: Callable[[Iterator], Iterator] = iter,
-    whole: bool = True,
+    edited: frozenset[str] | None = None,
 ) -> Iterator[tuple[str, bytes | Product] | output.Last]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
     Every file that does not read the search ``index`` (None: no search) comes first, made
     while a forked child builds it; the index's files and the pages that read its address
-    come ``Last``. Not ``whole``: the ``plan`` is the article pages alone, and the sitemap,
-    which lists every page, is left out too (see ``quick``).
+    come ``Last``. Given ``edited`` (the URLs of articles whose own text alone changed), the
+    ``plan`` holds their pages, and only the other files showing them follow.
     """
     env = render.environment(options.root, site)
     r = site.routes
@@ -121,32 +121,37 @@ def outputs(
             later.append(page)  # made once the index is known
         else:
             yield r.output_path(page.url), product(page)
-    yield from other_files(site, plan, sitemap=whole)
+    if edited is None:
+        yield from other_files(site, plan)
+    else:
+        yield from feeds.all_feeds(site, edited)
+        yield from annotation_files(site, edited)
     if index:
         yield output.Last(lambda: [*search_files(index), *((r.output_path(page.url), product(page)) for page in later)])
 
 
-def other_files(site: Site, plan: list[pages.Page], sitemap: bool = True) -> Iterator[tuple[str, bytes | Product]]:
+def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:
     """Feeds, annotations, sitemap, robots.txt, schemas: nothing here reads the search index."""
     r = site.routes
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
-    if sitemap:
-        listed = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
-        yield "sitemap.xml", Product(("sitemap", listed), partial(feeds.sitemap, site, plan))
+    sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
+    yield "sitemap.xml", Product(("sitemap", sitemap), partial(feeds.sitemap, site, plan))
     yield "robots.txt", feeds.robots(site)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
 
 
-def annotation_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
-    """Per annotated article a W3C Web Annotation collection; the annotations feed."""
+def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iterator[tuple[str, bytes | Product]]:
+    """Per annotated article a W3C Web Annotation collection; the annotations feed. Given
+    ``showing`` (article URLs), only those showing one of them."""
     r = site.routes
-    for a in site.articles:
-        if a.annotations:
-            yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
     annotated = [a for a in site.articles if a.annotations]
+    for a in annotated:
+        if showing is None or a.url in showing:
+            yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
     feed = r.feed_for("annotations")
-    yield r.output_path(feed), feeds.product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
+    if showing is None or any(a.url in showing for a in annotated[: feeds.FEED_SIZE]):
+        yield r.output_path(feed), feeds.product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
 
 
 def _collection(site: Site, a: Article) -> bytes:
@@ -234,15 +239,15 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
         cards = pages.cards_of(site)
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
-        prints = incremental.Fingerprints()  # hashes the basis here, before any worker is forked
+        prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any worker is forked
         under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
-        quick = before.same_basis(under) and not index  # only articles' own texts changed; no page waits for an index
-        plan = list(pages.article_pages(site, cards) if quick else pages.plan(site, cards))
+        edited = None if index else before.edited(under, site.articles)  # no page waits for a new index
+        plan = list(pages.plan(site, cards) if edited is None else pages.article_pages(site, cards, edited))
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (fingerprint, shortcut), for the next build
-        files = outputs(options, site, plan, index, progress, whole=not quick)
-        if quick:  # the other pages and the sitemap are the last output's
+        files = outputs(options, site, plan, index, progress, edited)
+        if edited is not None:  # every other file is the last output's
             files = incremental.carry(files, before, remake=whole_output(options, site, cards))
         files = incremental.reuse(files, before, out, key, under, prints) if options.cache else incremental.fresh(files)
         processes = workers(options, plan, before, under, searching=bool(index and index.child and index.child.forked))
@@ -256,9 +261,10 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
         if index:
             index.stop()
     made.update((rel, b"") for rel, _ in copies)  # always copied again
-    count = before.pages if quick else len(plan)
+    count = len(plan) if edited is None else before.pages
     if options.cache:
-        incremental.remember(cache, out, made, made if twin else before.out, under, count)
+        shown = frozenset(a.content_key for a in site.articles)
+        incremental.remember(cache, out, incremental.Previous(made, made if twin else before.out, under, count, shown))
     cache.save()
     return Report(written.files, written.made, count, len(site.articles), len(site.people), len(site.tags), time.perf_counter() - started, tuple(problems))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import partial
 
@@ -88,16 +88,16 @@ def robots(site: Site) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def all_feeds(site: Site) -> Iterator[tuple[str, Product]]:
-    """The home feed, then one per tag and one per person."""
+def all_feeds(site: Site, showing: Collection[str] | None = None) -> Iterator[tuple[str, Product]]:
+    """The home feed, then one per tag and one per person; given ``showing`` (article URLs),
+    only the feeds with one of those articles among their entries."""
     r, arts, title = site.routes, site.articles, site.config.title
-    yield r.output_path(r.feed_for("home")), product(site, title, r.feed_for("home"), r.url_for("home"), arts)
-    for slug, tag in site.tags.items():
-        members = [arts[i] for i in site.by_tag.get(slug, ())[: FEED_SIZE]]
-        yield r.output_path(r.feed_for("tag", slug=slug)), product(site, f"{tag.name} · {title}", r.feed_for("tag", slug=slug), r.url_for("tag", slug=slug), members)
-    for slug, person in site.people.items():
-        members = [arts[i] for i in site.by_person.get(slug, ())[: FEED_SIZE]]
-        yield r.output_path(r.feed_for("person", slug=slug)), product(site, f"{person.name} · {title}", r.feed_for("person", slug=slug), r.url_for("person", slug=slug), members)
+    feeds = [("home", {}, title, arts[:FEED_SIZE])]
+    feeds += [("tag", {"slug": slug}, f"{tag.name} · {title}", [arts[i] for i in site.by_tag.get(slug, ())[:FEED_SIZE]]) for slug, tag in site.tags.items()]
+    feeds += [("person", {"slug": slug}, f"{p.name} · {title}", [arts[i] for i in site.by_person.get(slug, ())[:FEED_SIZE]]) for slug, p in site.people.items()]
+    for kind, values, name, members in feeds:
+        if showing is None or any(a.url in showing for a in members):
+            yield r.output_path(r.feed_for(kind, **values)), product(site, name, r.feed_for(kind, **values), r.url_for(kind, **values), members)
 
 
 def product(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article]) -> Product:

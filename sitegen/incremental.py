@@ -28,10 +28,10 @@ from functools import partial
 from pathlib import Path
 
 from . import render
-from .cache import Cache, code_fingerprint, digest
+from .cache import Cache, Memo, code_fingerprint, digest, no_memo
 from .config import Config
 from .content import Signature, SourceFile
-from .model import Article
+from .model import Article, Card
 from .output import Decide, Keep, Last, Link, Pending, Stored, spare_of
 from .pages import Derived, Page
 
@@ -64,12 +64,17 @@ class Previous:
     out: dict[str, bytes]  # output path -> note (fingerprint, then any shortcut); empty when unknown
     spare: dict[str, bytes] | None  # None when there is no spare anyone can vouch for
     under: bytes = b""  # what ``out`` was made under (see ``made_under``); empty when unknown
-    pages: int = 0  # of them, pages
+    pages: int = 0  # of its files, pages
+    articles: frozenset[bytes] = frozenset()  # the content keys of the articles it shows
 
-    def same_basis(self, under: bytes) -> bool:
-        """Whether the last output was made under ``under``: then it has the same files, and
-        only those made from an article's own text (its page, feeds) can differ."""
-        return bool(self.out) and bool(under) and under == self.under
+    def edited(self, under: bytes, articles: Iterable[Article]) -> frozenset[str] | None:
+        """The URLs of the ``articles`` whose own text changed, when nothing else did: the
+        last output was made under ``under``, so it has the same files, and only those made
+        from an article's own text (its page, the feeds showing it) can differ. Else None."""
+        if not (self.out and under and under == self.under):
+            return None
+        changed = [a for a in articles if a.content_key not in self.articles]
+        return None if any(not a.content_key for a in changed) else frozenset(a.url for a in changed)
 
 
 class Fingerprints:
@@ -78,14 +83,16 @@ class Fingerprints:
     A record (a frozen dataclass: a card, a person, a term) or a dict (JSON-LD data) is
     hashed by its whole state (``_state``), one with a ``content_key`` (an article) by
     that digest of what it is made from; only ``Page`` and its context are walked, since
-    contexts share big lists of cards between pages.
+    contexts share big lists of cards between pages. A card's state is hashed once per
+    content key while ``memo`` (a cache's) keeps it: an edit need not hash 10k cards.
     """
 
     WALKED: tuple[type, ...] = (Page,)  # records walked field by field
 
-    def __init__(self) -> None:
+    def __init__(self, memo: Memo = no_memo) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._texts: dict[str, bytes] = {}
+        self._cards = memo
 
     def of(self, value: object) -> bytes:
         """A self-delimiting encoding: the bytes of a short text or number, else a digest."""
@@ -126,11 +133,18 @@ class Fingerprints:
                     h.update(self.of(field))
         elif kind is Article and value.content_key:  # what it is made from: its texts need not be hashed
             h.update(value.content_key)
+        elif kind is Card and value.content_key:
+            h.update(self._cards("card", value.content_key, partial(_card_digest, value)))
         else:
             h.update(_state(value))
         result = b"d" + h.digest()
         self._memo[id(value)] = (value, result)  # the value is kept alive, so its id stays its own
         return result
+
+
+def _card_digest(card: Card) -> bytes:
+    """A card's fields but the content key, which changes with an article's body."""
+    return hashlib.blake2b(_state(dataclasses.replace(card, content_key=b"")), digest_size=16).digest()
 
 
 def _state(value: object) -> bytes:
@@ -191,13 +205,14 @@ def previous(cache: Cache, out: Path) -> Previous:
     found = cache.read(_manifest_name(out))
     found = found if isinstance(found, dict) else {}
     here, spare = _identity(out), _identity(spare_of(out))
-    out_files, under, pages = found.get(here, (None, b"", 0)) if here else (None, b"", 0)
-    spare_files = found.get(spare, (None,))[0] if spare else None
+    left = found.get(here) if here else None
+    spare_files = found[spare][0] if spare in found else None
     if spare_files is not None:
-        cache.write(_manifest_name(out), {here: (out_files, under, pages)} if out_files is not None else {})
-    if out_files is None:
+        cache.write(_manifest_name(out), {here: left} if left is not None else {})
+    if left is None:
         return Previous({}, spare_files)
-    return Previous(out_files, spare_files, under, pages)
+    out_files, under, pages, articles = left
+    return Previous(out_files, spare_files, under, pages, articles)
 
 
 def stands_for(page: Page, read: tuple[tuple[str, object], ...], people: object) -> bytes:
@@ -303,13 +318,13 @@ def fresh(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple
 KEEP_OUTPUTS = 4  # output folders remembered per archive (tests build into many temporary ones)
 
 
-def remember(cache: Cache, out: Path, record: dict[str, bytes], spare_files: dict[str, bytes], under: bytes = b"", pages: int = 0) -> None:
-    """After the swap: the fingerprints of the new output, what it was made under and how
-    many pages it has, and the fingerprints of the spare (its twin or the old one)."""
+def remember(cache: Cache, out: Path, left: Previous) -> None:
+    """After the swap, what this build leaves for the next: the fingerprints of the new
+    output, what it was made under, and the fingerprints of the spare (its twin or the old one)."""
     here, spare = _identity(out), _identity(spare_of(out))
-    manifests = {here: (record, under, pages)} if here else {}
-    if spare and spare_files:
-        manifests[spare] = (spare_files, b"", 0)  # nobody asks what the spare was made under
+    manifests = {here: (left.out, left.under, left.pages, left.articles)} if here else {}
+    if spare and left.spare:
+        manifests[spare] = (left.spare, b"", 0, frozenset())  # nobody asks what the spare was made under
     cache.write(_manifest_name(out), manifests)
     for name in cache.names("output-*.pickle")[:-KEEP_OUTPUTS]:
         cache.forget(name)

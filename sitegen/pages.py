@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property, partial
@@ -105,11 +105,13 @@ def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
     yield from _listings(site, cards)
 
 
-def article_pages(site: Site, cards: list[Card]) -> Iterator[Page]:
-    """Each article's own page, newest first; the only pages an edited body changes (see
-    ``Card``), so a build after body edits alone plans no others."""
+def article_pages(site: Site, cards: list[Card], only: Collection[str] | None = None) -> Iterator[Page]:
+    """Each article's own page, newest first, or only those of the ``only`` URLs: the only
+    pages an edited body changes (see ``Card``), so a build after body edits alone plans no others."""
     arts = site.articles
     for i, a in enumerate(arts):
+        if only is not None and a.url not in only:
+            continue
         yield Page(
             a.url,
             (f"article-{a.slug}.html", "article.html"),

@@ -463,9 +463,13 @@ def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, mon
         return of(self, value)
 
     monkeypatch.setattr(Fingerprints, "of", spy)
+    cards: list[str] = []
+    card_digest = incremental._card_digest
+    monkeypatch.setattr(incremental, "_card_digest", lambda card: cards.append(card.url) or card_digest(card))
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     build(Options(root=archive, out=out, search=False))
     assert walked == ["/articles/2031/04/harbour-opens/"]
+    assert cards == ["/articles/2031/04/harbour-opens/"]  # the other cards' digests are the cache's
     edit(archive / "content/articles/2031/04/harbour-opens.md", "title: Lindmoor harbour", "title: Lindmoor's harbour")
     walked.clear()
     build(Options(root=archive, out=out, search=False))
@@ -480,11 +484,14 @@ def test_a_build_after_body_edits_alone_plans_only_the_article_pages(archive: Pa
     out = archive / "public"
     full = build(Options(root=archive, out=out, search=False))
     listed: list[int] = []
-    listings = pages._listings
+    listings, article_pages = pages._listings, pages.article_pages
     monkeypatch.setattr(pages, "_listings", lambda *args: listed.append(1) or listings(*args))
+    planned: list[str] = []
+    monkeypatch.setattr(pages, "article_pages", lambda *args: (planned.append(p.url) or p for p in article_pages(*args)))
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     quick = build(Options(root=archive, out=out, search=False))
     assert listed == []
+    assert planned == ["/articles/2031/04/harbour-opens/"]
     assert (quick.files, quick.pages) == (full.files, full.pages)
     assert quick.made == 1 + sum(b"thanked the fictional builders." in (out / rel).read_bytes() for rel in tree(out) if rel.endswith(".xml"))
     build(Options(root=archive, out=out, search=True))  # a new index: the search page reads its address
