@@ -247,14 +247,16 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (fingerprint, shortcut), for the next build
         files = outputs(options, site, plan, index, progress, edited)
+        held: dict[str, bytes] = {}  # files the spare holds as they must be
         if edited is not None:  # every other file is the last output's
-            files = incremental.carry(files, before, remake=whole_output(options, site, cards))
+            files, held = incremental.carry(files, before, out, remake=whole_output(options, site, cards))
+            made.update(held)
         files = incremental.reuse(files, before, out, key, under, prints) if options.cache else incremental.fresh(files)
         processes = workers(options, plan, before, under, searching=bool(index and index.child and index.child.forked))
         copies = static_files(options, config)
         spare = before.spare.keys() if before.spare is not None else None
         twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
-        written = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=processes)
+        written = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=processes, held=held.keys())
         if index:
             index.finish()
     finally:

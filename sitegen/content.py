@@ -372,8 +372,7 @@ def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
     line = article.field_lines.get("date", 1)
     if today and article.date.date() > today:
         out.append(Problem(article.path, line, "date", f"is in the future ({article.date.date()})", WARNING))
-    parts = PurePosixPath(article.path).parts
-    folders = [p for p in parts[2:-1] if p.isdigit()]
+    folders = [p for p in article.path.split("/")[2:-1] if p.isdigit()]  # content/articles/<these>/<file>
     expected = [f"{article.date.year:04d}", f"{article.date.month:02d}"]
     if folders and folders != expected[: len(folders)]:
         out.append(Problem(article.path, line, "date", f"{article.date.date()} disagrees with the folder {'/'.join(folders)}", WARNING))

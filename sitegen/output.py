@@ -175,6 +175,7 @@ def write_site(
     spare_files: Collection[str] | None = None,
     twin: bool = False,
     workers: int = 1,
+    held: Collection[str] = (),
 ) -> Written:
     """Write every file into a staging folder, then swap it with ``out``; say how many.
 
@@ -185,11 +186,14 @@ def write_site(
     folder that becomes the spare, so even the build after a cold one writes only changes.
     With ``workers`` > 1, forked processes make and write every n-th file (``Pending``).
     ``notes`` receives the note of every ``Decide`` file, from whichever process wrote it.
+    ``held`` names files of the reused spare the caller found as they must be: kept, unseen.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     sweep(out)
     in_place = spare_files is not None and spare_of(out).is_dir()
+    if held and not in_place:
+        raise RuntimeError(f"{spare_of(out)} is gone: the files it held are not")
     if in_place:
         stage = out.parent / f".{out.name}.new-{os.urandom(6).hex()}"
         os.rename(spare_of(out), stage)
@@ -198,6 +202,7 @@ def write_site(
     second = Path(tempfile.mkdtemp(prefix=f".{out.name}.twin-", dir=out.parent)) if twin and spare and not in_place else None
     try:
         written, made = _fill(stage, files, copies, in_place, workers, second, notes if notes is not None else {})
+        written.update(held)
         if in_place:
             _prune(stage, set(spare_files or ()) - written)
     except BaseException:

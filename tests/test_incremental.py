@@ -502,10 +502,11 @@ def test_a_build_after_body_edits_alone_plans_only_the_article_pages(archive: Pa
     incremental_equals_cold(archive, tmp_path)
 
 
-def test_a_page_a_quick_build_takes_over_but_finds_gone_is_made_again(archive: Path, tmp_path: Path):
+@pytest.mark.parametrize("gone_from", [("public", ".public.spare"), (".public.spare",)])
+def test_a_page_a_quick_build_takes_over_but_finds_gone_is_made_again(archive: Path, tmp_path: Path, gone_from: tuple[str, ...]):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))  # its twin is the spare
-    for folder in (out, archive / ".public.spare"):
+    for folder in (archive / name for name in gone_from):
         (folder / UNTOUCHED).unlink()  # not a file at the top: the output folder would change, and be distrusted
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     incremental_equals_cold(archive, tmp_path)
