@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import (
     annotation,
     content,
     feeds,
     incremental,
-    indexer,
     output,
     pages,
     parallel,
@@ -30,6 +30,9 @@ from .errors import BuildFailed, Problem, strict
 from .incremental import Product
 from .model import Article, Card
 from .site import Site, resolve
+
+if TYPE_CHECKING:
+    from . import indexer
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,11 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
     config = configure(options)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     site, problems = load(options, config, cache)
-    index = indexer.start(options.root, site, cache) if options.search else None  # built while pages are
+    index = None
+    if options.search:
+        from . import indexer  # here: a build without search never loads numpy (~60 ms)
+
+        index = indexer.start(options.root, site, cache)  # built while pages are
     try:
         out = (options.out or options.root / config.output).resolve()
         cards = pages.cards_of(site)

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import incremental, parallel, search
 from .cache import Cache, digest
 from .output import Stored
-from .site import Site, search_documents
+from .site import Site
 
 STORE = "search-files"  # in the cache folder: the index's files, each named by its hash
 LOCK = ".lock"  # in the store: held shared by every build using it, exclusively by one pruning it
@@ -151,3 +151,23 @@ def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:
 def _usable(found: search.SearchOutput) -> bool:
     """A cached index whose stored files are all still there."""
     return all(not isinstance(data, Stored) or data.path.is_file() for data in found.files.values())
+
+
+def search_documents(site: Site) -> list[search.SearchDoc]:
+    """What the search index knows of each article, newest first."""
+    docs = []
+    for a in site.articles:
+        people = [site.people[s] for s in a.people]
+        docs.append(search.SearchDoc(
+            url=a.url,
+            title=a.title,
+            date=a.date.date().isoformat(),
+            summary=a.summary,
+            body=a.body_text,
+            people=tuple(p.name for p in people),
+            people_terms=tuple(n for p in people for n in (p.name, *p.aliases)),
+            tags=tuple(t.name for t in a.tags),
+            source=a.source.name if a.source else "",
+            notes=tuple(n.annotation.note for n in a.annotations),
+        ))
+    return docs

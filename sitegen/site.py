@@ -17,7 +17,6 @@ from .content import Archive
 from .errors import WARNING, Problem
 from .model import AnchoredAnnotation, Annotation, Article, ArticleFile, Person, PersonFile, Term
 from .routes import Routes
-from .search import SearchDoc
 from .slugs import slugify
 
 # anchor(path, body_html, annotations, render_note) -> (html, anchored, problems)
@@ -177,23 +176,3 @@ def _terms(names: Iterable[str], slug_of: Callable[[str], str]) -> dict[str, Ter
     for name in names:
         spellings[slug_of(name)][name] += 1
     return {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in spellings.items()}
-
-
-def search_documents(site: Site) -> list[SearchDoc]:
-    """What the search index knows of each article, newest first."""
-    docs = []
-    for a in site.articles:
-        people = [site.people[s] for s in a.people]
-        docs.append(SearchDoc(
-            url=a.url,
-            title=a.title,
-            date=a.date.date().isoformat(),
-            summary=a.summary,
-            body=a.body_text,
-            people=tuple(p.name for p in people),
-            people_terms=tuple(n for p in people for n in (p.name, *p.aliases)),
-            tags=tuple(t.name for t in a.tags),
-            source=a.source.name if a.source else "",
-            notes=tuple(n.annotation.note for n in a.annotations),
-        ))
-    return docs

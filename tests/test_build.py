@@ -398,3 +398,16 @@ def test_overlapping_builds_restore_the_collector_when_the_last_ends():
     second.__exit__(None, None, None)
     assert _ignores_third_threshold() or raised[2] > 1_000_000
     assert gc.get_threshold() == before
+
+
+def test_a_build_without_search_never_loads_numpy(tmp_path: Path) -> None:
+    """Only the search index needs numpy (~60 ms to import): an edit without search skips it."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    script = "import sys; from sitegen.cli import main; code = main(sys.argv[1:]); print('numpy' in sys.modules)"
+    for flags, loaded in ((["--no-search"], "False"), ([], "True")):
+        done = subprocess.run([sys.executable, "-c", script, "build", "-s", str(root), "--quiet", *flags], capture_output=True, text=True, timeout=120, check=False)
+        assert (done.returncode, done.stdout.strip().splitlines()[-1]) == (0, loaded), done.stderr
