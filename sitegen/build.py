@@ -248,7 +248,9 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
         prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any worker is forked
         under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
-        edited = None if index else before.edited(under, site.articles)  # no page waits for a new index
+        copies = static_files(options, config)
+        copied = {rel for rel, _ in copies}
+        edited = None if index else before.edited(under, site.articles, copied)  # no page waits for a new index
         plan = list(pages.plan(site, cards) if edited is None else pages.article_pages(site, cards, edited))
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
@@ -260,16 +262,17 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
             made.update(held)
         files = incremental.reuse(files, before, out, key, under, prints) if options.cache else incremental.fresh(files)
         processes = workers(options, plan, before, under, searching=bool(index and index.child and index.child.forked))
-        copies = static_files(options, config)
         spare = before.spare.keys() if before.spare is not None else None
         twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
+        if options.cache:
+            incremental.claim_spare(cache, out, before)
         written = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=processes, held=held.keys())
         if index:
             index.finish()
     finally:
         if index:
             index.stop()
-    made.update((rel, b"") for rel, _ in copies)  # always copied again
+    made.update((rel, b"") for rel in copied)  # always copied again
     count = len(plan) if edited is None else before.pages
     if options.cache:
         shown = frozenset(a.content_key for a in site.articles)

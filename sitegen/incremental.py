@@ -21,7 +21,7 @@ import io
 import os
 import pickle
 import time as clock
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import partial
@@ -67,14 +67,17 @@ class Previous:
     pages: int = 0  # of its files, pages
     articles: frozenset[bytes] = frozenset()  # the content keys of the articles it shows
 
-    def edited(self, under: bytes, articles: Iterable[Article]) -> frozenset[str] | None:
+    def edited(self, under: bytes, articles: Sequence[Article], copied: Collection[str]) -> frozenset[str] | None:
         """The URLs of the ``articles`` whose own text changed, when nothing else did: the
         last output was made under ``under``, so it has the same files, and only those made
-        from an article's own text (its page, the feeds showing it) can differ. Else None."""
-        if not (self.out and under and under == self.under):
+        from an article's own text (its page, the feeds and annotations showing it) can
+        differ; unless a static file it copied over a generated one is gone (not among those
+        ``copied`` now). Else None."""
+        if not (self.out and under and under == self.under) or any(not a.content_key for a in articles):
             return None
-        changed = [a for a in articles if a.content_key not in self.articles]
-        return None if any(not a.content_key for a in changed) else frozenset(a.url for a in changed)
+        if any(not note and rel not in copied for rel, note in self.out.items()):
+            return None
+        return frozenset(a.url for a in articles if a.content_key not in self.articles)
 
 
 class Fingerprints:
@@ -199,20 +202,26 @@ def previous(cache: Cache, out: Path) -> Previous:
     """The fingerprints of the files of ``out`` and of its spare, for folders the cache describes.
 
     Manifests are kept by folder identity (device, inode, change time), so a folder
-    replaced by hand is never trusted. The spare's manifest is dropped from the cache at once: this build is
-    about to change that folder, and a killed build must leave nothing vouching for it.
+    replaced by hand is never trusted.
     """
     found = cache.read(_manifest_name(out))
     found = found if isinstance(found, dict) else {}
     here, spare = _identity(out), _identity(spare_of(out))
     left = found.get(here) if here else None
     spare_files = found[spare][0] if spare in found else None
-    if spare_files is not None:
-        cache.write(_manifest_name(out), {here: left} if left is not None else {})
     if left is None:
         return Previous({}, spare_files)
     out_files, under, pages, articles = left
     return Previous(out_files, spare_files, under, pages, articles)
+
+
+def claim_spare(cache: Cache, out: Path, before: Previous) -> None:
+    """Just before a build changes the spare: its manifest is dropped from the cache, so a
+    build killed meanwhile leaves nothing vouching for it."""
+    if before.spare is not None:
+        here = _identity(out)
+        kept = (before.out, before.under, before.pages, before.articles)
+        cache.write(_manifest_name(out), {here: kept} if here and before.out else {})
 
 
 def stands_for(page: Page, read: tuple[tuple[str, object], ...], people: object) -> bytes:
@@ -250,17 +259,17 @@ def reuse(
 
     A product's note is its fingerprint and a shortcut, a digest of ``under`` (from
     ``made_under``, with the ``prints`` that hashed its basis) and ``stands_for``. A product
-    whose shortcut is the one the last build noted has the fingerprint noted then: an
-    edited body costs one page's hashing, not 17k.
+    whose shortcut is the one the last build noted has the fingerprint noted then: with
+    search, an edited body costs one page's hashing, not 17k (without, see ``carry``).
     """
     prints = prints or Fingerprints()
     spare = before.spare or {}
 
     def decide(rel: str, data: bytes | Product | Carried | Stored) -> tuple[bytes, Link | Keep | Pending | Stored]:
         shortcut, last = b"", before.out.get(rel, b"")
-        if isinstance(data, Carried):
-            fingerprint, shortcut, make = last[:16], last[16:], data.make
-        elif isinstance(data, Product):
+        if isinstance(data, Carried):  # the spare does not hold it as it must be (see carry)
+            return last, Link(out / rel, data.make)
+        if isinstance(data, Product):
             if data.stands_for and under:
                 shortcut = hashlib.blake2b(under + data.stands_for, digest_size=16).digest()
             if shortcut and last[16:] == shortcut:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import parallel
+from .errors import SitegenError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -193,7 +194,7 @@ def write_site(
     sweep(out)
     in_place = spare_files is not None and spare_of(out).is_dir()
     if held and not in_place:
-        raise RuntimeError(f"{spare_of(out)} is gone: the files it held are not")
+        raise SitegenError(f"{spare_of(out)} went away during the build (another build of the same output?); build again")
     if in_place:
         stage = out.parent / f".{out.name}.new-{os.urandom(6).hex()}"
         os.rename(spare_of(out), stage)

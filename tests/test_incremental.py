@@ -449,11 +449,13 @@ def test_files_unchanged_since_they_were_parsed_are_not_read(archive: Path, tmp_
     assert b"thanked the builderz." in (out / ARTICLE).read_bytes()
 
 
-def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("search", [False, True])
+def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, monkeypatch, search: bool):
     """Every other page's basis (cards, people, terms) and own article are unchanged, so
-    its fingerprint is the one noted by the last build, taken without walking its context."""
+    its fingerprint is the one noted by the last build, taken without walking its context
+    (with search, where every page is planned; without, the others are not even planned)."""
     out = archive / "public"
-    build(Options(root=archive, out=out, search=False))
+    build(Options(root=archive, out=out, search=search))
     walked: list[str] = []
     of = Fingerprints.of
 
@@ -467,15 +469,15 @@ def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, mon
     card_digest = incremental._card_digest
     monkeypatch.setattr(incremental, "_card_digest", lambda card: cards.append(card.url) or card_digest(card))
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
-    build(Options(root=archive, out=out, search=False))
+    build(Options(root=archive, out=out, search=search))
     assert walked == ["/articles/2031/04/harbour-opens/"]
     assert cards == ["/articles/2031/04/harbour-opens/"]  # the other cards' digests are the cache's
     edit(archive / "content/articles/2031/04/harbour-opens.md", "title: Lindmoor harbour", "title: Lindmoor's harbour")
     walked.clear()
-    build(Options(root=archive, out=out, search=False))
+    build(Options(root=archive, out=out, search=search))
     assert len(walked) > 20  # a title is on its cards: every page is hashed again
     monkeypatch.undo()
-    incremental_equals_cold(archive, tmp_path)
+    incremental_equals_cold(archive, tmp_path, search=search)
 
 
 def test_a_build_after_body_edits_alone_plans_only_the_article_pages(archive: Path, tmp_path: Path, monkeypatch):
@@ -503,12 +505,41 @@ def test_a_build_after_body_edits_alone_plans_only_the_article_pages(archive: Pa
 
 
 @pytest.mark.parametrize("gone_from", [("public", ".public.spare"), (".public.spare",)])
-def test_a_page_a_quick_build_takes_over_but_finds_gone_is_made_again(archive: Path, tmp_path: Path, gone_from: tuple[str, ...]):
+def test_a_page_a_quick_build_takes_over_but_finds_gone_is_made_again(archive: Path, tmp_path: Path, gone_from: tuple[str, ...], monkeypatch):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))  # its twin is the spare
     for folder in (archive / name for name in gone_from):
         (folder / UNTOUCHED).unlink()  # not a file at the top: the output folder would change, and be distrusted
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    listed: list[int] = []
+    listings = pages._listings
+    monkeypatch.setattr(pages, "_listings", lambda *args: listed.append(1) or listings(*args))
+    build(Options(root=archive, out=out, search=False))
+    assert len(listed) == (len(gone_from) == 2)  # the whole site is planned only when no folder has the file
+    monkeypatch.undo()
+    incremental_equals_cold(archive, tmp_path)
+
+
+def test_a_generated_file_a_removed_static_file_stood_over_comes_back(archive: Path, tmp_path: Path):
+    (archive / "content/static").mkdir(parents=True, exist_ok=True)
+    (archive / "content/static/robots.txt").write_text("User-agent: *\nDisallow: /invented/\n")
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    assert b"/invented/" in (out / "robots.txt").read_bytes()
+    (archive / "content/static/robots.txt").unlink()
+    incremental_equals_cold(archive, tmp_path)
+    assert b"/invented/" not in (out / "robots.txt").read_bytes()
+
+
+def test_a_build_failing_before_it_writes_leaves_the_spare_for_the_next(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))  # its twin is the spare
+    person = archive / "content/people/by-mentions.md"
+    person.write_text("---\nname: By Mentions\n---\nA fictional person whose slug is a page's name.\n")
+    with pytest.raises(BuildFailed, match="wanted by two pages"):
+        build(Options(root=archive, out=out, search=False))
+    assert incremental.previous(Cache.open(archive), out).spare is not None
+    person.unlink()
     incremental_equals_cold(archive, tmp_path)
 
 
