@@ -289,7 +289,7 @@ def _fill(
                 data = Link(data.path, data.path.read_bytes)
             writer.write(target, data.make() if isinstance(data, (Pending, Keep)) else data)
         for rel, source in () if share.worker else copies:
-            writer.write(_inside(stage, rel), source)
+            writer.write(_inside(stage, rel), source, again=rel in written)  # a static file over a generated one
             written.add(rel)
     except BaseException as exc:
         if share.worker:
@@ -332,18 +332,16 @@ class _Writer:
         if second:
             self.made.add(second)
 
-    def write(self, target: str, data: bytes | Link | Path) -> None:
+    def write(self, target: str, data: bytes | Link | Path, again: bool = False) -> None:
+        """``again``: this build wrote ``target`` already (and linked it into the twin)."""
         parent = os.path.dirname(target)
         if parent not in self.made:
             os.makedirs(parent, exist_ok=True)
             self.made.add(parent)
-        if self.in_place:
-            try:
-                os.unlink(target)  # never write through: the spare shares files with the live output
-            except FileNotFoundError:
-                pass
-            except IsADirectoryError:
-                shutil.rmtree(target)
+        if self.in_place or again:
+            _remove(target)  # never write through: the spare shares files with the live output
+        if again and self.second:
+            _remove(self.second + target[len(self.stage) :])
         if isinstance(data, Link):
             _link(data, Path(target))
         elif isinstance(data, Path):
@@ -357,6 +355,15 @@ class _Writer:
                 os.makedirs(os.path.dirname(twin), exist_ok=True)
                 self.made.add(os.path.dirname(twin))
             os.link(target, twin)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
 
 
 def _link(link: Link, target: Path) -> None:
