@@ -82,7 +82,7 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
     """Read (unless given the archive), validate and resolve everything; raise BuildFailed listing every error."""
     cache = cache or Cache.disabled()
     archive = archive or read(options, cache)
-    site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo)
+    site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later)
     problems = [*archive.problems, *problems]
     if options.strict:
         problems = strict(problems)

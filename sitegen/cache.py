@@ -14,10 +14,10 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Hashable
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from . import __version__
 
@@ -26,11 +26,17 @@ _PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "lunr", "numpy", "python-slugify")
 T = TypeVar("T")
 Memo = Callable[[str, Hashable, Callable[[], Any]], Any]  # (table, key, compute) -> value
+Later = Callable[[str, bytes, Callable[[], Any]], Callable[[], Any]]  # (table, key, compute) -> what gives the value
 
 
 def no_memo(table: str, key: Hashable, compute: Callable[[], T]) -> T:
     """The ``Memo`` of a build without a cache."""
     return compute()
+
+
+def no_later(table: str, key: bytes, compute: Callable[[], T]) -> Callable[[], T]:
+    """The ``Later`` of a build without a cache: what gives the value computes it, once."""
+    return cache(compute)
 
 
 @lru_cache(maxsize=1)
@@ -61,15 +67,17 @@ def _is_hex(text: str) -> bool:
 
 
 class Cache:
-    """Tables of digest -> value, each in 16 shard files read on first use and written back
-    at the end only when they changed (an edit rewrites one shard, not the whole table).
-    A disabled cache (no folder) keeps its tables in memory for one build.
+    """Tables of digest -> value, each in 16 shard files (256 for a table read a few
+    entries at a time) read on first use and written back at the end only when they
+    changed (an edit rewrites one shard, not the whole table). A disabled cache (no
+    folder) keeps its tables in memory for one build.
 
-    Only entries used by this build are written back, so entries of deleted or edited
-    files do not pile up.
+    Only entries used (or put off, see ``later``) by this build are written back, so
+    entries of deleted or edited files do not pile up.
     """
 
     SHARDS = 16
+    FINER: ClassVar[dict[str, int]] = {"html": 256}  # tables read a few entries at a time (see ``later``): smaller shards
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -77,6 +85,7 @@ class Cache:
         self._old: dict[tuple[str, int], dict] = {}
         self._used: dict[tuple[str, int], dict] = {}
         self._changed: set[tuple[str, int]] = set()
+        self._wanted: dict[str, set[bytes]] = {}  # per table, keys put off (see ``later``)
         self._latest: dict[str, tuple[str, object]] = {}  # name -> (file, value) to write
 
     @classmethod
@@ -96,9 +105,15 @@ class Cache:
             value = old[key]
         else:
             value = compute()
-            self._changed.add((table, key[0] * self.SHARDS // 256))
+            self._changed.add((table, key[0] * self.FINER.get(table, self.SHARDS) // 256))
         used[key] = value
         return value
+
+    def later(self, table: str, key: bytes, compute: Callable[[], T]) -> Callable[[], T]:
+        """``memo`` put off until the value is asked for: its shard is not even read before.
+        Meanwhile the entry counts as used, so ``save`` keeps it."""
+        self._wanted.setdefault(table, set()).add(key)
+        return partial(self.memo, table, key, compute)
 
     def found_latest(self, name: str, key: bytes) -> Any:
         """One big value kept alone (see ``keep_latest``), or None. Its key is in the file
@@ -122,7 +137,7 @@ class Cache:
         return key in used or key in old
 
     def _shard(self, table: str, key: bytes) -> tuple[dict, dict]:
-        shard = (table, key[0] * self.SHARDS // 256)
+        shard = (table, key[0] * self.FINER.get(table, self.SHARDS) // 256)
         used = self._used.get(shard)
         if used is None:
             used = self._used[shard] = {}
@@ -133,6 +148,8 @@ class Cache:
     def save(self) -> None:
         """Write back every shard that changed; silently skipped where the folder is not writable."""
         for shard, entries in self._used.items():
+            if wanted := self._wanted.get(shard[0]):  # entries put off and never asked for: kept
+                entries = {**{k: v for k, v in self._old[shard].items() if k in wanted}, **entries}
             if shard in self._changed or len(entries) != len(self._old[shard]):
                 self.write(f"{shard[0]}-{shard[1]:x}.pickle", entries)
         for name, (file, value) in self._latest.items():

@@ -163,7 +163,7 @@ def search_documents(site: Site) -> list[search.SearchDoc]:
             title=a.title,
             date=a.date.date().isoformat(),
             summary=a.summary,
-            body=a.body_text,
+            body=a.body,  # its text is read only if its terms are not in the cache
             people=tuple(p.name for p in people),
             people_terms=tuple(n for p in people for n in (p.name, *p.aliases)),
             tags=tuple(t.name for t in a.tags),

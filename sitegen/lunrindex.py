@@ -22,7 +22,7 @@ import re
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from math import log
@@ -108,10 +108,19 @@ def count_terms(texts: Sequence[str], pipeline: dict[str, str | None]) -> tuple[
     return tuple(terms), numbers
 
 
+def _counted(texts: Sequence[str] | Callable[[], Sequence[str]], nfields: int, pipeline: dict[str, str | None]) -> tuple[tuple[str, ...], array]:
+    texts = texts() if callable(texts) else texts
+    if len(texts) != nfields:
+        raise ValueError(f"expected {nfields} field texts, not {len(texts)}")
+    return count_terms(texts, pipeline)
+
+
 def build_index(
-    fields: Sequence[IndexField], docs: Sequence[Sequence[str]], memo: Memo = no_memo, keys: Sequence[bytes] | None = None
+    fields: Sequence[IndexField], docs: Sequence[Sequence[str] | Callable[[], Sequence[str]]], memo: Memo = no_memo,
+    keys: Sequence[bytes] | None = None,
 ) -> TermIndex:
-    """Tokenise and count; ``docs[i]`` holds one text per field and gets ref ``str(i)``.
+    """Tokenise and count; ``docs[i]`` holds one text per field, or gives them when called
+    (only if its terms are not memoised), and gets ref ``str(i)``.
 
     ``memo`` may keep each document's counted terms (table "terms") for the next build,
     keyed by ``keys[i]`` when given (it must determine the texts), else by a digest of the
@@ -128,11 +137,13 @@ def build_index(
     was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects, none cyclic
     try:
-        for doc_no, texts in enumerate(docs):
-            if len(texts) != nfields:
-                raise ValueError(f"document {doc_no}: expected {nfields} field texts")
-            key = keys[doc_no] if keys is not None else digest(*texts)
-            terms, numbers = memo("terms", key, partial(count_terms, texts, pipeline))
+        for doc_no, doc in enumerate(docs):
+            if keys is not None:
+                key = keys[doc_no]
+            else:
+                doc = doc() if callable(doc) else doc
+                key = digest(*doc)
+            terms, numbers = memo("terms", key, partial(_counted, doc, nfields, pipeline))
             flat_terms += terms
             sizes += numbers[:nfields]
             lengths += numbers[nfields : 2 * nfields]

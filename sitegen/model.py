@@ -8,8 +8,10 @@ and a type tells which stage a value comes from:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,48 @@ class AnchoredAnnotation:
     note_html: str
 
 
+class Body:
+    """An article's rendered body, its HTML and its plain text: most of an archive's
+    memory, so made or read from the cache only once a page, feed or index asks for it
+    (an edit at 10k articles needs a few dozen of them)."""
+
+    __slots__ = ("_both", "_get")
+
+    def __init__(self, get: Callable[[], tuple[str, str]]):
+        self._get = get
+        self._both: tuple[str, str] | None = None
+
+    @classmethod
+    def of(cls, html: str, text: str) -> Body:
+        both = (html, text)
+        return cls(lambda: both)
+
+    def _value(self) -> tuple[str, str]:
+        if self._both is None:
+            self._both = self._get()
+        return self._both
+
+    @property
+    def html(self) -> str:
+        return self._value()[0]
+
+    @property
+    def text(self) -> str:
+        return self._value()[1]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Body) and self._value() == other._value()
+
+    def __hash__(self) -> int:
+        return hash(self._value())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Body.of, self._value())
+
+    def __repr__(self) -> str:
+        return "Body(...)"
+
+
 @dataclass(frozen=True)
 class Article:
     """A resolved article: relations by slug, body rendered to safe HTML."""
@@ -130,8 +174,7 @@ class Article:
     file: ArticleFile
     url: str  # site-relative, e.g. /articles/2022/02/some-slug/
     summary: str  # given, or derived from the first paragraph
-    body_html: str
-    body_text: str  # plain text of the body, for search and snippets
+    body: Body
     tags: tuple[Term, ...]
     source: Term | None
     people: tuple[str, ...]  # person slugs
@@ -139,6 +182,15 @@ class Article:
     # A digest of everything it is made from (its file's bytes, URL, terms, people):
     # fingerprints use it instead of hashing its texts. Empty when the bytes are unknown.
     content_key: bytes = field(default=b"", compare=False, repr=False)
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
+
+    @property
+    def body_text(self) -> str:
+        """Plain text of the body, for search and snippets."""
+        return self.body.text
 
     @property
     def slug(self) -> str:

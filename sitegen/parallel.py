@@ -265,7 +265,9 @@ def prepare(sources: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None
     for f, (parsed, body) in zip(todo, map_in_workers(partial(_prepare, drafts=drafts, anchor=anchor, cache=cache), todo, count), strict=True):
         cache.memo(TABLES["articles"], f.key, lambda parsed=parsed: parsed)
         if body is not None:
-            cache.memo("body", body_key(parsed, anchor), lambda body=body: body)
+            outline, both = body
+            cache.memo("body", body_key(parsed, anchor), lambda outline=outline: outline)
+            cache.memo("html", body_key(parsed, anchor), lambda both=both: both)
 
 
 def _prepare(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:

@@ -11,12 +11,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache import Memo, no_memo
 from sitegen.errors import SitegenError
 from sitegen.lunrindex import IndexField, PartWriter, TermIndex, build_index, split_terms
+from sitegen.model import Body
 
 if TYPE_CHECKING:  # sitegen.output imports sitegen.parallel, which imports this module
     from sitegen.output import Stored
@@ -46,7 +48,7 @@ class SearchDoc:
     title: str
     date: str  # ISO date "2022-02-11"
     summary: str
-    body: str  # plain text of the rendered body
+    body: str | Body  # plain text of the rendered body, or the body giving it
     people: tuple[str, ...]  # display names (facet values)
     people_terms: tuple[str, ...]  # names and aliases, indexed in the people field
     tags: tuple[str, ...]  # tag display names
@@ -87,7 +89,7 @@ def field_texts(doc: SearchDoc) -> list[str]:
     return [
         doc.title,
         doc.summary,
-        doc.body,
+        doc.body if isinstance(doc.body, str) else doc.body.text,
         " ".join(doc.people_terms),
         " ".join(doc.tags),
         doc.source,
@@ -181,7 +183,7 @@ def build_search(
     (one per doc, standing for all its texts) when given.
     """
     files: dict[str, bytes] = {}
-    index = build_index(FIELDS, [field_texts(doc) for doc in docs], memo, keys)
+    index = build_index(FIELDS, [partial(field_texts, doc) for doc in docs], memo, keys)
 
     ranges = split_terms(index, part_bytes)
     parts = []

@@ -11,11 +11,20 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from . import markdown
-from .cache import Memo, digest, no_memo
+from .cache import Later, Memo, digest, no_later, no_memo
 from .config import Config
 from .content import Archive
 from .errors import WARNING, Problem
-from .model import AnchoredAnnotation, Annotation, Article, ArticleFile, Person, PersonFile, Term
+from .model import (
+    AnchoredAnnotation,
+    Annotation,
+    Article,
+    ArticleFile,
+    Body,
+    Person,
+    PersonFile,
+    Term,
+)
 from .routes import Routes
 from .slugs import slugify
 
@@ -59,11 +68,13 @@ class Registry:
 
 
 def resolve(
-    archive: Archive, config: Config, *, drafts: bool = False, anchor: Anchorer | None = None, memo: Memo = no_memo
+    archive: Archive, config: Config, *, drafts: bool = False, anchor: Anchorer | None = None, memo: Memo = no_memo,
+    later: Later = no_later,
 ) -> tuple[Site, list[Problem]]:
     """Resolve people, tags and outlets, render bodies, anchor annotations; pure.
 
-    ``memo`` may answer a body rendered before (same text, same notes) from a cache.
+    ``memo`` may answer a body rendered before (same text, same notes) from a cache, and
+    ``later`` read its HTML and text (``Body``) only once they are asked for.
     """
     routes = Routes.from_config(config)
     registry = Registry(archive.people)
@@ -88,7 +99,7 @@ def resolve(
                 slugs.append(slug)
         tags = tuple(dict.fromkeys(tag_terms[term_slug(name)] for name in file.tags))
         source = source_terms[term_slug(file.source.name)] if file.source else None
-        article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo)
+        article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later)
         problems.extend(article_problems)
         articles.append(article)
     for name, places in sorted(unknown.items()):
@@ -122,13 +133,18 @@ def _person(p: PersonFile, memo: Memo) -> Person:
     return Person(p.slug, p.name, p.aliases, p.description, p.links, bio)
 
 
-def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[markdown.Rendered, str, tuple[AnchoredAnnotation, ...], list[Problem]]:
-    """The rendered body with its notes anchored: the costly part of an article."""
+Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]  # first paragraph, anchored notes, problems
+
+
+def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[Outline, tuple[str, str]]:
+    """The rendered body with its notes anchored, the costly part of an article, in two
+    parts the cache keeps apart: what resolving needs (``Outline``), and the HTML and
+    plain text, which only pages, feeds and the search index read (``Body``)."""
     rendered = markdown.render(file.body)
     html, anchored, problems = rendered.html, (), []
     if file.annotations and anchor is not None:
         html, anchored, problems = anchor(file.path, html, file.annotations, _note_html)
-    return rendered, html, tuple(anchored), list(problems)
+    return (rendered.first_paragraph, tuple(anchored), list(problems)), (html, rendered.text)
 
 
 def body_key(file: ArticleFile, anchor: Anchorer | None) -> bytes:
@@ -148,13 +164,22 @@ def _article(
     source: Term | None,
     anchor: Anchorer | None,
     memo: Memo = no_memo,
+    later: Later = no_later,
 ) -> tuple[Article, list[Problem]]:
     key = body_key(file, anchor)
-    rendered, html, anchored, problems = memo("body", key, lambda: render_body(file, anchor))
+    made: list[tuple[str, str]] = []
+
+    def render() -> Outline:
+        outline, both = render_body(file, anchor)
+        made.append(memo("html", key, lambda: both))
+        return outline
+
+    first, anchored, problems = memo("body", key, render)
+    body = Body.of(*made[0]) if made else Body(later("html", key, lambda: render_body(file, anchor)[1]))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
-    summary = file.summary or markdown.summarise(rendered.first_paragraph)
+    summary = file.summary or markdown.summarise(first)
     made_from = _made_from(key, url, tags, source, people) if file.source_key else b""
-    return Article(file, url, summary, html, rendered.text, tags, source, people, anchored, made_from), problems
+    return Article(file, url, summary, body, tags, source, people, anchored, made_from), problems
 
 
 def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...]) -> bytes:

@@ -27,7 +27,7 @@ from sitegen.annotation import (
     rating_tally,
     web_annotation_collection,
 )
-from sitegen.model import AnchoredAnnotation, Annotation, Article, ArticleFile
+from sitegen.model import AnchoredAnnotation, Annotation, Article, ArticleFile, Body
 
 MD = (
     MarkdownIt("commonmark", {"html": False, "typographer": True})
@@ -367,7 +367,7 @@ def test_rating_tally_counts_fact_checks_only():
 def article(slug: str, day: int, *items: AnchoredAnnotation) -> Article:
     when = datetime(2030, 1, day, tzinfo=UTC)
     file = ArticleFile(path=f"{slug}.md", slug=slug, title=slug, date=when, body="", body_line=1)
-    return Article(file, f"/articles/{slug}/", "", "", "", (), None, (), items)
+    return Article(file, f"/articles/{slug}/", "", Body.of("", ""), (), None, (), items)
 
 
 def test_bundled_seed_article_is_annotated_with_sources():

@@ -14,6 +14,7 @@ import pytest
 
 from sitegen import build as build_module
 from sitegen import content, incremental, output, pages, parallel
+from sitegen import site as site_module
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
 from sitegen.errors import BuildFailed, Problem, SitegenError
@@ -190,6 +191,42 @@ def test_cache_keeps_values_and_forgets_other_code(tmp_path: Path):
     foreign = Cache(tmp_path)
     foreign.fingerprint = "other code"
     assert foreign.memo("t", b"\x01key", lambda: ["other"]) == ["other"]
+
+
+def test_a_value_put_off_is_computed_when_asked_for_and_kept_until_then(tmp_path: Path):
+    cache = Cache(tmp_path)
+    for n in range(64):  # some share a shard with the one asked for below
+        cache.memo("t", bytes([n * 4]) + b"key", lambda n=n: n)
+    cache.save()
+    again = Cache(tmp_path)
+    asked = [again.later("t", bytes([n * 4]) + b"key", lambda: "recomputed") for n in range(64)]
+    assert again.names("t-*.pickle") and not again._used  # nothing read yet
+    assert asked[5]() == 5
+    again.save()  # the shard read for it keeps the other entries put off
+    third = Cache(tmp_path)
+    assert [third.memo("t", bytes([n * 4]) + b"key", lambda: "lost") for n in range(64)] == list(range(64))
+
+
+def test_bodies_are_read_from_the_cache_only_when_asked_for(archive: Path, tmp_path: Path, monkeypatch):
+    """A rebuild reads no article's HTML it does not write, and keeps them all cached:
+    after a template change, every article page is made from cached bodies."""
+    out = archive / "public"
+    build(Options(root=archive, out=out))
+    read: list[str] = []
+    cache_read = Cache.read
+    monkeypatch.setattr(Cache, "read", lambda self, name: read.append(name) or cache_read(self, name))
+    build(Options(root=archive, out=out))
+    assert read and not [name for name in read if name.startswith("html-")]
+    rendered: list[str] = []
+    render_body = site_module.render_body
+    monkeypatch.setattr(site_module, "render_body", lambda file, anchor: rendered.append(file.path) or render_body(file, anchor))
+    (archive / "templates").mkdir()
+    (archive / "templates/article.html").write_text('{% extends "default:article.html" %}{% block title %}Invented · {{ super() }}{% endblock %}', "utf-8")
+    build(Options(root=archive, out=out))
+    assert rendered == []
+    assert all(b"<title>Invented" in p.read_bytes() for p in (out / "articles").rglob("index.html"))
+    monkeypatch.undo()
+    incremental_equals_cold(archive, tmp_path, search=True)
 
 
 @dataclass(frozen=True)
