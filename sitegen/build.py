@@ -162,8 +162,8 @@ def _collection(site: Site, a: Article) -> bytes:
 
 
 def whole_output(options: Options, site: Site, cards: list[Card]) -> Callable[[str], bytes]:
-    """Any one file of the whole output, all of it planned on first use: for a file a quick
-    build carries over from the last output but finds gone (removed by hand)."""
+    """Any one file of the whole output, all of it planned on first use: for a file that a
+    build after body edits carries over from the last output but finds gone (removed by hand)."""
 
     files: dict[str, bytes | Product] = {}
 
