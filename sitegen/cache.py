@@ -105,7 +105,7 @@ class Cache:
             value = old[key]
         else:
             value = compute()
-            self._changed.add((table, key[0] * self.FINER.get(table, self.SHARDS) // 256))
+            self._changed.add(self._shard_of(table, key))
         used[key] = value
         return value
 
@@ -136,8 +136,11 @@ class Cache:
         used, old = self._shard(table, key)
         return key in used or key in old
 
+    def _shard_of(self, table: str, key: bytes) -> tuple[str, int]:
+        return table, key[0] * self.FINER.get(table, self.SHARDS) // 256
+
     def _shard(self, table: str, key: bytes) -> tuple[dict, dict]:
-        shard = (table, key[0] * self.FINER.get(table, self.SHARDS) // 256)
+        shard = self._shard_of(table, key)
         used = self._used.get(shard)
         if used is None:
             used = self._used[shard] = {}
