@@ -262,6 +262,9 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
             made.update(held)
         files = incremental.reuse(files, before, out, key, under, prints) if options.cache else incremental.fresh(files)
         processes = workers(options, plan, before, under, searching=bool(index and index.child and index.child.forked))
+        if processes > 1:  # most pages may be made again: read every body once, for the workers to share
+            for a in site.articles:
+                a.body.read()
         spare = before.spare.keys() if before.spare is not None else None
         twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
         if options.cache:

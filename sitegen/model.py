@@ -141,27 +141,28 @@ class Body:
         both = (html, text)
         return cls(lambda: both)
 
-    def _value(self) -> tuple[str, str]:
+    def read(self) -> tuple[str, str]:
+        """The HTML and text, read now if not yet."""
         if self._both is None:
             self._both = self._get()
         return self._both
 
     @property
     def html(self) -> str:
-        return self._value()[0]
+        return self.read()[0]
 
     @property
     def text(self) -> str:
-        return self._value()[1]
+        return self.read()[1]
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Body) and self._value() == other._value()
+        return isinstance(other, Body) and self.read() == other.read()
 
     def __hash__(self) -> int:
-        return hash(self._value())
+        return hash(self.read())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Body.of, self._value())
+        return (Body.of, self.read())
 
     def __repr__(self) -> str:
         return "Body(...)"

@@ -229,6 +229,26 @@ def test_bodies_are_read_from_the_cache_only_when_asked_for(archive: Path, tmp_p
     incremental_equals_cold(archive, tmp_path, search=True)
 
 
+def test_a_build_forking_workers_reads_the_bodies_once_for_them_all(archive: Path, tmp_path: Path, monkeypatch, alone):
+    """Each worker would otherwise read every shard of bodies for its share of the pages."""
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    shards = Cache.open(archive).names("html-*.pickle")
+    assert len(shards) > 1
+    read: list[str] = []
+    cache_read = Cache.read
+    monkeypatch.setattr(Cache, "read", lambda self, name: read.append(name) or cache_read(self, name))
+    before_fork: list[list[str]] = []
+    fork = parallel.fork
+    monkeypatch.setattr(parallel, "fork", lambda count: before_fork.append([n for n in read if n.startswith("html-")]) or fork(count))
+    (archive / "templates").mkdir()
+    (archive / "templates/article.html").write_text('{% extends "default:article.html" %}{% block title %}Invented · {{ super() }}{% endblock %}', "utf-8")
+    build(Options(root=archive, out=out, search=False, workers=2))
+    assert [sorted(names) for names in before_fork] == [sorted(shards)]  # all read before the workers fork
+    monkeypatch.undo()
+    incremental_equals_cold(archive, tmp_path)
+
+
 @dataclass(frozen=True)
 class _Record:
     name: str
