@@ -146,12 +146,12 @@ def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes
 
 def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iterator[tuple[str, bytes | Product]]:
     """Per annotated article a W3C Web Annotation collection; the annotations feed. Given
-    ``showing`` (article URLs), only those showing one of them."""
+    ``showing`` (article URLs), only the feed, if it shows one of them: a collection is
+    made from what the article's card holds (its URL and annotations), not its text."""
     r = site.routes
     annotated = [a for a in site.articles if a.annotations]
-    for a in annotated:
-        if showing is None or a.url in showing:
-            yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
+    for a in annotated if showing is None else ():
+        yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
     feed = r.feed_for("annotations")
     if showing is None or any(a.url in showing for a in annotated[: feeds.FEED_SIZE]):
         yield r.output_path(feed), feeds.product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)

@@ -77,7 +77,8 @@ class Cache:
     """
 
     SHARDS = 16
-    FINER: ClassVar[dict[str, int]] = {"html": 256}  # tables read a few entries at a time (see ``later``): smaller shards
+    # Tables read a few entries at a time (see ``later``): smaller shards. (site.BODIES)
+    FINER: ClassVar[dict[str, int]] = {"html": 256}
 
     def __init__(self, folder: Path | None):
         self.folder = folder

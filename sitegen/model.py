@@ -156,7 +156,7 @@ class Body:
         return self.read()[1]
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Body) and self.read() == other.read()
+        return self.read() == other.read() if isinstance(other, Body) else NotImplemented
 
     def __hash__(self) -> int:
         return hash(self.read())

@@ -338,10 +338,11 @@ class _Writer:
         if parent not in self.made:
             os.makedirs(parent, exist_ok=True)
             self.made.add(parent)
+        twin = self.second + target[len(self.stage) :] if self.second else None
         if self.in_place or again:
             _remove(target)  # never write through: the spare shares files with the live output
-        if again and self.second:
-            _remove(self.second + target[len(self.stage) :])
+            if again and twin:
+                _remove(twin)
         if isinstance(data, Link):
             _link(data, Path(target))
         elif isinstance(data, Path):
@@ -349,8 +350,7 @@ class _Writer:
         else:
             with open(target, "wb") as f:
                 f.write(data)
-        if self.second:
-            twin = self.second + target[len(self.stage) :]
+        if twin:
             if os.path.dirname(twin) not in self.made:
                 os.makedirs(os.path.dirname(twin), exist_ok=True)
                 self.made.add(os.path.dirname(twin))

@@ -24,7 +24,7 @@ from .cache import Cache
 from .content import TABLES, SourceFile, parse_article
 from .errors import Problem, SitegenError
 from .model import ArticleFile
-from .site import Anchorer, body_key, render_body
+from .site import OUTLINES, Anchorer, body_key, keep_rendered, render_body
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -265,13 +265,11 @@ def prepare(sources: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None
     for f, (parsed, body) in zip(todo, map_in_workers(partial(_prepare, drafts=drafts, anchor=anchor, cache=cache), todo, count), strict=True):
         cache.memo(TABLES["articles"], f.key, lambda parsed=parsed: parsed)
         if body is not None:
-            outline, both = body
-            cache.memo("body", body_key(parsed, anchor), lambda outline=outline: outline)
-            cache.memo("html", body_key(parsed, anchor), lambda both=both: both)
+            keep_rendered(cache.memo, body_key(parsed, anchor), body)
 
 
 def _prepare(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:
     parsed = parse_article(f.path, f.data, f.key)
-    if not isinstance(parsed, ArticleFile) or (parsed.draft and not drafts) or cache.known("body", body_key(parsed, anchor)):
+    if not isinstance(parsed, ArticleFile) or (parsed.draft and not drafts) or cache.known(OUTLINES, body_key(parsed, anchor)):
         return parsed, None
     return parsed, render_body(parsed, anchor)

@@ -134,6 +134,7 @@ def _person(p: PersonFile, memo: Memo) -> Person:
 
 
 Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]  # first paragraph, anchored notes, problems
+OUTLINES, BODIES = "body", "html"  # the cache's tables of a rendered body's two parts (see render_body)
 
 
 def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[Outline, tuple[str, str]]:
@@ -145,6 +146,13 @@ def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[Outline, tu
     if file.annotations and anchor is not None:
         html, anchored, problems = anchor(file.path, html, file.annotations, _note_html)
     return (rendered.first_paragraph, tuple(anchored), list(problems)), (html, rendered.text)
+
+
+def keep_rendered(memo: Memo, key: bytes, rendered: tuple[Outline, tuple[str, str]]) -> None:
+    """A body rendered elsewhere (a worker process), put where ``_article`` looks for it."""
+    outline, both = rendered
+    memo(OUTLINES, key, lambda: outline)
+    memo(BODIES, key, lambda: both)
 
 
 def body_key(file: ArticleFile, anchor: Anchorer | None) -> bytes:
@@ -171,11 +179,11 @@ def _article(
 
     def render() -> Outline:
         outline, both = render_body(file, anchor)
-        made.append(memo("html", key, lambda: both))
+        made.append(memo(BODIES, key, lambda: both))
         return outline
 
-    first, anchored, problems = memo("body", key, render)
-    body = Body.of(*made[0]) if made else Body(later("html", key, lambda: render_body(file, anchor)[1]))
+    first, anchored, problems = memo(OUTLINES, key, render)
+    body = Body.of(*made[0]) if made else Body(later(BODIES, key, lambda: render_body(file, anchor)[1]))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     summary = file.summary or markdown.summarise(first)
     made_from = _made_from(key, url, tags, source, people) if file.source_key else b""

@@ -561,6 +561,18 @@ def test_a_build_after_body_edits_alone_plans_only_the_article_pages(archive: Pa
     incremental_equals_cold(archive, tmp_path)
 
 
+def test_a_body_edit_outside_an_annotated_passage_remakes_the_annotations_feed_not_the_collection(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    collection = "articles/2031/04/ferry-timetable/annotations.jsonld"
+    before = {rel: inode(out, rel) for rel in (collection, "annotations/feed.xml")}
+    edit(archive / "content/articles/2031/04/ferry-timetable.md", "demand had grown.", "demand had grown again.")
+    incremental_equals_cold(archive, tmp_path)
+    assert inode(out, collection) == before[collection]  # its card (URL, annotations) is unchanged
+    assert inode(out, "annotations/feed.xml") != before["annotations/feed.xml"]
+    assert b"demand had grown again." in (out / "annotations/feed.xml").read_bytes()
+
+
 @pytest.mark.parametrize("gone_from", [("public", ".public.spare"), (".public.spare",)])
 def test_a_page_a_quick_build_takes_over_but_finds_gone_is_made_again(archive: Path, tmp_path: Path, gone_from: tuple[str, ...], monkeypatch):
     out = archive / "public"
