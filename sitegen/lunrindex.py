@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from math import log
+from operator import is_not
 
 import numpy as np
 from lunr import __TARGET_JS_VERSION__
@@ -38,6 +39,9 @@ from sitegen.cache import Memo, digest, no_memo
 
 # lunr.py's Tokenizer splits on exactly these characters (lunr/tokenizer.py).
 _TOKEN = re.compile(r"[^ \t\n\r\f\v\xa0-]+")
+# What str.split() also splits on: without any of them, it tokenises as _TOKEN does, at twice the speed.
+_OTHER_SPACE = re.compile(r"[\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_kept = partial(is_not, None)
 _PIPELINE = (trimmer, stop_word_filter, stemmer)
 _K1 = 1.2
 _B = 0.75
@@ -97,10 +101,11 @@ def count_terms(texts: Sequence[str], pipeline: dict[str, str | None]) -> tuple[
     terms: list[str] = []
     numbers = array("i", bytes(8 * nfields))
     for field_no, text in enumerate(texts):
-        raw_tokens = _TOKEN.findall(text.lower())
+        text = text.lower()
+        raw_tokens = _TOKEN.findall(text) if _OTHER_SPACE.search(text) else text.replace("-", " ").split()
         for raw in set(raw_tokens).difference(pipeline):
             pipeline[raw] = _process(raw)
-        counts = Counter([t for t in map(pipeline.__getitem__, raw_tokens) if t is not None])
+        counts = Counter(filter(_kept, map(pipeline.__getitem__, raw_tokens)))  # all in C: 6.5 M tokens at 10k articles
         numbers[field_no] = len(counts)
         numbers[nfields + field_no] = counts.total()
         terms += counts

@@ -326,7 +326,7 @@ def test_search_page_without_an_index_links_to_browsing() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(
-    " -\t\n\xa0.,'\"*:^~+"), max_size=40), min_size=2, max_size=2), min_size=1, max_size=6))
+    " -\t\n\xa0.,'\"*:^~+\x0b\x0c\r\x1c\x1f\x85\u1680\u2000\u2028\u202f\u3000"), max_size=40), min_size=2, max_size=2), min_size=1, max_size=6))
 def test_any_text_indexes_exactly_as_lunr_py(docs: list[list[str]]) -> None:
     fields = [IndexField("title", 10), IndexField("body")]
     stock = lunr(ref="id", fields=[{"field_name": "title", "boost": 10}, "body"],
