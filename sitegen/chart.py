@@ -10,7 +10,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -41,12 +41,14 @@ def _ident(kind: str, *parts: object) -> str:
     return f"{kind}-{digest}"
 
 
+@lru_cache(maxsize=1 << 16)  # charts share most coordinates: bar places, heights of small counts
 def _num(value: float) -> str:
     """Coordinates with at most two decimals and no trailing zeros, for stable, small output."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
+@cache
 def _month_name(key: str) -> str:
     year, month = key.split("-")
     return f"{MONTHS[int(month) - 1]} {year}"
@@ -123,12 +125,13 @@ def timeline_svg(
         )
     parts.append("</g>")
     parts.append('<g class="chart-bars" fill="currentColor">')
+    width_text = _num(bar_w)
     for i, (key, n) in enumerate(counts):
         bar_h = plot_h * n / scale
         x = left + slot * i + (slot - bar_w) / 2
         y = top + plot_h - bar_h
         parts.append(
-            f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(bar_w)}" height="{_num(bar_h)}" '
+            f'<rect x="{_num(x)}" y="{_num(y)}" width="{width_text}" height="{_num(bar_h)}" '
             f'data-month="{key}" data-count="{n}"><title>{_month_name(key)}: {n}</title></rect>'
         )
     parts.append("</g></svg>")
