@@ -40,6 +40,9 @@ def _validate_link(url: str) -> bool:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable("table").enable("strikethrough")
+    # With html off, the HTML rules only say no, at each block and '<'. The normalize rule
+    # substitutes each newline with a regex (0.25 s at 10k articles); _normal does it in C.
+    md.disable(["html_block", "html_inline", "normalize"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
     md.validateLink = _validate_link  # type: ignore[method-assign]
@@ -49,7 +52,7 @@ def _parser() -> MarkdownIt:
 def render(source: str) -> Rendered:
     """Render Markdown; also return its plain text for search, snippets and summaries."""
     md = _parser()
-    tokens = md.parse(source)
+    tokens = md.parse(_normal(source))
     html = md.renderer.render(tokens, md.options, {})
     paragraphs: list[str] = []
     first = ""
@@ -67,7 +70,12 @@ def render(source: str) -> Rendered:
 
 def render_inline(source: str) -> str:
     """A one-paragraph note or bio line, without the wrapping <p>."""
-    return _parser().renderInline(source)
+    return _parser().renderInline(_normal(source))
+
+
+def _normal(source: str) -> str:
+    """What markdown-it's normalize rule does: line ends as LF, NUL as U+FFFD."""
+    return source.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
 
 
 def summarise(text: str, limit: int = 300) -> str:

@@ -1,0 +1,39 @@
+"""The Markdown parser's trimmed rules give what markdown-it-py's stock rules give."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from sitegen import markdown
+from sitegen.slugs import slugify
+
+
+def stock_parser() -> MarkdownIt:
+    """The same options and plugins, every rule left on."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough")
+    md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    md.validateLink = markdown._validate_link  # type: ignore[method-assign]
+    return md
+
+
+MARKUP = st.sampled_from(["\r\n", "\r", "\n", "\n\n", "\0", "<b>", "</div>", "<!-- x -->", "<div>\n", "<?php ?>", "<a href=x>",
+                          "# ", "## ", "- ", "1. ", "> ", "```\n", "    ", "| a | b |\n|---|---|\n", "[^1]", "[^1]: ", "~~",
+                          "*", "_", "`", "[l](http://x.org/a b)", "<http://x.org>", "&amp;", "&#0;", "\\", "x", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MARKUP | st.text(max_size=5), max_size=30).map("".join))
+def test_rendering_matches_markdown_it_with_every_rule(source: str) -> None:
+    stock = stock_parser()
+    assert markdown.render(source).html == stock.render(source)
+    assert markdown.render_inline(source) == stock.renderInline(source)
+
+
+def test_raw_html_stays_text() -> None:
+    html = markdown.render("<script>alert(1)</script>\r\n\r\n<img src=x onerror=alert(1)>").html
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img" in html
