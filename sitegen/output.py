@@ -336,8 +336,7 @@ class _Writer:
         """``again``: this build wrote ``target`` already (and linked it into the twin)."""
         parent = os.path.dirname(target)
         if parent not in self.made:
-            os.makedirs(parent, exist_ok=True)
-            self.made.add(parent)
+            self._folder(parent)
         twin = self.second + target[len(self.stage) :] if self.second else None
         if self.in_place or again:
             _remove(target)  # never write through: the spare shares files with the live output
@@ -352,9 +351,20 @@ class _Writer:
                 f.write(data)
         if twin:
             if os.path.dirname(twin) not in self.made:
-                os.makedirs(os.path.dirname(twin), exist_ok=True)
-                self.made.add(os.path.dirname(twin))
+                self._folder(os.path.dirname(twin))
             os.link(target, twin)
+
+    def _folder(self, path: str) -> None:
+        """Most folders (one per article) are new, under one that exists: one mkdir, where
+        os.makedirs first stats the parent (~0.2 s of a cold build's 40k folders at 10k articles)."""
+        try:
+            os.mkdir(path)
+        except FileNotFoundError:
+            os.makedirs(path, exist_ok=True)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
+        self.made.add(path)
 
 
 def _remove(path: str) -> None:
