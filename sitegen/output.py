@@ -361,7 +361,7 @@ class _Writer:
             os.mkdir(path)
         except FileNotFoundError:
             os.makedirs(path, exist_ok=True)
-        except FileExistsError:
+        except OSError:  # as os.makedirs(exist_ok=True): any error, if the folder is there
             if not os.path.isdir(path):
                 raise
         self.made.add(path)
