@@ -124,28 +124,29 @@ def _document_keys(site: Site) -> list[bytes] | None:
 def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, processes: int = 0) -> search.SearchOutput:
     """Each document's counted terms are kept for the next build, by the process that counted them."""
     terms = Cache(folder)  # of its own: the build's cache may be in another process
-    found = search.build_search(search_documents(site), processes=processes, memo=terms.memo, keys=keys)
+    keep = None
+    if folder:
+        with contextlib.suppress(OSError):  # an unwritable cache: the files' bytes travel back
+            (folder / STORE).mkdir(parents=True, exist_ok=True)
+            keep = partial(_store, folder / STORE)
+    found = search.build_search(search_documents(site), processes=processes, memo=terms.memo, keys=keys, keep=keep)
     terms.save()
-    return _stored(found, folder / STORE) if folder else found
+    return found
 
 
-def _stored(found: search.SearchOutput, store: Path) -> search.SearchOutput:
-    """The index's files written into the cache's store, each once (its name is a hash of its
-    bytes), and given as ``Stored``: the output links them, so ~100 MB at 10k articles
-    neither travel back to the build's process nor sit in its memory."""
-    files: dict[str, bytes | Stored] = {}
+def _store(store: Path, rel: str, data: bytes) -> bytes | Stored:
+    """An index file written into the cache's store as it is made, once (its name is a hash
+    of its bytes), and given as ``Stored``: the output links it, so the index (~100 MB at
+    10k articles) neither sits whole in the child's memory nor travels to the build's."""
+    path = store / rel.rsplit("/", 1)[-1]
     try:
-        store.mkdir(parents=True, exist_ok=True)
-        for rel, data in found.files.items():
-            path = store / rel.rsplit("/", 1)[-1]
-            if not path.is_file():
-                part = path.with_name(f".{path.name}.{os.getpid()}")
-                part.write_bytes(data)
-                os.replace(part, path)  # a killed build leaves no half file under a hash's name
-            files[rel] = Stored(path)
-    except OSError:  # an unwritable cache: the bytes travel as before
-        return found
-    return search.SearchOutput(files, found.manifest_url)
+        if not path.is_file():
+            part = path.with_name(f".{path.name}.{os.getpid()}")
+            part.write_bytes(data)
+            os.replace(part, path)  # a killed build leaves no half file under a hash's name
+    except OSError:
+        return data
+    return Stored(path)
 
 
 def _usable(found: search.SearchOutput) -> bool:

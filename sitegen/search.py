@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -70,13 +70,20 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _hashed(files: dict[str, bytes], stem: str, data: bytes) -> str:
-    """Store ``data`` as ``search/<stem>-<hash>.json``; return the hash (the manifest's key)."""
+Keep = Callable[[str, bytes], "bytes | Stored"]  # a file's path and bytes -> what the output holds for it
+
+
+def _hashed(files: dict[str, bytes | Stored], stem: str, data: bytes, keep: Keep | None = None) -> str:
+    """Store ``data`` as ``search/<stem>-<hash>.json`` (what ``keep`` makes of it); return
+    the hash (the manifest's key)."""
     digest = hashlib.sha256(data).hexdigest()[:12]
     path = f"{OUTPUT_DIR}/{stem}-{digest}.json"
-    if files.get(path, data) != data:
-        raise RuntimeError(f"hash collision on {path}")  # 48 bits: not expected in practice
-    files[path] = data
+    if path in files:
+        held = files[path]
+        if (held if isinstance(held, bytes) else held.path.read_bytes()) != data:
+            raise RuntimeError(f"hash collision on {path}")  # 48 bits: not expected in practice
+        return digest
+    files[path] = keep(path, data) if keep else data
     return digest
 
 
@@ -150,8 +157,9 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[list[str]]]:
     return result
 
 
-def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> list[bytes]:
-    """Each range's part as bytes; shared among processes (forked) when there are many entries.
+def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> Iterable[bytes]:
+    """Each range's part as bytes, one at a time in this process; shared among processes
+    (forked) when there are many entries, and then all at once.
 
     Writing parts is the search build's largest step (~40%) and needs only the index, which a
     forked worker already holds; only the finished bytes travel back.
@@ -167,37 +175,38 @@ def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> l
     if processes == 0:
         processes = parallel.workers() if len(index.entry_df) >= PARALLEL_MIN_ENTRIES else 1
     if processes < 2 or len(ranges) < 2:
-        return [write(term_nos) for term_nos in ranges]
+        return map(write, ranges)
     return parallel.map_in_workers(write, ranges, processes)
 
 
 def build_search(
     docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0, memo: Memo = no_memo,
-    keys: Sequence[bytes] | None = None,
+    keys: Sequence[bytes] | None = None, keep: Keep | None = None,
 ) -> SearchOutput:
     """Pure and deterministic: the same docs in the same order give the same bytes.
 
     Doc ``i`` gets lunr ref ``str(i)``; the caller's order (newest first) is kept.
     ``processes``: how many write the index parts (0: one per core for a large index).
     ``memo`` may keep each document's counted terms for the next build, under ``keys``
-    (one per doc, standing for all its texts) when given.
+    (one per doc, standing for all its texts) when given. ``keep`` takes each file as it
+    is made (say, to write it out) and gives what the output holds for it.
     """
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Stored] = {}
     index = build_index(FIELDS, [partial(field_texts, doc) for doc in docs], memo, keys)
 
     ranges = split_terms(index, part_bytes)
     parts = []
     for term_nos, data in zip(ranges, _write_parts(index, ranges, processes), strict=True):
         first = index.terms[term_nos[0]] if term_nos else ""
-        digest = _hashed(files, "part", data)
+        digest = _hashed(files, "part", data, keep)
         parts.append([first if parts else "", digest])
 
     chunks = []
     for start in range(0, len(docs), META_CHUNK):
         records = [_meta_record(doc) for doc in docs[start : start + META_CHUNK]]
-        chunks.append(_hashed(files, "meta", _json(records)))
+        chunks.append(_hashed(files, "meta", _json(records), keep))
 
-    facets = _hashed(files, "facets", _json(facet_values(docs)))
+    facets = _hashed(files, "facets", _json(facet_values(docs)), keep)
     manifest = {
         "version": 1,
         "lunr": LUNR_VERSION,
@@ -208,7 +217,7 @@ def build_search(
         "meta": chunks,
         "facets": facets,
     }
-    digest = _hashed(files, "manifest", _json(manifest))
+    digest = _hashed(files, "manifest", _json(manifest), keep)
     return SearchOutput(files=files, manifest_url=f"/{OUTPUT_DIR}/manifest-{digest}.json")
 
 

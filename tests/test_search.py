@@ -151,6 +151,20 @@ def test_parts_written_by_worker_processes_are_the_same_bytes() -> None:
     assert shared == alone
 
 
+def test_each_file_is_kept_as_it_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In one process, a part goes to ``keep`` before the next is made: the whole index
+    (~100 MB at 10k articles) is never held at once."""
+    docs = random_docs(60)
+    events: list[str] = []
+    made = PartWriter.json
+    monkeypatch.setattr(PartWriter, "json", lambda self, *a, **k: events.append("made") or made(self, *a, **k))
+    kept = build_search(docs, part_bytes=2000, processes=1, keep=lambda path, data: events.append("kept") or data[::-1])
+    parts = events.count("made")
+    assert parts > 10 and events[: 2 * parts] == ["made", "kept"] * parts
+    whole = build_search(docs, part_bytes=2000, processes=1)
+    assert kept.files == {path: data[::-1] for path, data in whole.files.items()}  # what keep gave is what is held
+
+
 def test_score_text_is_what_json_gives_the_rounded_score() -> None:
     rng = random.Random(3)
     values = [rng.uniform(0, 60) for _ in range(20_000)] + [0.0, 0.0005, 0.0015, 1.0, 2.5, 9.9995]
@@ -355,3 +369,15 @@ def test_counted_terms_kept_from_a_previous_build_give_the_same_index() -> None:
     docs[30] = [*docs[30][:2], docs[30][2] + " vanthe zenqual", *docs[30][3:]]  # a new term, mid-corpus
     assert build_index(FIELDS, docs, memo) == build_index(FIELDS, docs)
     assert serialize_whole(build_index(FIELDS, docs, memo)) == serialize_whole(build_index(FIELDS, docs))
+
+
+def test_an_index_file_goes_into_the_store_once_else_its_bytes_are_kept(tmp_path: Path) -> None:
+    from sitegen.indexer import _store
+    from sitegen.output import Stored
+
+    kept = _store(tmp_path, "search/part-abc.json", b"x")
+    assert kept == Stored(tmp_path / "part-abc.json") and kept.path.read_bytes() == b"x"
+    assert _store(tmp_path, "search/part-abc.json", b"x") == kept and len(list(tmp_path.iterdir())) == 1
+    blocked = tmp_path / "a-file"
+    blocked.write_bytes(b"")
+    assert _store(blocked, "search/part-abc.json", b"y") == b"y"  # no store can be written there: the bytes
