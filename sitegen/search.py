@@ -70,10 +70,10 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-Keep = Callable[[str, bytes], "bytes | Stored"]  # a file's path and bytes -> what the output holds for it
+KeepFile = Callable[[str, bytes], "bytes | Stored"]  # a file's path and bytes -> what the output holds for it (not output.Keep)
 
 
-def _hashed(files: dict[str, bytes | Stored], stem: str, data: bytes, keep: Keep | None = None) -> str:
+def _hashed(files: dict[str, bytes | Stored], stem: str, data: bytes, keep: KeepFile | None = None) -> str:
     """Store ``data`` as ``search/<stem>-<hash>.json`` (what ``keep`` makes of it); return
     the hash (the manifest's key)."""
     digest = hashlib.sha256(data).hexdigest()[:12]
@@ -181,7 +181,7 @@ def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> I
 
 def build_search(
     docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0, memo: Memo = no_memo,
-    keys: Sequence[bytes] | None = None, keep: Keep | None = None,
+    keys: Sequence[bytes] | None = None, keep: KeepFile | None = None,
 ) -> SearchOutput:
     """Pure and deterministic: the same docs in the same order give the same bytes.
 
