@@ -15,10 +15,12 @@ from pathlib import Path
 
 from . import incremental, parallel, search
 from .cache import Cache, digest
+from .lunrindex import TermCounts
 from .output import Stored
 from .site import Site
 
 STORE = "search-files"  # in the cache folder: the index's files, each named by its hash
+TERMS = "search-terms.pickle"  # in the cache folder: the last index's TermCounts
 LOCK = ".lock"  # in the store: held shared by every build using it, exclusively by one pruning it
 
 
@@ -122,16 +124,21 @@ def _document_keys(site: Site) -> list[bytes] | None:
 
 
 def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, processes: int = 0) -> search.SearchOutput:
-    """Each document's counted terms are kept for the next build, by the process that counted them."""
-    terms = Cache(folder)  # of its own: the build's cache may be in another process
+    """The documents' counted terms are kept for the next build, by the process that counted them."""
+    cache = Cache(folder)  # of its own: the build's cache may be in another process
+    previous = cache.read(TERMS)
+    docs = search_documents(site)
+    counts = search.count(docs, keys, previous if isinstance(previous, TermCounts) else None)
+    if counts != previous:
+        cache.write(TERMS, counts)
+        for stale in cache.names("terms-*.pickle"):  # the per-document table sitegen kept before
+            cache.forget(stale)
     keep = None
     if folder:
         with contextlib.suppress(OSError):  # an unwritable cache: the files' bytes travel back
             (folder / STORE).mkdir(parents=True, exist_ok=True)
             keep = partial(_store, folder / STORE)
-    found = search.build_search(search_documents(site), processes=processes, memo=terms.memo, keys=keys, keep=keep)
-    terms.save()
-    return found
+    return search.build_search(docs, processes=processes, counts=counts, keep=keep)
 
 
 def _store(store: Path, rel: str, data: bytes) -> bytes | Stored:

@@ -15,9 +15,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache import Memo, no_memo
 from sitegen.errors import SitegenError
-from sitegen.lunrindex import IndexField, PartWriter, TermIndex, build_index, split_terms
+from sitegen.lunrindex import (
+    IndexField,
+    PartWriter,
+    TermCounts,
+    TermIndex,
+    count_documents,
+    index_terms,
+    split_terms,
+)
 from sitegen.model import Body
 
 if TYPE_CHECKING:  # sitegen.output imports sitegen.parallel, which imports this module
@@ -179,20 +186,27 @@ def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> I
     return parallel.map_in_workers(write, ranges, processes)
 
 
+def count(docs: Sequence[SearchDoc], keys: Sequence[bytes] | None = None, previous: TermCounts | None = None) -> TermCounts:
+    """Every document's counted terms; those ``previous`` holds under the same key (one per
+    doc, standing for all its texts) are taken over, their texts not even read."""
+    return count_documents(FIELDS, [partial(field_texts, doc) for doc in docs], keys, previous)
+
+
 def build_search(
-    docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0, memo: Memo = no_memo,
-    keys: Sequence[bytes] | None = None, keep: KeepFile | None = None,
+    docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0,
+    counts: TermCounts | None = None, keep: KeepFile | None = None,
 ) -> SearchOutput:
     """Pure and deterministic: the same docs in the same order give the same bytes.
 
     Doc ``i`` gets lunr ref ``str(i)``; the caller's order (newest first) is kept.
     ``processes``: how many write the index parts (0: one per core for a large index).
-    ``memo`` may keep each document's counted terms for the next build, under ``keys``
-    (one per doc, standing for all its texts) when given. ``keep`` takes each file as it
-    is made (say, to write it out) and gives what the output holds for it.
+    ``counts``: the docs' terms, if already counted (see ``count``). ``keep`` takes each
+    file as it is made (say, to write it out) and gives what the output holds for it.
     """
+    if counts is not None and len(counts.keys) != len(docs):
+        raise ValueError(f"terms counted for {len(counts.keys)} documents, not {len(docs)}")
     files: dict[str, bytes | Stored] = {}
-    index = build_index(FIELDS, [partial(field_texts, doc) for doc in docs], memo, keys)
+    index = index_terms(FIELDS, counts if counts is not None else count(docs))
 
     ranges = split_terms(index, part_bytes)
     parts = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from lunr import lunr
 from lunr.index import Index
 
+from sitegen.cache import digest
 from sitegen.lunrindex import (
     IndexField,
     PartWriter,
@@ -23,6 +25,8 @@ from sitegen.lunrindex import (
     _ScoreText,
     _stable_order,
     build_index,
+    count_documents,
+    index_terms,
     js_order,
     serialize_whole,
     split_terms,
@@ -212,8 +216,8 @@ def test_each_part_answers_its_terms_like_the_whole_index() -> None:
     firsts = [first for first, _ in manifest["parts"]]
     assert firsts[0] == "" and firsts == sorted(firsts, key=js_order)
     checked = 0
-    for first, digest in manifest["parts"]:
-        part = json.loads(out.files[f"search/part-{digest}.json"])
+    for first, part_hash in manifest["parts"]:
+        part = json.loads(out.files[f"search/part-{part_hash}.json"])
         index = Index.load(part)
         for term, posting in part["invertedIndex"][:3]:
             if not term.isalpha():
@@ -354,21 +358,41 @@ def test_any_text_indexes_exactly_as_lunr_py(docs: list[list[str]]) -> None:
     assert keys == sorted(keys)
 
 
-def test_counted_terms_kept_from_a_previous_build_give_the_same_index() -> None:
+def test_counts_taken_over_from_a_previous_build_equal_counting_afresh() -> None:
     docs = [texts(d) for d in random_docs(60)]
-    kept: dict = {}
+    keys = [digest(*d) for d in docs]
+    asked: list[int] = []
 
-    def memo(table, key, compute):
-        if key not in kept:
-            kept[key] = compute()
-        return kept[key]
+    def lazily(docs: list[list[str]]) -> list:
+        return [lambda i=i, d=d: asked.append(i) or d for i, d in enumerate(docs)]
 
-    fresh = build_index(FIELDS, docs)
-    assert build_index(FIELDS, docs, memo) == fresh and len(kept) == len({tuple(d) for d in docs})
-    assert build_index(FIELDS, docs, memo) == fresh  # every document from the memo
+    first = count_documents(FIELDS, lazily(docs), keys)
+    assert first == count_documents(FIELDS, docs) and len(asked) == 60
+    asked.clear()
+    assert count_documents(FIELDS, lazily(docs), keys, first) == first and asked == []  # no text read again
     docs[30] = [*docs[30][:2], docs[30][2] + " vanthe zenqual", *docs[30][3:]]  # a new term, mid-corpus
-    assert build_index(FIELDS, docs, memo) == build_index(FIELDS, docs)
-    assert serialize_whole(build_index(FIELDS, docs, memo)) == serialize_whole(build_index(FIELDS, docs))
+    keys[30] = digest(*docs[30])
+    again = count_documents(FIELDS, lazily(docs), keys, first)
+    assert asked == [30] and again == count_documents(FIELDS, docs)
+    assert serialize_whole(index_terms(FIELDS, again)) == serialize_whole(build_index(FIELDS, docs))
+    fewer = [IndexField("title", 10), IndexField("body")]
+    assert count_documents(fewer, [d[:2] for d in docs], previous=again) == count_documents(fewer, [d[:2] for d in docs])
+    damaged = dataclasses.replace(again, term=again.term[:-1])  # a cache file cut short, say
+    asked.clear()
+    assert count_documents(FIELDS, lazily(docs), keys, damaged) == again and len(asked) == 60
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_counts_after_any_edits_additions_removals_and_moves_equal_counting_afresh(data: st.DataObject) -> None:
+    fields = [IndexField("title", 10), IndexField("body")]
+    text = st.lists(st.sampled_from(WORDS[:8] + ("zenqual", "Vanthe-x")), max_size=6).map(" ".join)
+    pool = data.draw(st.lists(st.lists(text, min_size=2, max_size=2), min_size=1, max_size=8))
+    picks = st.lists(st.integers(0, len(pool) - 1), max_size=8)  # repeats too: equal documents share a key
+    before, after = ([pool[i] for i in data.draw(picks)] for _ in range(2))
+    previous = count_documents(fields, before)
+    assert count_documents(fields, after, previous=previous) == count_documents(fields, after)
+    assert serialize_whole(index_terms(fields, count_documents(fields, after, previous=previous))) == serialize_whole(build_index(fields, after))
 
 
 def test_an_index_file_goes_into_the_store_once_else_its_bytes_are_kept(tmp_path: Path) -> None:
