@@ -15,9 +15,9 @@ from pathlib import Path
 
 from . import incremental, parallel, search
 from .cache import Cache, digest
-from .lunrindex import TermCounts
 from .output import Stored
 from .site import Site
+from .termcounts import TermCounts
 
 STORE = "search-files"  # in the cache folder: the index's files, each named by its hash
 TERMS = "search-terms.pickle"  # in the cache folder: the last index's TermCounts

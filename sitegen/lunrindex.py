@@ -1,13 +1,9 @@
 """A lunr index built the way lunr.py builds it, but fast, and split by term range.
 
-lunr.py's stock builder spends its time per token occurrence (6.4 M at 10k articles).
-Here every *distinct* raw token runs once through lunr.py's own pipeline functions
-(trimmer, stop-word filter, stemmer), counts are kept in flat C arrays, and BM25 field
-vectors are computed term by term, so the index can be written out as parts that each
-cover a range of terms. The counts (``TermCounts``) are kept for the next build, which
-counts only the documents it changed and takes over the others'. Each part is itself a
-valid serialized lunr index: its terms' postings, with their original ``_index``, and
-every field vector cut down to those terms.
+From the documents' counted terms (see sitegen/termcounts.py), BM25 field vectors are
+computed term by term, so the index can be written out as parts that each cover a range
+of terms. Each part is itself a valid serialized lunr index: its terms' postings, with
+their original ``_index``, and every field vector cut down to those terms.
 ``serialize_whole`` gives the single monolithic index, byte-identical to lunr.py's
 ``lunr(...).serialize()`` (the test suite checks this), which the rankings are held to.
 ``PartWriter`` writes that JSON text directly (the build writes ~100 MB of it at 10k
@@ -18,37 +14,17 @@ scoring, laying out fragments) runs in numpy, not in Python loops.
 
 from __future__ import annotations
 
-import gc
 import json
-import os
-import re
 from array import array
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from math import log
-from operator import is_not
 
-# numpy asks for transparent huge pages for arrays of 4 MB and up. Where the kernel honours
-# that by compacting memory at the fault (THP defrag "madvise", as on the machine measured),
-# an edit's index build spent ~0.25 s more in the kernel, for arrays that live a moment.
-os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")  # read when numpy is first imported
-import numpy as np
 from lunr import __TARGET_JS_VERSION__
-from lunr.stemmer import stemmer
-from lunr.stop_word_filter import stop_word_filter
-from lunr.token import Token
-from lunr.trimmer import trimmer
 
-from sitegen.cache import digest
+from sitegen.numeric import np
+from sitegen.termcounts import TermCounts, Texts, count_documents
 
-# lunr.py's Tokenizer splits on exactly these characters (lunr/tokenizer.py).
-_TOKEN = re.compile(r"[^ \t\n\r\f\v\xa0-]+")
-# What str.split() also splits on: without any of them, it tokenises as _TOKEN does, at twice the speed.
-_OTHER_SPACE = re.compile(r"[\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-_kept = partial(is_not, None)
-_PIPELINE = (trimmer, stop_word_filter, stemmer)
 _K1 = 1.2
 _B = 0.75
 
@@ -86,197 +62,28 @@ def js_order(term: str) -> bytes:
     return term.encode("utf-16-be", "surrogatepass")
 
 
-def _process(raw: str) -> str | None:
-    token: Token | None = Token(raw, {})
-    for fn in _PIPELINE:
-        token = fn(token)
-        if not token:
-            return None
-    return str(token)
-
-
-@dataclass(frozen=True)
-class TermCounts:
-    """Every document's terms as lunr counts them, flat in document and field order: what
-    an index is made from (``index_terms``), and what the next build takes over for each
-    document whose key is unchanged (``count_documents``).
-
-    Terms are numbered by lunr's ``_index`` (first occurrence in document and field order),
-    so the same documents give equal counts, however they were counted.
-    """
-
-    fields: tuple[str, ...]
-    keys: tuple[bytes, ...]  # per document: what its texts are made from
-    terms: tuple[str, ...]  # by lunr ``_index``
-    term: array  # per (document, field, term) entry, in document and field order: its term's number
-    tf: array  # per entry: how often its term occurs in its field
-    sizes: array  # per document*field: its number of entries
-    lengths: array  # per document*field: its number of tokens
-
-
-def count_terms(
-    texts: Sequence[str], pipeline: dict[str, int | None], numbers: dict[str, int], terms: list[str],
-) -> tuple[array, array]:
-    """One document's terms, as lunr counts them: per field its distinct terms in
-    first-occurrence order (as lunr's defaultdict), each as its number in ``numbers`` (a
-    new term is numbered next and appended to ``terms``); and an array of each field's
-    number of distinct terms, then each field's length, then every term's count.
-    ``pipeline`` memoises lunr's pipeline per raw token, giving the term's number.
-    """
-    nfields = len(texts)
-    found = array("i")
-    counted = array("i", bytes(8 * nfields))
-    for field_no, text in enumerate(texts):
-        text = text.lower()
-        raw_tokens = _TOKEN.findall(text) if _OTHER_SPACE.search(text) else text.replace("-", " ").split()
-        for raw in set(raw_tokens).difference(pipeline):
-            term = _process(raw)
-            if term is not None and term not in numbers:
-                numbers[term] = len(terms)
-                terms.append(term)
-            pipeline[raw] = None if term is None else numbers[term]
-        counts = Counter(filter(_kept, map(pipeline.__getitem__, raw_tokens)))  # all in C: 6.5 M tokens at 10k articles
-        counted[field_no] = len(counts)
-        counted[nfields + field_no] = counts.total()
-        found.extend(counts)
-        counted.extend(counts.values())
-    return found, counted
-
-
-def count_documents(
-    fields: Sequence[IndexField], docs: Sequence[Sequence[str] | Callable[[], Sequence[str]]],
-    keys: Sequence[bytes] | None = None, previous: TermCounts | None = None,
-) -> TermCounts:
-    """Tokenise and count; ``docs[i]`` holds one text per field, or gives them when called.
-
-    A document whose key (``keys[i]``, which must determine its texts, else a digest of
-    them) ``previous`` holds is neither counted again nor asked for its texts: an edit
-    tokenises only the documents it changed, and the others' counts are taken over.
-    """
-    if keys is not None and len(keys) != len(docs):
-        raise ValueError(f"{len(keys)} keys for {len(docs)} documents")
-    names = tuple(f.name for f in fields)
-    nfields = len(names)
-    if previous is not None and not _whole(previous, names):
-        previous = None
-    before = len(previous.keys) if previous else 0
-    terms = list(previous.terms) if previous else []
-    numbers = dict(zip(terms, range(len(terms))))
-    place = dict(zip(previous.keys, range(before))) if previous else {}  # key -> its counts: the previous, then the new
-    pipeline: dict[str, int | None] = {}
-    new = (array("i"), array("i"), array("i"), array("i"))  # the new documents' term numbers, counts, sizes, lengths
-    source = array("q")  # per document: the place of its counts
-    doc_keys = []
-    was_enabled = gc.isenabled()
-    gc.disable()  # millions of small objects, none cyclic
-    try:
-        for doc_no, doc in enumerate(docs):
-            if keys is not None:
-                key = keys[doc_no]
-            else:
-                doc = doc() if callable(doc) else doc
-                key = digest(*doc)
-            at = place.get(key)
-            if at is None:
-                texts = doc() if callable(doc) else doc
-                if len(texts) != nfields:
-                    raise ValueError(f"expected {nfields} field texts, not {len(texts)}")
-                at = place[key] = before + (len(new[2]) // nfields if nfields else len(doc_keys))
-                found, counted = count_terms(texts, pipeline, numbers, terms)
-                new[0].extend(found)
-                new[1].extend(counted[2 * nfields :])
-                new[2].extend(counted[:nfields])
-                new[3].extend(counted[nfields : 2 * nfields])
-            source.append(at)
-            doc_keys.append(key)
-    finally:
-        if was_enabled:
-            gc.enable()
-    return _spliced(names, tuple(doc_keys), terms, previous, new, source)
-
-
-def _whole(counts: TermCounts, names: tuple[str, ...]) -> bool:
-    """Counts of these fields whose arrays agree (a damaged cache file means counting afresh)."""
-    term = np.frombuffer(counts.term, np.int32)
-    return (
-        counts.fields == names and len(counts.sizes) == len(counts.lengths) == len(counts.keys) * len(names)
-        and len(counts.tf) == len(term) == int(np.frombuffer(counts.sizes, np.int32).sum())
-        and (not len(term) or 0 <= int(term.min()) <= int(term.max()) < len(counts.terms))
-    )
-
-
-def _spliced(
-    names: tuple[str, ...], keys: tuple[bytes, ...], terms: list[str], previous: TermCounts | None,
-    new: tuple[array, array, array, array], source: array,
-) -> TermCounts:
-    """Each document's counts in order, from ``previous`` or the new ones, and the terms
-    numbered again by first occurrence (a new, edited or removed document can move it).
-
-    Documents are taken in runs that lie one after another in the same source (after an
-    edit: the documents before it, the edited one, those after), so copying is by slices."""
-    nfields = len(names)
-    old = (previous.term, previous.tf, previous.sizes, previous.lengths) if previous else (array("i"),) * 4
-    arrays = [tuple(np.frombuffer(a, np.int32) for a in group) for group in (old, new)]
-    before = len(previous.keys) if previous else 0
-    entry_start = []  # per source, where each of its documents' entries start, and the end
-    for term_, _, sizes, _ in arrays:
-        per_doc = sizes.reshape(-1, nfields).sum(axis=1, dtype=np.int64) if nfields else np.zeros(0, np.int64)
-        entry_start.append(np.concatenate([[0], np.cumsum(per_doc)]))
-    at = np.frombuffer(source, np.int64)
-    cut = np.flatnonzero((np.diff(at) != 1) | (at[1:] == before)) + 1
-    pieces: list[list[np.ndarray]] = [[], [], [], []]
-    for first, last in zip([0, *cut.tolist()], [*cut.tolist(), len(at)], strict=True) if len(at) else ():
-        which = int(at[first] >= before)
-        lo, hi = int(at[first]) - which * before, int(at[last - 1]) - which * before + 1
-        term_, tf, sizes, lengths = arrays[which]
-        starts = entry_start[which]
-        for to, values, a, b in zip(pieces, (term_, tf, sizes, lengths), (starts[lo], starts[lo], lo * nfields, lo * nfields),
-                                    (starts[hi], starts[hi], hi * nfields, hi * nfields), strict=True):
-            to.append(values[a:b])
-    term, tf, sizes, lengths = (np.concatenate(p) if p else np.zeros(0, np.int32) for p in pieces)
-    n = len(term)
-    first_at = np.full(len(terms), n, np.int64)
-    np.minimum.at(first_at, term, np.arange(n, dtype=np.int64))
-    used = np.flatnonzero(first_at < n)
-    order = used[np.argsort(first_at[used])]  # first occurrences are distinct: no ties
-    number = np.zeros(len(terms), np.int32)
-    number[order] = np.arange(len(order), dtype=np.int32)
-    return TermCounts(
-        fields=names,
-        keys=keys,
-        terms=tuple(terms[i] for i in order.tolist()),
-        term=array("i", number[term].tobytes()),
-        tf=array("i", tf.tobytes()),
-        sizes=array("i", sizes.tobytes()),
-        lengths=array("i", lengths.tobytes()),
-    )
-
-
-def build_index(
-    fields: Sequence[IndexField], docs: Sequence[Sequence[str] | Callable[[], Sequence[str]]],
-) -> TermIndex:
+def build_index(fields: Sequence[IndexField], docs: Sequence[Texts]) -> TermIndex:
     """The index of ``docs`` (one text per field each, or a callable giving them); doc ``i``
     gets ref ``str(i)``."""
-    return index_terms(fields, count_documents(fields, docs))
+    return index_terms(fields, count_documents([f.name for f in fields], docs))
 
 
 def index_terms(fields: Sequence[IndexField], counts: TermCounts) -> TermIndex:
     """Group the counted entries by term and field, and work out BM25's field norms."""
+    if counts.fields != tuple(f.name for f in fields):
+        raise ValueError(f"terms counted for the fields {counts.fields}, not {tuple(f.name for f in fields)}")
     nfields = len(fields)
     doc_count = len(counts.keys)
     sizes = np.frombuffer(counts.sizes, np.int32)
     # Group the doc-ordered entries by term and field: a stable sort keeps doc order.
     entry_doc_field = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
-    buckets = np.frombuffer(counts.term, np.int32) * nfields
-    buckets += entry_doc_field % nfields if nfields else 0
+    buckets = np.frombuffer(counts.term, np.int32) * nfields + entry_doc_field % nfields
     order = _stable_order(buckets)
     field_start = array("i", [0])
-    field_start.frombytes(np.cumsum(np.bincount(buckets, minlength=len(counts.terms) * nfields), dtype=np.int32).tobytes())
+    per_bucket = np.bincount(buckets, minlength=len(counts.terms) * nfields)
+    field_start.frombytes(np.cumsum(per_bucket, dtype=np.int32).tobytes())
     lengths = counts.lengths
-    average = [0.0] * nfields
-    for f in range(nfields):
-        total = sum(lengths[f::nfields]) if doc_count else 0
-        average[f] = total / doc_count if doc_count else 0.0
+    average = [sum(lengths[f::nfields]) / doc_count if doc_count else 0.0 for f in range(nfields)]
     norm = tuple(
         _K1 * (1 - _B + _B * (lengths[df] / average[df % nfields])) if average[df % nfields] else 0.0
         for df in range(len(lengths))
@@ -285,7 +92,7 @@ def index_terms(fields: Sequence[IndexField], counts: TermCounts) -> TermIndex:
         fields=tuple(fields),
         doc_count=doc_count,
         terms=counts.terms,
-        entry_start=field_start[::nfields] if nfields else array("i", [0]),
+        entry_start=field_start[::nfields],
         field_start=field_start,
         entry_df=array("i", entry_doc_field[order].tobytes()),
         entry_tf=array("i", np.frombuffer(counts.tf, np.int32)[order].tobytes()),

@@ -16,16 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.errors import SitegenError
-from sitegen.lunrindex import (
-    IndexField,
-    PartWriter,
-    TermCounts,
-    TermIndex,
-    count_documents,
-    index_terms,
-    split_terms,
-)
+from sitegen.lunrindex import IndexField, PartWriter, TermIndex, index_terms, split_terms
 from sitegen.model import Body
+from sitegen.termcounts import TermCounts, count_documents
 
 if TYPE_CHECKING:  # sitegen.output imports sitegen.parallel, which imports this module
     from sitegen.output import Stored
@@ -187,9 +180,10 @@ def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> I
 
 
 def count(docs: Sequence[SearchDoc], keys: Sequence[bytes] | None = None, previous: TermCounts | None = None) -> TermCounts:
-    """Every document's counted terms; those ``previous`` holds under the same key (one per
-    doc, standing for all its texts) are taken over, their texts not even read."""
-    return count_documents(FIELDS, [partial(field_texts, doc) for doc in docs], keys, previous)
+    """Every document's counted terms; those ``previous`` holds under the same key are taken
+    over. ``keys`` (one per doc, standing for all its texts) spare reading the texts of
+    those; without them, every text is read and hashed."""
+    return count_documents([f.name for f in FIELDS], [partial(field_texts, doc) for doc in docs], keys, previous)
 
 
 def build_search(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import build as build_module
-from sitegen import content, incremental, output, pages, parallel
+from sitegen import content, incremental, output, pages, parallel, termcounts
 from sitegen import site as site_module
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
@@ -630,6 +630,34 @@ def test_search_files_are_linked_from_the_cache_and_a_lost_one_is_made_again(arc
     elsewhere = tmp_path / "elsewhere"  # an output that cannot take the files over from the last one
     build(Options(root=archive, out=elsewhere))
     assert tree(elsewhere) == tree(out)
+
+
+def test_the_search_child_keeps_its_term_counts_and_drops_the_table_kept_before(archive: Path, tmp_path: Path, monkeypatch):
+    """One file of counts, written only when they change; the per-document shards that
+    earlier versions kept are removed, and the next build counts only an edited article."""
+    monkeypatch.setattr(parallel, "background", parallel.Background)  # the index made here, to watch it
+    cache = archive / FOLDER
+    cache.mkdir()
+    old = cache / "terms-3.pickle"
+    old.write_bytes(b"an earlier version's table")
+    out = archive / "public"
+    build(Options(root=archive, out=out))
+    counts = cache / "search-terms.pickle"
+    assert counts.is_file() and not old.exists()
+    written = counts.stat().st_ino
+    for index in cache.glob("search-*.pickle"):
+        if index != counts:
+            index.unlink()  # the index must be made again, from the same counts
+    build(Options(root=archive, out=out))
+    assert counts.stat().st_ino == written
+    counted: list[str] = []
+    count_terms = termcounts.count_terms
+    monkeypatch.setattr(termcounts, "count_terms", lambda texts, *rest: counted.append(texts[0]) or count_terms(texts, *rest))
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    build(Options(root=archive, out=out))
+    assert counted == ["Lindmoor harbour reopens after repairs"] and counts.stat().st_ino != written
+    monkeypatch.undo()
+    incremental_equals_cold(archive, tmp_path, search=True)
 
 
 def test_a_new_alias_in_the_registry_remakes_the_search_index(archive: Path, tmp_path: Path):

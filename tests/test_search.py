@@ -10,6 +10,7 @@ import random
 import shutil
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import lxml.html
@@ -28,7 +29,6 @@ from sitegen.lunrindex import (
     _ScoreText,
     _stable_order,
     build_index,
-    count_documents,
     index_terms,
     js_order,
     serialize_whole,
@@ -44,6 +44,7 @@ from sitegen.search import (
     snippet,
     vendor_files,
 )
+from sitegen.termcounts import count_documents
 
 WORDS = (
     "quorrel", "vanthe", "Running", "runs", "the", "a", "Brellin,", "défense", "-x-", "don't",
@@ -361,6 +362,9 @@ def test_any_text_indexes_exactly_as_lunr_py(docs: list[list[str]]) -> None:
     assert keys == sorted(keys)
 
 
+NAMES = [f.name for f in FIELDS]
+
+
 def test_counts_taken_over_from_a_previous_build_equal_counting_afresh() -> None:
     docs = [texts(d) for d in random_docs(60)]
     keys = [digest(*d) for d in docs]
@@ -369,45 +373,50 @@ def test_counts_taken_over_from_a_previous_build_equal_counting_afresh() -> None
     def lazily(docs: list[list[str]]) -> list:
         return [lambda i=i, d=d: asked.append(i) or d for i, d in enumerate(docs)]
 
-    first = count_documents(FIELDS, lazily(docs), keys)
-    assert first == count_documents(FIELDS, docs) and len(asked) == 60
+    first = count_documents(NAMES, lazily(docs), keys)
+    assert first == count_documents(NAMES, docs) and len(asked) == 60
     asked.clear()
-    assert count_documents(FIELDS, lazily(docs), keys, first) == first and asked == []  # no text read again
+    assert count_documents(NAMES, lazily(docs), keys, first) == first and asked == []  # no text read again
     docs[30] = [*docs[30][:2], docs[30][2] + " vanthe zenqual", *docs[30][3:]]  # a new term, mid-corpus
     keys[30] = digest(*docs[30])
-    again = count_documents(FIELDS, lazily(docs), keys, first)
-    assert asked == [30] and again == count_documents(FIELDS, docs)
+    again = count_documents(NAMES, lazily(docs), keys, first)
+    assert asked == [30] and again == count_documents(NAMES, docs)
     assert serialize_whole(index_terms(FIELDS, again)) == serialize_whole(build_index(FIELDS, docs))
-    fewer = [IndexField("title", 10), IndexField("body")]
-    assert count_documents(fewer, [d[:2] for d in docs], previous=again) == count_documents(fewer, [d[:2] for d in docs])
-    damaged = dataclasses.replace(again, term=again.term[:-1])  # a cache file cut short, say
-    asked.clear()
-    assert count_documents(FIELDS, lazily(docs), keys, damaged) == again and len(asked) == 60
+    two = [d[:2] for d in docs]
+    assert count_documents(["title", "summary"], two, previous=again) == count_documents(["title", "summary"], two)
+
+
+def test_counts_from_a_damaged_cache_file_are_not_taken_over() -> None:
+    docs = [texts(d) for d in random_docs(20)]
+    whole = count_documents(NAMES, docs)
+    damaged = [
+        {"term": whole.term[:-1]},  # cut short
+        {"sizes": array("i", [-1, *whole.sizes[1:]])},
+        {"tf": array("i", [0, *whole.tf[1:]])},
+        {"term": array("h", whole.term[:3])},  # another width
+        {"lengths": list(whole.lengths)},
+        {"terms": (whole.terms[1], *whole.terms[1:])},  # a term twice
+        {"term": array("i", [len(whole.terms), *whole.term[1:]])},  # a term not there
+    ]
+    for change in damaged:
+        previous = dataclasses.replace(whole, **change)
+        assert count_documents(NAMES, docs, previous=previous) == whole, change
+    with pytest.raises(ValueError, match="at least one field"):
+        count_documents([], docs)
 
 
 @settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_counts_after_any_edits_additions_removals_and_moves_equal_counting_afresh(data: st.DataObject) -> None:
     fields = [IndexField("title", 10), IndexField("body")]
+    names = ["title", "body"]
     text = st.lists(st.sampled_from(WORDS[:8] + ("zenqual", "Vanthe-x")), max_size=6).map(" ".join)
     pool = data.draw(st.lists(st.lists(text, min_size=2, max_size=2), min_size=1, max_size=8))
     picks = st.lists(st.integers(0, len(pool) - 1), max_size=8)  # repeats too: equal documents share a key
     before, after = ([pool[i] for i in data.draw(picks)] for _ in range(2))
-    previous = count_documents(fields, before)
-    assert count_documents(fields, after, previous=previous) == count_documents(fields, after)
-    assert serialize_whole(index_terms(fields, count_documents(fields, after, previous=previous))) == serialize_whole(build_index(fields, after))
-
-
-def test_an_index_file_goes_into_the_store_once_else_its_bytes_are_kept(tmp_path: Path) -> None:
-    from sitegen.indexer import _store
-    from sitegen.output import Stored
-
-    kept = _store(tmp_path, "search/part-abc.json", b"x")
-    assert kept == Stored(tmp_path / "part-abc.json") and kept.path.read_bytes() == b"x"
-    assert _store(tmp_path, "search/part-abc.json", b"x") == kept and len(list(tmp_path.iterdir())) == 1
-    blocked = tmp_path / "a-file"
-    blocked.write_bytes(b"")
-    assert _store(blocked, "search/part-abc.json", b"y") == b"y"  # no store can be written there: the bytes
+    taken_over = count_documents(names, after, previous=count_documents(names, before))
+    assert taken_over == count_documents(names, after)
+    assert serialize_whole(index_terms(fields, taken_over)) == serialize_whole(build_index(fields, after))
 
 
 @pytest.mark.parametrize(("asked", "used"), [(None, "False"), ("1", "True")])
