@@ -237,10 +237,6 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     site, problems = load(options, config, cache)
     index = None
-    if options.search:
-        from . import indexer  # here: a build without search never loads numpy (~60 ms)
-
-        index = indexer.start(options.root, site, cache)  # built while pages are
     try:
         out = (options.out or options.root / config.output).resolve()
         cards = pages.cards_of(site)
@@ -248,6 +244,10 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
         prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any worker is forked
         under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
+        if options.search:
+            from . import indexer  # here: a build without search never loads numpy (~60 ms)
+
+            index = indexer.start(options.root, site, cache, quiet=bool(under) and under == before.under)  # built while pages are
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
         edited = None if index else before.edited(under, site.articles, copied)  # no page waits for a new index

@@ -86,9 +86,10 @@ class StoreHold:
             self.fd = None
 
 
-def start(root: Path, site: Site, cache: Cache) -> SearchIndex:
+def start(root: Path, site: Site, cache: Cache, quiet: bool = False) -> SearchIndex:
     """Unless the cache holds a usable index, a forked child starts building it now; the
-    build holds the store until ``finish`` or ``stop``."""
+    build holds the store until ``finish`` or ``stop``. ``quiet``: this process will have
+    little to do meanwhile (no page's basis changed: a body edit, say)."""
     vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
     keys = _document_keys(site)
     key = digest(b"search documents", *keys) if keys else incremental.Fingerprints().of(search_documents(site))
@@ -97,10 +98,11 @@ def start(root: Path, site: Site, cache: Cache) -> SearchIndex:
         found = cache.found_latest("search", key)
         if found is not None and _usable(found):  # not one whose files another build pruned
             return SearchIndex(lambda: found, None, vendor, hold)
-        # The child shares the machine with this process, which renders meanwhile: on two cores
-        # more processes writing the parts cost CPU (~0.5 s at 10k articles) and save no time.
+        # The child shares the machine with this process. While it renders most pages, more
+        # processes writing the parts cost CPU on two cores (~0.5 s at 10k articles) and save
+        # no time; when it is quiet, they take the core it leaves idle.
         build = partial(_build_search, site, cache.folder, keys)
-        child = parallel.background(partial(build, processes=1 if parallel.workers() <= 2 else 0))
+        child = parallel.background(partial(build, processes=0 if quiet or parallel.workers() > 2 else 1))
         if not child.forked:  # made here, at the end, maybe while page workers still run: no more forks
             child = parallel.Background(partial(build, processes=1))
     except BaseException:

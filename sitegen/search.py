@@ -76,15 +76,26 @@ KeepFile = Callable[[str, bytes], "bytes | Stored"]  # a file's path and bytes -
 def _hashed(files: dict[str, bytes | Stored], stem: str, data: bytes, keep: KeepFile | None = None) -> str:
     """Store ``data`` as ``search/<stem>-<hash>.json`` (what ``keep`` makes of it); return
     the hash (the manifest's key)."""
+    return _add(files, stem, _named(stem, data, keep))
+
+
+def _named(stem: str, data: bytes, keep: KeepFile | None = None) -> tuple[str, bytes | Stored]:
+    """``data``'s hash, and what the output holds for it: what ``keep`` makes of it."""
     digest = hashlib.sha256(data).hexdigest()[:12]
-    path = f"{OUTPUT_DIR}/{stem}-{digest}.json"
-    if path in files:
-        held = files[path]
-        if (held if isinstance(held, bytes) else held.path.read_bytes()) != data:
-            raise RuntimeError(f"hash collision on {path}")  # 48 bits: not expected in practice
-        return digest
-    files[path] = keep(path, data) if keep else data
+    return digest, keep(_path(stem, digest), data) if keep else data
+
+
+def _add(files: dict[str, bytes | Stored], stem: str, named: tuple[str, bytes | Stored]) -> str:
+    digest, held = named
+    path = _path(stem, digest)
+    if path in files:  # no two files of one index have the same bytes (each has its own terms or docs)
+        raise RuntimeError(f"hash collision on {path}")  # 48 bits: not expected in practice
+    files[path] = held
     return digest
+
+
+def _path(stem: str, digest: str) -> str:
+    return f"{OUTPUT_DIR}/{stem}-{digest}.json"
 
 
 def field_texts(doc: SearchDoc) -> list[str]:
@@ -157,20 +168,23 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[list[str]]]:
     return result
 
 
-def _write_parts(index: TermIndex, ranges: list[list[int]], processes: int) -> Iterable[bytes]:
-    """Each range's part as bytes, one at a time in this process; shared among processes
-    (forked) when there are many entries, and then all at once.
+def _write_parts(
+    index: TermIndex, ranges: list[list[int]], processes: int, keep: KeepFile | None,
+) -> Iterable[tuple[str, bytes | Stored]]:
+    """Each range's part, named (see ``_named``): one at a time in this process; shared
+    among processes (forked) when there are many entries, and then all at once.
 
     Writing parts is the search build's largest step (~40%) and needs only the index, which a
-    forked worker already holds; only the finished bytes travel back.
+    forked worker already holds; it keeps the parts it writes (into the cache's store, say),
+    so only their names travel back.
     """
     # Imported here: sitegen.parallel imports sitegen.site, which imports this module.
     from sitegen import parallel
 
     writer = PartWriter.of(index)
 
-    def write(term_nos: list[int]) -> bytes:
-        return writer.json(term_nos).encode("utf-8")
+    def write(term_nos: list[int]) -> tuple[str, bytes | Stored]:
+        return _named("part", writer.json(term_nos).encode("utf-8"), keep)
 
     if processes == 0:
         processes = parallel.workers() if len(index.entry_df) >= PARALLEL_MIN_ENTRIES else 1
@@ -204,10 +218,9 @@ def build_search(
 
     ranges = split_terms(index, part_bytes)
     parts = []
-    for term_nos, data in zip(ranges, _write_parts(index, ranges, processes), strict=True):
+    for term_nos, named in zip(ranges, _write_parts(index, ranges, processes, keep), strict=True):
         first = index.terms[term_nos[0]] if term_nos else ""
-        digest = _hashed(files, "part", data, keep)
-        parts.append([first if parts else "", digest])
+        parts.append([first if parts else "", _add(files, "part", named)])
 
     chunks = []
     for start in range(0, len(docs), META_CHUNK):
@@ -226,7 +239,7 @@ def build_search(
         "facets": facets,
     }
     digest = _hashed(files, "manifest", _json(manifest), keep)
-    return SearchOutput(files=files, manifest_url=f"/{OUTPUT_DIR}/manifest-{digest}.json")
+    return SearchOutput(files=files, manifest_url="/" + _path("manifest", digest))
 
 
 def find_lunr(archive_root: Path, sitegen_root: Path = SITEGEN_ROOT) -> Path:

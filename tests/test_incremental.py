@@ -775,6 +775,21 @@ def test_workers_fork_for_a_cold_build_or_a_changed_basis_unless_a_search_child_
     assert build_module.workers(Options(root=Path(".")), big, made, b"other", searching=True) == 4
 
 
+def test_the_index_parts_take_the_core_a_quiet_build_leaves_idle(archive: Path, monkeypatch):
+    """On two cores, one process writes the index's parts while the build makes most pages
+    (cold, after an addition); one per core when it has little to do (after a body edit)."""
+    asked = []
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "background", lambda compute: asked.append(compute.keywords["processes"]) or parallel.Background(compute))
+    out = archive / "public"
+    build(Options(root=archive, out=out))
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    build(Options(root=archive, out=out))
+    (archive / "content/articles/2031/05/quay-renamed.md").write_text("---\ntitle: Invented quay renamed\ndate: 2031-05-20\n---\nInvented.\n", "utf-8")
+    build(Options(root=archive, out=out))
+    assert asked == [1, 0, 1]
+
+
 def test_an_index_not_forked_off_is_made_here_by_this_process_alone(archive: Path, monkeypatch):
     """When no child could be forked, the index is made at the end of the build, maybe
     while page workers still run: it must not fork workers of its own then."""

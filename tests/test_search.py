@@ -159,6 +159,21 @@ def test_parts_written_by_worker_processes_are_the_same_bytes() -> None:
     assert shared == alone
 
 
+def test_parts_written_by_worker_processes_are_kept_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker keeps the parts it writes (into the cache's store, in a build): only what
+    ``keep`` gives travels back, never the parts' bytes."""
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # an earlier test's server thread would stop forking
+    docs = random_docs(60)
+    kept = build_search(docs, part_bytes=2000, processes=2, keep=lambda path, data: (os.getpid(), len(data)))
+    alone = build_search(docs, part_bytes=2000, processes=1)
+    assert kept.files.keys() == alone.files.keys()
+    parts = [held for path, held in kept.files.items() if "/part-" in path]
+    assert {pid for pid, _ in parts} - {os.getpid()}  # some kept in another process
+    assert [size for _, size in parts] == [len(data) for path, data in alone.files.items() if "/part-" in path]
+
+
 def test_each_file_is_kept_as_it_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
     """In one process, a part goes to ``keep`` before the next is made: the whole index
     (~100 MB at 10k articles) is never held at once."""
