@@ -247,7 +247,8 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
         if options.search:
             from . import indexer  # here: a build without search never loads numpy (~60 ms)
 
-            index = indexer.start(options.root, site, cache, quiet=bool(under) and under == before.under)  # built while pages are
+            quiet = bool(under) and under == before.under  # most pages keep their fingerprints
+            index = indexer.start(options.root, site, cache, quiet=quiet)  # built while pages are
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
         edited = None if index else before.edited(under, site.articles, copied)  # no page waits for a new index

@@ -145,9 +145,8 @@ def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, pro
 
 def _store(store: Path, rel: str, data: bytes) -> bytes | Stored:
     """An index file written into the cache's store as it is made, once (its name is a hash
-    of its bytes), and given as ``Stored``: the output links it, so the index (~100 MB at
-    10k articles) never travels to the build's process, and where the child writes the
-    parts alone (two cores) it never sits whole in the child's memory either."""
+    of its bytes), by whichever process made it, and given as ``Stored``: the output links
+    it, so the index (~100 MB at 10k articles) is never held whole nor sent between processes."""
     path = store / rel.rsplit("/", 1)[-1]
     try:
         if not path.is_file():
