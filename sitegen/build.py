@@ -99,8 +99,9 @@ def outputs(
 
     Every file that does not read the search ``index`` (None: no search) comes first, made
     while a forked child builds it; the index's files and the pages that read its address
-    come ``Last``. Given ``edited`` (the URLs of articles whose own text alone changed), the
-    ``plan`` holds their pages, and only the other files showing them follow.
+    come ``Last``. Given ``edited`` (the URLs of articles whose own text alone changed), only
+    their pages (and, with the index, the pages reading its address) are made, and only the
+    other files showing them follow: the rest is carried over from the last output.
     """
     env = render.environment(options.root, site)
     r = site.routes
@@ -122,7 +123,7 @@ def outputs(
     for page in progress(plan):
         if index and "search_manifest_url" in reads.of(page.templates):
             later.append(page)  # made once the index is known
-        else:
+        elif edited is None or page.url in edited:
             yield r.output_path(page.url), product(page)
     if edited is None:
         yield from other_files(site, plan)
@@ -130,7 +131,13 @@ def outputs(
         yield from feeds.all_feeds(site, edited)
         yield from annotation_files(site, edited)
     if index:
-        yield output.Last(lambda: [*search_files(index), *((r.output_path(page.url), product(page)) for page in later)])
+        from .search import index_file  # loaded with the index
+
+        made_later = frozenset(r.output_path(page.url) for page in later)
+        yield output.Last(
+            lambda: [*search_files(index), *((r.output_path(page.url), product(page)) for page in later)],
+            replaces=lambda rel: rel in made_later or index_file(rel),  # the last index's files go
+        )
 
 
 def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:
@@ -251,8 +258,9 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
             index = indexer.start(options.root, site, cache, quiet=quiet)  # built while pages are
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
-        edited = None if index else before.edited(under, site.articles, copied)  # no page waits for a new index
-        plan = list(pages.plan(site, cards) if edited is None else pages.article_pages(site, cards, edited))
+        edited = before.edited(under, site.articles, copied)
+        # With search, every page is planned: those reading the new index's address are made again.
+        plan = list(pages.plan(site, cards) if edited is None or index else pages.article_pages(site, cards, edited))
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (fingerprint, shortcut), for the next build

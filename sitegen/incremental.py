@@ -292,7 +292,7 @@ def reuse(
     def decided(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple[str, Decide] | Last]:
         for item in files:
             if isinstance(item, Last):
-                yield Last(lambda item=item: decided(item.produce()))  # produced by the build's process alone
+                yield dataclasses.replace(item, produce=lambda item=item: decided(item.produce()))  # produced by the build's process alone
             else:
                 rel, data = item
                 yield rel, Decide(partial(decide, rel, data))
@@ -301,24 +301,27 @@ def reuse(
 
 
 def carry(
-    files: Iterable[tuple[str, bytes | Product]], before: Previous, out: Path, remake: Callable[[str], bytes],
-) -> tuple[list[tuple[str, bytes | Product | Carried]], dict[str, bytes]]:
-    """For a build whose ``files`` are all that edited articles can change (``Previous.edited``):
-    those, then every other file of the last output as ``Carried``, made by ``remake(path)``
-    if it is gone; and apart, with their notes, the files the spare already holds as they
-    must be, which need nothing but counting (at 10k articles, nearly all 17k of them)."""
-    given = list(files)
+    files: Iterable[tuple[str, bytes | Product] | Last], before: Previous, out: Path, remake: Callable[[str], bytes],
+) -> tuple[list[tuple[str, bytes | Product | Carried] | Last], dict[str, bytes]]:
+    """For a build whose ``files`` are all that edited articles can change (``Previous.edited``),
+    and the ``Last`` ones (the search index's, which replace the last index's): those, then
+    every other file of the last output as ``Carried``, made by ``remake(path)`` if it is
+    gone; and apart, with their notes, the files the spare already holds as they must be,
+    which need nothing but counting (at 10k articles, nearly all 17k of them)."""
+    items = list(files)
+    given = [item for item in items if not isinstance(item, Last)]
+    last = [item for item in items if isinstance(item, Last)]
     names = {rel for rel, _ in given}
     spare, folder = before.spare or {}, str(spare_of(out))
     held, rest = {}, []
     for rel, note in before.out.items():
-        if not note or rel in names:
+        if not note or rel in names or any(item.replaces(rel) for item in last):
             continue  # a copied file's note is empty: copied again anyway
         if spare.get(rel, b"")[:16] == note[:16] and os.path.lexists(os.path.join(folder, rel)):
             held[rel] = note
         else:
             rest.append((rel, Carried(partial(remake, rel))))
-    return given + rest, held
+    return [*given, *rest, *last], held
 
 
 def fresh(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple[str, bytes | Pending] | Last]:
@@ -326,7 +329,7 @@ def fresh(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple
     later build would read the fingerprints."""
     for item in files:
         if isinstance(item, Last):
-            yield Last(lambda item=item: fresh(item.produce()))
+            yield dataclasses.replace(item, produce=lambda item=item: fresh(item.produce()))
         else:
             rel, data = item
             yield rel, Pending(data.make) if isinstance(data, Product) else data

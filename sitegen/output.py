@@ -78,9 +78,12 @@ class Decide:
 class Last:
     """The files that come after all others, made by the build's own process alone: those
     waiting for a value another process computes meanwhile (the search index), which
-    forked workers must not wait for. Their names are known only once ``produce`` runs."""
+    forked workers must not wait for. Their names are known only once ``produce`` runs;
+    ``replaces`` tells the last output's files they stand for, which a build carrying the
+    others over must leave to them."""
 
     produce: Callable[[], Iterable[tuple[str, object]]]
+    replaces: Callable[[str], bool] = lambda rel: False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -96,6 +97,14 @@ def _add(files: dict[str, bytes | Stored], stem: str, named: tuple[str, bytes | 
 
 def _path(stem: str, digest: str) -> str:
     return f"{OUTPUT_DIR}/{stem}-{digest}.json"
+
+
+_INDEX_FILE = re.compile(rf"{OUTPUT_DIR}/(?:part|meta|facets|manifest)-[0-9a-f]{{12}}\.json")
+
+
+def index_file(rel: str) -> bool:
+    """Whether an output path is one of any index's files (see ``_path``), or lunr.js."""
+    return rel == LUNR_VENDOR_PATH or _INDEX_FILE.fullmatch(rel) is not None
 
 
 def field_texts(doc: SearchDoc) -> list[str]:

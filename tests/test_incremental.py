@@ -561,6 +561,26 @@ def test_a_build_after_body_edits_alone_plans_only_the_article_pages(archive: Pa
     incremental_equals_cold(archive, tmp_path)
 
 
+def test_a_body_edit_with_search_carries_all_but_its_own_files_and_the_index(archive: Path, tmp_path: Path, monkeypatch):
+    """With search as without, the other pages are the last output's, not even weighed;
+    only the search page, which reads the new index's address, is made with the index."""
+    out = archive / "public"
+    build(Options(root=archive, out=out))
+    before = tree(out)
+    weighed: list[str] = []
+    stands_for = incremental.stands_for
+    monkeypatch.setattr(incremental, "stands_for", lambda page, *rest: weighed.append(page.url) or stands_for(page, *rest))
+    edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
+    build(Options(root=archive, out=out))
+    after = tree(out)
+    assert sorted(weighed) == ["/articles/2031/04/harbour-opens/", "/search/"]
+    changed = {rel for rel in after if before.get(rel) != after[rel]} | (before.keys() - after.keys())
+    assert ARTICLE in changed and any(rel.startswith("search/part-") for rel in before.keys() - after.keys())
+    assert all(rel == ARTICLE or rel.endswith(".xml") or rel.startswith("search/") for rel in changed), changed
+    monkeypatch.undo()
+    incremental_equals_cold(archive, tmp_path, search=True)
+
+
 def test_a_body_edit_outside_an_annotated_passage_remakes_the_annotations_feed_not_the_collection(archive: Path, tmp_path: Path):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))
