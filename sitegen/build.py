@@ -251,14 +251,14 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
         prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any worker is forked
         under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
-        if options.search:
-            from . import indexer  # here: a build without search never loads numpy (~60 ms)
-
-            quiet = bool(under) and under == before.under  # most pages keep their fingerprints
-            index = indexer.start(options.root, site, cache, quiet=quiet)  # built while pages are
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
         edited = before.edited(under, site.articles, copied)
+        if options.search:
+            from . import indexer  # here: a build without search never loads numpy (~60 ms)
+
+            # Built while pages are; after a body edit, on the core this process leaves idle too.
+            index = indexer.start(options.root, site, cache, quiet=edited is not None)
         # With search, every page is planned: those reading the new index's address are made again.
         plan = list(pages.plan(site, cards) if edited is None or index else pages.article_pages(site, cards, edited))
         if clashes := pages.collisions(plan):

@@ -89,7 +89,7 @@ class StoreHold:
 def start(root: Path, site: Site, cache: Cache, quiet: bool = False) -> SearchIndex:
     """Unless the cache holds a usable index, a forked child starts building it now; the
     build holds the store until ``finish`` or ``stop``. ``quiet``: this process will have
-    little to do meanwhile (no page's basis changed: a body edit, say)."""
+    little to do meanwhile (only a body edit's files to make)."""
     vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
     keys = _document_keys(site)
     key = digest(b"search documents", *keys) if keys else incremental.Fingerprints().of(search_documents(site))
