@@ -117,7 +117,7 @@ def outputs(
 
     def product(page: pages.Page) -> Product:
         read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))
-        return Product((page, read), partial(render.render_page, env, page), incremental.stands_for(page, read, site.people))
+        return Product((page, read), partial(render.render_page, env, page))
 
     later = []
     for page in progress(plan):
@@ -263,13 +263,13 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
         plan = list(pages.plan(site, cards) if edited is None or index else pages.article_pages(site, cards, edited))
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
-        made: dict[str, bytes] = {}  # output path -> note (fingerprint, shortcut), for the next build
+        made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build
         files = outputs(options, site, plan, index, progress, edited)
         held: dict[str, bytes] = {}  # files the spare holds as they must be
         if edited is not None:  # every other file is the last output's
             files, held = incremental.carry(files, before, out, remake=whole_output(options, site, cards))
             made.update(held)
-        files = incremental.reuse(files, before, out, key, under, prints) if options.cache else incremental.fresh(files)
+        files = incremental.reuse(files, before, out, key, prints) if options.cache else incremental.fresh(files)
         processes = workers(options, plan, before, under, searching=bool(index and index.child and index.child.forked))
         if processes > 1:  # most pages may be made again: read every body once, for the workers to share
             for a in site.articles:

@@ -44,9 +44,6 @@ class Product:
 
     inputs: object
     make: Callable[[], bytes]
-    # A short key that, with the build's key and the site's basis (see ``reuse``), determines
-    # ``inputs``: when both match the last build's, so does the fingerprint, unhashed.
-    stands_for: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ class Carried:
 class Previous:
     """What the last builds left: the fingerprints of the files of the output and of its spare."""
 
-    out: dict[str, bytes]  # output path -> note (fingerprint, then any shortcut); empty when unknown
+    out: dict[str, bytes]  # output path -> note (its fingerprint; empty for a copied file); empty when unknown
     spare: dict[str, bytes] | None  # None when there is no spare anyone can vouch for
     under: bytes = b""  # what ``out`` was made under (see ``made_under``); empty when unknown
     pages: int = 0  # of its files, pages
@@ -224,58 +221,33 @@ def claim_spare(cache: Cache, out: Path, before: Previous) -> None:
         cache.write(_manifest_name(out), {here: kept} if here and before.out else {})
 
 
-def stands_for(page: Page, read: tuple[tuple[str, object], ...], people: object) -> bytes:
-    """A page's ``Product.stands_for``: what, besides the site's basis (cards, people,
-    terms: see ``reuse``), it is made from: its URL, templates and the globals it reads,
-    and its own article. Empty (no shortcut) when a global read is neither a text nor the
-    people, which the basis holds."""
-    article = page.context.get("article")
-    own = article.content_key if isinstance(article, Article) else b""
-    if isinstance(article, Article) and not own:
-        return b""
-    parts: list[str | bytes] = [page.url, *page.templates, own]
-    for name, value in read:
-        if value is not people and not isinstance(value, str):
-            return b""
-        parts += [name, value if isinstance(value, str) else ""]
-    return digest(*parts)
-
-
 def made_under(prints: Fingerprints, key: bytes, basis: object) -> bytes:
     """A digest of the build's key and the site's ``basis``, what every page is made from
-    besides its own article (the cards, people and terms). When it differs from the last
-    build's, every page's shortcut does too, and most listings shift (a new article, say)."""
+    besides its own article (the cards, people and terms). When it is the last build's,
+    only articles' own texts can have changed (see ``Previous.edited``); when it differs,
+    most listings shift (a new article, say)."""
     return hashlib.blake2b(key + prints.of(basis), digest_size=16).digest()
 
 
 def reuse(
     files: Iterable[tuple[str, bytes | Product | Carried] | Last], before: Previous, out: Path, key: bytes,
-    under: bytes = b"", prints: Fingerprints | None = None,
+    prints: Fingerprints | None = None,
 ) -> Iterator[tuple[str, Decide] | Last]:
     """Keep what the spare already has, link what the output has, make the rest.
 
     Each file is fingerprinted only by the process that writes it (``Decide``): worker
-    processes share the hashing as they share the rendering.
-
-    A product's note is its fingerprint and a shortcut, a digest of ``under`` (from
-    ``made_under``, with the ``prints`` that hashed its basis) and ``stands_for``. A product
-    whose shortcut is the one the last build noted has the fingerprint noted then: with
-    search, an edited body costs one page's hashing, not 17k (without, see ``carry``).
+    processes share the hashing as they share the rendering. ``prints`` may be the ones
+    that hashed the site's basis, whose lists and cards are then not hashed again.
     """
     prints = prints or Fingerprints()
     spare = before.spare or {}
 
     def decide(rel: str, data: bytes | Product | Carried | Stored) -> tuple[bytes, Link | Keep | Pending | Stored]:
-        shortcut, last = b"", before.out.get(rel, b"")
+        last = before.out.get(rel, b"")
         if isinstance(data, Carried):  # the spare does not hold it as it must be (see carry)
             return last, Link(out / rel, data.make)
         if isinstance(data, Product):
-            if data.stands_for and under:
-                shortcut = hashlib.blake2b(under + data.stands_for, digest_size=16).digest()
-            if shortcut and last[16:] == shortcut:
-                fingerprint = last[:16]
-            else:
-                fingerprint = hashlib.blake2b(key + prints.of(data.inputs), digest_size=16).digest()
+            fingerprint = hashlib.blake2b(key + prints.of(data.inputs), digest_size=16).digest()
             make = data.make
         elif isinstance(data, Stored):  # named by a hash of its bytes: the name stands for them
             fingerprint = hashlib.blake2b(b"stored" + data.path.name.encode(), digest_size=16).digest()
@@ -283,11 +255,11 @@ def reuse(
         else:
             fingerprint = hashlib.blake2b(b"bytes" + data, digest_size=16).digest()
             make = partial(bytes, data)
-        if spare.get(rel, b"")[:16] == fingerprint:
-            return fingerprint + shortcut, Keep(make)
-        if last[:16] == fingerprint:
-            return fingerprint + shortcut, Link(out / rel, make)
-        return fingerprint + shortcut, data if isinstance(data, Stored) else Pending(make)
+        if spare.get(rel) == fingerprint:
+            return fingerprint, Keep(make)
+        if last == fingerprint:
+            return fingerprint, Link(out / rel, make)
+        return fingerprint, data if isinstance(data, Stored) else Pending(make)
 
     def decided(files: Iterable[tuple[str, bytes | Product] | Last]) -> Iterator[tuple[str, Decide] | Last]:
         for item in files:
@@ -317,7 +289,7 @@ def carry(
     for rel, note in before.out.items():
         if not note or rel in names or any(item.replaces(rel) for item in last):
             continue  # a copied file's note is empty: copied again anyway
-        if spare.get(rel, b"")[:16] == note[:16] and os.path.lexists(os.path.join(folder, rel)):
+        if spare.get(rel) == note and os.path.lexists(os.path.join(folder, rel)):
             held[rel] = note
         else:
             rest.append((rel, Carried(partial(remake, rel))))

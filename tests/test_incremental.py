@@ -508,9 +508,9 @@ def test_files_unchanged_since_they_were_parsed_are_not_read(archive: Path, tmp_
 
 @pytest.mark.parametrize("search", [False, True])
 def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, monkeypatch, search: bool):
-    """Every other page's basis (cards, people, terms) and own article are unchanged, so
-    its fingerprint is the one noted by the last build, taken without walking its context
-    (with search, where every page is planned; without, the others are not even planned)."""
+    """Every other page's basis (cards, people, terms) and own article are unchanged: it is
+    the last output's, its context never walked. With search, the search page is hashed
+    too: it reads the new index's address. A card's digest is the cache's."""
     out = archive / "public"
     build(Options(root=archive, out=out, search=search))
     walked: list[str] = []
@@ -568,8 +568,8 @@ def test_a_body_edit_with_search_carries_all_but_its_own_files_and_the_index(arc
     build(Options(root=archive, out=out))
     before = tree(out)
     weighed: list[str] = []
-    stands_for = incremental.stands_for
-    monkeypatch.setattr(incremental, "stands_for", lambda page, *rest: weighed.append(page.url) or stands_for(page, *rest))
+    product = build_module.Product
+    monkeypatch.setattr(build_module, "Product", lambda inputs, make: weighed.append(inputs[0].url) or product(inputs, make))
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     build(Options(root=archive, out=out))
     after = tree(out)
