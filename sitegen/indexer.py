@@ -86,10 +86,11 @@ class StoreHold:
             self.fd = None
 
 
-def start(root: Path, site: Site, cache: Cache, quiet: bool = False) -> SearchIndex:
+def start(root: Path, site: Site, cache: Cache, quiet: Callable[[], bool] = lambda: False) -> SearchIndex:
     """Unless the cache holds a usable index, a forked child starts building it now; the
-    build holds the store until ``finish`` or ``stop``. ``quiet``: this process will have
-    little to do meanwhile (only a body edit's files to make)."""
+    build holds the store until ``finish`` or ``stop``. ``quiet``, asked when the parts are
+    written: whether this process has little to do meanwhile (only a body edit's files to
+    make), which it may learn after the child has started."""
     vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
     keys = _document_keys(site)
     key = digest(b"search documents", *keys) if keys else incremental.Fingerprints().of(search_documents(site))
@@ -98,13 +99,17 @@ def start(root: Path, site: Site, cache: Cache, quiet: bool = False) -> SearchIn
         found = cache.found_latest("search", key)
         if found is not None and _usable(found):  # not one whose files another build pruned
             return SearchIndex(lambda: found, None, vendor, hold)
-        # The child shares the machine with this process. While it renders most pages, more
-        # processes writing the parts cost CPU on two cores (~0.5 s at 10k articles) and save
-        # no time; when it is quiet, they take the core it leaves idle.
+
+        def writers() -> int:
+            # The child shares the machine with this process. While it renders most pages, more
+            # processes writing the parts cost CPU on two cores (~0.5 s at 10k articles) and save
+            # no time; when it is quiet, they take the core it leaves idle.
+            return 0 if quiet() or parallel.workers() > 2 else 1
+
         build = partial(_build_search, site, cache.folder, keys)
-        child = parallel.background(partial(build, processes=0 if quiet or parallel.workers() > 2 else 1))
+        child = parallel.background(partial(build, writers=writers))
         if not child.forked:  # made here, at the end, maybe while page workers still run: no more forks
-            child = parallel.Background(partial(build, processes=1))
+            child = parallel.Background(partial(build, writers=lambda: 1))
     except BaseException:
         if hold:
             hold.release()
@@ -125,7 +130,7 @@ def _document_keys(site: Site) -> list[bytes] | None:
     ]
 
 
-def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, processes: int = 0) -> search.SearchOutput:
+def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, writers: Callable[[], int] = lambda: 0) -> search.SearchOutput:
     """The documents' counted terms are kept for the next build, by the process that counted them."""
     cache = Cache(folder)  # of its own: the build's cache may be in another process
     previous = cache.read(TERMS)
@@ -140,7 +145,7 @@ def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, pro
         with contextlib.suppress(OSError):  # an unwritable cache: the files' bytes travel back
             (folder / STORE).mkdir(parents=True, exist_ok=True)
             keep = partial(_store, folder / STORE)
-    return search.build_search(docs, processes=processes, counts=counts, keep=keep)
+    return search.build_search(docs, processes=writers(), counts=counts, keep=keep)
 
 
 def _store(store: Path, rel: str, data: bytes) -> bytes | Stored:

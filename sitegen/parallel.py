@@ -10,6 +10,7 @@ worker is raised again in the build's process, which then discards the staging f
 from __future__ import annotations
 
 import gc
+import mmap
 import os
 import pickle
 import signal
@@ -156,6 +157,20 @@ def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> li
         for i, value in theirs:
             results[i] = value
     return results
+
+
+class Flag:
+    """A yes-or-no that one process sets and the children it has already forked read: one
+    byte of memory shared across the fork, for a hint known only once a child has started."""
+
+    def __init__(self) -> None:
+        self._byte = mmap.mmap(-1, 1)  # anonymous and shared: a forked child sees it change
+
+    def set(self) -> None:
+        self._byte[0] = 1
+
+    def is_set(self) -> bool:
+        return self._byte[0] == 1
 
 
 class Background(Generic[R]):

@@ -409,6 +409,26 @@ def test_background_stops_a_child_nobody_waits_for(alone):
         os.waitpid(pid, 0)  # already reaped
 
 
+def _wait_for(flag, seconds: float = 30) -> bool:
+    ends = time.monotonic() + seconds
+    while not flag.is_set() and time.monotonic() < ends:
+        time.sleep(0.01)
+    return flag.is_set()
+
+
+def test_a_flag_set_after_the_fork_reaches_the_child(alone):
+    """The index's child starts before the build knows whether it is a body edit."""
+    from sitegen.parallel import Flag, background
+
+    flag = Flag()
+    child = background(partial(_wait_for, flag))
+    assert child._pid is not None
+    flag.set()
+    assert child.result() is True
+    unset = Flag()
+    assert background(partial(_wait_for, unset, 0.05)).result() is False
+
+
 def test_background_beside_a_thread_computes_in_this_process():
     import threading
 
@@ -800,14 +820,14 @@ def test_the_index_parts_take_the_core_a_quiet_build_leaves_idle(archive: Path, 
     (cold, after an addition); one per core when it has little to do (after a body edit)."""
     asked = []
     monkeypatch.setattr(parallel, "workers", lambda: 2)
-    monkeypatch.setattr(parallel, "background", lambda compute: asked.append(compute.keywords["processes"]) or parallel.Background(compute))
+    monkeypatch.setattr(parallel, "background", lambda compute: asked.append(compute.keywords["writers"]) or parallel.Background(compute))
     out = archive / "public"
     build(Options(root=archive, out=out))
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     build(Options(root=archive, out=out))
     (archive / "content/articles/2031/05/quay-renamed.md").write_text("---\ntitle: Invented quay renamed\ndate: 2031-05-20\n---\nInvented.\n", "utf-8")
     build(Options(root=archive, out=out))
-    assert asked == [1, 0, 1]
+    assert [writers() for writers in asked] == [1, 0, 1]
 
 
 def test_an_index_not_forked_off_is_made_here_by_this_process_alone(archive: Path, monkeypatch):
@@ -818,7 +838,7 @@ def test_an_index_not_forked_off_is_made_here_by_this_process_alone(archive: Pat
     asked = []
     monkeypatch.setattr(parallel, "background", parallel.Background)  # as if os.fork failed
     monkeypatch.setattr(parallel, "workers", lambda: 4)
-    monkeypatch.setattr(indexer, "_build_search", lambda *args, processes: asked.append(processes))
+    monkeypatch.setattr(indexer, "_build_search", lambda *args, writers: asked.append(writers()))
     options = Options(root=archive)
     site, _ = build_module.load(options, configure(options))
     index = indexer.start(archive, site, Cache.open(archive))
