@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .cache import Cache
 from .content import TABLES, SourceFile, parse_article
@@ -31,17 +31,44 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+CHUNK = 16  # files a process takes at a time: ~10 ms of rendering, one lock per take
+
+
+class Turns:
+    """Which chunks of consecutive positions this process takes: each chunk goes to whichever
+    process asks first, from a counter all of them share. Every process walks the same
+    sequence, so each asks only once past its last chunk, and is given one ahead of it.
+    A process slowed down (by a search child on the same cores, or by costlier files) takes
+    fewer: with every n-th file fixed per process, one ended ~0.4 s after the other in a
+    cold build at 10k articles."""
+
+    def __init__(self, counter: Any):
+        self.counter = counter  # a multiprocessing.Value, made before the fork
+        self.chunk = -1
+
+    def mine(self, position: int) -> bool:
+        chunk = position // CHUNK
+        if self.chunk < chunk:
+            with self.counter.get_lock():
+                self.chunk = self.counter.value  # never behind ``chunk``: those before were given out
+                self.counter.value += 1
+        return chunk == self.chunk
+
+
 @dataclass(frozen=True)
 class Share:
-    """Which files this process writes: those whose position ``% count == index``."""
+    """Which files this process writes: with others, the chunks it takes (``Turns``)."""
 
     index: int = 0
     count: int = 1
     children: tuple[tuple[int, int], ...] = ()  # (pid, read end of its error pipe), in the parent
     report: int | None = None  # write end of the error pipe, in a worker
+    turns: Turns | None = None
 
     def mine(self, position: int) -> bool:
-        return position % self.count == self.index
+        if self.turns is not None:
+            return self.turns.mine(position)
+        return position % self.count == self.index  # no shared counter: every n-th
 
     @property
     def worker(self) -> bool:
@@ -65,6 +92,7 @@ def fork(count: int) -> Share:
     """
     if count < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return Share()
+    counter = _counter()
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
@@ -79,10 +107,21 @@ def fork(count: int) -> Share:
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, 1)
             os.dup2(null, 2)  # one progress display is enough
-            return Share(index, count, (), write)
+            return Share(index, count, (), write, Turns(counter) if counter is not None else None)
         os.close(write)
         children.append((pid, read))
-    return Share(0, count, tuple(children))
+    return Share(0, count, tuple(children), None, Turns(counter) if counter is not None else None)
+
+
+def _counter() -> Any:
+    """A number in memory shared with the processes about to be forked, with its lock; None
+    where the system has no shared semaphores (then each process takes every n-th file)."""
+    try:
+        import multiprocessing  # ~20 ms: only for builds big enough to fork
+
+        return multiprocessing.get_context("fork").Value("q", 0)  # as these processes are made
+    except (ImportError, OSError):
+        return None
 
 
 def leave(share: Share, error: BaseException | None, result: object = None) -> None:

@@ -338,12 +338,41 @@ def _square_or_fail(n: int) -> int:
     return n * n
 
 
-def test_map_in_workers_keeps_order_and_reports_failures():
-    from sitegen.parallel import map_in_workers
+_BUILD_PROCESS = os.getpid()
+
+
+def _made_by(n: int) -> int:
+    """Which process made item ``n``; the build's own process is the slow one."""
+    if os.getpid() == _BUILD_PROCESS:
+        time.sleep(0.002)
+    return os.getpid()
+
+
+def _fail_in_a_worker(n: int) -> int:
+    if os.getpid() != _BUILD_PROCESS:
+        raise SitegenError(f"invented failure on {n} in a worker")
+    return _made_by(n)
+
+
+def test_map_in_workers_keeps_order_and_reports_failures(alone):
+    from sitegen.parallel import CHUNK, map_in_workers
 
     assert map_in_workers(_square_or_fail, list(range(7)), 3) == [n * n for n in range(7)]
     with pytest.raises(SitegenError, match="invented failure on 7"):
-        map_in_workers(_square_or_fail, list(range(10)), 2)  # 7 falls to a worker
+        map_in_workers(_square_or_fail, list(range(10)), 2)
+    with pytest.raises(SitegenError, match="in a worker"):  # the slow build process leaves chunks to it
+        map_in_workers(_fail_in_a_worker, list(range(8 * CHUNK)), 2)
+
+
+def test_workers_take_chunks_as_they_are_free(alone):
+    """A process slowed down (by the search child, say) takes fewer chunks: none waits at
+    the end for another's fixed share. Each chunk is made by one process, each item once."""
+    from sitegen.parallel import CHUNK, map_in_workers
+
+    made = map_in_workers(_made_by, list(range(40 * CHUNK)), 2)
+    assert len(set(made)) == 2
+    assert made.count(_BUILD_PROCESS) < len(made) // 2
+    assert all(len(set(made[i : i + CHUNK])) == 1 for i in range(0, len(made), CHUNK))
 
 
 def test_latest_keeps_one_value_per_name(tmp_path: Path):
