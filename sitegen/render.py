@@ -198,12 +198,16 @@ def _template_line(exc: BaseException) -> str:
     return where
 
 
+MONTH_NAMES = tuple(datetime(2000, month, 1).strftime("%B") for month in range(1, 13))  # C locale: English
+
+
 def human_date(value: datetime) -> str:
-    return f"{value.day} {value:%B %Y}"
+    """'29 March 2019'. Every card shows one: strftime took 1% of a cold build's CPU at 10k."""
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def month_name(month: int) -> str:
-    return datetime(2000, month, 1).strftime("%B")
+    return MONTH_NAMES[month - 1]
 
 
 def jsonld(data: object, indent: int | None = None) -> Markup:
