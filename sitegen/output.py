@@ -188,7 +188,8 @@ def write_site(
     is the staging folder: ``Keep`` files stay, the others are replaced, the rest removed.
     With ``twin`` (and no spare to reuse), every file is also hard-linked into a second
     folder that becomes the spare, so even the build after a cold one writes only changes.
-    With ``workers`` > 1, forked processes make and write every n-th file (``Pending``).
+    With ``workers`` > 1, forked processes make and write the files, taking them in chunks
+    (``parallel.Turns``).
     ``notes`` receives the note of every ``Decide`` file, from whichever process wrote it.
     ``held`` names files of the reused spare the caller found as they must be: kept, unseen.
     """
@@ -309,8 +310,8 @@ def _fill(
 
 
 def _positions(files: Iterable[tuple[str, object] | Last], share: parallel.Share) -> Iterator[tuple[str, object, bool]]:
-    """Each file with whether this process makes it: every n-th, and a ``Last`` one's files
-    only in the build's process (a worker stops there)."""
+    """Each file with whether this process makes it: those of the chunks it takes, and a
+    ``Last`` one's files only in the build's process (a worker stops there)."""
     position = 0
     for item in files:
         if isinstance(item, Last):

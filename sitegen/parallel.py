@@ -1,5 +1,5 @@
 """Worker processes for a cold build: the build forks once, and each process renders and writes
-every n-th file of the same, deterministic sequence into the same staging folder. And one
+the chunks it takes of the same, deterministic sequence into the same staging folder. And one
 value computed in a forked child (``background``) while the build goes on with other work.
 
 Forking (not spawning) shares the loaded site, plan and templates without pickling them;
@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from .cache import Cache
 from .content import TABLES, SourceFile, parse_article
@@ -32,27 +32,58 @@ R = TypeVar("R")
 
 
 CHUNK = 16  # files a process takes at a time: ~10 ms of rendering, one lock per take
+TAKE_TIMEOUT = 60.0  # seconds: a process killed while taking a chunk must not stall the others for good
 
 
 class Turns:
-    """Which chunks of consecutive positions this process takes: each chunk goes to whichever
-    process asks first, from a counter all of them share. Every process walks the same
-    sequence, so each asks only once past its last chunk, and is given one ahead of it.
-    A process slowed down (by a search child on the same cores, or by costlier files) takes
-    fewer: with every n-th file fixed per process, one ended ~0.4 s after the other in a
-    cold build at 10k articles."""
+    """Which chunks of consecutive positions this process makes: each chunk goes to whichever
+    process asks first (``take`` gives the next chunk number to one process only). Every
+    process walks the same sequence and asks only once past its last chunk, so it is given
+    one ahead of it. A process slowed down (by the search child on the same cores, or by
+    costlier files) takes fewer: with every n-th file fixed per process, the build's process
+    waited ~0.3 s for its worker at the end of a cold build at 10k articles."""
 
-    def __init__(self, counter: Any):
-        self.counter = counter  # a multiprocessing.Value, made before the fork
+    def __init__(self, take: Callable[[], int]):
+        self.take = take
         self.chunk = -1
 
     def mine(self, position: int) -> bool:
+        """Asked for every position, in order."""
         chunk = position // CHUNK
         if self.chunk < chunk:
-            with self.counter.get_lock():
-                self.chunk = self.counter.value  # never behind ``chunk``: those before were given out
-                self.counter.value += 1
+            self.chunk = self.take()  # never behind ``chunk``: those before were given out
         return chunk == self.chunk
+
+
+class Tickets:
+    """0, 1, 2… each handed to one of the processes forked after it was made: a number in
+    memory they share (an anonymous mapping, as ``Flag``'s), under a lock."""
+
+    def __init__(self) -> None:
+        import ctypes
+        import multiprocessing  # ~20 ms: only for builds big enough to fork
+
+        self._memory = mmap.mmap(-1, ctypes.sizeof(ctypes.c_int64))
+        self._next = ctypes.c_int64.from_buffer(self._memory)
+        self._lock = multiprocessing.get_context("fork").Lock()  # as these processes are made
+
+    def __call__(self) -> int:
+        if not self._lock.acquire(timeout=TAKE_TIMEOUT):
+            raise SitegenError("a build process stopped while taking its share of the work; build again")
+        try:
+            number = self._next.value
+            self._next.value = number + 1
+            return number
+        finally:
+            self._lock.release()
+
+
+def _tickets() -> Tickets | None:
+    """None where the system has no shared semaphores: then each process takes every n-th."""
+    try:
+        return Tickets()
+    except (ImportError, OSError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -92,14 +123,21 @@ def fork(count: int) -> Share:
     """
     if count < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return Share()
-    counter = _counter()
+    tickets = _tickets()
+    turns = Turns(tickets) if tickets is not None else None  # each process gets its own copy
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
-    children = []
+    children: list[tuple[int, int]] = []
     for index in range(1, count):
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # the workers already forked are at work: stop them, fail the build
+            os.close(read)
+            os.close(write)
+            stop(Share(0, count, tuple(children)))
+            raise SitegenError(f"could not start build process {index + 1} of {count} ({exc.strerror}); try --jobs 1") from exc
         if pid == 0:
             os.close(read)
             for _, other in children:
@@ -107,21 +145,10 @@ def fork(count: int) -> Share:
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, 1)
             os.dup2(null, 2)  # one progress display is enough
-            return Share(index, count, (), write, Turns(counter) if counter is not None else None)
+            return Share(index, count, (), write, turns)
         os.close(write)
         children.append((pid, read))
-    return Share(0, count, tuple(children), None, Turns(counter) if counter is not None else None)
-
-
-def _counter() -> Any:
-    """A number in memory shared with the processes about to be forked, with its lock; None
-    where the system has no shared semaphores (then each process takes every n-th file)."""
-    try:
-        import multiprocessing  # ~20 ms: only for builds big enough to fork
-
-        return multiprocessing.get_context("fork").Value("q", 0)  # as these processes are made
-    except (ImportError, OSError):
-        return None
+    return Share(0, count, tuple(children), None, turns)
 
 
 def leave(share: Share, error: BaseException | None, result: object = None) -> None:
