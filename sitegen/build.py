@@ -244,24 +244,24 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     site, problems = load(options, config, cache)
     index = None
-    quiet = parallel.Flag()  # set once this is known to be a body edit, which leaves a core idle
+    body_edit = parallel.Flag()  # set once this build is known to be one: it leaves a core idle
     try:
         if options.search:
             from . import indexer  # here: a build without search never loads numpy (~60 ms)
 
-            # Built while the build goes on; its parts, once it is known to be quiet, on every core.
-            index = indexer.start(options.root, site, cache, quiet=quiet.is_set)
+            # Built while the build goes on; after a body edit, on the core this process leaves idle too.
+            index = indexer.start(options.root, site, cache, quiet=body_edit.is_set)
         out = (options.out or options.root / config.output).resolve()
         cards = pages.cards_of(site)
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
-        prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any worker is forked
+        prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any page worker is forked
         under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
         edited = before.edited(under, site.articles, copied)
         if edited is not None:
-            quiet.set()
+            body_edit.set()
         # With search, every page is planned: those reading the new index's address are made again.
         plan = list(pages.plan(site, cards) if edited is None or index else pages.article_pages(site, cards, edited))
         if clashes := pages.collisions(plan):

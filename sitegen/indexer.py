@@ -95,6 +95,7 @@ def start(root: Path, site: Site, cache: Cache, quiet: Callable[[], bool] = lamb
     keys = _document_keys(site)
     key = digest(b"search documents", *keys) if keys else incremental.Fingerprints().of(search_documents(site))
     hold = StoreHold(cache.folder / STORE) if cache.folder else None  # before looking: nobody prunes what is found
+    child: parallel.Background | None = None
     try:
         found = cache.found_latest("search", key)
         if found is not None and _usable(found):  # not one whose files another build pruned
@@ -110,7 +111,9 @@ def start(root: Path, site: Site, cache: Cache, quiet: Callable[[], bool] = lamb
         child = parallel.background(partial(build, writers=writers))
         if not child.forked:  # made here, at the end, maybe while page workers still run: no more forks
             child = parallel.Background(partial(build, writers=lambda: 1))
-    except BaseException:
+    except BaseException:  # say, interrupted right after the fork
+        if child:
+            child.stop()
         if hold:
             hold.release()
         raise
@@ -145,7 +148,7 @@ def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, wri
         with contextlib.suppress(OSError):  # an unwritable cache: the files' bytes travel back
             (folder / STORE).mkdir(parents=True, exist_ok=True)
             keep = partial(_store, folder / STORE)
-    return search.build_search(docs, processes=writers(), counts=counts, keep=keep)
+    return search.build_search(docs, processes=writers, counts=counts, keep=keep)
 
 
 def _store(store: Path, rel: str, data: bytes) -> bytes | Stored:

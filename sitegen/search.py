@@ -178,7 +178,7 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[list[str]]]:
 
 
 def _write_parts(
-    index: TermIndex, ranges: list[list[int]], processes: int, keep: KeepFile | None,
+    index: TermIndex, ranges: list[list[int]], processes: int | Callable[[], int], keep: KeepFile | None,
 ) -> Iterable[tuple[str, bytes | Stored]]:
     """Each range's part, named (see ``_named``): one at a time in this process; shared
     among processes (forked) when there are many entries, and then all at once.
@@ -195,6 +195,8 @@ def _write_parts(
     def write(term_nos: list[int]) -> tuple[str, bytes | Stored]:
         return _named("part", writer.json(term_nos).encode("utf-8"), keep)
 
+    if callable(processes):  # asked now, as late as can be (see indexer.start)
+        processes = processes()
     if processes == 0:
         processes = parallel.workers() if len(index.entry_df) >= PARALLEL_MIN_ENTRIES else 1
     if processes < 2 or len(ranges) < 2:
@@ -210,13 +212,14 @@ def count(docs: Sequence[SearchDoc], keys: Sequence[bytes] | None = None, previo
 
 
 def build_search(
-    docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int = 0,
+    docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int | Callable[[], int] = 0,
     counts: TermCounts | None = None, keep: KeepFile | None = None,
 ) -> SearchOutput:
     """Pure and deterministic: the same docs in the same order give the same bytes.
 
     Doc ``i`` gets lunr ref ``str(i)``; the caller's order (newest first) is kept.
-    ``processes``: how many write the index parts (0: one per core for a large index).
+    ``processes``: how many write the index parts (0: one per core for a large index), or
+    what says so when they are about to be written.
     ``counts``: the docs' terms, if already counted (see ``count``). ``keep`` takes each
     file as it is made (say, to write it out) and gives what the output holds for it.
     """
