@@ -198,7 +198,10 @@ def _template_line(exc: BaseException) -> str:
     return where
 
 
-MONTH_NAMES = tuple(datetime(2000, month, 1).strftime("%B") for month in range(1, 13))  # C locale: English
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # as strftime's %B gives them in the C locale: the theme's words are English
 
 
 def human_date(value: datetime) -> str:
