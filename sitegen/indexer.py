@@ -112,7 +112,7 @@ def start(root: Path, site: Site, cache: Cache, quiet: Callable[[], bool] = lamb
         if not child.forked:  # made here, at the end, maybe while page workers still run: no more forks
             child = parallel.Background(partial(build, writers=lambda: 1))
     except BaseException:  # say, interrupted right after the fork
-        if child:
+        if child is not None:
             child.stop()
         if hold:
             hold.release()

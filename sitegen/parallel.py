@@ -137,7 +137,7 @@ def fork(count: int) -> Share:
             os.close(read)
             os.close(write)
             stop(Share(0, count, tuple(children)))
-            raise SitegenError(f"could not start build process {index + 1} of {count} ({exc.strerror}); try --jobs 1") from exc
+            raise SitegenError(f"could not start build process {index + 1} of {count} ({exc.strerror or exc}); try --jobs 1") from exc
         if pid == 0:
             os.close(read)
             for _, other in children:

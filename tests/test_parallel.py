@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import select
@@ -118,3 +119,23 @@ def test_a_flag_set_after_the_fork_reaches_the_child(alone):
     flag.set()
     assert child.result() is True
     assert background(partial(_wait_for, Flag(), 0.05)).result() is False
+
+
+def test_a_fork_that_fails_stops_the_workers_already_started(alone, monkeypatch):
+    """They would go on writing their share while the build fails."""
+    real_fork, forked = os.fork, []
+
+    def fork() -> int:
+        if len(forked) == 1:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    with pytest.raises(SitegenError, match=r"could not start build process 3 of 3 \(Resource temporarily unavailable\)"):
+        map_in_workers(time.sleep, [60] * 3 * CHUNK, 3)  # the worker started would sleep for minutes
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], 0)  # stopped, and reaped
