@@ -188,6 +188,20 @@ def test_each_file_is_kept_as_it_is_made(monkeypatch: pytest.MonkeyPatch) -> Non
     assert kept.files == {path: data[::-1] for path, data in whole.files.items()}  # what keep gave is what is held
 
 
+def test_an_index_file_goes_into_the_store_once_else_its_bytes_are_kept(tmp_path: Path) -> None:
+    """What a process writing the index's files keeps: each file once, under its hash's name;
+    where the store cannot be written, the bytes themselves (they travel back)."""
+    from sitegen.indexer import _store
+    from sitegen.output import Stored
+
+    kept = _store(tmp_path, "search/part-abc.json", b"x")
+    assert kept == Stored(tmp_path / "part-abc.json") and kept.path.read_bytes() == b"x"
+    assert _store(tmp_path, "search/part-abc.json", b"x") == kept and len(list(tmp_path.iterdir())) == 1
+    blocked = tmp_path / "a-file"
+    blocked.write_bytes(b"")
+    assert _store(blocked, "search/part-abc.json", b"y") == b"y"  # no store can be written there: the bytes
+
+
 def test_score_text_is_what_json_gives_the_rounded_score() -> None:
     rng = random.Random(3)
     values = [rng.uniform(0, 60) for _ in range(20_000)] + [0.0, 0.0005, 0.0015, 1.0, 2.5, 9.9995]
