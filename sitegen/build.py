@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -72,7 +73,7 @@ def read(options: Options, cache: Cache) -> content.Archive:
     """Every file of the archive, parsed and validated; the costly part shared among processes."""
     sources = incremental.SourceRecord(cache)  # files unchanged since the last build are not read
     articles, people = (content.read_sources(options.root, folder, partial(sources.known, content.TABLES[folder])) for folder in ("articles", "people"))
-    parallel.prepare(articles, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
+    parallel.prepare(articles, people, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
     archive = content.parse_archive(articles, people, options.today, cache.memo)
     sources.remember([*articles, *people])
     return archive
@@ -120,13 +121,21 @@ def outputs(
         return Product((page, read), partial(render.render_page, env, page))
 
     later = []
-    for page in progress(plan):
-        if index and "search_manifest_url" in reads.of(page.templates):
-            later.append(page)  # made once the index is known
-        elif edited is None or page.url in edited:
-            yield r.output_path(page.url), product(page)
+
+    def page_files() -> Iterator[tuple[str, Product]]:
+        for page in progress(plan):
+            if index and "search_manifest_url" in reads.of(page.templates):
+                later.append(page)  # made once the index is known
+            elif edited is None or page.url in edited:
+                yield r.output_path(page.url), product(page)
+
+    made = page_files()
+    yield from itertools.islice(made, 1)  # it loads what all pages share (the templates) before any fork
     if edited is None:
-        yield from other_files(site, plan)
+        yield sitemap(site, plan)  # the largest file (~0.2 s at 10k): early, so no process makes it alone at the end
+    yield from made
+    if edited is None:
+        yield from other_files(site)
     else:
         yield from feeds.all_feeds(site, edited)
         yield from annotation_files(site, edited)
@@ -140,13 +149,16 @@ def outputs(
         )
 
 
-def other_files(site: Site, plan: list[pages.Page]) -> Iterator[tuple[str, bytes | Product]]:
-    """Feeds, annotations, sitemap, robots.txt, schemas: nothing here reads the search index."""
+def sitemap(site: Site, plan: list[pages.Page]) -> tuple[str, Product]:
+    listed = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
+    return "sitemap.xml", Product(("sitemap", listed), partial(feeds.sitemap, site, plan))
+
+
+def other_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
+    """Feeds, annotations, robots.txt, schemas: nothing here reads the search index."""
     r = site.routes
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
-    sitemap = tuple((p.url, p.lastmod) for p in plan if p.in_sitemap)
-    yield "sitemap.xml", Product(("sitemap", sitemap), partial(feeds.sitemap, site, plan))
     yield "robots.txt", feeds.robots(site)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
 
