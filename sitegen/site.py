@@ -6,7 +6,7 @@ import difflib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from markupsafe import Markup
 
@@ -129,8 +129,19 @@ def resolve(
 
 
 def _person(p: PersonFile, memo: Memo) -> Person:
-    bio = memo("bio", digest(p.bio), lambda: markdown.render(p.bio).html) if p.bio else ""
+    bio = memo(BIOS, bio_key(p), partial(render_bio, p)) if p.bio else ""
     return Person(p.slug, p.name, p.aliases, p.description, p.links, bio)
+
+
+BIOS = "bio"  # the cache's table of rendered bios
+
+
+def render_bio(p: PersonFile) -> str:
+    return markdown.render(p.bio).html
+
+
+def bio_key(p: PersonFile) -> bytes:
+    return digest(p.bio)
 
 
 Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]  # first paragraph, anchored notes, problems

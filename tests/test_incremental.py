@@ -301,6 +301,26 @@ def test_a_failed_build_leaves_the_output_and_the_next_build_is_right(archive: P
     incremental_equals_cold(archive, tmp_path)
 
 
+def test_loading_finds_what_the_workers_prepared(archive: Path, tmp_path: Path, monkeypatch, alone):
+    """Articles and people are parsed, and bodies and bios rendered, by the forked workers:
+    the build's process takes them from the cache, and makes the same site as one process."""
+    monkeypatch.setattr(parallel, "PREPARE_MIN", 0)
+    here = os.getpid()
+    again: list[str] = []
+    for module, name in [(content, "parse_article"), (content, "parse_person"), (site_module, "render_body"), (site_module, "render_bio")]:
+        made = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, made=made, name=name: (os.getpid() == here and again.append(name)) or made(*args))
+    asked: list[int] = []
+    prepare = parallel.prepare
+    monkeypatch.setattr(parallel, "prepare", lambda articles, people, *rest: asked.append(len(people)) or prepare(articles, people, *rest))
+    build(Options(root=archive, out=archive / "public", search=False, workers=2))
+    assert asked == [2]  # both registry files, as the articles, were new
+    assert again == []
+    monkeypatch.undo()
+    build(Options(root=archive, out=tmp_path / "one", search=False, cache=False, workers=1))
+    assert tree(archive / "public") == tree(tmp_path / "one")
+
+
 @pytest.mark.parametrize("workers", [2, 3])
 def test_worker_processes_write_what_one_process_writes(archive: Path, tmp_path: Path, workers: int, alone):
     build(Options(root=archive, out=archive / "public", search=True, cache=False, workers=workers))
