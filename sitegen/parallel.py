@@ -10,11 +10,13 @@ worker is raised again in the build's process, which then discards the staging f
 from __future__ import annotations
 
 import gc
+import itertools
 import mmap
 import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -208,22 +210,86 @@ def stop(share: Share) -> None:
 
 
 def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
-    """``[func(x) for x in items]``, the items shared among ``count`` processes; results pickled back."""
+    """``[func(x) for x in items]``, the items shared among ``count`` processes. A worker
+    hands over each chunk's results as it makes them, and the build's process takes them
+    between its own chunks: sent all at the end, the worker's pickling and the parent's
+    unpickling (~0.3 s of the 49 MB of parsed articles and bodies at 10k) left a core idle."""
+    streams = [Stream() for _ in range(count - 1)]
     share = fork(count)
+    stream = streams[share.index - 1] if share.worker else None
+    results: list = [None] * len(items)
+    made: list[tuple[int, R]] = []  # this process's results not yet sent or taken
     try:
-        mine = [(i, func(item)) for i, item in enumerate(items) if share.mine(i)]
+        for i, item in enumerate(items):
+            if share.mine(i):
+                made.append((i, func(item)))
+            if (i + 1) % CHUNK or not made:
+                continue  # not at the end of a chunk of this process's
+            if stream:
+                stream.send(made)
+            else:
+                _take(results, made, streams)
+            made = []
+        if stream and made:
+            stream.send(made)
     except BaseException as exc:
         if share.worker:
             leave(share, exc)
         stop(share)
+        _close(streams)
         raise
     if share.worker:
-        leave(share, None, mine)
-    results: list = [None] * len(items)
-    for theirs in [mine, *join(share)]:
-        for i, value in theirs:
-            results[i] = value
+        leave(share, None)
+    try:
+        join(share)
+        _take(results, made, streams)
+    finally:
+        _close(streams)
     return results
+
+
+def _take(results: list, made: list[tuple[int, object]], streams: Sequence[Stream]) -> None:
+    """Into ``results``, this process's ``made`` and what the workers have sent whole."""
+    for i, value in itertools.chain(made, *(chunk for s in streams for chunk in s.receive())):
+        results[i] = value
+
+
+def _close(streams: Sequence[Stream]) -> None:
+    for s in streams:
+        s.close()
+
+
+class Stream:
+    """Values one worker hands over to the build's process as it makes them: each pickled
+    into a file they share, behind its length, and the bytes written whole so far counted
+    in memory they share. Unlike a pipe's, the worker's writes never wait for the reader."""
+
+    def __init__(self) -> None:
+        fd = os.memfd_create("sitegen-results") if hasattr(os, "memfd_create") else None
+        self._file = os.fdopen(fd, "w+b") if fd is not None else tempfile.TemporaryFile()
+        self._written = mmap.mmap(-1, 8)  # anonymous and shared, as Flag's
+        self._read = 0  # in the reader
+
+    def send(self, value: object) -> None:
+        """In the worker."""
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(len(data).to_bytes(8, "little"))
+        self._file.write(data)
+        self._file.flush()
+        self._written[:] = self._file.tell().to_bytes(8, "little")
+
+    def receive(self) -> list:
+        """In the reader: the values sent whole since it last asked."""
+        written, fd, values = int.from_bytes(self._written, "little"), self._file.fileno(), []
+        while self._read < written:
+            size = int.from_bytes(os.pread(fd, 8, self._read), "little")
+            values.append(pickle.loads(os.pread(fd, size, self._read + 8)))
+            self._read += 8 + size
+        return values
+
+    def close(self) -> None:
+        self._file.close()
+        self._written.close()
 
 
 class Flag:

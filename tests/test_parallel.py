@@ -88,6 +88,22 @@ def test_a_process_slowed_down_takes_fewer_chunks(alone):
     assert all(len(set(made[i : i + CHUNK])) == 1 for i in range(0, len(made), CHUNK))
 
 
+def test_the_build_takes_a_worker_s_results_as_it_goes(alone, monkeypatch):
+    """Not all at the end: the worker's pickling and the build's unpickling overlap their work."""
+    events: list[str] = []
+    receive, join = parallel.Stream.receive, parallel.join
+    monkeypatch.setattr(parallel.Stream, "receive", lambda self: (values := receive(self)) and events.append(f"{len(values)} chunks") or values)
+    monkeypatch.setattr(parallel, "join", lambda share: events.append("join") or join(share))
+    slowed = _Slowed(head_start=2 * CHUNK)  # the build's first item waits until the worker has made two chunks
+    try:
+        made = map_in_workers(slowed, list(range(40 * CHUNK)), 2)
+    finally:
+        slowed.close()
+    assert events.index("join") > 0  # a chunk of the worker's taken before
+    assert made.count("worker") > 2 * CHUNK
+    assert sum(int(e.split()[0]) for e in events if e != "join") == made.count("worker") // CHUNK  # each once
+
+
 def test_a_worker_s_failure_reaches_the_build(alone):
     failing = _Slowed(head_start=1, fail=True)
     try:
