@@ -6,7 +6,7 @@ import io
 import json
 import shutil
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sitehelpers import ATOM, html_pages, page, snapshot, xml
 
 from sitegen import cli
+from sitegen import site as site_module
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed
 from sitegen.render import human_date, month_name
@@ -422,3 +423,14 @@ def test_dates_read_as_strftime_writes_them(value: datetime):
     """The month names are looked up, not formatted per card: the same text."""
     assert human_date(value) == f"{value.day} {value:%B %Y}"
     assert month_name(value.month) == f"{value:%B}"
+
+
+_ZONES = st.builds(timezone, st.timedeltas(min_value=timedelta(hours=-23, minutes=-59), max_value=timedelta(hours=23, minutes=59)).map(lambda d: timedelta(minutes=d // timedelta(minutes=1))))
+
+
+@given(st.lists(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=_ZONES), min_size=2, max_size=2))
+def test_articles_sort_by_their_instant_as_the_times_compare(pair: list[datetime]):
+    """Sorted by a number, not by comparing times: the same order, in any zones."""
+    a, b = pair
+    assert (site_module._instant(a) < site_module._instant(b)) == (a < b)
+    assert (site_module._instant(a) == site_module._instant(b)) == (a == b)
