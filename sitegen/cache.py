@@ -13,7 +13,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from functools import cache, lru_cache, partial
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +27,7 @@ _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYA
 T = TypeVar("T")
 Memo = Callable[[str, Hashable, Callable[[], Any]], Any]  # (table, key, compute) -> value
 Later = Callable[[str, bytes, Callable[[], Any]], Callable[[], Any]]  # (table, key, compute) -> what gives the value
+Shard = tuple[str, int]  # (table, number)
 
 
 def no_memo(table: str, key: Hashable, compute: Callable[[], T]) -> T:
@@ -88,6 +89,7 @@ class Cache:
         self._changed: set[tuple[str, int]] = set()
         self._wanted: dict[str, set[bytes]] = {}  # per table, keys put off (see ``later``)
         self._latest: dict[str, tuple[str, object]] = {}  # name -> (file, value) to write
+        self._saved: dict[Shard, int] = {}  # shards written by another process, with their entry counts
 
     @classmethod
     def open(cls, root: Path) -> Cache:
@@ -149,18 +151,41 @@ class Cache:
             self._old[shard] = found if isinstance(found, dict) else {}
         return used, self._old[shard]
 
-    def save(self) -> None:
-        """Write back every shard that changed; silently skipped where the folder is not writable."""
-        for shard, entries in self._used.items():
-            if wanted := self._wanted.get(shard[0]):  # entries put off and never asked for: kept
-                entries = {**{k: v for k, v in self._old[shard].items() if k in wanted}, **entries}
-            if shard in self._changed or len(entries) != len(self._old[shard]):
+    def save(self, only: Collection[Shard] | None = None) -> dict[Shard, int]:
+        """Write back every shard that changed (or ``only`` those) and was not written
+        already as it is (see ``saved``); silently skipped where the folder is not writable.
+        Returns how many entries it wrote of each shard."""
+        wrote = {}
+        for shard, entries in self._due().items():
+            if (only is None or shard in only) and self._saved.get(shard) != len(entries):
                 self.write(f"{shard[0]}-{shard[1]:x}.pickle", entries)
+                wrote[shard] = len(entries)
+        if only is not None:
+            return wrote
         for name, (file, value) in self._latest.items():
             self.write(file, value)
             for other in self.names(f"{name}-*.pickle"):
                 if other != file and _is_hex(other[len(name) + 1 : -len(".pickle")]):  # not a "<name>-<table>" shard
                     self.forget(other)
+        return wrote
+
+    def due(self) -> list[Shard]:
+        """The shards ``save`` would write now."""
+        return list(self._due())
+
+    def saved(self, wrote: dict[Shard, int]) -> None:
+        """Shards another process (a forked one) wrote: ``save`` writes them again only if
+        they have more entries now. Entries are only ever added, so as many means the same."""
+        self._saved.update(wrote)
+
+    def _due(self) -> dict[Shard, dict]:
+        due = {}
+        for shard, entries in self._used.items():
+            if wanted := self._wanted.get(shard[0]):  # entries put off and never asked for: kept
+                entries = {**{k: v for k, v in self._old[shard].items() if k in wanted}, **entries}
+            if shard in self._changed or len(entries) != len(self._old[shard]):
+                due[shard] = entries
+        return due
 
     def read(self, name: str) -> Any:
         """One pickled value, or None when missing, corrupt or from other code."""

@@ -193,6 +193,21 @@ def test_cache_keeps_values_and_forgets_other_code(tmp_path: Path):
     assert foreign.memo("t", b"\x01key", lambda: ["other"]) == ["other"]
 
 
+def test_a_shard_saved_elsewhere_is_written_again_only_with_more_entries(tmp_path: Path, monkeypatch):
+    cache = Cache(tmp_path)
+    for first in (0x00, 0x10, 0x20):  # three shards of 16
+        cache.memo("t", bytes([first]) + b"key", lambda: "early")
+    cache.saved(cache.save(only=cache.due()[:2]))  # as a forked child would, for two of them
+    assert sorted(cache.names("t-*.pickle")) == ["t-0.pickle", "t-1.pickle"]
+    cache.memo("t", b"\x01later", lambda: "later")  # a second entry in the first shard
+    written: list[str] = []
+    write = Cache.write
+    monkeypatch.setattr(Cache, "write", lambda self, name, value: written.append(name) or write(self, name, value))
+    cache.save()
+    assert written == ["t-0.pickle", "t-2.pickle"]
+    assert Cache(tmp_path).memo("t", b"\x01later", lambda: "lost") == "later"
+
+
 def test_a_value_put_off_is_computed_when_asked_for_and_kept_until_then(tmp_path: Path):
     cache = Cache(tmp_path)
     for n in range(64):  # some share a shard with the one asked for below
@@ -319,6 +334,28 @@ def test_loading_finds_what_the_workers_prepared(archive: Path, tmp_path: Path, 
     monkeypatch.undo()
     build(Options(root=archive, out=tmp_path / "one", search=False, cache=False, workers=1))
     assert tree(archive / "public") == tree(tmp_path / "one")
+
+
+def test_what_was_read_is_saved_by_a_child_while_the_site_is_resolved(archive: Path, tmp_path: Path, monkeypatch, alone):
+    """The build's own save writes only what the child did not: here the bodies, which one
+    process renders while it resolves the site, after the child has started."""
+    monkeypatch.setattr(build_module, "EARLY_SAVE_MIN", 0)
+    here, by_child, by_build = os.getpid(), {}, []
+    saved, write = Cache.saved, Cache.write
+    monkeypatch.setattr(Cache, "saved", lambda self, wrote: by_child.update(wrote) or saved(self, wrote))
+    monkeypatch.setattr(Cache, "write", lambda self, name, value: (os.getpid() == here and by_build.append(name)) or write(self, name, value))
+    build(Options(root=archive, out=archive / "public", search=False, workers=1))
+    child_files = {f"{table}-{n:x}.pickle" for table, n in by_child}
+    assert {name.split("-")[0] for name in child_files} >= {"article", "person"}
+    assert {name.split("-")[0] for name in by_build} >= {"body", "html"}
+    assert not child_files & set(by_build)
+    monkeypatch.undo()
+    parsed: list[str] = []
+    parse = content.parse_article
+    monkeypatch.setattr(content, "parse_article", lambda *args: parsed.append(args[0]) or parse(*args))
+    build(Options(root=archive, out=archive / "public", search=False, workers=1))
+    assert parsed == []  # the child's files were found
+    incremental_equals_cold(archive, tmp_path)
 
 
 @pytest.mark.parametrize("workers", [2, 3])
