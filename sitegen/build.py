@@ -221,23 +221,29 @@ def workers(options: Options, plan: list[pages.Page], before: incremental.Previo
     return parallel.workers() if cold or changed else 1
 
 
-EARLY_SAVE_MIN = 64  # shards; reading a cold build's 10k articles changes ~300
+class EarlySave:
+    """What reading put in the cache, written by a forked child while the site is resolved
+    (the core that leaves idle), when there is much of it: for a cold build at 10k articles,
+    the parsed articles and bodies (~95 MB, ~0.3 s that left a core idle at the end)."""
 
+    SHARDS = 64  # at least; reading a cold build's 10k articles makes ~300 due
 
-def save_early(cache: Cache) -> parallel.Background[dict[Shard, int]] | None:
-    """What reading put in the cache, written by a forked child while the site is resolved,
-    when there is much of it: for a cold build at 10k articles, ~110 MB of parsed articles
-    and bodies, ~0.3 s that left a core idle at the end."""
-    due = cache.due()
-    return parallel.background(partial(cache.save, only=due)) if len(due) >= EARLY_SAVE_MIN else None
+    def __init__(self, cache: Cache, due: frozenset[Shard]):
+        self.cache, self.due = cache, due
+        self.child = parallel.background(partial(cache.save, only=due))
 
+    @classmethod
+    def start(cls, cache: Cache) -> EarlySave | None:
+        due = frozenset(cache.due())
+        return cls(cache, due) if len(due) >= cls.SHARDS else None
 
-def saved_early(early: parallel.Background[dict[Shard, int]] | None) -> dict[Shard, int]:
-    """What the early save wrote; nothing if it failed: the build's own save writes it then."""
-    try:
-        return early.result() if early else {}
-    except Exception:  # noqa: BLE001 - the cache is only an accelerator
-        return {}
+    def wait(self) -> None:
+        """Tell the cache what the child wrote, for its own save to skip."""
+        try:
+            wrote = self.child.result()
+        except Exception:  # noqa: BLE001 - the cache is only an accelerator: its save writes them all
+            wrote = {}
+        self.cache.saved(self.due, wrote)
 
 
 _collections = threading.Lock()
@@ -274,14 +280,15 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
     config = configure(options)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     archive = read(options, cache)
-    early = save_early(cache) if options.cache else None  # on the core that resolving leaves idle
+    early = EarlySave.start(cache) if options.cache else None
     try:
         report = _make(options, progress, config, cache, archive)
     except BaseException:
-        if early and early.forked:
-            saved_early(early)  # waited for: the child ends the files it writes
+        if early and early.child.forked:
+            early.wait()  # the child ends the files it writes
         raise
-    cache.saved(saved_early(early))
+    if early:
+        early.wait()
     cache.save()
     return replace(report, seconds=time.perf_counter() - started)
 

@@ -69,9 +69,10 @@ def _is_hex(text: str) -> bool:
 
 class Cache:
     """Tables of digest -> value, each in 16 shard files (256 for a table read a few
-    entries at a time) read on first use and written back at the end only when they
-    changed (an edit rewrites one shard, not the whole table). A disabled cache (no
-    folder) keeps its tables in memory for one build.
+    entries at a time) read on first use and written back by ``save`` only when they
+    changed (an edit rewrites one shard, not the whole table); some may be written sooner
+    by a forked child (see ``saved``). A disabled cache (no folder) keeps its tables in
+    memory for one build.
 
     Only entries used (or put off, see ``later``) by this build are written back, so
     entries of deleted or edited files do not pile up.
@@ -158,8 +159,8 @@ class Cache:
         wrote = {}
         for shard, entries in self._due().items():
             if (only is None or shard in only) and self._saved.get(shard) != len(entries):
-                self.write(f"{shard[0]}-{shard[1]:x}.pickle", entries)
-                wrote[shard] = len(entries)
+                if self.write(f"{shard[0]}-{shard[1]:x}.pickle", entries):
+                    wrote[shard] = len(entries)
         if only is not None:
             return wrote
         for name, (file, value) in self._latest.items():
@@ -173,9 +174,12 @@ class Cache:
         """The shards ``save`` would write now."""
         return list(self._due())
 
-    def saved(self, wrote: dict[Shard, int]) -> None:
-        """Shards another process (a forked one) wrote: ``save`` writes them again only if
-        they have more entries now. Entries are only ever added, so as many means the same."""
+    def saved(self, due: Collection[Shard], wrote: dict[Shard, int]) -> None:
+        """Of the shards ``due`` when a forked child saved them, those it ``wrote``: ``save``
+        writes one again only if it has more entries now (entries are only ever added, so as
+        many means the same), and every other one (the child failed) whatever it holds: the
+        files need no longer be what they were when this build began."""
+        self._changed.update(due)
         self._saved.update(wrote)
 
     def _due(self) -> dict[Shard, dict]:
@@ -198,10 +202,11 @@ class Cache:
             return None
         return value if fingerprint == self.fingerprint else None
 
-    def write(self, name: str, value: object) -> None:
-        """Atomically replace one cache file: a concurrent or killed build never sees half of it."""
+    def write(self, name: str, value: object) -> bool:
+        """Atomically replace one cache file: a concurrent or killed build never sees half of it.
+        Whether it did."""
         if self.folder is None:
-            return
+            return False
         try:
             self.folder.mkdir(exist_ok=True)
             ignore = self.folder / ".gitignore"
@@ -216,7 +221,8 @@ class Cache:
                 os.unlink(tmp)
                 raise
         except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
-            return
+            return False
+        return True
 
     def names(self, pattern: str) -> list[str]:
         """Cache files matching ``pattern``, oldest first."""

@@ -214,10 +214,23 @@ def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> li
     hands over each chunk's results as it makes them, and the build's process takes them
     between its own chunks: sent all at the end, the worker's pickling and the parent's
     unpickling (~0.3 s of the 49 MB of parsed articles and bodies at 10k) left a core idle."""
-    streams = [Stream() for _ in range(count - 1)]
-    share = fork(count)
-    stream = streams[share.index - 1] if share.worker else None
     results: list = [None] * len(items)
+    streams = [Stream() for _ in range(count - 1)]
+    try:
+        share = fork(count)
+        made = _make_share(func, items, share, streams, results)  # a worker leaves in there
+        join(share)
+        _take(results, made, streams)
+    finally:
+        _close(streams)
+    return results
+
+
+def _make_share(func: Callable[[T], R], items: Sequence[T], share: Share, streams: Sequence[Stream], results: list) -> list[tuple[int, R]]:
+    """This process's chunks: a worker sends each one's results and exits; the build's
+    process puts its own into ``results`` with what the workers sent so far, and returns
+    the last of its own."""
+    stream = streams[share.index - 1] if share.worker else None
     made: list[tuple[int, R]] = []  # this process's results not yet sent or taken
     try:
         for i, item in enumerate(items):
@@ -236,16 +249,10 @@ def map_in_workers(func: Callable[[T], R], items: Sequence[T], count: int) -> li
         if share.worker:
             leave(share, exc)
         stop(share)
-        _close(streams)
         raise
     if share.worker:
         leave(share, None)
-    try:
-        join(share)
-        _take(results, made, streams)
-    finally:
-        _close(streams)
-    return results
+    return made
 
 
 def _take(results: list, made: list[tuple[int, object]], streams: Sequence[Stream]) -> None:
@@ -282,14 +289,25 @@ class Stream:
         """In the reader: the values sent whole since it last asked."""
         written, fd, values = int.from_bytes(self._written, "little"), self._file.fileno(), []
         while self._read < written:
-            size = int.from_bytes(os.pread(fd, 8, self._read), "little")
-            values.append(pickle.loads(os.pread(fd, size, self._read + 8)))
+            size = int.from_bytes(_pread(fd, 8, self._read), "little")
+            values.append(pickle.loads(_pread(fd, size, self._read + 8)))
             self._read += 8 + size
         return values
 
     def close(self) -> None:
         self._file.close()
         self._written.close()
+
+
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    """``size`` bytes at ``offset``: one read may return fewer (on Linux, at most ~2 GiB)."""
+    data = os.pread(fd, size, offset)
+    while len(data) < size:
+        more = os.pread(fd, size - len(data), offset + len(data))
+        if not more:
+            raise SitegenError("a build process's results were cut short; build again")
+        data += more
+    return data
 
 
 class Flag:

@@ -197,7 +197,8 @@ def test_a_shard_saved_elsewhere_is_written_again_only_with_more_entries(tmp_pat
     cache = Cache(tmp_path)
     for first in (0x00, 0x10, 0x20):  # three shards of 16
         cache.memo("t", bytes([first]) + b"key", lambda: "early")
-    cache.saved(cache.save(only=cache.due()[:2]))  # as a forked child would, for two of them
+    due = cache.due()[:2]
+    cache.saved(due, cache.save(only=due))  # as a forked child would, for two of them
     assert sorted(cache.names("t-*.pickle")) == ["t-0.pickle", "t-1.pickle"]
     cache.memo("t", b"\x01later", lambda: "later")  # a second entry in the first shard
     written: list[str] = []
@@ -206,6 +207,30 @@ def test_a_shard_saved_elsewhere_is_written_again_only_with_more_entries(tmp_pat
     cache.save()
     assert written == ["t-0.pickle", "t-2.pickle"]
     assert Cache(tmp_path).memo("t", b"\x01later", lambda: "lost") == "later"
+
+
+def test_a_shard_saved_early_with_fewer_entries_than_it_ends_with_is_written_again(tmp_path: Path):
+    """Due early only because none of its entries was used yet: then all are, and the shard
+    no longer differs from what the build found, but the file the child wrote does."""
+    keys = [bytes([0x00, n]) for n in range(3)]  # one shard
+    first = Cache(tmp_path)
+    for key in keys:
+        first.memo("t", key, lambda: "kept")
+    first.save()
+    cache = Cache(tmp_path)
+    assert cache.known("t", keys[0])  # reads the shard, uses nothing: due, as it would drop all
+    due = cache.due()
+    cache.saved(due, Cache.save(cache, only=due))  # the child writes it empty
+    assert [cache.memo("t", key, lambda: "lost") for key in keys] == ["kept"] * 3
+    cache.save()
+    assert [Cache(tmp_path).memo("t", key, lambda: "lost") for key in keys] == ["kept"] * 3
+    failed = Cache(tmp_path)  # a child that failed, having written who knows what
+    assert failed.known("t", keys[0])
+    failed.save(only=failed.due())
+    failed.saved(due, {})
+    assert [failed.memo("t", key, lambda: "lost") for key in keys] == ["kept"] * 3
+    failed.save()
+    assert [Cache(tmp_path).memo("t", key, lambda: "lost") for key in keys] == ["kept"] * 3
 
 
 def test_a_value_put_off_is_computed_when_asked_for_and_kept_until_then(tmp_path: Path):
@@ -317,8 +342,9 @@ def test_a_failed_build_leaves_the_output_and_the_next_build_is_right(archive: P
 
 
 def test_loading_finds_what_the_workers_prepared(archive: Path, tmp_path: Path, monkeypatch, alone):
-    """Articles and people are parsed, and bodies and bios rendered, by the forked workers:
-    the build's process takes them from the cache, and makes the same site as one process."""
+    """Articles and people are parsed, and bodies and bios rendered, before loading (by
+    forked workers, each taking chunks): loading takes them from the cache, and the site
+    is the one a single process makes."""
     monkeypatch.setattr(parallel, "PREPARE_MIN", 0)
     here = os.getpid()
     again: list[str] = []
@@ -329,7 +355,7 @@ def test_loading_finds_what_the_workers_prepared(archive: Path, tmp_path: Path, 
     prepare = parallel.prepare
     monkeypatch.setattr(parallel, "prepare", lambda articles, people, *rest: asked.append(len(people)) or prepare(articles, people, *rest))
     build(Options(root=archive, out=archive / "public", search=False, workers=2))
-    assert asked == [2]  # both registry files, as the articles, were new
+    assert asked == [2]  # both registry files were handed over
     assert again == []
     monkeypatch.undo()
     build(Options(root=archive, out=tmp_path / "one", search=False, cache=False, workers=1))
@@ -339,23 +365,53 @@ def test_loading_finds_what_the_workers_prepared(archive: Path, tmp_path: Path, 
 def test_what_was_read_is_saved_by_a_child_while_the_site_is_resolved(archive: Path, tmp_path: Path, monkeypatch, alone):
     """The build's own save writes only what the child did not: here the bodies, which one
     process renders while it resolves the site, after the child has started."""
-    monkeypatch.setattr(build_module, "EARLY_SAVE_MIN", 0)
+    monkeypatch.setattr(build_module.EarlySave, "SHARDS", 0)
     here, by_child, by_build = os.getpid(), {}, []
     saved, write = Cache.saved, Cache.write
-    monkeypatch.setattr(Cache, "saved", lambda self, wrote: by_child.update(wrote) or saved(self, wrote))
+    monkeypatch.setattr(Cache, "saved", lambda self, due, wrote: by_child.update(wrote) or saved(self, due, wrote))
     monkeypatch.setattr(Cache, "write", lambda self, name, value: (os.getpid() == here and by_build.append(name)) or write(self, name, value))
     build(Options(root=archive, out=archive / "public", search=False, workers=1))
     child_files = {f"{table}-{n:x}.pickle" for table, n in by_child}
     assert {name.split("-")[0] for name in child_files} >= {"article", "person"}
     assert {name.split("-")[0] for name in by_build} >= {"body", "html"}
     assert not child_files & set(by_build)
-    monkeypatch.undo()
+    monkeypatch.setattr(Cache, "saved", saved)
+    monkeypatch.setattr(Cache, "write", write)
     parsed: list[str] = []
     parse = content.parse_article
     monkeypatch.setattr(content, "parse_article", lambda *args: parsed.append(args[0]) or parse(*args))
     build(Options(root=archive, out=archive / "public", search=False, workers=1))
     assert parsed == []  # the child's files were found
     incremental_equals_cold(archive, tmp_path)
+
+
+def test_registry_edits_that_leave_the_bios_keep_every_bio_in_the_cache(archive: Path, tmp_path: Path, monkeypatch, alone):
+    """The prepare step only asks whether a bio is cached: its shard is due early, and the
+    child writes it before loading takes the bios from it."""
+    monkeypatch.setattr(build_module.EarlySave, "SHARDS", 0)
+    monkeypatch.setattr(parallel, "PREPARE_MIN", 0)
+    monkeypatch.setattr(parallel, "_tickets", lambda: None)  # every other file: this process asks about the first bio
+    build(Options(root=archive, out=archive / "public", search=False, workers=2))
+    for person in (archive / "content/people").glob("*.md"):
+        edit(person, "name: ", "aliases: [Invented Alias]\nname: ")
+    build(Options(root=archive, out=archive / "public", search=False, workers=2))
+    rendered: list[str] = []
+    monkeypatch.setattr(site_module, "render_bio", lambda p: rendered.append(p.slug) or "")
+    build(Options(root=archive, out=archive / "public", search=False, workers=1))
+    assert rendered == []
+
+
+def test_a_build_failing_after_the_early_save_began_leaves_its_files_whole(archive: Path, monkeypatch, alone):
+    monkeypatch.setattr(build_module.EarlySave, "SHARDS", 0)
+    (archive / "templates").mkdir()
+    (archive / "templates/month.html").write_text('{% extends "default:month.html" %}{% block title %}{{ no_such_name }}{% endblock %}')
+    with pytest.raises(SitegenError, match="month.html"):
+        build(Options(root=archive, out=archive / "public", search=False))
+    folder = archive / FOLDER
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".gitignore"] == []  # no file half written
+    assert Cache(folder).names("article-*.pickle")  # what was read is kept for the next build
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the child was waited for
 
 
 @pytest.mark.parametrize("workers", [2, 3])
