@@ -223,8 +223,8 @@ def workers(options: Options, plan: list[pages.Page], before: incremental.Previo
 
 class EarlySave:
     """What reading put in the cache, written by a forked child while the site is resolved
-    (the core that leaves idle), when there is much of it: for a cold build at 10k articles,
-    the parsed articles and bodies (~95 MB, ~0.3 s that left a core idle at the end)."""
+    (which leaves the other core idle), when there is much of it: for a cold build at 10k
+    articles, the parsed articles and bodies (~95 MB, ~0.3 s on one core at the end before)."""
 
     SHARDS = 64  # at least; reading a cold build's 10k articles makes ~300 due
 

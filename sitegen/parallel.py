@@ -238,12 +238,12 @@ def _make_share(func: Callable[[T], R], items: Sequence[T], share: Share, stream
                 made.append((i, func(item)))
             if (i + 1) % CHUNK or not made:
                 continue  # not at the end of a chunk of this process's
-            if stream:
+            if stream is not None:
                 stream.send(made)
             else:
                 _take(results, made, streams)
             made = []
-        if stream and made:
+        if stream is not None and made:
             stream.send(made)
     except BaseException as exc:
         if share.worker:
