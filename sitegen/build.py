@@ -283,12 +283,9 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
     early = EarlySave.start(cache) if options.cache else None
     try:
         report = _make(options, progress, config, cache, archive)
-    except BaseException:
-        if early and early.child.forked:
-            early.wait()  # the child ends the files it writes
-        raise
-    if early:
-        early.wait()
+    finally:
+        if early:
+            early.wait()  # a failed build's too: the child ends the files it writes
     cache.save()
     return replace(report, seconds=time.perf_counter() - started)
 

@@ -158,9 +158,10 @@ class Cache:
         Returns how many entries it wrote of each shard."""
         wrote = {}
         for shard, entries in self._due().items():
-            if (only is None or shard in only) and self._saved.get(shard) != len(entries):
-                if self.write(f"{shard[0]}-{shard[1]:x}.pickle", entries):
-                    wrote[shard] = len(entries)
+            if (only is not None and shard not in only) or self._saved.get(shard) == len(entries):
+                continue
+            if self.write(f"{shard[0]}-{shard[1]:x}.pickle", entries):
+                wrote[shard] = len(entries)
         if only is not None:
             return wrote
         for name, (file, value) in self._latest.items():

@@ -27,7 +27,16 @@ from .cache import Cache
 from .content import TABLES, SourceFile, parse_article, parse_person
 from .errors import Problem, SitegenError
 from .model import ArticleFile, PersonFile
-from .site import BIOS, OUTLINES, Anchorer, bio_key, body_key, keep_rendered, render_bio, render_body
+from .site import (
+    BIOS,
+    OUTLINES,
+    Anchorer,
+    bio_key,
+    body_key,
+    keep_rendered,
+    render_bio,
+    render_body,
+)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -273,7 +282,7 @@ class Stream:
 
     def __init__(self) -> None:
         fd = os.memfd_create("sitegen-results") if hasattr(os, "memfd_create") else None
-        self._file = os.fdopen(fd, "w+b") if fd is not None else tempfile.TemporaryFile()
+        self._file = os.fdopen(fd, "w+b") if fd is not None else tempfile.TemporaryFile()  # noqa: SIM115 - open until close()
         self._written = mmap.mmap(-1, 8)  # anonymous and shared, as Flag's
         self._read = 0  # in the reader
 

@@ -143,9 +143,6 @@ def _person(p: PersonFile, memo: Memo) -> Person:
     return Person(p.slug, p.name, p.aliases, p.description, p.links, bio)
 
 
-BIOS = "bio"  # the cache's table of rendered bios
-
-
 def render_bio(p: PersonFile) -> str:
     return markdown.render(p.bio).html
 
@@ -156,6 +153,7 @@ def bio_key(p: PersonFile) -> bytes:
 
 Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]  # first paragraph, anchored notes, problems
 OUTLINES, BODIES = "body", "html"  # the cache's tables of a rendered body's two parts (see render_body)
+BIOS = "bio"  # the cache's table of rendered bios
 
 
 def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[Outline, tuple[str, str]]:
