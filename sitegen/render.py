@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -78,7 +78,8 @@ def environment(root: Path, site: Site) -> Environment:
         people_by_slug=site.people,
     )
     env.filters.update(human_date=human_date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=month_name)
-    env.globals["card"] = CardRenderer(env)
+    cards = CardRenderer(env)
+    env.globals.update(card=cards, cards=cards.many)
     return env
 
 
@@ -95,11 +96,14 @@ def _remembered(url_for: Callable[..., str]) -> Callable[..., str]:
 
 
 class CardRenderer:
-    """``card(a, level)``: an article's listing entry, rendered once per build and level.
+    """``card(a, level)``: an article's listing entry, rendered once per build and level;
+    ``cards(articles, level)``: the entries of a listing, one per line.
 
     An article is listed on the home, month, tag, outlet and person pages, about ten
     listings at once; rendering its entry once is what Hugo's ``partialCached`` does.
-    A card is a frozen value, so the same card gives the same HTML.
+    A card is a frozen value, so the same card gives the same HTML. A listing joins its
+    entries here rather than in a template loop, which calls and escapes each one (~0.2 s
+    of CPU in the 5k listing pages of a 10k-article archive).
     """
 
     TEMPLATE = "partials/article_card.html"
@@ -119,6 +123,9 @@ class CardRenderer:
         html = Markup(self._template.render(a=card, level=level).rstrip("\n"))
         self._done[key] = (card, html)  # the card is kept alive, so its id stays its own
         return html
+
+    def many(self, cards: Iterable[object], level: object = 2) -> Markup:
+        return Markup("\n".join([self(card, level) for card in cards]))
 
 
 class GlobalReads:

@@ -261,6 +261,21 @@ def test_an_override_can_extend_the_template_it_replaces(tmp_path: Path):
     assert not page(out, "/people/tamsin-arlo/").cssselect("#special")
 
 
+def test_a_listing_joined_by_cards_is_the_loop_over_card_it_replaces(site: Path, tmp_path: Path):
+    """``cards(articles, level)`` is a shortcut: a theme that loops over ``card`` gets the same pages."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "templates/partials").mkdir(parents=True)
+    (root / "templates/partials/article_list.html").write_text(
+        '<ol class="article-list">\n{% for a in articles %}\n{{ card(a, level | default(2)) }}\n'
+        "{% else %}\n  <li>No articles yet.</li>\n{% endfor %}\n</ol>\n"
+    )
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, cache=False))
+    for listing in ("index.html", "tags/harbour/index.html", "people/orla-venn/index.html", "archive/2031/04/index.html"):
+        assert (out / listing).read_bytes() == (site / listing).read_bytes(), listing
+    assert len(page(out, "/people/orla-venn/").cssselect(".article-card h3")) == 2
+
 def test_a_template_typo_is_an_error_naming_the_template_line(tmp_path: Path, capsys):
     root = tmp_path / "archive"
     shutil.copytree(FIXTURE, root)
