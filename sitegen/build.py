@@ -221,6 +221,16 @@ def workers(options: Options, plan: list[pages.Page], before: incremental.Previo
     return parallel.workers() if cold or changed else 1
 
 
+def late_worker(options: Options, plan: list[pages.Page], processes: int, edited: frozenset[str] | None, index: indexer.SearchIndex | None) -> Callable[[], bool] | None:
+    """When the search child has the other core of two while most pages may be made again
+    (an article added, say), and so this process makes them alone: what says that the
+    child is done, when a worker may take a share of the pages left (``output._fill``)."""
+    if options.workers or processes > 1 or edited is not None or len(plan) < FORK_MIN_PAGES:
+        return None
+    child = index.child if index else None
+    return child.done if child is not None and child.forked and parallel.workers() > 1 else None
+
+
 class EarlySave:
     """What reading put in the cache, written by a forked child while the site is resolved
     (which leaves the other core idle), when there is much of it: for a cold build at 10k
@@ -331,7 +341,10 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         twin = before.spare is None and not before.out  # no old output to keep as the spare: make one
         if options.cache:
             incremental.claim_spare(cache, out, before)
-        written = output.write_site(out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=processes, held=held.keys())
+        written = output.write_site(
+            out, files, copies, notes=made, spare=options.cache, spare_files=spare, twin=twin, workers=processes,
+            late=late_worker(options, plan, processes, edited, index), held=held.keys(),
+        )
         if index:
             index.finish()
     finally:

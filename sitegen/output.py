@@ -23,7 +23,7 @@ import posixpath
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,6 +179,7 @@ def write_site(
     spare_files: Collection[str] | None = None,
     twin: bool = False,
     workers: int = 1,
+    late: Callable[[], bool] | None = None,
     held: Collection[str] = (),
 ) -> Written:
     """Write every file into a staging folder, then swap it with ``out``; say how many.
@@ -189,7 +190,7 @@ def write_site(
     With ``twin`` (and no spare to reuse), every file is also hard-linked into a second
     folder that becomes the spare, so even the build after a cold one writes only changes.
     With ``workers`` > 1, forked processes make and write the files, taking them in chunks
-    (``parallel.Turns``).
+    (``parallel.Turns``); with one, ``late`` may say when to fork a worker partway (``_fill``).
     ``notes`` receives the note of every ``Decide`` file, from whichever process wrote it.
     ``held`` names files of the reused spare the caller found as they must be: kept, unseen.
     """
@@ -206,7 +207,7 @@ def write_site(
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     second = Path(tempfile.mkdtemp(prefix=f".{out.name}.twin-", dir=out.parent)) if twin and spare and not in_place else None
     try:
-        written, made = _fill(stage, files, copies, in_place, workers, second, notes if notes is not None else {})
+        written, made = _fill(stage, files, copies, in_place, workers, second, notes if notes is not None else {}, late)
         written.update(held)
         if in_place:
             _prune(stage, set(spare_files or ()) - written)
@@ -265,8 +266,11 @@ def _fill(
     workers: int,
     second: Path | None,
     notes: dict[str, bytes],
+    late: Callable[[], bool] | None = None,
 ) -> tuple[set[str], int]:
-    """Make and write every file; with ``workers``, each process its share.
+    """Make and write every file; with ``workers``, each process its share. Alone, given
+    ``late``, one worker is forked at the first chunk where it says a core is free (the
+    search child's, say), to take a share of the chunks after.
 
     Each process writes its own files as it makes them. (A writer thread, to overlap the
     syscalls with rendering, cost more in contention for the GIL than it saved: measured at
@@ -278,20 +282,22 @@ def _fill(
     written: set[str] = set()
     made = 0
     try:
-        for rel, data, mine in _positions(itertools.chain([first] if first else [], items), share):
-            target = _inside(stage, rel)
+        for position, item in enumerate(itertools.chain([first] if first else [], items)):
+            if isinstance(item, Last):
+                if share.worker:
+                    break  # the build's process makes them alone
+                for rel, data in item.produce():
+                    written.add(rel)
+                    made += _make(stage, writer, notes, rel, data)
+                continue
+            if late is not None and share.count == 1 and position % parallel.CHUNK == 0 and late():
+                late, share = None, parallel.fork(2, first_chunk=position // parallel.CHUNK)
+                if share.worker:
+                    notes, made = {}, 0  # it reports what it makes from here on
+            rel, data = item
             written.add(rel)
-            if not mine:
-                continue  # another process's file
-            if isinstance(data, Decide):
-                notes[rel], data = data.decide()
-            if isinstance(data, Keep) and os.path.lexists(target):
-                continue  # the spare already holds it
-            if not isinstance(data, Link):
-                made += 1
-            if isinstance(data, Stored):  # made by another process: linked like a file taken over
-                data = Link(data.path, data.path.read_bytes)
-            writer.write(target, data.make() if isinstance(data, (Pending, Keep)) else data)
+            if share.mine(position):
+                made += _make(stage, writer, notes, rel, data)
         for rel, source in () if share.worker else copies:
             writer.write(_inside(stage, rel), source, again=rel in written)  # a static file over a generated one
             written.add(rel)
@@ -309,20 +315,18 @@ def _fill(
     return written, made
 
 
-def _positions(files: Iterable[tuple[str, object] | Last], share: parallel.Share) -> Iterator[tuple[str, object, bool]]:
-    """Each file with whether this process makes it: those of the chunks it takes, and a
-    ``Last`` one's files only in the build's process (a worker stops there)."""
-    position = 0
-    for item in files:
-        if isinstance(item, Last):
-            if share.worker:
-                return
-            for rel, data in item.produce():
-                yield rel, data, True
-            continue
-        rel, data = item
-        yield rel, data, share.mine(position)
-        position += 1
+def _make(stage: Path, writer: _Writer, notes: dict[str, bytes], rel: str, data: object) -> int:
+    """Write one file of this process's; 1 if it was made, not linked or kept."""
+    target = _inside(stage, rel)
+    if isinstance(data, Decide):
+        notes[rel], data = data.decide()
+    if isinstance(data, Keep) and os.path.lexists(target):
+        return 0  # the spare already holds it
+    made = 0 if isinstance(data, Link) else 1
+    if isinstance(data, Stored):  # made by another process: linked like a file taken over
+        data = Link(data.path, data.path.read_bytes)
+    writer.write(target, data.make() if isinstance(data, (Pending, Keep)) else data)
+    return made
 
 
 class _Writer:

@@ -14,6 +14,7 @@ import itertools
 import mmap
 import os
 import pickle
+import select
 import signal
 import sys
 import tempfile
@@ -71,12 +72,13 @@ class Tickets:
     """0, 1, 2… each handed to one of the processes forked after it was made: a number in
     memory they share (an anonymous mapping, as ``Flag``'s), under a lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, first: int = 0) -> None:
         import ctypes
         import multiprocessing  # ~20 ms: only for builds big enough to fork
 
         self._memory = mmap.mmap(-1, ctypes.sizeof(ctypes.c_int64))
         self._next = ctypes.c_int64.from_buffer(self._memory)
+        self._next.value = first
         self._lock = multiprocessing.get_context("fork").Lock()  # as these processes are made
 
     def __call__(self) -> int:
@@ -90,10 +92,10 @@ class Tickets:
             self._lock.release()
 
 
-def _tickets() -> Tickets | None:
+def _tickets(first: int = 0) -> Tickets | None:
     """None where the system has no shared semaphores: then each process takes every n-th."""
     try:
-        return Tickets()
+        return Tickets(first)
     except (ImportError, OSError):
         return None
 
@@ -127,15 +129,16 @@ def workers() -> int:
     return max(1, min(cores, 4))
 
 
-def fork(count: int) -> Share:
-    """Start ``count - 1`` workers; returns each process its own share.
+def fork(count: int, first_chunk: int = 0) -> Share:
+    """Start ``count - 1`` workers; returns each process its own share of the chunks from
+    ``first_chunk`` on (a fork partway through, ``output._fill``'s late one, starts there).
 
     Forking beside other threads (``sitegen serve``'s server, say) is not safe: then the
     caller's process does all the work alone.
     """
     if count < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return Share()
-    tickets = _tickets()
+    tickets = _tickets(first_chunk)
     turns = Turns(tickets) if tickets is not None else None  # each process gets its own copy
     sys.stdout.flush()
     sys.stderr.flush()
@@ -347,6 +350,12 @@ class Background(Generic[R]):
     def forked(self) -> bool:
         """Whether a child computes it (until collected or stopped)."""
         return self._pid is not None
+
+    def done(self) -> bool:
+        """Whether the value is ready (the child has sent it, or failed), without waiting."""
+        if self._pid is None:
+            return self._outcome is not None
+        return bool(select.select([self._read or 0], [], [], 0)[0])
 
     def result(self) -> R:
         if self._outcome is None:

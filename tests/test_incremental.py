@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import shutil
 import time
 from dataclasses import dataclass
@@ -390,7 +391,7 @@ def test_registry_edits_that_leave_the_bios_keep_every_bio_in_the_cache(archive:
     child writes it before loading takes the bios from it."""
     monkeypatch.setattr(build_module.EarlySave, "SHARDS", 0)
     monkeypatch.setattr(parallel, "PREPARE_MIN", 0)
-    monkeypatch.setattr(parallel, "_tickets", lambda: None)  # every other file: this process asks about the first bio
+    monkeypatch.setattr(parallel, "_tickets", lambda first=0: None)  # every other file: this process asks about the first bio
     build(Options(root=archive, out=archive / "public", search=False, workers=2))
     for person in (archive / "content/people").glob("*.md"):
         edit(person, "name: ", "aliases: [Invented Alias]\nname: ")
@@ -589,6 +590,60 @@ def test_last_files_are_made_by_the_build_process_alone_after_the_others(tmp_pat
     assert written.files == written.made == 42
     assert calls.read_text() == f"{os.getpid()}\n"
     assert (tmp_path / "out/search/index.json").read_bytes() == b"{}" and (tmp_path / "out/p39.html").read_bytes() == b"page 39"
+
+
+def test_a_worker_forked_late_shares_the_chunks_after_it(tmp_path: Path, alone):
+    """Alone at first (the search child has the other core), the build's process forks a
+    worker at the first chunk where ``late`` says yes: each file after is made once, each
+    chunk by one process, and the worker's notes and count come back."""
+    build_process, (read, write) = os.getpid(), os.pipe()
+    waited, asked = [], []
+
+    def make(i: int) -> bytes:
+        if os.getpid() != build_process:
+            os.write(write, b".")
+        elif i >= 3 * parallel.CHUNK and not waited:  # the build's first file after the fork waits for one of the worker's
+            waited.append(select.select([read], [], [], 60)[0])
+        return f"{os.getpid()}".encode()
+
+    def late() -> bool:
+        asked.append(True)
+        return len(asked) == 4  # at the fourth chunk
+
+    count = 40 * parallel.CHUNK
+    files = [(f"p{i}.html", output.Decide(partial(lambda i: (b"note %d" % i, output.Pending(partial(make, i))), i))) for i in range(count)]
+    notes: dict[str, bytes] = {}
+    try:
+        written = output.write_site(tmp_path / "out", [*files, output.Last(lambda: [("last.html", b"last")])], notes=notes, late=late)
+    finally:
+        os.close(read)
+        os.close(write)
+    assert waited == [[read]] and len(asked) == 4  # not asked again once forked
+    assert written.files == written.made == count + 1
+    assert notes == {f"p{i}.html": b"note %d" % i for i in range(count)}
+    makers = [int((tmp_path / f"out/p{i}.html").read_bytes()) for i in range(count)]
+    assert set(makers[: 3 * parallel.CHUNK]) == {build_process}
+    assert len(set(makers)) == 2
+    assert all(len(set(makers[c : c + parallel.CHUNK])) == 1 for c in range(0, count, parallel.CHUNK))
+
+
+def test_adding_an_article_with_search_forks_a_worker_once_the_search_child_is_done(archive: Path, tmp_path: Path, monkeypatch, alone):
+    """On two cores the search child keeps the build's process alone at first; a worker
+    takes a share of the pages once it is done (here, at once)."""
+    build(Options(root=archive, out=archive / "public"))
+    (archive / "content/articles/2031/05/quay-renamed.md").write_text(
+        "---\ntitle: Invented quay renamed\ndate: 2031-05-20T10:00:00+00:00\ntags: [Harbour]\n---\nThe north quay has a new name.\n", "utf-8",
+    )
+    forked = []
+    fork = parallel.fork
+    monkeypatch.setattr(parallel, "fork", lambda count, first_chunk=0: forked.append((count, first_chunk, fork(count, first_chunk))) or forked[-1][2])
+    monkeypatch.setattr(build_module, "FORK_MIN_PAGES", 0)  # as if the site were big
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel.Background, "done", lambda self: True)
+    build(Options(root=archive, out=archive / "public"))
+    assert [(count, first, share.count) for count, first, share in forked] == [(1, 0, 1), (2, 0, 2)]
+    build(Options(root=archive, out=tmp_path / "cold", cache=False))
+    assert tree(archive / "public") == tree(tmp_path / "cold")
 
 
 def test_a_tag_respelled_by_another_article_remakes_the_pages_showing_it(archive: Path, tmp_path: Path):

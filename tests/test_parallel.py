@@ -114,7 +114,7 @@ def test_a_worker_s_failure_reaches_the_build(alone):
 
 
 def test_without_a_shared_counter_each_process_takes_every_n_th(alone, monkeypatch):
-    monkeypatch.setattr(parallel, "_tickets", lambda: None)  # a system without shared semaphores
+    monkeypatch.setattr(parallel, "_tickets", lambda first=0: None)  # a system without shared semaphores
     build_process = os.getpid()
     made = map_in_workers(lambda n: os.getpid() == build_process, list(range(5 * CHUNK)), 2)
     assert made == [n % 2 == 0 for n in range(5 * CHUNK)]
