@@ -31,6 +31,7 @@ _TOKEN = re.compile(r"[^ \t\n\r\f\v\xa0-]+")
 # What str.split() also splits on: without any of them, it tokenises as _TOKEN does, at twice the speed.
 _OTHER_SPACE = re.compile(r"[\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 _kept = partial(is_not, None)
+_ASCII_OTHER_SPACE = ("\x1c", "\x1d", "\x1e", "\x1f")
 _PIPELINE = (trimmer, stop_word_filter, stemmer)
 
 Texts = Sequence[str] | Callable[[], Sequence[str]]  # one text per field, or what gives them
@@ -64,6 +65,14 @@ def _process(raw: str) -> str | None:
     return str(token)
 
 
+def _other_space(text: str) -> bool:
+    """Whether ``text`` holds a character ``str.split`` splits on and lunr.py does not. In
+    ASCII text only four can be, each found by a scan in C: ~10 times faster than the regex."""
+    if text.isascii():
+        return any(c in text for c in _ASCII_OTHER_SPACE)
+    return _OTHER_SPACE.search(text) is not None
+
+
 class Terms(dict):
     """Each raw token seen so far, with the number of the term lunr's pipeline makes of it
     (None: a stop word, or nothing left), and the terms so numbered (a new one is numbered
@@ -94,7 +103,7 @@ def count_terms(texts: Sequence[str], pipeline: Terms) -> tuple[array, array]:
     counted = array("i", bytes(8 * nfields))
     for field_no, text in enumerate(texts):
         text = text.lower()
-        raw_tokens = _TOKEN.findall(text) if _OTHER_SPACE.search(text) else text.replace("-", " ").split()
+        raw_tokens = _TOKEN.findall(text) if _other_space(text) else text.replace("-", " ").split()
         # All in C but for new tokens: 6.5 M tokens at 10k articles. (Finding the new ones
         # first, with a set of each text's tokens, cost ~0.2 s more.)
         counts = Counter(filter(_kept, map(pipeline.__getitem__, raw_tokens)))

@@ -377,7 +377,7 @@ def test_search_page_without_an_index_links_to_browsing() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(
-    " -\t\n\xa0.,'\"*:^~+\x0b\x0c\r\x1c\x1f\x85\u1680\u2000\u2028\u202f\u3000"), max_size=40), min_size=2, max_size=2), min_size=1, max_size=6))
+    " -\t\n\xa0.,'\"*:^~+\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2028\u202f\u3000"), max_size=40), min_size=2, max_size=2), min_size=1, max_size=6))
 def test_any_text_indexes_exactly_as_lunr_py(docs: list[list[str]]) -> None:
     fields = [IndexField("title", 10), IndexField("body")]
     stock = lunr(ref="id", fields=[{"field_name": "title", "boost": 10}, "body"],
@@ -389,6 +389,18 @@ def test_any_text_indexes_exactly_as_lunr_py(docs: list[list[str]]) -> None:
     assert got["fieldVectors"] == want["fieldVectors"]
     keys = [js_order(term) for term, _ in got["invertedIndex"]]
     assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("separator", ["\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u3000"])
+def test_a_separator_lunr_py_keeps_inside_a_token_is_kept_there(separator: str) -> None:
+    """``str.split`` splits on these and lunr.py does not: in ASCII text as in any other."""
+    docs = [[f"harbour{separator}quay", f"ferry{separator}timetable dock"], ["harbour", "quay"]]
+    fields = [IndexField("title", 10), IndexField("body")]
+    stock = lunr(ref="id", fields=[{"field_name": "title", "boost": 10}, "body"],
+                 documents=[{"id": str(i), "title": t, "body": b} for i, (t, b) in enumerate(docs)])
+    got = serialize_whole(build_index(fields, docs))
+    assert dict(map(tuple, got["invertedIndex"])) == dict(map(tuple, stock.serialize()["invertedIndex"]))
+    assert got["fieldVectors"] == stock.serialize()["fieldVectors"]
 
 
 NAMES = [f.name for f in FIELDS]
