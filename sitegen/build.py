@@ -94,7 +94,7 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
 
 def outputs(
     options: Options, site: Site, plan: list[pages.Page], index: indexer.SearchIndex | None, progress: Callable[[Iterator], Iterator] = iter,
-    edited: frozenset[str] | None = None,
+    edited: frozenset[str] | None = None, unchanged: Collection[str] = frozenset(),
 ) -> Iterator[tuple[str, bytes | Product] | output.Last]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
@@ -102,7 +102,8 @@ def outputs(
     while a forked child builds it; the index's files and the pages that read its address
     come ``Last``. Given ``edited`` (the URLs of articles whose own text alone changed), only
     their pages (and, with the index, the pages reading its address) are made, and only the
-    other files showing them follow: the rest is carried over from the last output.
+    other files showing them follow: the rest is carried over from the last output. The
+    pages of ``unchanged`` URLs are left out, for the caller to carry over.
     """
     env = render.environment(options.root, site)
     r = site.routes
@@ -126,7 +127,7 @@ def outputs(
         for page in progress(plan):
             if index and "search_manifest_url" in reads.of(page.templates):
                 later.append(page)  # made once the index is known
-            elif edited is None or page.url in edited:
+            elif (edited is None or page.url in edited) and page.url not in unchanged:
                 yield r.output_path(page.url), product(page)
 
     made = page_files()
@@ -317,6 +318,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
         prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any page worker is forked
         under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
+        around = incremental.made_under(prints, key, site.people) if options.cache else b""  # what article pages read but their cards
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
         edited = before.edited(under, site.articles, copied)
@@ -327,10 +329,12 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build
-        files = outputs(options, site, plan, index, progress, edited)
+        unchanged = before.unchanged_pages(around, site.articles) if edited is None else frozenset()
+        files = outputs(options, site, plan, index, progress, edited, unchanged)
         held: dict[str, bytes] = {}  # files the spare holds as they must be
-        if edited is not None:  # every other file is the last output's
-            files, held = incremental.carry(files, before, out, remake=whole_output(options, site, cards))
+        if edited is not None or unchanged:  # every other file, or the unchanged article pages, are the last output's
+            only = None if edited is not None else {site.routes.output_path(url) for url in unchanged}
+            files, held = incremental.carry(files, before, out, remake=whole_output(options, site, cards), only=only)
             made.update(held)
         files = incremental.reuse(files, before, out, key, prints) if options.cache else incremental.fresh(files)
         processes = workers(options, plan, before, under, searching=bool(index and index.child and index.child.forked))
@@ -353,8 +357,8 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
     made.update((rel, b"") for rel in copied)  # always copied again
     count = len(plan) if edited is None else before.pages
     if options.cache:
-        shown = frozenset(a.content_key for a in site.articles)
-        incremental.remember(cache, out, incremental.Previous(made, made if twin else before.out, under, count, shown))
+        order = tuple(a.content_key for a in site.articles)
+        incremental.remember(cache, out, incremental.Previous(made, made if twin else before.out, under, count, order, around))
     return Report(written.files, written.made, count, len(site.articles), len(site.people), len(site.tags), 0.0, tuple(problems))
 
 

@@ -24,7 +24,7 @@ import time as clock
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from . import render
@@ -62,7 +62,12 @@ class Previous:
     spare: dict[str, bytes] | None  # None when there is no spare anyone can vouch for
     under: bytes = b""  # what ``out`` was made under (see ``made_under``); empty when unknown
     pages: int = 0  # of its files, pages
-    articles: frozenset[bytes] = frozenset()  # the content keys of the articles it shows
+    order: tuple[bytes, ...] = ()  # the content keys of the articles it shows, in the site's order
+    around: bytes = b""  # what its article pages were made under besides their articles (see ``unchanged_pages``)
+
+    @cached_property
+    def articles(self) -> frozenset[bytes]:
+        return frozenset(self.order)
 
     def edited(self, under: bytes, articles: Sequence[Article], copied: Collection[str]) -> frozenset[str] | None:
         """The URLs of the ``articles`` whose own text changed, when nothing else did: the
@@ -75,6 +80,19 @@ class Previous:
         if any(not note and rel not in copied for rel, note in self.out.items()):
             return None
         return frozenset(a.url for a in articles if a.content_key not in self.articles)
+
+    def unchanged_pages(self, around: bytes, articles: Sequence[Article]) -> frozenset[str]:
+        """The URLs of the ``articles`` whose own page the last output holds as this build
+        would make it. Such a page shows its article and the cards of its newer and older
+        neighbours, each determined by a content key, and reads nothing else that ``around``
+        (the build's key and the people) does not cover: made around the same, the same three
+        keys give the same page. After an article is added, all but three; a page's
+        fingerprint would say the same, at ~30 µs a page to hash and check."""
+        if not (self.out and self.order and around and around == self.around) or any(not a.content_key for a in articles):
+            return frozenset()
+        before, now = (b"", *self.order, b""), (b"", *(a.content_key for a in articles), b"")
+        shown = {before[i - 1 : i + 2] for i in range(1, len(before) - 1)}
+        return frozenset(a.url for i, a in enumerate(articles, 1) if now[i - 1 : i + 2] in shown)
 
 
 class Fingerprints:
@@ -206,10 +224,10 @@ def previous(cache: Cache, out: Path) -> Previous:
     here, spare = _identity(out), _identity(spare_of(out))
     left = found.get(here) if here else None
     spare_files = found[spare][0] if spare in found else None
-    if left is None:
+    if left is None or len(left) != 5:  # none, or written by an older sitegen
         return Previous({}, spare_files)
-    out_files, under, pages, articles = left
-    return Previous(out_files, spare_files, under, pages, articles)
+    out_files, under, pages, order, around = left
+    return Previous(out_files, spare_files, under, pages, order, around)
 
 
 def claim_spare(cache: Cache, out: Path, before: Previous) -> None:
@@ -217,7 +235,7 @@ def claim_spare(cache: Cache, out: Path, before: Previous) -> None:
     build killed meanwhile leaves nothing vouching for it."""
     if before.spare is not None:
         here = _identity(out)
-        kept = (before.out, before.under, before.pages, before.articles)
+        kept = (before.out, before.under, before.pages, before.order, before.around)
         cache.write(_manifest_name(out), {here: kept} if here and before.out else {})
 
 
@@ -274,12 +292,14 @@ def reuse(
 
 def carry(
     files: Iterable[tuple[str, bytes | Product] | Last], before: Previous, out: Path, remake: Callable[[str], bytes],
+    only: Collection[str] | None = None,
 ) -> tuple[list[tuple[str, bytes | Product | Carried] | Last], dict[str, bytes]]:
     """For a build whose ``files`` are all that edited articles can change (``Previous.edited``),
     and the ``Last`` ones (the search index's, which replace the last index's): those, then
-    every other file of the last output as ``Carried``, made by ``remake(path)`` if it is
-    gone; and apart, with their notes, the files the spare already holds as they must be,
-    which need nothing but counting (at 10k articles, nearly all 17k of them)."""
+    every other file of the last output (or ``only`` those of it) as ``Carried``, made by
+    ``remake(path)`` if it is gone; and apart, with their notes, the files the spare already
+    holds as they must be, which need nothing but counting (at 10k articles, nearly all 17k
+    of them after a body edit; the 10k article pages but three after an addition)."""
     items = list(files)
     given = [item for item in items if not isinstance(item, Last)]
     last = [item for item in items if isinstance(item, Last)]
@@ -287,7 +307,7 @@ def carry(
     spare, folder = before.spare or {}, str(spare_of(out))
     held, rest = {}, []
     for rel, note in before.out.items():
-        if not note or rel in names or any(item.replaces(rel) for item in last):
+        if not note or rel in names or (only is not None and rel not in only) or any(item.replaces(rel) for item in last):
             continue  # a copied file's note is empty: copied again anyway
         if spare.get(rel) == note and os.path.lexists(os.path.join(folder, rel)):
             held[rel] = note
@@ -314,9 +334,9 @@ def remember(cache: Cache, out: Path, left: Previous) -> None:
     """After the swap, what this build leaves for the next: the fingerprints of the new
     output, what it was made under, and the fingerprints of the spare (its twin or the old one)."""
     here, spare = _identity(out), _identity(spare_of(out))
-    manifests = {here: (left.out, left.under, left.pages, left.articles)} if here else {}
+    manifests = {here: (left.out, left.under, left.pages, left.order, left.around)} if here else {}
     if spare and left.spare:
-        manifests[spare] = (left.spare, b"", 0, frozenset())  # nobody asks what the spare was made under
+        manifests[spare] = (left.spare, b"", 0, (), b"")  # nobody asks what the spare was made under
     cache.write(_manifest_name(out), manifests)
     for name in cache.names("output-*.pickle")[:-KEEP_OUTPUTS]:
         cache.forget(name)

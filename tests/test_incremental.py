@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -105,6 +106,44 @@ def test_adding_an_article(archive: Path, tmp_path: Path, workers: int, monkeypa
     out = incremental_equals_cold(archive, tmp_path, workers=workers)  # 0: the build decides
     assert (out / "articles/2031/05/quay-renamed/index.html").is_file()
     assert forked[0].count == 2  # an addition changes every page's basis: workers forked
+
+
+def _article(root: Path, day: int, slug: str, hour: int = 8) -> Path:
+    path = root / f"content/articles/2031/03/{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: Invented notice {slug}\ndate: 2031-03-{day:02d}T{hour:02d}:00:00+00:00\ntags: [Harbour]\n---\nA fictional notice.\n", "utf-8")
+    return path
+
+
+def test_an_addition_carries_the_article_pages_it_leaves_as_they_were(archive: Path, tmp_path: Path, monkeypatch):
+    """Only the new article's page and its neighbours' are planned as files: each other
+    article page shows the same article and neighbours, so it is carried over unhashed."""
+    for day in range(1, 6):
+        _article(archive, day, f"notice-{day}")
+    build(Options(root=archive, out=archive / "public", search=False))
+    build(Options(root=archive, out=archive / "public", search=False))  # the spare holds this output
+    _article(archive, 3, "notice-3b", hour=12)  # between notice-4 and notice-3
+    hashed = []
+    of = Fingerprints.of
+    monkeypatch.setattr(Fingerprints, "of", lambda self, value: (type(value) is Page and hashed.append(value.url)) or of(self, value))
+    out = incremental_equals_cold(archive, tmp_path)
+    articles = sorted(url for url in hashed if url.startswith("/articles/"))
+    assert articles == ["/articles/2031/03/notice-3/", "/articles/2031/03/notice-3b/", "/articles/2031/03/notice-4/"]
+    assert b"notice-3b" in (out / "articles/2031/03/notice-3/index.html").read_bytes()
+
+
+def test_unchanged_pages_are_those_showing_the_same_three_articles():
+    def site(*keys: bytes) -> list:
+        return [SimpleNamespace(url=f"/{k.decode()}/", content_key=k) for k in keys]
+
+    before = incremental.Previous({"index.html": b"note"}, {}, b"under", 1, (b"a", b"b", b"c", b"d", b"e"), b"around")
+    assert before.unchanged_pages(b"around", site(b"a", b"b", b"x", b"c", b"d", b"e")) == {"/a/", "/d/", "/e/"}  # added
+    assert before.unchanged_pages(b"around", site(b"a", b"b", b"d", b"e")) == {"/a/", "/e/"}  # removed
+    assert before.unchanged_pages(b"around", site(b"a", b"b", b"c", b"d", b"e", b"f")) == {"/a/", "/b/", "/c/", "/d/"}  # the oldest added
+    assert before.unchanged_pages(b"around", site(b"a", b"c", b"b", b"d", b"e")) == {"/e/"}  # two swapped
+    assert before.unchanged_pages(b"people changed", site(b"a", b"b", b"c", b"d", b"e")) == frozenset()
+    assert before.unchanged_pages(b"around", [*site(b"a", b"b"), SimpleNamespace(url="/c/", content_key=b"")]) == frozenset()
+    assert incremental.Previous({}, None).unchanged_pages(b"around", site(b"a")) == frozenset()
 
 
 def test_deleting_an_article(archive: Path, tmp_path: Path):
