@@ -107,13 +107,14 @@ def outputs(
     """
     env = render.environment(options.root, site)
     r = site.routes
-    env.globals["search_manifest_url"] = ""
+    env.set_global("search_manifest_url", "")
     shared: dict[str, object] = {"search_manifest_url": "", "people_by_slug": site.people}
     reads = render.GlobalReads(env, shared)  # a page depends on these only if its templates read them
 
     def search_files(index: indexer.SearchIndex) -> Iterator[tuple[str, bytes]]:
         found = index.get()
-        shared["search_manifest_url"] = env.globals["search_manifest_url"] = r.base_path + found.manifest_url.lstrip("/")
+        shared["search_manifest_url"] = r.base_path + found.manifest_url.lstrip("/")
+        env.set_global("search_manifest_url", shared["search_manifest_url"])
         yield from sorted(found.files.items())
         yield from sorted(index.vendor.items())
 

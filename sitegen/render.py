@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, MutableMapping
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from jinja2 import (
@@ -44,7 +45,35 @@ def template_folders(root: Path, theme: str) -> list[Path]:
     return [root / "templates", theme_dir(root, theme) / "templates", BUILTIN_THEMES / "default" / "templates"]
 
 
-def environment(root: Path, site: Site) -> Environment:
+class SiteEnvironment(Environment):
+    """Jinja's environment, but each template's globals are a dict of their own, not a
+    ``ChainMap`` over the environment's. Jinja copies a template's globals into every
+    context it makes (a page, each include), and a ``ChainMap`` is read key by key in
+    Python: ~0.45 s of the ~4 s of rendering a 10k-article site. So a global set once
+    templates may be loaded must be set with ``set_global``, which reaches them too."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._made: list[tuple[dict[str, Any], frozenset[str]]] = []  # each template's globals, and its own names
+
+    def overlay(self, *args: Any, **kwargs: Any) -> Environment:
+        overlay = super().overlay(*args, **kwargs)
+        overlay._made = []  # its templates are its own
+        return overlay
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        made = {**self.globals, **(d or {})}
+        self._made.append((made, frozenset(d or ())))
+        return made
+
+    def set_global(self, name: str, value: object) -> None:
+        self.globals[name] = value
+        for made, own in self._made:
+            if name not in own:  # a template's own global stands before the environment's
+                made[name] = value
+
+
+def environment(root: Path, site: Site) -> SiteEnvironment:
     """Lookup: <archive>/templates -> theme -> built-in default.
 
     ``{% extends "theme:article.html" %}`` (or ``"default:…"``) lets an override
@@ -53,7 +82,7 @@ def environment(root: Path, site: Site) -> Environment:
     own, theme_templates, default_templates = template_folders(root, site.config.theme)
     theme = FileSystemLoader(str(theme_templates))
     default = FileSystemLoader(str(default_templates))
-    env = Environment(
+    env = SiteEnvironment(
         loader=ChoiceLoader([
             FileSystemLoader(str(own)),
             theme,

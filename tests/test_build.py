@@ -19,7 +19,7 @@ from sitegen import cli
 from sitegen import site as site_module
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed
-from sitegen.render import human_date, month_name
+from sitegen.render import SiteEnvironment, human_date, month_name
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
 BASE = "https://archive.example.org/"
@@ -275,6 +275,21 @@ def test_a_listing_joined_by_cards_is_the_loop_over_card_it_replaces(site: Path,
     for listing in ("index.html", "tags/harbour/index.html", "people/orla-venn/index.html", "archive/2031/04/index.html"):
         assert (out / listing).read_bytes() == (site / listing).read_bytes(), listing
     assert len(page(out, "/people/orla-venn/").cssselect(".article-card h3")) == 2
+
+def test_a_global_set_after_a_template_is_loaded_reaches_it(tmp_path: Path):
+    """Each template's globals are its own dict (not Jinja's ChainMap): ``set_global`` updates them."""
+    from jinja2 import DictLoader
+
+    env = SiteEnvironment(loader=DictLoader({"page.html": "{{ where }}", "own.html": "{{ where }}"}), autoescape=True)
+    env.set_global("where", "before")
+    page, own = env.get_template("page.html"), env.get_template("own.html", globals={"where": "its own"})
+    assert (page.render(), own.render()) == ("before", "its own")
+    env.set_global("where", "<after>")
+    assert (page.render(), own.render()) == ("&lt;after&gt;", "its own")
+    overlay = env.overlay()
+    overlay.set_global("where", "overlay")
+    assert page.render() == "&lt;after&gt;"
+
 
 def test_a_template_typo_is_an_error_naming_the_template_line(tmp_path: Path, capsys):
     root = tmp_path / "archive"

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from lxml import html
 
 from sitegen import build as build_module
 from sitegen import content, incremental, output, pages, parallel, termcounts
@@ -190,6 +191,8 @@ def test_with_search_index_only_pages_reading_its_address_are_made_again(archive
     incremental_equals_cold(archive, tmp_path, search=True)
     assert inode(out, UNTOUCHED) == before[UNTOUCHED]  # its templates never read the index's address
     assert inode(out, "search/index.html") != before["search/index.html"]
+    manifest = html.fromstring((out / "search/index.html").read_bytes()).get_element_by_id("search-app").get("data-manifest")
+    assert manifest.startswith("/search/manifest-") and (out / manifest.lstrip("/")).is_file()
 
 
 def test_a_corrupt_or_foreign_cache_is_a_cold_build(archive: Path, tmp_path: Path):
