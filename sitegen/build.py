@@ -224,9 +224,10 @@ def workers(options: Options, plan: list[pages.Page], before: incremental.Previo
 
 
 def late_worker(options: Options, plan: list[pages.Page], processes: int, edited: frozenset[str] | None, index: indexer.SearchIndex | None) -> Callable[[], bool] | None:
-    """When the search child has the other core of two while most pages may be made again
-    (an article added, say), and so this process makes them alone: what says that the
-    child is done, when a worker may take a share of the pages left (``output._fill``)."""
+    """When a forked search child kept this process making the pages alone (it had the
+    other core of two while most pages may be made again: an article added, say): what
+    says that the child is done, when a worker may take a share of the pages left
+    (``output._fill``)."""
     if options.workers or processes > 1 or edited is not None or len(plan) < FORK_MIN_PAGES:
         return None
     child = index.child if index else None
@@ -319,7 +320,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
         prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any page worker is forked
         under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
-        around = incremental.made_under(prints, key, site.people) if options.cache else b""  # what article pages read but their cards
+        around = incremental.made_under(prints, key, site.people) if options.cache else b""  # what article pages read besides articles and cards
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
         edited = before.edited(under, site.articles, copied)
@@ -330,7 +331,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build
-        unchanged = before.unchanged_pages(around, site.articles) if edited is None else frozenset()
+        unchanged = before.unchanged_pages(around, site.articles, site.routes.output_path) if edited is None else frozenset()
         files = outputs(options, site, plan, index, progress, edited, unchanged)
         held: dict[str, bytes] = {}  # files the spare holds as they must be
         if edited is not None or unchanged:  # every other file, or the unchanged article pages, are the last output's

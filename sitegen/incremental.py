@@ -81,18 +81,19 @@ class Previous:
             return None
         return frozenset(a.url for a in articles if a.content_key not in self.articles)
 
-    def unchanged_pages(self, around: bytes, articles: Sequence[Article]) -> frozenset[str]:
-        """The URLs of the ``articles`` whose own page the last output holds as this build
-        would make it. Such a page shows its article and the cards of its newer and older
-        neighbours, each determined by a content key, and reads nothing else that ``around``
-        (the build's key and the people) does not cover: made around the same, the same three
-        keys give the same page. After an article is added, all but three; a page's
-        fingerprint would say the same, at ~30 µs a page to hash and check."""
+    def unchanged_pages(self, around: bytes, articles: Sequence[Article], path_of: Callable[[str], str]) -> frozenset[str]:
+        """The URLs of the ``articles`` whose own page the last output holds (at ``path_of``
+        its URL, made, not copied over) as this build would make it. Such a page is made
+        from its article and the cards of its newer and older neighbours, each determined by
+        a content key, and from nothing else but what ``around`` covers (the build's key and
+        the people): made around the same, the same three keys give the same page. After an
+        article is added, all but three; a page's fingerprint would say the same, at ~30 µs
+        a page to hash and check."""
         if not (self.out and self.order and around and around == self.around) or any(not a.content_key for a in articles):
             return frozenset()
-        before, now = (b"", *self.order, b""), (b"", *(a.content_key for a in articles), b"")
+        before, now = (None, *self.order, None), (None, *(a.content_key for a in articles), None)
         shown = {before[i - 1 : i + 2] for i in range(1, len(before) - 1)}
-        return frozenset(a.url for i, a in enumerate(articles, 1) if now[i - 1 : i + 2] in shown)
+        return frozenset(a.url for i, a in enumerate(articles, 1) if now[i - 1 : i + 2] in shown and self.out.get(path_of(a.url)))
 
 
 class Fingerprints:
@@ -224,7 +225,7 @@ def previous(cache: Cache, out: Path) -> Previous:
     here, spare = _identity(out), _identity(spare_of(out))
     left = found.get(here) if here else None
     spare_files = found[spare][0] if spare in found else None
-    if left is None or len(left) != 5:  # none, or written by an older sitegen
+    if left is None:
         return Previous({}, spare_files)
     out_files, under, pages, order, around = left
     return Previous(out_files, spare_files, under, pages, order, around)

@@ -291,16 +291,13 @@ def _fill(
                     made += _make(stage, writer, notes, rel, data)
                 continue
             if late is not None and share.count == 1 and position % parallel.CHUNK == 0 and late():
-                late, share = None, parallel.fork(2, first_chunk=position // parallel.CHUNK)
+                late, share = None, _fork_late(position // parallel.CHUNK)
                 if share.worker:
                     notes, made = {}, 0  # it reports what it makes from here on
             rel, data = item
             written.add(rel)
             if share.mine(position):
                 made += _make(stage, writer, notes, rel, data)
-        for rel, source in () if share.worker else copies:
-            writer.write(_inside(stage, rel), source, again=rel in written)  # a static file over a generated one
-            written.add(rel)
     except BaseException as exc:
         if share.worker:
             parallel.leave(share, exc)
@@ -311,8 +308,20 @@ def _fill(
     for their_notes, their_made in parallel.join(share):
         notes.update(their_notes)
         made += their_made
+    for rel, source in copies:  # once the workers are done: a static file stands over a generated one
+        writer.write(_inside(stage, rel), source, again=rel in written)
+        written.add(rel)
     os.chmod(stage, 0o755)
     return written, made
+
+
+def _fork_late(first_chunk: int) -> parallel.Share:
+    """A worker for the chunks from ``first_chunk``; none if the system has no process to
+    spare: it only saves time."""
+    try:
+        return parallel.fork(2, first_chunk=first_chunk)
+    except SitegenError:
+        return parallel.Share()
 
 
 def _make(stage: Path, writer: _Writer, notes: dict[str, bytes], rel: str, data: object) -> int:

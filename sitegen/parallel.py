@@ -355,7 +355,9 @@ class Background(Generic[R]):
         """Whether the value is ready (the child has sent it, or failed), without waiting."""
         if self._pid is None:
             return self._outcome is not None
-        return bool(select.select([self._read or 0], [], [], 0)[0])
+        poll = select.poll()  # not select(): any descriptor number
+        poll.register(self._read or 0, select.POLLIN)
+        return bool(poll.poll(0))
 
     def result(self) -> R:
         if self._outcome is None:

@@ -58,6 +58,7 @@ class SiteEnvironment(Environment):
 
     def overlay(self, *args: Any, **kwargs: Any) -> Environment:
         overlay = super().overlay(*args, **kwargs)
+        overlay.globals = dict(self.globals)  # Jinja's overlay shares them: its set_global would reach this one's
         overlay._made = []  # its templates are its own
         return overlay
 

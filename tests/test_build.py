@@ -288,7 +288,7 @@ def test_a_global_set_after_a_template_is_loaded_reaches_it(tmp_path: Path):
     assert (page.render(), own.render()) == ("&lt;after&gt;", "its own")
     overlay = env.overlay()
     overlay.set_global("where", "overlay")
-    assert page.render() == "&lt;after&gt;"
+    assert page.render() == "&lt;after&gt;" and env.globals["where"] == "<after>"
 
 
 def test_a_template_typo_is_an_error_naming_the_template_line(tmp_path: Path, capsys):

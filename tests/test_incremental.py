@@ -116,18 +116,19 @@ def _article(root: Path, day: int, slug: str, hour: int = 8) -> Path:
     return path
 
 
-def test_an_addition_carries_the_article_pages_it_leaves_as_they_were(archive: Path, tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("search", [False, True])
+def test_an_addition_carries_the_article_pages_it_leaves_as_they_were(archive: Path, tmp_path: Path, monkeypatch, search: bool):
     """Only the new article's page and its neighbours' are planned as files: each other
     article page shows the same article and neighbours, so it is carried over unhashed."""
     for day in range(1, 6):
         _article(archive, day, f"notice-{day}")
-    build(Options(root=archive, out=archive / "public", search=False))
-    build(Options(root=archive, out=archive / "public", search=False))  # the spare holds this output
+    build(Options(root=archive, out=archive / "public", search=search))
+    build(Options(root=archive, out=archive / "public", search=search))  # the spare holds this output
     _article(archive, 3, "notice-3b", hour=12)  # between notice-4 and notice-3
     hashed = []
     of = Fingerprints.of
     monkeypatch.setattr(Fingerprints, "of", lambda self, value: (type(value) is Page and hashed.append(value.url)) or of(self, value))
-    out = incremental_equals_cold(archive, tmp_path)
+    out = incremental_equals_cold(archive, tmp_path, search=search)
     articles = sorted(url for url in hashed if url.startswith("/articles/"))
     assert articles == ["/articles/2031/03/notice-3/", "/articles/2031/03/notice-3b/", "/articles/2031/03/notice-4/"]
     assert b"notice-3b" in (out / "articles/2031/03/notice-3/index.html").read_bytes()
@@ -137,14 +138,20 @@ def test_unchanged_pages_are_those_showing_the_same_three_articles():
     def site(*keys: bytes) -> list:
         return [SimpleNamespace(url=f"/{k.decode()}/", content_key=k) for k in keys]
 
-    before = incremental.Previous({"index.html": b"note"}, {}, b"under", 1, (b"a", b"b", b"c", b"d", b"e"), b"around")
-    assert before.unchanged_pages(b"around", site(b"a", b"b", b"x", b"c", b"d", b"e")) == {"/a/", "/d/", "/e/"}  # added
-    assert before.unchanged_pages(b"around", site(b"a", b"b", b"d", b"e")) == {"/a/", "/e/"}  # removed
-    assert before.unchanged_pages(b"around", site(b"a", b"b", b"c", b"d", b"e", b"f")) == {"/a/", "/b/", "/c/", "/d/"}  # the oldest added
-    assert before.unchanged_pages(b"around", site(b"a", b"c", b"b", b"d", b"e")) == {"/e/"}  # two swapped
-    assert before.unchanged_pages(b"people changed", site(b"a", b"b", b"c", b"d", b"e")) == frozenset()
-    assert before.unchanged_pages(b"around", [*site(b"a", b"b"), SimpleNamespace(url="/c/", content_key=b"")]) == frozenset()
-    assert incremental.Previous({}, None).unchanged_pages(b"around", site(b"a")) == frozenset()
+    def path_of(url: str) -> str:
+        return url.strip("/") + "/index.html"
+
+    made = {f"{k}/index.html": b"note" for k in "abcde"}
+    before = incremental.Previous(made, {}, b"under", 5, (b"a", b"b", b"c", b"d", b"e"), b"around")
+    assert before.unchanged_pages(b"around", site(b"a", b"b", b"x", b"c", b"d", b"e"), path_of) == {"/a/", "/d/", "/e/"}  # added
+    assert before.unchanged_pages(b"around", site(b"a", b"b", b"d", b"e"), path_of) == {"/a/", "/e/"}  # removed
+    assert before.unchanged_pages(b"around", site(b"a", b"b", b"c", b"d", b"e", b"f"), path_of) == {"/a/", "/b/", "/c/", "/d/"}  # the oldest added
+    assert before.unchanged_pages(b"around", site(b"a", b"c", b"b", b"d", b"e"), path_of) == {"/e/"}  # two swapped
+    assert before.unchanged_pages(b"people changed", site(b"a", b"b", b"c", b"d", b"e"), path_of) == frozenset()
+    assert before.unchanged_pages(b"around", [*site(b"a", b"b"), SimpleNamespace(url="/c/", content_key=b"")], path_of) == frozenset()
+    copied = incremental.Previous({**made, "e/index.html": b""}, {}, b"under", 5, before.order, b"around")  # a static file stood there
+    assert copied.unchanged_pages(b"around", site(b"a", b"b", b"c", b"d", b"e"), path_of) == {"/a/", "/b/", "/c/", "/d/"}
+    assert incremental.Previous({}, None).unchanged_pages(b"around", site(b"a"), path_of) == frozenset()
 
 
 def test_deleting_an_article(archive: Path, tmp_path: Path):
@@ -634,10 +641,14 @@ def test_last_files_are_made_by_the_build_process_alone_after_the_others(tmp_pat
     assert (tmp_path / "out/search/index.json").read_bytes() == b"{}" and (tmp_path / "out/p39.html").read_bytes() == b"page 39"
 
 
-def test_a_worker_forked_late_shares_the_chunks_after_it(tmp_path: Path, alone):
+@pytest.mark.parametrize("counter", [True, False])
+def test_a_worker_forked_late_shares_the_chunks_after_it(tmp_path: Path, alone, monkeypatch, counter: bool):
     """Alone at first (the search child has the other core), the build's process forks a
     worker at the first chunk where ``late`` says yes: each file after is made once, each
-    chunk by one process, and the worker's notes and count come back."""
+    chunk by one process (every other file, on a system without a shared counter), and
+    the worker's notes and count come back."""
+    if not counter:
+        monkeypatch.setattr(parallel, "_tickets", lambda first=0: None)
     build_process, (read, write) = os.getpid(), os.pipe()
     waited, asked = [], []
 
@@ -666,7 +677,27 @@ def test_a_worker_forked_late_shares_the_chunks_after_it(tmp_path: Path, alone):
     makers = [int((tmp_path / f"out/p{i}.html").read_bytes()) for i in range(count)]
     assert set(makers[: 3 * parallel.CHUNK]) == {build_process}
     assert len(set(makers)) == 2
-    assert all(len(set(makers[c : c + parallel.CHUNK])) == 1 for c in range(0, count, parallel.CHUNK))
+    if counter:
+        assert all(len(set(makers[c : c + parallel.CHUNK])) == 1 for c in range(0, count, parallel.CHUNK))
+    else:
+        assert all((maker == build_process) == (i % 2 == 0) for i, maker in enumerate(makers[3 * parallel.CHUNK :]))
+
+
+def test_a_static_file_stands_over_a_generated_one_a_worker_makes_late(tmp_path: Path, alone, monkeypatch):
+    """The build's process copies static files once its workers are done, not before."""
+    monkeypatch.setattr(parallel, "_tickets", lambda first=0: None)  # every other file: the worker makes robots.txt
+    build_process = os.getpid()
+
+    def robots() -> bytes:
+        if os.getpid() != build_process:
+            time.sleep(0.5)  # long after the build's process made its one file
+        return b"generated"
+
+    static = tmp_path / "robots.txt"
+    static.write_bytes(b"static")
+    files = [("index.html", output.Pending(lambda: b"page")), ("robots.txt", output.Pending(robots))]
+    output.write_site(tmp_path / "out", files, [("robots.txt", static)], workers=2)
+    assert (tmp_path / "out/robots.txt").read_bytes() == b"static"
 
 
 def test_adding_an_article_with_search_forks_a_worker_once_the_search_child_is_done(archive: Path, tmp_path: Path, monkeypatch, alone):
@@ -832,6 +863,19 @@ def test_a_generated_file_a_removed_static_file_stood_over_comes_back(archive: P
     (archive / "content/static/robots.txt").unlink()
     incremental_equals_cold(archive, tmp_path)
     assert b"/invented/" not in (out / "robots.txt").read_bytes()
+
+
+def test_an_article_page_a_removed_static_file_stood_over_comes_back(archive: Path, tmp_path: Path):
+    """The last output holds a copied file there, not the page: it is made, not carried."""
+    (archive / "content/static" / ARTICLE).parent.mkdir(parents=True)
+    (archive / "content/static" / ARTICLE).write_text("<p>An invented notice over the page.</p>\n")
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    build(Options(root=archive, out=out, search=False))
+    assert b"invented notice" in (out / ARTICLE).read_bytes()
+    (archive / "content/static" / ARTICLE).unlink()
+    incremental_equals_cold(archive, tmp_path)
+    assert b"Lindmoor harbour reopens" in (out / ARTICLE).read_bytes()
 
 
 def test_a_build_failing_before_it_writes_leaves_the_spare_for_the_next(archive: Path, tmp_path: Path):
