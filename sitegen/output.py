@@ -288,7 +288,7 @@ def _fill(
                     break  # the build's process makes them alone
                 for rel, data in item.produce():
                     written.add(rel)
-                    made += _make(stage, writer, notes, rel, data)
+                    made += _make_file(stage, writer, notes, rel, data)
                 continue
             if late is not None and share.count == 1 and position % parallel.CHUNK == 0 and late():
                 late, share = None, _fork_late(position // parallel.CHUNK)
@@ -297,7 +297,7 @@ def _fill(
             rel, data = item
             written.add(rel)
             if share.mine(position):
-                made += _make(stage, writer, notes, rel, data)
+                made += _make_file(stage, writer, notes, rel, data)
     except BaseException as exc:
         if share.worker:
             parallel.leave(share, exc)
@@ -324,7 +324,7 @@ def _fork_late(first_chunk: int) -> parallel.Share:
         return parallel.Share()
 
 
-def _make(stage: Path, writer: _Writer, notes: dict[str, bytes], rel: str, data: object) -> int:
+def _make_file(stage: Path, writer: _Writer, notes: dict[str, bytes], rel: str, data: object) -> int:
     """Write one file of this process's; 1 if it was made, not linked or kept."""
     target = _inside(stage, rel)
     if isinstance(data, Decide):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import itertools
 import mmap
+import operator
 import os
 import pickle
 import select
@@ -451,7 +452,7 @@ def prepare(articles: Sequence[SourceFile], people: Sequence[SourceFile], drafts
         return
     jobs = [partial(_prepare_article, f, drafts, anchor, cache) for f in articles]
     jobs += [partial(_prepare_person, f, cache) for f in people]
-    done = map_in_workers(_run, jobs, count)
+    done = map_in_workers(operator.call, jobs, count)
     for f, (parsed, body) in zip(articles, done[: len(articles)], strict=True):
         cache.memo(TABLES["articles"], f.key, lambda parsed=parsed: parsed)
         if body is not None:
@@ -460,10 +461,6 @@ def prepare(articles: Sequence[SourceFile], people: Sequence[SourceFile], drafts
         cache.memo(TABLES["people"], f.key, lambda parsed=parsed: parsed)
         if bio is not None:
             cache.memo(BIOS, bio_key(parsed), lambda bio=bio: bio)
-
-
-def _run(job: Callable[[], R]) -> R:
-    return job()
 
 
 def _prepare_article(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:
