@@ -291,6 +291,22 @@ def test_a_global_set_after_a_template_is_loaded_reaches_it(tmp_path: Path):
     assert page.render() == "&lt;after&gt;" and env.globals["where"] == "<after>"
 
 
+def test_the_builds_helpers_are_called_directly_and_others_as_jinja_calls_them():
+    """``set_direct`` helpers skip Jinja's look for a context to pass (it would find this
+    one's request), in loops and blocks too; any other callable is called as Jinja does."""
+    from jinja2 import DictLoader, pass_context
+
+    @pass_context
+    def asks(context):
+        return f"context {context.get('who')}"
+
+    template = "{% for x in [1] %}{% set y = x %}{{ direct(y) }} {{ jinja() }}{% endfor %} {% block b %}{% set z = 2 %}{{ direct(z) }}{% endblock %}"
+    env = SiteEnvironment(loader=DictLoader({"page.html": template}), autoescape=True)
+    env.globals["jinja"] = asks
+    env.set_direct(direct=pass_context(lambda value: f"direct {value}"))
+    assert env.get_template("page.html").render(who="reader") == "direct 1 context reader direct 2"
+
+
 def test_a_template_typo_is_an_error_naming_the_template_line(tmp_path: Path, capsys):
     root = tmp_path / "archive"
     shutil.copytree(FIXTURE, root)
