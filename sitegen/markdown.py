@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -18,6 +18,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .slugs import slugify
 
 _SAFE_SCHEMES = {"http", "https", "mailto", ""}
+# What markdown-it's normalizeLink leaves as it is: the characters mdurl's encode keeps, and
+# whole %XX escapes. (It parses and encodes in Python, a character at a time.)
+_NORMAL_URL = re.compile(r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
 
 
@@ -26,6 +29,11 @@ class Rendered:
     html: str
     text: str  # plain text, paragraphs separated by blank lines
     first_paragraph: str
+
+
+def _normalize_link(md: MarkdownIt, url: str) -> str:
+    """markdown-it's own, but a URL already normal (most are) is known so by a regex in C."""
+    return url if _NORMAL_URL.fullmatch(url) else MarkdownIt.normalizeLink(md, url)
 
 
 def _validate_link(url: str) -> bool:
@@ -46,6 +54,7 @@ def _parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
     md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.normalizeLink = partial(_normalize_link, md)  # type: ignore[method-assign]
     return md
 
 

@@ -33,6 +33,20 @@ def test_rendering_matches_markdown_it_with_every_rule(source: str) -> None:
     assert markdown.render_inline(source) == stock.renderInline(source)
 
 
+URL_PIECES = st.sampled_from(["http://", "https://", "mailto:", "//", "HTTP://", "javascript:", "x.org", "Ex.ORG", "[::1]", ":8080",
+                               "user:pw@", "/", "?", "#", "&", "=", "%", "%4", "%41", "%zz", "%E9", "é", "münchen.example", " ", "<", '"',
+                               "\\", "^", "`", "{", "|", "~", "'", "(", ")", "*", "+", ",", ";", "!", "$", "-", "_", ".", "a", "Z", "9"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(URL_PIECES | st.text(max_size=3), max_size=12).map("".join))
+def test_link_urls_are_normalised_as_markdown_it_does(url: str) -> None:
+    """A URL the regex finds normal is one markdown-it's normalizeLink leaves as it is."""
+    md = markdown._parser()
+    assert md.normalizeLink(url) == MarkdownIt.normalizeLink(md, url)
+    assert markdown.render(f"[a]({url}) [b](<{url}>)").html == stock_parser().render(f"[a]({url}) [b](<{url}>)")
+
+
 def test_raw_html_stays_text() -> None:
     html = markdown.render("<script>alert(1)</script>\r\n\r\n<img src=x onerror=alert(1)>").html
     assert "<script" not in html and "<img" not in html
