@@ -308,13 +308,13 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
     site, problems = load(options, config, cache, archive)
     index = None
     body_edit = parallel.Flag()  # set once this build is known to be one: it leaves a core idle
+    out = (options.out or options.root / config.output).resolve()
     try:
         if options.search:
             from . import indexer  # here: a build without search never loads numpy (~60 ms)
 
             # Built while the build goes on; after a body edit, on the core this process leaves idle too.
-            index = indexer.start(options.root, site, cache, quiet=body_edit.is_set)
-        out = (options.out or options.root / config.output).resolve()
+            index = indexer.start(options.root, site, cache, out, quiet=body_edit.is_set)
         cards = pages.cards_of(site)
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""

@@ -8,6 +8,8 @@ import contextlib
 import fcntl
 import functools
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +33,7 @@ class SearchIndex:
     get: Callable[[], search.SearchOutput]
     child: parallel.Background | None
     vendor: dict[str, bytes]  # lunr.js for the output, read before any other work
-    hold: StoreHold | None = None
+    hold: StoreHold | ScratchStore | None = None
 
     def stop(self) -> None:
         if self.child:
@@ -86,15 +88,48 @@ class StoreHold:
             self.fd = None
 
 
-def start(root: Path, site: Site, cache: Cache, quiet: Callable[[], bool] = lambda: False) -> SearchIndex:
+class ScratchStore:
+    """A build without a cache (``--no-cache``, as on Netlify) has its child write the index's
+    files into a folder beside the output, as into the cache's store, for the output to link:
+    sent back through a pipe, the ~100 MB of a 10k-article index cost the child ~180 MB more
+    (570 MB at its peak) and both processes the pickling. The folder is locked while in use,
+    so ``output.sweep`` leaves it (and removes one a killed build left), and removed after."""
+
+    def __init__(self, out: Path):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.store: Path | None = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
+        self.fd: int | None = os.open(self.store, os.O_RDONLY)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)  # the forked child shares it: held until both are done
+
+    @classmethod
+    def beside(cls, out: Path) -> ScratchStore | None:
+        try:
+            return cls(out)
+        except OSError:  # the files' bytes travel back instead
+            return None
+
+    def prune(self, found: search.SearchOutput) -> None:
+        """Nothing to keep: the output has linked the files."""
+
+    def release(self) -> None:
+        if self.store is not None:
+            shutil.rmtree(self.store, ignore_errors=True)
+            self.store = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def start(root: Path, site: Site, cache: Cache, out: Path, quiet: Callable[[], bool] = lambda: False) -> SearchIndex:
     """Unless the cache holds a usable index, a forked child starts building it now; the
-    build holds the store until ``finish`` or ``stop``. ``quiet``, asked when the parts are
-    written: whether this process has little to do meanwhile (only a body edit's files to
-    make), which it may learn after the child has started."""
+    build holds the store (the cache's, else a scratch one beside ``out``) until ``finish``
+    or ``stop``. ``quiet``, asked when the parts are written: whether this process has
+    little to do meanwhile (only a body edit's files to make), which it may learn after
+    the child has started."""
     vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
     keys = _document_keys(site)
     key = digest(b"search documents", *keys) if keys else incremental.Fingerprints().of(search_documents(site))
-    hold = StoreHold(cache.folder / STORE) if cache.folder else None  # before looking: nobody prunes what is found
+    hold: StoreHold | ScratchStore | None = StoreHold(cache.folder / STORE) if cache.folder else None  # before looking: nobody prunes what is found
     child: parallel.Background | None = None
     try:
         found = cache.found_latest("search", key)
@@ -107,7 +142,9 @@ def start(root: Path, site: Site, cache: Cache, quiet: Callable[[], bool] = lamb
             # no time; when it is quiet, they take the core it leaves idle.
             return 0 if quiet() or parallel.workers() > 2 else 1
 
-        build = partial(_build_search, site, cache.folder, keys)
+        if cache.folder is None:
+            hold = ScratchStore.beside(out)
+        build = partial(_build_search, site, cache.folder, hold.store if hold else None, keys)
         child = parallel.background(partial(build, writers=writers))
         if not child.forked:  # made here, at the end, maybe while page workers still run: no more forks
             child = parallel.Background(partial(build, writers=lambda: 1))
@@ -133,8 +170,11 @@ def _document_keys(site: Site) -> list[bytes] | None:
     ]
 
 
-def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, writers: Callable[[], int] = lambda: 0) -> search.SearchOutput:
-    """The documents' counted terms are kept for the next build, by the process that counted them."""
+def _build_search(
+    site: Site, folder: Path | None, store: Path | None, keys: list[bytes] | None, writers: Callable[[], int] = lambda: 0,
+) -> search.SearchOutput:
+    """The documents' counted terms are kept for the next build (in the cache ``folder``),
+    by the process that counted them; the index's files go into ``store`` as they are made."""
     cache = Cache(folder)  # of its own: the build's cache may be in another process
     previous = cache.read(TERMS)
     docs = search_documents(site)
@@ -144,10 +184,10 @@ def _build_search(site: Site, folder: Path | None, keys: list[bytes] | None, wri
         for stale in cache.names("terms-*.pickle"):  # the per-document table sitegen kept before
             cache.forget(stale)
     keep = None
-    if folder:
+    if store:
         with contextlib.suppress(OSError):  # an unwritable cache: the files' bytes travel back
-            (folder / STORE).mkdir(parents=True, exist_ok=True)
-            keep = partial(_store, folder / STORE)
+            store.mkdir(parents=True, exist_ok=True)
+            keep = partial(_store, store)
     return search.build_search(docs, processes=writers, counts=counts, keep=keep)
 
 

@@ -114,8 +114,8 @@ def sweep(out: Path) -> None:
     for stale in out.parent.glob(f".{out.name}.*"):
         if stale == spare_of(out):
             continue
-        if ".trash-" in stale.name and _busy(stale):
-            continue  # a previous build's child is removing it
+        if (".trash-" in stale.name or ".search-" in stale.name) and _busy(stale):
+            continue  # a build's child is removing it, or a running build makes its search index in it
         shutil.rmtree(stale, ignore_errors=True)
 
 

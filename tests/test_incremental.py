@@ -1082,10 +1082,52 @@ def test_an_index_not_forked_off_is_made_here_by_this_process_alone(archive: Pat
     monkeypatch.setattr(indexer, "_build_search", lambda *args, writers: asked.append(writers()))
     options = Options(root=archive)
     site, _ = build_module.load(options, configure(options))
-    index = indexer.start(archive, site, Cache.open(archive))
+    index = indexer.start(archive, site, Cache.open(archive), archive / "public")
     try:
         index.child.result()
     finally:
         index.stop()
     assert asked == [1]
 
+
+
+def test_without_a_cache_the_index_files_are_linked_from_a_scratch_folder_then_removed(archive: Path, tmp_path: Path, alone):
+    """A build that keeps no cache has its search child write the index's files beside the
+    output, not send their bytes back; the folder stays while the build holds it (a build's
+    sweep leaves it) and goes once the output has linked them."""
+    from sitegen import indexer
+    from sitegen.output import Stored, sweep
+
+    out = tmp_path / "site" / "public"
+    options = Options(root=archive, out=out, cache=False)
+    site, _ = build_module.load(options, configure(options))
+    index = indexer.start(archive, site, Cache.disabled(), out)
+    try:
+        assert index.child is not None and index.child.forked
+        files = index.get().files
+        scratch = {data.path.parent for data in files.values() if isinstance(data, Stored)}
+        assert len(scratch) == 1 and len(files) > 3 and all(isinstance(data, Stored) for data in files.values())
+        (folder,) = scratch
+        assert folder.parent == out.parent and folder.name.startswith(".public.search-")
+        sweep(out)
+        assert all(data.path.is_file() for data in files.values())
+    finally:
+        index.stop()
+    assert not folder.exists()
+
+    build(options)  # the whole build: the same index, linked, and nothing left beside the output
+    assert sorted(p.name for p in out.parent.iterdir()) == ["public"]
+    assert {rel for rel in tree(out) if rel.startswith("search/") and rel.count("-")} == set(files)
+    build(Options(root=archive, out=tmp_path / "cached", workers=1))
+    assert tree(out) == tree(tmp_path / "cached")
+
+
+def test_a_scratch_folder_a_killed_build_left_is_swept(tmp_path: Path):
+    from sitegen.output import sweep
+
+    out = tmp_path / "public"
+    left = tmp_path / ".public.search-k1ll3d"
+    (left / "part-0.json").parent.mkdir(parents=True)
+    (left / "part-0.json").write_bytes(b"{}")
+    sweep(out)
+    assert not left.exists()
