@@ -21,6 +21,8 @@ def _paragraphs(text: str) -> list[str]:
 
 def revisions(article: ArticleFile) -> tuple[RevisionDiff, ...]:
     """Each kept revision against the text that followed it, newest change first."""
+    if not article.revisions:
+        return ()  # most articles: and their text, shared by forked workers, stays untouched
     texts = [r.body for r in article.revisions] + [article.body]
     out = []
     for rev, old, new in zip(article.revisions, texts, texts[1:]):
