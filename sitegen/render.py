@@ -118,6 +118,7 @@ def environment(root: Path, site: Site) -> SiteEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one build reads each template once
+        cache_size=-1,  # and keeps them all: a dict, where the LRU cache locks and reorders on every include
     )
     r = site.routes
     env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people)
