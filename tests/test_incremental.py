@@ -1131,3 +1131,19 @@ def test_a_scratch_folder_a_killed_build_left_is_swept(tmp_path: Path):
     (left / "part-0.json").write_bytes(b"{}")
     sweep(out)
     assert not left.exists()
+
+
+def test_a_file_is_written_whole_even_when_a_write_takes_part_of_it(tmp_path: Path, monkeypatch):
+    """The writer loops as a file object does: a write to a file may take less than all."""
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, bytes(data[:1000])))
+    data = os.urandom(10_000)
+    output._write_bytes(str(tmp_path / "page.html"), data)
+    assert (tmp_path / "page.html").read_bytes() == data
+    assert (tmp_path / "page.html").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
