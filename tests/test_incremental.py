@@ -768,8 +768,8 @@ def test_a_body_edit_hashes_only_its_own_page(archive: Path, tmp_path: Path, mon
 
     monkeypatch.setattr(Fingerprints, "of", spy)
     cards: list[str] = []
-    card_digest = incremental._card_digest
-    monkeypatch.setattr(incremental, "_card_digest", lambda card: cards.append(card.url) or card_digest(card))
+    card_fields = Fingerprints.card_fields
+    monkeypatch.setattr(Fingerprints, "card_fields", lambda self, card: cards.append(card.url) or card_fields(self, card))
     edit(archive / "content/articles/2031/04/harbour-opens.md", "thanked the builders.", "thanked the fictional builders.")
     build(Options(root=archive, out=out, search=search))
     assert walked == ["/articles/2031/04/harbour-opens/", *(["/search/"] if search else [])]  # it reads the new index's address
