@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +125,52 @@ def test_any_yaml_shape_gives_an_article_or_problems(data):
     assert isinstance(result, (ArticleFile, list))
     if isinstance(result, list):
         assert result and all(isinstance(p, Problem) and p.line >= 1 for p in result)
+
+
+def _stock(source: str) -> str:
+    """What PyYAML's own constructor makes of the front matter, under the same loader."""
+    from sitegen import frontmatter
+
+    try:
+        return repr(yaml.load(source, Loader=frontmatter._Loader))  # the safe loader's subclass
+    except yaml.YAMLError as exc:
+        return f"error: {exc.problem or exc.context}"
+
+
+def _ours(source: str) -> str:
+    from sitegen import frontmatter
+
+    try:
+        return repr(frontmatter.parse(f"---\n{source}\n---\nBody.\n").data)
+    except frontmatter.FrontMatterError as exc:
+        return f"error: {exc.message.removeprefix('invalid YAML: ').split(' (')[0]}"
+
+
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+    | st.sampled_from(["yes", "off", "~", "0x1f", "1_000", "2031-04-02", "2031-04-02T10:00:00Z", "=", "<<", ".inf", "-.5"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6) | st.sampled_from(["=", "<<", "title"]), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=8), YAML_VALUES, min_size=1, max_size=6), st.booleans())
+def test_front_matter_values_are_what_pyyaml_makes_of_them(data: dict, flow: bool):
+    source = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, sort_keys=False)
+    assert _ours(source) == _stock(source)
+
+
+@pytest.mark.parametrize("source", [
+    "base: &b {a: 1}\nother:\n  <<: {a: 2, c: 3}\n  d: 4",  # a merge key (the anchor is refused only when used)
+    "m:\n  <<: [{a: 1}, {b: 2}]\n  a: 0",
+    "=: x\nk: v",
+    "t: !!str 12\nn: !!int '7'\nb: !!binary aGk=\ns: !!set {a, b}\no: !!omap [{a: 1}]",
+    "? [a, b]\n: unhashable",
+    "s: !!str [a]",
+    "k: 1\nk: 2",
+    "list: [yes, no, on, off, ~, null, 1.5e3, 0o17]",
+    "title: 'quoted: text'\ndate: 2031-04-02\nnested: {a: [1, {b: c}]}",
+])
+def test_front_matter_edge_cases_are_what_pyyaml_makes_of_them(source: str):
+    assert _ours(source) == _stock(source)
