@@ -18,9 +18,16 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .slugs import slugify
 
 _SAFE_SCHEMES = {"http", "https", "mailto", ""}
-# What markdown-it's normalizeLink leaves as it is: the characters mdurl's encode keeps, and
-# whole %XX escapes. (It parses and encodes in Python, a character at a time.)
-_NORMAL_URL = re.compile(r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*")
+# URLs markdown-it's normalizeLink gives back as they are (it parses them with mdurl and
+# encodes them, in Python, a character at a time): made of the characters mdurl's encode
+# keeps and whole %XX escapes, and either relative, with no scheme mdurl would take and no
+# leading "//", or http(s) with a plain host of labels (mdurl would rework an empty user, a
+# bare or doubled ":", a label over 63 characters, a host over 255) and a port.
+_NORMAL_URL = re.compile(
+    r"(?:https?://(?=[^/?#]{1,253}(?:[/?#]|$))[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*(?::[0-9]{1,5})?(?=[/?#]|$)"
+    r"|(?![A-Za-z0-9.+-]*:)(?!//))"
+    r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*"
+)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -33,9 +34,13 @@ def test_rendering_matches_markdown_it_with_every_rule(source: str) -> None:
     assert markdown.render_inline(source) == stock.renderInline(source)
 
 
-URL_PIECES = st.sampled_from(["http://", "https://", "mailto:", "//", "HTTP://", "javascript:", "x.org", "Ex.ORG", "[::1]", ":8080",
-                               "user:pw@", "/", "?", "#", "&", "=", "%", "%4", "%41", "%zz", "%E9", "é", "münchen.example", " ", "<", '"',
-                               "\\", "^", "`", "{", "|", "~", "'", "(", ")", "*", "+", ",", ";", "!", "$", "-", "_", ".", "a", "Z", "9"])
+URL_PIECES = st.sampled_from(["http://", "https://", "mailto:", "//", "HTTP://", "javascript:", "urn:", "9:", "x.org", "Ex.ORG", "[::1]",
+                               ":8080", ":", "::", "@", "user:pw@", "/", "?", "#", "&", "=", "%", "%4", "%41", "%zz", "%E9", "é",
+                               "münchen.example", " ", "<", '"', "\\", "^", "`", "{", "|", "~", "'", "(", ")", "*", "+", ",", ";", "!",
+                               "$", "-", "_", ".", "a", "Z", "9", "a" * 64, ("label." * 43)[:-1]])
+# Made only of characters mdurl keeps, yet reworked by its parsing: each must take the slow path.
+REWORKED = ["http://@example.org/x", "//@host", "mailto:@host", "http://host::/p", "http://a:1:2/", "urn:ietf:rfc:2648",
+            "http://" + ".".join(["label"] * 43) + "/x", "http://" + "a" * 64 + ".org/", "9:x", "http:/x", "HTTP://X.ORG"]
 
 
 @settings(max_examples=500, deadline=None)
@@ -45,6 +50,12 @@ def test_link_urls_are_normalised_as_markdown_it_does(url: str) -> None:
     md = markdown._parser()
     assert md.normalizeLink(url) == MarkdownIt.normalizeLink(md, url)
     assert markdown.render(f"[a]({url}) [b](<{url}>)").html == stock_parser().render(f"[a]({url}) [b](<{url}>)")
+
+
+@pytest.mark.parametrize("url", REWORKED)
+def test_urls_mdurl_reworks_are_normalised_by_markdown_it(url: str) -> None:
+    md = markdown._parser()
+    assert md.normalizeLink(url) == MarkdownIt.normalizeLink(md, url)
 
 
 def test_raw_html_stays_text() -> None:
