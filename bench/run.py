@@ -96,8 +96,9 @@ def sitegen_command(template: str, source: Path, output: Path) -> tuple[str, ...
     return tuple(word.format(**values) for word in words)
 
 
-def has_no_search(command: tuple[str, ...]) -> bool:
-    """Whether ``sitegen build`` offers ``--no-search`` (asked, not assumed)."""
+def offers(command: tuple[str, ...], option: str) -> bool:
+    """Whether ``sitegen build`` offers ``option`` (asked, not assumed: ``--sitegen`` may
+    name an older one)."""
     if "build" not in command:
         return False
     head = list(command[: command.index("build") + 1])
@@ -107,7 +108,7 @@ def has_no_search(command: tuple[str, ...]) -> bool:
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
-    return "--no-search" in shown.stdout
+    return option in shown.stdout
 
 
 def _writer(root: Path) -> Callable[[str, str], Path]:
@@ -141,11 +142,11 @@ def prepare(size: int, seed: int, work: Path, template: str, wanted: set[str]) -
     tools = [Tool("sitegen", command, (*_outputs(base / "sitegen-out"), *cache), writer, version)]
     if "sitegen" not in wanted:
         tools.clear()
-    if "sitegen-no-search" in wanted and has_no_search(command):
+    if "sitegen-no-search" in wanted and offers(command, "--no-search"):
         bare = sitegen_command(template, source, base / "sitegen-bare-out") + ("--no-search",)
         cold = (*_outputs(base / "sitegen-bare-out"), *cache)
         tools.append(Tool("sitegen --no-search", bare, cold, writer, version))
-    if "sitegen-no-cache" in wanted:  # as netlify.toml builds: every deploy starts from a clean checkout
+    if "sitegen-no-cache" in wanted and offers(command, "--no-cache"):  # as netlify.toml builds: every deploy starts from a clean checkout
         deploy = sitegen_command(template, source, base / "sitegen-deploy-out") + ("--no-cache",)
         cold = (*_outputs(base / "sitegen-deploy-out"), *cache)
         tools.append(Tool("sitegen --no-cache", deploy, cold, writer, version, phases=("cold",)))

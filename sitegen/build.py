@@ -47,7 +47,7 @@ class Options:
     today: date | None = None  # for "date in the future" warnings; None skips them
     noindex: bool = False  # deploy previews: ask search engines to stay away
     cache: bool = True  # keep parsed files, rendered bodies and page fingerprints in <root>/.sitegen-cache/
-    workers: int = 0  # processes rendering a cold build; 0: one per core for a big site, else 1
+    workers: int = 0  # processes rendering a cold build; 0: as ``workers`` decides (one per core for a big site)
 
 
 @dataclass(frozen=True)
@@ -214,8 +214,8 @@ def workers(options: Options, plan: list[pages.Page], before: incremental.Previo
     """Forked workers pay off when most pages of a big site are made or hashed again: in a
     cold build, or after a change any page may show (an article added, a title, a template),
     unless a search child has the other core of two. (Then one worker joins once the child
-    is done: ``late_worker``. Three processes on two cores took ~1 s more CPU in a cold
-    build at 10k articles, and ~0.5 s longer.)"""
+    is done: ``late_worker``. With three processes on two cores, a cold build at 10k
+    articles took ~0.25-0.6 s longer.)"""
     if options.workers:
         return options.workers
     if len(plan) < FORK_MIN_PAGES:

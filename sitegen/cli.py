@@ -125,7 +125,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="print only problems")
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
     b.add_argument("--no-cache", action="store_true", help="build cold: ignore and keep no .sitegen-cache/ (byte-identical output either way)")
-    b.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="processes for a cold build (default: one per core for a big site)")
+    b.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="processes for a cold build (default: one per core for a big site; on two cores, one until the search index is done)")
     b.add_argument("--noindex", action="store_true", help="ask search engines not to index the site (deploy previews)")
 
     c = command("check", cmd_check, "Validate the archive like a build does, writing no site.")

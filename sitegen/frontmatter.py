@@ -93,7 +93,9 @@ def _construct(loader: _Loader, node: yaml.Node) -> object:
     """What the loader makes of ``node``. Front matter's usual shapes (text, lists, mappings
     with text keys) are made here, at twice the speed of PyYAML's constructor, which is
     Python even under the C loader; any other node (numbers, booleans, merge keys, explicit
-    tags) by the loader, as before. Without aliases no node is made twice."""
+    tags) by the loader. Without aliases no node is made twice. Two differences, at the
+    edges: of two errors the first in document order is reported (PyYAML's constructor
+    goes level by level), and nesting hundreds deep is refused as too deep."""
     tag = node.tag
     if tag == _STR and type(node) is yaml.ScalarNode:
         return node.value

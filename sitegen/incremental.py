@@ -99,10 +99,10 @@ class Previous:
 class Fingerprints:
     """Content digests of values; each list, dict or record is hashed once per build.
 
-    A record (a frozen dataclass: a card, a person, a term) or a dict (JSON-LD data) is
-    hashed by its whole state (``_state``), one with a ``content_key`` (an article) by
-    that digest of what it is made from; only ``Page`` and its context are walked, since
-    contexts share big lists of cards between pages. A card's state is hashed once per
+    A record (a frozen dataclass: a person, a term) or a dict (JSON-LD data) is hashed by
+    its whole state (``_state``), one with a ``content_key`` (an article) by that digest of
+    what it is made from; only ``Page`` and its context are walked, since contexts share big
+    lists of cards between pages. A card is hashed by its fields (``card_fields``) once per
     content key while ``memo`` (a cache's) keeps it: an edit need not hash 10k cards.
     """
 

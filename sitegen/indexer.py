@@ -42,8 +42,8 @@ class SearchIndex:
             self.hold.release()
 
     def finish(self) -> None:
-        """Once the output links the index's files: the store keeps those alone, unless
-        another build is using it (then a later build prunes it)."""
+        """Once the output links the index's files: the cache's store keeps those alone,
+        unless another build is using it (then a later build prunes it); a scratch store goes."""
         if self.hold:
             self.hold.prune(self.get())
             self.hold.release()
@@ -95,17 +95,25 @@ class ScratchStore:
     (570 MB at its peak) and both processes the pickling. The folder is locked while in use,
     so ``output.sweep`` leaves it (and removes one a killed build left), and removed after."""
 
-    def __init__(self, out: Path):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.store: Path | None = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
-        self.fd: int | None = os.open(self.store, os.O_RDONLY)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)  # the forked child shares it: held until both are done
+    def __init__(self, store: Path):
+        self.store: Path | None = store
+        self.fd: int | None = os.open(store, os.O_RDONLY)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)  # the forked child shares it: held until both are done
+        except OSError:
+            self.release()
+            raise
 
     @classmethod
     def beside(cls, out: Path) -> ScratchStore | None:
+        store = None
         try:
-            return cls(out)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            store = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
+            return cls(store)
         except OSError:  # the files' bytes travel back instead
+            if store is not None:
+                shutil.rmtree(store, ignore_errors=True)
             return None
 
     def prune(self, found: search.SearchOutput) -> None:
@@ -185,14 +193,14 @@ def _build_search(
             cache.forget(stale)
     keep = None
     if store:
-        with contextlib.suppress(OSError):  # an unwritable cache: the files' bytes travel back
+        with contextlib.suppress(OSError):  # an unwritable store: the files' bytes travel back
             store.mkdir(parents=True, exist_ok=True)
             keep = partial(_store, store)
     return search.build_search(docs, processes=writers, counts=counts, keep=keep)
 
 
 def _store(store: Path, rel: str, data: bytes) -> bytes | Stored:
-    """An index file written into the cache's store as it is made, once (its name is a hash
+    """An index file written into the store (the cache's, or a scratch one) as it is made, once (its name is a hash
     of its bytes), by whichever process made it, and given as ``Stored``: the output links
     it, so the index (~100 MB at 10k articles) is never held whole nor sent between processes."""
     path = store / rel.rsplit("/", 1)[-1]

@@ -1,6 +1,7 @@
-"""Worker processes for a cold build: the build forks once, and each process renders and writes
-the chunks it takes of the same, deterministic sequence into the same staging folder. And one
-value computed in a forked child (``background``) while the build goes on with other work.
+"""Worker processes for a build that makes most pages: the build forks once (or, when a search
+child had the other core, once partway), and each process renders and writes the chunks it
+takes of the same, deterministic sequence into the same staging folder. And one value
+computed in a forked child (``background``) while the build goes on with other work.
 
 Forking (not spawning) shares the loaded site, plan and templates without pickling them;
 the sequence up to the fork (search index, page plan) is computed once. A failure in a
