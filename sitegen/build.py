@@ -111,15 +111,21 @@ def outputs(
     shared: dict[str, object] = {"search_manifest_url": "", "people_by_slug": site.people}
     reads = render.GlobalReads(env, shared)  # a page depends on these only if its templates read them
 
+    made_reads: dict[frozenset[str], tuple[tuple[str, object], ...]] = {}  # see product
+
     def search_files(index: indexer.SearchIndex) -> Iterator[tuple[str, bytes]]:
         found = index.get()
         shared["search_manifest_url"] = r.base_path + found.manifest_url.lstrip("/")
         env.set_global("search_manifest_url", shared["search_manifest_url"])
+        made_reads.clear()  # made before, they hold the address unknown then
         yield from sorted(found.files.items())
         yield from sorted(index.vendor.items())
 
     def product(page: pages.Page) -> Product:
-        read = tuple((name, shared[name]) for name in sorted(reads.of(page.templates)))
+        names = reads.of(page.templates)
+        read = made_reads.get(names)  # one tuple per names while the values stay: hashed once
+        if read is None:
+            read = made_reads[names] = tuple((name, shared[name]) for name in sorted(names))
         return Product((page, read), partial(render.render_page, env, page))
 
     later = []
