@@ -98,11 +98,14 @@ def cards_of(site: Site) -> list[Card]:
 
 
 def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
-    """Every page, in a fixed order; ``cards`` are the site's, when already made."""
+    """Every page, in a fixed order; ``cards`` are the site's, when already made. The
+    listings come before the article pages: a build that makes its pages alone until the
+    search child is done renders every card once, before a worker joins it (which then
+    takes a share of the article pages, with the cards it inherits)."""
     cards = cards_of(site) if cards is None else cards
     yield from paginate(site, "home", cards, ("index.html",), {"feed_url": site.routes.feed_for("home")})
-    yield from article_pages(site, cards)
     yield from _listings(site, cards)
+    yield from article_pages(site, cards)
 
 
 def article_pages(site: Site, cards: list[Card], only: Collection[str] | None = None) -> Iterator[Page]:
