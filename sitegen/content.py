@@ -253,7 +253,7 @@ class _Checker:
     def source(self, key: str, value: object) -> Source | None:
         if not isinstance(value, dict):
             return self._bad(key, "must be a mapping with name and url")
-        for extra in sorted(set(value) - {"name", "url"}):
+        for extra in sorted(set(value) - {"name", "url"}, key=str):  # YAML keys may be null or numbers
             self.fail(f"{key}.{extra}", "unknown field; known fields: name, url")
         name = value.get("name")
         if not isinstance(name, str) or not name.strip():

@@ -174,3 +174,13 @@ def test_front_matter_values_are_what_pyyaml_makes_of_them(data: dict, flow: boo
 ])
 def test_front_matter_edge_cases_are_what_pyyaml_makes_of_them(source: str):
     assert _ours(source) == _stock(source)
+
+
+def test_a_source_with_keys_that_are_not_text_is_a_problem_not_a_crash():
+    """Found by the fuzzer: an empty key (null) beside text keys could not be sorted."""
+    text = "---\ntitle: T\ndate: 2030-01-02\nsource:\n  &anchor: The Ledger\n  7: x\n  name: A fictional outlet\n---\nBody.\n"
+    problems = parse_article("content/articles/2030/01/t.md", text.encode())
+    assert [(p.field, p.message) for p in problems] == [
+        ("source.7", "unknown field; known fields: name, url"),
+        ("source.None", "unknown field; known fields: name, url"),
+    ]
