@@ -200,9 +200,10 @@ def _build_search(
 
 
 def _store(store: Path, rel: str, data: bytes) -> bytes | Stored:
-    """An index file written into the store (the cache's, or a scratch one) as it is made, once (its name is a hash
-    of its bytes), by whichever process made it, and given as ``Stored``: the output links
-    it, so the index (~100 MB at 10k articles) is never held whole nor sent between processes."""
+    """An index file written into the store (the cache's, or a scratch one) as it is made,
+    once (its name is a hash of its bytes), by whichever process made it, and given as
+    ``Stored``: the output links it, so the index (~100 MB at 10k articles) is never held
+    whole nor sent between processes."""
     path = store / rel.rsplit("/", 1)[-1]
     try:
         if not path.is_file():

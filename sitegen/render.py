@@ -86,6 +86,7 @@ class SiteEnvironment(Environment):
         overlay = super().overlay(*args, **kwargs)
         overlay.globals = dict(self.globals)  # Jinja's overlay shares them: its set_global would reach this one's
         overlay._made = []  # its templates are its own
+        overlay.direct = dict(self.direct)
         return overlay
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
