@@ -1124,15 +1124,24 @@ def test_without_a_cache_the_index_files_are_linked_from_a_scratch_folder_then_r
     assert tree(out) == tree(tmp_path / "cached")
 
 
-def test_a_scratch_folder_a_killed_build_left_is_swept(tmp_path: Path):
+def test_a_scratch_folder_stays_while_a_build_holds_it_and_goes_once_it_was_killed(tmp_path: Path):
+    """``sweep`` tells the two apart by the lock: a running build holds its folder's."""
     from sitegen.output import sweep
 
     out = tmp_path / "public"
-    left = tmp_path / ".public.search-k1ll3d"
-    (left / "part-0.json").parent.mkdir(parents=True)
-    (left / "part-0.json").write_bytes(b"{}")
+    held, left = tmp_path / ".public.search-running", tmp_path / ".public.search-k1ll3d"
+    for folder in (held, left):
+        folder.mkdir()
+        (folder / "part-0.json").write_bytes(b"{}")
+    fd = os.open(held, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        sweep(out)
+        assert (held / "part-0.json").exists() and not left.exists()
+    finally:
+        os.close(fd)
     sweep(out)
-    assert not left.exists()
+    assert not held.exists()
 
 
 def test_a_file_is_written_whole_even_when_a_write_takes_part_of_it(tmp_path: Path, monkeypatch):
