@@ -565,6 +565,29 @@ def test_a_child_s_build_failure_keeps_its_problems(alone):
     assert [str(p) for p in failed.value.problems] == [str(Problem("content/articles/x.md", 3, "title", "invented problem"))]
 
 
+def _exited(pid: int, within: float = 10.0) -> bool:
+    """Whether the child has exited (a zombie, not yet reaped) within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as f:
+            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads a process's state in /proc")
+def test_a_child_with_a_result_over_64_kib_exits_before_it_is_read(alone):
+    """The search child's result (~230 KB at 10k articles) is read at the end of the build:
+    until then a child blocked writing it would hold its memory (~175 MB)."""
+    from sitegen.parallel import background
+
+    child = background(partial(bytes, 300_000))
+    assert child._pid is not None
+    assert _exited(child._pid)
+    assert child.result() == bytes(300_000)
+
+
 def test_background_stops_a_child_nobody_waits_for(alone):
     from sitegen.parallel import background
 
