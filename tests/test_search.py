@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from lunr import lunr
 from lunr.index import Index
 
+from sitegen import lunrindex
 from sitegen.cache import digest
 from sitegen.lunrindex import (
     IndexField,
@@ -91,7 +92,12 @@ def dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def test_whole_index_is_byte_identical_to_lunr_py() -> None:
+@pytest.mark.parametrize("chunk", [None, 997])
+def test_whole_index_is_byte_identical_to_lunr_py(chunk: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also with the entries scored a few at a time, as a big index's are (the chunks
+    end mid-term and mid-document here)."""
+    if chunk:
+        monkeypatch.setattr(lunrindex, "SCORE_CHUNK", chunk)
     docs = random_docs(150)
     stock = lunr(
         ref="id",
