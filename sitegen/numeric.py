@@ -3,6 +3,8 @@ without search never imports it)."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 
 # numpy asks for transparent huge pages for arrays of 4 MB and up. Where the kernel honours
@@ -11,4 +13,23 @@ import os
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")  # read when numpy is first imported
 import numpy as np
 
-__all__ = ["np"]
+__all__ = ["give_back", "np"]
+
+
+def _malloc_trim() -> object:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def give_back() -> None:
+    """Hand the memory of freed arrays back to the system. glibc keeps an array of a few
+    MB, once freed, in its heap for the next one (its mmap threshold rises with each
+    freed array): the index's short-lived arrays held the search child ~80 MB larger at
+    10k articles, for as long as it lived."""
+    if _TRIM is not None:
+        _TRIM(0)

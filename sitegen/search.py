@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sitegen.errors import SitegenError
 from sitegen.lunrindex import IndexField, PartWriter, TermIndex, index_terms, split_terms
 from sitegen.model import Body
+from sitegen.numeric import give_back
 from sitegen.termcounts import TermCounts, count_documents
 
 if TYPE_CHECKING:  # sitegen.output imports sitegen.parallel, which imports this module
@@ -191,6 +192,7 @@ def _write_parts(
     from sitegen import parallel
 
     writer = PartWriter.of(index)
+    give_back()  # the scores' arrays
 
     def write(term_nos: list[int]) -> tuple[str, bytes | Stored]:
         return _named("part", writer.json(term_nos).encode("utf-8"), keep)
@@ -227,6 +229,7 @@ def build_search(
         raise ValueError(f"terms counted for {len(counts.keys)} documents, not {len(docs)}")
     files: dict[str, bytes | Stored] = {}
     index = index_terms(FIELDS, counts if counts is not None else count(docs))
+    give_back()  # the arrays index_terms sorted with
 
     ranges = split_terms(index, part_bytes)
     parts = []
