@@ -191,6 +191,7 @@ def _build_search(
         cache.write(TERMS, counts)
         for stale in cache.names("terms-*.pickle"):  # the per-document table sitegen kept before
             cache.forget(stale)
+    del previous  # not needed while the index is made: an edit at 10k articles peaked ~20 MB higher with it
     keep = None
     if store:
         with contextlib.suppress(OSError):  # an unwritable store: the files' bytes travel back
