@@ -184,20 +184,26 @@ def _build_search(
     """The documents' counted terms are kept for the next build (in the cache ``folder``),
     by the process that counted them; the index's files go into ``store`` as they are made."""
     cache = Cache(folder)  # of its own: the build's cache may be in another process
-    previous = cache.read(TERMS)
     docs = search_documents(site)
-    counts = search.count(docs, keys, previous if isinstance(previous, TermCounts) else None)
-    if counts != previous:
-        cache.write(TERMS, counts)
-        for stale in cache.names("terms-*.pickle"):  # the per-document table sitegen kept before
-            cache.forget(stale)
-    del previous  # not needed while the index is made: an edit at 10k articles peaked ~20 MB higher with it
     keep = None
     if store:
         with contextlib.suppress(OSError):  # an unwritable store: the files' bytes travel back
             store.mkdir(parents=True, exist_ok=True)
             keep = partial(_store, store)
-    return search.build_search(docs, processes=writers, counts=counts, keep=keep)
+    # The counts are handed over, not kept here: build_search lets them go once the index is made.
+    return search.build_search(docs, processes=writers, counts=_counts(cache, docs, keys), keep=keep)
+
+
+def _counts(cache: Cache, docs: list[search.SearchDoc], keys: list[bytes] | None) -> TermCounts:
+    """The documents' counted terms, those the last build counted (under the same keys)
+    taken over; kept for the next build."""
+    previous = cache.read(TERMS)
+    counts = search.count(docs, keys, previous if isinstance(previous, TermCounts) else None)
+    if counts != previous:
+        cache.write(TERMS, counts)
+        for stale in cache.names("terms-*.pickle"):  # the per-document table sitegen kept before
+            cache.forget(stale)
+    return counts
 
 
 def _store(store: Path, rel: str, data: bytes) -> bytes | Stored:

@@ -1116,6 +1116,23 @@ def test_an_index_not_forked_off_is_made_here_by_this_process_alone(archive: Pat
 
 
 
+def test_the_search_child_lets_the_counts_go_once_the_index_is_made(archive: Path, tmp_path: Path, monkeypatch):
+    """The counted terms (~22 MB at 10k articles) are not held while the parts are written."""
+    import weakref
+
+    from sitegen import indexer, search
+
+    counted, alive = [], []
+    count = search.count
+    monkeypatch.setattr(search, "count", lambda *args: counted.append(weakref.ref(made := count(*args))) or made)
+    split = search.split_terms
+    monkeypatch.setattr(search, "split_terms", lambda *args: alive.append(counted[0]() is not None) or split(*args))
+    options = Options(root=archive)
+    site, _ = build_module.load(options, configure(options))
+    found = indexer._build_search(site, tmp_path / "cache", None, None)
+    assert found.manifest_url and len(counted) == 1 and alive == [False]
+
+
 def test_without_a_cache_the_index_files_are_linked_from_a_scratch_folder_then_removed(archive: Path, tmp_path: Path, alone):
     """A build that keeps no cache has its search child write the index's files beside the
     output, not send their bytes back; the folder stays while the build holds it (a build's
