@@ -8,12 +8,13 @@ those of ``build_search`` alone. Bytes per query are what the search page fetche
 first query: manifest, facets, lunr.js, the index parts the query's terms fall in, and
 the metadata chunks of its first 10 results - counted gzip -9, as a server would send them.
 
-Measured 2026-11-27 on the shared 2-core build box (no term counts cached):
+Measured 2026-11-27 on the shared 2-core build box (no term counts cached; build and
+memory at 19:35 UTC, the index the same bytes as before):
 
 | articles | build CPU (wall) | peak RSS | files | gzip total | first query, gzip (10 queries) |
 |---|---|---|---|---|---|
-| 1,000 | 0.5 s (0.5 s) | 75 MB | 285 | 2.2 MB | 30-84 KB |
-| 10,000 | 5.9 s (6.1 s) | 365 MB | 2,639 | 23.2 MB | 56-283 KB |
+| 1,000 | 0.4 s (0.4 s) | 82 MB | 285 | 2.2 MB | 30-84 KB |
+| 10,000 | 2.8 s (2.8 s) | 261 MB | 2,639 | 23.2 MB | 56-283 KB |
 
 At 10k a first query costs: manifest 26.7 KB + lunr.js 8.4 + page scripts 8.1, facets 86 KB
 (only when there are results), one index part 9-14 KB (``sta*`` needs 11 parts, 138 KB), 10
