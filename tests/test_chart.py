@@ -123,9 +123,9 @@ def test_sparkline_is_decorative_unless_labelled():
     counts = monthly_counts(DATES)
     hidden = parse(sparkline_svg(counts))
     assert hidden.get("aria-hidden") == "true" and hidden.get("role") is None
-    assert [int(n) for n in hidden.get("data-counts").split()] == [n for _, n in counts]
+    assert _drawn(sparkline_svg(counts), len(counts)) == pytest.approx([15 - 14 * n / 2 for _, n in counts], abs=0.02)
     points = [p.split(",") for p in hidden.find(f"{SVG}polyline").get("points").split()]
-    assert len(points) == len(counts)
+    assert len(points) == len(counts)  # no month lies between two of its own count
     ys = [float(y) for _, y in points]
     assert ys.index(min(ys)) == 3  # the busiest month is drawn highest
     labelled = parse(sparkline_svg(counts, "4 mentions"))
@@ -133,6 +133,33 @@ def test_sparkline_is_decorative_unless_labelled():
     (title_id,) = labelled.get("aria-labelledby").split()
     assert labelled.find(f"{SVG}title").get("id") == title_id
     assert labelled.find(f"{SVG}title").text == "4 mentions"
+
+
+def _drawn(svg: str, months: int, width: float = 80) -> list[float]:
+    """The line's height at each month's x, where its points say (between two, on their straight line)."""
+    points = [tuple(map(float, p.split(","))) for p in parse(svg).find(f"{SVG}polyline").get("points").split()]
+    xs = [x for x, _ in points]
+    assert xs == sorted(xs) and xs[0] == 0 and xs[-1] == width
+    heights = []
+    for i in range(months):
+        x = i * width / max(months - 1, 1)
+        right = next(k for k, (px, _) in enumerate(points) if px >= x - 0.01)
+        (x0, y0), (x1, y1) = points[max(right - 1, 0)], points[right]
+        heights.append(y1 if x1 - x0 < 0.02 else y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+    return heights
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0, 0, 0, 0, 1, 2, 5]), min_size=1, max_size=150))
+def test_a_sparkline_draws_every_month_at_its_count(values):
+    """Points on a straight stretch are left out, never a month's own height."""
+    counts = [(f"m{i}", n) for i, n in enumerate(values)]
+    svg = sparkline_svg(counts)
+    scale = max(max(values), 1)
+    want = [15 - 14 * n / scale for n in (values * 2 if len(values) == 1 else values)]
+    assert _drawn(svg, len(want)) == pytest.approx(want, abs=0.02)
+    if len(values) > 2 and all(n == 0 for n in values):
+        assert len(parse(svg).find(f"{SVG}polyline").get("points").split()) == 2
 
 
 def test_describe_counts_singular_and_single_month():
