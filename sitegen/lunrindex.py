@@ -77,17 +77,15 @@ def index_terms(fields: Sequence[IndexField], counts: TermCounts) -> TermIndex:
     sizes = np.frombuffer(counts.sizes, np.int32)
     # Group the doc-ordered entries by term and field: a stable sort keeps doc order.
     # (Arrays of ~2.7 M entries at 10k articles: each made in place where it can be.)
-    entry_doc_field = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
     buckets = np.frombuffer(counts.term, np.int32) * nfields
-    buckets += entry_doc_field % nfields
+    buckets += np.repeat((np.arange(len(sizes)) % nfields).astype(np.int8), sizes)  # each entry's field
     order = _stable_order(buckets)
     field_start = array("i", [0])
     per_bucket = np.bincount(buckets, minlength=len(counts.terms) * nfields)
     del buckets
     field_start.frombytes(memoryview(np.cumsum(per_bucket, dtype=np.int32)).cast("B"))
     entry_df, entry_tf = array("i"), array("i")
-    entry_df.frombytes(memoryview(entry_doc_field[order]).cast("B"))
-    del entry_doc_field
+    entry_df.frombytes(memoryview(np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)[order]).cast("B"))
     entry_tf.frombytes(memoryview(np.frombuffer(counts.tf, np.int32)[order]).cast("B"))
     lengths = counts.lengths
     average = [sum(lengths[f::nfields]) / doc_count if doc_count else 0.0 for f in range(nfields)]
@@ -116,7 +114,10 @@ def _stable_order(keys: np.ndarray) -> np.ndarray:
     top = int(keys.max()) if len(keys) else 0
     shift = 16
     while top >> shift:
-        order = order[np.argsort((keys[order] >> shift).astype(np.uint16), kind="stable")]
+        digits = keys[order]
+        digits >>= shift
+        digits = digits.astype(np.uint16)  # the int32 ones go before argsort makes its int64 order
+        order = order[np.argsort(digits, kind="stable")]
         shift += 16
     return order
 
