@@ -153,12 +153,15 @@ def sparkline_svg(
     if len(values) == 1:
         values = values * 2  # one month still draws a (flat) line
     step = width / max(len(values) - 1, 1)
-    # A point between two of the same value lies on their straight line: left out, the line
-    # is drawn the same. (Most months of most people are empty: in the people index of a
-    # 10k-article archive, 1,844 sparklines of 100 months, these points and each month's
-    # count in a data attribute, which nothing read, made 1.0 of its 2.2 MB.)
-    bends = [i for i, n in enumerate(values) if i in (0, len(values) - 1) or not values[i - 1] == n == values[i + 1]]
-    points = " ".join(f"{_num(i * step)},{_num(height - 1 - (height - 2) * values[i] / scale)}" for i in bends)
+    # A point between two of its own value lies on their straight line: left out, the line
+    # is drawn the same (most months of most people are empty).
+    last = len(values) - 1
+    bends = [
+        i for i, n in enumerate(values) if i in (0, last) or values[i - 1] != n or n != values[i + 1]
+    ]
+    points = " ".join(
+        f"{_num(i * step)},{_num(height - 1 - (height - 2) * values[i] / scale)}" for i in bends
+    )
     if label:
         ident = _ident("spark", label, tuple(counts))
         head = (

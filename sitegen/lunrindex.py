@@ -78,14 +78,17 @@ def index_terms(fields: Sequence[IndexField], counts: TermCounts) -> TermIndex:
     # Group the doc-ordered entries by term and field: a stable sort keeps doc order.
     # (Arrays of ~2.7 M entries at 10k articles: each made in place where it can be.)
     buckets = np.frombuffer(counts.term, np.int32) * nfields
-    buckets += np.repeat((np.arange(len(sizes)) % nfields).astype(np.int8), sizes)  # each entry's field
+    field_of = (np.arange(len(sizes)) % nfields).astype(np.int8 if nfields <= 128 else np.int32)
+    buckets += np.repeat(field_of, sizes)  # each entry's field
     order = _stable_order(buckets)
     field_start = array("i", [0])
     per_bucket = np.bincount(buckets, minlength=len(counts.terms) * nfields)
     del buckets
     field_start.frombytes(memoryview(np.cumsum(per_bucket, dtype=np.int32)).cast("B"))
     entry_df, entry_tf = array("i"), array("i")
-    entry_df.frombytes(memoryview(np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)[order]).cast("B"))
+    entry_doc_field = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)  # made now: not held through the sort
+    entry_df.frombytes(memoryview(entry_doc_field[order]).cast("B"))
+    del entry_doc_field
     entry_tf.frombytes(memoryview(np.frombuffer(counts.tf, np.int32)[order]).cast("B"))
     lengths = counts.lengths
     average = [sum(lengths[f::nfields]) / doc_count if doc_count else 0.0 for f in range(nfields)]
@@ -284,8 +287,9 @@ def _entry_score_texts(index: TermIndex, starts: np.ndarray) -> np.ndarray:
     texts[-1] = ""
     for lo in range(0, len(term), SCORE_CHUNK):
         df = dfs[lo : lo + SCORE_CHUNK]
-        scores = _scores(idf[term[lo : lo + SCORE_CHUNK]], tf[lo : lo + SCORE_CHUNK].astype(np.float64), norms[df], boosts[df % len(boosts)])
-        texts[lo : lo + len(df)] = _score_texts(scores)
+        chunk = slice(lo, lo + len(df))
+        scores = _scores(idf[term[chunk]], tf[chunk].astype(np.float64), norms[df], boosts[df % len(boosts)])
+        texts[chunk] = _score_texts(scores)
     return texts
 
 

@@ -4,8 +4,8 @@ without search never imports it)."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
+from collections.abc import Callable
 
 # numpy asks for transparent huge pages for arrays of 4 MB and up. Where the kernel honours
 # that by compacting memory at the fault (THP defrag "madvise", as on the machine measured),
@@ -16,11 +16,13 @@ import numpy as np
 __all__ = ["give_back", "np"]
 
 
-def _malloc_trim() -> object:
+def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim  # among the symbols loaded already: glibc's, if it is glibc
     except (OSError, AttributeError):  # not glibc
         return None
+    trim.argtypes, trim.restype = (ctypes.c_size_t,), ctypes.c_int
+    return trim
 
 
 _TRIM = _malloc_trim()

@@ -183,7 +183,8 @@ def _result_pipe() -> tuple[int, int]:
     the default 64 KiB would wait in ``write`` until the parent reads, its memory held (the
     search child's ~230 KB result: ~175 MB held for ~2 s at the end of a cold build at 10k)."""
     read, write = os.pipe()
-    with contextlib.suppress(OSError, AttributeError):  # not Linux, or a lower limit: the parent reads later
+    # Not Linux, or over the system's limit: the child waits for its reader, as it did.
+    with contextlib.suppress(OSError, AttributeError):
         fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, RESULT_PIPE_BYTES)
     return read, write
 

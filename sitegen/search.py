@@ -229,7 +229,7 @@ def build_search(
         raise ValueError(f"terms counted for {len(counts.keys)} documents, not {len(docs)}")
     files: dict[str, bytes | Stored] = {}
     index = index_terms(FIELDS, counts if counts is not None else count(docs))
-    counts = None  # the index holds what it needs of them (a caller may have handed them over: ~22 MB at 10k articles)
+    counts = None  # the index holds what it needs (a caller may have handed them over: ~22 MB at 10k)
     give_back()  # and the arrays index_terms sorted with
 
     ranges = split_terms(index, part_bytes)

@@ -580,8 +580,15 @@ def _exited(pid: int, within: float = 10.0) -> bool:
 def test_a_child_with_a_result_over_64_kib_exits_before_it_is_read(alone):
     """The search child's result (~230 KB at 10k articles) is read at the end of the build:
     until then a child blocked writing it would hold its memory (~175 MB)."""
-    from sitegen.parallel import background
+    from sitegen.parallel import _result_pipe, background
 
+    read, write = _result_pipe()
+    try:
+        if fcntl.fcntl(write, fcntl.F_GETPIPE_SZ) < 300_000:
+            pytest.skip("this system refuses a pipe this large: the child waits for its reader, as before")
+    finally:
+        os.close(read)
+        os.close(write)
     child = background(partial(bytes, 300_000))
     assert child._pid is not None
     assert _exited(child._pid)

@@ -111,6 +111,15 @@ def test_whole_index_is_byte_identical_to_lunr_py(chunk: int | None, monkeypatch
     assert dump(ours) == dump(stock.serialize())
 
 
+def test_an_index_of_more_fields_than_int8_numbers_keeps_them_apart() -> None:
+    fields = [IndexField(f"f{i}") for i in range(130)]
+    docs = [[f"word{i} other{i % 3}" for i in range(130)], ["zebra " * 3] * 130]
+    stock = lunr(ref="id", fields=[f.name for f in fields],
+                 documents=[{"id": str(d), **{f.name: t for f, t in zip(fields, texts, strict=True)}}
+                            for d, texts in enumerate(docs)])
+    assert dump(serialize_whole(build_index(fields, docs))) == dump(stock.serialize())
+
+
 def test_empty_and_tiny_inputs() -> None:
     fields = [IndexField("title", 10), IndexField("body")]
     assert serialize_whole(build_index(fields, []))["invertedIndex"] == []
@@ -231,8 +240,8 @@ def test_score_texts_in_bulk_are_the_rounded_scores_one_by_one() -> None:
 
 def test_stable_order_by_16_bit_digits_is_a_stable_argsort() -> None:
     rng = np.random.default_rng(4)
-    for top in (1, 70_000, 1 << 40):  # one, two and three digits
-        keys = rng.integers(0, top, 50_000)
+    for top, dtype in ((1, np.int64), (70_000, np.int64), (1 << 40, np.int64), (70_000, np.int32), ((1 << 31) - 1, np.int32)):
+        keys = rng.integers(0, top, 50_000).astype(dtype)  # one, two and three digits; int32 as the index's
         assert (_stable_order(keys) == np.argsort(keys, kind="stable")).all()
     assert _stable_order(np.zeros(0, dtype=np.int32)).tolist() == []
 
