@@ -123,7 +123,7 @@ def test_sparkline_is_decorative_unless_labelled():
     counts = monthly_counts(DATES)
     hidden = parse(sparkline_svg(counts))
     assert hidden.get("aria-hidden") == "true" and hidden.get("role") is None
-    assert _drawn(sparkline_svg(counts), len(counts)) == pytest.approx([15 - 14 * n / 2 for _, n in counts], abs=0.02)
+    assert _drawn(sparkline_svg(counts), len(counts)) == pytest.approx([15 - 14 * n / 2 for _, n in counts], abs=0.006)
     points = [p.split(",") for p in hidden.find(f"{SVG}polyline").get("points").split()]
     assert len(points) == len(counts)  # no month lies between two of its own count
     ys = [float(y) for _, y in points]
