@@ -21,8 +21,8 @@ _SAFE_SCHEMES = {"http", "https", "mailto", ""}
 # URLs markdown-it's normalizeLink gives back as they are (it parses them with mdurl and
 # encodes them, in Python, a character at a time): made of the characters mdurl's encode
 # keeps and whole %XX escapes, and either relative, with no scheme mdurl would take and no
-# leading "//", or http(s) with a plain host of labels (mdurl would rework an empty user, a
-# bare or doubled ":", a label over 63 characters, a host over 255) and a port.
+# leading "//", or http(s) with a plain host of labels and a port (mdurl would rework an
+# empty user, a bare or doubled ":", a host over 255 characters; a label is held to DNS's 63).
 _NORMAL_URL = re.compile(
     r"(?:https?://(?=[^/?#]{1,253}(?:[/?#]|$))[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*(?::[0-9]{1,5})?(?=[/?#]|$)"
     r"|(?![A-Za-z0-9.+-]*:)(?!//))"
