@@ -12,6 +12,7 @@ from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -75,13 +76,22 @@ def render(source: str) -> Rendered:
     for i, tok in enumerate(tokens):
         if tok.type != "inline":
             continue
-        text = "".join(c.content for c in tok.children or () if c.type in ("text", "code_inline", "softbreak"))
-        text = text.replace("\n", " ").strip()
+        text = "".join(_plain(c) for c in tok.children or ())
+        text = " ".join(text.split())
         if text:
             paragraphs.append(text)
             if not first and i > 0 and tokens[i - 1].type == "paragraph_open":
                 first = text
     return Rendered(html, "\n\n".join(paragraphs), first)
+
+
+_LINE_BREAKS = frozenset(("softbreak", "hardbreak"))  # their content is empty: a space keeps words apart
+
+
+def _plain(token: Token) -> str:
+    if token.type in ("text", "code_inline"):
+        return token.content
+    return " " if token.type in _LINE_BREAKS else ""
 
 
 def render_inline(source: str) -> str:

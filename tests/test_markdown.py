@@ -66,3 +66,17 @@ def test_raw_html_stays_text() -> None:
     html = markdown.render("<script>alert(1)</script>\r\n\r\n<img src=x onerror=alert(1)>").html
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img" in html
+
+
+@pytest.mark.parametrize("source", [
+    "The council voted\nseven to six.",  # a soft break: a wrapped line
+    "The council voted  \nseven to six.",  # a hard break, by two spaces
+    "The council voted\\\nseven to six.",  # a hard break, by a backslash
+    "The council *voted*\n`seven` to six.",
+])
+def test_words_either_side_of_a_line_break_stay_apart(source: str) -> None:
+    """The plain text feeds the search index, summaries and snippets: "votedseven" would
+    hide the article from a search for either word."""
+    rendered = markdown.render(source + "\n\nNext paragraph.")
+    assert rendered.first_paragraph == "The council voted seven to six."
+    assert rendered.text == "The council voted seven to six.\n\nNext paragraph."
