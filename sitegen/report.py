@@ -105,22 +105,29 @@ def link_problems(site: Site, static: Iterable[str], memo: Memo = no_memo) -> li
     return collisions(planned) + out
 
 
-def _git(root: Path, *args: str) -> list[str]:
+def _git(root: Path, *args: str, paths: bool = False) -> list[str]:
+    """Git's output lines; given ``paths``, its -z output (a path as it is: one with non-ASCII
+    characters is otherwise quoted and escaped, and would match no file)."""
+    if paths:
+        args = (args[0], "-z", *args[1:])
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, check=False,
+            encoding="utf-8", errors="surrogateescape",  # as os.fsdecode makes the paths it is compared with
+        )
     except OSError as exc:
         raise SitegenError(f"--changed-since needs git: {exc}") from None
     if done.returncode:
         raise SitegenError(f"--changed-since: git {' '.join(args)}: {done.stderr.strip()}")
-    return [line for line in done.stdout.splitlines() if line]
+    return [line for line in done.stdout.split("\0" if paths else "\n") if line]
 
 
 def changed_files(root: Path, ref: str) -> set[str]:
     """Files changed since ``ref`` on this branch, changed in the work tree, or new (I/O)."""
     return {
-        *_git(root, "diff", "--name-only", "--relative", f"{ref}...HEAD", "--"),
-        *_git(root, "diff", "--name-only", "--relative", "HEAD", "--"),
-        *_git(root, "ls-files", "--others", "--exclude-standard"),
+        *_git(root, "diff", "--name-only", "--relative", f"{ref}...HEAD", "--", paths=True),
+        *_git(root, "diff", "--name-only", "--relative", "HEAD", "--", paths=True),
+        *_git(root, "ls-files", "--others", "--exclude-standard", paths=True),
     }
 
 

@@ -225,6 +225,19 @@ def test_changed_since_keeps_only_changed_files(repo: Path, capsys) -> None:
     assert {p["path"] for p in report["problems"]} == {ART, "content/articles/2020/01/old.md"}
 
 
+@pytest.mark.parametrize("committed", [True, False])
+def test_changed_since_finds_files_with_non_ascii_names(repo: Path, capsys, committed: bool) -> None:
+    """git quotes such names ("caf\\303\\251.md") unless asked for -z: they matched no file."""
+    path = "content/articles/2021/03/café-lanterns.md"
+    write(repo, {path: art(GOOD + "draft: perhaps\n")})
+    if committed:
+        git(repo, "add", ".")
+        git(repo, "commit", "-q", "-m", "add")
+    code, report = check(repo, capsys, "--changed-since", "main")
+    assert code == 1
+    assert {p["path"] for p in report["problems"]} == {path}
+
+
 def test_changed_person_brings_in_articles_naming_them(repo: Path, capsys) -> None:
     write(repo, {PERSON: "---\nname: Ada Quill\n---\nRenamed: the alias is gone.\n"})
     git(repo, "commit", "-q", "-am", "drop alias")
