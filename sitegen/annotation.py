@@ -25,6 +25,12 @@ A = TypeVar("A", Article, Card)
 
 RATING_VALUES = {rating: value for value, rating in enumerate(RATINGS, start=1)}
 MOTIVATIONS = {"fact-check": "assessing", "correction": "editing"}  # others: commenting
+KIND_LABELS = {"context": "Context", "fact-check": "Fact-check", "correction": "Correction", "translation": "Translation", "note": "Editor's note"}
+
+
+def rating_label(rating: str) -> str:
+    """"mostly-true" as a reader reads it: "Mostly true"."""
+    return rating.replace("-", " ").capitalize()
 
 # Elements whose boundaries end a run of text: a quote never spans two paragraphs.
 _BLOCKS = frozenset(

@@ -180,8 +180,9 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
     for a in annotated if showing is None else ():
         yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
     feed = r.feed_for("annotations")
-    if showing is None or any(a.url in showing for a in annotated[: feeds.FEED_SIZE]):
-        yield r.output_path(feed), feeds.product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), annotated)
+    newest = annotation.index_entries(annotated)[: feeds.FEED_SIZE]
+    if showing is None or any(a.url in showing for a, _ in newest):
+        yield r.output_path(feed), feeds.annotation_product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), newest)
 
 
 def _collection(site: Site, a: Article) -> bytes:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from functools import partial
 
+from markupsafe import escape
+
+from . import annotation
+from .cache import digest
 from .incremental import Product
-from .model import Article
+from .model import AnchoredAnnotation, Article
 from .pages import Page
 from .site import Site
 
@@ -25,24 +29,29 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article]) -> bytes:
-    """A feed of the newest articles; ``updated`` comes from the content, never the clock."""
+def _feed(site: Site, title: str, feed_url: str, page_url: str, updated: datetime) -> ET.Element:
     r = site.routes
-    entries = list(articles[:FEED_SIZE])
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": site.config.language})
     _sub(feed, "id", r.absolute(feed_url))
     _sub(feed, "title", title)
     if site.config.description:
         _sub(feed, "subtitle", site.config.description)
-    updated = max((a.lastmod for a in entries), default=_EPOCH)
     _sub(feed, "updated", updated.isoformat())
     _sub(feed, "link", rel="self", type="application/atom+xml", href=r.absolute(feed_url))
     _sub(feed, "link", rel="alternate", type="text/html", href=r.absolute(page_url))
     _sub(_sub(feed, "author"), "name", site.config.title)
     _sub(feed, "generator", "sitegen")
+    return feed
+
+
+def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article]) -> bytes:
+    """A feed of the newest articles; ``updated`` comes from the content, never the clock."""
+    r = site.routes
+    entries = list(articles[:FEED_SIZE])
+    feed = _feed(site, title, feed_url, page_url, max((a.lastmod for a in entries), default=_EPOCH))
     for a in entries:
-        entry = _sub(feed, "entry")
         url = r.absolute(a.url)
+        entry = _sub(feed, "entry", **{"xml:base": url})  # the body's "#annotation-1" is the article's
         _sub(entry, "id", url)
         _sub(entry, "title", a.title)
         _sub(entry, "updated", a.lastmod.isoformat())
@@ -57,6 +66,49 @@ def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequenc
         _sub(entry, "content", a.body_html, type="html")
     ET.indent(feed)
     return _xml(feed)
+
+
+def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]]) -> bytes:
+    """A feed of the newest notes, one entry each (``annotation.index_entries`` gives them
+    newest first), dated by the note: a fact-check added to an old article is news."""
+    r = site.routes
+    entries = entries[:FEED_SIZE]
+    feed = _feed(site, title, feed_url, page_url, max((_noted(a, item) for a, item in entries), default=_EPOCH))
+    for a, item in entries:
+        note = item.annotation
+        url = r.absolute(a.url)
+        label = annotation.KIND_LABELS.get(note.kind, note.kind)
+        rating = f" ({annotation.rating_label(note.rating)})" if note.rating else ""
+        entry = _sub(feed, "entry", **{"xml:base": url})
+        # Not the note's number, which an earlier note added to the article would change.
+        _sub(entry, "id", f"{url}#note-{digest(note.quote.encode(), note.prefix.encode(), note.suffix.encode()).hex()[:16]}")
+        _sub(entry, "title", f"{label}{rating}: {a.title}")
+        _sub(entry, "updated", _noted(a, item).isoformat())
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{url}#annotation-{item.number}")
+        _sub(_sub(entry, "author"), "name", note.author or site.config.title)
+        _sub(entry, "category", term=note.kind, label=label)
+        _sub(entry, "summary", f"“{note.quote}”", type="text")
+        _sub(entry, "content", _note_html(a, item, label, rating), type="html")
+    ET.indent(feed)
+    return _xml(feed)
+
+
+def _noted(a: Article, item: AnchoredAnnotation) -> datetime:
+    """When the note was written, else when the article last changed."""
+    when = item.annotation.date
+    return datetime.combine(when, time(), UTC) if when else a.lastmod
+
+
+def _note_html(a: Article, item: AnchoredAnnotation, label: str, rating: str) -> str:
+    note = item.annotation
+    html = [
+        f"<p><strong>{escape(label + rating)}</strong> on <a href=\"#passage-{item.number}\">{escape(a.title)}</a></p>",
+        f"<blockquote><p>{escape(note.quote)}</p></blockquote>",
+        item.note_html,  # rendered from Markdown, raw HTML off
+    ]
+    if note.sources:
+        html.append("<p>Sources:</p><ul>" + "".join(f'<li><a href="{escape(u)}">{escape(u)}</a></li>' for u in note.sources) + "</ul>")
+    return "".join(html)
 
 
 def sitemap(site: Site, pages: Sequence[Page]) -> bytes:
@@ -98,6 +150,12 @@ def all_feeds(site: Site, showing: Collection[str] | None = None) -> Iterator[tu
     for kind, values, name, members in feeds:
         if showing is None or any(a.url in showing for a in members):
             yield r.output_path(r.feed_for(kind, **values)), product(site, name, r.feed_for(kind, **values), r.url_for(kind, **values), members)
+
+
+def annotation_product(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]]) -> Product:
+    newest = tuple(entries[:FEED_SIZE])
+    read = tuple((a.url, a.title, a.lastmod, item) for a, item in newest)  # not the articles' bodies
+    return Product(("annotation atom", title, feed_url, page_url, read), partial(annotation_atom, site, title, feed_url, page_url, newest))
 
 
 def product(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article]) -> Product:

@@ -7,6 +7,7 @@ import os
 import select
 import shutil
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -14,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from lxml import html
+from sitehelpers import ATOM
 
 from sitegen import build as build_module
 from sitegen import content, incremental, output, pages, parallel, termcounts
@@ -856,7 +858,7 @@ def test_a_body_edit_with_search_carries_all_but_its_own_files_and_the_index(arc
     incremental_equals_cold(archive, tmp_path, search=True)
 
 
-def test_a_body_edit_outside_an_annotated_passage_remakes_the_annotations_feed_not_the_collection(archive: Path, tmp_path: Path):
+def test_a_body_edit_outside_an_annotated_passage_keeps_the_annotations_feed_and_collection(archive: Path, tmp_path: Path):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))
     collection = "articles/2031/04/ferry-timetable/annotations.jsonld"
@@ -864,8 +866,19 @@ def test_a_body_edit_outside_an_annotated_passage_remakes_the_annotations_feed_n
     edit(archive / "content/articles/2031/04/ferry-timetable.md", "demand had grown.", "demand had grown again.")
     incremental_equals_cold(archive, tmp_path)
     assert inode(out, collection) == before[collection]  # its card (URL, annotations) is unchanged
-    assert inode(out, "annotations/feed.xml") != before["annotations/feed.xml"]
-    assert b"demand had grown again." in (out / "annotations/feed.xml").read_bytes()
+    assert inode(out, "annotations/feed.xml") == before["annotations/feed.xml"]  # it shows the notes, not the body
+    assert b"demand had grown" not in (out / "annotations/feed.xml").read_bytes()
+
+
+def test_a_changed_note_remakes_the_annotations_feed(archive: Path, tmp_path: Path):
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    feed = (out / "annotations/feed.xml").read_bytes()
+    note = ET.fromstring(feed).find(f"{ATOM}entry/{ATOM}content").text
+    edit(archive / "content/articles/2031/04/ferry-timetable.md", "sailing, not two.", "sailing, not two. Checked again by the fictional desk.")
+    incremental_equals_cold(archive, tmp_path)
+    assert "Checked again by the fictional desk." in (out / "annotations/feed.xml").read_text()
+    assert note and "Checked again" not in note
 
 
 @pytest.mark.parametrize("gone_from", [("public", ".public.spare"), (".public.spare",)])

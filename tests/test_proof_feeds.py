@@ -145,3 +145,58 @@ def test_sitemap_is_valid_and_lists_every_page(site: str, request: pytest.Fixtur
     proof_figures[f"sitemap ({site})"] = f"{len(locs)} URLs, valid against sitemap.xsd"
     assert not missing, f"pages missing from the sitemap: {missing[:10]}"
     assert not extra, f"sitemap URLs with no page: {extra[:10]}"
+
+
+NOTED = """---
+title: Fictional harbour toll rises
+date: 2021-03-04
+annotations:
+  - quote: "rose by half"
+    kind: fact-check
+    rating: mostly-true
+    note: "The fictional toll went from 4 to 5.90 crowns."
+    date: 2030-05-01
+  - quote: "the harbour board"
+    kind: context
+    note: "An invented body of five members."
+---
+The toll rose by half, said the harbour board. See [the note](#annotation-1).
+"""
+LATER = """---
+title: Fictional ferry adds a sailing
+date: 2031-01-02
+annotations:
+  - quote: "one more sailing"
+    kind: correction
+    note: "First reported as two sailings."
+    date: 2031-06-01
+---
+The ferry adds one more sailing.
+"""
+
+
+def test_the_annotations_feed_holds_the_notes_newest_first(tmp_path: Path) -> None:
+    from sitegen.build import Options, build
+
+    articles = tmp_path / "content" / "articles"
+    for name, text in (("2021/03/toll.md", NOTED), ("2031/01/ferry.md", LATER)):
+        (articles / name).parent.mkdir(parents=True, exist_ok=True)
+        (articles / name).write_text(text)
+    out = tmp_path / "public"
+    build(Options(root=tmp_path, out=out, search=False, base_url="https://news.example.org/"))
+    feed = feedparser.parse((out / "annotations" / "feed.xml").read_bytes())
+    assert not feed.bozo
+    toll, ferry = "https://news.example.org/articles/2021/03/toll/", "https://news.example.org/articles/2031/01/ferry/"
+    assert [(e.title, e.link, e.updated[:10]) for e in feed.entries] == [
+        ("Correction: Fictional ferry adds a sailing", ferry + "#annotation-1", "2031-06-01"),  # dated by the note
+        ("Fact-check (Mostly true): Fictional harbour toll rises", toll + "#annotation-1", "2030-05-01"),
+        ("Context: Fictional harbour toll rises", toll + "#annotation-2", "2021-03-04"),  # undated: the article's date
+    ]
+    assert feed.feed.updated[:10] == "2031-06-01"
+    assert "from 4 to 5.90 crowns" in feed.entries[1].content[0].value
+    assert "The toll rose by half" not in feed.entries[1].content[0].value  # the note, not the article
+    assert len({e.id for e in feed.entries}) == 3
+    # In an article's feed entry, the body's links to its notes lead to the article (xml:base).
+    home = feedparser.parse((out / "feed.xml").read_bytes())
+    body = next(e for e in home.entries if e.link == toll).content[0].value
+    assert f'href="{toll}#annotation-1"' in body
