@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from html.parser import HTMLParser
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -26,6 +26,12 @@ A = TypeVar("A", Article, Card)
 RATING_VALUES = {rating: value for value, rating in enumerate(RATINGS, start=1)}
 MOTIVATIONS = {"fact-check": "assessing", "correction": "editing"}  # others: commenting
 KIND_LABELS = {"context": "Context", "fact-check": "Fact-check", "correction": "Correction", "translation": "Translation", "note": "Editor's note"}
+
+
+def written(item: AnchoredAnnotation) -> datetime | None:
+    """The note's date as an instant (midnight UTC), for feeds and the sitemap."""
+    when = item.annotation.date
+    return datetime.combine(when, time(), UTC) if when else None
 
 
 def rating_label(rating: str) -> str:

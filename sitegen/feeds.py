@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator, Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from functools import partial
 
 from markupsafe import escape
@@ -95,8 +95,7 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
 
 def _noted(a: Article, item: AnchoredAnnotation) -> datetime:
     """When the note was written, else when the article last changed."""
-    when = item.annotation.date
-    return datetime.combine(when, time(), UTC) if when else a.lastmod
+    return annotation.written(item) or a.lastmod
 
 
 def _note_html(a: Article, item: AnchoredAnnotation, label: str, rating: str) -> str:

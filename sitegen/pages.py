@@ -75,6 +75,11 @@ def lastmod(articles: Sequence[Article | Card]) -> datetime | None:
     return max((a.lastmod for a in articles), default=None)
 
 
+def noted(article: Article | Card) -> datetime:
+    """When the article's page last changed: the article, or a newer dated note on it."""
+    return max([article.lastmod, *filter(None, map(annotation.written, article.annotations))])
+
+
 def paginate(site: Site, kind: str, articles: Sequence[Card], templates: tuple[str, ...], context: dict, **values: str) -> Iterator[Page]:
     """Listing pages of ``paginate`` articles each: the first at the kind's URL, then /page/N/."""
     size = site.config.paginate
@@ -126,7 +131,7 @@ def article_pages(site: Site, cards: list[Card], only: Collection[str] | None = 
                 "jsonld_data": Derived(partial(_news_article, site, a)),  # from the article, its people, the config
                 "revisions": Derived(partial(history.revisions, a.file)),
             },
-            a.lastmod,
+            noted(a),
         )
 
 
@@ -150,7 +155,7 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
     yield from _archive(site, cards, newest)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
     annotated = [c for c in cards if c.annotations]
-    yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": annotated, "entries": annotation.index_entries(annotated), "feed_url": r.feed_for("annotations")}, lastmod(annotated))
+    yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": annotated, "entries": annotation.index_entries(annotated), "feed_url": r.feed_for("annotations")}, max(map(noted, annotated), default=None))
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
 
 

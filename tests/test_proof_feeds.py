@@ -196,6 +196,11 @@ def test_the_annotations_feed_holds_the_notes_newest_first(tmp_path: Path) -> No
     assert "from 4 to 5.90 crowns" in feed.entries[1].content[0].value
     assert "The toll rose by half" not in feed.entries[1].content[0].value  # the note, not the article
     assert len({e.id for e in feed.entries}) == 3
+    # The sitemap dates the pages by their newest note too: search engines see them change.
+    sitemap = etree.parse(str(out / "sitemap.xml")).getroot()
+    dated = {u.findtext(f"{SITEMAP}loc"): (u.findtext(f"{SITEMAP}lastmod") or "")[:10] for u in sitemap}
+    assert (dated[toll], dated[ferry]) == ("2030-05-01", "2031-06-01")
+    assert dated["https://news.example.org/annotations/"] == "2031-06-01"
     # In an article's feed entry, the body's links to its notes lead to the article (xml:base).
     home = feedparser.parse((out / "feed.xml").read_bytes())
     body = next(e for e in home.entries if e.link == toll).content[0].value
