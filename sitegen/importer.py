@@ -50,11 +50,11 @@ KEY_ORDER = (
     "revisions",
     "extra",
 )
-# Keys the importer owns: on --update they come from the new record, the rest survive.
-_IMPORTED_KEYS = frozenset(
-    ("title", "date", "updated", "summary", "source", "image", "language", "section", "imported")
-)
-_MERGED_LISTS = ("tags", "people", "related")
+# Fields an import writes. The article may have corrected them since: --update keeps
+# what the article says and reports what the record says (the previous import's values
+# are not kept, so an editor's correction cannot be told from an older record's text).
+_OWNED = ("title", "date", "updated", "summary", "source", "image", "language", "section")
+_MERGED_LISTS = ("tags", "people", "related")  # --update adds the record's new items
 
 
 # --- one record -> one article (pure) -------------------------------------------------
@@ -162,8 +162,9 @@ def _key_rank(key: str) -> int:
 
 @dataclass(frozen=True)
 class Reconciled:
-    status: str  # "unchanged" | "changed" | "updated"
+    status: str  # "unchanged" | "edited here" | "changed" | "updated"
     text: str | None = None  # the new file text when updated
+    notes: tuple[str, ...] = ()  # what differs (changed), or what became of each field (updated)
 
 
 def reconcile(
@@ -175,43 +176,90 @@ def reconcile(
     modified: datetime | None,
     now: datetime,
 ) -> Reconciled:
-    """Same words -> unchanged; other words -> changed upstream, or with update merged.
+    """The record that made the article -> unchanged, however the article was edited since;
+    another record with other words -> changed upstream, or with update merged.
 
-    On update the importer's fields come from the record, hand-added tags, people,
-    related links, annotations and extras stay, and the old body becomes a revision
-    dated when it was superseded: the record's modified time if that is news, else now.
+    What the previous import wrote is not kept, so a field that differs from the record
+    may be an editor's correction: on update it stays and the record's value is reported.
+    Only what the article lacks is filled in, lists gain the record's new items, the
+    body is the record's and the old body becomes a revision dated when it was
+    superseded: the record's modified time if that is news, else now.
     """
     old = frontmatter.parse(old_text)
     old_front = old.data if isinstance(old.data, dict) else {}
     old_body = old.body.strip("\n")
-    same = all(old_front.get(k) == front.get(k) for k in ("title", "summary")) and old_body == body
-    if same:
+    provenance = old_front.get("imported")
+    previous = str(provenance.get("sha256", "")) if isinstance(provenance, dict) else ""
+    differs = _differences(old_front, old_body, front, body)
+    record_sha = front["imported"]["sha256"]  # type: ignore[index]
+    if previous and previous == record_sha:
+        return Reconciled("edited here" if differs else "unchanged")
+    if not differs:
         return Reconciled("unchanged")
     if not update:
-        return Reconciled("changed")
+        return Reconciled("changed", notes=tuple(differs))
     last_seen = _as_datetime(old_front.get("updated")) or _as_datetime(old_front.get("date"))
     if modified and (last_seen is None or modified > last_seen):
         superseded = modified
     else:  # never before the dates the article already has
         superseded = max(now, last_seen) if last_seen else now
-    merged = dict(front)
-    for key in _MERGED_LISTS:
-        new_items = _as_list(front.get(key))
-        kept = [v for v in _as_list(old_front.get(key)) if v not in new_items]
-        if new_items or kept:
-            merged[key] = new_items + kept
-    for key, value in old_front.items():
-        if key not in _IMPORTED_KEYS and key not in _MERGED_LISTS and key != "revisions":
-            merged[key] = value
-    merged.setdefault("updated", iso(superseded))
-    provenance = old_front.get("imported")
-    previous = str(provenance.get("sha256", "")) if isinstance(provenance, dict) else ""
-    revisions = _as_list(old_front.get("revisions"))
+    merged, notes = _merge(old_front, front)
     if old_body != body:
-        revisions.append({"date": iso(superseded), "body": old_body, "sha256": previous})
-    if revisions:
+        revisions = [*_as_list(old_front.get("revisions")), {"date": iso(superseded), "body": old_body, "sha256": previous}]
         merged["revisions"] = revisions
-    return Reconciled("updated", render_article(merged, body))
+        notes.append("body: the record's text; the previous text is kept as a revision")
+    # updated only moves on: the later of the article's, the record's and the revision's
+    times = [_as_datetime(old_front.get("updated")), _as_datetime(front.get("updated"))]
+    times.append(superseded if old_body != body else None)
+    newest = max((t for t in times if t), default=superseded)
+    if _as_datetime(old_front.get("updated")) != newest:
+        merged["updated"] = iso(newest)
+        notes.append(f"updated: {_shown(old_front.get('updated'))} -> {iso(newest)!r}")
+    return Reconciled("updated", render_article(merged, body), tuple(notes))
+
+
+def _same(key: str, a: object, b: object) -> bool:
+    if key in ("date", "updated"):  # 2022-02-11 and '2022-02-11T00:00:00+00:00' are one date
+        return a == b or (_as_datetime(a) is not None and _as_datetime(a) == _as_datetime(b))
+    return a == b
+
+
+def _differences(old_front: dict, old_body: str, front: dict, body: str) -> list[str]:
+    """The fields (and body) where the article and the record's import disagree."""
+    out = ["body"] if old_body != body else []
+    out += [k for k in _OWNED if not _same(k, old_front.get(k), front.get(k))]
+    out += [k for k in _MERGED_LISTS if set(map(str, _as_list(front.get(k)))) - set(map(str, _as_list(old_front.get(k))))]
+    return out
+
+
+def _merge(old_front: dict, front: dict) -> tuple[dict[str, object], list[str]]:
+    """The article's front matter with what the record adds; a note on each field touched."""
+    merged = dict(old_front)
+    notes: list[str] = []
+    for key in _OWNED:
+        old, new = old_front.get(key), front.get(key)
+        if _same(key, old, new) or key == "updated":  # updated follows the revisions
+            continue
+        if old in (None, "") and new is not None:
+            merged[key] = new
+            notes.append(f"{key}: set from the record: {_shown(new)}")
+        else:
+            notes.append(f"{key}: kept {_shown(old)}; the record has {_shown(new)}")
+    for key in _MERGED_LISTS:
+        old_items = _as_list(old_front.get(key))
+        added = [v for v in _as_list(front.get(key)) if str(v) not in set(map(str, old_items))]
+        if added:
+            merged[key] = old_items + added
+            notes.append(f"{key}: added {', '.join(map(str, added))}")
+    merged["imported"] = front["imported"]
+    return merged, notes
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "nothing"
+    text = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True, width=1 << 20).strip()
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 def _as_list(value: object) -> list:
@@ -339,14 +387,17 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
         return "failed", f"failed: {path}: cannot read the archived {existing}: {exc}"
     if outcome.status == "unchanged":
         return "unchanged", f"unchanged {path} = {existing}"
+    if outcome.status == "edited here":
+        return "unchanged", f"unchanged {path} = {existing} (edited here; the record is the one it was imported from)"
     if outcome.text is None:
-        return (
-            "changed upstream",
-            f"changed upstream: {path}: differs from {existing}; --update takes the new text",
+        fields = ", ".join(outcome.notes)
+        return "changed upstream", (
+            f"changed upstream: {path}: differs from {existing} in {fields};"
+            " --update takes the record's text and keeps what was edited here"
         )
     if not batch.dry_run and (failure := _write(batch.root / existing, outcome.text)):
         return "failed", f"failed: {path}: cannot write {existing}: {failure}"
-    return "updated", f"{would}update {existing} from {path} (previous text kept as a revision)"
+    return "updated", "\n".join((f"{would}update {existing} from {path}:", *(f"  {n}" for n in outcome.notes)))
 
 
 def run(

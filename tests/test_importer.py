@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import string
 from collections import Counter
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from sitegen import __version__
 from sitegen.content import parse_article
-from sitegen.importer import KEY_ORDER, article_slug, markdown_paragraph, run
+from sitegen.importer import KEY_ORDER, article_slug, markdown_paragraph, reconcile, run
 from sitegen.markdown import render
 from sitegen.model import ArticleFile, PersonFile
 from sitegen.names import find_people, name_candidates, people_matcher, ranked_suggestions
@@ -322,6 +323,77 @@ def test_update_keeps_the_previous_text_and_hand_edits(tmp_path: Path) -> None:
     before = snapshot(root)
     code, report = import_([later], root, update=True)
     assert "unchanged 1" in report and snapshot(root) == before
+
+
+def correct_by_hand(path: Path, **fields: str) -> None:
+    """An editor's corrections to fields the importer wrote, made in the file's text."""
+    text = path.read_text(encoding="utf-8")
+    for key, value in fields.items():
+        text, n = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.MULTILINE)
+        assert n == 1, key
+    path.write_text(text, encoding="utf-8")
+
+
+def test_an_article_edited_here_is_not_changed_upstream(tmp_path: Path) -> None:
+    """Its record is the one it was imported from (same sha256): nothing changed upstream."""
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    correct_by_hand(root / path, title="Ferry parade opens the harbour festival", section="Lowmere")
+    (root / path).write_text((root / path).read_text().replace("twelve ferries.", "12 ferries."))
+    before = snapshot(root)
+    for update in (False, True):
+        code, report = import_([RECORDS / "001_multi_keyword.txt"], root, update=update)
+        assert code == 0
+        assert "changed upstream: " not in report and "update " not in report
+        assert "(edited here; the record is the one it was imported from)" in report
+        assert "imported 0, unchanged 1, changed upstream 0, failed 0" in report
+        assert snapshot(root) == before
+
+
+def test_update_keeps_fields_corrected_here_and_names_each(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    correct_by_hand(
+        root / path,
+        title="Ferry parade opens the harbour festival",
+        section="Lowmere",
+        language="en-GB",
+        image="https://img.gazette.example.org/2031/06/better-photo.jpg",
+        summary="A corrected summary.",
+        date="2031-06-03T09:15:00+02:00",
+    )
+    later = edited(tmp_path, "twelve ferries.", "thirteen ferries.")
+    code, report = import_([later], root, update=True)
+    assert code == 0, report
+    article = valid(path, (root / path).read_text(encoding="utf-8"))
+    assert "thirteen ferries." in article.body
+    assert (article.title, article.section, article.language, article.summary) == (
+        "Ferry parade opens the harbour festival", "Lowmere", "en-GB", "A corrected summary.",
+    )
+    assert article.image == "https://img.gazette.example.org/2031/06/better-photo.jpg"
+    assert article.date.isoformat() == "2031-06-03T09:15:00+02:00"
+    assert "title: kept 'Ferry parade opens the harbour festival'; the record has 'Harbour Festival Opens With Ferry Parade'" in report
+    assert "section: kept 'Lowmere'; the record has 'Culture'" in report
+    for field in ("language", "image", "summary", "date"):
+        assert f"  {field}: kept " in report
+    assert "  body: the record's text; the previous text is kept as a revision" in report
+    assert "  source: " not in report and "  tags: " not in report
+
+
+def test_update_fills_what_the_article_lacks_and_adds_new_list_items() -> None:
+    old = "---\ntitle: T\ndate: '2031-06-04T09:15:00+02:00'\ntags:\n- ferries\n- hand-tag\nimported:\n  file: a.txt\n  sha256: aaa\n  importer: x\n---\n\nBody.\n"
+    front = {
+        "title": "T", "date": "2031-06-04T09:15:00+02:00", "summary": "New summary.",
+        "tags": ["harbour", "ferries"], "imported": {"file": "b.txt", "sha256": "bbb", "importer": "x"},
+    }
+    outcome = reconcile(old, front, "Body.", update=True, modified=None, now=datetime(2031, 7, 1, tzinfo=UTC))
+    assert outcome.status == "updated"
+    data = yaml.safe_load(outcome.text.split("---\n")[1])
+    assert data["summary"] == "New summary." and data["tags"] == ["ferries", "hand-tag", "harbour"]
+    assert data["imported"]["sha256"] == "bbb" and "revisions" not in data
+    assert outcome.notes[:2] == ("summary: set from the record: 'New summary.'", "tags: added harbour")
 
 
 def test_dry_run_update_writes_nothing(tmp_path: Path) -> None:
