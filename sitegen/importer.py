@@ -14,7 +14,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -23,8 +23,10 @@ from urllib.parse import unquote, urlsplit
 import yaml
 from tqdm import tqdm
 
-from . import __version__, frontmatter
-from .content import parse_person, read_sources, source_identity
+from . import __version__, frontmatter, markdown
+from .annotation import anchor
+from .content import parse_article, parse_person, read_sources, source_identity
+from .errors import Problem
 from .model import PersonFile
 from .names import find_people, people_matcher, ranked_suggestions, unknown_names
 from .record import Record, RecordError, decode_record, parse_record
@@ -147,10 +149,8 @@ _Dumper.add_representer(str, _represent_str)
 def render_article(front: dict[str, object], body: str) -> str:
     """The file text: YAML front matter between ``---`` lines, a blank line, the body."""
     ordered = sorted(front.items(), key=lambda kv: _key_rank(kv[0]))
-    yaml_text = yaml.dump(
-        dict(ordered), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20
-    )
-    return f"---\n{yaml_text}---\n\n{body}\n"
+    yaml_text = "\n".join(_dump(dict(ordered)))
+    return f"---\n{yaml_text}\n---\n\n{body}\n"
 
 
 def _key_rank(key: str) -> int:
@@ -163,7 +163,7 @@ def _key_rank(key: str) -> int:
 @dataclass(frozen=True)
 class Reconciled:
     status: str  # "unchanged" | "edited here" | "changed" | "updated"
-    text: str | None = None  # the new file text when updated
+    text: str | None = None  # the new file text: written when updated, what --update writes when changed
     notes: tuple[str, ...] = ()  # what differs (changed), or what became of each field (updated)
 
 
@@ -196,8 +196,6 @@ def reconcile(
         return Reconciled("edited here" if differs else "unchanged")
     if not differs:
         return Reconciled("unchanged")
-    if not update:
-        return Reconciled("changed", notes=tuple(differs))
     last_seen = _as_datetime(old_front.get("updated")) or _as_datetime(old_front.get("date"))
     if modified and (last_seen is None or modified > last_seen):
         superseded = modified
@@ -215,7 +213,45 @@ def reconcile(
     if _as_datetime(old_front.get("updated")) != newest:
         merged["updated"] = iso(newest)
         notes.append(f"updated: {_shown(old_front.get('updated'))} -> {iso(newest)!r}")
-    return Reconciled("updated", render_article(merged, body), tuple(notes))
+    text = splice(old_text, merged, body)
+    return Reconciled("updated", text, tuple(notes)) if update else Reconciled("changed", text, tuple(differs))
+
+
+def splice(old_text: str, front: dict[str, object], body: str) -> str:
+    """The old file with only the front-matter keys whose values changed written anew:
+    notes stay folded and dates unquoted as the editor wrote them, so the diff shows
+    only what the import changed. The whole file is rendered anew if that cannot be done."""
+    old = frontmatter.parse(old_text)
+    old_front = old.data if isinstance(old.data, dict) else {}
+    lines = frontmatter.normalise(old_text).split("\n")[1 : old.body_line - 2]
+    starts = sorted((n - 2, k) for k, n in old.lines.items() if k in old_front)
+    if len(starts) != len(old_front):  # a key that is not plain text, or one given twice
+        return render_article(front, body)
+    blocks: list[tuple[str | None, list[str]]] = [(None, lines[: starts[0][0]] if starts else lines)]
+    for (at, key), (stop, _) in zip(starts, [*starts[1:], (len(lines), "")]):
+        block = lines[at:stop]
+        keep = len(block)
+        while keep > 1 and (not block[keep - 1].strip() or block[keep - 1].startswith("#")):
+            keep -= 1  # comments and blank lines before the next key stay where they are
+        blocks += [(key, block[:keep]), (None, block[keep:])]
+    out: list[tuple[str | None, list[str]]] = []
+    for key, block in blocks:
+        if key is None or old_front.get(key) == front.get(key) and key in front:
+            out.append((key, block))
+        elif key in front:
+            out.append((key, _dump({key: front[key]})))
+    for key in sorted(set(front) - set(old_front), key=_key_rank):
+        after = [i for i, (k, _) in enumerate(out) if k is not None and _key_rank(k) <= _key_rank(key)]
+        out.insert(after[-1] + 1 if after else 0, (key, _dump({key: front[key]})))
+    text = "\n".join(["---", *(line for _, block in out for line in block), "---", "", body, ""])
+    again = frontmatter.parse(text)
+    if again.data != front or again.body.strip("\n") != body:
+        return render_article(front, body)
+    return text
+
+
+def _dump(front: dict[str, object]) -> list[str]:
+    return yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20).rstrip("\n").split("\n")
 
 
 def _same(key: str, a: object, b: object) -> bool:
@@ -344,6 +380,7 @@ class _Batch:
 
     root: Path
     update: bool
+    force: bool  # update even when notes would no longer anchor
     dry_run: bool
     outlet: str | None
     matcher: tuple[re.Pattern[str] | None, dict[str, str]]
@@ -375,8 +412,9 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
         batch.taken.add(target)
         return "imported", f"{would}import {path} -> {target}"
     try:
+        old_text = (batch.root / existing).read_text(encoding="utf-8")
         outcome = reconcile(
-            (batch.root / existing).read_text(encoding="utf-8"),
+            old_text,
             front,
             body,
             update=batch.update,
@@ -389,15 +427,55 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
         return "unchanged", f"unchanged {path} = {existing}"
     if outcome.status == "edited here":
         return "unchanged", f"unchanged {path} = {existing} (edited here; the record is the one it was imported from)"
-    if outcome.text is None:
+    assert outcome.text is not None
+    broken = detached(existing, outcome.text)
+    written = outcome.status == "updated" and (batch.force or not broken)
+    # Lines of the file as it will be: the new text if written, else the one on disk.
+    broken_lines = [f"  {p}" for p in at_lines(broken, outcome.text if written else old_text)]
+    if outcome.status == "changed":
         fields = ", ".join(outcome.notes)
-        return "changed upstream", (
+        message = (
             f"changed upstream: {path}: differs from {existing} in {fields};"
             " --update takes the record's text and keeps what was edited here"
         )
+        if broken:
+            message += "\n  the record's text would detach these notes:"
+        return "changed upstream", "\n".join((message, *broken_lines))
+    if not written:
+        refused = (
+            f"failed: {path}: {existing} not updated: the record's text would detach its notes"
+            " (fix each quote, or update with --force and fix them after; check fails until then):"
+        )
+        return "failed", "\n".join((refused, *broken_lines))
     if not batch.dry_run and (failure := _write(batch.root / existing, outcome.text)):
         return "failed", f"failed: {path}: cannot write {existing}: {failure}"
-    return "updated", "\n".join((f"{would}update {existing} from {path}:", *(f"  {n}" for n in outcome.notes)))
+    if broken:
+        broken_lines.insert(0, "  notes detached (--force; check fails until each quote is fixed):")
+    notes = (f"  {n}" for n in outcome.notes)
+    return "updated", "\n".join((f"{would}update {existing} from {path}:", *notes, *broken_lines))
+
+
+def detached(path: str, text: str) -> list[Problem]:
+    """The article's errors, and each note that would not anchor in its body as the build
+    anchors it: an import must never leave a note silently detached."""
+    article = parse_article(path, text)
+    if isinstance(article, list):
+        return [p for p in article if p.is_error]
+    if not article.annotations:
+        return []
+    _, _, problems = anchor(path, markdown.render(article.body).html, article.annotations, lambda note: "")
+    return problems
+
+
+def at_lines(problems: list[Problem], text: str) -> list[Problem]:
+    """The problems with the lines of ``text``'s fields, the quote's own line if it has one."""
+    lines = frontmatter.parse(text).lines
+    out = []
+    for p in problems:
+        item = p.field.rsplit(".", 1)[0]
+        line = lines.get(p.field, lines.get(item, p.line)) if p.field else p.line
+        out.append(replace(p, line=line))
+    return out
 
 
 def run(
@@ -405,6 +483,7 @@ def run(
     root: Path,
     *,
     update: bool = False,
+    force: bool = False,
     dry_run: bool = False,
     suggest_people: bool = False,
     out: TextIO = sys.stdout,
@@ -412,7 +491,8 @@ def run(
 ) -> int:
     """Import every record under ``paths`` into ``root``; 1 when any record failed.
 
-    ``outlet`` names the source for every record, over what the records say.
+    ``outlet`` names the source for every record, over what the records say. An update
+    that would detach an annotation is refused unless ``force``.
     """
     tty = bool(getattr(out, "isatty", lambda: False)())
 
@@ -426,6 +506,7 @@ def run(
     batch = _Batch(
         root,
         update,
+        force,
         dry_run,
         outlet,
         people_matcher(people),

@@ -273,7 +273,7 @@ def hand_edit(path: Path) -> None:
     data = yaml.safe_load(front)
     data["tags"].append("hand-tag")
     data["people"].append("Quentin Marl")
-    data["annotations"] = [{"quote": "twelve ferries", "kind": "context", "note": "Fictional."}]
+    data["annotations"] = [{"quote": "opened the harbour festival", "kind": "context", "note": "Fictional."}]
     data["extra"] = {"reviewed": True}
     path.write_text(
         f"---\n{yaml.safe_dump(data, sort_keys=False, allow_unicode=True)}---\n{body}",
@@ -317,7 +317,7 @@ def test_update_keeps_the_previous_text_and_hand_edits(tmp_path: Path) -> None:
         article.updated is not None and article.updated.isoformat() == "2031-06-05T08:00:00+02:00"
     )
     assert article.tags[-1] == "hand-tag" and "Quentin Marl" in article.people
-    assert [a.quote for a in article.annotations] == ["twelve ferries"]
+    assert [a.quote for a in article.annotations] == ["opened the harbour festival"]
     assert dict(article.extra) == {"reviewed": True}
     # The same record again: unchanged, and the revision is not added twice.
     before = snapshot(root)
@@ -394,6 +394,75 @@ def test_update_fills_what_the_article_lacks_and_adds_new_list_items() -> None:
     assert data["summary"] == "New summary." and data["tags"] == ["ferries", "hand-tag", "harbour"]
     assert data["imported"]["sha256"] == "bbb" and "revisions" not in data
     assert outcome.notes[:2] == ("summary: set from the record: 'New summary.'", "tags: added harbour")
+
+
+ANNOTATED = """annotations:
+- quote: parade of twelve ferries
+  kind: fact-check
+  rating: mostly-true
+  note: >-
+    A fictional note, folded
+    over two lines.
+  date: 2031-06-10
+- quote: Tickets cost
+  kind: note
+  note: Fictional.
+"""
+
+
+def annotate(path: Path) -> str:
+    """Notes as an editor writes them: folded text, a date without quotes."""
+    text = path.read_text(encoding="utf-8").replace("imported:\n", ANNOTATED + "imported:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_update_that_would_detach_a_note_is_refused(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    text = annotate(root / path)
+    line = text.splitlines().index("- quote: parade of twelve ferries") + 1
+    later = edited(tmp_path, "twelve ferries.", "thirteen ferries.")
+    before = snapshot(root)
+    code, report = import_([later], root)
+    assert code == 0 and snapshot(root) == before
+    assert "the record's text would detach these notes:\n" in report
+    assert f"  {path}:{line}: annotations[0].quote: not found in body: \"parade of twelve ferries\"" in report
+    code, report = import_([later], root, update=True)
+    assert code == 1 and snapshot(root) == before
+    assert f"failed: {later}: {path} not updated: the record's text would detach its notes" in report
+    assert f"  {path}:{line}: annotations[0].quote: not found in body: \"parade of twelve ferries\"" in report
+    assert "annotations[1]" not in report
+    assert "failed 1, updated 0" in report
+
+
+def test_forced_update_writes_and_names_the_detached_notes(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    annotate(root / path)
+    code, report = import_([edited(tmp_path, "twelve ferries.", "thirteen ferries.")], root, update=True, force=True)
+    assert code == 0, report
+    written = (root / path).read_text(encoding="utf-8")
+    assert "thirteen ferries." in written.split("---\n", 2)[2]
+    line = written.splitlines().index("- quote: parade of twelve ferries") + 1
+    assert "  notes detached (--force; check fails until each quote is fixed):" in report
+    assert f"  {path}:{line}: annotations[0].quote: not found in body" in report
+
+
+def test_update_rewrites_only_the_changed_front_matter(tmp_path: Path) -> None:
+    """Folded notes stay folded and dates unquoted: the diff shows what the import changed."""
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    before = annotate(root / path).splitlines()
+    code, report = import_([edited(tmp_path, "Tickets cost 4.50 marks.", "Tickets cost 5 marks.")], root, update=True)
+    assert code == 0, report
+    after = (root / path).read_text(encoding="utf-8").splitlines()
+    kept = before.index("imported:") + 2  # up to the provenance's file name, the same here
+    assert after[:kept] == before[:kept]
+    assert after[-1] == "Tickets cost 5 marks." and after[-3:-1] == before[-3:-1]
 
 
 def test_dry_run_update_writes_nothing(tmp_path: Path) -> None:
