@@ -362,9 +362,25 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), **fields)
 
 
+_TRACKING = re.compile(r"utm_[^=&]*|fbclid|gclid", re.IGNORECASE)
+
+
 def source_identity(url: str) -> str:
-    """Two articles with this equal archive the same original: the import and duplicate checks agree."""
-    return url.strip().rstrip("/")
+    """Two articles with this equal archive the same original: the import and duplicate checks agree.
+
+    Links to one page differ in scheme, ``www.``, a default port, a trailing slash, a
+    ``#fragment`` or tracking parameters; other query parameters may name another page.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip().rstrip("/")
+    host = (parts.hostname or "").removeprefix("www.")
+    if port and port not in (80, 443):
+        host += f":{port}"
+    query = "&".join(q for q in parts.query.split("&") if q and not _TRACKING.fullmatch(q.split("=", 1)[0]))
+    return f"//{host}{parts.path.rstrip('/')}" + (f"?{query}" if query else "")
 
 
 def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:

@@ -336,19 +336,45 @@ def read_registry(root: Path) -> tuple[list[PersonFile], list[str]]:
     return people, problems
 
 
-def archived_urls(root: Path) -> dict[str, str]:
-    """Source URL -> article path (relative to root): the identity of every archived article."""
+@dataclass(frozen=True)
+class Archived:
+    """The identity of every archived article's source, and the articles that cannot be read."""
+
+    index: dict[str, str]  # source identity -> article path (relative to root)
+    unreadable: dict[str, str]  # article path -> why it cannot be read, as path:line: message
+    unreadable_urls: dict[str, frozenset[str]]  # article path -> identities of every URL in its text
+
+    def unreadable_with(self, url: str) -> str | None:
+        """Why an article that cannot be read, and may archive ``url``, cannot be read."""
+        identity = source_identity(url)
+        return next((self.unreadable[p] for p, urls in self.unreadable_urls.items() if identity in urls), None)
+
+
+_ANY_URL = re.compile(r"https?://[^\s'\"<>]+")
+
+
+def archived_urls(root: Path) -> Archived:
+    """Every archived article's source identity. An article whose front matter cannot be
+    read may hold any URL: a record of one of the URLs in its text must not be imported
+    beside it as a second copy."""
     index: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
+    urls: dict[str, frozenset[str]] = {}
     for source in read_sources(root, "articles"):
+        data = source.data or b""
         try:
-            data = frontmatter.parse(source.data.decode("utf-8")).data
-        except (UnicodeDecodeError, frontmatter.FrontMatterError):
+            front = frontmatter.parse(data.decode("utf-8")).data
+        except (UnicodeDecodeError, frontmatter.FrontMatterError) as exc:
+            line, message = (exc.line, exc.message) if isinstance(exc, frontmatter.FrontMatterError) else (1, "not UTF-8")
+            unreadable[source.path] = f"{source.path}:{line}: cannot read the archived article: {message}; fix it first"
+            text = data.decode("utf-8", errors="replace")
+            urls[source.path] = frozenset(source_identity(u) for u in _ANY_URL.findall(text))
             continue
-        source_field = data.get("source") if isinstance(data, dict) else None
+        source_field = front.get("source") if isinstance(front, dict) else None
         url = source_field.get("url") if isinstance(source_field, dict) else None
         if isinstance(url, str) and url:
             index.setdefault(source_identity(url), source.path)
-    return index
+    return Archived(index, unreadable, urls)
 
 
 def _write(path: Path, text: str) -> str | None:
@@ -384,7 +410,8 @@ class _Batch:
     dry_run: bool
     outlet: str | None
     matcher: tuple[re.Pattern[str] | None, dict[str, str]]
-    index: dict[str, str]  # source URL -> article path
+    archived: Archived
+    index: dict[str, str]  # source identity -> article path, as it grows
     taken: set[str]
     now: datetime
 
@@ -402,6 +429,8 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
     )
     body = markdown_body(record)
     existing = batch.index.get(source_identity(record.url))
+    if existing is None and (unreadable := batch.archived.unreadable_with(record.url)):
+        return "failed", f"failed: {path}: {unreadable}"
     if existing is None:
         target = _free_path(batch.root, record, batch.taken)
         if not batch.dry_run and (
@@ -502,7 +531,10 @@ def run(
     people, registry_problems = read_registry(root)
     for problem in registry_problems:
         say(f"warning: {problem}")
-    index = archived_urls(root)
+    archived = archived_urls(root)
+    for reason in archived.unreadable.values():
+        say(f"warning: {reason}")
+    index = dict(archived.index)
     batch = _Batch(
         root,
         update,
@@ -510,6 +542,7 @@ def run(
         dry_run,
         outlet,
         people_matcher(people),
+        archived,
         index,
         set(index.values()),
         datetime.now(UTC).replace(microsecond=0),

@@ -629,3 +629,56 @@ def test_an_archived_article_with_a_malformed_source_does_not_stop_an_import(tmp
     odd.write_text("---\ntitle: A fictional oddity\ndate: 2031-01-01\nsource: just a name\n---\nBody.\n")
     code, report = import_([records(tmp_path, GOOD)], root)
     assert code == 0, report
+
+
+def test_an_archived_article_that_cannot_be_read_is_not_imported_twice(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "004_no_image.txt"], root)
+    [path] = articles(root)
+    broken = (root / path).read_text(encoding="utf-8").replace("\ntitle: ", "\nsection: News: World\ntitle: ", 1)
+    (root / path).write_text(broken, encoding="utf-8")
+    before = snapshot(root)
+    code, report = import_([RECORDS / "004_no_image.txt", RECORDS / "001_multi_keyword.txt"], root)
+    assert code == 1
+    assert (
+        f"failed: {RECORDS / '004_no_image.txt'}: {path}:2: cannot read the archived article: invalid YAML:"
+        in report
+    )
+    assert report.splitlines()[0].startswith(f"warning: {path}:2: cannot read the archived article: ")
+    assert "imported 1, unchanged 0, changed upstream 0, failed 1" in report  # the other record
+    after = snapshot(root)
+    assert {p: v for p, v in after.items() if p in before} == before
+    assert [p for p in after if p not in before] == ["content/articles/2031/06/harbour-festival-opens-with-ferry-parade.md"]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "http://gazette.example.org/2031/10/tram-line-closed-for-repairs",
+        "https://www.gazette.example.org/2031/10/tram-line-closed-for-repairs",
+        "https://gazette.example.org:443/2031/10/tram-line-closed-for-repairs/",
+        "https://gazette.example.org/2031/10/tram-line-closed-for-repairs?utm_source=x&fbclid=y",
+        "https://gazette.example.org/2031/10/tram-line-closed-for-repairs?gclid=1#comments",
+    ],
+)
+def test_the_same_article_under_another_spelling_of_its_url_is_not_imported_again(tmp_path: Path, variant: str) -> None:
+    root = fictional_archive(tmp_path)
+    text = (RECORDS / "004_no_image.txt").read_text(encoding="utf-8")
+    import_([RECORDS / "004_no_image.txt"], root)
+    again = tmp_path / "again.txt"
+    url = "https://gazette.example.org/2031/10/tram-line-closed-for-repairs"
+    assert url in text
+    again.write_text(text.replace(url, variant), encoding="utf-8")
+    code, report = import_([again], root)
+    assert code == 0 and len(articles(root)) == 1, report
+    assert "imported 0, unchanged 0, changed upstream 1" in report and " in source; " in report
+
+
+def test_another_query_parameter_is_another_article(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    text = (RECORDS / "004_no_image.txt").read_text(encoding="utf-8")
+    url = "https://gazette.example.org/2031/10/tram-line-closed-for-repairs"
+    again = tmp_path / "again.txt"
+    again.write_text(text.replace(url, url + "?page=2"), encoding="utf-8")
+    import_([RECORDS / "004_no_image.txt", again], root)
+    assert len(articles(root)) == 2
