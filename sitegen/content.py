@@ -21,6 +21,7 @@ from . import frontmatter
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
+from .scaffold import PLACEHOLDER
 from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, RATINGS, Field
 from .slugs import slugify
 
@@ -109,6 +110,9 @@ def parse_archive(
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
+            if PLACEHOLDER in result.body:  # `sitegen new`'s body, never written over
+                line = result.body_line + result.body[: result.body.index(PLACEHOLDER)].count("\n")
+                problems.append(Problem(result.path, line, "body", "still the placeholder `sitegen new` wrote: write the article", WARNING))
         else:
             problems.extend(result)
     for f in person_files:
