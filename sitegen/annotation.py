@@ -169,7 +169,13 @@ def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
         start = text.find(quote, start + 1)
     shown = item.quote if len(item.quote) <= 80 else item.quote[:77] + "..."
     if not places:
-        return [], f"not found in body: {_show(shown)}"
+        if text.find(quote) != -1:
+            hint = " (found only as part of a longer word)"
+        elif quote.casefold() in text.casefold():
+            hint = " (found only with different capitals)"
+        else:
+            hint = ""
+        return [], f"not found in body: {_show(shown)}{hint}"
     prefix, suffix = _fold(item.prefix), _fold(item.suffix)
     plain = text.replace(_BREAK, " ")
     fitting = [

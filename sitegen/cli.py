@@ -98,6 +98,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         [Path(p) for p in args.paths],
         Path(args.source).resolve(),
         update=args.update,
+        force=args.force,
         dry_run=args.dry_run,
         suggest_people=args.suggest_people,
         outlet=args.outlet,
@@ -148,6 +149,7 @@ def parser() -> argparse.ArgumentParser:
     i = command("import", cmd_import, "Turn scraped raw records into Markdown articles.")
     i.add_argument("paths", nargs="+", help="record files, or folders of *.txt records")
     i.add_argument("--update", action="store_true", help="take new text for records changed upstream, keeping the old as a revision")
+    i.add_argument("--force", action="store_true", help="with --update: update even when an annotation's quote would no longer be found (check fails until it is fixed)")
     i.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
     i.add_argument("--suggest-people", action="store_true", help="list capitalised names not in the registry")
     i.add_argument("--outlet", metavar="NAME", help="the outlet every record comes from, over what the records say")

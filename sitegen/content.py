@@ -21,6 +21,7 @@ from . import frontmatter
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
+from .scaffold import PLACEHOLDER
 from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, RATINGS, Field
 from .slugs import slugify
 
@@ -109,6 +110,9 @@ def parse_archive(
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
+            if PLACEHOLDER in result.body:  # `sitegen new`'s body, never written over
+                line = result.body_line + result.body[: result.body.index(PLACEHOLDER)].count("\n")
+                problems.append(Problem(result.path, line, "body", "still the placeholder `sitegen new` wrote: write the article", WARNING))
         else:
             problems.extend(result)
     for f in person_files:
@@ -362,9 +366,25 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), **fields)
 
 
+_TRACKING = re.compile(r"utm_[^=&]*|fbclid|gclid", re.IGNORECASE)
+
+
 def source_identity(url: str) -> str:
-    """Two articles with this equal archive the same original: the import and duplicate checks agree."""
-    return url.strip().rstrip("/")
+    """Two articles with this equal archive the same original: the import and duplicate checks agree.
+
+    Links to one page differ in scheme, ``www.``, a default port, a trailing slash, a
+    ``#fragment`` or tracking parameters; other query parameters may name another page.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip().rstrip("/")
+    host = (parts.hostname or "").removeprefix("www.")
+    if port and port not in (80, 443):
+        host += f":{port}"
+    query = "&".join(q for q in parts.query.split("&") if q and not _TRACKING.fullmatch(q.split("=", 1)[0]))
+    return f"//{host}{parts.path.rstrip('/')}" + (f"?{query}" if query else "")
 
 
 def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:

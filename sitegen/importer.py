@@ -14,7 +14,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -23,8 +23,10 @@ from urllib.parse import unquote, urlsplit
 import yaml
 from tqdm import tqdm
 
-from . import __version__, frontmatter
-from .content import parse_person, read_sources, source_identity
+from . import __version__, frontmatter, markdown
+from .annotation import anchor
+from .content import parse_article, parse_person, read_sources, source_identity
+from .errors import Problem
 from .model import PersonFile
 from .names import find_people, people_matcher, ranked_suggestions, unknown_names
 from .record import Record, RecordError, decode_record, parse_record
@@ -50,11 +52,11 @@ KEY_ORDER = (
     "revisions",
     "extra",
 )
-# Keys the importer owns: on --update they come from the new record, the rest survive.
-_IMPORTED_KEYS = frozenset(
-    ("title", "date", "updated", "summary", "source", "image", "language", "section", "imported")
-)
-_MERGED_LISTS = ("tags", "people", "related")
+# Fields an import writes. The article may have corrected them since: --update keeps
+# what the article says and reports what the record says (the previous import's values
+# are not kept, so an editor's correction cannot be told from an older record's text).
+_OWNED = ("title", "date", "updated", "summary", "source", "image", "language", "section")
+_MERGED_LISTS = ("tags", "people", "related")  # --update adds the record's new items
 
 
 # --- one record -> one article (pure) -------------------------------------------------
@@ -147,10 +149,8 @@ _Dumper.add_representer(str, _represent_str)
 def render_article(front: dict[str, object], body: str) -> str:
     """The file text: YAML front matter between ``---`` lines, a blank line, the body."""
     ordered = sorted(front.items(), key=lambda kv: _key_rank(kv[0]))
-    yaml_text = yaml.dump(
-        dict(ordered), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20
-    )
-    return f"---\n{yaml_text}---\n\n{body}\n"
+    yaml_text = "\n".join(_dump(dict(ordered)))
+    return f"---\n{yaml_text}\n---\n\n{body}\n"
 
 
 def _key_rank(key: str) -> int:
@@ -162,8 +162,9 @@ def _key_rank(key: str) -> int:
 
 @dataclass(frozen=True)
 class Reconciled:
-    status: str  # "unchanged" | "changed" | "updated"
-    text: str | None = None  # the new file text when updated
+    status: str  # "unchanged" | "edited here" | "changed" | "updated"
+    text: str | None = None  # the new file text: written when updated, what --update writes when changed
+    notes: tuple[str, ...] = ()  # what differs (changed), or what became of each field (updated)
 
 
 def reconcile(
@@ -175,43 +176,126 @@ def reconcile(
     modified: datetime | None,
     now: datetime,
 ) -> Reconciled:
-    """Same words -> unchanged; other words -> changed upstream, or with update merged.
+    """The record that made the article -> unchanged, however the article was edited since;
+    another record with other words -> changed upstream, or with update merged.
 
-    On update the importer's fields come from the record, hand-added tags, people,
-    related links, annotations and extras stay, and the old body becomes a revision
-    dated when it was superseded: the record's modified time if that is news, else now.
+    What the previous import wrote is not kept, so a field that differs from the record
+    may be an editor's correction: on update it stays and the record's value is reported.
+    Only what the article lacks is filled in, lists gain the record's new items, the
+    body is the record's and the old body becomes a revision dated when it was
+    superseded: the record's modified time if that is news, else now.
     """
     old = frontmatter.parse(old_text)
     old_front = old.data if isinstance(old.data, dict) else {}
     old_body = old.body.strip("\n")
-    same = all(old_front.get(k) == front.get(k) for k in ("title", "summary")) and old_body == body
-    if same:
+    provenance = old_front.get("imported")
+    previous = str(provenance.get("sha256", "")) if isinstance(provenance, dict) else ""
+    differs = _differences(old_front, old_body, front, body)
+    record_sha = front["imported"]["sha256"]  # type: ignore[index]
+    if previous and previous == record_sha:
+        return Reconciled("edited here" if differs else "unchanged")
+    if not differs:
         return Reconciled("unchanged")
-    if not update:
-        return Reconciled("changed")
     last_seen = _as_datetime(old_front.get("updated")) or _as_datetime(old_front.get("date"))
     if modified and (last_seen is None or modified > last_seen):
         superseded = modified
     else:  # never before the dates the article already has
         superseded = max(now, last_seen) if last_seen else now
-    merged = dict(front)
-    for key in _MERGED_LISTS:
-        new_items = _as_list(front.get(key))
-        kept = [v for v in _as_list(old_front.get(key)) if v not in new_items]
-        if new_items or kept:
-            merged[key] = new_items + kept
-    for key, value in old_front.items():
-        if key not in _IMPORTED_KEYS and key not in _MERGED_LISTS and key != "revisions":
-            merged[key] = value
-    merged.setdefault("updated", iso(superseded))
-    provenance = old_front.get("imported")
-    previous = str(provenance.get("sha256", "")) if isinstance(provenance, dict) else ""
-    revisions = _as_list(old_front.get("revisions"))
+    merged, notes = _merge(old_front, front)
     if old_body != body:
-        revisions.append({"date": iso(superseded), "body": old_body, "sha256": previous})
-    if revisions:
+        revisions = [*_as_list(old_front.get("revisions")), {"date": iso(superseded), "body": old_body, "sha256": previous}]
         merged["revisions"] = revisions
-    return Reconciled("updated", render_article(merged, body))
+        notes.append("body: the record's text; the previous text is kept as a revision")
+    # updated only moves on: the later of the article's, the record's and the revision's
+    times = [_as_datetime(old_front.get("updated")), _as_datetime(front.get("updated"))]
+    times.append(superseded if old_body != body else None)
+    newest = max((t for t in times if t), default=superseded)
+    if _as_datetime(old_front.get("updated")) != newest:
+        merged["updated"] = iso(newest)
+        notes.append(f"updated: {_shown(old_front.get('updated'))} -> {iso(newest)!r}")
+    text = splice(old_text, merged, body)
+    return Reconciled("updated", text, tuple(notes)) if update else Reconciled("changed", text, tuple(differs))
+
+
+def splice(old_text: str, front: dict[str, object], body: str) -> str:
+    """The old file with only the front-matter keys whose values changed written anew:
+    notes stay folded and dates unquoted as the editor wrote them, so the diff shows
+    only what the import changed. The whole file is rendered anew if that cannot be done."""
+    old = frontmatter.parse(old_text)
+    old_front = old.data if isinstance(old.data, dict) else {}
+    lines = frontmatter.normalise(old_text).split("\n")[1 : old.body_line - 2]
+    starts = sorted((n - 2, k) for k, n in old.lines.items() if k in old_front)
+    if len(starts) != len(old_front):  # a key that is not plain text, or one given twice
+        return render_article(front, body)
+    blocks: list[tuple[str | None, list[str]]] = [(None, lines[: starts[0][0]] if starts else lines)]
+    for (at, key), (stop, _) in zip(starts, [*starts[1:], (len(lines), "")]):
+        block = lines[at:stop]
+        keep = len(block)
+        while keep > 1 and (not block[keep - 1].strip() or block[keep - 1].startswith("#")):
+            keep -= 1  # comments and blank lines before the next key stay where they are
+        blocks += [(key, block[:keep]), (None, block[keep:])]
+    out: list[tuple[str | None, list[str]]] = []
+    for key, block in blocks:
+        if key is None or old_front.get(key) == front.get(key) and key in front:
+            out.append((key, block))
+        elif key in front:
+            out.append((key, _dump({key: front[key]})))
+    for key in sorted(set(front) - set(old_front), key=_key_rank):
+        after = [i for i, (k, _) in enumerate(out) if k is not None and _key_rank(k) <= _key_rank(key)]
+        out.insert(after[-1] + 1 if after else 0, (key, _dump({key: front[key]})))
+    text = "\n".join(["---", *(line for _, block in out for line in block), "---", "", body, ""])
+    again = frontmatter.parse(text)
+    if again.data != front or again.body.strip("\n") != body:
+        return render_article(front, body)
+    return text
+
+
+def _dump(front: dict[str, object]) -> list[str]:
+    return yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20).rstrip("\n").split("\n")
+
+
+def _same(key: str, a: object, b: object) -> bool:
+    if key in ("date", "updated"):  # 2022-02-11 and '2022-02-11T00:00:00+00:00' are one date
+        return a == b or (_as_datetime(a) is not None and _as_datetime(a) == _as_datetime(b))
+    return a == b
+
+
+def _differences(old_front: dict, old_body: str, front: dict, body: str) -> list[str]:
+    """The fields (and body) where the article and the record's import disagree."""
+    out = ["body"] if old_body != body else []
+    out += [k for k in _OWNED if not _same(k, old_front.get(k), front.get(k))]
+    out += [k for k in _MERGED_LISTS if set(map(str, _as_list(front.get(k)))) - set(map(str, _as_list(old_front.get(k))))]
+    return out
+
+
+def _merge(old_front: dict, front: dict) -> tuple[dict[str, object], list[str]]:
+    """The article's front matter with what the record adds; a note on each field touched."""
+    merged = dict(old_front)
+    notes: list[str] = []
+    for key in _OWNED:
+        old, new = old_front.get(key), front.get(key)
+        if _same(key, old, new) or key == "updated":  # updated follows the revisions
+            continue
+        if old in (None, "") and new is not None:
+            merged[key] = new
+            notes.append(f"{key}: set from the record: {_shown(new)}")
+        else:
+            notes.append(f"{key}: kept {_shown(old)}; the record has {_shown(new)}")
+    for key in _MERGED_LISTS:
+        old_items = _as_list(old_front.get(key))
+        added = [v for v in _as_list(front.get(key)) if str(v) not in set(map(str, old_items))]
+        if added:
+            merged[key] = old_items + added
+            notes.append(f"{key}: added {', '.join(map(str, added))}")
+    merged["imported"] = front["imported"]
+    return merged, notes
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "nothing"
+    text = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True, width=1 << 20).strip()
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 def _as_list(value: object) -> list:
@@ -252,19 +336,45 @@ def read_registry(root: Path) -> tuple[list[PersonFile], list[str]]:
     return people, problems
 
 
-def archived_urls(root: Path) -> dict[str, str]:
-    """Source URL -> article path (relative to root): the identity of every archived article."""
+@dataclass(frozen=True)
+class Archived:
+    """The identity of every archived article's source, and the articles that cannot be read."""
+
+    index: dict[str, str]  # source identity -> article path (relative to root)
+    unreadable: dict[str, str]  # article path -> why it cannot be read, as path:line: message
+    unreadable_urls: dict[str, frozenset[str]]  # article path -> identities of every URL in its text
+
+    def unreadable_with(self, url: str) -> str | None:
+        """Why an article that cannot be read, and may archive ``url``, cannot be read."""
+        identity = source_identity(url)
+        return next((self.unreadable[p] for p, urls in self.unreadable_urls.items() if identity in urls), None)
+
+
+_ANY_URL = re.compile(r"https?://[^\s'\"<>]+")
+
+
+def archived_urls(root: Path) -> Archived:
+    """Every archived article's source identity. An article whose front matter cannot be
+    read may hold any URL: a record of one of the URLs in its text must not be imported
+    beside it as a second copy."""
     index: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
+    urls: dict[str, frozenset[str]] = {}
     for source in read_sources(root, "articles"):
+        data = source.data or b""
         try:
-            data = frontmatter.parse(source.data.decode("utf-8")).data
-        except (UnicodeDecodeError, frontmatter.FrontMatterError):
+            front = frontmatter.parse(data.decode("utf-8")).data
+        except (UnicodeDecodeError, frontmatter.FrontMatterError) as exc:
+            line, message = (exc.line, exc.message) if isinstance(exc, frontmatter.FrontMatterError) else (1, "not UTF-8")
+            unreadable[source.path] = f"{source.path}:{line}: cannot read the archived article: {message}; fix it first"
+            text = data.decode("utf-8", errors="replace")
+            urls[source.path] = frozenset(source_identity(u) for u in _ANY_URL.findall(text))
             continue
-        source_field = data.get("source") if isinstance(data, dict) else None
+        source_field = front.get("source") if isinstance(front, dict) else None
         url = source_field.get("url") if isinstance(source_field, dict) else None
         if isinstance(url, str) and url:
             index.setdefault(source_identity(url), source.path)
-    return index
+    return Archived(index, unreadable, urls)
 
 
 def _write(path: Path, text: str) -> str | None:
@@ -296,10 +406,12 @@ class _Batch:
 
     root: Path
     update: bool
+    force: bool  # update even when notes would no longer anchor
     dry_run: bool
     outlet: str | None
     matcher: tuple[re.Pattern[str] | None, dict[str, str]]
-    index: dict[str, str]  # source URL -> article path
+    archived: Archived
+    index: dict[str, str]  # source identity -> article path, as it grows
     taken: set[str]
     now: datetime
 
@@ -317,6 +429,8 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
     )
     body = markdown_body(record)
     existing = batch.index.get(source_identity(record.url))
+    if existing is None and (unreadable := batch.archived.unreadable_with(record.url)):
+        return "failed", f"failed: {path}: {unreadable}"
     if existing is None:
         target = _free_path(batch.root, record, batch.taken)
         if not batch.dry_run and (
@@ -327,8 +441,9 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
         batch.taken.add(target)
         return "imported", f"{would}import {path} -> {target}"
     try:
+        old_text = (batch.root / existing).read_text(encoding="utf-8")
         outcome = reconcile(
-            (batch.root / existing).read_text(encoding="utf-8"),
+            old_text,
             front,
             body,
             update=batch.update,
@@ -339,14 +454,57 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
         return "failed", f"failed: {path}: cannot read the archived {existing}: {exc}"
     if outcome.status == "unchanged":
         return "unchanged", f"unchanged {path} = {existing}"
-    if outcome.text is None:
-        return (
-            "changed upstream",
-            f"changed upstream: {path}: differs from {existing}; --update takes the new text",
+    if outcome.status == "edited here":
+        return "unchanged", f"unchanged {path} = {existing} (edited here; the record is the one it was imported from)"
+    assert outcome.text is not None
+    broken = detached(existing, outcome.text)
+    written = outcome.status == "updated" and (batch.force or not broken)
+    # Lines of the file as it will be: the new text if written, else the one on disk.
+    broken_lines = [f"  {p}" for p in at_lines(broken, outcome.text if written else old_text)]
+    if outcome.status == "changed":
+        fields = ", ".join(outcome.notes)
+        message = (
+            f"changed upstream: {path}: differs from {existing} in {fields};"
+            " --update takes the record's text and keeps what was edited here"
         )
+        if broken:
+            message += "\n  the record's text would detach these notes:"
+        return "changed upstream", "\n".join((message, *broken_lines))
+    if not written:
+        refused = (
+            f"failed: {path}: {existing} not updated: the record's text would detach its notes"
+            " (fix each quote, or update with --force and fix them after; check fails until then):"
+        )
+        return "failed", "\n".join((refused, *broken_lines))
     if not batch.dry_run and (failure := _write(batch.root / existing, outcome.text)):
         return "failed", f"failed: {path}: cannot write {existing}: {failure}"
-    return "updated", f"{would}update {existing} from {path} (previous text kept as a revision)"
+    if broken:
+        broken_lines.insert(0, "  notes detached (--force; check fails until each quote is fixed):")
+    notes = (f"  {n}" for n in outcome.notes)
+    return "updated", "\n".join((f"{would}update {existing} from {path}:", *notes, *broken_lines))
+
+
+def detached(path: str, text: str) -> list[Problem]:
+    """The article's errors, and each note that would not anchor in its body as the build
+    anchors it: an import must never leave a note silently detached."""
+    article = parse_article(path, text)
+    if isinstance(article, list):
+        return [p for p in article if p.is_error]
+    if not article.annotations:
+        return []
+    _, _, problems = anchor(path, markdown.render(article.body).html, article.annotations, lambda note: "")
+    return problems
+
+
+def at_lines(problems: list[Problem], text: str) -> list[Problem]:
+    """The problems with the lines of ``text``'s fields, the quote's own line if it has one."""
+    lines = frontmatter.parse(text).lines
+    out = []
+    for p in problems:
+        item = p.field.rsplit(".", 1)[0]
+        line = lines.get(p.field, lines.get(item, p.line)) if p.field else p.line
+        out.append(replace(p, line=line))
+    return out
 
 
 def run(
@@ -354,6 +512,7 @@ def run(
     root: Path,
     *,
     update: bool = False,
+    force: bool = False,
     dry_run: bool = False,
     suggest_people: bool = False,
     out: TextIO = sys.stdout,
@@ -361,7 +520,8 @@ def run(
 ) -> int:
     """Import every record under ``paths`` into ``root``; 1 when any record failed.
 
-    ``outlet`` names the source for every record, over what the records say.
+    ``outlet`` names the source for every record, over what the records say. An update
+    that would detach an annotation is refused unless ``force``.
     """
     tty = bool(getattr(out, "isatty", lambda: False)())
 
@@ -371,13 +531,18 @@ def run(
     people, registry_problems = read_registry(root)
     for problem in registry_problems:
         say(f"warning: {problem}")
-    index = archived_urls(root)
+    archived = archived_urls(root)
+    for reason in archived.unreadable.values():
+        say(f"warning: {reason}")
+    index = dict(archived.index)
     batch = _Batch(
         root,
         update,
+        force,
         dry_run,
         outlet,
         people_matcher(people),
+        archived,
         index,
         set(index.values()),
         datetime.now(UTC).replace(microsecond=0),

@@ -261,7 +261,7 @@ def parse_record(text: str) -> Record | RecordError:
             len(rest) > 1 and not _URL.fullmatch(rest[1].text) and not _is_metadata(rest[1].text)
         ):
             image, rest = candidate, rest[1:]
-    if not rest:
+    if not rest or (len(rest) == 1 and _URL.fullmatch(rest[0].text)):  # the last block, cut off in the image URL
         return truncated("the body")
     if _URL.fullmatch(rest[0].text) or _is_metadata(rest[0].text):
         return RecordError(

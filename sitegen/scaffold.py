@@ -18,7 +18,8 @@ from .schema import ARTICLE_FIELDS, KINDS, Field
 from .slugs import slugify
 
 SCHEMA_PATH = "schemas/article.schema.json"
-BODY = "Write the article text here, in Markdown. Leave one empty line between paragraphs.\n"
+PLACEHOLDER = "Write the article text here, in Markdown."  # check warns while it is there
+BODY = f"{PLACEHOLDER} Leave one empty line between paragraphs.\n"
 
 # What an empty field looks like, by schema type: YAML that the checker treats as absent.
 _EMPTY = {"list": "[]", "urls": "[]", "annotations": "[]", "revisions": "[]", "mapping": "{}", "bool": "false"}
@@ -88,11 +89,27 @@ def article_path(title: str, when: datetime | date) -> str:
     return f"content/articles/{when:%Y}/{when:%m}/{slugify(title)}.md"
 
 
+def _refuse_archived(root: Path, source_url: str) -> None:
+    """A second article of one original would fail check: name the one there is."""
+    from .content import source_identity  # here: content reads PLACEHOLDER from this module
+    from .importer import archived_urls
+
+    archived = archived_urls(root)
+    found = archived.index.get(source_identity(source_url))
+    if found:
+        raise SitegenError(f"--source-url: already archived in {found}; edit that article instead")
+    unreadable = archived.unreadable_with(source_url)
+    if unreadable:
+        raise SitegenError(f"--source-url: may be archived in {unreadable}")
+
+
 def create(root: Path, title: str, when: datetime | date, source_url: str | None = None) -> Path:
     """Write the new file under ``root``; refuse to overwrite anything (I/O)."""
     config = load_config(root)
     base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
     text = render(title, when, base + SCHEMA_PATH, source_url)
+    if source_url:
+        _refuse_archived(root, source_url)
     target = root / article_path(title, when)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import string
 from collections import Counter
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from sitegen import __version__
 from sitegen.content import parse_article
-from sitegen.importer import KEY_ORDER, article_slug, markdown_paragraph, run
+from sitegen.importer import KEY_ORDER, article_slug, markdown_paragraph, reconcile, run
 from sitegen.markdown import render
 from sitegen.model import ArticleFile, PersonFile
 from sitegen.names import find_people, name_candidates, people_matcher, ranked_suggestions
@@ -272,7 +273,7 @@ def hand_edit(path: Path) -> None:
     data = yaml.safe_load(front)
     data["tags"].append("hand-tag")
     data["people"].append("Quentin Marl")
-    data["annotations"] = [{"quote": "twelve ferries", "kind": "context", "note": "Fictional."}]
+    data["annotations"] = [{"quote": "opened the harbour festival", "kind": "context", "note": "Fictional."}]
     data["extra"] = {"reviewed": True}
     path.write_text(
         f"---\n{yaml.safe_dump(data, sort_keys=False, allow_unicode=True)}---\n{body}",
@@ -316,12 +317,152 @@ def test_update_keeps_the_previous_text_and_hand_edits(tmp_path: Path) -> None:
         article.updated is not None and article.updated.isoformat() == "2031-06-05T08:00:00+02:00"
     )
     assert article.tags[-1] == "hand-tag" and "Quentin Marl" in article.people
-    assert [a.quote for a in article.annotations] == ["twelve ferries"]
+    assert [a.quote for a in article.annotations] == ["opened the harbour festival"]
     assert dict(article.extra) == {"reviewed": True}
     # The same record again: unchanged, and the revision is not added twice.
     before = snapshot(root)
     code, report = import_([later], root, update=True)
     assert "unchanged 1" in report and snapshot(root) == before
+
+
+def correct_by_hand(path: Path, **fields: str) -> None:
+    """An editor's corrections to fields the importer wrote, made in the file's text."""
+    text = path.read_text(encoding="utf-8")
+    for key, value in fields.items():
+        text, n = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.MULTILINE)
+        assert n == 1, key
+    path.write_text(text, encoding="utf-8")
+
+
+def test_an_article_edited_here_is_not_changed_upstream(tmp_path: Path) -> None:
+    """Its record is the one it was imported from (same sha256): nothing changed upstream."""
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    correct_by_hand(root / path, title="Ferry parade opens the harbour festival", section="Lowmere")
+    (root / path).write_text((root / path).read_text().replace("twelve ferries.", "12 ferries."))
+    before = snapshot(root)
+    for update in (False, True):
+        code, report = import_([RECORDS / "001_multi_keyword.txt"], root, update=update)
+        assert code == 0
+        assert "changed upstream: " not in report and "update " not in report
+        assert "(edited here; the record is the one it was imported from)" in report
+        assert "imported 0, unchanged 1, changed upstream 0, failed 0" in report
+        assert snapshot(root) == before
+
+
+def test_update_keeps_fields_corrected_here_and_names_each(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    correct_by_hand(
+        root / path,
+        title="Ferry parade opens the harbour festival",
+        section="Lowmere",
+        language="en-GB",
+        image="https://img.gazette.example.org/2031/06/better-photo.jpg",
+        summary="A corrected summary.",
+        date="2031-06-03T09:15:00+02:00",
+    )
+    later = edited(tmp_path, "twelve ferries.", "thirteen ferries.")
+    code, report = import_([later], root, update=True)
+    assert code == 0, report
+    article = valid(path, (root / path).read_text(encoding="utf-8"))
+    assert "thirteen ferries." in article.body
+    assert (article.title, article.section, article.language, article.summary) == (
+        "Ferry parade opens the harbour festival", "Lowmere", "en-GB", "A corrected summary.",
+    )
+    assert article.image == "https://img.gazette.example.org/2031/06/better-photo.jpg"
+    assert article.date.isoformat() == "2031-06-03T09:15:00+02:00"
+    assert "title: kept 'Ferry parade opens the harbour festival'; the record has 'Harbour Festival Opens With Ferry Parade'" in report
+    assert "section: kept 'Lowmere'; the record has 'Culture'" in report
+    for field in ("language", "image", "summary", "date"):
+        assert f"  {field}: kept " in report
+    assert "  body: the record's text; the previous text is kept as a revision" in report
+    assert "  source: " not in report and "  tags: " not in report
+
+
+def test_update_fills_what_the_article_lacks_and_adds_new_list_items() -> None:
+    old = "---\ntitle: T\ndate: '2031-06-04T09:15:00+02:00'\ntags:\n- ferries\n- hand-tag\nimported:\n  file: a.txt\n  sha256: aaa\n  importer: x\n---\n\nBody.\n"
+    front = {
+        "title": "T", "date": "2031-06-04T09:15:00+02:00", "summary": "New summary.",
+        "tags": ["harbour", "ferries"], "imported": {"file": "b.txt", "sha256": "bbb", "importer": "x"},
+    }
+    outcome = reconcile(old, front, "Body.", update=True, modified=None, now=datetime(2031, 7, 1, tzinfo=UTC))
+    assert outcome.status == "updated"
+    data = yaml.safe_load(outcome.text.split("---\n")[1])
+    assert data["summary"] == "New summary." and data["tags"] == ["ferries", "hand-tag", "harbour"]
+    assert data["imported"]["sha256"] == "bbb" and "revisions" not in data
+    assert outcome.notes[:2] == ("summary: set from the record: 'New summary.'", "tags: added harbour")
+
+
+ANNOTATED = """annotations:
+- quote: parade of twelve ferries
+  kind: fact-check
+  rating: mostly-true
+  note: >-
+    A fictional note, folded
+    over two lines.
+  date: 2031-06-10
+- quote: Tickets cost
+  kind: note
+  note: Fictional.
+"""
+
+
+def annotate(path: Path) -> str:
+    """Notes as an editor writes them: folded text, a date without quotes."""
+    text = path.read_text(encoding="utf-8").replace("imported:\n", ANNOTATED + "imported:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_update_that_would_detach_a_note_is_refused(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    text = annotate(root / path)
+    line = text.splitlines().index("- quote: parade of twelve ferries") + 1
+    later = edited(tmp_path, "twelve ferries.", "thirteen ferries.")
+    before = snapshot(root)
+    code, report = import_([later], root)
+    assert code == 0 and snapshot(root) == before
+    assert "the record's text would detach these notes:\n" in report
+    assert f"  {path}:{line}: annotations[0].quote: not found in body: \"parade of twelve ferries\"" in report
+    code, report = import_([later], root, update=True)
+    assert code == 1 and snapshot(root) == before
+    assert f"failed: {later}: {path} not updated: the record's text would detach its notes" in report
+    assert f"  {path}:{line}: annotations[0].quote: not found in body: \"parade of twelve ferries\"" in report
+    assert "annotations[1]" not in report
+    assert "failed 1, updated 0" in report
+
+
+def test_forced_update_writes_and_names_the_detached_notes(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    annotate(root / path)
+    code, report = import_([edited(tmp_path, "twelve ferries.", "thirteen ferries.")], root, update=True, force=True)
+    assert code == 0, report
+    written = (root / path).read_text(encoding="utf-8")
+    assert "thirteen ferries." in written.split("---\n", 2)[2]
+    line = written.splitlines().index("- quote: parade of twelve ferries") + 1
+    assert "  notes detached (--force; check fails until each quote is fixed):" in report
+    assert f"  {path}:{line}: annotations[0].quote: not found in body" in report
+
+
+def test_update_rewrites_only_the_changed_front_matter(tmp_path: Path) -> None:
+    """Folded notes stay folded and dates unquoted: the diff shows what the import changed."""
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "001_multi_keyword.txt"], root)
+    [path] = articles(root)
+    before = annotate(root / path).splitlines()
+    code, report = import_([edited(tmp_path, "Tickets cost 4.50 marks.", "Tickets cost 5 marks.")], root, update=True)
+    assert code == 0, report
+    after = (root / path).read_text(encoding="utf-8").splitlines()
+    kept = before.index("imported:") + 2  # up to the provenance's file name, the same here
+    assert after[:kept] == before[:kept]
+    assert after[-1] == "Tickets cost 5 marks." and after[-3:-1] == before[-3:-1]
 
 
 def test_dry_run_update_writes_nothing(tmp_path: Path) -> None:
@@ -488,3 +629,56 @@ def test_an_archived_article_with_a_malformed_source_does_not_stop_an_import(tmp
     odd.write_text("---\ntitle: A fictional oddity\ndate: 2031-01-01\nsource: just a name\n---\nBody.\n")
     code, report = import_([records(tmp_path, GOOD)], root)
     assert code == 0, report
+
+
+def test_an_archived_article_that_cannot_be_read_is_not_imported_twice(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "004_no_image.txt"], root)
+    [path] = articles(root)
+    broken = (root / path).read_text(encoding="utf-8").replace("\ntitle: ", "\nsection: News: World\ntitle: ", 1)
+    (root / path).write_text(broken, encoding="utf-8")
+    before = snapshot(root)
+    code, report = import_([RECORDS / "004_no_image.txt", RECORDS / "001_multi_keyword.txt"], root)
+    assert code == 1
+    assert (
+        f"failed: {RECORDS / '004_no_image.txt'}: {path}:2: cannot read the archived article: invalid YAML:"
+        in report
+    )
+    assert report.splitlines()[0].startswith(f"warning: {path}:2: cannot read the archived article: ")
+    assert "imported 1, unchanged 0, changed upstream 0, failed 1" in report  # the other record
+    after = snapshot(root)
+    assert {p: v for p, v in after.items() if p in before} == before
+    assert [p for p in after if p not in before] == ["content/articles/2031/06/harbour-festival-opens-with-ferry-parade.md"]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "http://gazette.example.org/2031/10/tram-line-closed-for-repairs",
+        "https://www.gazette.example.org/2031/10/tram-line-closed-for-repairs",
+        "https://gazette.example.org:443/2031/10/tram-line-closed-for-repairs/",
+        "https://gazette.example.org/2031/10/tram-line-closed-for-repairs?utm_source=x&fbclid=y",
+        "https://gazette.example.org/2031/10/tram-line-closed-for-repairs?gclid=1#comments",
+    ],
+)
+def test_the_same_article_under_another_spelling_of_its_url_is_not_imported_again(tmp_path: Path, variant: str) -> None:
+    root = fictional_archive(tmp_path)
+    text = (RECORDS / "004_no_image.txt").read_text(encoding="utf-8")
+    import_([RECORDS / "004_no_image.txt"], root)
+    again = tmp_path / "again.txt"
+    url = "https://gazette.example.org/2031/10/tram-line-closed-for-repairs"
+    assert url in text
+    again.write_text(text.replace(url, variant), encoding="utf-8")
+    code, report = import_([again], root)
+    assert code == 0 and len(articles(root)) == 1, report
+    assert "imported 0, unchanged 0, changed upstream 1" in report and " in source; " in report
+
+
+def test_another_query_parameter_is_another_article(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    text = (RECORDS / "004_no_image.txt").read_text(encoding="utf-8")
+    url = "https://gazette.example.org/2031/10/tram-line-closed-for-repairs"
+    again = tmp_path / "again.txt"
+    again.write_text(text.replace(url, url + "?page=2"), encoding="utf-8")
+    import_([RECORDS / "004_no_image.txt", again], root)
+    assert len(articles(root)) == 2

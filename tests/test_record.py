@@ -408,3 +408,12 @@ def test_any_bytes_decode_or_error(data: bytes) -> None:
 def test_a_header_url_that_cannot_be_parsed_is_a_clear_error():
     result = parse_record(SEED.read_text(encoding="utf-8").replace("https://sputniknews.com/", "https://[sputniknews.com/", 1))
     assert isinstance(result, RecordError) and result.line == 1 and "not a valid URL" in result.reason
+
+
+def test_cut_inside_the_image_url_is_truncated() -> None:
+    """The scrape ended mid-URL: no extension, and nothing after it."""
+    text = (RECORDS / "001_multi_keyword.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("https://img.gazette.example.org/2031/06/ferry-par") + len("https://img.gazette.example.org/2031/06/ferry-par")]
+    result = parse_record(cut)
+    line = cut.count("\n") + 1
+    assert result == RecordError(line, "truncated: the record ends before the body")

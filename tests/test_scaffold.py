@@ -48,10 +48,39 @@ def test_writes_dated_path_with_every_field_and_comment(tmp_path: Path, capsys) 
     assert fm.data["date"] == "2021-03-04"
 
 
-def test_new_file_passes_check(tmp_path: Path, capsys) -> None:
+def test_new_file_passes_check_once_its_body_is_written(tmp_path: Path, capsys) -> None:
     new(tmp_path, capsys, "A fictional ferry timetable", "--date", "2021-03-04", "--source-url", "https://www.example.org/ferry")
+    path = tmp_path / "content/articles/2021/03/a-fictional-ferry-timetable.md"
+    line = path.read_text(encoding="utf-8").splitlines().index(scaffold.BODY.strip()) + 1
+    assert main(["check", "-s", str(tmp_path)]) == 0  # a warning: the article is not written yet
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"content/articles/2021/03/a-fictional-ferry-timetable.md:{line}:1: warning: body: "
+        "still the placeholder `sitegen new` wrote: write the article"
+    )
+    assert main(["check", "-s", str(tmp_path), "--strict"]) == 1
+    capsys.readouterr()
+    path.write_text(path.read_text(encoding="utf-8").replace(scaffold.BODY, "The ferries run hourly.\n"), encoding="utf-8")
     assert main(["check", "-s", str(tmp_path), "--strict"]) == 0
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("spelling", ["https://www.example.org/ferry", "http://example.org/ferry/?utm_source=feed"])
+def test_refuses_a_source_already_archived(tmp_path: Path, capsys, spelling: str) -> None:
+    new(tmp_path, capsys, "Ferry", "--date", "2021-03-04", "--source-url", "https://www.example.org/ferry")
+    code, _, err = new(tmp_path, capsys, "Ferry again", "--date", "2021-03-05", "--source-url", spelling)
+    assert code == 1
+    assert "--source-url: already archived in content/articles/2021/03/ferry.md; edit that article instead" in err
+    assert not (tmp_path / "content/articles/2021/03/ferry-again.md").exists()
+
+
+def test_refuses_a_source_that_an_unreadable_article_may_hold(tmp_path: Path, capsys) -> None:
+    broken = tmp_path / "content/articles/2021/03/broken.md"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("---\ntitle: Broken: yes: no\nsource:\n  url: https://example.org/ferry\n---\nBody.\n")
+    code, _, err = new(tmp_path, capsys, "Ferry", "--date", "2021-03-04", "--source-url", "https://example.org/ferry")
+    assert code == 1
+    assert "--source-url: may be archived in content/articles/2021/03/broken.md:2: cannot read the archived article: invalid YAML" in err
+    assert not (tmp_path / "content/articles/2021/03/ferry.md").exists()
 
 
 def test_source_url_fills_source(tmp_path: Path, capsys) -> None:
