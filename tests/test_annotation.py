@@ -139,7 +139,7 @@ def test_quote_is_never_found_inside_a_word():
     body, anchored, problems = run("The carpet was red.", note("car"))
     assert anchored == ()
     assert [str(p) for p in problems] == [
-        f'{PATH}:7: annotations[0].quote: not found in body: "car"'
+        f'{PATH}:7: annotations[0].quote: not found in body: "car" (found only as part of a longer word)'
     ]
     assert tree(body).xpath("//mark") == []
 
@@ -158,7 +158,7 @@ def test_not_found_reports_path_line_field_and_quote():
     assert anchored == ()
     assert [str(p) for p in problems] == [
         f'{PATH}:7: annotations[0].quote: not found in body: "opened the bridge"',
-        f'{PATH}:12: annotations[1].quote: not found in body: "nothing"',
+        f'{PATH}:12: annotations[1].quote: not found in body: "nothing" (found only with different capitals)',
     ]
     assert all(p.is_error for p in problems)
 
