@@ -21,8 +21,7 @@ from . import frontmatter
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
-from .scaffold import PLACEHOLDER
-from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, RATINGS, Field
+from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, PLACEHOLDER, RATINGS, Field
 from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

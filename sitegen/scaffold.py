@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from .config import load_config
+from .content import source_identity
 from .errors import SitegenError
-from .schema import ARTICLE_FIELDS, KINDS, Field
+from .schema import ARTICLE_FIELDS, KINDS, PLACEHOLDER, Field
 from .slugs import slugify
 
 SCHEMA_PATH = "schemas/article.schema.json"
-PLACEHOLDER = "Write the article text here, in Markdown."  # check warns while it is there
 BODY = f"{PLACEHOLDER} Leave one empty line between paragraphs.\n"
 
 # What an empty field looks like, by schema type: YAML that the checker treats as absent.
@@ -91,8 +91,7 @@ def article_path(title: str, when: datetime | date) -> str:
 
 def _refuse_archived(root: Path, source_url: str) -> None:
     """A second article of one original would fail check: name the one there is."""
-    from .content import source_identity  # here: content reads PLACEHOLDER from this module
-    from .importer import archived_urls
+    from .importer import archived_urls  # here: the importer loads the Markdown parser
 
     archived = archived_urls(root)
     found = archived.index.get(source_identity(source_url))

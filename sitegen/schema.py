@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+PLACEHOLDER = "Write the article text here, in Markdown."  # `sitegen new`'s body: check warns while it is there
 KINDS = ("context", "fact-check", "correction", "translation", "note")
 RATINGS = ("false", "misleading", "unproven", "mostly-true", "true")
 
