@@ -53,6 +53,8 @@ CASES = [
     ("not a mapping", {ART: art("- a list\n")}, "error", "", r"^front matter must be a mapping", 2),
     ("not utf-8", {ART: b"---\ntitle: caf\xe9\ndate: 2021-03-04\n---\n"}, "error", "", r"^not UTF-8: byte 0xe9", 2),
     ("unknown field", {ART: art(GOOD + "auther: Someone\n")}, "error", "auther", r"^unknown field; .*\(put custom data under extra:\)$", 4),
+    ("article not ending in .md", {ART.replace(".md", ".MD"): art(GOOD)}, "error", "", r"^not read: article files end in \.md \(other files belong under content/static/\)$", 0),
+    ("mistyped content folder", {"content/article/2021/03/x.md": art(GOOD)}, "error", "", r"^not read: content/ holds only the folders articles/, people/, static/$", 0),
     ("required", {ART: art("date: 2021-03-04\n")}, "error", "title", r"^required$", 1),
     ("must not be empty", {ART: art("title:\ndate: 2021-03-04\n")}, "error", "title", r"^must not be empty$", 2),
     ("must be text", {ART: art(GOOD + "summary: [a, b]\n")}, "error", "summary", r"^must be text$", 4),
