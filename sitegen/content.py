@@ -165,7 +165,7 @@ def parse_archive(
             people.append(result)
         else:
             problems.extend(result)
-    problems.extend(_duplicates(articles))
+    problems.extend(_duplicates(articles, people))
     return Archive(tuple(articles), tuple(people), tuple(problems))
 
 
@@ -427,8 +427,15 @@ def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
     return out
 
 
-def _duplicates(articles: list[ArticleFile]) -> list[Problem]:
+def _duplicates(articles: list[ArticleFile], people: Iterable[PersonFile] = ()) -> list[Problem]:
     out: list[Problem] = []
+    by_slug: dict[str, list[PersonFile]] = {}
+    for p in people:
+        by_slug.setdefault(p.slug, []).append(p)
+    for slug, same in by_slug.items():  # Ada_Quill.md and ada-quill.md: one page, one of them lost
+        for p in same if len(same) > 1 else ():  # on each file: check --changed-since keeps the one changed
+            others = ", ".join(o.path for o in same if o is not p)
+            out.append(Problem(p.path, 1, "slug", f"duplicate slug {slug!r}: {others} has the same URL; rename or merge one"))
     seen_slug: dict[tuple[int, int, str], ArticleFile] = {}
     seen_url: dict[str, ArticleFile] = {}
     for a in articles:

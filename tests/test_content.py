@@ -219,3 +219,16 @@ def test_files_no_rule_reads_are_errors_but_static_and_hidden_files_are_fine(tmp
         "content/notes.md: not read: content/ holds only the folders articles/, people/, static/",
         "content/people/ada.txt: not read: person files end in .md",
     ]
+
+
+def test_two_person_files_with_one_slug_are_an_error_on_each():
+    """Ada_Quill.md and ada-quill.md make one page: one person would be dropped unseen."""
+    files = [
+        SourceFile("content/people/Ada_Quill.md", b"---\nname: Ada Quill the Elder\n---\n"),
+        SourceFile("content/people/ada-quill.md", b"---\nname: Ada Quill\n---\n"),
+        SourceFile("content/people/orla-venn.md", b"---\nname: Orla Venn\n---\n"),
+    ]
+    assert sorted(str(p) for p in parse_archive([], files).problems) == [
+        "content/people/Ada_Quill.md:1: slug: duplicate slug 'ada-quill': content/people/ada-quill.md has the same URL; rename or merge one",
+        "content/people/ada-quill.md:1: slug: duplicate slug 'ada-quill': content/people/Ada_Quill.md has the same URL; rename or merge one",
+    ]
