@@ -82,6 +82,12 @@ def resolve(
     problems: list[Problem] = []
     people: dict[str, Person] = {p.slug: _person(p, memo) for p in archive.people}
     unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for file in archive.articles:  # drafts left out are checked all the same: check and build agree with a preview
+        if file.draft and not drafts:
+            for i, name in enumerate(file.people):
+                if registry.find(name) is None:
+                    unknown[name].append((file.path, file.field_lines.get(f"people[{i}]", 1)))
+            problems.extend(_article(file, routes, (), (), None, anchor, memo, later)[1])
     chosen = [a for a in archive.articles if drafts or not a.draft]
     chosen.sort(key=lambda a: (_instant(a.date), a.slug), reverse=True)
     term_slug = lru_cache(maxsize=None)(slugify)  # a few names, each on many articles
