@@ -55,10 +55,13 @@ class Registry:
     def __init__(self, people: Sequence[PersonFile]):
         self.people = {p.slug: p for p in people}
         self.keys: dict[str, str] = {}
+        claims: dict[str, dict[str, tuple[PersonFile, str, str]]] = defaultdict(dict)  # key -> slug -> (file, field, spelling)
         for p in people:
-            for key in (p.slug, p.name, *p.aliases):
+            for where, key in (("slug", p.slug), ("name", p.name), *(("aliases", a) for a in p.aliases)):
                 self.keys.setdefault(key.casefold(), p.slug)
+                claims[key.casefold()].setdefault(p.slug, (p, where, key))  # one slug of two files: a duplicate slug, reported apart
         self.names = [p.name for p in people]
+        self.clashes = [problem for both in claims.values() if len(both) > 1 for problem in _clash(list(both.values()))]
 
     def find(self, name: str) -> str | None:
         return self.keys.get(name.strip().casefold())
@@ -66,6 +69,17 @@ class Registry:
     def suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.75)
         return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _clash(claims: list[tuple[PersonFile, str, str]]) -> list[Problem]:
+    """A name or alias of two people: lookups would give the first file's person, silently.
+    Put on every file claiming it, so check --changed-since shows it whichever one changed."""
+    out = []
+    for person, where, spelling in claims:
+        others = ", ".join(f"{o.path} ({w} {s!r})" for o, w, s in claims if o is not person)
+        message = f"{spelling!r} also means {others}; a name or alias must mean one person only"
+        out.append(Problem(person.path, 1, where, message))
+    return out
 
 
 def resolve(
@@ -79,7 +93,7 @@ def resolve(
     """
     routes = Routes.from_config(config)
     registry = Registry(archive.people)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(registry.clashes)
     people: dict[str, Person] = {p.slug: _person(p, memo) for p in archive.people}
     unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for file in archive.articles:  # drafts left out are checked all the same: check and build agree with a preview
