@@ -105,6 +105,7 @@ def resolve(
     chosen = [a for a in archive.articles if drafts or not a.draft]
     chosen.sort(key=lambda a: (_instant(a.date), a.slug), reverse=True)
     term_slug = lru_cache(maxsize=None)(slugify)  # a few names, each on many articles
+    problems.extend(_merged_spellings(archive.articles, routes, term_slug))
     tag_terms = _terms((name for f in chosen for name in f.tags), term_slug)
     source_terms = _terms((f.source.name for f in chosen if f.source), term_slug)
     articles = []
@@ -248,3 +249,26 @@ def _terms(names: Iterable[str], slug_of: Callable[[str], str]) -> dict[str, Ter
     for name in names:
         spellings[slug_of(name)][name] += 1
     return {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in spellings.items()}
+
+
+def _merged_spellings(articles: Iterable[ArticleFile], routes: Routes, slug_of: Callable[[str], str]) -> list[Problem]:
+    """Tags (or outlets) written differently beyond capitals and spacing that make one
+    address ('C++' and 'C#' -> /tags/c/): an error, since the merged term would show
+    one spelling on every article. Reported where each spelling is first used."""
+    first: dict[tuple[str, str], dict[str, tuple[str, int, str]]] = defaultdict(dict)  # (kind, slug) -> spelling -> place
+    for a in articles:
+        for i, name in enumerate(a.tags):
+            first["tag", slug_of(name)].setdefault(" ".join(name.casefold().split()), (a.path, a.field_lines.get(f"tags[{i}]", a.field_lines.get("tags", 1)), name))
+        if a.source:
+            name = a.source.name
+            first["source", slug_of(name)].setdefault(" ".join(name.casefold().split()), (a.path, a.field_lines.get("source.name", a.field_lines.get("source", 1)), name))
+    out = []
+    for (kind, slug), places in first.items():
+        if len(places) < 2:
+            continue
+        url = routes.url_for(kind, slug=slug)
+        for path, line, name in places.values():
+            others = ", ".join(f"{n!r} ({p})" for p, _, n in places.values() if n != name)
+            what = "tag" if kind == "tag" else "outlet"
+            out.append(Problem(path, line, "tags" if kind == "tag" else "source.name", f"{name!r} and {others} make one {what}, {url}; write them the same, or rename one"))
+    return out

@@ -39,3 +39,23 @@ def test_a_name_or_alias_of_two_people_is_an_error_on_both_files():
 
 def test_a_person_may_repeat_their_own_name_as_an_alias():
     assert problems([person("ada-quill", "name: Ada Quill\naliases: [ada quill, Ada-Quill]\n")]) == []
+
+
+def article(path: str, front: str) -> SourceFile:
+    return SourceFile(f"content/articles/2031/04/{path}.md", f"---\ntitle: Fictional\ndate: 2031-04-02\n{front}---\nBody.\n".encode())
+
+
+def test_tags_and_outlets_whose_spellings_make_one_address_are_errors():
+    """'C++' and 'C#' both give /tags/c/: the merged tag would show one spelling on both articles."""
+    assert problems(articles=[
+        article("a", "tags:\n  - C++\n  - Treaty\nsource: {name: The Ledger}\n"),
+        article("b", "tags: [C#, '!!!', treaty]\nsource: {name: The-Ledger}\n"),
+        article("c", "tags:\n  - ' TREATY '\n  - '???'\n  - c++\nsource: {name: the  ledger}\n"),
+    ]) == [
+        "content/articles/2031/04/a.md:5: tags: 'C++' and 'C#' (content/articles/2031/04/b.md) make one tag, /tags/c/; write them the same, or rename one",
+        "content/articles/2031/04/a.md:7: source.name: 'The Ledger' and 'The-Ledger' (content/articles/2031/04/b.md) make one outlet, /sources/the-ledger/; write them the same, or rename one",
+        "content/articles/2031/04/b.md:4: tags: '!!!' and '???' (content/articles/2031/04/c.md) make one tag, /tags/untitled/; write them the same, or rename one",
+        "content/articles/2031/04/b.md:4: tags: 'C#' and 'C++' (content/articles/2031/04/a.md) make one tag, /tags/c/; write them the same, or rename one",
+        "content/articles/2031/04/b.md:5: source.name: 'The-Ledger' and 'The Ledger' (content/articles/2031/04/a.md) make one outlet, /sources/the-ledger/; write them the same, or rename one",
+        "content/articles/2031/04/c.md:6: tags: '???' and '!!!' (content/articles/2031/04/b.md) make one tag, /tags/untitled/; write them the same, or rename one",
+    ]
