@@ -101,7 +101,8 @@ def resolve(
             for i, name in enumerate(file.people):
                 if registry.find(name) is None:
                     unknown[name].append((file.path, file.field_lines.get(f"people[{i}]", 1)))
-            problems.extend(_article(file, routes, (), (), None, anchor, memo, later)[1])
+            # Only the outline (its notes' problems) is kept: a left-out draft's HTML is never asked for.
+            problems.extend(memo(OUTLINES, body_key(file, anchor), lambda file=file: render_body(file, anchor)[0])[2])
     chosen = [a for a in archive.articles if drafts or not a.draft]
     chosen.sort(key=lambda a: (_instant(a.date), a.slug), reverse=True)
     term_slug = lru_cache(maxsize=None)(slugify)  # a few names, each on many articles
