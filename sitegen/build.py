@@ -89,7 +89,8 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
-        raise BuildFailed(problems)
+        # The site holds every file that parsed: its URL clashes are told now, not after the fixes.
+        raise BuildFailed([*problems, *pages.collisions(pages.plan(site))])
     return site, problems
 
 

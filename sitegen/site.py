@@ -162,7 +162,7 @@ def _instant(moment: datetime) -> int:
 
 def _person(p: PersonFile, memo: Memo) -> Person:
     bio = memo(BIOS, bio_key(p), partial(render_bio, p)) if p.bio else ""
-    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio)
+    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio, path=p.path)
 
 
 def render_bio(p: PersonFile) -> str:
