@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -399,6 +399,10 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     )
 
 
+_EXTRA_HINT = " (put custom data under extra:)"  # the checker's advice for an article's unknown field
+_PERSON_HINT = " (a person file has no extra:; write other facts in the bio, below the front matter)"
+
+
 def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     fm = _front_matter(path, data)
     if isinstance(fm, list):
@@ -406,7 +410,7 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     check = _Checker(path, fm.lines)
     fields = check.fields(fm.data, PERSON_FIELDS)
     if check.problems:
-        return check.problems
+        return [replace(p, message=p.message.replace(_EXTRA_HINT, _PERSON_HINT)) for p in check.problems]
     return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), **fields)
 
 
