@@ -72,9 +72,10 @@ def configure(options: Options) -> Config:
 def read(options: Options, cache: Cache) -> content.Archive:
     """Every file of the archive, parsed and validated; the costly part shared among processes."""
     sources = incremental.SourceRecord(cache)  # files unchanged since the last build are not read
-    articles, people = (content.read_sources(options.root, folder, partial(sources.known, content.TABLES[folder])) for folder in ("articles", "people"))
+    unread = content.stray_files(options.root)  # files no rule reads: reported, so none is lost unseen
+    articles, people = (content.read_sources(options.root, folder, partial(sources.known, content.TABLES[folder]), unread) for folder in ("articles", "people"))
     parallel.prepare(articles, people, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
-    archive = content.parse_archive(articles, people, options.today, cache.memo)
+    archive = content.parse_archive(articles, people, options.today, cache.memo, sorted(unread, key=lambda rel: rel.split("/")))
     sources.remember([*articles, *people])
     return archive
 
@@ -88,7 +89,8 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
-        raise BuildFailed(problems)
+        # The site holds every file that parsed: its URL clashes are told now, not after the fixes.
+        raise BuildFailed([*problems, *pages.collisions(pages.plan(site))])
     return site, problems
 
 

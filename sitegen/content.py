@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -51,17 +51,20 @@ class Archive:
     problems: tuple[Problem, ...]
 
 
-def read_sources(root: Path, folder: str, known: Callable[[str, Signature], bytes | None] = lambda path, sig: None) -> list[SourceFile]:
+def read_sources(
+    root: Path, folder: str, known: Callable[[str, Signature], bytes | None] = lambda path, sig: None,
+    unread: list[str] | None = None,
+) -> list[SourceFile]:
     """Every ``*.md`` under ``root/content/<folder>``, in sorted order (I/O).
 
     ``known`` gives the key of a file whose signature shows it unchanged since it was
-    parsed; such a file is not read.
+    parsed; such a file is not read. ``unread`` is given the other files the walk saw.
     """
     base = root / "content" / folder
     if not base.is_dir():
         return []
     found = []
-    for rel in _markdown_files(base, f"content/{folder}/"):
+    for rel in _markdown_files(base, f"content/{folder}/", unread):
         path = os.path.join(root, rel)
         try:
             st = os.stat(path)
@@ -86,22 +89,67 @@ def _signature(st: os.stat_result) -> Signature:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
 
 
-def _markdown_files(base: Path, prefix: str) -> list[str]:
+def _markdown_files(base: Path, prefix: str, unread: list[str] | None = None) -> list[str]:
     """Relative paths of the ``*.md`` names under ``base`` (as ``Path.rglob``: symlinked
-    folders not entered), sorted by their parts; as text, since pathlib per file is slow."""
+    folders not entered), sorted by their parts; as text, since pathlib per file is slow.
+    The other names, but hidden ones (``.gitkeep``, ``.DS_Store``), go to ``unread``."""
     found = []
     for folder, _, names in os.walk(base):
         under = prefix + os.path.relpath(folder, base).replace(os.sep, "/") + "/" if folder != str(base) else prefix
         found += [under + name for name in names if name.endswith(".md")]
+        if unread is not None and "/." not in "/" + under:
+            unread += [under + name for name in names if not name.endswith(".md") and not name.startswith(".")]
     return sorted(found, key=lambda rel: rel.split("/"))
+
+
+CONTENT_FOLDERS = ("articles", "people", "static")  # static/ is copied as it is: every file there is used
+
+
+def stray_files(root: Path) -> list[str]:
+    """Files under ``content/`` outside the folders sitegen reads (I/O: lists ``content/``,
+    and walks only such folders, say a mistyped ``content/article/``)."""
+    base = root / "content"
+    if not base.is_dir():
+        return []
+    out: list[str] = []
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        if entry.name.startswith(".") or entry.name in CONTENT_FOLDERS:
+            continue
+        if entry.is_dir():
+            for folder, _, names in os.walk(entry.path):
+                under = "content/" + os.path.relpath(folder, base).replace(os.sep, "/") + "/"
+                if "/." not in under:
+                    out += [under + name for name in names if not name.startswith(".")]
+        else:
+            out.append(f"content/{entry.name}")
+    return sorted(out, key=lambda rel: rel.split("/"))
+
+
+def unread_problems(paths: Iterable[str]) -> list[Problem]:
+    """A file under content/ that no rule reads is an error: an article with a mistyped
+    name or folder would otherwise pass ``check`` and never be published."""
+    out = []
+    for path in paths:
+        folder = path.split("/")[1] if path.count("/") > 1 else ""
+        name = path.rsplit("/", 1)[-1]
+        spaced = " (the name begins or ends with a space)" if name != name.strip() else ""
+        if folder == "articles":
+            why = f"article files end in .md{spaced or ' (other files belong under content/static/)'}"
+        elif folder == "people":
+            why = f"person files end in .md{spaced}"
+        else:
+            why = f"content/ holds only the folders {', '.join(f + '/' for f in CONTENT_FOLDERS)}"
+        out.append(Problem(path, 0, "", f"not read: {why}"))
+    return out
 
 
 def parse_archive(
     article_files: Iterable[SourceFile], person_files: Iterable[SourceFile], today: date | None = None,
-    memo: Memo = no_memo,
+    memo: Memo = no_memo, unread: Iterable[str] = (),
 ) -> Archive:
-    """``memo`` may answer a file it has parsed before (same path, same bytes) from a cache."""
-    problems: list[Problem] = []
+    """``memo`` may answer a file it has parsed before (same path, same bytes) from a cache;
+    ``unread``: the files under content/ that no rule reads."""
+    problems: list[Problem] = unread_problems(unread)
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
     for f in article_files:
@@ -120,7 +168,7 @@ def parse_archive(
             people.append(result)
         else:
             problems.extend(result)
-    problems.extend(_duplicates(articles))
+    problems.extend(_duplicates(articles, people))
     return Archive(tuple(articles), tuple(people), tuple(problems))
 
 
@@ -354,6 +402,10 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     )
 
 
+_EXTRA_HINT = " (put custom data under extra:)"  # the checker's advice for an article's unknown field
+_PERSON_HINT = " (a person file has no extra:; write other facts in the bio, below the front matter)"
+
+
 def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     fm = _front_matter(path, data)
     if isinstance(fm, list):
@@ -361,7 +413,7 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     check = _Checker(path, fm.lines)
     fields = check.fields(fm.data, PERSON_FIELDS)
     if check.problems:
-        return check.problems
+        return [replace(p, message=p.message.replace(_EXTRA_HINT, _PERSON_HINT)) for p in check.problems]
     return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), **fields)
 
 
@@ -398,8 +450,15 @@ def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
     return out
 
 
-def _duplicates(articles: list[ArticleFile]) -> list[Problem]:
+def _duplicates(articles: list[ArticleFile], people: Iterable[PersonFile] = ()) -> list[Problem]:
     out: list[Problem] = []
+    by_slug: dict[str, list[PersonFile]] = {}
+    for p in people:
+        by_slug.setdefault(p.slug, []).append(p)
+    for slug, same in by_slug.items():  # Ada_Quill.md and ada-quill.md: one page, one of them lost
+        for p in same if len(same) > 1 else ():  # on each file: check --changed-since keeps the one changed
+            others = ", ".join(o.path for o in same if o is not p)
+            out.append(Problem(p.path, 1, "slug", f"duplicate slug {slug!r}: {others} has the same URL; rename or merge one"))
     seen_slug: dict[tuple[int, int, str], ArticleFile] = {}
     seen_url: dict[str, ArticleFile] = {}
     for a in articles:

@@ -106,6 +106,7 @@ class Person:
     links: tuple[tuple[str, str], ...] = ()
     bio_html: str = ""
     in_registry: bool = True
+    path: str = ""  # its file in content/people/, if in the registry: what to rename when its URL is taken
 
 
 @dataclass(frozen=True)

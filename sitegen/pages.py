@@ -160,15 +160,41 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
 
 
 def collisions(pages: Iterable[Page]) -> list[Problem]:
-    """Two pages wanting one URL (say a person whose slug is a fixed page's name): an error, never an overwrite."""
+    """Two pages wanting one URL (say a person whose slug is a fixed page's name): an error, never an overwrite,
+    on the file each page is made from (both, so check --changed-since keeps it), naming the other."""
+    pages = list(pages)
+    files = {p.url: p.context["article"].file for p in pages if "article" in p.context}
     owner: dict[str, Page] = {}
     problems = []
     for page in pages:
-        if page.url in owner:
-            problems.append(Problem("site", 0, "url", f"{page.url} is wanted by two pages ({owner[page.url].templates[-1]} and {page.templates[-1]}); rename one"))
-        else:
-            owner[page.url] = page
+        first = owner.setdefault(page.url, page)
+        if first is page:
+            continue
+        sides = sorted([_made_from(first, files), _made_from(page, files)])
+        message = f"{page.url} is wanted by two pages: {sides[0][2]} and {sides[1][2]}; rename one"
+        problems += [Problem(path, line, "url", message) for path, line, _ in sides if path]
+        if not any(path for path, _, _ in sides):  # two of the site's own pages: the config's permalinks
+            problems.append(Problem("site", 0, "url", message))
     return problems
+
+
+def _made_from(page: Page, files: dict) -> tuple[str, int, str]:
+    """The file (path, line; none for the site's own pages) a page comes from, and its description."""
+    ctx = page.context
+    if "article" in ctx:
+        path = ctx["article"].file.path
+        return path, 1, f"the article {path}"
+    person, term = ctx.get("person"), ctx.get("term")
+    if person is not None and person.path:
+        return person.path, 1, f"the person {person.path}"
+    members = ctx.get("all_articles") or ()
+    used = files.get(members[0].url) if members else None
+    if used is not None and (person is not None or term is not None):
+        field = "people" if person is not None else "tags" if ctx["kind"] == "tag" else "source.name"
+        what = f"the person {person.name!r}" if person is not None else f"the {'tag' if ctx['kind'] == 'tag' else 'outlet'} {term.name!r}"
+        line = used.field_lines.get(field, used.field_lines.get(field.split(".")[0], 1))
+        return used.path, line, f"{what} of {used.path}"
+    return "", 0, f"the site's page {page.templates[-1]}"
 
 
 def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:

@@ -467,12 +467,14 @@ def prepare(articles: Sequence[SourceFile], people: Sequence[SourceFile], drafts
     people = [f for f in people if not cache.known(TABLES["people"], f.key)]
     if len(articles) + len(people) < PREPARE_MIN:
         return
-    jobs = [partial(_prepare_article, f, drafts, anchor, cache) for f in articles]
+    jobs = [partial(_prepare_article, f, anchor, cache) for f in articles]
     jobs += [partial(_prepare_person, f, cache) for f in people]
     done = map_in_workers(operator.call, jobs, count)
     for f, (parsed, body) in zip(articles, done[: len(articles)], strict=True):
         cache.memo(TABLES["articles"], f.key, lambda parsed=parsed: parsed)
-        if body is not None:
+        if body is not None and parsed.draft and not drafts:  # only checked: its HTML is never asked for
+            cache.memo(OUTLINES, body_key(parsed, anchor), lambda body=body: body[0])
+        elif body is not None:
             keep_rendered(cache.memo, body_key(parsed, anchor), body)
     for f, (parsed, bio) in zip(people, done[len(articles) :], strict=True):
         cache.memo(TABLES["people"], f.key, lambda parsed=parsed: parsed)
@@ -480,9 +482,9 @@ def prepare(articles: Sequence[SourceFile], people: Sequence[SourceFile], drafts
             cache.memo(BIOS, bio_key(parsed), lambda bio=bio: bio)
 
 
-def _prepare_article(f: SourceFile, drafts: bool, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:
+def _prepare_article(f: SourceFile, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:
     parsed = parse_article(f.path, f.data, f.key)
-    if not isinstance(parsed, ArticleFile) or (parsed.draft and not drafts) or cache.known(OUTLINES, body_key(parsed, anchor)):
+    if not isinstance(parsed, ArticleFile) or cache.known(OUTLINES, body_key(parsed, anchor)):  # drafts too: they are checked
         return parsed, None
     return parsed, render_body(parsed, anchor)
 

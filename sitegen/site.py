@@ -55,10 +55,13 @@ class Registry:
     def __init__(self, people: Sequence[PersonFile]):
         self.people = {p.slug: p for p in people}
         self.keys: dict[str, str] = {}
+        claims: dict[str, dict[str, tuple[PersonFile, str, str]]] = defaultdict(dict)  # key -> slug -> (file, field, spelling)
         for p in people:
-            for key in (p.slug, p.name, *p.aliases):
+            for where, key in (("slug", p.slug), ("name", p.name), *(("aliases", a) for a in p.aliases)):
                 self.keys.setdefault(key.casefold(), p.slug)
+                claims[key.casefold()].setdefault(p.slug, (p, where, key))  # one slug of two files: a duplicate slug, reported apart
         self.names = [p.name for p in people]
+        self.clashes = [problem for both in claims.values() if len(both) > 1 for problem in _clash(list(both.values()))]
 
     def find(self, name: str) -> str | None:
         return self.keys.get(name.strip().casefold())
@@ -66,6 +69,17 @@ class Registry:
     def suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.75)
         return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _clash(claims: list[tuple[PersonFile, str, str]]) -> list[Problem]:
+    """A name or alias of two people: lookups would give the first file's person, silently.
+    Put on every file claiming it, so check --changed-since shows it whichever one changed."""
+    out = []
+    for person, where, spelling in claims:
+        others = ", ".join(f"{o.path} ({w} {s!r})" for o, w, s in claims if o is not person)
+        message = f"{spelling!r} also means {others}; a name or alias must mean one person only"
+        out.append(Problem(person.path, 1, where, message))
+    return out
 
 
 def resolve(
@@ -79,12 +93,20 @@ def resolve(
     """
     routes = Routes.from_config(config)
     registry = Registry(archive.people)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(registry.clashes)
     people: dict[str, Person] = {p.slug: _person(p, memo) for p in archive.people}
     unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for file in archive.articles:  # drafts left out are checked all the same: check and build agree with a preview
+        if file.draft and not drafts:
+            for i, name in enumerate(file.people):
+                if registry.find(name) is None:
+                    unknown[name].append((file.path, file.field_lines.get(f"people[{i}]", 1)))
+            # Only the outline (its notes' problems) is kept: a left-out draft's HTML is never asked for.
+            problems.extend(memo(OUTLINES, body_key(file, anchor), lambda file=file: render_body(file, anchor)[0])[2])
     chosen = [a for a in archive.articles if drafts or not a.draft]
     chosen.sort(key=lambda a: (_instant(a.date), a.slug), reverse=True)
     term_slug = lru_cache(maxsize=None)(slugify)  # a few names, each on many articles
+    problems.extend(_merged_spellings(archive.articles, routes, term_slug))
     tag_terms = _terms((name for f in chosen for name in f.tags), term_slug)
     source_terms = _terms((f.source.name for f in chosen if f.source), term_slug)
     articles = []
@@ -140,7 +162,7 @@ def _instant(moment: datetime) -> int:
 
 def _person(p: PersonFile, memo: Memo) -> Person:
     bio = memo(BIOS, bio_key(p), partial(render_bio, p)) if p.bio else ""
-    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio)
+    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio, path=p.path)
 
 
 def render_bio(p: PersonFile) -> str:
@@ -228,3 +250,26 @@ def _terms(names: Iterable[str], slug_of: Callable[[str], str]) -> dict[str, Ter
     for name in names:
         spellings[slug_of(name)][name] += 1
     return {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in spellings.items()}
+
+
+def _merged_spellings(articles: Iterable[ArticleFile], routes: Routes, slug_of: Callable[[str], str]) -> list[Problem]:
+    """Tags (or outlets) written differently beyond capitals and spacing that make one
+    address ('C++' and 'C#' -> /tags/c/): an error, since the merged term would show
+    one spelling on every article. Reported where each spelling is first used."""
+    first: dict[tuple[str, str], dict[str, tuple[str, int, str]]] = defaultdict(dict)  # (kind, slug) -> spelling -> place
+    for a in articles:
+        for i, name in enumerate(a.tags):
+            first["tag", slug_of(name)].setdefault(" ".join(name.casefold().split()), (a.path, a.field_lines.get(f"tags[{i}]", a.field_lines.get("tags", 1)), name))
+        if a.source:
+            name = a.source.name
+            first["source", slug_of(name)].setdefault(" ".join(name.casefold().split()), (a.path, a.field_lines.get("source.name", a.field_lines.get("source", 1)), name))
+    out = []
+    for (kind, slug), places in first.items():
+        if len(places) < 2:
+            continue
+        url = routes.url_for(kind, slug=slug)
+        for path, line, name in places.values():
+            others = ", ".join(f"{n!r} ({p})" for p, _, n in places.values() if n != name)
+            what = "tag" if kind == "tag" else "outlet"
+            out.append(Problem(path, line, "tags" if kind == "tag" else "source.name", f"{name!r} and {others} make one {what}, {url}; write them the same, or rename one"))
+    return out

@@ -344,7 +344,10 @@ def test_two_pages_wanting_one_url_fail_the_build(tmp_path: Path, capsys):
     (root / "content/people/by-mentions.md").write_text("---\nname: By Mentions\n---\nA fictional person whose slug is a page's name.\n")
     out = tmp_path / "out"
     assert cli.main(["build", "-s", str(root), "-o", str(out), "--quiet", "--no-search"]) == 1
-    assert "url: /people/by-mentions/ is wanted by two pages" in capsys.readouterr().err
+    assert (
+        "error: content/people/by-mentions.md:1: url: /people/by-mentions/ is wanted by two pages: "
+        "the site's page people.html and the person content/people/by-mentions.md; rename one"
+    ) in capsys.readouterr().err
     assert not out.exists()
 
 

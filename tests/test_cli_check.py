@@ -53,6 +53,10 @@ CASES = [
     ("not a mapping", {ART: art("- a list\n")}, "error", "", r"^front matter must be a mapping", 2),
     ("not utf-8", {ART: b"---\ntitle: caf\xe9\ndate: 2021-03-04\n---\n"}, "error", "", r"^not UTF-8: byte 0xe9", 2),
     ("unknown field", {ART: art(GOOD + "auther: Someone\n")}, "error", "auther", r"^unknown field; .*\(put custom data under extra:\)$", 4),
+    ("article not ending in .md", {ART.replace(".md", ".MD"): art(GOOD)}, "error", "", r"^not read: article files end in \.md \(other files belong under content/static/\)$", 0),
+    ("mistyped content folder", {"content/article/2021/03/x.md": art(GOOD)}, "error", "", r"^not read: content/ holds only the folders articles/, people/, static/$", 0),
+    ("draft quote not found", {ART: art(annotated(note("voted seven to six")) + "draft: true\n")}, "error", "annotations[0].quote", r"^not found in body", 5),
+    ("draft names no one in the registry", {**REGISTRY, ART: art(GOOD + "draft: true\npeople:\n  - Ada Quil\n")}, "warning", "people", r"^'Ada Quil' is not in the registry \(content/people/\); did you mean 'Ada Quill'\?", 6),
     ("required", {ART: art("date: 2021-03-04\n")}, "error", "title", r"^required$", 1),
     ("must not be empty", {ART: art("title:\ndate: 2021-03-04\n")}, "error", "title", r"^must not be empty$", 2),
     ("must be text", {ART: art(GOOD + "summary: [a, b]\n")}, "error", "summary", r"^must be text$", 4),
@@ -299,3 +303,24 @@ def test_check_shares_the_build_cache_and_finds_the_same_problems_from_it(tmp_pa
     again = check(root, capsys)  # answered from the cache: parses, bodies, links
     assert cold == first == again
     assert sorted(p["message"][:22] for p in again[1]["problems"]) == ["image '/plan.png' not ", "links to '/no-such-pag"]
+
+
+def test_url_clashes_name_each_file_and_are_told_beside_other_errors(tmp_path: Path, capsys) -> None:
+    """Two articles at one address (a permalink without the month), a person named after a
+    page of the site: each source file is named; an unrelated error elsewhere hides neither."""
+    write(tmp_path, {
+        "sitegen.toml": 'permalinks = {article = "/a/{slug}/"}\n',
+        "content/articles/2021/03/story.md": art(GOOD),
+        "content/articles/2021/04/story.md": art("title: Later\ndate: 2021-04-02\n"),
+        "content/articles/2021/04/named.md": art("title: Named\ndate: 2021-04-03\npeople:\n  - By Mentions\n"),
+        "content/articles/2021/04/broken.md": art("title: Broken\n"),
+    })
+    code, report = check(tmp_path, capsys)
+    clashes = sorted((p["path"], p["line"], p["message"]) for p in report["problems"] if p["field"] == "url")
+    twice = "/a/story/ is wanted by two pages: the article content/articles/2021/03/story.md and the article content/articles/2021/04/story.md; rename one"
+    assert clashes == [
+        ("content/articles/2021/03/story.md", 1, twice),
+        ("content/articles/2021/04/named.md", 4, "/people/by-mentions/ is wanted by two pages: the site's page people.html and the person 'By Mentions' of content/articles/2021/04/named.md; rename one"),
+        ("content/articles/2021/04/story.md", 1, twice),
+    ]
+    assert code == 1 and any(p["path"] == "content/articles/2021/04/broken.md" for p in report["problems"])

@@ -9,7 +9,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.content import SourceFile, parse_archive, parse_article, parse_person
+from sitegen.content import (
+    SourceFile,
+    parse_archive,
+    parse_article,
+    parse_person,
+    read_sources,
+    stray_files,
+    unread_problems,
+)
 from sitegen.errors import Problem
 from sitegen.model import ArticleFile, PersonFile
 
@@ -183,4 +191,52 @@ def test_a_source_with_keys_that_are_not_text_is_a_problem_not_a_crash():
     assert [(p.field, p.message) for p in problems] == [
         ("source.7", "unknown field; known fields: name, url"),
         ("source.None", "unknown field; known fields: name, url"),
+    ]
+
+
+def test_files_no_rule_reads_are_errors_but_static_and_hidden_files_are_fine(tmp_path):
+    """A contributor's misnamed article would otherwise pass check and never be published."""
+    content = tmp_path / "content"
+    names = [
+        "articles/2031/04/story.MD", "articles/2031/04/story.markdown", "articles/2031/04/story.md.txt",
+        "articles/2031/04/story.txt", "articles/2031/04/story.md ", "article/2031/04/x.md", "people/ada.txt",
+        "notes.md", "articles/2031/04/fine.md", "articles/.gitkeep", "articles/2031/.DS_Store",
+        "people/.gitkeep", "static/humans.txt", ".hidden/x.md",
+    ]
+    for name in names:
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("---\ntilte: fictional\n---\n")
+    unread = stray_files(tmp_path)
+    read = [f.path for folder in ("articles", "people") for f in read_sources(tmp_path, folder, unread=unread)]
+    assert read == ["content/articles/2031/04/fine.md"]
+    assert sorted(str(p) for p in unread_problems(unread)) == [
+        "content/article/2031/04/x.md: not read: content/ holds only the folders articles/, people/, static/",
+        "content/articles/2031/04/story.MD: not read: article files end in .md (other files belong under content/static/)",
+        "content/articles/2031/04/story.markdown: not read: article files end in .md (other files belong under content/static/)",
+        "content/articles/2031/04/story.md : not read: article files end in .md (the name begins or ends with a space)",
+        "content/articles/2031/04/story.md.txt: not read: article files end in .md (other files belong under content/static/)",
+        "content/articles/2031/04/story.txt: not read: article files end in .md (other files belong under content/static/)",
+        "content/notes.md: not read: content/ holds only the folders articles/, people/, static/",
+        "content/people/ada.txt: not read: person files end in .md",
+    ]
+
+
+def test_two_person_files_with_one_slug_are_an_error_on_each():
+    """Ada_Quill.md and ada-quill.md make one page: one person would be dropped unseen."""
+    files = [
+        SourceFile("content/people/Ada_Quill.md", b"---\nname: Ada Quill the Elder\n---\n"),
+        SourceFile("content/people/ada-quill.md", b"---\nname: Ada Quill\n---\n"),
+        SourceFile("content/people/orla-venn.md", b"---\nname: Orla Venn\n---\n"),
+    ]
+    assert sorted(str(p) for p in parse_archive([], files).problems) == [
+        "content/people/Ada_Quill.md:1: slug: duplicate slug 'ada-quill': content/people/ada-quill.md has the same URL; rename or merge one",
+        "content/people/ada-quill.md:1: slug: duplicate slug 'ada-quill': content/people/Ada_Quill.md has the same URL; rename or merge one",
+    ]
+
+
+def test_an_unknown_person_field_is_not_told_to_go_under_extra():
+    """Person files have no extra:, so that advice would contradict itself."""
+    assert messages(parse_person("content/people/x.md", b"---\nname: X\nextra:\n  born: 1970\n---\n")) == [
+        ("content/people/x.md:3: extra: unknown field; known fields: name, aliases, description, links"
+        " (a person file has no extra:; write other facts in the bio, below the front matter)")
     ]
