@@ -147,10 +147,16 @@ def _front_matter(path: str, data: bytes | str) -> frontmatter.FrontMatter | lis
 class _Checker:
     """Collects problems while converting one file's fields."""
 
-    def __init__(self, path: str, lines: dict[str, int]):
+    def __init__(self, fm: frontmatter.FrontMatter, path: str):
         self.path = path
-        self.lines = lines
+        self.lines = fm.lines
         self.problems: list[Problem] = []
+        # A repeated key is a slip like a misspelt one: YAML would silently keep the last.
+        firsts: set[tuple[str, int]] = set()
+        for name, line, col, first in fm.duplicates:
+            again = (name, first) in firsts
+            firsts.add((name, first))
+            self.problems.append(Problem(path, line, name, f"given {'again' if again else 'twice'} (first on line {first})", col=col))
 
     def fail(self, key: str, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.path, self._line(key), key, message, severity))
@@ -333,7 +339,7 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     fm = _front_matter(path, data)
     if isinstance(fm, list):
         return fm
-    check = _Checker(path, fm.lines)
+    check = _Checker(fm, path)
     fields = check.fields(fm.data, ARTICLE_FIELDS)
     if check.problems:
         return check.problems
@@ -355,7 +361,7 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     fm = _front_matter(path, data)
     if isinstance(fm, list):
         return fm
-    check = _Checker(path, fm.lines)
+    check = _Checker(fm, path)
     fields = check.fields(fm.data, PERSON_FIELDS)
     if check.problems:
         return check.problems

@@ -33,6 +33,9 @@ class FrontMatter:
     lines: dict[str, int]  # "title", "annotations[0]", "annotations[0].quote" -> 1-based file line
     body: str
     body_line: int
+    # A key given twice in one mapping, at any depth: (name, line, column, line of the first).
+    # The data keeps the last, as YAML loaders do; the schema check reports it as an error.
+    duplicates: tuple[tuple[str, int, int, int], ...] = ()
 
 
 class FrontMatterError(ValueError):
@@ -81,9 +84,10 @@ def parse(text: str) -> FrontMatter:
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
+    duplicates: list[tuple[str, int, int, int]] = []
     if node is not None:
-        _collect_lines(node, "", key_lines)
-    return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2)
+        _collect_lines(node, "", key_lines, duplicates)
+    return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2, tuple(duplicates))
 
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
@@ -121,16 +125,24 @@ def _refuse_aliases(root: yaml.Node) -> None:
             stack.extend(node.value)
 
 
-def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
+def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int], duplicates: list) -> None:
+    """Each key's and item's line into ``out``; each key repeated in its mapping into
+    ``duplicates`` (one dict lookup a key: this walk runs for every file of every build)."""
     # +2: YAML line 0 is the file's line 2 (line 1 is the opening '---').
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 name = f"{prefix}.{key.value}" if prefix else str(key.value)
-                out[name] = key.start_mark.line + 2
-                _collect_lines(value, name, out)
+                line = key.start_mark.line + 2
+                if key.value in seen:
+                    duplicates.append((name, line, key.start_mark.column + 1, seen[key.value]))
+                else:
+                    seen[key.value] = line
+                out[name] = line
+                _collect_lines(value, name, out, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             name = f"{prefix}[{i}]"
             out[name] = item.start_mark.line + 2
-            _collect_lines(item, name, out)
+            _collect_lines(item, name, out, duplicates)

@@ -184,3 +184,21 @@ def test_a_source_with_keys_that_are_not_text_is_a_problem_not_a_crash():
         ("source.7", "unknown field; known fields: name, url"),
         ("source.None", "unknown field; known fields: name, url"),
     ]
+
+
+def test_a_key_given_twice_is_an_error_at_the_second_at_any_depth():
+    result = parse_article(PATH, (
+        "---\ntitle: First title\ndate: 2031-04-02\ntitle: Second title\n"
+        "source:\n  name: The Ledger\n  name: The Other Ledger\n"
+        "annotations:\n  - quote: fictional\n    kind: note\n    note: One.\n    note: Two.\n"
+        "extra: {desk: night, desk: day}\ntitle: Third title\n---\nA fictional body.\n"
+    ))
+    assert [(str(p), p.col) for p in result] == [
+        (f"{PATH}:4: title: given twice (first on line 2)", 1),
+        (f"{PATH}:7: source.name: given twice (first on line 6)", 3),
+        (f"{PATH}:12: annotations[0].note: given twice (first on line 11)", 5),
+        (f"{PATH}:13: extra.desk: given twice (first on line 13)", 22),
+        (f"{PATH}:14: title: given again (first on line 2)", 1),
+    ]
+    person = parse_person("content/people/x.md", b"---\nname: X\naliases: [A]\naliases: [B]\n---\n")
+    assert messages(person) == ["content/people/x.md:4: aliases: given twice (first on line 3)"]
