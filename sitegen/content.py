@@ -287,7 +287,7 @@ class _Checker:
                 continue
             note_date = fields.pop("date", None)
             out.append(Annotation(
-                line=self.lines.get(k, 1),
+                line=self.lines.get(f"{k}.quote", 1),  # its problems are the quote's: not found, found twice
                 date=note_date.date() if note_date else None,
                 **fields,
             ))

@@ -202,3 +202,20 @@ def test_a_key_given_twice_is_an_error_at_the_second_at_any_depth():
     ]
     person = parse_person("content/people/x.md", b"---\nname: X\naliases: [A]\naliases: [B]\n---\n")
     assert messages(person) == ["content/people/x.md:4: aliases: given twice (first on line 3)"]
+
+
+def test_a_quote_problem_points_at_the_quote_not_at_the_first_key_of_its_item():
+    from sitegen.annotation import anchor
+
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - kind: note\n    note: quote is not the first key\n    quote: not in the body at all\n"
+        "  - note: twice\n    kind: note\n    quote: fictional\n",
+        body="A fictional body, fictional twice.\n",
+    )
+    assert [a.line for a in result.annotations] == [7, 10]
+    _, _, problems = anchor(PATH, "<p>A fictional body, fictional twice.</p>", result.annotations, str)
+    assert [str(p) for p in problems] == [
+        f'{PATH}:7: annotations[0].quote: not found in body: "not in the body at all"',
+        f"{PATH}:10: annotations[1].quote: matches 2 places; add prefix or suffix",
+    ]
