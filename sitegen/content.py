@@ -25,6 +25,7 @@ from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, RATINGS, F
 from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_TEXTUAL = frozenset({"text", "choice", "language"})  # field types that take a plain scalar as written
 
 
 TABLES = {"articles": "article", "people": "person"}  # content folder -> the cache table of its parsed files
@@ -150,6 +151,7 @@ class _Checker:
     def __init__(self, fm: frontmatter.FrontMatter, path: str):
         self.path = path
         self.lines = fm.lines
+        self.written = fm.written  # a plain true, no or 007 as written, for text fields
         self.problems: list[Problem] = []
         # A repeated key is a slip like a misspelt one: YAML would silently keep the last.
         firsts: set[tuple[str, int]] = set()
@@ -179,7 +181,7 @@ class _Checker:
                 self.fail(f"{prefix}{key}", f"unknown field; {hint} (put custom data under extra:)")
         for f in schema:
             key = f"{prefix}{f.name}"
-            value = data.get(f.name)
+            value = self.written.get(key, data.get(f.name)) if f.type in _TEXTUAL else data.get(f.name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if f.required:
                     self.fail(key, "required" if f.name not in data else "must not be empty")
@@ -208,6 +210,7 @@ class _Checker:
                 return None
             texts = []
             for i, item in enumerate(items):
+                item = self.written.get(f"{key}[{i}]", item)
                 if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
                     texts.append(str(item).strip())
                 else:
@@ -261,7 +264,7 @@ class _Checker:
             return self._bad(key, "must be a mapping with name and url")
         for extra in sorted(set(value) - {"name", "url"}, key=str):  # YAML keys may be null or numbers
             self.fail(f"{key}.{extra}", "unknown field; known fields: name, url")
-        name = value.get("name")
+        name = self.written.get(f"{key}.name", value.get("name"))
         if not isinstance(name, str) or not name.strip():
             return self._bad(f"{key}.name", "required")
         url = self.url(f"{key}.url", value["url"]) if value.get("url") else ""
@@ -296,7 +299,7 @@ class _Checker:
     def provenance(self, key: str, value: object) -> Provenance | None:
         if not isinstance(value, dict) or set(value) != {"file", "sha256", "importer"}:
             return self._bad(key, "must be a mapping of exactly file, sha256 and importer")
-        return Provenance(**{k: str(v) for k, v in value.items()})
+        return Provenance(**{k: self.written.get(f"{key}.{k}", str(v)) for k, v in value.items()})
 
     def revisions(self, key: str, value: object) -> tuple[Revision, ...] | None:
         items = self.list(key, value)
@@ -310,7 +313,8 @@ class _Checker:
                 continue
             when = self.datetime(f"{k}.date", item["date"])
             if when:
-                out.append(Revision(when, str(item["body"]), str(item.get("sha256", ""))))
+                body, sha = self.written.get(f"{k}.body", item["body"]), self.written.get(f"{k}.sha256", item.get("sha256", ""))
+                out.append(Revision(when, str(body), str(sha)))
         return tuple(out)
 
     def links(self, key: str, value: object) -> tuple[tuple[str, str], ...] | None:

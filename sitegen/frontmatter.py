@@ -2,12 +2,14 @@
 
 Uses PyYAML's C loader. Timestamps are *not* resolved by YAML: an impossible date
 such as 2022-13-45 must become a message on its line, not a constructor crash,
-so dates stay strings here and are parsed by the schema check.
+so dates stay strings here and are parsed by the schema check. Other YAML 1.1 types
+(``no`` is False, ``007`` is 7) are made as YAML says, and the text as written is kept
+beside them, for the fields whose type is text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -36,6 +38,10 @@ class FrontMatter:
     # A key given twice in one mapping, at any depth: (name, line, column, line of the first).
     # The data keeps the last, as YAML loaders do; the schema check reports it as an error.
     duplicates: tuple[tuple[str, int, int, int], ...] = ()
+    # "annotations[0].rating" -> "false": the text as written of each plain scalar that YAML
+    # read as a boolean or a number. A text field takes this text: rating: false is the
+    # rating "false", language: no is Norwegian, 007 stays 007. (A null stays None: absent.)
+    written: dict[str, str] = field(default_factory=dict)
 
 
 class FrontMatterError(ValueError):
@@ -85,12 +91,14 @@ def parse(text: str) -> FrontMatter:
         loader.dispose()
     key_lines: dict[str, int] = {}
     duplicates: list[tuple[str, int, int, int]] = []
+    written: dict[str, str] = {}
     if node is not None:
-        _collect_lines(node, "", key_lines, duplicates)
-    return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2, tuple(duplicates))
+        _collect_lines(node, "", key_lines, duplicates, written)
+    return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2, tuple(duplicates), written)
 
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_TYPED = frozenset(f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float"))
 
 
 def _construct(loader: _Loader, node: yaml.Node) -> object:
@@ -125,9 +133,10 @@ def _refuse_aliases(root: yaml.Node) -> None:
             stack.extend(node.value)
 
 
-def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int], duplicates: list) -> None:
+def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int], duplicates: list, written: dict[str, str]) -> None:
     """Each key's and item's line into ``out``; each key repeated in its mapping into
-    ``duplicates`` (one dict lookup a key: this walk runs for every file of every build)."""
+    ``duplicates`` (one dict lookup a key: this walk runs for every file of every build);
+    the text of each plain boolean or number into ``written``."""
     # +2: YAML line 0 is the file's line 2 (line 1 is the opening '---').
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -140,9 +149,17 @@ def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int], duplicates
                 else:
                     seen[key.value] = line
                 out[name] = line
-                _collect_lines(value, name, out, duplicates)
+                if type(value) is yaml.ScalarNode:
+                    if value.tag in _TYPED and not value.style:  # plain: None, or "" from the C loader
+                        written[name] = value.value
+                else:
+                    _collect_lines(value, name, out, duplicates, written)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             name = f"{prefix}[{i}]"
             out[name] = item.start_mark.line + 2
-            _collect_lines(item, name, out, duplicates)
+            if type(item) is yaml.ScalarNode:
+                if item.tag in _TYPED and not item.style:
+                    written[name] = item.value
+            else:
+                _collect_lines(item, name, out, duplicates, written)

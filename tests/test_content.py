@@ -219,3 +219,25 @@ def test_a_quote_problem_points_at_the_quote_not_at_the_first_key_of_its_item():
         f'{PATH}:7: annotations[0].quote: not found in body: "not in the body at all"',
         f"{PATH}:10: annotations[1].quote: matches 2 places; add prefix or suffix",
     ]
+
+
+def test_text_fields_take_plain_booleans_and_numbers_as_written():
+    result = article(
+        "title: 1.10\ndate: 2031-04-02\nsection: 0x1F\nlanguage: no\ntags: [1.10, yes, Treaty]\n"
+        "people: [007, Orla Venn]\nsummary: 1e3\ndraft: true\nsource: {name: 1843, url: 'https://example.org/a'}\n"
+        "annotations:\n  - quote: fictional\n    kind: fact-check\n    rating: false\n    note: 12\n"
+        "  - quote: body\n    kind: fact-check\n    rating: true\n    note: n\n"
+        "imported: {file: 001_x.txt, sha256: 0123, importer: sitegen}\n"
+        "extra: {count: 3}\n"
+    )
+    assert isinstance(result, ArticleFile), result
+    assert (result.title, result.section, result.language, result.summary) == ("1.10", "0x1F", "no", "1e3")
+    assert result.tags == ("1.10", "yes", "Treaty") and result.people == ("007", "Orla Venn")
+    assert result.draft is True and result.extra == (("count", 3),)
+    assert result.source.name == "1843" and result.imported.sha256 == "0123"
+    assert [(a.rating, a.note) for a in result.annotations] == [("false", "12"), ("true", "n")]
+    # Only text fields: a boolean is still wanted as one, and null still means nothing.
+    assert messages(article("title: T\ndate: 2031-04-02\ndraft: 'yes'\ntags: [a, null]\nsummary: ~\n")) == [
+        f"{PATH}:5: tags[1]: must be non-empty text",
+        f"{PATH}:4: draft: must be true or false",
+    ]
