@@ -45,10 +45,11 @@ class FrontMatter:
 
 
 class FrontMatterError(ValueError):
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, col: int = 1):
         super().__init__(message)
         self.line = line
         self.message = message
+        self.col = col
 
 
 def normalise(text: str) -> str:
@@ -74,8 +75,10 @@ def parse(text: str) -> FrontMatter:
     try:
         node = loader.get_single_node()
         if node is not None and "*" in source:  # an alias is written *name: none without a '*'
-            _refuse_aliases(node)
+            _refuse_aliases(node, source)
         data = _construct(loader, node) if node is not None else None
+    except FrontMatterError:  # already says where and what (and is a ValueError)
+        raise
     except (ValueError, RecursionError) as exc:  # e.g. an int of 5,000 digits, absurd nesting
         raise FrontMatterError(1, f"invalid YAML: {exc}") from None
     except yaml.MarkedYAMLError as exc:
@@ -118,14 +121,16 @@ def _construct(loader: _Loader, node: yaml.Node) -> object:
     return loader.construct_object(node, deep=True)
 
 
-def _refuse_aliases(root: yaml.Node) -> None:
+def _refuse_aliases(root: yaml.Node, source: str) -> None:
     """Front matter has no use for &anchors and *aliases, and they allow 'billion laughs'."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise FrontMatterError(node.start_mark.line + 2, "YAML aliases (*name) are not allowed in front matter: write the value out")
+            # The node met again carries its anchor's place; the first alias's is in the events.
+            mark = next(e.start_mark for e in yaml.parse(source, Loader=_Loader) if isinstance(e, yaml.AliasEvent))
+            raise FrontMatterError(mark.line + 2, "YAML aliases (*name) are not allowed in front matter: write the value out", mark.column + 1)
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             stack.extend(n for pair in node.value for n in pair)

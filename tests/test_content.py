@@ -241,3 +241,13 @@ def test_text_fields_take_plain_booleans_and_numbers_as_written():
         f"{PATH}:5: tags[1]: must be non-empty text",
         f"{PATH}:4: draft: must be true or false",
     ]
+
+
+def test_an_alias_is_refused_on_its_own_line_and_column():
+    result = article("title: &t Anchor\ndate: 2031-04-02\ntags:\n  - x\n  - *t\n")
+    assert [(str(p), p.col) for p in result] == [
+        (f"{PATH}:6: YAML aliases (*name) are not allowed in front matter: write the value out", 5)
+    ]
+    assert messages(article("title: &t Anchor\ndate: 2031-04-02\nsummary: *t\n")) == [
+        f"{PATH}:4: YAML aliases (*name) are not allowed in front matter: write the value out"
+    ]
