@@ -139,7 +139,7 @@ def _front_matter(path: str, data: bytes | str) -> frontmatter.FrontMatter | lis
     try:
         fm = frontmatter.parse(text)
     except frontmatter.FrontMatterError as exc:
-        return [Problem(path, exc.line, "", exc.message, col=exc.col)]
+        return [Problem(path, exc.line, exc.field, exc.message, col=exc.col)]
     if not isinstance(fm.data, dict):
         return [Problem(path, 2, "", "front matter must be a mapping of field: value")]
     return fm

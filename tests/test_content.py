@@ -251,3 +251,26 @@ def test_an_alias_is_refused_on_its_own_line_and_column():
     assert messages(article("title: &t Anchor\ndate: 2031-04-02\nsummary: *t\n")) == [
         f"{PATH}:4: YAML aliases (*name) are not allowed in front matter: write the value out"
     ]
+
+
+def test_an_invisible_line_separator_that_breaks_the_yaml_is_named_on_its_own_line():
+    result = article("title: Pasted\u2028headline\ndate: 2031-04-02\n")
+    assert [(str(p), p.col) for p in result] == [(f"{PATH}:2: title: invisible line separator U+2028; delete it", 14)]
+    result = article("title: T\ndate: 2031-04-02\nannotations:\n  - quote: q\n    note: >-\n      a\x85b\n")
+    assert messages(result) == [f"{PATH}:7: annotations[0].note: invisible next line U+0085; delete it"]
+    assert messages(article("title: T\u2029x\ndate: 2031-04-02\n")) == [f"{PATH}:2: title: invisible paragraph separator U+2029; delete it"]
+
+
+def test_lines_after_a_quoted_line_separator_are_the_files():
+    """Quoted, as PyYAML writes it (the importer does), a separator is read as written;
+    YAML counts it as a line break, the file does not."""
+    text = yaml.safe_dump({"title": "Pasted\u2028headline", "date": "2031-04-02", "tags": ["a", "a"]}, allow_unicode=True, sort_keys=False)
+    assert "\u2028" in text
+    result = article(text + "tilte: x\ntitle: again\n")
+    assert messages(result) == [
+        f"{PATH}:8: title: given twice (first on line 2)",
+        f"{PATH}:7: tilte: unknown field; did you mean 'title'? (put custom data under extra:)",
+    ]
+    plain = text.replace("\u2028  ", " ")  # the same lines without it
+    for after in ("x: [\n", "x: 'unclosed\n", "x: *y\n", "t: &y a\nu: *y\n"):
+        assert [(str(p), p.col) for p in article(text + after)] == [(str(p), p.col) for p in article(plain + after)]
