@@ -175,7 +175,23 @@ def _yaml_error(exc: yaml.MarkedYAMLError, source: str, lines: list[str], separa
     message = f"invalid YAML: {exc.problem or exc.context}"
     if exc.context and exc.context_mark and exc.problem_mark and place(exc.context_mark)[0] != line:
         message += f" ({exc.context} that starts on line {place(exc.context_mark)[0]})"
-    return FrontMatterError(line, message, col)
+    return FrontMatterError(line, message + _unclosed_hint(lines, line), col)
+
+
+_FIELD = re.compile(r"[\w-]+:(\s|$)")
+
+
+def _unclosed_hint(lines: list[str], error_line: int) -> str:
+    """A body read as YAML: the front matter was closed by a '---' rule further down the
+    body. Said when a blank line and then a line of prose (not a field, item, comment or
+    indented line) come before the error."""
+    for i in range(2, error_line - 1):  # 0-based: lines[i] is file line i + 1; line 2 is YAML's first
+        if lines[i].strip() or not lines[i - 1].strip():
+            continue  # not the first blank line after text
+        after = next((j for j in range(i + 1, error_line) if lines[j].strip()), None)
+        if after is not None and lines[after][0] not in " \t-#" and not _FIELD.match(lines[after]):
+            return f"; the closing '---' is probably missing after line {i} (the last field), before the text"
+    return ""
 
 
 def _separator_error(source: str, line: int, found: re.Match) -> FrontMatterError:

@@ -274,3 +274,14 @@ def test_lines_after_a_quoted_line_separator_are_the_files():
     plain = text.replace("\u2028  ", " ")  # the same lines without it
     for after in ("x: [\n", "x: 'unclosed\n", "x: *y\n", "t: &y a\nu: *y\n"):
         assert [(str(p), p.col) for p in article(text + after)] == [(str(p), p.col) for p in article(plain + after)]
+
+
+def test_a_body_read_as_yaml_hints_that_the_closing_fence_is_missing():
+    text = "---\ntitle: Unclosed\ndate: 2031-04-02\n\nFirst paragraph of the body.\n\n---\n\nSecond part.\n"
+    assert messages(parse_article(PATH, text)) == [
+        (f"{PATH}:6: invalid YAML: could not find expected ':' (while scanning a simple key that starts on line 5);"
+         " the closing '---' is probably missing after line 3 (the last field), before the text")
+    ]
+    # A blank line inside the front matter, then a field: no hint.
+    assert "probably" not in messages(article("title: T\n\ndate: [x\n"))[0]
+    assert "probably" not in messages(article("title: T\nsummary: |\n  one\n\n  two\nx: [\n"))[0]
