@@ -345,10 +345,9 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
         return fm
     check = _Checker(fm, path)
     fields = check.fields(fm.data, ARTICLE_FIELDS)
-    if check.problems:
-        return check.problems
-    if fields.get("updated") and fields["updated"] < fields["date"]:
+    if fields.get("updated") and fields.get("date") and fields["updated"] < fields["date"]:  # beside other problems
         check.fail("updated", f"is before date ({fields['updated'].isoformat()} < {fields['date'].isoformat()})")
+    if check.problems:
         return check.problems
     return ArticleFile(
         path=path,

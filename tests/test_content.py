@@ -72,6 +72,10 @@ def test_updated_before_date_is_an_error():
     assert messages(article("title: T\ndate: 2031-04-02\nupdated: 2031-04-01\n")) == [
         f"{PATH}:4: updated: is before date (2031-04-01T00:00:00+00:00 < 2031-04-02T00:00:00+00:00)"
     ]
+    assert messages(article("title: T\ndate: 2031-04-02\nupdated: 2031-04-01\ntilte: x\n")) == [
+        f"{PATH}:5: tilte: unknown field; did you mean 'title'? (put custom data under extra:)",
+        f"{PATH}:4: updated: is before date (2031-04-01T00:00:00+00:00 < 2031-04-02T00:00:00+00:00)",
+    ]
 
 
 def test_annotation_shape_is_checked():
