@@ -181,7 +181,9 @@ class _Checker:
                 self.fail(f"{prefix}{key}", f"unknown field; {hint} (put custom data under extra:)")
         for f in schema:
             key = f"{prefix}{f.name}"
-            value = self.written.get(key, data.get(f.name)) if f.type in _TEXTUAL else data.get(f.name)
+            value = data.get(f.name)
+            if self.written and f.type in _TEXTUAL:
+                value = self.written.get(key, value)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if f.required:
                     self.fail(key, "required" if f.name not in data else "must not be empty")
@@ -210,7 +212,8 @@ class _Checker:
                 return None
             texts = []
             for i, item in enumerate(items):
-                item = self.written.get(f"{key}[{i}]", item)
+                if self.written:
+                    item = self.written.get(f"{key}[{i}]", item)
                 if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
                     texts.append(str(item).strip())
                 else:
