@@ -25,6 +25,7 @@ from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, PLACEHOLDE
 from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_TEXTUAL = frozenset({"text", "choice", "language"})  # field types that take a plain scalar as written
 
 
 TABLES = {"articles": "article", "people": "person"}  # content folder -> the cache table of its parsed files
@@ -189,7 +190,7 @@ def _front_matter(path: str, data: bytes | str) -> frontmatter.FrontMatter | lis
     try:
         fm = frontmatter.parse(text)
     except frontmatter.FrontMatterError as exc:
-        return [Problem(path, exc.line, "", exc.message)]
+        return [Problem(path, exc.line, exc.field, exc.message, col=exc.col)]
     if not isinstance(fm.data, dict):
         return [Problem(path, 2, "", "front matter must be a mapping of field: value")]
     return fm
@@ -198,10 +199,17 @@ def _front_matter(path: str, data: bytes | str) -> frontmatter.FrontMatter | lis
 class _Checker:
     """Collects problems while converting one file's fields."""
 
-    def __init__(self, path: str, lines: dict[str, int]):
+    def __init__(self, fm: frontmatter.FrontMatter, path: str):
         self.path = path
-        self.lines = lines
+        self.lines = fm.lines
+        self.written = fm.written  # a plain true, no or 007 as written, for text fields
         self.problems: list[Problem] = []
+        # A repeated key is a slip like a misspelt one: YAML would silently keep the last.
+        firsts: set[tuple[str, int]] = set()
+        for name, line, col, first in fm.duplicates:
+            again = (name, first) in firsts
+            firsts.add((name, first))
+            self.problems.append(Problem(path, line, name, f"given {'again' if again else 'twice'} (first on line {first})", col=col))
 
     def fail(self, key: str, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.path, self._line(key), key, message, severity))
@@ -225,6 +233,8 @@ class _Checker:
         for f in schema:
             key = f"{prefix}{f.name}"
             value = data.get(f.name)
+            if self.written and f.type in _TEXTUAL:
+                value = self.written.get(key, value)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if f.required:
                     self.fail(key, "required" if f.name not in data else "must not be empty")
@@ -253,6 +263,8 @@ class _Checker:
                 return None
             texts = []
             for i, item in enumerate(items):
+                if self.written:
+                    item = self.written.get(f"{key}[{i}]", item)
                 if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
                     texts.append(str(item).strip())
                 else:
@@ -306,7 +318,7 @@ class _Checker:
             return self._bad(key, "must be a mapping with name and url")
         for extra in sorted(set(value) - {"name", "url"}, key=str):  # YAML keys may be null or numbers
             self.fail(f"{key}.{extra}", "unknown field; known fields: name, url")
-        name = value.get("name")
+        name = self.written.get(f"{key}.name", value.get("name"))
         if not isinstance(name, str) or not name.strip():
             return self._bad(f"{key}.name", "required")
         url = self.url(f"{key}.url", value["url"]) if value.get("url") else ""
@@ -332,7 +344,7 @@ class _Checker:
                 continue
             note_date = fields.pop("date", None)
             out.append(Annotation(
-                line=self.lines.get(k, 1),
+                line=self.lines.get(f"{k}.quote", 1),  # its problems are the quote's: not found, found twice
                 date=note_date.date() if note_date else None,
                 **fields,
             ))
@@ -341,7 +353,7 @@ class _Checker:
     def provenance(self, key: str, value: object) -> Provenance | None:
         if not isinstance(value, dict) or set(value) != {"file", "sha256", "importer"}:
             return self._bad(key, "must be a mapping of exactly file, sha256 and importer")
-        return Provenance(**{k: str(v) for k, v in value.items()})
+        return Provenance(**{k: self.written.get(f"{key}.{k}", str(v)) for k, v in value.items()})
 
     def revisions(self, key: str, value: object) -> tuple[Revision, ...] | None:
         items = self.list(key, value)
@@ -355,7 +367,8 @@ class _Checker:
                 continue
             when = self.datetime(f"{k}.date", item["date"])
             if when:
-                out.append(Revision(when, str(item["body"]), str(item.get("sha256", ""))))
+                body, sha = self.written.get(f"{k}.body", item["body"]), self.written.get(f"{k}.sha256", item.get("sha256", ""))
+                out.append(Revision(when, str(body), str(sha)))
         return tuple(out)
 
     def links(self, key: str, value: object) -> tuple[tuple[str, str], ...] | None:
@@ -384,12 +397,11 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     fm = _front_matter(path, data)
     if isinstance(fm, list):
         return fm
-    check = _Checker(path, fm.lines)
+    check = _Checker(fm, path)
     fields = check.fields(fm.data, ARTICLE_FIELDS)
-    if check.problems:
-        return check.problems
-    if fields.get("updated") and fields["updated"] < fields["date"]:
+    if fields.get("updated") and fields.get("date") and fields["updated"] < fields["date"]:  # beside other problems
         check.fail("updated", f"is before date ({fields['updated'].isoformat()} < {fields['date'].isoformat()})")
+    if check.problems:
         return check.problems
     return ArticleFile(
         path=path,
@@ -410,7 +422,7 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     fm = _front_matter(path, data)
     if isinstance(fm, list):
         return fm
-    check = _Checker(path, fm.lines)
+    check = _Checker(fm, path)
     fields = check.fields(fm.data, PERSON_FIELDS)
     if check.problems:
         return [replace(p, message=p.message.replace(_EXTRA_HINT, _PERSON_HINT)) for p in check.problems]

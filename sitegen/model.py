@@ -27,7 +27,7 @@ class Annotation:
     quote: str
     kind: str  # context | fact-check | correction | translation | note
     note: str  # Markdown
-    line: int  # line of this item in the front matter, for messages
+    line: int  # line of its quote in the front matter (not of the item's first key), for messages
     prefix: str = ""
     suffix: str = ""
     rating: str | None = None  # fact-checks only

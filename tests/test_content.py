@@ -80,6 +80,10 @@ def test_updated_before_date_is_an_error():
     assert messages(article("title: T\ndate: 2031-04-02\nupdated: 2031-04-01\n")) == [
         f"{PATH}:4: updated: is before date (2031-04-01T00:00:00+00:00 < 2031-04-02T00:00:00+00:00)"
     ]
+    assert messages(article("title: T\ndate: 2031-04-02\nupdated: 2031-04-01\ntilte: x\n")) == [
+        f"{PATH}:5: tilte: unknown field; did you mean 'title'? (put custom data under extra:)",
+        f"{PATH}:4: updated: is before date (2031-04-01T00:00:00+00:00 < 2031-04-02T00:00:00+00:00)",
+    ]
 
 
 def test_annotation_shape_is_checked():
@@ -240,3 +244,104 @@ def test_an_unknown_person_field_is_not_told_to_go_under_extra():
         ("content/people/x.md:3: extra: unknown field; known fields: name, aliases, description, links"
         " (a person file has no extra:; write other facts in the bio, below the front matter)")
     ]
+
+
+def test_a_key_given_twice_is_an_error_at_the_second_at_any_depth():
+    result = parse_article(PATH, (
+        "---\ntitle: First title\ndate: 2031-04-02\ntitle: Second title\n"
+        "source:\n  name: The Ledger\n  name: The Other Ledger\n"
+        "annotations:\n  - quote: fictional\n    kind: note\n    note: One.\n    note: Two.\n"
+        "extra: {desk: night, desk: day}\ntitle: Third title\n---\nA fictional body.\n"
+    ))
+    assert [(str(p), p.col) for p in result] == [
+        (f"{PATH}:4: title: given twice (first on line 2)", 1),
+        (f"{PATH}:7: source.name: given twice (first on line 6)", 3),
+        (f"{PATH}:12: annotations[0].note: given twice (first on line 11)", 5),
+        (f"{PATH}:13: extra.desk: given twice (first on line 13)", 22),
+        (f"{PATH}:14: title: given again (first on line 2)", 1),
+    ]
+    person = parse_person("content/people/x.md", b"---\nname: X\naliases: [A]\naliases: [B]\n---\n")
+    assert messages(person) == ["content/people/x.md:4: aliases: given twice (first on line 3)"]
+
+
+def test_a_quote_problem_points_at_the_quote_not_at_the_first_key_of_its_item():
+    from sitegen.annotation import anchor
+
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - kind: note\n    note: quote is not the first key\n    quote: not in the body at all\n"
+        "  - note: twice\n    kind: note\n    quote: fictional\n",
+        body="A fictional body, fictional twice.\n",
+    )
+    assert [a.line for a in result.annotations] == [7, 10]
+    _, _, problems = anchor(PATH, "<p>A fictional body, fictional twice.</p>", result.annotations, str)
+    assert [str(p) for p in problems] == [
+        f'{PATH}:7: annotations[0].quote: not found in body: "not in the body at all"',
+        f"{PATH}:10: annotations[1].quote: matches 2 places; add prefix or suffix",
+    ]
+
+
+def test_text_fields_take_plain_booleans_and_numbers_as_written():
+    result = article(
+        "title: 1.10\ndate: 2031-04-02\nsection: 0x1F\nlanguage: no\ntags: [1.10, yes, Treaty]\n"
+        "people: [007, Orla Venn]\nsummary: 1e3\ndraft: true\nsource: {name: 1843, url: 'https://example.org/a'}\n"
+        "annotations:\n  - quote: fictional\n    kind: fact-check\n    rating: false\n    note: 12\n"
+        "  - quote: body\n    kind: fact-check\n    rating: true\n    note: n\n"
+        "imported: {file: 001_x.txt, sha256: 0123, importer: sitegen}\n"
+        "extra: {count: 3}\n"
+    )
+    assert isinstance(result, ArticleFile), result
+    assert (result.title, result.section, result.language, result.summary) == ("1.10", "0x1F", "no", "1e3")
+    assert result.tags == ("1.10", "yes", "Treaty") and result.people == ("007", "Orla Venn")
+    assert result.draft is True and result.extra == (("count", 3),)
+    assert result.source.name == "1843" and result.imported.sha256 == "0123"
+    assert [(a.rating, a.note) for a in result.annotations] == [("false", "12"), ("true", "n")]
+    # Only text fields: a boolean is still wanted as one, and null still means nothing.
+    assert messages(article("title: T\ndate: 2031-04-02\ndraft: 'yes'\ntags: [a, null]\nsummary: ~\n")) == [
+        f"{PATH}:5: tags[1]: must be non-empty text",
+        f"{PATH}:4: draft: must be true or false",
+    ]
+
+
+def test_an_alias_is_refused_on_its_own_line_and_column():
+    result = article("title: &t Anchor\ndate: 2031-04-02\ntags:\n  - x\n  - *t\n")
+    assert [(str(p), p.col) for p in result] == [
+        (f"{PATH}:6: YAML aliases (*name) are not allowed in front matter: write the value out", 5)
+    ]
+    assert messages(article("title: &t Anchor\ndate: 2031-04-02\nsummary: *t\n")) == [
+        f"{PATH}:4: YAML aliases (*name) are not allowed in front matter: write the value out"
+    ]
+
+
+def test_an_invisible_line_separator_that_breaks_the_yaml_is_named_on_its_own_line():
+    result = article("title: Pasted\u2028headline\ndate: 2031-04-02\n")
+    assert [(str(p), p.col) for p in result] == [(f"{PATH}:2: title: invisible line separator U+2028; delete it", 14)]
+    result = article("title: T\ndate: 2031-04-02\nannotations:\n  - quote: q\n    note: >-\n      a\x85b\n")
+    assert messages(result) == [f"{PATH}:7: annotations[0].note: invisible next line U+0085; delete it"]
+    assert messages(article("title: T\u2029x\ndate: 2031-04-02\n")) == [f"{PATH}:2: title: invisible paragraph separator U+2029; delete it"]
+
+
+def test_lines_after_a_quoted_line_separator_are_the_files():
+    """Quoted, as PyYAML writes it (the importer does), a separator is read as written;
+    YAML counts it as a line break, the file does not."""
+    text = yaml.safe_dump({"title": "Pasted\u2028headline", "date": "2031-04-02", "tags": ["a", "a"]}, allow_unicode=True, sort_keys=False)
+    assert "\u2028" in text
+    result = article(text + "tilte: x\ntitle: again\n")
+    assert messages(result) == [
+        f"{PATH}:8: title: given twice (first on line 2)",
+        f"{PATH}:7: tilte: unknown field; did you mean 'title'? (put custom data under extra:)",
+    ]
+    plain = text.replace("\u2028  ", " ")  # the same lines without it
+    for after in ("x: [\n", "x: 'unclosed\n", "x: *y\n", "t: &y a\nu: *y\n"):
+        assert [(str(p), p.col) for p in article(text + after)] == [(str(p), p.col) for p in article(plain + after)]
+
+
+def test_a_body_read_as_yaml_hints_that_the_closing_fence_is_missing():
+    text = "---\ntitle: Unclosed\ndate: 2031-04-02\n\nFirst paragraph of the body.\n\n---\n\nSecond part.\n"
+    assert messages(parse_article(PATH, text)) == [
+        (f"{PATH}:6: invalid YAML: could not find expected ':' (while scanning a simple key that starts on line 5);"
+         " the closing '---' is probably missing after line 3 (the last field), before the text")
+    ]
+    # A blank line inside the front matter, then a field: no hint.
+    assert "probably" not in messages(article("title: T\n\ndate: [x\n"))[0]
+    assert "probably" not in messages(article("title: T\nsummary: |\n  one\n\n  two\nx: [\n"))[0]

@@ -445,7 +445,7 @@ def test_registry_edits_that_leave_the_bios_keep_every_bio_in_the_cache(archive:
     monkeypatch.setattr(parallel, "_tickets", lambda first=0: None)  # every other file: this process asks about the first bio
     build(Options(root=archive, out=archive / "public", search=False, workers=2))
     for person in (archive / "content/people").glob("*.md"):
-        edit(person, "name: ", "aliases: [Invented Alias]\nname: ")
+        edit(person, "description: ", "description: Edited, ")  # (an added aliases: would be given twice in one)
     build(Options(root=archive, out=archive / "public", search=False, workers=2))
     rendered: list[str] = []
     monkeypatch.setattr(site_module, "render_bio", lambda p: rendered.append(p.slug) or "")
