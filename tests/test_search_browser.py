@@ -96,7 +96,7 @@ def test_results_arriving_after_more_typing_say_what_they_are_for(page, bundled_
 @pytest.mark.parametrize(
     ("query", "message"),
     [("+", "search term is missing"), ('"shoigu', "unbalanced quote"),
-     ("title:", "search term is missing"), ("colour:red", 'Unknown field "colour"')],
+     ("title:", "search term is missing")],
 )
 def test_unparseable_queries_say_why(page, bundled_site: Path, serve_dir, query, message) -> None:
     page.goto(serve_dir(bundled_site) + "search/")
@@ -105,6 +105,32 @@ def test_unparseable_queries_say_why(page, bundled_site: Path, serve_dir, query,
     status = wait_for_status(page, message)
     assert "search-status--error" in page.get_attribute("#search-status", "class")
     assert titles(page) == [], status
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "note"),
+    [("US", '"US" is too common a word to search for on its own; add another word.', None),
+     ("the US and NATO", "1 result for “the US and NATO”.", 'Left out as too common to search for: "the", "US", "and".'),
+     ("Ben Wallace: Moscow talks", "1 result for “Ben Wallace: Moscow talks”.", None),
+     ('"Moscow talks"', "1 result for “\"Moscow talks\"”.", "Phrases are searched as separate words: quotes are ignored.")],
+)
+def test_the_status_says_how_the_query_was_read(page, bundled_site: Path, serve_dir, query, status, note) -> None:
+    """Stop words, a headline's colon and quotes: no silent "No results", no field error."""
+    page.goto(serve_dir(bundled_site) + "search/")
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    wait_for_status(page, "result|common")
+    notes = page.locator("#search-status .search-status__note").all_text_contents()
+    assert page.evaluate("document.getElementById('search-status').firstChild.data") == status
+    assert notes == ([note] if note else [])
+    assert "search-status--error" not in page.get_attribute("#search-status", "class")
+
+
+def test_a_pasted_url_is_searched_not_refused(page, bundled_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(bundled_site) + "search/")
+    page.fill("#search-query", "https://news.example/2022/02/11/story-1234.html")
+    page.press("#search-query", "Enter")
+    assert wait_for_status(page, "result").startswith("No results for “https://news.example")
 
 
 def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) -> None:

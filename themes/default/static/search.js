@@ -89,8 +89,10 @@
     worker.postMessage({ type: 'search', id: lastId, text: state.q, selected: state.selected })
   }
 
-  function say (text, kind) {
+  /* The status line, and below it any notes on how the query was read. */
+  function say (text, kind, notes) {
     status.textContent = text
+    ;(notes || []).forEach(function (note) { status.appendChild(el('span', 'search-status__note', note)) })
     status.className = 'search-status' + (kind ? ' search-status--' + kind : '')
   }
 
@@ -119,10 +121,13 @@
       // Keystroke (after the debounce) to results on screen; read by bench/search_bench.py.
       performance.measure('search-results', 'search-sent-' + msg.id)
     }
-    if (total === 0) {
-      say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty')
+    var notes = msg.notes || []
+    if (total === 0 && msg.notice) {
+      say(msg.notice, 'empty', notes)
+    } else if (total === 0) {
+      say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty', notes)
     } else {
-      say(total + (total === 1 ? ' result ' : ' results ') + describe() + '.')
+      say(total + (total === 1 ? ' result ' : ' results ') + describe() + '.', null, notes)
     }
   }
 
