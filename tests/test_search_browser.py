@@ -168,6 +168,27 @@ def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) ->
     assert page.is_visible("#search-more") == (total > 10)
 
 
+def test_keyboard_focus_survives_filters_and_more_results(page, fictional_site: Path, serve_dir) -> None:
+    """Toggling a checkbox re-renders every facet; "More results" may hide itself."""
+    page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+    total = int(wait_for_status(page, "result").split()[0])
+    box = page.locator("#search-facets fieldset").filter(has_text="Tags").locator("input").nth(2)
+    value = box.get_attribute("value")
+    box.focus()
+    page.keyboard.press("Space")
+    wait_for_status(page, " in ")
+    focused = "[document.activeElement.name, document.activeElement.value, document.activeElement.checked]"
+    assert page.evaluate(focused) == ["tag", value, True]
+    page.keyboard.press("Space")
+    wait_for_status(page, rf"^{total} results")
+    assert page.evaluate(focused) == ["tag", value, False]
+    page.focus("#search-more")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.search-hit').length > 10")
+    assert page.evaluate("document.activeElement.getAttribute('data-n')") == "10"
+    assert page.evaluate("document.activeElement.closest('.search-hit') !== null")
+
+
 def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve_dir) -> None:
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()

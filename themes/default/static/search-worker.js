@@ -342,8 +342,10 @@
           var isChosen = chosen.indexOf(value.name) >= 0
           if (c || isChosen) rows.push([value.name, c, isChosen])
         })
-        rows.sort(function (a, b) { return (b[2] - a[2]) || (b[1] - a[1]) })
-        counts[facet] = rows.slice(0, Math.max(12, chosen.length))
+        // Most frequent first (ties in the facet's own order): a chosen value keeps its place
+        // rather than jumping to the top, and is shown even when outside the first 12.
+        rows.sort(function (a, b) { return b[1] - a[1] })
+        counts[facet] = rows.filter(function (row, i) { return i < 12 || row[2] })
       })
       var said = hasText ? self.read(text) : { notes: [], notice: null }
       return { total: hits.length, hits: hits, facets: counts, notes: said.notes, notice: said.notice }

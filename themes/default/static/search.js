@@ -26,6 +26,7 @@
   var shown = 0
   var total = 0
   var timer = null
+  var moreFrom = -1 // the first result "More results" asked for, until it is shown
 
   document.getElementById('search-nojs').hidden = true
 
@@ -142,6 +143,13 @@
   function appendResults (results, from) {
     results.forEach(function (r, i) { list.appendChild(renderHit(r, from + i)) })
     shown = from + results.length
+    if (from > 0 && from === moreFrom) {
+      // "More results" was pressed: the reader continues at the first new result (focus
+      // never drops to the page when the button hides after the last page).
+      moreFrom = -1
+      var first = list.querySelector('.search-hit__title a[data-n="' + from + '"]')
+      if (first) first.focus()
+    }
     more.hidden = shown >= total
   }
 
@@ -201,7 +209,11 @@
     return span
   }
 
+  /* Rebuilt on every answer: the checkbox that had focus gets it back, by facet and value. */
   function renderFacets (facets) {
+    var focused = document.activeElement
+    var keep = focused && focused.type === 'checkbox' && facetBox.contains(focused)
+      ? [focused.name, focused.value] : null
     facetBox.textContent = ''
     var any = false
     FACETS.forEach(function (f) {
@@ -236,6 +248,12 @@
       any = true
     }
     facetBox.hidden = !any
+    if (keep) {
+      var again = Array.prototype.find.call(facetBox.querySelectorAll('input[type="checkbox"]'), function (box) {
+        return box.name === keep[0] && box.value === keep[1]
+      })
+      ;(again || input).focus()
+    }
   }
 
   facetBox.addEventListener('change', function (event) {
@@ -260,6 +278,7 @@
   })
 
   more.addEventListener('click', function () {
+    moreFrom = shown
     worker.postMessage({ type: 'more', id: lastId, from: shown })
   })
 
