@@ -213,6 +213,27 @@ def test_results_and_facets_pass_axe(chromium, fictional_site: Path, serve_dir, 
     context.close()
 
 
+def test_a_slow_index_says_searching(page, bundled_site: Path, serve_dir) -> None:
+    def late(route):
+        page.wait_for_timeout(1500)  # the index parts arrive late, as on a slow connection
+        route.continue_()
+
+    page.route("**/search/part-*.json", late)
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    assert wait_for_status(page, "Searching") == "Searching…"
+    assert wait_for_status(page, "result").startswith("1 result for “shoigu”")
+
+
+def test_a_worker_that_cannot_start_leaves_links_to_browse(chromium, bundled_site: Path, serve_dir) -> None:
+    page = chromium.new_page()
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(status=404, body="missing"))
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    assert wait_for_status(page, "could not start") == "Search could not start in this browser."
+    hrefs = page.locator("#search-nojs a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert page.is_visible("#search-nojs") and "/people/" in hrefs and "/tags/" in hrefs
+    page.close()
+
+
 def test_a_missing_index_file_gives_a_message(chromium, bundled_site: Path, serve_dir,
                                               tmp_path: Path) -> None:
     site = tmp_path / "site"

@@ -10,6 +10,7 @@
   if (!app || typeof Worker === 'undefined') return
 
   var FACETS = [['person', 'People'], ['tag', 'Tags'], ['year', 'Year'], ['outlet', 'Outlet']]
+  var SLOW_MS = 300 // no answer by then: say "Searching…"
   var DEBOUNCE_MS = 30 // short: results within 100 ms of the keystroke once parts are loaded
 
   var form = document.getElementById('search-form')
@@ -26,6 +27,8 @@
   var shown = 0
   var total = 0
   var timer = null
+  var slow = null
+  var broken = false // the worker could not start: its message stays
   var moreFrom = -1 // the first result "More results" asked for, until it is shown
 
   document.getElementById('search-nojs').hidden = true
@@ -33,7 +36,11 @@
   var worker = new Worker(app.getAttribute('data-worker'))
   worker.onerror = function (event) {
     event.preventDefault()
-    say('Search could not start in this browser. Browse the people and tags pages instead.', 'error')
+    broken = true
+    clearTimeout(slow)
+    app.removeAttribute('aria-busy')
+    say('Search could not start in this browser.', 'error')
+    document.getElementById('search-nojs').hidden = false // its links: people, tags, outlets, archive
   }
   worker.onmessage = function (event) {
     var msg = event.data
@@ -75,6 +82,8 @@
 
   function run () {
     clearTimeout(timer)
+    clearTimeout(slow)
+    if (broken) return
     lastId += 1
     if (!/\S/.test(state.q) && !hasSelection()) {
       list.textContent = ''
@@ -85,6 +94,8 @@
       return
     }
     app.setAttribute('aria-busy', 'true')
+    // Only a slow answer (the index still loading) says so: a fast one would only flicker.
+    slow = setTimeout(function () { say('Searching…') }, SLOW_MS)
     sent = { q: state.q, chosen: chosenValues() }
     if (window.performance && performance.mark) performance.mark('search-sent-' + lastId)
     worker.postMessage({ type: 'search', id: lastId, text: state.q, selected: state.selected })
@@ -112,6 +123,7 @@
   }
 
   function showResults (msg) {
+    clearTimeout(slow)
     app.removeAttribute('aria-busy')
     total = msg.total
     list.textContent = ''
@@ -133,6 +145,7 @@
   }
 
   function showError (msg) {
+    clearTimeout(slow)
     app.removeAttribute('aria-busy')
     list.textContent = ''
     more.hidden = true
