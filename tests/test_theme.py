@@ -14,6 +14,7 @@ ARTICLES = {
     "2031/03/fonari.md": "title: Совет фонарей собрался\ndate: 2031-03-05T10:00:00+00:00\nlanguage: ru\n"
                          "summary: Вымышленная статья.\n",
 }
+ARTICLE_ALONE = ("2031/03/lanterns.md", f"---\n{ARTICLES['2031/03/lanterns.md']}---\n\nFictional text.\n")
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +48,15 @@ def test_a_card_in_another_language_says_so_on_listings(site: Path) -> None:
     assert langs == {"Совет фонарей собрался": "ru", "Lantern council meets": None}
     ru = next(c for c in cards if c.cssselect("[lang]"))
     assert ru.cssselect(".article-card__summary")[0].get("lang") == "ru"
+
+
+def test_the_newer_older_landmark_is_there_only_with_a_neighbour(site: Path, tmp_path: Path) -> None:
+    """An empty <nav> is a landmark a screen reader lists with nothing in it."""
+    links = page(site, "/articles/2031/03/lanterns/").cssselect("nav.prev-next a")
+    assert [a.get("rel") for a in links] == ["next"]
+    root = tmp_path / "alone"
+    (root / "content" / "articles" / "2031" / "03").mkdir(parents=True)
+    (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
+    (root / "content" / "articles" / ARTICLE_ALONE[0]).write_text(ARTICLE_ALONE[1], encoding="utf-8")
+    build(Options(root=root, out=root / "public", search=False, cache=False))
+    assert page(root / "public", "/articles/2031/03/lanterns/").cssselect("nav.prev-next") == []
