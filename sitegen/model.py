@@ -227,10 +227,12 @@ class Card:
     tags: tuple[Term, ...]
     people: tuple[str, ...]  # person slugs
     annotations: tuple[AnchoredAnnotation, ...]
+    language: str | None = None  # the article's own, when set: a listing marks its title and summary
     # Its article's ``content_key``, which determines every field above: fingerprints may
     # keep what they hashed of a card under it, for the next build.
     content_key: bytes = field(default=b"", compare=False, repr=False)
 
     @classmethod
     def of(cls, a: Article) -> Card:
-        return cls(a.url, a.slug, a.title, a.date, a.lastmod, a.summary, a.source, a.tags, a.people, a.annotations, a.content_key)
+        return cls(a.url, a.slug, a.title, a.date, a.lastmod, a.summary, a.source, a.tags, a.people, a.annotations,
+                   a.file.language, a.content_key)

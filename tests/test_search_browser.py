@@ -96,7 +96,7 @@ def test_results_arriving_after_more_typing_say_what_they_are_for(page, bundled_
 @pytest.mark.parametrize(
     ("query", "message"),
     [("+", "search term is missing"), ('"shoigu', "unbalanced quote"),
-     ("title:", "search term is missing"), ("colour:red", 'Unknown field "colour"')],
+     ("title:", "search term is missing")],
 )
 def test_unparseable_queries_say_why(page, bundled_site: Path, serve_dir, query, message) -> None:
     page.goto(serve_dir(bundled_site) + "search/")
@@ -105,6 +105,32 @@ def test_unparseable_queries_say_why(page, bundled_site: Path, serve_dir, query,
     status = wait_for_status(page, message)
     assert "search-status--error" in page.get_attribute("#search-status", "class")
     assert titles(page) == [], status
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "note"),
+    [("US", '"US" is too common a word to search for on its own; add another word.', None),
+     ("the US and NATO", "1 result for “the US and NATO”.", 'Left out as too common to search for: "the", "US", "and".'),
+     ("Ben Wallace: Moscow talks", "1 result for “Ben Wallace: Moscow talks”.", None),
+     ('"Moscow talks"', "1 result for “\"Moscow talks\"”.", "Phrases are searched as separate words: quotes are ignored.")],
+)
+def test_the_status_says_how_the_query_was_read(page, bundled_site: Path, serve_dir, query, status, note) -> None:
+    """Stop words, a headline's colon and quotes: no silent "No results", no field error."""
+    page.goto(serve_dir(bundled_site) + "search/")
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    wait_for_status(page, "result|common")
+    notes = page.locator("#search-status .search-status__note").all_text_contents()
+    assert page.evaluate("document.getElementById('search-status').firstChild.data") == status
+    assert notes == ([note] if note else [])
+    assert "search-status--error" not in page.get_attribute("#search-status", "class")
+
+
+def test_a_pasted_url_is_searched_not_refused(page, bundled_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(bundled_site) + "search/")
+    page.fill("#search-query", "https://news.example/2022/02/11/story-1234.html")
+    page.press("#search-query", "Enter")
+    assert wait_for_status(page, "result").startswith("No results for “https://news.example")
 
 
 def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) -> None:
@@ -142,6 +168,27 @@ def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) ->
     assert page.is_visible("#search-more") == (total > 10)
 
 
+def test_keyboard_focus_survives_filters_and_more_results(page, fictional_site: Path, serve_dir) -> None:
+    """Toggling a checkbox re-renders every facet; "More results" may hide itself."""
+    page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+    total = int(wait_for_status(page, "result").split()[0])
+    box = page.locator("#search-facets fieldset").filter(has_text="Tags").locator("input").nth(2)
+    value = box.get_attribute("value")
+    box.focus()
+    page.keyboard.press("Space")
+    wait_for_status(page, " in ")
+    focused = "[document.activeElement.name, document.activeElement.value, document.activeElement.checked]"
+    assert page.evaluate(focused) == ["tag", value, True]
+    page.keyboard.press("Space")
+    wait_for_status(page, rf"^{total} results")
+    assert page.evaluate(focused) == ["tag", value, False]
+    page.focus("#search-more")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.search-hit').length > 10")
+    assert page.evaluate("document.activeElement.getAttribute('data-n')") == "10"
+    assert page.evaluate("document.activeElement.closest('.search-hit') !== null")
+
+
 def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve_dir) -> None:
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -164,6 +211,27 @@ def test_results_and_facets_pass_axe(chromium, fictional_site: Path, serve_dir, 
     wait_for_status(page, "result")
     assert axe_violations(page) == []
     context.close()
+
+
+def test_a_slow_index_says_searching(page, bundled_site: Path, serve_dir) -> None:
+    def late(route):
+        page.wait_for_timeout(1500)  # the index parts arrive late, as on a slow connection
+        route.continue_()
+
+    page.route("**/search/part-*.json", late)
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    assert wait_for_status(page, "Searching") == "Searching…"
+    assert wait_for_status(page, "result").startswith("1 result for “shoigu”")
+
+
+def test_a_worker_that_cannot_start_leaves_links_to_browse(chromium, bundled_site: Path, serve_dir) -> None:
+    page = chromium.new_page()
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(status=404, body="missing"))
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    assert wait_for_status(page, "could not start") == "Search could not start in this browser."
+    hrefs = page.locator("#search-nojs a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert page.is_visible("#search-nojs") and "/people/" in hrefs and "/tags/" in hrefs
+    page.close()
 
 
 def test_a_missing_index_file_gives_a_message(chromium, bundled_site: Path, serve_dir,

@@ -126,7 +126,6 @@ def test_fuzzy_and_leading_wildcards_load_every_part_of_a_small_index(tmp_path: 
         ("-", "search term is missing"),
         ("title:", "search term is missing"),
         ('"unbalanced', "unbalanced quote"),
-        ("nosuchfield:word", 'Unknown field "nosuchfield"'),
         ("word^x", "boost"),
         ("*", "too much of the index"),
     ],
@@ -137,6 +136,58 @@ def test_unparseable_queries_give_a_message(built, query: str, message: str) -> 
     split = answers[query]["split"]
     assert split["error"] == "SearchError"
     assert message in split["message"]
+
+
+def refs(whole: Index, query: str) -> set[int]:
+    return {int(r["ref"]) for r in whole.search(query)}
+
+
+def test_stop_words_are_named_rather_than_silently_not_found(built) -> None:
+    """lunr drops stop words from the index, so "US" can never match: the reader is told,
+    from lunr.js's own stopWordFilter, and the other words are searched as before."""
+    docs, manifest, whole_path = built
+    whole = Index.load(json.loads(whole_path.read_text()))
+    assert {"us", "who", "may", "will", "said", "the"} <= set(STOP_WORDS)
+    got = node("facets.js", str(manifest), "US", json.dumps({}))
+    assert got["total"] == 0
+    assert got["notice"] == '"US" is too common a word to search for on its own; add another word.'
+    got = node("facets.js", str(manifest), "the Who", json.dumps({}))
+    assert got["notice"] == '"the", "Who" are too common to search for on their own; add another word.'
+    word = docs[5].people[0].split()[-1].lower()
+    got = node("facets.js", str(manifest), f"US {word} said", json.dumps({}))
+    assert got["notice"] is None and got["total"] == len(refs(whole, word)) > 0
+    assert got["notes"] == ['Left out as too common to search for: "US", "said".']
+    # Neither a prefix nor a word that merely starts like a stop word is left out.
+    for query in ("us*", word):
+        got = node("facets.js", str(manifest), query, json.dumps({}))
+        assert got["notice"] is None and got["notes"] == [], query
+
+
+def test_a_colon_is_a_field_only_after_a_field_name(built) -> None:
+    """ "Ben Wallace: talks" and pasted URLs are text; people:x and Title:x are fields."""
+    docs, manifest, whole_path = built
+    whole = Index.load(json.loads(whole_path.read_text()))
+    person = docs[5].people[0].split()[-1]
+    word = next(w for w in docs[5].title.lower().split() if w.isalpha() and w not in STOP_WORDS)
+    got = node("facets.js", str(manifest), f"{person}: {word}", json.dumps({}))
+    assert set(got["refs"]) == refs(whole, f"{person.lower()} {word}") and got["notes"] == []
+    got = node("facets.js", str(manifest), "https://news.example/2022/story", json.dumps({}))
+    assert got["total"] == 0 and got["notes"] == [] and got["notice"] is None
+    got = node("facets.js", str(manifest), f"Title:{word}", json.dumps({}))
+    assert set(got["refs"]) == refs(whole, f"title:{word}")
+    got = node("facets.js", str(manifest), f"colour:{word}", json.dumps({}))
+    assert got["total"] == 0
+    fields = "title, summary, body, people, tags, source, notes"
+    assert got["notes"] == [f'"colour:" is not a field (use {fields}), so it was searched as text.']
+
+
+def test_quotes_are_said_to_search_separate_words(built) -> None:
+    docs, manifest, whole_path = built
+    whole = Index.load(json.loads(whole_path.read_text()))
+    words = [w for w in docs[7].title.lower().split() if w.isalpha() and w not in STOP_WORDS][:2]
+    got = node("facets.js", str(manifest), '"' + " ".join(words) + '"', json.dumps({}))
+    assert set(got["refs"]) == refs(whole, " ".join(words))
+    assert got["notes"] == ["Phrases are searched as separate words: quotes are ignored."]
 
 
 def test_facet_counts_filters_and_highlights(built) -> None:

@@ -13,6 +13,8 @@ async function main () {
     refs: res.hits.map((h) => h.ref),
     facets: res.facets,
     page: page,
+    notes: res.notes,
+    notice: res.notice,
     loaded: loaded
   }))
 }

@@ -34,11 +34,27 @@
     return out
   }
 
-  /* Lunr has no phrases: balanced quotes are dropped, an odd one is an error. */
-  function cleanQuery (text) {
-    var quotes = (text.match(/"/g) || []).length
-    if (quotes % 2) throw new SearchError('The query has an unbalanced quote (").')
-    return text.replace(/"/g, ' ').trim()
+  /*
+   * lunr reads `word:` as a field. Only the index's own fields are taken as fields (in any
+   * case); any other colon is text: at the end of a word it is punctuation, dropped as
+   * lunr's trimmer drops it from indexed words ("Wallace:"); inside a word it is escaped,
+   * so the word is searched as indexed ("12:30", "https://..."). Returns the new text;
+   * words that look like a mistyped field are added to `unknown`.
+   */
+  function escapeColons (text, fields, unknown) {
+    return text.replace(/([^\s:+\\-]*)(\\?):/g, function (match, word, escaped, at, whole) {
+      if (escaped || !word) return match
+      var field = word.toLowerCase()
+      if (fields.indexOf(field) >= 0) return field + ':'
+      var next = whole.charAt(at + match.length)
+      if (!next || /\s/.test(next)) return word
+      if (/^\p{L}+$/u.test(word) && /^[\p{L}\p{N}]/u.test(next) && !/^https?$/i.test(word)) unknown.push(word)
+      return word + '\\:'
+    })
+  }
+
+  function quoted (words) {
+    return words.map(function (w) { return '"' + w + '"' }).join(', ')
   }
 
   function explain (err, fields) {
@@ -79,14 +95,51 @@
     return lo
   }
 
-  Engine.prototype.parse = function (text) {
-    var query = new lunr.Query(this.manifest.fields)
+  /*
+   * The query as lunr will run it, and what the reader should be told about it:
+   * {text, query, notes: [sentence], notice: sentence or null}. The notice replaces
+   * "No results" when every word searched for is a stop word: lunr's pipeline drops those
+   * from the index (and the index keeps lunr's exact rankings), so they can never match.
+   */
+  Engine.prototype.read = function (raw) {
+    var fields = this.manifest.fields
+    var quotes = (raw.match(/"/g) || []).length
+    if (quotes % 2) throw new SearchError('The query has an unbalanced quote (").')
+    var unknown = []
+    var text = escapeColons(raw.replace(/"/g, ' '), fields, unknown).trim()
+    var query = new lunr.Query(fields)
+    var parser = new lunr.QueryParser(text, query)
     try {
-      new lunr.QueryParser(text, query).parse()
+      parser.parse()
     } catch (err) {
-      throw new SearchError(explain(err, this.manifest.fields))
+      throw new SearchError(explain(err, fields))
     }
-    return query
+    // lunr makes one clause per TERM lexeme, in order: the lexeme keeps the reader's case.
+    var words = parser.lexemes.filter(function (l) { return l.type === lunr.QueryLexer.TERM })
+    var common = []
+    var wanted = 0
+    query.clauses.forEach(function (clause, i) {
+      var prohibited = clause.presence === lunr.Query.presence.PROHIBITED
+      var dropped = clause.usePipeline && !clause.editDistance &&
+        !lunr.stopWordFilter(lunr.trimmer(new lunr.Token(clause.term)))
+      if (dropped) common.push(words[i] ? words[i].str : clause.term)
+      if (!prohibited && !dropped) wanted += 1
+    })
+    var notes = []
+    var notice = null
+    if (common.length && !wanted && !query.isNegated()) {
+      notice = common.length === 1
+        ? quoted(common) + ' is too common a word to search for on its own; add another word.'
+        : quoted(common) + ' are too common to search for on their own; add another word.'
+    } else if (common.length) {
+      notes.push('Left out as too common to search for: ' + quoted(common) + '.')
+    }
+    if (quotes) notes.push('Phrases are searched as separate words: quotes are ignored.')
+    if (unknown.length) {
+      notes.push(quoted(unknown.map(function (w) { return w + ':' })) + (unknown.length === 1 ? ' is' : ' are') +
+        ' not a field (use ' + fields.join(', ') + '), so it was searched as text.')
+    }
+    return { text: text, query: query, notes: notes, notice: notice }
   }
 
   /* Numbers of the parts holding every index term the query can touch. */
@@ -201,10 +254,9 @@
     var self = this
     if (this.last && this.last[0] === text) return this.last[1]
     var answer = new Promise(function (resolve) {
-      var cleaned = cleanQuery(text)
-      var query = self.parse(cleaned)
-      resolve(self.index(self.plan(query), query.isNegated()).then(function (idx) {
-        return idx.search(cleaned)
+      var read = self.read(text)
+      resolve(self.index(self.plan(read.query), read.query.isNegated()).then(function (idx) {
+        return idx.search(read.text)
       }))
     })
     this.last = [text, answer]
@@ -240,7 +292,8 @@
 
   /*
    * The whole search: text and selected facet values ({person: [..], ...}) ->
-   * {total, hits: [{ref, terms}], facets: {name: [[value, count, selected]]}}.
+   * {total, hits: [{ref, terms}], facets: {name: [[value, count, selected]]}, notes, notice}
+   * (notes and notice as in read()).
    * Without text, the facets alone select (newest first).
    */
   Engine.prototype.search = function (text, selected) {
@@ -289,10 +342,13 @@
           var isChosen = chosen.indexOf(value.name) >= 0
           if (c || isChosen) rows.push([value.name, c, isChosen])
         })
-        rows.sort(function (a, b) { return (b[2] - a[2]) || (b[1] - a[1]) })
-        counts[facet] = rows.slice(0, Math.max(12, chosen.length))
+        // Most frequent first (ties in the facet's own order): a chosen value keeps its place
+        // rather than jumping to the top, and is shown even when outside the first 12.
+        rows.sort(function (a, b) { return b[1] - a[1] })
+        counts[facet] = rows.filter(function (row, i) { return i < 12 || row[2] })
       })
-      return { total: hits.length, hits: hits, facets: counts }
+      var said = hasText ? self.read(text) : { notes: [], notice: null }
+      return { total: hits.length, hits: hits, facets: counts, notes: said.notes, notice: said.notice }
     })
   }
 
@@ -379,7 +435,10 @@
           return eng.search(msg.text, msg.selected).then(function (res) {
             last = { id: msg.id, hits: res.hits }
             return eng.page(res.hits, 0).then(function (page) {
-              self.postMessage({ type: 'results', id: msg.id, total: res.total, from: 0, results: page, facets: res.facets })
+              self.postMessage({
+                type: 'results', id: msg.id, total: res.total, from: 0, results: page, facets: res.facets,
+                notes: res.notes, notice: res.notice
+              })
             })
           })
         }

@@ -10,6 +10,7 @@
   if (!app || typeof Worker === 'undefined') return
 
   var FACETS = [['person', 'People'], ['tag', 'Tags'], ['year', 'Year'], ['outlet', 'Outlet']]
+  var SLOW_MS = 300 // no answer by then: say "Searching…"
   var DEBOUNCE_MS = 30 // short: results within 100 ms of the keystroke once parts are loaded
 
   var form = document.getElementById('search-form')
@@ -26,13 +27,20 @@
   var shown = 0
   var total = 0
   var timer = null
+  var slow = null
+  var broken = false // the worker could not start: its message stays
+  var moreFrom = -1 // the first result "More results" asked for, until it is shown
 
   document.getElementById('search-nojs').hidden = true
 
   var worker = new Worker(app.getAttribute('data-worker'))
   worker.onerror = function (event) {
     event.preventDefault()
-    say('Search could not start in this browser. Browse the people and tags pages instead.', 'error')
+    broken = true
+    clearTimeout(slow)
+    app.removeAttribute('aria-busy')
+    say('Search could not start in this browser.', 'error')
+    document.getElementById('search-nojs').hidden = false // its links: people, tags, outlets, archive
   }
   worker.onmessage = function (event) {
     var msg = event.data
@@ -74,6 +82,8 @@
 
   function run () {
     clearTimeout(timer)
+    clearTimeout(slow)
+    if (broken) return
     lastId += 1
     if (!/\S/.test(state.q) && !hasSelection()) {
       list.textContent = ''
@@ -84,13 +94,17 @@
       return
     }
     app.setAttribute('aria-busy', 'true')
+    // Only a slow answer (the index still loading) says so: a fast one would only flicker.
+    slow = setTimeout(function () { say('Searching…') }, SLOW_MS)
     sent = { q: state.q, chosen: chosenValues() }
     if (window.performance && performance.mark) performance.mark('search-sent-' + lastId)
     worker.postMessage({ type: 'search', id: lastId, text: state.q, selected: state.selected })
   }
 
-  function say (text, kind) {
+  /* The status line, and below it any notes on how the query was read. */
+  function say (text, kind, notes) {
     status.textContent = text
+    ;(notes || []).forEach(function (note) { status.appendChild(el('span', 'search-status__note', note)) })
     status.className = 'search-status' + (kind ? ' search-status--' + kind : '')
   }
 
@@ -109,6 +123,7 @@
   }
 
   function showResults (msg) {
+    clearTimeout(slow)
     app.removeAttribute('aria-busy')
     total = msg.total
     list.textContent = ''
@@ -119,14 +134,18 @@
       // Keystroke (after the debounce) to results on screen; read by bench/search_bench.py.
       performance.measure('search-results', 'search-sent-' + msg.id)
     }
-    if (total === 0) {
-      say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty')
+    var notes = msg.notes || []
+    if (total === 0 && msg.notice) {
+      say(msg.notice, 'empty', notes)
+    } else if (total === 0) {
+      say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty', notes)
     } else {
-      say(total + (total === 1 ? ' result ' : ' results ') + describe() + '.')
+      say(total + (total === 1 ? ' result ' : ' results ') + describe() + '.', null, notes)
     }
   }
 
   function showError (msg) {
+    clearTimeout(slow)
     app.removeAttribute('aria-busy')
     list.textContent = ''
     more.hidden = true
@@ -137,6 +156,13 @@
   function appendResults (results, from) {
     results.forEach(function (r, i) { list.appendChild(renderHit(r, from + i)) })
     shown = from + results.length
+    if (from > 0 && from === moreFrom) {
+      // "More results" was pressed: the reader continues at the first new result (focus
+      // never drops to the page when the button hides after the last page).
+      moreFrom = -1
+      var first = list.querySelector('.search-hit__title a[data-n="' + from + '"]')
+      if (first) first.focus()
+    }
     more.hidden = shown >= total
   }
 
@@ -196,7 +222,11 @@
     return span
   }
 
+  /* Rebuilt on every answer: the checkbox that had focus gets it back, by facet and value. */
   function renderFacets (facets) {
+    var focused = document.activeElement
+    var keep = focused && focused.type === 'checkbox' && facetBox.contains(focused)
+      ? [focused.name, focused.value] : null
     facetBox.textContent = ''
     var any = false
     FACETS.forEach(function (f) {
@@ -231,6 +261,12 @@
       any = true
     }
     facetBox.hidden = !any
+    if (keep) {
+      var again = Array.prototype.find.call(facetBox.querySelectorAll('input[type="checkbox"]'), function (box) {
+        return box.name === keep[0] && box.value === keep[1]
+      })
+      ;(again || input).focus()
+    }
   }
 
   facetBox.addEventListener('change', function (event) {
@@ -255,6 +291,7 @@
   })
 
   more.addEventListener('click', function () {
+    moreFrom = shown
     worker.postMessage({ type: 'more', id: lastId, from: shown })
   })
 

@@ -1,0 +1,84 @@
+"""Nothing a contributor or reader types widens the page on a phone (Debian's Chromium)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import build_site
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 375, "height": 740}}  # not is_mobile: it widens innerWidth to the content
+LONG_WORD = "Quarnelvistobrandexifulmorathequinzalopterivandusk" * 2
+LONG_URL = "https://archive.example/" + "/".join(f"segment{n:02d}" for n in range(20))
+CODE = "call_the_fictional_ministry_of_lanterns(" + ", ".join(f"argument_{n}" for n in range(12)) + ")"
+ARTICLE = f"""---
+title: The lantern council counts its lanterns
+date: 2031-03-04T10:00:00+00:00
+source:
+  name: The Fictional Ledger
+  url: https://ledger.example/lanterns
+summary: A fictional article with everything that can be wider than a phone.
+revisions:
+- date: 2031-03-04T09:00:00+00:00
+  body: |
+    An earlier paragraph with {LONG_WORD}.
+---
+
+The council met at dawn and counted {LONG_WORD} lanterns.
+
+See {LONG_URL} for the minutes.
+
+| Year | Lanterns lit | Lanterns dimmed | Lanterns stolen | Change on the previous year (percent) | Remarks |
+|---|---|---|---|---|---|
+| 2030 | 1,204 | 311 | 17 | 4.5 | counted twice by the fictional lamplighters' guild |
+
+```
+{CODE}
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("wide")
+    (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
+    article = root / "content" / "articles" / "2031" / "03" / "lanterns.md"
+    article.parent.mkdir(parents=True)
+    article.write_text(ARTICLE, encoding="utf-8")
+    return build_site(root, root / "public")
+
+
+def overflow(chromium, url: str, width: int = 375, ready: str = "body") -> dict:
+    context = chromium.new_context(**{**PHONE, "viewport": {"width": width, "height": 740}})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector(ready)
+        return page.evaluate("""() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: innerWidth,
+            text: document.querySelector('main').textContent})""")
+    finally:
+        context.close()
+
+
+def test_an_article_with_code_a_table_long_words_and_a_diff_fits_a_phone(chromium, wide_site: Path, serve_dir) -> None:
+    got = overflow(chromium, serve_dir(wide_site) + "articles/2031/03/lanterns/")
+    for wide in (LONG_WORD, LONG_URL, CODE, "Lanterns stolen", "An earlier paragraph"):
+        assert wide in got["text"]  # each is on the page, so each was measured
+    assert got["scrollWidth"] <= got["innerWidth"]
+
+
+def test_a_long_query_fits_the_search_page_on_a_phone(chromium, wide_site: Path, serve_dir) -> None:
+    query = "lanterns.example/" + "x" * 300
+    got = overflow(chromium, serve_dir(wide_site) + "search/?q=" + query, ready="#search-status:not(:empty)")
+    assert query in got["text"]
+    assert got["scrollWidth"] <= got["innerWidth"]
+
+
+def test_the_people_index_fits_320_px(chromium, fictional_site: Path, serve_dir) -> None:
+    """400% zoom of a 1280 px window: the sparkline column must not push the table out."""
+    got = overflow(chromium, serve_dir(fictional_site) + "people/", width=320)
+    assert got["scrollWidth"] <= got["innerWidth"]

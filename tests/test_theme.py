@@ -1,0 +1,62 @@
+"""What the default theme writes for a reader's tools: languages, landmarks (parsed HTML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sitehelpers import page
+
+from sitegen.build import Options, build
+
+ARTICLES = {
+    "2031/03/lanterns.md": "title: Lantern council meets\ndate: 2031-03-04T10:00:00+00:00\n",
+    "2031/03/fonari.md": "title: Совет фонарей собрался\ndate: 2031-03-05T10:00:00+00:00\nlanguage: ru\n"
+                         "summary: Вымышленная статья.\n",
+}
+ARTICLE_ALONE = ("2031/03/lanterns.md", f"---\n{ARTICLES['2031/03/lanterns.md']}---\n\nFictional text.\n")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("theme")
+    (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
+    for rel, front in ARTICLES.items():
+        path = root / "content" / "articles" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{front}---\n\nFictional text of the article.\n", encoding="utf-8")
+    build(Options(root=root, out=root / "public", search=False, cache=False))
+    return root / "public"
+
+
+def test_an_article_in_another_language_marks_its_text_not_the_page(site: Path) -> None:
+    """The English navigation and notes stay English to a screen reader."""
+    doc = page(site, "/articles/2031/03/fonari/")
+    assert doc.get("lang") == "en"
+    assert doc.cssselect("h1")[0].get("lang") == "ru"
+    assert doc.cssselect(".article__summary")[0].get("lang") == "ru"
+    assert doc.cssselect(".article__body")[0].get("lang") == "ru"
+    assert doc.cssselect(".site-nav")[0].get("lang") is None
+    english = page(site, "/articles/2031/03/lanterns/")
+    assert english.get("lang") == "en" and not english.cssselect("main [lang]")
+
+
+def test_a_card_in_another_language_says_so_on_listings(site: Path) -> None:
+    cards = page(site, "/").cssselect(".article-card")
+    langs = {c.cssselect(".article-card__title")[0].text_content(): c.cssselect(".article-card__title")[0].get("lang")
+             for c in cards}
+    assert langs == {"Совет фонарей собрался": "ru", "Lantern council meets": None}
+    ru = next(c for c in cards if c.cssselect("[lang]"))
+    assert ru.cssselect(".article-card__summary")[0].get("lang") == "ru"
+
+
+def test_the_newer_older_landmark_is_there_only_with_a_neighbour(site: Path, tmp_path: Path) -> None:
+    """An empty <nav> is a landmark a screen reader lists with nothing in it."""
+    links = page(site, "/articles/2031/03/lanterns/").cssselect("nav.prev-next a")
+    assert [a.get("rel") for a in links] == ["next"]
+    root = tmp_path / "alone"
+    (root / "content" / "articles" / "2031" / "03").mkdir(parents=True)
+    (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
+    (root / "content" / "articles" / ARTICLE_ALONE[0]).write_text(ARTICLE_ALONE[1], encoding="utf-8")
+    build(Options(root=root, out=root / "public", search=False, cache=False))
+    assert page(root / "public", "/articles/2031/03/lanterns/").cssselect("nav.prev-next") == []
