@@ -23,7 +23,7 @@ from math import log
 from lunr import __TARGET_JS_VERSION__
 
 from sitegen.numeric import np
-from sitegen.termcounts import TermCounts, Texts, count_documents
+from sitegen.termcounts import SEARCH_PIPELINE, TermCounts, Texts, count_documents
 
 _K1 = 1.2
 _B = 0.75
@@ -187,7 +187,7 @@ class PartWriter:
             field_open=_objects("}," + text for text in field_head[1:]),
             ref=_objects(text for ref in refs for text in (ref, "," + ref)),
             head=head[:-1] + ',"fieldVectors":[',
-            tail="]," + _json_text({"pipeline": ["stemmer"]})[1:],
+            tail="]," + _json_text({"pipeline": list(SEARCH_PIPELINE)})[1:],
         )
 
     def json(self, term_nos: Sequence[int], *, every_field_vector: bool = False) -> str:

@@ -181,6 +181,24 @@ def test_a_colon_is_a_field_only_after_a_field_name(built) -> None:
     assert got["notes"] == [f'"colour:" is not a field (use {fields}), so it was searched as text.']
 
 
+def test_a_possessive_finds_the_name_and_the_name_finds_the_possessive(tmp_path: Path) -> None:
+    """News names people and places in the possessive: "Quorrel's" and "(Vantree’s),"
+    are indexed, and searched, as the names themselves; "o'neill" keeps its apostrophe."""
+    def doc(i: int, body: str) -> SearchDoc:
+        return SearchDoc(url=f"/articles/2031/01/d{i}/", title=f"Fictional report {i}", date="2031-01-02",
+                         summary="", body=body, people=(), people_terms=(), tags=(), source="")
+
+    docs = [doc(0, "Quorrel's harbour plan was read out."), doc(1, "A reply came (Vantree’s), later."),
+            doc(2, "Quorrel and Vantree met O'Neill."), doc(3, "Nothing about them.")]
+    _, manifest, whole_path = write_build(tmp_path, docs, 100_000)
+    whole = Index.load(json.loads(whole_path.read_text()))
+    for query, found in (("quorrel", {0, 2}), ("Quorrel’s", {0, 2}), ("vantree's", {1, 2}),
+                         ("o'neill", {2}), ("harbour's", {0})):
+        assert refs(whole, query.lower()) == found, query  # lunr.py, as the tests hold the index to
+        got = node("facets.js", str(manifest), query, json.dumps({}))
+        assert set(got["refs"]) == found, query  # the page, through the worker
+
+
 def test_quotes_are_said_to_search_separate_words(built) -> None:
     docs, manifest, whole_path = built
     whole = Index.load(json.loads(whole_path.read_text()))

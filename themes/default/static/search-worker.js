@@ -71,6 +71,25 @@
     return 'The query could not be understood (' + msg + ').'
   }
 
+  /*
+   * "russia's" and "(shoigu’s)," as "russia" and "shoigu", "o'neill." as "o'neill", as the
+   * index was made: its pipeline function "possessive" (sitegen/termcounts.py), the same
+   * pattern with \w and \W as Python reads them. Registered by name, as lunr.Index.load
+   * looks it up.
+   */
+  var POSSESSIVE = /^[^\p{L}\p{N}_]*(.+?)(?:['’]s)?[^\p{L}\p{N}_]*$/u
+
+  function possessive (token) {
+    return token.update(function (text) {
+      var found = POSSESSIVE.exec(text)
+      return found ? found[1] : text
+    })
+  }
+
+  function register () {
+    lunr.Pipeline.registerFunction(possessive, 'possessive')
+  }
+
   function Engine (manifest, load) {
     this.manifest = manifest
     this.load = load // name -> Promise of parsed JSON, resolved against the manifest
@@ -79,7 +98,7 @@
     this.chunks = {}
     this.indexes = [] // [key, lunr.Index], most recent last
     this.pipeline = new lunr.Pipeline()
-    this.pipeline.add(lunr.stemmer)
+    this.pipeline.add(possessive, lunr.stemmer) // the index's search pipeline
     this.facets = null
   }
 
@@ -121,7 +140,7 @@
     query.clauses.forEach(function (clause, i) {
       var prohibited = clause.presence === lunr.Query.presence.PROHIBITED
       var dropped = clause.usePipeline && !clause.editDistance &&
-        !lunr.stopWordFilter(lunr.trimmer(new lunr.Token(clause.term)))
+        !lunr.stopWordFilter(possessive(lunr.trimmer(new lunr.Token(clause.term))))
       if (dropped) common.push(words[i] ? words[i].str : clause.term)
       if (!prohibited && !dropped) wanted += 1
     })
@@ -364,7 +383,7 @@
     for (var i = 0; i < parts.length; i++) {
       var piece = parts[i]
       var word = piece.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')
-      var hit = word !== '' && (wanted.has(word) || wanted.has(lunr.stemmer(new lunr.Token(word)).toString()))
+      var hit = word !== '' && (wanted.has(word) || wanted.has(lunr.stemmer(possessive(new lunr.Token(word))).toString()))
       var last = out[out.length - 1]
       if (last && last[1] === hit) last[0] += piece
       else if (piece) out.push([piece, hit])
@@ -394,9 +413,11 @@
   var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, merge: merge, PAGE: PAGE }
 
   if (typeof module !== 'undefined' && module.exports) {
+    register() // the caller has loaded lunr
     module.exports = api
   } else if (typeof importScripts === 'function') {
     importScripts('vendor/lunr.min.js')
+    register()
     var engine = null
     var last = null
     var latest = 0
