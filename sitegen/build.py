@@ -26,8 +26,8 @@ from . import (
     schema,
 )
 from .cache import Cache, Shard
-from .config import Config, load_config
-from .errors import BuildFailed, Problem, strict
+from .config import Config, base_url_problem, config_warnings, load_config
+from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
 from .model import Article, Card
 from .site import Site, resolve
@@ -63,10 +63,23 @@ class Report:
 
 
 def configure(options: Options) -> Config:
+    """The archive's config, checked with what only the file system can say (I/O)."""
     config = load_config(options.root)
+    problems = []
     if options.base_url:
         config = replace(config, base_url=options.base_url)
+        if why := base_url_problem(options.base_url):
+            problems.append(Problem("--base-url", 0, "", why))
+    themes = render.themes(options.root)
+    if config.theme not in themes:
+        problems.append(Problem(config_file(options.root), 0, "theme", f"no theme {config.theme!r}; found: {', '.join(themes)} (under themes/, then sitegen's own)"))
+    if problems:
+        raise Invalid(problems)
     return replace(config, noindex=True) if options.noindex else config
+
+
+def config_file(root: Path) -> str:
+    return "sitegen.toml" if (root / "sitegen.toml").is_file() or not (root / "pyproject.toml").is_file() else "pyproject.toml"
 
 
 def read(options: Options, cache: Cache) -> content.Archive:
@@ -84,7 +97,7 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
     cache = cache or Cache.disabled()
     archive = archive or read(options, cache)
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later)
-    problems = [*archive.problems, *problems]
+    problems = [*archive.problems, *problems, *config_warnings(options.root)]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .errors import BuildFailed, SitegenError, format_problems
+from .errors import BuildFailed, Invalid, SitegenError, format_problems
 
 
 def _progress(quiet: bool):
@@ -165,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line, file=sys.stderr)
         errors = sum(p.is_error for p in failed.problems)
         print(f"build failed: {errors} error(s); the previous output is untouched", file=sys.stderr)
+        return 1
+    except Invalid as invalid:
+        for line in format_problems(invalid.problems):
+            print(line, file=sys.stderr)
         return 1
     except (SitegenError, OSError) as exc:
         if args.debug:

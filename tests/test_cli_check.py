@@ -192,8 +192,25 @@ def test_json_is_deterministic_and_complete(tmp_path: Path, capsys) -> None:
 def test_bad_config_is_an_error_without_traceback(tmp_path: Path, capsys) -> None:
     write(tmp_path, {"sitegen.toml": 'titel = "x"\n', ART: art(GOOD)})
     assert main(["check", "-s", str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    assert "titel: unknown setting" in err and "Traceback" not in err
+    out, err = capsys.readouterr()
+    assert "sitegen.toml: error: titel: unknown setting" in out and "Traceback" not in out + err
+    assert main(["build", "-s", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith("error: sitegen.toml: titel: unknown setting")  # one prefix, not two
+
+
+@pytest.mark.parametrize(
+    ("config", "field", "message"),
+    [
+        ('paginate = "ten"\n', "paginate", "must be a whole number, not 'ten'"),
+        ('theme = "nope"\n', "theme", "no theme 'nope'; found: default"),
+        ('[permalinks]\narticle = "/a/{foo}/"\n', "permalinks.article", "unknown placeholder {foo}; known: {yyyy}, {mm}, {slug}"),
+    ],
+)
+def test_config_problems_are_json_too(tmp_path: Path, capsys, config: str, field: str, message: str) -> None:
+    write(tmp_path, {"sitegen.toml": config, ART: art(GOOD)})
+    code, report = check(tmp_path, capsys)
+    assert code == 1 and [(p["path"], p["field"]) for p in report["problems"]] == [("sitegen.toml", field)]
+    assert report["problems"][0]["message"].startswith(message)
 
 
 def git(root: Path, *args: str) -> str:
