@@ -26,7 +26,7 @@ from . import (
     schema,
 )
 from .cache import Cache, Shard
-from .config import Config, base_url_problem, config_warnings, load_config
+from .config import Config, archive_root, base_url_problem, config_warnings, load_config
 from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
 from .model import Article, Card
@@ -64,6 +64,7 @@ class Report:
 
 def configure(options: Options) -> Config:
     """The archive's config, checked with what only the file system can say (I/O)."""
+    archive_root(options.root)
     config = load_config(options.root)
     problems = []
     if options.base_url:

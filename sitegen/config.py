@@ -157,6 +157,14 @@ def _read(root: Path, name: str, table: tuple[str, ...]) -> dict | None:
     return data
 
 
+def archive_root(root: Path) -> None:
+    """Raise unless ``root`` is an archive: a typo in ``-s`` must not check or build an empty site."""
+    if not root.is_dir():
+        raise Invalid([Problem(str(root), 0, "", "no such folder")])
+    if not (root / "content").is_dir():
+        raise Invalid([Problem(str(root), 0, "", "no content/ folder: not an archive (see sitegen new / README)")])
+
+
 def load_config(root: Path) -> Config:
     """Read the archive's config file, if any (I/O); raise ``Invalid`` naming every problem."""
     for name, table in _FILES:

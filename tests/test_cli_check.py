@@ -213,6 +213,17 @@ def test_config_problems_are_json_too(tmp_path: Path, capsys, config: str, field
     assert report["problems"][0]["message"].startswith(message)
 
 
+def test_a_folder_that_is_no_archive_is_an_error(tmp_path: Path, capsys) -> None:
+    for command in (["check"], ["build", "-o", str(tmp_path / "out")]):
+        assert main([*command, "-s", str(tmp_path / "typo")]) == 1
+        assert re.search(f"{tmp_path / 'typo'}: (error: )?no such folder", "".join(capsys.readouterr()))
+        assert main([*command, "-s", str(tmp_path)]) == 1
+        assert re.search(f"{tmp_path}: (error: )?no content/ folder: not an archive", "".join(capsys.readouterr()))
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "content").mkdir()  # an archive with no articles yet builds
+    assert main(["build", "-s", str(tmp_path), "-o", str(tmp_path / "out"), "--no-search", "--quiet"]) == 0
+
+
 def git(root: Path, *args: str) -> str:
     cmd = ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *args]
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
