@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from . import (
     annotation,
     content,
+    destination,
     feeds,
     incremental,
     output,
@@ -74,6 +75,8 @@ def configure(options: Options) -> Config:
     themes = render.themes(options.root)
     if config.theme not in themes:
         problems.append(Problem(config_file(options.root), 0, "theme", f"no theme {config.theme!r}; found: {', '.join(themes)} (under themes/, then sitegen's own)"))
+    if not options.out and (why := destination.location_problem(options.root, output_folder(options, config), [render.theme_dir(options.root, config.theme)])):
+        problems.append(Problem(config_file(options.root), 0, "output", f"{config.output!r} {why}"))
     if problems:
         raise Invalid(problems)
     return replace(config, noindex=True) if options.noindex else config
@@ -81,6 +84,10 @@ def configure(options: Options) -> Config:
 
 def config_file(root: Path) -> str:
     return "sitegen.toml" if (root / "sitegen.toml").is_file() or not (root / "pyproject.toml").is_file() else "pyproject.toml"
+
+
+def output_folder(options: Options, config: Config) -> Path:
+    return (options.out or options.root / config.output).resolve()
 
 
 def read(options: Options, cache: Cache) -> content.Archive:
@@ -314,11 +321,13 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
 def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report:
     started = time.perf_counter()
     config = configure(options)
+    out = output_folder(options, config)
+    destination.refuse(options.root, out, [render.theme_dir(options.root, config.theme)])  # before anything is written: it is replaced whole
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     archive = read(options, cache)
     early = EarlySave.start(cache) if options.cache else None
     try:
-        report = _make(options, progress, config, cache, archive)
+        report = _make(options, progress, config, cache, archive, out)
     finally:
         if early:
             early.wait()  # a failed build's too: the child ends the files it writes
@@ -326,12 +335,11 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
     return replace(report, seconds=time.perf_counter() - started)
 
 
-def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Config, cache: Cache, archive: content.Archive) -> Report:
+def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Config, cache: Cache, archive: content.Archive, out: Path) -> Report:
     """The site resolved, planned and written; the cache told what to keep for the next build."""
     site, problems = load(options, config, cache, archive)
     index = None
     body_edit = parallel.Flag()  # set once this build is known to be one: it leaves a core idle
-    out = (options.out or options.root / config.output).resolve()
     try:
         if options.search:
             from . import indexer  # here: a build without search never loads numpy (~60 ms)

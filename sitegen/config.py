@@ -41,7 +41,7 @@ class Config:
     language: str = field(default="en", metadata={"doc": "BCP 47 language of the site and the default for articles."})
     theme: str = field(default="default", metadata={"doc": "Theme folder name under themes/ (the archive's, then sitegen's own)."})
     paginate: int = field(default=20, metadata={"doc": "Articles per listing page."})
-    output: str = field(default="public", metadata={"doc": "Output folder, relative to the archive root."})
+    output: str = field(default="public", metadata={"doc": "Output folder, relative to the archive root; replaced whole by each build."})
     permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS), metadata={"doc": "URL patterns by page kind; output paths are derived from them."})
     noindex: bool = field(default=False, metadata={"doc": "Ask search engines not to index the site (deploy previews)."})
 
