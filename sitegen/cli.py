@@ -155,12 +155,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command. Expected failures print their messages only, --debug or not; an
+    unexpected one prints its traceback with --debug, else one line."""
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except BuildFailed as failed:
-        if args.debug:
-            raise
         for line in format_problems(failed.problems):
             print(line, file=sys.stderr)
         errors = sum(p.is_error for p in failed.problems)
@@ -170,13 +170,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in format_problems(invalid.problems):
             print(line, file=sys.stderr)
         return 1
-    except (SitegenError, OSError) as exc:
-        if args.debug:
-            raise
+    except SitegenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        if isinstance(exc, OSError):
+            print(f"error: {exc}", file=sys.stderr)
+        else:
+            print(f"error: sitegen failed unexpectedly ({type(exc).__name__}: {exc}); run again with --debug for the traceback, and please report it", file=sys.stderr)
+        return 1
 
 
 def run() -> None:

@@ -224,6 +224,27 @@ def test_a_folder_that_is_no_archive_is_an_error(tmp_path: Path, capsys) -> None
     assert main(["build", "-s", str(tmp_path), "-o", str(tmp_path / "out"), "--no-search", "--quiet"]) == 0
 
 
+def test_debug_still_prints_every_problem_of_a_failed_build(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {ART: art("title: Quillby\ndate: 2021-13-45\n"), ART2: art("date: 2021-03-04\n")})
+    assert main(["build", "--debug", "-s", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{ART}:3: date:" in err and f"{ART2}:1: title:" in err and "Traceback" not in err
+
+
+def test_an_unexpected_failure_is_one_line_without_debug(tmp_path: Path, capsys, monkeypatch) -> None:
+    import sitegen.build
+
+    def broken(*args, **kwargs):
+        raise KeyError("foo")
+
+    monkeypatch.setattr(sitegen.build, "build", broken)
+    write(tmp_path, {ART: art(GOOD)})
+    assert main(["build", "-s", str(tmp_path)]) == 1
+    assert "sitegen failed unexpectedly (KeyError: 'foo'); run again with --debug" in capsys.readouterr().err
+    with pytest.raises(KeyError):
+        main(["build", "--debug", "-s", str(tmp_path)])
+
+
 def git(root: Path, *args: str) -> str:
     cmd = ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *args]
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
