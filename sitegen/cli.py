@@ -154,6 +154,15 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+# What Ctrl+C leaves, by command. A build swaps its new output in at the very end, in one
+# step (sitegen/output.py): before that, the previous output stands untouched.
+INTERRUPTED = {
+    "build": "interrupted: the output folder holds the previous site, untouched (or the new one, had it just been swapped in)",
+    "serve": "stopped",
+    "import": "interrupted: each article file is written whole or not at all; import again to finish (what is done is skipped)",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command. Expected failures print their messages only, --debug or not; an
     unexpected one prints its traceback with --debug, else one line."""
@@ -174,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print(INTERRUPTED.get(args.command, "interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:
         if args.debug:

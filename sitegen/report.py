@@ -111,7 +111,10 @@ def _git(root: Path, *args: str) -> list[str]:
     except OSError as exc:
         raise SitegenError(f"--changed-since needs git: {exc}") from None
     if done.returncode:
-        raise SitegenError(f"--changed-since: git {' '.join(args)}: {done.stderr.strip()}")
+        if "not a git repository" in done.stderr.lower():
+            raise SitegenError(f"--changed-since: {root} is not in a git repository")
+        first = next((line.strip() for line in done.stderr.splitlines() if line.strip()), f"status {done.returncode}")
+        raise SitegenError(f"--changed-since: git {' '.join(args)}: {first}")  # one line, not git's usage text
     return [line for line in done.stdout.splitlines() if line]
 
 

@@ -245,6 +245,25 @@ def test_an_unexpected_failure_is_one_line_without_debug(tmp_path: Path, capsys,
         main(["build", "--debug", "-s", str(tmp_path)])
 
 
+def test_an_interrupted_build_says_what_it_left(tmp_path: Path, capsys, monkeypatch) -> None:
+    import sitegen.build
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sitegen.build, "build", interrupted)
+    write(tmp_path, {ART: art(GOOD)})
+    assert main(["build", "-s", str(tmp_path)]) == 130
+    assert capsys.readouterr().err.startswith("interrupted: the output folder holds the previous site")
+
+
+def test_changed_since_outside_git_is_one_line(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {ART: art(GOOD)})
+    assert main(["check", "-s", str(tmp_path), "--changed-since", "main"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: --changed-since: {tmp_path} is not in a git repository\n"
+
+
 def git(root: Path, *args: str) -> str:
     cmd = ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *args]
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
