@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from . import (
     annotation,
     content,
+    destination,
     feeds,
     incremental,
     output,
@@ -26,8 +27,8 @@ from . import (
     schema,
 )
 from .cache import Cache, Shard
-from .config import Config, load_config
-from .errors import BuildFailed, Problem, strict
+from .config import Config, archive_root, base_url_problem, config_warnings, load_config
+from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
 from .model import Article, Card
 from .site import Site, resolve
@@ -63,10 +64,30 @@ class Report:
 
 
 def configure(options: Options) -> Config:
+    """The archive's config, checked with what only the file system can say (I/O)."""
+    archive_root(options.root)
     config = load_config(options.root)
+    problems = []
     if options.base_url:
         config = replace(config, base_url=options.base_url)
+        if why := base_url_problem(options.base_url):
+            problems.append(Problem("--base-url", 0, "", why))
+    themes = render.themes(options.root)
+    if config.theme not in themes:
+        problems.append(Problem(config_file(options.root), 0, "theme", f"no theme {config.theme!r}; found: {', '.join(themes)} (under themes/, then sitegen's own)"))
+    if not options.out and (why := destination.location_problem(options.root, output_folder(options, config), [render.theme_dir(options.root, config.theme)])):
+        problems.append(Problem(config_file(options.root), 0, "output", f"{config.output!r} {why}"))
+    if problems:
+        raise Invalid(problems)
     return replace(config, noindex=True) if options.noindex else config
+
+
+def config_file(root: Path) -> str:
+    return "sitegen.toml" if (root / "sitegen.toml").is_file() or not (root / "pyproject.toml").is_file() else "pyproject.toml"
+
+
+def output_folder(options: Options, config: Config) -> Path:
+    return (options.out or options.root / config.output).resolve()
 
 
 def read(options: Options, cache: Cache) -> content.Archive:
@@ -85,7 +106,7 @@ def load(options: Options, config: Config, cache: Cache | None = None, archive: 
     cache = cache or Cache.disabled()
     archive = archive or read(options, cache)
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later)
-    problems = [*archive.problems, *problems]
+    problems = [*archive.problems, *problems, *config_warnings(options.root)]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
@@ -303,11 +324,13 @@ def build(options: Options, progress: Callable[[Iterator], Iterator] = iter) -> 
 def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report:
     started = time.perf_counter()
     config = configure(options)
+    out = output_folder(options, config)
+    destination.refuse(options.root, out, [render.theme_dir(options.root, config.theme)])  # before anything is written: it is replaced whole
     cache = Cache.open(options.root) if options.cache else Cache.disabled()
     archive = read(options, cache)
     early = EarlySave.start(cache) if options.cache else None
     try:
-        report = _make(options, progress, config, cache, archive)
+        report = _make(options, progress, config, cache, archive, out)
     finally:
         if early:
             early.wait()  # a failed build's too: the child ends the files it writes
@@ -315,12 +338,11 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
     return replace(report, seconds=time.perf_counter() - started)
 
 
-def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Config, cache: Cache, archive: content.Archive) -> Report:
+def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Config, cache: Cache, archive: content.Archive, out: Path) -> Report:
     """The site resolved, planned and written; the cache told what to keep for the next build."""
     site, problems = load(options, config, cache, archive)
     index = None
     body_edit = parallel.Flag()  # set once this build is known to be one: it leaves a core idle
-    out = (options.out or options.root / config.output).resolve()
     try:
         if options.search:
             from . import indexer  # here: a build without search never loads numpy (~60 ms)

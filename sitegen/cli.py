@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .errors import BuildFailed, SitegenError, format_problems
+from .errors import BuildFailed, Invalid, SitegenError, format_problems
 
 
 def _progress(quiet: bool):
@@ -156,25 +156,45 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+# What Ctrl+C leaves, by command. A build swaps its new output in at the very end, in one
+# step (sitegen/output.py): before that, the previous output stands untouched.
+INTERRUPTED = {
+    "build": "interrupted: the output folder holds the previous site, untouched (or the new one, had it just been swapped in)",
+    "serve": "stopped",
+    "import": "interrupted: each article file is written whole or not at all; import again to finish (what is done is skipped)",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command. Expected failures print their messages only, --debug or not; an
+    unexpected one prints its traceback with --debug, else one line."""
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except BuildFailed as failed:
-        if args.debug:
-            raise
         for line in format_problems(failed.problems):
             print(line, file=sys.stderr)
         errors = sum(p.is_error for p in failed.problems)
         print(f"build failed: {errors} error(s); the previous output is untouched", file=sys.stderr)
         return 1
-    except (SitegenError, OSError) as exc:
-        if args.debug:
-            raise
+    except Invalid as invalid:
+        for line in format_problems(invalid.problems):
+            print(line, file=sys.stderr)
+        return 1
+    except SitegenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print(INTERRUPTED.get(args.command, "interrupted"), file=sys.stderr)
         return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        if isinstance(exc, OSError):
+            print(f"error: {exc}", file=sys.stderr)
+        else:
+            print(f"error: sitegen failed unexpectedly ({type(exc).__name__}: {exc}); run again with --debug for the traceback, and please report it", file=sys.stderr)
+        return 1
 
 
 def run() -> None:

@@ -6,12 +6,14 @@ Read from ``sitegen.toml`` at the archive root, else ``[tool.sitegen]`` in its
 
 from __future__ import annotations
 
+import re
+import string
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Problem, SitegenError
+from .errors import WARNING, Invalid, Problem
 
 DEFAULT_PERMALINKS = {
     "home": "/",
@@ -39,7 +41,7 @@ class Config:
     language: str = field(default="en", metadata={"doc": "BCP 47 language of the site and the default for articles."})
     theme: str = field(default="default", metadata={"doc": "Theme folder name under themes/ (the archive's, then sitegen's own)."})
     paginate: int = field(default=20, metadata={"doc": "Articles per listing page."})
-    output: str = field(default="public", metadata={"doc": "Output folder, relative to the archive root."})
+    output: str = field(default="public", metadata={"doc": "Output folder, relative to the archive root; replaced whole by each build."})
     permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS), metadata={"doc": "URL patterns by page kind; output paths are derived from them."})
     noindex: bool = field(default=False, metadata={"doc": "Ask search engines not to index the site (deploy previews)."})
 
@@ -59,6 +61,33 @@ def documented_fields() -> list[tuple[str, str, object]]:
     return out
 
 
+# How a type is named in a message, as a TOML writer knows it.
+_TYPE_NAMES = {str: "text in quotes", int: "a whole number", bool: "true or false"}
+
+
+def placeholders(pattern: str) -> list[str]:
+    """The ``{name}`` fields of a permalink pattern; ValueError for a stray brace."""
+    return [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+
+
+def pattern_problem(kind: str, pattern: str) -> str | None:
+    """Why ``pattern`` cannot give the URLs of page ``kind``: a placeholder that page has no
+    value for (each kind has those of its default pattern), or a brace that opens none."""
+    known = placeholders(DEFAULT_PERMALINKS[kind])
+    try:
+        fields_ = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return "unbalanced { or }: write placeholders as {slug}, a brace alone as {{ or }}"
+    for _, name, spec, conversion in fields_:
+        if name is None:
+            continue
+        if name not in known or spec or conversion:
+            field_text = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            offered = ", ".join("{" + k + "}" for k in known) or "none (this page has one URL)"
+            return f"unknown placeholder {field_text}; known: {offered}"
+    return None
+
+
 def parse_config(data: dict, path: str) -> tuple[Config, list[Problem]]:
     """Check types and reject unknown keys, naming each; pure."""
     problems: list[Problem] = []
@@ -76,39 +105,86 @@ def parse_config(data: dict, path: str) -> tuple[Config, list[Problem]]:
             unknown = sorted(set(value) - set(DEFAULT_PERMALINKS))
             for kind in unknown:
                 problems.append(Problem(path, 0, f"permalinks.{kind}", f"unknown page kind; known: {', '.join(DEFAULT_PERMALINKS)}"))
-            bad = [k for k, v in value.items() if not (isinstance(v, str) and v.startswith("/") and v.endswith("/"))]
-            for kind in bad:
-                problems.append(Problem(path, 0, f"permalinks.{kind}", "must start and end with '/'"))
+            for kind, pattern in value.items():
+                if not (isinstance(pattern, str) and pattern.startswith("/") and pattern.endswith("/")):
+                    problems.append(Problem(path, 0, f"permalinks.{kind}", "must be text starting and ending with '/'"))
+                elif kind in DEFAULT_PERMALINKS and (why := pattern_problem(kind, pattern)):
+                    problems.append(Problem(path, 0, f"permalinks.{kind}", why))
             values[key] = {**DEFAULT_PERMALINKS, **value}
         elif type(value) is not type(default):
-            problems.append(Problem(path, 0, key, f"must be a {type(default).__name__}, not {value!r}"))
+            problems.append(Problem(path, 0, key, f"must be {_TYPE_NAMES[type(default)]}, not {value!r}"))
         else:
             values[key] = value
     config = replace(Config(), **values)
-    scheme = urlsplit(config.base_url).scheme
-    if scheme not in ("http", "https"):
-        problems.append(Problem(path, 0, "base_url", f"must be an http(s) URL, not {config.base_url!r}"))
+    if why := base_url_problem(config.base_url):
+        problems.append(Problem(path, 0, "base_url", why))
     if config.paginate < 1:
         problems.append(Problem(path, 0, "paginate", "must be at least 1"))
     return config, problems
 
 
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the site's address (the config's or ``--base-url``); pure."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed [ of an IPv6 address
+        return f"not a URL: {url!r} ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"must be an http(s) URL, not {url!r}"
+    return None
+
+
+_FILES = (("sitegen.toml", ()), ("pyproject.toml", ("tool", "sitegen")))
+
+
+def _read(root: Path, name: str, table: tuple[str, ...]) -> dict | None:
+    """The settings in one config file; None when it has none (I/O)."""
+    file = root / name
+    if not file.is_file():
+        return None
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))  # tomllib says where only in its message
+        message = f"not valid TOML: {str(exc)[: at.start()] if at else exc}"
+        raise Invalid([Problem(name, int(at[1]) if at else 0, "", message, col=int(at[2]) if at else 1)]) from None
+    for key in table:
+        data = data.get(key) if isinstance(data, dict) else None
+    if table and data is None:
+        return None
+    if not isinstance(data, dict):
+        raise Invalid([Problem(name, 0, ".".join(table), "must be a table of settings")])
+    return data
+
+
+def archive_root(root: Path) -> None:
+    """Raise unless ``root`` is an archive: a typo in ``-s`` must not check or build an empty site."""
+    if not root.is_dir():
+        raise Invalid([Problem(str(root), 0, "", "no such folder")])
+    if not (root / "content").is_dir():
+        raise Invalid([Problem(str(root), 0, "", "no content/ folder: not an archive (see sitegen new / README)")])
+
+
 def load_config(root: Path) -> Config:
-    """Read the archive's config file, if any (I/O); raise on any problem."""
-    for name, table in (("sitegen.toml", None), ("pyproject.toml", ("tool", "sitegen"))):
-        file = root / name
-        if not file.is_file():
-            continue
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SitegenError(f"{name}: not valid TOML: {exc}") from None
-        for key in table or ():
-            data = data.get(key, {})
-        if table and not data:
+    """Read the archive's config file, if any (I/O); raise ``Invalid`` naming every problem."""
+    for name, table in _FILES:
+        data = _read(root, name, table)
+        if data is None:
             continue
         config, problems = parse_config(data, name)
         if problems:
-            raise SitegenError("\n".join(f"error: {p}" for p in problems))
+            raise Invalid(problems)
         return config
     return Config()
+
+
+def config_warnings(root: Path) -> list[Problem]:
+    """Settings in a file that is not read: ``[tool.sitegen]`` beside a sitegen.toml (I/O)."""
+    if (root / "sitegen.toml").is_file():
+        try:
+            ignored = _read(root, "pyproject.toml", ("tool", "sitegen"))
+        except Invalid:
+            return []  # a pyproject.toml that is no valid TOML is for other tools to report
+        if ignored is not None:
+            return [Problem("pyproject.toml", 0, "tool.sitegen", "ignored: sitegen.toml is the config in use; keep the settings in one file", WARNING)]
+    return []

@@ -36,6 +36,15 @@ class SitegenError(Exception):
     """An expected failure: the CLI prints it without a traceback."""
 
 
+class Invalid(SitegenError):
+    """The archive cannot be read as set up (no such folder, a bad config): its problems,
+    printed like content problems (and as JSON by ``check --format json``)."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
 class BuildFailed(SitegenError):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)

@@ -109,10 +109,15 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+# The folders a build makes beside ``out`` (staging, twin, the one replaced, a scratch search
+# store, trash of any): ``sweep`` removes only these, never another file named after the output.
+_LEFT_BY_BUILDS = ("new-", "twin-", "old-", "search-", "spare.trash-")
+
+
 def sweep(out: Path) -> None:
     """Remove folders left by builds that were killed before they finished."""
     for stale in out.parent.glob(f".{out.name}.*"):
-        if stale == spare_of(out):
+        if not stale.name[len(out.name) + 2 :].startswith(_LEFT_BY_BUILDS) or not stale.is_dir():
             continue
         if (".trash-" in stale.name or ".search-" in stale.name) and _busy(stale):
             continue  # a build's child is removing it, or a running build makes its search index in it

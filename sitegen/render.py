@@ -41,6 +41,12 @@ def theme_dir(root: Path, theme: str) -> Path:
     return own if own.is_dir() else BUILTIN_THEMES / theme
 
 
+def themes(root: Path) -> list[str]:
+    """The names a config's ``theme`` may give: the archive's themes/, then sitegen's."""
+    found = {p.name for base in (root / "themes", BUILTIN_THEMES) if base.is_dir() for p in base.iterdir() if p.is_dir()}
+    return sorted(found)
+
+
 def template_folders(root: Path, theme: str) -> list[Path]:
     """Where templates are looked up, most specific first."""
     return [root / "templates", theme_dir(root, theme) / "templates", BUILTIN_THEMES / "default" / "templates"]

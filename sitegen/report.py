@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from .build import Options, configure, load, no_full_collections, read, static_files
 from .cache import Cache, Memo, digest, no_memo
 from .content import Archive, parse_person, source_identity
-from .errors import WARNING, BuildFailed, Problem, SitegenError
+from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
 from .pages import collisions, plan
 from .site import Site
@@ -118,7 +118,10 @@ def _git(root: Path, *args: str, paths: bool = False) -> list[str]:
     except OSError as exc:
         raise SitegenError(f"--changed-since needs git: {exc}") from None
     if done.returncode:
-        raise SitegenError(f"--changed-since: git {' '.join(args)}: {done.stderr.strip()}")
+        if "not a git repository" in done.stderr.lower():
+            raise SitegenError(f"--changed-since: {root} is not in a git repository")
+        first = next((line.strip() for line in done.stderr.splitlines() if line.strip()), f"status {done.returncode}")
+        raise SitegenError(f"--changed-since: git {' '.join(args)}: {first}")  # one line, not git's usage text
     return [line for line in done.stdout.split("\0" if paths else "\n") if line]
 
 
@@ -249,7 +252,10 @@ def run(
     """The ``check`` command: validate, add link checks and tag hints, narrow, print; return the exit code."""
     out, err, env = out or sys.stdout, err or sys.stderr, os.environ if env is None else env
     strict = options.strict
-    config = configure(options)
+    try:
+        config = configure(options)
+    except Invalid as invalid:  # reported like every other problem, in the format asked for
+        return _print(invalid.problems, fmt, strict, out, err, env)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()  # shared with build: parses, bodies, links
     archive = read(options, cache)
     try:  # build.check, keeping the site for the link checks
@@ -264,6 +270,12 @@ def run(
         keep = affected(archive, changed, previous_people(options.root, changed_since, changed))
         if keep is not None:
             problems = [p for p in problems if p.path in keep]
+    code = _print(problems, fmt, strict, out, err, env)
+    cache.save()
+    return code
+
+
+def _print(problems: Sequence[Problem], fmt: str, strict: bool, out: TextIO, err: TextIO, env: Mapping[str, str]) -> int:
     if fmt == "json":
         print(format_json(problems, strict), file=out)
     else:
@@ -272,7 +284,6 @@ def run(
         if env.get("GITHUB_ACTIONS") == "true":
             for line in format_github(problems):
                 print(line, file=out)
-    cache.save()
     errors = sum(p.is_error for p in problems)
     print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=err)
     return exit_code(problems, strict)

@@ -177,6 +177,9 @@ def serve(
     """Serve until interrupted (or ``stop`` is set); rebuild on every change under ``watched``."""
     from watchfiles import watch
 
+    from .config import archive_root
+
+    archive_root(options.root)  # before serving anything: a typo in -s is no empty site
     log, stop = log or sys.stderr, stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())  # clean up the folder, like Ctrl+C

@@ -196,8 +196,76 @@ def test_json_is_deterministic_and_complete(tmp_path: Path, capsys) -> None:
 def test_bad_config_is_an_error_without_traceback(tmp_path: Path, capsys) -> None:
     write(tmp_path, {"sitegen.toml": 'titel = "x"\n', ART: art(GOOD)})
     assert main(["check", "-s", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "sitegen.toml: error: titel: unknown setting" in out and "Traceback" not in out + err
+    assert main(["build", "-s", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith("error: sitegen.toml: titel: unknown setting")  # one prefix, not two
+
+
+@pytest.mark.parametrize(
+    ("config", "field", "message"),
+    [
+        ('paginate = "ten"\n', "paginate", "must be a whole number, not 'ten'"),
+        ('theme = "nope"\n', "theme", "no theme 'nope'; found: default"),
+        ('[permalinks]\narticle = "/a/{foo}/"\n', "permalinks.article", "unknown placeholder {foo}; known: {yyyy}, {mm}, {slug}"),
+    ],
+)
+def test_config_problems_are_json_too(tmp_path: Path, capsys, config: str, field: str, message: str) -> None:
+    write(tmp_path, {"sitegen.toml": config, ART: art(GOOD)})
+    code, report = check(tmp_path, capsys)
+    assert code == 1 and [(p["path"], p["field"]) for p in report["problems"]] == [("sitegen.toml", field)]
+    assert report["problems"][0]["message"].startswith(message)
+
+
+def test_a_folder_that_is_no_archive_is_an_error(tmp_path: Path, capsys) -> None:
+    for command in (["check"], ["build", "-o", str(tmp_path / "out")]):
+        assert main([*command, "-s", str(tmp_path / "typo")]) == 1
+        assert re.search(f"{tmp_path / 'typo'}: (error: )?no such folder", "".join(capsys.readouterr()))
+        assert main([*command, "-s", str(tmp_path)]) == 1
+        assert re.search(f"{tmp_path}: (error: )?no content/ folder: not an archive", "".join(capsys.readouterr()))
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "content").mkdir()  # an archive with no articles yet builds
+    assert main(["build", "-s", str(tmp_path), "-o", str(tmp_path / "out"), "--no-search", "--quiet"]) == 0
+
+
+def test_debug_still_prints_every_problem_of_a_failed_build(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {ART: art("title: Quillby\ndate: 2021-13-45\n"), ART2: art("date: 2021-03-04\n")})
+    assert main(["build", "--debug", "-s", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "titel: unknown setting" in err and "Traceback" not in err
+    assert f"{ART}:3: date:" in err and f"{ART2}:1: title:" in err and "Traceback" not in err
+
+
+def test_an_unexpected_failure_is_one_line_without_debug(tmp_path: Path, capsys, monkeypatch) -> None:
+    import sitegen.build
+
+    def broken(*args, **kwargs):
+        raise KeyError("foo")
+
+    monkeypatch.setattr(sitegen.build, "build", broken)
+    write(tmp_path, {ART: art(GOOD)})
+    assert main(["build", "-s", str(tmp_path)]) == 1
+    assert "sitegen failed unexpectedly (KeyError: 'foo'); run again with --debug" in capsys.readouterr().err
+    with pytest.raises(KeyError):
+        main(["build", "--debug", "-s", str(tmp_path)])
+
+
+def test_an_interrupted_build_says_what_it_left(tmp_path: Path, capsys, monkeypatch) -> None:
+    import sitegen.build
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sitegen.build, "build", interrupted)
+    write(tmp_path, {ART: art(GOOD)})
+    assert main(["build", "-s", str(tmp_path)]) == 130
+    assert capsys.readouterr().err.startswith("interrupted: the output folder holds the previous site")
+
+
+def test_changed_since_outside_git_is_one_line(tmp_path: Path, capsys) -> None:
+    write(tmp_path, {ART: art(GOOD)})
+    assert main(["check", "-s", str(tmp_path), "--changed-since", "main"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: --changed-since: {tmp_path} is not in a git repository\n"
 
 
 def git(root: Path, *args: str) -> str:

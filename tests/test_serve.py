@@ -171,6 +171,7 @@ def test_head_requests_send_no_body(server) -> None:
 def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     import socket
 
+    (tmp_path / "content").mkdir()  # an archive, with nothing in it yet
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -193,3 +194,11 @@ def test_rebuilds_run_sitegen_build_with_the_serve_options(tmp_path: Path) -> No
     command = build_command(options)
     assert command[:4] == [sys.executable, "-m", "sitegen.cli", "build"]
     assert command[4:] == ["--quiet", "-s", str(tmp_path), "-o", str(tmp_path / "site"), "--base-url", "http://127.0.0.1:8000/", "--drafts", "--no-search", "-j", "3"]
+
+
+def test_a_folder_that_is_no_archive_is_not_served(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen.cli", "serve", "-p", "0", "-s", str(tmp_path / "typo")],
+        capture_output=True, text=True, timeout=20, check=False,
+    )
+    assert done.returncode == 1 and done.stderr == f"error: {tmp_path / 'typo'}: no such folder\n"
