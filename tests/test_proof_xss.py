@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -291,9 +292,15 @@ def test_payload_archive_covers_every_field(xss_site: XssSite, proof_figures: di
         f"{len(xss_site.payloads)} payloads x {len(FIELDS)} fields = {xss_site.tried} tried, "
         f"{rendered} built into pages, {len(xss_site.refused)} refused by validation"
     )
+    # Payloads differing only in capitals (javascript:, JAVASCRIPT:) name one person: a name
+    # must mean one person, so the registry refuses the pair, rightly; they stay in every other field.
+    folded = Counter(p.casefold() for p in xss_site.payloads)
+    twins = {(n, "person.name") for (n, g), msg in xss_site.refused.items()
+             if g == "person.name" and "must mean one person only" in msg and folded[xss_site.payloads[n].casefold()] > 1}
+    assert len(twins) < 10
     for f in ("title", "summary", "tags", "people", "source.name", "body", "annotation.note",
               "person.name", "person.description", "person.bio"):  # fmt: skip
-        assert by_field[f] == 0, f"{f}: payloads refused: " + "; ".join(
+        assert by_field[f] - sum(g == f for _, g in twins) == 0, f"{f}: payloads refused: " + "; ".join(
             f"{xss_site.payloads[n]!r}: {msg}" for (n, g), msg in xss_site.refused.items() if g == f
         )
 
