@@ -432,14 +432,26 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
 _TRACKING = re.compile(r"utm_[^=&]*|fbclid|gclid", re.IGNORECASE)
 
 
+# Most sources: http(s), a plain host, a path; no user, query or fragment, a default port if any.
+_PLAIN_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(?::(?:80|443))?(/[^?#@\s\\]*)?", re.IGNORECASE)
+
+
 def source_identity(url: str) -> str:
     """Two articles with this equal archive the same original: the import and duplicate checks agree.
 
     Links to one page differ in scheme, ``www.``, a default port, a trailing slash, a
     ``#fragment`` or tracking parameters; other query parameters may name another page.
     """
+    url = url.strip()
+    plain = _PLAIN_URL.fullmatch(url)  # as _identity gives, without urlsplit (10k articles a build)
+    if plain:
+        return f"//{plain[1].lower().removeprefix('www.')}{(plain[2] or '').rstrip('/')}"
+    return _identity(url)
+
+
+def _identity(url: str) -> str:
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:
         return url.strip().rstrip("/")

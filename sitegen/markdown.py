@@ -12,7 +12,6 @@ from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -29,6 +28,8 @@ _NORMAL_URL = re.compile(
     r"|(?![A-Za-z0-9.+-]*:)(?!//))"
     r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*"
 )
+_TEXT = frozenset(("text", "code_inline"))  # the inline tokens whose content is plain text
+_LINE_BREAKS = frozenset(("softbreak", "hardbreak"))  # their content is empty: a space keeps words apart
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
 
 
@@ -76,22 +77,13 @@ def render(source: str) -> Rendered:
     for i, tok in enumerate(tokens):
         if tok.type != "inline":
             continue
-        text = "".join(_plain(c) for c in tok.children or ())
-        text = " ".join(text.split())
+        text = "".join(c.content if c.type in _TEXT else " " if c.type in _LINE_BREAKS else "" for c in tok.children or ())
+        text = text.replace("\n", " ").strip()
         if text:
             paragraphs.append(text)
             if not first and i > 0 and tokens[i - 1].type == "paragraph_open":
                 first = text
     return Rendered(html, "\n\n".join(paragraphs), first)
-
-
-_LINE_BREAKS = frozenset(("softbreak", "hardbreak"))  # their content is empty: a space keeps words apart
-
-
-def _plain(token: Token) -> str:
-    if token.type in ("text", "code_inline"):
-        return token.content
-    return " " if token.type in _LINE_BREAKS else ""
 
 
 def render_inline(source: str) -> str:

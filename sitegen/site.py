@@ -256,13 +256,16 @@ def _merged_spellings(articles: Iterable[ArticleFile], routes: Routes, slug_of: 
     """Tags (or outlets) written differently beyond capitals and spacing that make one
     address ('C++' and 'C#' -> /tags/c/): an error, since the merged term would show
     one spelling on every article. Reported where each spelling is first used."""
-    first: dict[tuple[str, str], dict[str, tuple[str, int, str]]] = defaultdict(dict)  # (kind, slug) -> spelling -> place
+    used: dict[tuple[str, str], tuple[str, int]] = {}  # (kind, name as written) -> where first: a lookup an article's term
     for a in articles:
         for i, name in enumerate(a.tags):
-            first["tag", slug_of(name)].setdefault(" ".join(name.casefold().split()), (a.path, a.field_lines.get(f"tags[{i}]", a.field_lines.get("tags", 1)), name))
-        if a.source:
-            name = a.source.name
-            first["source", slug_of(name)].setdefault(" ".join(name.casefold().split()), (a.path, a.field_lines.get("source.name", a.field_lines.get("source", 1)), name))
+            if ("tag", name) not in used:
+                used["tag", name] = (a.path, a.field_lines.get(f"tags[{i}]", a.field_lines.get("tags", 1)))
+        if a.source and ("source", a.source.name) not in used:
+            used["source", a.source.name] = (a.path, a.field_lines.get("source.name", a.field_lines.get("source", 1)))
+    first: dict[tuple[str, str], dict[str, tuple[str, int, str]]] = defaultdict(dict)  # (kind, slug) -> spelling -> place
+    for (kind, name), (path, line) in used.items():  # in order of first use
+        first[kind, slug_of(name)].setdefault(" ".join(name.casefold().split()), (path, line, name))
     out = []
     for (kind, slug), places in first.items():
         if len(places) < 2:

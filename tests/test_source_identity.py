@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sitegen import content
 from sitegen.content import SourceFile, parse_archive, source_identity
 
 URL = "https://news.example.org/2031/03/lantern-vote"
@@ -47,3 +50,21 @@ def test_other_pages_stay_apart(other: str) -> None:
 
 def test_query_parameters_other_than_tracking_are_kept_in_order() -> None:
     assert source_identity(URL + "?utm_campaign=x&id=7&lang=en#top") == "//news.example.org/2031/03/lantern-vote?id=7&lang=en"
+
+
+PIECES = st.tuples(
+    st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "//", "", " https://"]),
+    st.sampled_from(["", "www.", "WWW.", "user@", "www"]),
+    st.text(alphabet="abcXYZ09.-_:[]", max_size=12),
+    st.sampled_from(["", ":80", ":443", ":8080", ":", ":0080", ":x"]),
+    st.text(alphabet="/aB9-._~%?#&=@ \\\t", max_size=20),
+    st.sampled_from(["", "?utm_source=x", "?page=2&utm_medium=y", "#top", " "]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PIECES.map("".join))
+def test_the_shortcut_for_plain_urls_gives_what_urlsplit_gives(url: str) -> None:
+    """A regex spares urlsplit (~7 µs a URL: ~70 ms of every build at 10k articles) for
+    most sources; it must give the identity the general way gives, whatever the URL."""
+    assert source_identity(url) == content._identity(url.strip())
