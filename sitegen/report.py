@@ -285,5 +285,7 @@ def _print(problems: Sequence[Problem], fmt: str, strict: bool, out: TextIO, err
             for line in format_github(problems):
                 print(line, file=out)
     errors = sum(p.is_error for p in problems)
-    print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=err)
+    warnings = len(problems) - errors
+    under = "; --strict: warnings fail the check" if strict and warnings else ""  # else the exit status 1 looks unexplained
+    print(f"{errors} error(s), {warnings} warning(s){under}", file=err)
     return exit_code(problems, strict)
