@@ -158,7 +158,7 @@ def parse_archive(
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
-            if PLACEHOLDER in result.body:  # `sitegen new`'s body, never written over
+            if result.body.lstrip().startswith(PLACEHOLDER):  # `sitegen new`'s body, never written over
                 line = result.body_line + result.body[: result.body.index(PLACEHOLDER)].count("\n")
                 problems.append(Problem(result.path, line, "body", "still the placeholder `sitegen new` wrote: write the article", WARNING))
         else:
@@ -322,7 +322,7 @@ class _Checker:
         if not isinstance(name, str) or not name.strip():
             return self._bad(f"{key}.name", "required")
         url = self.url(f"{key}.url", value["url"]) if value.get("url") else ""
-        return Source(name.strip(), url or "")
+        return Source(name.strip(), url or "", source_identity(url) if url else "")
 
     def annotations(self, key: str, value: object) -> tuple[Annotation, ...] | None:
         items = self.list(key, value)
@@ -492,7 +492,7 @@ def _duplicates(articles: list[ArticleFile], people: Iterable[PersonFile] = ()) 
         else:
             seen_slug[key] = a
         if a.source and a.source.url:
-            url = source_identity(a.source.url)
+            url = a.source.identity
             if url in seen_url:
                 line = a.field_lines.get("source.url", 1)
                 out.append(Problem(a.path, line, "source.url", f"duplicate source URL: already archived in {seen_url[url].path}"))

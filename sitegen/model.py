@@ -18,6 +18,7 @@ from typing import Any
 class Source:
     name: str
     url: str
+    identity: str = ""  # content.source_identity(url), made with the parse and cached with it: for the duplicate check
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,8 @@ def lastmod(articles: Sequence[Article | Card]) -> datetime | None:
 
 def noted(article: Article | Card) -> datetime:
     """When the article's page last changed: the article, or a newer dated note on it."""
+    if not article.annotations:  # most articles: no note to date
+        return article.lastmod
     return max([article.lastmod, *filter(None, map(annotation.written, article.annotations))])
 
 
