@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import html
 from sitehelpers import ATOM, html_pages, page, snapshot, xml
 
 from sitegen import cli
@@ -144,6 +145,15 @@ def test_sitemap_lists_every_html_page_but_404(site: Path):
     assert listed == pages
     robots = (site / "robots.txt").read_text()
     assert f"Sitemap: {BASE}sitemap.xml" in robots
+
+
+def test_the_404_page_is_canonical_for_no_address_and_asks_not_to_be_indexed(site: Path):
+    """It is served at every missing address: a canonical link would name /404.html for all."""
+    missing = html.fromstring((site / "404.html").read_bytes())
+    assert missing.cssselect('link[rel="canonical"]') == []
+    assert [m.get("content") for m in missing.cssselect('meta[name="robots"]')] == ["noindex"]
+    home = html.fromstring((site / "index.html").read_bytes())
+    assert home.cssselect('link[rel="canonical"]') and not home.cssselect('meta[name="robots"]')
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, site: Path):
