@@ -97,13 +97,20 @@ def _markdown_files(base: Path, prefix: str, unread: list[str] | None = None) ->
     found = []
     for folder, _, names in os.walk(base):
         under = prefix + os.path.relpath(folder, base).replace(os.sep, "/") + "/" if folder != str(base) else prefix
-        found += [under + name for name in names if name.endswith(".md")]
+        found += [under + name for name in names if name.endswith(".md") and not name.startswith(".")]  # not .#story.md
         if unread is not None and "/." not in "/" + under:
-            unread += [under + name for name in names if not name.endswith(".md") and not name.startswith(".")]
+            unread += [under + name for name in names if not name.endswith(".md") and not _left_alone(name)]
     return sorted(found, key=lambda rel: rel.split("/"))
 
 
 CONTENT_FOLDERS = ("articles", "people", "static")  # static/ is copied as it is: every file there is used
+# What editors and systems leave beside a file (story.md~, #story.md#, Thumbs.db): not a
+# contributor's misnamed article, and an autosave must not fail `sitegen serve`'s rebuild.
+_LEFT_BY_TOOLS = re.compile(r"\..*|.*~|#.*#|Thumbs\.db|desktop\.ini|Icon\r", re.IGNORECASE)
+
+
+def _left_alone(name: str) -> bool:
+    return _LEFT_BY_TOOLS.fullmatch(name) is not None
 
 
 def stray_files(root: Path) -> list[str]:
@@ -114,13 +121,13 @@ def stray_files(root: Path) -> list[str]:
         return []
     out: list[str] = []
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
-        if entry.name.startswith(".") or entry.name in CONTENT_FOLDERS:
+        if _left_alone(entry.name) or entry.name in CONTENT_FOLDERS:
             continue
         if entry.is_dir():
             for folder, _, names in os.walk(entry.path):
                 under = "content/" + os.path.relpath(folder, base).replace(os.sep, "/") + "/"
                 if "/." not in under:
-                    out += [under + name for name in names if not name.startswith(".")]
+                    out += [under + name for name in names if not _left_alone(name)]
         else:
             out.append(f"content/{entry.name}")
     return sorted(out, key=lambda rel: rel.split("/"))

@@ -206,6 +206,9 @@ def test_files_no_rule_reads_are_errors_but_static_and_hidden_files_are_fine(tmp
         "articles/2031/04/story.txt", "articles/2031/04/story.md ", "article/2031/04/x.md", "people/ada.txt",
         "notes.md", "articles/2031/04/fine.md", "articles/.gitkeep", "articles/2031/.DS_Store",
         "people/.gitkeep", "static/humans.txt", ".hidden/x.md",
+        # What editors and systems leave: an autosave must not fail serve's rebuild.
+        "articles/2031/04/fine.md~", "articles/2031/04/#fine.md#", "articles/2031/04/.#fine.md",
+        "articles/2031/04/Thumbs.db", "people/desktop.ini", "articles/Icon\r", "junk~",
     ]
     for name in names:
         (content / name).parent.mkdir(parents=True, exist_ok=True)
