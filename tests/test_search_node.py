@@ -7,6 +7,7 @@ search-worker.js); the monolithic index is sitegen's byte-for-byte copy of lunr.
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -17,9 +18,11 @@ import pytest
 from lunr.index import Index
 from lunr.stemmer import porter_stemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
+from lunr.token import Token
 
 from sitegen.lunrindex import build_index, serialize_whole
 from sitegen.search import FIELDS, SearchDoc, build_search, field_texts
+from sitegen.termcounts import possessive
 
 ROOT = Path(__file__).resolve().parent.parent
 from bench.search_bench import corpus_docs
@@ -157,8 +160,9 @@ def test_stop_words_are_named_rather_than_silently_not_found(built) -> None:
     got = node("facets.js", str(manifest), f"US {word} said", json.dumps({}))
     assert got["notice"] is None and got["total"] == len(refs(whole, word)) > 0
     assert got["notes"] == ['Left out as too common to search for: "US", "said".']
-    # Neither a prefix nor a word that merely starts like a stop word is left out.
-    for query in ("us*", word):
+    # Neither a prefix nor a word that merely starts like a stop word is left out, nor one
+    # that lunr.js's ASCII trimmer would cut to a stop word ("ça" to "a"): the index keeps it.
+    for query in ("us*", word, "ça", "ñor"):
         got = node("facets.js", str(manifest), query, json.dumps({}))
         assert got["notice"] is None and got["notes"] == [], query
 
@@ -197,6 +201,20 @@ def test_a_possessive_finds_the_name_and_the_name_finds_the_possessive(tmp_path:
         assert refs(whole, query.lower()) == found, query  # lunr.py, as the tests hold the index to
         got = node("facets.js", str(manifest), query, json.dumps({}))
         assert set(got["refs"]) == found, query  # the page, through the worker
+
+
+def test_the_worker_s_possessive_is_the_index_s_for_any_word() -> None:
+    """The same pattern in two regex dialects (Python's Unicode \\w, JavaScript's \\p{L}\\p{N}_):
+    a query word must become the term the index made of it, or it matches nothing."""
+    rng = random.Random(3)
+    alphabet = "ab'’s.-,:()é\u0301ñ9_Ⅻ²ß\u00a0😀中"
+    words = ["".join(rng.choices(alphabet, k=rng.randint(1, 9))) for _ in range(3000)]
+    words += ["russia's", "(shoigu’s),", "o'neill.", "it's", "'s", "boss's", "u.s.", "élysée's"]
+    got = json.loads(subprocess.run(["node", str(JS / "possessive.js")], input=json.dumps(words), capture_output=True,
+                                    text=True, check=True).stdout)
+    ours = [str(possessive(Token(w, {}))) for w in words]
+    assert [(w, j) for w, j, p in zip(words, got, ours, strict=True) if j != p] == []
+    assert ours[-8:] == ["russia", "shoigu", "o'neill", "it", "s", "boss", "u.s", "élysée"]
 
 
 def test_quotes_are_said_to_search_separate_words(built) -> None:

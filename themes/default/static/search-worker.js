@@ -140,7 +140,7 @@
     query.clauses.forEach(function (clause, i) {
       var prohibited = clause.presence === lunr.Query.presence.PROHIBITED
       var dropped = clause.usePipeline && !clause.editDistance &&
-        !lunr.stopWordFilter(possessive(lunr.trimmer(new lunr.Token(clause.term))))
+        !lunr.stopWordFilter(possessive(new lunr.Token(clause.term))) // as the index: lunr.py's trimmer, then possessive, is possessive alone (lunr.js's trimmer would cut "ça" to "a")
       if (dropped) common.push(words[i] ? words[i].str : clause.term)
       if (!prohibited && !dropped) wanted += 1
     })
@@ -410,7 +410,7 @@
     }))
   }
 
-  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, merge: merge, PAGE: PAGE }
+  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, merge: merge, possessive: possessive, PAGE: PAGE }
 
   if (typeof module !== 'undefined' && module.exports) {
     register() // the caller has loaded lunr
