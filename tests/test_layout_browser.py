@@ -56,6 +56,7 @@ def overflow(chromium, url: str, width: int = 375, ready: str = "body") -> dict:
         page = context.new_page()
         page.goto(url)
         page.wait_for_selector(ready)
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true })")  # closed: not laid out
         return page.evaluate("""() => ({
             scrollWidth: document.documentElement.scrollWidth,
             innerWidth: innerWidth,
