@@ -31,7 +31,7 @@ def location_problem(root: Path, out: Path, read_also: Iterable[Path] = ()) -> s
         return "is the archive itself: a build replaces its output folder whole, sources and all"
     if out in root.parents:
         return f"contains the archive ({root}): a build replaces its output folder whole, sources and all"
-    for folder in [*(root / name for name in READ), *read_also]:
+    for folder in [*((root / name).resolve() for name in READ), *(f.resolve() for f in read_also)]:  # a symlinked content/ too
         if _within(out, folder):
             return f"{'is' if out == folder else 'lies inside'} {folder}, which the build reads: choose a folder outside it (the default is public/)"
         if _within(folder, out):

@@ -94,8 +94,9 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
 
 
 def _noted(a: Article, item: AnchoredAnnotation) -> datetime:
-    """When the note was written, else when the article last changed."""
-    return annotation.written(item) or a.lastmod
+    """When the note was written, else when the article was: the date the entries are
+    ordered by (``annotation.index_entries``), so no entry is newer than one above it."""
+    return annotation.written(item) or a.date
 
 
 def _note_html(a: Article, item: AnchoredAnnotation, label: str, rating: str) -> str:
@@ -153,7 +154,7 @@ def all_feeds(site: Site, showing: Collection[str] | None = None) -> Iterator[tu
 
 def annotation_product(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]]) -> Product:
     newest = tuple(entries[:FEED_SIZE])
-    read = tuple((a.url, a.title, a.lastmod, item) for a, item in newest)  # not the articles' bodies
+    read = tuple((a.url, a.title, a.date, item) for a, item in newest)  # not the articles' bodies
     return Product(("annotation atom", title, feed_url, page_url, read), partial(annotation_atom, site, title, feed_url, page_url, newest))
 
 

@@ -257,6 +257,8 @@ def _dump(front: dict[str, object]) -> list[str]:
 def _same(key: str, a: object, b: object) -> bool:
     if key in ("date", "updated"):  # 2022-02-11 and '2022-02-11T00:00:00+00:00' are one date
         return a == b or (_as_datetime(a) is not None and _as_datetime(a) == _as_datetime(b))
+    if key == "source" and isinstance(a, dict) and isinstance(b, dict):  # http://, www., ?utm_: one original
+        return a.get("name") == b.get("name") and source_identity(str(a.get("url", ""))) == source_identity(str(b.get("url", "")))
     return a == b
 
 

@@ -84,3 +84,15 @@ def test_files_named_after_the_output_but_not_a_builds_are_left_alone(root: Path
     (root / ".public.notes/keep.txt").write_text("fictional")
     assert build(root) == 0 and build(root) == 0
     assert (root / ".public.notes/keep.txt").is_file()
+
+
+def test_an_output_inside_a_symlinked_content_folder_is_refused(root: Path, tmp_path: Path, capsys):
+    """content/ kept elsewhere and linked in: the output may not land inside its real place."""
+    real = tmp_path / "real-content"
+    (root / "content").rename(real)
+    (root / "content").symlink_to(real, target_is_directory=True)
+    (real / "index.html").write_text("a fictional page, so the folder passes as a site")
+    before = files(real)
+    assert build(root, "-o", str(real)) == 1
+    assert "which the build reads" in capsys.readouterr().err
+    assert files(real) == before

@@ -150,6 +150,7 @@ def test_sitemap_is_valid_and_lists_every_page(site: str, request: pytest.Fixtur
 NOTED = """---
 title: Fictional harbour toll rises
 date: 2021-03-04
+updated: 2030-01-15
 annotations:
   - quote: "rose by half"
     kind: fact-check
@@ -190,7 +191,7 @@ def test_the_annotations_feed_holds_the_notes_newest_first(tmp_path: Path) -> No
     assert [(e.title, e.link, e.updated[:10]) for e in feed.entries] == [
         ("Correction: Fictional ferry adds a sailing", ferry + "#annotation-1", "2031-06-01"),  # dated by the note
         ("Fact-check (Mostly true): Fictional harbour toll rises", toll + "#annotation-1", "2030-05-01"),
-        ("Context: Fictional harbour toll rises", toll + "#annotation-2", "2021-03-04"),  # undated: the article's date
+        ("Context: Fictional harbour toll rises", toll + "#annotation-2", "2021-03-04"),  # undated: the article's date, as ordered
     ]
     assert feed.feed.updated[:10] == "2031-06-01"
     assert "from 4 to 5.90 crowns" in feed.entries[1].content[0].value
