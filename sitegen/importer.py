@@ -30,6 +30,7 @@ from .errors import Problem
 from .model import PersonFile
 from .names import find_people, people_matcher, ranked_suggestions, unknown_names
 from .record import Record, RecordError, decode_record, parse_record
+from .schema import ARTICLE_FIELDS
 from .slugs import slugify
 
 IMPORTER = f"sitegen {__version__}"
@@ -186,7 +187,7 @@ def reconcile(
     superseded: the record's modified time if that is news, else now.
     """
     old = frontmatter.parse(old_text)
-    old_front = old.data if isinstance(old.data, dict) else {}
+    old_front = as_written(old.data, old.written) if isinstance(old.data, dict) else {}
     old_body = old.body.strip("\n")
     provenance = old_front.get("imported")
     previous = str(provenance.get("sha256", "")) if isinstance(provenance, dict) else ""
@@ -222,7 +223,7 @@ def splice(old_text: str, front: dict[str, object], body: str) -> str:
     notes stay folded and dates unquoted as the editor wrote them, so the diff shows
     only what the import changed. The whole file is rendered anew if that cannot be done."""
     old = frontmatter.parse(old_text)
-    old_front = old.data if isinstance(old.data, dict) else {}
+    old_front = as_written(old.data, old.written) if isinstance(old.data, dict) else {}
     lines = frontmatter.normalise(old_text).split("\n")[1 : old.body_line - 2]
     starts = sorted((n - 2, k) for k, n in old.lines.items() if k in old_front)
     if len(starts) != len(old_front):  # a key that is not plain text, or one given twice
@@ -248,6 +249,27 @@ def splice(old_text: str, front: dict[str, object], body: str) -> str:
     if again.data != front or again.body.strip("\n") != body:
         return render_article(front, body)
     return text
+
+
+_TEXT_KEYS = frozenset(f.name for f in ARTICLE_FIELDS if f.type in ("text", "choice", "language", "list"))
+_WRITTEN = re.compile(r"([^.\[]+)(?:\[(\d+)\])?")  # "language", "tags[0]": a text field, a list's item
+
+
+def as_written(front: dict, written: dict[str, str]) -> dict:
+    """The front matter with each plain boolean or number of a text field as written, as
+    the checker reads it (007 is "007", language: no is "no"): an update compares and
+    writes those, never YAML's 7 or False. Deeper values stay as YAML made them."""
+    out = dict(front)
+    for path, text in written.items():
+        found = _WRITTEN.fullmatch(path)
+        if not found or found[1] not in _TEXT_KEYS:
+            continue
+        key, index = found[1], found[2]
+        if index is None:
+            out[key] = text
+        elif isinstance(out.get(key), list) and int(index) < len(out[key]):
+            out[key] = [*out[key][: int(index)], text, *out[key][int(index) + 1 :]]
+    return out
 
 
 def _dump(front: dict[str, object]) -> list[str]:

@@ -682,3 +682,19 @@ def test_another_query_parameter_is_another_article(tmp_path: Path) -> None:
     again.write_text(text.replace(url, url + "?page=2"), encoding="utf-8")
     import_([RECORDS / "004_no_image.txt", again], root)
     assert len(articles(root)) == 2
+
+
+def test_update_keeps_plain_yaml_numbers_and_booleans_as_written() -> None:
+    """tags: [007, yes] and language: no are text to sitegen: an update neither rewrites
+    them as 7, true and false nor adds the record's 007 again."""
+    old = ("---\ntitle: T\ndate: '2031-06-04T09:15:00+02:00'\nlanguage: no\ntags:\n- 007\n- yes\n"
+           "imported:\n  file: a.txt\n  sha256: aaa\n  importer: x\n---\n\nBody.\n")
+    front = {
+        "title": "T", "date": "2031-06-04T09:15:00+02:00", "language": "no", "tags": ["007", "harbour"],
+        "imported": {"file": "b.txt", "sha256": "bbb", "importer": "x"},
+    }
+    outcome = reconcile(old, front, "Body.", update=True, modified=None, now=datetime(2031, 7, 1, tzinfo=UTC))
+    assert outcome.status == "updated"
+    article = valid("content/articles/2031/06/t.md", outcome.text)
+    assert article.tags == ("007", "yes", "harbour") and article.language == "no"
+    assert outcome.notes[0] == "tags: added harbour" and not any(n.startswith("language") for n in outcome.notes)
