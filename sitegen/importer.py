@@ -485,6 +485,8 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
     written = outcome.status == "updated" and (batch.force or not broken)
     # Lines of the file as it will be: the new text if written, else the one on disk.
     broken_lines = [f"  {p}" for p in at_lines(broken, outcome.text if written else old_text)]
+    # A note detached, or the article already failing check (say, a field broken by hand).
+    harm = "detach these notes" if all(p.field.startswith("annotations[") for p in broken) else "not pass check"
     if outcome.status == "changed":
         fields = ", ".join(outcome.notes)
         message = (
@@ -492,12 +494,12 @@ def _import_one(batch: _Batch, path: Path, data: bytes, record: Record) -> tuple
             " --update takes the record's text and keeps what was edited here"
         )
         if broken:
-            message += "\n  the record's text would detach these notes:"
+            message += f"\n  the record's text would {harm}:"
         return "changed upstream", "\n".join((message, *broken_lines))
     if not written:
         refused = (
-            f"failed: {path}: {existing} not updated: the record's text would detach its notes"
-            " (fix each quote, or update with --force and fix them after; check fails until then):"
+            f"failed: {path}: {existing} not updated: the record's text would {harm}"
+            " (fix each, or update with --force and fix them after; check fails until then):"
         )
         return "failed", "\n".join((refused, *broken_lines))
     if not batch.dry_run and (failure := _write(batch.root / existing, outcome.text)):

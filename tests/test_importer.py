@@ -431,7 +431,7 @@ def test_update_that_would_detach_a_note_is_refused(tmp_path: Path) -> None:
     assert f"  {path}:{line}: annotations[0].quote: not found in body: \"parade of twelve ferries\"" in report
     code, report = import_([later], root, update=True)
     assert code == 1 and snapshot(root) == before
-    assert f"failed: {later}: {path} not updated: the record's text would detach its notes" in report
+    assert f"failed: {later}: {path} not updated: the record's text would detach these notes" in report
     assert f"  {path}:{line}: annotations[0].quote: not found in body: \"parade of twelve ferries\"" in report
     assert "annotations[1]" not in report
     assert "failed 1, updated 0" in report
@@ -698,3 +698,14 @@ def test_update_keeps_plain_yaml_numbers_and_booleans_as_written() -> None:
     article = valid("content/articles/2031/06/t.md", outcome.text)
     assert article.tags == ("007", "yes", "harbour") and article.language == "no"
     assert outcome.notes[0] == "tags: added harbour" and not any(n.startswith("language") for n in outcome.notes)
+
+
+def test_an_update_of_an_article_already_failing_check_says_so_not_detached_notes(tmp_path: Path) -> None:
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "004_no_image.txt"], root)
+    [(rel, text)] = articles(root).items()
+    (root / rel).write_text(text.replace("\ntitle:", "\nrating: none\ntitle:", 1), encoding="utf-8")  # broken by hand
+    changed = tmp_path / "changed.txt"
+    changed.write_text((RECORDS / "004_no_image.txt").read_text(encoding="utf-8").replace("every ten minutes", "every twelve minutes"), encoding="utf-8")
+    code, report = import_([changed], root, update=True)
+    assert code == 1 and "the record's text would not pass check" in report and "detach" not in report, report
