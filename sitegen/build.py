@@ -27,7 +27,14 @@ from . import (
     schema,
 )
 from .cache import Cache, Shard
-from .config import Config, archive_root, base_url_problem, config_warnings, load_config
+from .config import (
+    Config,
+    archive_root,
+    base_url_problem,
+    config_file,
+    config_warnings,
+    load_config,
+)
 from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
 from .model import Article, Card
@@ -80,10 +87,6 @@ def configure(options: Options) -> Config:
     if problems:
         raise Invalid(problems)
     return replace(config, noindex=True) if options.noindex else config
-
-
-def config_file(root: Path) -> str:
-    return "sitegen.toml" if (root / "sitegen.toml").is_file() or not (root / "pyproject.toml").is_file() else "pyproject.toml"
 
 
 def output_folder(options: Options, config: Config) -> Path:

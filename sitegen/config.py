@@ -178,6 +178,11 @@ def load_config(root: Path) -> Config:
     return Config()
 
 
+def config_file(root: Path) -> str:
+    """The config file a problem of the config is put on: the one read, else the first looked for (I/O)."""
+    return next((name for name, table in _FILES if (root / name).is_file()), _FILES[0][0])
+
+
 def config_warnings(root: Path) -> list[Problem]:
     """Settings in a file that is not read: ``[tool.sitegen]`` beside a sitegen.toml (I/O)."""
     if (root / "sitegen.toml").is_file():

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -229,14 +229,18 @@ class _Checker:
             key = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", key) if re.search(r"[.\[]", key) else ""
         return 1
 
-    def fields(self, data: dict, schema: tuple[Field, ...], prefix: str = "") -> dict:
+    def fields(self, data: dict, schema: tuple[Field, ...], prefix: str = "", elsewhere: str | None = None) -> dict:
+        """``elsewhere``: where to put data the schema has no field for (by default: under
+        extra:, if the schema has it)."""
         known = {f.name: f for f in schema}
+        if elsewhere is None:
+            elsewhere = " (put custom data under extra:)" if "extra" in known else ""
         out: dict = {}
         for key in data:
             if key not in known:
                 close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(known)}"
-                self.fail(f"{prefix}{key}", f"unknown field; {hint} (put custom data under extra:)")
+                self.fail(f"{prefix}{key}", f"unknown field; {hint}{elsewhere}")
         for f in schema:
             key = f"{prefix}{f.name}"
             value = data.get(f.name)
@@ -421,8 +425,6 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     )
 
 
-_EXTRA_HINT = " (put custom data under extra:)"  # the checker's advice for an article's unknown field
-_PERSON_HINT = " (a person file has no extra:; write other facts in the bio, below the front matter)"
 
 
 def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
@@ -430,9 +432,9 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     if isinstance(fm, list):
         return fm
     check = _Checker(fm, path)
-    fields = check.fields(fm.data, PERSON_FIELDS)
+    fields = check.fields(fm.data, PERSON_FIELDS, elsewhere=" (a person file has no extra:; write other facts in the bio, below the front matter)")
     if check.problems:
-        return [replace(p, message=p.message.replace(_EXTRA_HINT, _PERSON_HINT)) for p in check.problems]
+        return check.problems
     return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), **fields)
 
 

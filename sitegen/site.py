@@ -252,6 +252,11 @@ def _terms(names: Iterable[str], slug_of: Callable[[str], str]) -> dict[str, Ter
     return {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in spellings.items()}
 
 
+def _spelling(name: str) -> str:
+    """A term as written, but for capitals and spacing, which make no other term."""
+    return " ".join(name.casefold().split())
+
+
 def _merged_spellings(articles: Sequence[ArticleFile], routes: Routes, slug_of: Callable[[str], str]) -> list[Problem]:
     """Tags (or outlets) written differently beyond capitals and spacing that make one
     address ('C++' and 'C#' -> /tags/c/): an error, since the merged term would show
@@ -260,7 +265,7 @@ def _merged_spellings(articles: Sequence[ArticleFile], routes: Routes, slug_of: 
     names = (("tag", set().union(*(a.tags for a in articles))), ("source", {a.source.name for a in articles if a.source}))
     for kind, distinct in names:
         for name in distinct:
-            spellings[kind, slug_of(name)].add(" ".join(name.casefold().split()))
+            spellings[kind, slug_of(name)].add(_spelling(name))
     if all(len(found) < 2 for found in spellings.values()):
         return []  # as nearly always: the places are not looked up (~13 ms at 10k articles)
     used: dict[tuple[str, str], tuple[str, int]] = {}  # (kind, name as written) -> where first: a lookup an article's term
@@ -272,7 +277,7 @@ def _merged_spellings(articles: Sequence[ArticleFile], routes: Routes, slug_of: 
             used["source", a.source.name] = (a.path, a.field_lines.get("source.name", a.field_lines.get("source", 1)))
     first: dict[tuple[str, str], dict[str, tuple[str, int, str]]] = defaultdict(dict)  # (kind, slug) -> spelling -> place
     for (kind, name), (path, line) in used.items():  # in order of first use
-        first[kind, slug_of(name)].setdefault(" ".join(name.casefold().split()), (path, line, name))
+        first[kind, slug_of(name)].setdefault(_spelling(name), (path, line, name))
     out = []
     for (kind, slug), places in first.items():
         if len(places) < 2:

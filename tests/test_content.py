@@ -249,6 +249,15 @@ def test_an_unknown_person_field_is_not_told_to_go_under_extra():
     ]
 
 
+def test_an_unknown_annotation_field_is_not_told_to_go_under_extra():
+    """An annotation has no extra: either; an article does."""
+    result = article("title: T\ndate: 2031-04-02\nextra_note: x\nannotations:\n  - quote: fictional\n    kind: note\n    note: N\n    nott: x\n")
+    assert messages(result) == [
+        f"{PATH}:4: extra_note: unknown field; did you mean 'extra'? (put custom data under extra:)",
+        f"{PATH}:9: annotations[0].nott: unknown field; did you mean 'note'?",
+    ]
+
+
 def test_a_key_given_twice_is_an_error_at_the_second_at_any_depth():
     result = parse_article(PATH, (
         "---\ntitle: First title\ndate: 2031-04-02\ntitle: Second title\n"
