@@ -267,13 +267,19 @@
     return out
   }
 
+  /* read() of the last text, parsed once for its query and again for its notes no more. */
+  Engine.prototype.reading = function (text) {
+    if (!this.lastRead || this.lastRead[0] !== text) this.lastRead = [text, this.read(text)]
+    return this.lastRead[1]
+  }
+
   /* lunr's results for the text, exactly as the whole index would rank them.
    * The last answer is kept: toggling a facet re-filters it without asking lunr again. */
   Engine.prototype.query = function (text) {
     var self = this
     if (this.last && this.last[0] === text) return this.last[1]
     var answer = new Promise(function (resolve) {
-      var read = self.read(text)
+      var read = self.reading(text)
       resolve(self.index(self.plan(read.query), read.query.isNegated()).then(function (idx) {
         return idx.search(read.text)
       }))
@@ -366,7 +372,7 @@
         rows.sort(function (a, b) { return b[1] - a[1] })
         counts[facet] = rows.filter(function (row, i) { return i < 12 || row[2] })
       })
-      var said = hasText ? self.read(text) : { notes: [], notice: null }
+      var said = hasText ? self.reading(text) : { notes: [], notice: null }
       return { total: hits.length, hits: hits, facets: counts, notes: said.notes, notice: said.notice }
     })
   }
