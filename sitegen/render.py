@@ -25,7 +25,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, annotation
 from .errors import SitegenError
 from .pages import Derived, Page
 from .site import Site
@@ -132,7 +132,8 @@ def environment(root: Path, site: Site) -> SiteEnvironment:
         cache_size=-1,  # and keeps them all: a dict, where the LRU cache locks and reorders on every include
     )
     r = site.routes
-    env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people)
+    env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people,
+                       annotation_kinds=annotation.KIND_LABELS)  # the feeds' labels too
     cards = CardRenderer(env)
     env.set_direct(
         url_for=_remembered(r.url_for),  # pure; the same few thousand URLs on every page
@@ -142,7 +143,8 @@ def environment(root: Path, site: Site) -> SiteEnvironment:
         card=cards,
         cards=cards.many,
     )
-    env.filters.update(human_date=human_date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=month_name)
+    env.filters.update(human_date=human_date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=month_name,
+                       rating_label=annotation.rating_label)
     return env
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 from sitehelpers import axe_violations
 
+from sitegen import annotation
 from sitegen.annotation import (
     anchor,
     claim_reviews,
@@ -396,11 +397,14 @@ def test_index_entries_newest_first():
 
 
 def theme_env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(THEME / "templates")),
         autoescape=True,
         undefined=StrictUndefined,
     )
+    env.globals["annotation_kinds"] = annotation.KIND_LABELS  # as sitegen's environment has them
+    env.filters["rating_label"] = annotation.rating_label
+    return env
 
 
 def test_notes_partial_lists_each_note_with_its_anchor_rating_sources_and_way_back():
