@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import random
+import select
 import shutil
 import subprocess
 import sys
@@ -187,7 +188,24 @@ def test_parts_written_by_worker_processes_are_kept_there(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(threading, "active_count", lambda: 1)  # an earlier test's server thread would stop forking
     docs = random_docs(60)
-    kept = build_search(docs, part_bytes=2000, processes=2, keep=lambda path, data: (os.getpid(), len(data)))
+    build_process, (worker_kept, kept_by_worker) = os.getpid(), os.pipe()
+    waited: list[bool] = []
+
+    def keep(path: str, data: bytes) -> tuple[int, int]:
+        # The build's process waits at its first part for a worker's, so that a busy
+        # machine, leaving the worker unscheduled, cannot leave it no part to write.
+        if os.getpid() != build_process:
+            os.write(kept_by_worker, b".")
+        elif not waited:
+            waited.append(True)
+            select.select([worker_kept], [], [], 60)
+        return os.getpid(), len(data)
+
+    try:
+        kept = build_search(docs, part_bytes=2000, processes=2, keep=keep)
+    finally:
+        os.close(worker_kept)
+        os.close(kept_by_worker)
     alone = build_search(docs, part_bytes=2000, processes=1)
     assert kept.files.keys() == alone.files.keys()
     parts = [held for path, held in kept.files.items() if "/part-" in path]
