@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from . import __version__, frontmatter, markdown
 from .annotation import anchor
+from .articlefile import iso, key_rank, render_article, yaml_lines
 from .content import parse_article, parse_person, read_sources, source_identity
 from .errors import Problem
 from .model import PersonFile
@@ -34,25 +35,6 @@ from .schema import ARTICLE_FIELDS
 from .slugs import slugify
 
 IMPORTER = f"sitegen {__version__}"
-# Front matter keys in the order they are written; hand-made keys keep theirs, after these.
-KEY_ORDER = (
-    "title",
-    "date",
-    "updated",
-    "summary",
-    "source",
-    "tags",
-    "people",
-    "image",
-    "language",
-    "section",
-    "related",
-    "draft",
-    "annotations",
-    "imported",
-    "revisions",
-    "extra",
-)
 # Fields an import writes. The article may have corrected them since: --update keeps
 # what the article says and reports what the record says (the previous import's values
 # are not kept, so an editor's correction cannot be told from an older record's text).
@@ -98,11 +80,6 @@ def markdown_body(record: Record) -> str:
     return "\n\n".join(markdown_paragraph(p) for p in record.paragraphs)
 
 
-def iso(when: datetime) -> str:
-    """``2022-02-11T14:31:00+00:00``: seconds and offset always written."""
-    return when.isoformat(timespec="seconds")
-
-
 def front_matter(
     record: Record,
     people: Sequence[str],
@@ -130,32 +107,6 @@ def front_matter(
     front.update((k, v) for k, v in optional.items() if v)
     front["imported"] = {"file": file, "sha256": sha256, "importer": IMPORTER}
     return front
-
-
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Multi-line text (kept revisions) as literal blocks, so diffs stay readable.
-
-    libyaml's emitter when PyYAML has it: five times faster on a batch.
-    """
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def render_article(front: dict[str, object], body: str) -> str:
-    """The file text: YAML front matter between ``---`` lines, a blank line, the body."""
-    ordered = sorted(front.items(), key=lambda kv: _key_rank(kv[0]))
-    yaml_text = "\n".join(_dump(dict(ordered)))
-    return f"---\n{yaml_text}\n---\n\n{body}\n"
-
-
-def _key_rank(key: str) -> int:
-    return KEY_ORDER.index(key) if key in KEY_ORDER else len(KEY_ORDER)
 
 
 # --- an existing article meets its record again (pure) ----------------------------------
@@ -240,10 +191,10 @@ def splice(old_text: str, front: dict[str, object], body: str) -> str:
         if key is None or old_front.get(key) == front.get(key) and key in front:
             out.append((key, block))
         elif key in front:
-            out.append((key, _dump({key: front[key]})))
-    for key in sorted(set(front) - set(old_front), key=_key_rank):
-        after = [i for i, (k, _) in enumerate(out) if k is not None and _key_rank(k) <= _key_rank(key)]
-        out.insert(after[-1] + 1 if after else 0, (key, _dump({key: front[key]})))
+            out.append((key, yaml_lines({key: front[key]})))
+    for key in sorted(set(front) - set(old_front), key=key_rank):
+        after = [i for i, (k, _) in enumerate(out) if k is not None and key_rank(k) <= key_rank(key)]
+        out.insert(after[-1] + 1 if after else 0, (key, yaml_lines({key: front[key]})))
     text = "\n".join(["---", *(line for _, block in out for line in block), "---", "", body, ""])
     again = frontmatter.parse(text)
     if again.data != front or again.body.strip("\n") != body:
@@ -270,10 +221,6 @@ def as_written(front: dict, written: dict[str, str]) -> dict:
         elif isinstance(out.get(key), list) and int(index) < len(out[key]):
             out[key] = [*out[key][: int(index)], text, *out[key][int(index) + 1 :]]
     return out
-
-
-def _dump(front: dict[str, object]) -> list[str]:
-    return yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20).rstrip("\n").split("\n")
 
 
 def _same(key: str, a: object, b: object) -> bool:

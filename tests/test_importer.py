@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen import __version__
+from sitegen.articlefile import KEY_ORDER
 from sitegen.content import parse_article
-from sitegen.importer import KEY_ORDER, article_slug, markdown_paragraph, reconcile, run
+from sitegen.importer import article_slug, markdown_paragraph, reconcile, run
 from sitegen.markdown import render
 from sitegen.model import ArticleFile, PersonFile
 from sitegen.names import find_people, name_candidates, people_matcher, ranked_suggestions
