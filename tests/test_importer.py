@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from sitegen import __version__
 from sitegen.articlefile import KEY_ORDER
 from sitegen.content import parse_article
-from sitegen.importer import article_slug, markdown_paragraph, reconcile, run
+from sitegen.importer import article_slug, markdown_paragraph, run
 from sitegen.markdown import render
 from sitegen.model import ArticleFile, PersonFile
 from sitegen.names import find_people, name_candidates, people_matcher, ranked_suggestions
+from sitegen.reconciliation import reconcile
 from sitegen.record import Record, parse_record
 
 HERE = Path(__file__).parent
