@@ -17,11 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen import __version__
+from sitegen.articlefile import KEY_ORDER
 from sitegen.content import parse_article
-from sitegen.importer import KEY_ORDER, article_slug, markdown_paragraph, reconcile, run
+from sitegen.importer import article_slug, markdown_paragraph, run
 from sitegen.markdown import render
 from sitegen.model import ArticleFile, PersonFile
 from sitegen.names import find_people, name_candidates, people_matcher, ranked_suggestions
+from sitegen.reconciliation import reconcile
 from sitegen.record import Record, parse_record
 
 HERE = Path(__file__).parent
