@@ -1158,7 +1158,8 @@ def test_without_a_cache_the_index_files_are_linked_from_a_scratch_folder_then_r
     output, not send their bytes back; the folder stays while the build holds it (a build's
     sweep leaves it) and goes once the output has linked them."""
     from sitegen import indexer
-    from sitegen.output import Stored, sweep
+    from sitegen.leftovers import sweep
+    from sitegen.output import Stored
 
     out = tmp_path / "site" / "public"
     options = Options(root=archive, out=out, cache=False)
@@ -1186,7 +1187,7 @@ def test_without_a_cache_the_index_files_are_linked_from_a_scratch_folder_then_r
 
 def test_a_scratch_folder_stays_while_a_build_holds_it_and_goes_once_it_was_killed(tmp_path: Path):
     """``sweep`` tells the two apart by the lock: a running build holds its folder's."""
-    from sitegen.output import sweep
+    from sitegen.leftovers import sweep
 
     out = tmp_path / "public"
     held, left = tmp_path / ".public.search-running", tmp_path / ".public.search-k1ll3d"
