@@ -18,7 +18,7 @@ from lxml import html
 from sitehelpers import ATOM
 
 from sitegen import build as build_module
-from sitegen import content, incremental, output, pages, parallel, termcounts
+from sitegen import content, incremental, output, pages, parallel, preparation, termcounts
 from sitegen import site as site_module
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
@@ -397,15 +397,15 @@ def test_loading_finds_what_the_workers_prepared(archive: Path, tmp_path: Path, 
     """Articles and people are parsed, and bodies and bios rendered, before loading (by
     forked workers, each taking chunks): loading takes them from the cache, and the site
     is the one a single process makes."""
-    monkeypatch.setattr(parallel, "PREPARE_MIN", 0)
+    monkeypatch.setattr(preparation, "PREPARE_MIN", 0)
     here = os.getpid()
     again: list[str] = []
     for module, name in [(content, "parse_article"), (content, "parse_person"), (site_module, "render_body"), (site_module, "render_bio")]:
         made = getattr(module, name)
         monkeypatch.setattr(module, name, lambda *args, made=made, name=name: (os.getpid() == here and again.append(name)) or made(*args))
     asked: list[int] = []
-    prepare = parallel.prepare
-    monkeypatch.setattr(parallel, "prepare", lambda articles, people, *rest: asked.append(len(people)) or prepare(articles, people, *rest))
+    prepare = preparation.prepare
+    monkeypatch.setattr(preparation, "prepare", lambda articles, people, *rest: asked.append(len(people)) or prepare(articles, people, *rest))
     build(Options(root=archive, out=archive / "public", search=False, workers=2))
     assert asked == [2]  # both registry files were handed over
     assert again == []
@@ -441,7 +441,7 @@ def test_registry_edits_that_leave_the_bios_keep_every_bio_in_the_cache(archive:
     """The prepare step only asks whether a bio is cached: its shard is due early, and the
     child writes it before loading takes the bios from it."""
     monkeypatch.setattr(build_module.EarlySave, "SHARDS", 0)
-    monkeypatch.setattr(parallel, "PREPARE_MIN", 0)
+    monkeypatch.setattr(preparation, "PREPARE_MIN", 0)
     monkeypatch.setattr(parallel, "_tickets", lambda first=0: None)  # every other file: this process asks about the first bio
     build(Options(root=archive, out=archive / "public", search=False, workers=2))
     for person in (archive / "content/people").glob("*.md"):
