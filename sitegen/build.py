@@ -23,6 +23,7 @@ from . import (
     output,
     pages,
     parallel,
+    preparation,
     render,
     schema,
 )
@@ -98,7 +99,7 @@ def read(options: Options, cache: Cache) -> content.Archive:
     sources = incremental.SourceRecord(cache)  # files unchanged since the last build are not read
     unread = content.stray_files(options.root)  # files no rule reads: reported, so none is lost unseen
     articles, people = (content.read_sources(options.root, folder, partial(sources.known, content.TABLES[folder]), unread) for folder in ("articles", "people"))
-    parallel.prepare(articles, people, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
+    preparation.prepare(articles, people, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
     archive = content.parse_archive(articles, people, options.today, cache.memo, sorted(unread, key=lambda rel: rel.split("/")))
     sources.remember([*articles, *people])
     return archive

@@ -93,7 +93,7 @@ class ScratchStore:
     files into a folder beside the output, as into the cache's store, for the output to link:
     sent back through a pipe, the ~100 MB of a 10k-article index cost the child ~180 MB more
     (570 MB at its peak) and both processes the pickling. The folder is locked while in use,
-    so ``output.sweep`` leaves it (and removes one a killed build left), and removed after."""
+    so ``leftovers.sweep`` leaves it (and removes one a killed build left), and removed after."""
 
     def __init__(self, store: Path):
         self.store: Path | None = store

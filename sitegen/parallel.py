@@ -15,7 +15,6 @@ import fcntl
 import gc
 import itertools
 import mmap
-import operator
 import os
 import pickle
 import select
@@ -25,30 +24,15 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Generic, TypeVar
 
-from .cache import Cache
-from .content import TABLES, SourceFile, parse_article, parse_person
-from .errors import Problem, SitegenError
-from .model import ArticleFile, PersonFile
-from .site import (
-    BIOS,
-    OUTLINES,
-    Anchorer,
-    bio_key,
-    body_key,
-    keep_rendered,
-    render_bio,
-    render_body,
-)
+from .errors import SitegenError
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 CHUNK = 16  # files a process takes at a time: ~10 ms of rendering, one lock per take
-PREPARE_MIN = 500  # files to parse before forking for them pays off
 TAKE_TIMEOUT = 60.0  # seconds: a process killed while taking a chunk must not stall the others for good
 
 
@@ -455,42 +439,3 @@ def background(compute: Callable[[], R]) -> Background[R]:
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
         error = exc
     _send_and_exit(write, error, value)
-
-
-def prepare(articles: Sequence[SourceFile], people: Sequence[SourceFile], drafts: bool, anchor: Anchorer | None, cache: Cache, count: int) -> None:
-    """Articles and people missing from the cache parsed, and their bodies and bios rendered,
-    by ``count`` processes when there are many; the results go into the cache, where loading
-    finds them. (A cached article whose body is not, say a draft now shown, is rendered by loading.)"""
-    if count < 2:
-        return  # loading parses and renders what is missing, in this process
-    articles = [f for f in articles if not cache.known(TABLES["articles"], f.key)]
-    people = [f for f in people if not cache.known(TABLES["people"], f.key)]
-    if len(articles) + len(people) < PREPARE_MIN:
-        return
-    jobs = [partial(_prepare_article, f, anchor, cache) for f in articles]
-    jobs += [partial(_prepare_person, f, cache) for f in people]
-    done = map_in_workers(operator.call, jobs, count)
-    for f, (parsed, body) in zip(articles, done[: len(articles)], strict=True):
-        cache.memo(TABLES["articles"], f.key, lambda parsed=parsed: parsed)
-        if body is not None and parsed.draft and not drafts:  # only checked: its HTML is never asked for
-            cache.memo(OUTLINES, body_key(parsed, anchor), lambda body=body: body[0])
-        elif body is not None:
-            keep_rendered(cache.memo, body_key(parsed, anchor), body)
-    for f, (parsed, bio) in zip(people, done[len(articles) :], strict=True):
-        cache.memo(TABLES["people"], f.key, lambda parsed=parsed: parsed)
-        if bio is not None:
-            cache.memo(BIOS, bio_key(parsed), lambda bio=bio: bio)
-
-
-def _prepare_article(f: SourceFile, anchor: Anchorer | None, cache: Cache) -> tuple[ArticleFile | list[Problem], object]:
-    parsed = parse_article(f.path, f.data, f.key)
-    if not isinstance(parsed, ArticleFile) or cache.known(OUTLINES, body_key(parsed, anchor)):  # drafts too: they are checked
-        return parsed, None
-    return parsed, render_body(parsed, anchor)
-
-
-def _prepare_person(f: SourceFile, cache: Cache) -> tuple[PersonFile | list[Problem], str | None]:
-    parsed = parse_person(f.path, f.data)
-    if not isinstance(parsed, PersonFile) or not parsed.bio or cache.known(BIOS, bio_key(parsed)):
-        return parsed, None
-    return parsed, render_bio(parsed)

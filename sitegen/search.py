@@ -14,16 +14,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from sitegen import parallel
 from sitegen.errors import SitegenError
 from sitegen.lunrindex import IndexField, PartWriter, TermIndex, index_terms, split_terms
 from sitegen.model import Body
 from sitegen.numeric import give_back
+from sitegen.output import Stored
 from sitegen.termcounts import TermCounts, count_documents
-
-if TYPE_CHECKING:  # sitegen.output imports sitegen.parallel, which imports this module
-    from sitegen.output import Stored
 
 FIELDS = (
     IndexField("title", boost=10),
@@ -188,9 +186,6 @@ def _write_parts(
     forked worker already holds; it keeps the parts it writes (into the cache's store, say),
     so only their names travel back.
     """
-    # Imported here: sitegen.parallel imports sitegen.site, which imports this module.
-    from sitegen import parallel
-
     writer = PartWriter.of(index)
     give_back()  # the scores' arrays
 

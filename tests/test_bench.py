@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from bench import corpus, run
 from bench import hugo as hugo_site
-from sitegen.output import spare_of
+from sitegen.leftovers import spare_of
 
 ARTICLE_KEYS = {"title", "date", "summary", "source", "tags", "people", "language"}
 

@@ -18,7 +18,7 @@ from lxml import html
 from sitehelpers import ATOM
 
 from sitegen import build as build_module
-from sitegen import content, incremental, output, pages, parallel, termcounts
+from sitegen import content, incremental, output, pages, parallel, preparation, termcounts
 from sitegen import site as site_module
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
@@ -397,15 +397,15 @@ def test_loading_finds_what_the_workers_prepared(archive: Path, tmp_path: Path, 
     """Articles and people are parsed, and bodies and bios rendered, before loading (by
     forked workers, each taking chunks): loading takes them from the cache, and the site
     is the one a single process makes."""
-    monkeypatch.setattr(parallel, "PREPARE_MIN", 0)
+    monkeypatch.setattr(preparation, "PREPARE_MIN", 0)
     here = os.getpid()
     again: list[str] = []
     for module, name in [(content, "parse_article"), (content, "parse_person"), (site_module, "render_body"), (site_module, "render_bio")]:
         made = getattr(module, name)
         monkeypatch.setattr(module, name, lambda *args, made=made, name=name: (os.getpid() == here and again.append(name)) or made(*args))
     asked: list[int] = []
-    prepare = parallel.prepare
-    monkeypatch.setattr(parallel, "prepare", lambda articles, people, *rest: asked.append(len(people)) or prepare(articles, people, *rest))
+    prepare = preparation.prepare
+    monkeypatch.setattr(preparation, "prepare", lambda articles, people, *rest: asked.append(len(people)) or prepare(articles, people, *rest))
     build(Options(root=archive, out=archive / "public", search=False, workers=2))
     assert asked == [2]  # both registry files were handed over
     assert again == []
@@ -441,7 +441,7 @@ def test_registry_edits_that_leave_the_bios_keep_every_bio_in_the_cache(archive:
     """The prepare step only asks whether a bio is cached: its shard is due early, and the
     child writes it before loading takes the bios from it."""
     monkeypatch.setattr(build_module.EarlySave, "SHARDS", 0)
-    monkeypatch.setattr(parallel, "PREPARE_MIN", 0)
+    monkeypatch.setattr(preparation, "PREPARE_MIN", 0)
     monkeypatch.setattr(parallel, "_tickets", lambda first=0: None)  # every other file: this process asks about the first bio
     build(Options(root=archive, out=archive / "public", search=False, workers=2))
     for person in (archive / "content/people").glob("*.md"):
@@ -1158,7 +1158,8 @@ def test_without_a_cache_the_index_files_are_linked_from_a_scratch_folder_then_r
     output, not send their bytes back; the folder stays while the build holds it (a build's
     sweep leaves it) and goes once the output has linked them."""
     from sitegen import indexer
-    from sitegen.output import Stored, sweep
+    from sitegen.leftovers import sweep
+    from sitegen.output import Stored
 
     out = tmp_path / "site" / "public"
     options = Options(root=archive, out=out, cache=False)
@@ -1186,7 +1187,7 @@ def test_without_a_cache_the_index_files_are_linked_from_a_scratch_folder_then_r
 
 def test_a_scratch_folder_stays_while_a_build_holds_it_and_goes_once_it_was_killed(tmp_path: Path):
     """``sweep`` tells the two apart by the lock: a running build holds its folder's."""
-    from sitegen.output import sweep
+    from sitegen.leftovers import sweep
 
     out = tmp_path / "public"
     held, left = tmp_path / ".public.search-running", tmp_path / ".public.search-k1ll3d"
