@@ -112,7 +112,9 @@ def test_unparseable_queries_say_why(page, bundled_site: Path, serve_dir, query,
     [("US", '"US" is too common a word to search for on its own; add another word.', None),
      ("the US and NATO", "1 result for “the US and NATO”.", 'Left out as too common to search for: "the", "US", "and".'),
      ("Ben Wallace: Moscow talks", "1 result for “Ben Wallace: Moscow talks”.", None),
-     ('"Moscow talks"', "1 result for “\"Moscow talks\"”.", "Phrases are searched as separate words: quotes are ignored.")],
+     ('"Moscow talks"', "1 result for “\"Moscow talks\"”.", "Phrases are searched as separate words: quotes are ignored."),
+     ("+the NATO", "No results for “+the NATO”. Try fewer or shorter words, or a prefix like negotiat*.",
+      '"the" is too common to search for, so + cannot require it: search without the +.')],
 )
 def test_the_status_says_how_the_query_was_read(page, bundled_site: Path, serve_dir, query, status, note) -> None:
     """Stop words, a headline's colon and quotes: no silent "No results", no field error."""
@@ -124,6 +126,21 @@ def test_the_status_says_how_the_query_was_read(page, bundled_site: Path, serve_
     assert page.evaluate("document.getElementById('search-status').firstChild.data") == status
     assert notes == ([note] if note else [])
     assert "search-status--error" not in page.get_attribute("#search-status", "class")
+
+
+def test_a_typo_offers_the_words_spelt_one_letter_differently(page, bundled_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigo")
+    wait_for_status(page, "No results")
+    offer = page.locator("#search-status .search-retry")
+    assert offer.text_content().startswith("Search for shoigo~1? It finds words spelt up to one letter "
+                                           "differently, and loads the whole index (about ")
+    offer.locator("a").click()
+    assert wait_for_status(page, "result for").startswith("1 result for “shoigo~1”")
+    assert parse_qs(urlparse(page.url).query) == {"q": ["shoigo~1"]}
+    assert page.input_value("#search-query") == "shoigo~1"
+    assert "Shoigu" in page.locator(".search-hit__title mark").all_text_contents()
+    page.go_back()  # the link made a history entry
+    wait_for_status(page, "No results for “shoigo”")
 
 
 def test_a_pasted_url_is_searched_not_refused(page, bundled_site: Path, serve_dir) -> None:

@@ -90,7 +90,7 @@
       facetBox.textContent = ''
       facetBox.hidden = true
       more.hidden = true
-      say('')
+        say('')
       return
     }
     app.setAttribute('aria-busy', 'true')
@@ -139,10 +139,38 @@
       say(msg.notice, 'empty', notes)
     } else if (total === 0) {
       say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty', notes)
+      if (msg.retry) offerRetry(msg.retry)
     } else {
       say(total + (total === 1 ? ' result ' : ' results ') + describe() + '.', null, notes)
     }
   }
+
+  /* Nothing found for plain words: a link to search them spelt differently (a typo), with
+   * what it costs when that means loading the whole index; in the status, so it is read out. */
+  function offerRetry (offer) {
+    var retry = el('span', 'search-status__note search-retry')
+    var params = new URLSearchParams()
+    params.set('q', offer.text)
+    var a = el('a', null, offer.text)
+    a.href = window.location.pathname + '?' + params.toString()
+    retry.appendChild(document.createTextNode('Search for '))
+    retry.appendChild(a)
+    retry.appendChild(document.createTextNode(offer.weight
+      ? '? It finds words spelt up to one letter differently, and loads the whole index (about ' + offer.weight + ').'
+      : '? It finds words beginning with these letters.'))
+    status.appendChild(retry)
+  }
+
+  status.addEventListener('click', function (event) {
+    if (!event.target || event.target.tagName !== 'A') return
+    event.preventDefault()
+    state.q = event.target.textContent
+    input.value = state.q
+    if (header) header.value = state.q
+    writeUrl(true)
+    run()
+    input.focus()
+  })
 
   function showError (msg) {
     clearTimeout(slow)
