@@ -204,6 +204,15 @@ def test_keyboard_focus_survives_filters_and_more_results(page, fictional_site: 
     page.wait_for_function("document.querySelectorAll('.search-hit').length > 10")
     assert page.evaluate("document.activeElement.getAttribute('data-n')") == "10"
     assert page.evaluate("document.activeElement.closest('.search-hit') !== null")
+    # The live status says what was added; at the last page, the button hides without losing focus.
+    assert wait_for_status(page, "Showing") == f"Showing 20 of {total} results for “quarrow”."
+    while page.is_visible("#search-more"):
+        shown = page.locator(".search-hit").count()
+        page.focus("#search-more")
+        page.keyboard.press("Enter")
+        wait_for_status(page, f"^Showing {min(shown + 10, total)} of")
+        assert page.evaluate("document.activeElement.getAttribute('data-n')") == str(shown)
+    assert page.text_content("#search-status") == f"Showing {total} of {total} results for “quarrow”."
 
 
 def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve_dir) -> None:

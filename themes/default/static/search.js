@@ -30,6 +30,7 @@
   var slow = null
   var broken = false // the worker could not start: its message stays
   var moreFrom = -1 // the first result "More results" asked for, until it is shown
+  var notesShown = [] // the notes on the query, kept under the status as it changes
 
   document.getElementById('search-nojs').hidden = true
 
@@ -134,7 +135,7 @@
       // Keystroke (after the debounce) to results on screen; read by bench/search_bench.py.
       performance.measure('search-results', 'search-sent-' + msg.id)
     }
-    var notes = msg.notes || []
+    var notes = notesShown = msg.notes || []
     if (total === 0 && msg.notice) {
       say(msg.notice, 'empty', notes)
     } else if (total === 0) {
@@ -190,6 +191,7 @@
       moreFrom = -1
       var first = list.querySelector('.search-hit__title a[data-n="' + from + '"]')
       if (first) first.focus()
+      say('Showing ' + shown + ' of ' + total + ' results ' + describe() + '.', null, notesShown) // read out: results were added
     }
     more.hidden = shown >= total
   }
