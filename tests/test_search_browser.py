@@ -175,9 +175,11 @@ def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) ->
     year_counts = page.locator("#search-facets fieldset").filter(has_text="Year").locator(
         ".search-facet__count").all_text_contents()
     assert year_counts and sum(int(c.strip("()")) for c in year_counts) <= count
-    # Back undoes the facet (it was a history entry); Clear filters removes it too.
+    # Back undoes the facet (it was a history entry), with the 20 results that entry showed;
+    # Clear filters removes it too.
     page.go_back()
-    wait_for_status(page, rf"^{total} results")
+    wait_for_status(page, rf"^Showing 20 of {total} results")
+    assert len(titles(page)) == 20
     assert "tag" not in parse_qs(urlparse(page.url).query)
     page.go_forward()
     wait_for_status(page, rf"^{count} results? ")
@@ -215,6 +217,29 @@ def test_keyboard_focus_survives_filters_and_more_results(page, fictional_site: 
         wait_for_status(page, f"^Showing {min(shown + 10, total)} of")
         assert page.evaluate("document.activeElement.getAttribute('data-n')") == str(shown)
     assert page.text_content("#search-status") == f"Showing {total} of {total} results for “quarrow”."
+
+
+def test_back_from_a_result_restores_the_results_shown_and_the_place(page, fictional_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+    total = int(wait_for_status(page, "result").split()[0])
+    assert total > 20
+    page.click("#search-more")
+    wait_for_status(page, "^Showing 20 of")
+    link = page.locator(".search-hit__title a").nth(12)
+    link.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 150)
+    page.wait_for_function("window.scrollY > 500")
+    y = page.evaluate("window.scrollY")
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url("**" + href)
+    page.go_back()
+    assert wait_for_status(page, "result") == f"Showing 20 of {total} results for “quarrow”."
+    assert len(titles(page)) == 20
+    page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
+    page.reload()  # a reload keeps the entry's state too
+    wait_for_status(page, "^Showing 20 of")
+    page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
 
 
 def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve_dir) -> None:

@@ -31,6 +31,10 @@
   var broken = false // the worker could not start: its message stays
   var moreFrom = -1 // the first result "More results" asked for, until it is shown
   var notesShown = [] // the notes on the query, kept under the status as it changes
+  // Back from a result: how many results were shown and where the page was, from this
+  // history entry's state (see remember), restored once its results are back.
+  var restore = window.history.state
+  if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual' // the results come later
 
   document.getElementById('search-nojs').hidden = true
 
@@ -87,6 +91,7 @@
     if (broken) return
     lastId += 1
     if (!/\S/.test(state.q) && !hasSelection()) {
+      restore = null
       list.textContent = ''
       facetBox.textContent = ''
       facetBox.hidden = true
@@ -165,6 +170,7 @@
   status.addEventListener('click', function (event) {
     if (!event.target || event.target.tagName !== 'A') return
     event.preventDefault()
+    restore = null
     state.q = event.target.textContent
     input.value = state.q
     if (header) header.value = state.q
@@ -174,6 +180,7 @@
   })
 
   function showError (msg) {
+    restore = null
     clearTimeout(slow)
     app.removeAttribute('aria-busy')
     list.textContent = ''
@@ -192,8 +199,28 @@
       var first = list.querySelector('.search-hit__title a[data-n="' + from + '"]')
       if (first) first.focus()
       say('Showing ' + shown + ' of ' + total + ' results ' + describe() + '.', null, notesShown) // read out: results were added
+      remember()
     }
     more.hidden = shown >= total
+    if (restore) restoring(from > 0)
+  }
+
+  /* This history entry keeps the results shown and the scroll position, for Back. */
+  function remember () {
+    window.history.replaceState({ shown: shown, y: window.scrollY }, '', window.location.href)
+  }
+
+  /* Asks for the next page until as many results are shown as the remembered entry had,
+   * then goes back to its place on the page. */
+  function restoring (added) {
+    if (restore.shown > shown && shown < total) {
+      worker.postMessage({ type: 'more', id: lastId, from: shown })
+      return
+    }
+    var y = restore.y
+    restore = null
+    if (added) say('Showing ' + shown + ' of ' + total + ' results ' + describe() + '.', null, notesShown)
+    window.scrollTo(0, y || 0)
   }
 
   function marked (parent, runs) {
@@ -307,12 +334,14 @@
     var at = chosen.indexOf(box.value)
     if (box.checked && at < 0) chosen.push(box.value)
     if (!box.checked && at >= 0) chosen.splice(at, 1)
+    restore = null
     writeUrl(true)
     run()
   })
 
   facetBox.addEventListener('click', function (event) {
     if (event.target && event.target.id === 'search-clear') {
+      restore = null
       state.selected = emptySelection()
       writeUrl(true)
       run()
@@ -326,6 +355,7 @@
   })
 
   input.addEventListener('input', function () {
+    restore = null
     state.q = input.value
     if (header) header.value = input.value
     writeUrl(false)
@@ -335,12 +365,15 @@
 
   form.addEventListener('submit', function (event) {
     event.preventDefault()
+    restore = null
     state.q = input.value
     writeUrl(true)
     run()
   })
 
-  window.addEventListener('popstate', function () {
+  window.addEventListener('pagehide', function () { if (!restore) remember() }) // leaving, for a result, say
+  window.addEventListener('popstate', function (event) {
+    restore = event.state
     state = readUrl()
     input.value = state.q
     if (header) header.value = state.q
