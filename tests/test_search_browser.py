@@ -11,6 +11,8 @@ import pytest
 from sitehelpers import axe_violations
 
 pytestmark = pytest.mark.browser
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
 
 
 @pytest.fixture
@@ -240,6 +242,42 @@ def test_back_from_a_result_restores_the_results_shown_and_the_place(page, ficti
     page.reload()  # a reload keeps the entry's state too
     wait_for_status(page, "^Showing 20 of")
     page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
+
+
+def test_facets_show_all_on_request_years_newest_first_dates_in_words(page, fictional_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+    wait_for_status(page, "result")
+    people = page.locator("#search-facets fieldset").filter(has_text="People")
+    assert people.locator("input").count() == 12
+    toggle = people.locator("button.search-facet__more")
+    label = toggle.text_content()
+    assert label.startswith("Show all ") and int(label.split()[-1]) > 12
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert people.locator("input").count() == int(label.split()[-1])
+    assert page.evaluate("[document.activeElement.textContent, document.activeElement.getAttribute('aria-expanded')]") == \
+        ["Show fewer", "true"]
+    page.keyboard.press("Enter")
+    assert people.locator("input").count() == 12
+    years = page.locator("#search-facets fieldset").filter(has_text="Year").locator("input").evaluate_all(
+        "boxes => boxes.map(b => b.value)")
+    assert len(years) > 2 and years == sorted(years, reverse=True)
+    for time in page.locator(".search-hit__meta time").all():
+        iso = time.get_attribute("datetime")
+        assert time.text_content() == f"{int(iso[8:])} {MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
+
+
+def test_a_match_only_in_the_text_says_so_under_the_summary(page, bundled_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(bundled_site) + "search/?q=temperature")
+    wait_for_status(page, "1 result")
+    hit = page.locator(".search-hit").first
+    assert hit.locator("mark").count() == 0  # the word is in the body only
+    assert hit.locator(".search-hit__where").text_content() == "Found in the article’s text."
+    page.fill("#search-query", "shoigu")
+    page.press("#search-query", "Enter")
+    wait_for_status(page, "for “shoigu”")
+    assert page.locator(".search-hit__where").count() == 0  # marked where it shows
 
 
 def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve_dir) -> None:

@@ -265,9 +265,12 @@ def test_facet_counts_filters_and_highlights(built) -> None:
     got = node("facets.js", str(manifest), word, json.dumps({}))
     assert set(got["refs"]) == all_refs and got["total"] == len(all_refs)
     tags = Counter(t for r in all_refs for t in docs[r].tags)
-    rows = got["facets"]["tag"]  # the 12 most frequent among the results, most first
+    rows = got["facets"]["tag"]  # every tag among the results, most frequent first
     assert all(n == tags[name] and not on for name, n, on in rows)
-    assert [n for _, n, _ in rows] == sorted(tags.values(), reverse=True)[:12]
+    assert [n for _, n, _ in rows] == sorted(tags.values(), reverse=True) and len(rows) > 12
+    years = Counter(docs[r].date[:4] for r in all_refs)  # newest first, whatever their counts
+    assert got["facets"]["year"] == [[y, years[y], False] for y in sorted(years, reverse=True)]
+    assert len(set(years.values())) > 1
 
     # Two facets combine (AND); counts are then over the filtered results.
     tag = docs[5].tags[0]

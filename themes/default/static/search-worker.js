@@ -393,11 +393,14 @@
       var hits
       if (results) {
         hits = results.map(function (r) {
-          return { ref: Number(r.ref), terms: Object.keys(r.matchData.metadata) }
+          var meta = r.matchData.metadata
+          var fields = {}
+          Object.keys(meta).forEach(function (term) { Object.keys(meta[term]).forEach(function (f) { fields[f] = true }) })
+          return { ref: Number(r.ref), terms: Object.keys(meta), fields: Object.keys(fields) }
         })
       } else {
         hits = []
-        for (var d = 0; d < docs; d++) hits.push({ ref: d, terms: [] })
+        for (var d = 0; d < docs; d++) hits.push({ ref: d, terms: [], fields: [] })
         if (!hasSelection(selected)) hits = []
       }
       Object.keys(facets).forEach(function (facet) {
@@ -419,10 +422,11 @@
           var isChosen = chosen.indexOf(value.name) >= 0
           if (c || isChosen) rows.push([value.name, c, isChosen])
         })
-        // Most frequent first (ties in the facet's own order): a chosen value keeps its place
-        // rather than jumping to the top, and is shown even when outside the first 12.
-        rows.sort(function (a, b) { return b[1] - a[1] })
-        counts[facet] = rows.filter(function (row, i) { return i < 12 || row[2] })
+        // Most frequent first (ties in the facet's own order), years newest first as the facet
+        // lists them: a chosen value keeps its place rather than jumping to the top. Every
+        // value is sent: the page shows the first few, and the rest on request.
+        if (facet !== 'year') rows.sort(function (a, b) { return b[1] - a[1] })
+        counts[facet] = rows
       })
       var said = hasText ? self.reading(text) : { notes: [], notice: null }
       var retry = !hits.length && hasText && !said.notice && !hasSelection(selected) ? self.retry(said) : null
@@ -463,7 +467,8 @@
           source: self.mark(r[3], h.terms),
           people: r[4].map(function (name) { return self.mark(name, h.terms) }),
           tags: r[5].map(function (name) { return self.mark(name, h.terms) }),
-          snippet: self.mark(r[6], h.terms)
+          snippet: self.mark(r[6], h.terms),
+          found: h.fields // the fields the words were found in: the text, say, which the page does not show
         }
       })
     }))

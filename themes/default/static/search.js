@@ -10,6 +10,11 @@
   if (!app || typeof Worker === 'undefined') return
 
   var FACETS = [['person', 'People'], ['tag', 'Tags'], ['year', 'Year'], ['outlet', 'Outlet']]
+  var FACET_ROWS = 12 // values shown per facet until the reader asks for all
+  var WHERE = { // what a field is, for a result whose words are not in what it shows
+    title: 'its title', summary: 'its summary', body: 'the article’s text', people: 'the names of its people',
+    tags: 'its tags', source: 'its outlet', notes: 'its notes'
+  }
   var SLOW_MS = 300 // no answer by then: say "Searching…"
   var DEBOUNCE_MS = 30 // short: results within 100 ms of the keystroke once parts are loaded
 
@@ -20,6 +25,10 @@
   var facetBox = document.getElementById('search-facets')
   var more = document.getElementById('search-more')
   var header = document.getElementById('site-search')
+  // The site's month names ("5 October 2024", as every other page writes dates), from the page.
+  var months = (app.getAttribute('data-months') || '').split(' ')
+  var expanded = {} // facets the reader asked to see whole
+  var lastFacets = {}
 
   var state = readUrl()
   var sent = { q: '', chosen: [] } // what the last query sent asked: its answer is labelled with it
@@ -253,7 +262,7 @@
     h.appendChild(a)
     li.appendChild(h)
     var meta = el('p', 'search-hit__meta')
-    var time = el('time', null, r.date)
+    var time = el('time', null, humanDate(r.date))
     time.setAttribute('datetime', r.date)
     meta.appendChild(time)
     if (r.source.length) {
@@ -267,7 +276,19 @@
     var snip = el('p', 'search-hit__snippet')
     marked(snip, r.snippet)
     li.appendChild(snip)
+    var where = (r.found || []).map(function (f) { return WHERE[f] }).filter(Boolean)
+    if (where.length && !li.querySelector('mark')) {
+      // Nothing shown is marked (the words are in the body, say): the summary is not a match.
+      li.appendChild(el('p', 'search-hit__where', 'Found in ' + where.join(', ').replace(/, ([^,]*)$/, ' and $1') + '.'))
+    }
     return li
+  }
+
+  /* "2024-10-05" as "5 October 2024"; as it came if it is not such a date. */
+  function humanDate (iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '')
+    var month = m && months[Number(m[2]) - 1]
+    return month ? Number(m[3]) + ' ' + month + ' ' + m[1] : iso
   }
 
   function names (className, list) {
@@ -279,11 +300,13 @@
     return span
   }
 
-  /* Rebuilt on every answer: the checkbox that had focus gets it back, by facet and value. */
+  /* Rebuilt on every answer: the checkbox or button that had focus gets it back, by facet
+   * and value. A facet shows its first FACET_ROWS values (and any chosen) until expanded. */
   function renderFacets (facets) {
+    lastFacets = facets
     var focused = document.activeElement
-    var keep = focused && focused.type === 'checkbox' && facetBox.contains(focused)
-      ? [focused.name, focused.value] : null
+    var keep = focused && facetBox.contains(focused) && (focused.type === 'checkbox' || focused.hasAttribute('data-facet'))
+      ? [focused.name || focused.getAttribute('data-facet'), focused.value] : null
     facetBox.textContent = ''
     var any = false
     FACETS.forEach(function (f) {
@@ -293,7 +316,9 @@
       var set = el('fieldset', 'search-facet')
       set.appendChild(el('legend', null, f[1]))
       var ul = el('ul')
-      rows.forEach(function (row) {
+      ul.id = 'search-facet-' + f[0]
+      rows.forEach(function (row, i) {
+        if (i >= FACET_ROWS && !row[2] && !expanded[f[0]]) return
         var li = el('li')
         var label = el('label')
         var box = el('input')
@@ -308,6 +333,14 @@
         ul.appendChild(li)
       })
       set.appendChild(ul)
+      if (rows.length > FACET_ROWS) {
+        var toggle = el('button', 'search-facet__more', expanded[f[0]] ? 'Show fewer' : 'Show all ' + rows.length)
+        toggle.type = 'button'
+        toggle.setAttribute('data-facet', f[0])
+        toggle.setAttribute('aria-expanded', expanded[f[0]] ? 'true' : 'false')
+        toggle.setAttribute('aria-controls', ul.id)
+        set.appendChild(toggle)
+      }
       facetBox.appendChild(set)
     })
     if (hasSelection()) {
@@ -319,8 +352,9 @@
     }
     facetBox.hidden = !any
     if (keep) {
-      var again = Array.prototype.find.call(facetBox.querySelectorAll('input[type="checkbox"]'), function (box) {
-        return box.name === keep[0] && box.value === keep[1]
+      var again = Array.prototype.find.call(facetBox.querySelectorAll('input[type="checkbox"], [data-facet]'), function (node) {
+        return node.type === 'checkbox' ? node.name === keep[0] && node.value === keep[1]
+          : !keep[1] && node.getAttribute('data-facet') === keep[0]
       })
       ;(again || input).focus()
     }
@@ -340,6 +374,12 @@
   })
 
   facetBox.addEventListener('click', function (event) {
+    var facet = event.target && event.target.getAttribute('data-facet')
+    if (facet) {
+      expanded[facet] = !expanded[facet]
+      renderFacets(lastFacets)
+      return
+    }
     if (event.target && event.target.id === 'search-clear') {
       restore = null
       state.selected = emptySelection()
