@@ -105,7 +105,7 @@
       facetBox.textContent = ''
       facetBox.hidden = true
       more.hidden = true
-        say('')
+      say('')
       return
     }
     app.setAttribute('aria-busy', 'true')
