@@ -44,6 +44,7 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, Stri
 
 from bench.corpus import article, build_lexicon
 from sitegen.lunrindex import build_index, serialize_whole
+from sitegen.render import month_name
 from sitegen.search import FIELDS, SearchDoc, build_search, field_texts, vendor_files
 from tests.conftest import CHROMIUM_ARGS  # one set of flags for Debian's Chromium here
 
@@ -121,6 +122,7 @@ def search_page_html(manifest_url: str, base: str = "/") -> str:
         autoescape=True,
         undefined=StrictUndefined,
     )
+    env.filters["month_name"] = month_name
     return env.get_template("search.html").render(
         site={"title": "bench", "language": "en"},
         url_for=lambda name, **kw: f"{base}{name}/",

@@ -178,8 +178,8 @@ def facet_values(docs: Sequence[SearchDoc]) -> dict[str, list[list[str]]]:
 
 def _write_parts(
     index: TermIndex, ranges: list[list[int]], processes: int | Callable[[], int], keep: KeepFile | None,
-) -> Iterable[tuple[str, bytes | Stored]]:
-    """Each range's part, named (see ``_named``): one at a time in this process; shared
+) -> Iterable[tuple[tuple[str, bytes | Stored], int]]:
+    """Each range's part, named (see ``_named``), and its size: one at a time in this process; shared
     among processes (forked) when there are many entries, and then all at once.
 
     Writing parts is the search build's largest step (~40%) and needs only the index, which a
@@ -189,8 +189,9 @@ def _write_parts(
     writer = PartWriter.of(index)
     give_back()  # the scores' arrays
 
-    def write(term_nos: list[int]) -> tuple[str, bytes | Stored]:
-        return _named("part", writer.json(term_nos).encode("utf-8"), keep)
+    def write(term_nos: list[int]) -> tuple[tuple[str, bytes | Stored], int]:
+        data = writer.json(term_nos).encode("utf-8")
+        return _named("part", data, keep), len(data)
 
     if callable(processes):  # asked now, as late as can be (see indexer.start)
         processes = processes()
@@ -229,9 +230,11 @@ def build_search(
 
     ranges = split_terms(index, part_bytes)
     parts = []
-    for term_nos, named in zip(ranges, _write_parts(index, ranges, processes, keep), strict=True):
+    index_bytes = 0
+    for term_nos, (named, size) in zip(ranges, _write_parts(index, ranges, processes, keep), strict=True):
         first = index.terms[term_nos[0]] if term_nos else ""
         parts.append([first if parts else "", _add(files, "part", named)])
+        index_bytes += size
 
     chunks = []
     for start in range(0, len(docs), META_CHUNK):
@@ -245,6 +248,7 @@ def build_search(
         "docs": len(docs),
         "fields": [f.name for f in FIELDS],
         "parts": parts,  # [first term, hash], in lunr.js term order; part i covers [first_i, first_i+1)
+        "indexBytes": index_bytes,  # all parts, raw: the page weighs a query needing many against it
         "metaChunk": META_CHUNK,
         "meta": chunks,
         "facets": facets,

@@ -11,6 +11,8 @@ import pytest
 from sitehelpers import axe_violations
 
 pytestmark = pytest.mark.browser
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
 
 
 @pytest.fixture
@@ -88,7 +90,9 @@ def test_results_arriving_after_more_typing_say_what_they_are_for(page, bundled_
     page.fill("#search-query", "walla")
     page.clock.run_for(100)  # "walla" sent
     page.fill("#search-query", "wallace")  # typed, not yet sent
-    assert wait_for_status(page, "walla") == "No results for “walla”. Try fewer or shorter words, or a prefix like negotiat*."
+    wait_for_status(page, "walla")
+    status = "document.getElementById('search-status').firstChild.data"  # its notes follow: a retry with walla~1
+    assert page.evaluate(status) == "No results for “walla”. Try fewer or shorter words, or a prefix like negotiat*."
     page.clock.run_for(100)
     assert wait_for_status(page, "result for").startswith("1 result for “wallace”")
 
@@ -112,7 +116,9 @@ def test_unparseable_queries_say_why(page, bundled_site: Path, serve_dir, query,
     [("US", '"US" is too common a word to search for on its own; add another word.', None),
      ("the US and NATO", "1 result for “the US and NATO”.", 'Left out as too common to search for: "the", "US", "and".'),
      ("Ben Wallace: Moscow talks", "1 result for “Ben Wallace: Moscow talks”.", None),
-     ('"Moscow talks"', "1 result for “\"Moscow talks\"”.", "Phrases are searched as separate words: quotes are ignored.")],
+     ('"Moscow talks"', "1 result for “\"Moscow talks\"”.", "Phrases are searched as separate words: quotes are ignored."),
+     ("+the NATO", "No results for “+the NATO”. Try fewer or shorter words, or a prefix like negotiat*.",
+      '"the" is too common to search for, so + cannot require it: search without the +.')],
 )
 def test_the_status_says_how_the_query_was_read(page, bundled_site: Path, serve_dir, query, status, note) -> None:
     """Stop words, a headline's colon and quotes: no silent "No results", no field error."""
@@ -124,6 +130,21 @@ def test_the_status_says_how_the_query_was_read(page, bundled_site: Path, serve_
     assert page.evaluate("document.getElementById('search-status').firstChild.data") == status
     assert notes == ([note] if note else [])
     assert "search-status--error" not in page.get_attribute("#search-status", "class")
+
+
+def test_a_typo_offers_the_words_spelt_one_letter_differently(page, bundled_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigo")
+    wait_for_status(page, "No results")
+    offer = page.locator("#search-status .search-retry")
+    assert offer.text_content().startswith("Search for shoigo~1? It finds words spelt up to one letter "
+                                           "differently, and loads the whole index (about ")
+    offer.locator("a").click()
+    assert wait_for_status(page, "result for").startswith("1 result for “shoigo~1”")
+    assert parse_qs(urlparse(page.url).query) == {"q": ["shoigo~1"]}
+    assert page.input_value("#search-query") == "shoigo~1"
+    assert "Shoigu" in page.locator(".search-hit__title mark").all_text_contents()
+    page.go_back()  # the link made a history entry
+    wait_for_status(page, "No results for “shoigo”")
 
 
 def test_a_pasted_url_is_searched_not_refused(page, bundled_site: Path, serve_dir) -> None:
@@ -156,9 +177,11 @@ def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) ->
     year_counts = page.locator("#search-facets fieldset").filter(has_text="Year").locator(
         ".search-facet__count").all_text_contents()
     assert year_counts and sum(int(c.strip("()")) for c in year_counts) <= count
-    # Back undoes the facet (it was a history entry); Clear filters removes it too.
+    # Back undoes the facet (it was a history entry), with the 20 results that entry showed;
+    # Clear filters removes it too.
     page.go_back()
-    wait_for_status(page, rf"^{total} results")
+    wait_for_status(page, rf"^Showing 20 of {total} results")
+    assert len(titles(page)) == 20
     assert "tag" not in parse_qs(urlparse(page.url).query)
     page.go_forward()
     wait_for_status(page, rf"^{count} results? ")
@@ -187,6 +210,74 @@ def test_keyboard_focus_survives_filters_and_more_results(page, fictional_site: 
     page.wait_for_function("document.querySelectorAll('.search-hit').length > 10")
     assert page.evaluate("document.activeElement.getAttribute('data-n')") == "10"
     assert page.evaluate("document.activeElement.closest('.search-hit') !== null")
+    # The live status says what was added; at the last page, the button hides without losing focus.
+    assert wait_for_status(page, "Showing") == f"Showing 20 of {total} results for “quarrow”."
+    while page.is_visible("#search-more"):
+        shown = page.locator(".search-hit").count()
+        page.focus("#search-more")
+        page.keyboard.press("Enter")
+        wait_for_status(page, f"^Showing {min(shown + 10, total)} of")
+        assert page.evaluate("document.activeElement.getAttribute('data-n')") == str(shown)
+    assert page.text_content("#search-status") == f"Showing {total} of {total} results for “quarrow”."
+
+
+def test_back_from_a_result_restores_the_results_shown_and_the_place(page, fictional_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+    total = int(wait_for_status(page, "result").split()[0])
+    assert total > 20
+    page.click("#search-more")
+    wait_for_status(page, "^Showing 20 of")
+    link = page.locator(".search-hit__title a").nth(12)
+    link.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 150)
+    page.wait_for_function("window.scrollY > 500")
+    y = page.evaluate("window.scrollY")
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url("**" + href)
+    page.go_back()
+    assert wait_for_status(page, "result") == f"Showing 20 of {total} results for “quarrow”."
+    assert len(titles(page)) == 20
+    page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
+    page.reload()  # a reload keeps the entry's state too
+    wait_for_status(page, "^Showing 20 of")
+    page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
+
+
+def test_facets_show_all_on_request_years_newest_first_dates_in_words(page, fictional_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+    wait_for_status(page, "result")
+    people = page.locator("#search-facets fieldset").filter(has_text="People")
+    assert people.locator("input").count() == 12
+    toggle = people.locator("button.search-facet__more")
+    label = toggle.text_content()
+    assert label.startswith("Show all ") and int(label.split()[-1]) > 12
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert people.locator("input").count() == int(label.split()[-1])
+    assert page.evaluate("[document.activeElement.textContent, document.activeElement.getAttribute('aria-expanded')]") == \
+        ["Show fewer", "true"]
+    page.keyboard.press("Enter")
+    assert people.locator("input").count() == 12
+    years = page.locator("#search-facets fieldset").filter(has_text="Year").locator("input").evaluate_all(
+        "boxes => boxes.map(b => b.value)")
+    assert len(years) > 2 and years == sorted(years, reverse=True)
+    for time in page.locator(".search-hit__meta time").all():
+        iso = time.get_attribute("datetime")
+        assert time.text_content() == f"{int(iso[8:])} {MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
+
+
+def test_a_match_only_in_the_text_says_so_under_the_summary(page, bundled_site: Path, serve_dir) -> None:
+    page.goto(serve_dir(bundled_site) + "search/?q=temperature")
+    wait_for_status(page, "1 result")
+    hit = page.locator(".search-hit").first
+    assert hit.locator("mark").count() == 0  # the word is in the body only
+    assert hit.locator(".search-hit__where").text_content() == "Found in the article’s text."
+    page.fill("#search-query", "shoigu")
+    page.press("#search-query", "Enter")
+    wait_for_status(page, "for “shoigu”")
+    assert page.locator(".search-hit__where").count() == 0  # marked where it shows
 
 
 def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve_dir) -> None:

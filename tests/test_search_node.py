@@ -7,6 +7,7 @@ search-worker.js); the monolithic index is sitegen's byte-for-byte copy of lunr.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -33,9 +34,10 @@ if shutil.which("node") is None:  # make test installs it: missing is a failure,
 JS = Path(__file__).parent / "js"
 
 
-def node(script: str, *args: str, stdin: str = "") -> dict:
+def node(script: str, *args: str, stdin: str = "", max_bytes: int | None = None) -> dict:
+    env = {**os.environ, "SEARCH_MAX_BYTES": str(max_bytes)} if max_bytes else None
     run = subprocess.run(["node", str(JS / script), *args], input=stdin, capture_output=True,
-                         text=True, timeout=120, check=False)
+                         text=True, timeout=120, check=False, env=env)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -113,7 +115,7 @@ def test_fuzzy_and_leading_wildcards_load_every_part_of_a_small_index(tmp_path: 
     docs = corpus_docs(120)
     _, manifest, whole = write_build(tmp_path, docs, 100_000)
     parts = len(json.loads(manifest.read_text())["parts"])
-    assert 1 < parts <= 64
+    assert parts > 1 and json.loads(manifest.read_text())["indexBytes"] <= 10e6  # the page's budget
     queries = [w + "~1" for w in query_set(docs)[2:5]] + ["*ou", "*a*"]
     answers = node("compare.js", str(manifest), str(whole), stdin=json.dumps(queries))
     for q in queries:
@@ -130,7 +132,6 @@ def test_fuzzy_and_leading_wildcards_load_every_part_of_a_small_index(tmp_path: 
         ("title:", "search term is missing"),
         ('"unbalanced', "unbalanced quote"),
         ("word^x", "boost"),
-        ("*", "too much of the index"),
     ],
 )
 def test_unparseable_queries_give_a_message(built, query: str, message: str) -> None:
@@ -139,6 +140,31 @@ def test_unparseable_queries_give_a_message(built, query: str, message: str) -> 
     split = answers[query]["split"]
     assert split["error"] == "SearchError"
     assert message in split["message"]
+
+
+def test_a_typo_is_offered_a_retry_the_index_can_afford(built) -> None:
+    """Nothing found for plain words: the same words ~1 when the whole index is within the
+    page's budget (so is a ~ query), else their beginnings; past it ~ is refused, saying why."""
+    docs, manifest, whole_path = built
+    whole = Index.load(json.loads(whole_path.read_text()))
+    name = docs[5].people[0].split()[-1].lower()
+    typo = name + "q"
+    got = node("facets.js", str(manifest), typo, json.dumps({}))
+    assert got["total"] == 0 and got["retry"]["text"] == typo + "~1"
+    assert re.fullmatch(r"\d+ KB|\d+\.\d MB", got["retry"]["weight"])
+    again = node("facets.js", str(manifest), got["retry"]["text"], json.dumps({}))
+    assert set(again["refs"]) == refs(whole, typo + "~1") >= refs(whole, name) != set()
+    # Not for words that were found, nor for fields, operators or a word too common to search.
+    for query in (name, f"people:{typo}", f"+{typo}", f"{typo}~2", f"{typo}*", "the", f"{typo}^3"):
+        assert node("facets.js", str(manifest), query, json.dumps({}))["retry"] is None, query
+    size = json.loads(manifest.read_text())["indexBytes"]
+    got = node("facets.js", str(manifest), typo, json.dumps({}), max_bytes=size - 1)
+    assert got["retry"] == {"text": typo[: max(3, -(-len(typo) // 2))] + "*"}
+    for query in (typo + "~1", "*" + name[2:]):
+        answer = node("compare.js", str(manifest), str(whole_path), stdin=json.dumps([query]), max_bytes=size - 1)
+        assert answer[query]["split"]["error"] == "SearchError", query
+        assert "too much of the index (about " in answer[query]["split"]["message"], query
+        assert "a ~ or a leading * searches all of it" in answer[query]["split"]["message"], query
 
 
 def refs(whole: Index, query: str) -> set[int]:
@@ -160,6 +186,10 @@ def test_stop_words_are_named_rather_than_silently_not_found(built) -> None:
     got = node("facets.js", str(manifest), f"US {word} said", json.dumps({}))
     assert got["notice"] is None and got["total"] == len(refs(whole, word)) > 0
     assert got["notes"] == ['Left out as too common to search for: "US", "said".']
+    # "+" cannot require a word the index leaves out: said so, not "left out".
+    got = node("facets.js", str(manifest), f"+us {word}", json.dumps({}))
+    assert got["total"] == 0 and got["notice"] is None
+    assert got["notes"] == ['"us" is too common to search for, so + cannot require it: search without the +.']
     # Neither a prefix nor a word that merely starts like a stop word is left out, nor one
     # that lunr.js's ASCII trimmer would cut to a stop word ("ça" to "a"): the index keeps it.
     for query in ("us*", word, "ça", "ñor"):
@@ -235,9 +265,12 @@ def test_facet_counts_filters_and_highlights(built) -> None:
     got = node("facets.js", str(manifest), word, json.dumps({}))
     assert set(got["refs"]) == all_refs and got["total"] == len(all_refs)
     tags = Counter(t for r in all_refs for t in docs[r].tags)
-    rows = got["facets"]["tag"]  # the 12 most frequent among the results, most first
+    rows = got["facets"]["tag"]  # every tag among the results, most frequent first
     assert all(n == tags[name] and not on for name, n, on in rows)
-    assert [n for _, n, _ in rows] == sorted(tags.values(), reverse=True)[:12]
+    assert [n for _, n, _ in rows] == sorted(tags.values(), reverse=True) and len(rows) > 12
+    years = Counter(docs[r].date[:4] for r in all_refs)  # newest first, whatever their counts
+    assert got["facets"]["year"] == [[y, years[y], False] for y in sorted(years, reverse=True)]
+    assert len(set(years.values())) > 1
 
     # Two facets combine (AND); counts are then over the filtered results.
     tag = docs[5].tags[0]

@@ -15,7 +15,9 @@ function open (manifestPath) {
     resolve(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')))
   })
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'))
-  return { engine: new worker.Engine(manifest, load), loaded, dir }
+  const engine = new worker.Engine(manifest, load)
+  if (process.env.SEARCH_MAX_BYTES) engine.maxBytes = Number(process.env.SEARCH_MAX_BYTES) // a smaller budget, as a larger index meets
+  return { engine, loaded, dir }
 }
 
 module.exports = { open, worker, lunr: global.lunr }

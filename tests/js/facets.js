@@ -15,6 +15,7 @@ async function main () {
     page: page,
     notes: res.notes,
     notice: res.notice,
+    retry: res.retry,
     loaded: loaded
   }))
 }

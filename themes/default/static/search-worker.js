@@ -13,7 +13,12 @@
 (function () {
   'use strict'
 
-  var MAX_PARTS = 64 // a query needing more (a one-letter prefix, ~fuzzy at scale) is refused
+  // Index bytes (raw) one query may load: a one-letter prefix, a fuzzy ~ or a leading * needs
+  // many parts or all. Measured on the fictional corpus (node, gzip -9): every part of 400
+  // articles is 3.3 MB (0.8 MB gzip), parsed and merged in 0.25 s; of 1,000, 8.4 MB (2.0 MB)
+  // in 0.6 s; of 10,000, 97 MB (22 MB) in 39 s and 1.8 GB. So up to about 2 MB to download.
+  var MAX_BYTES = 10e6
+  var GZIP_RATIO = 4 // raw bytes of a part over its gzip -9 bytes: 4.1-4.5 measured
   var PAGE = 10 // results per page: their metadata is most of a query's bytes after the index
   var CACHE = 4
 
@@ -100,6 +105,18 @@
     this.pipeline = new lunr.Pipeline()
     this.pipeline.add(possessive, lunr.stemmer) // the index's search pipeline
     this.facets = null
+    this.maxBytes = MAX_BYTES
+    this.partBytes = (manifest.indexBytes || 0) / manifest.parts.length // parts are cut to one size
+  }
+
+  /* About how much a page downloads for that many parts, as a reader reads it: "2.1 MB". */
+  Engine.prototype.weight = function (parts) {
+    var mb = parts * this.partBytes / GZIP_RATIO / 1e6
+    return mb < 1 ? Math.max(1, Math.round(mb * 10)) * 100 + ' KB' : mb.toFixed(1) + ' MB'
+  }
+
+  Engine.prototype.affordable = function (parts) {
+    return parts * this.partBytes <= this.maxBytes
   }
 
   /* Last part whose first term is <= term (JS string order, as the parts were cut). */
@@ -136,29 +153,64 @@
     // lunr makes one clause per TERM lexeme, in order: the lexeme keeps the reader's case.
     var words = parser.lexemes.filter(function (l) { return l.type === lunr.QueryLexer.TERM })
     var common = []
+    var required = [] // "+the": lunr requires a word the index never holds
     var wanted = 0
+    var plain = words.length === query.clauses.length // a typo's retry is offered for plain words only
+    var fuzzy = []
+    var prefixes = []
     query.clauses.forEach(function (clause, i) {
       var prohibited = clause.presence === lunr.Query.presence.PROHIBITED
       var dropped = clause.usePipeline && !clause.editDistance &&
         !lunr.stopWordFilter(possessive(new lunr.Token(clause.term))) // as the index: lunr.py's trimmer, then possessive, is possessive alone (lunr.js's trimmer would cut "ça" to "a")
-      if (dropped) common.push(words[i] ? words[i].str : clause.term)
+      var word = words[i] ? words[i].str : clause.term
+      if (dropped && clause.presence === lunr.Query.presence.REQUIRED) required.push(word)
+      else if (dropped) common.push(word)
       if (!prohibited && !dropped) wanted += 1
+      plain = plain && clause.presence === lunr.Query.presence.OPTIONAL && clause.usePipeline &&
+        !clause.editDistance && clause.boost === 1 && clause.fields.length === fields.length
+      var long = !dropped && word.length >= 4
+      fuzzy.push(long ? word + '~1' : word)
+      prefixes.push(long ? word.slice(0, Math.max(3, Math.ceil(word.length / 2))) + '*' : word)
     })
     var notes = []
     var notice = null
+    common = common.concat(required)
     if (common.length && !wanted && !query.isNegated()) {
       notice = common.length === 1
         ? quoted(common) + ' is too common a word to search for on its own; add another word.'
         : quoted(common) + ' are too common to search for on their own; add another word.'
     } else if (common.length) {
-      notes.push('Left out as too common to search for: ' + quoted(common) + '.')
+      if (common.length > required.length) notes.push('Left out as too common to search for: ' + quoted(common.slice(0, common.length - required.length)) + '.')
+      if (required.length) {
+        notes.push(quoted(required) + (required.length === 1 ? ' is' : ' are') + ' too common to search for, so + cannot' +
+          ' require ' + (required.length === 1 ? 'it' : 'them') + ': search without the +.')
+      }
     }
     if (quotes) notes.push('Phrases are searched as separate words: quotes are ignored.')
     if (unknown.length) {
       notes.push(quoted(unknown.map(function (w) { return w + ':' })) + (unknown.length === 1 ? ' is' : ' are') +
         ' not a field (use ' + fields.join(', ') + '), so it was searched as text.')
     }
-    return { text: text, query: query, notes: notes, notice: notice }
+    var changed = plain && fuzzy.join(' ') !== words.map(function (w) { return w.str }).join(' ')
+    return {
+      text: text,
+      query: query,
+      notes: notes,
+      notice: notice,
+      retry: changed ? { fuzzy: fuzzy.join(' '), prefix: prefixes.join(' ') } : null
+    }
+  }
+
+  /*
+   * For a search of plain words that found nothing (a typo, say): the same words spelt up
+   * to one letter differently, {text, weight} (the whole index to load) when that is
+   * affordable, else each word's beginning, {text}. Null when neither applies.
+   */
+  Engine.prototype.retry = function (read) {
+    if (!read.retry) return null
+    var all = this.firsts.length
+    if (this.affordable(all)) return { text: read.retry.fuzzy, weight: this.weight(all) }
+    return read.retry.prefix !== read.retry.fuzzy.replace(/~1/g, '') ? { text: read.retry.prefix } : null
   }
 
   /* Numbers of the parts holding every index term the query can touch. */
@@ -186,9 +238,9 @@
     var list = all
       ? this.firsts.map(function (_, n) { return n })
       : Object.keys(need).map(Number).sort(function (a, b) { return a - b })
-    if (list.length > MAX_PARTS) {
-      throw new SearchError('This query would load too much of the index (' + list.length +
-        ' parts): use a longer prefix before *, or no ~.')
+    if (!this.affordable(list.length)) {
+      throw new SearchError('This query would load too much of the index (about ' + this.weight(list.length) +
+        (all ? '): a ~ or a leading * searches all of it. Use a prefix like negotiat* instead.' : '): use a longer prefix before *.'))
     }
     return list
   }
@@ -341,11 +393,14 @@
       var hits
       if (results) {
         hits = results.map(function (r) {
-          return { ref: Number(r.ref), terms: Object.keys(r.matchData.metadata) }
+          var meta = r.matchData.metadata
+          var fields = {}
+          Object.keys(meta).forEach(function (term) { Object.keys(meta[term]).forEach(function (f) { fields[f] = true }) })
+          return { ref: Number(r.ref), terms: Object.keys(meta), fields: Object.keys(fields) }
         })
       } else {
         hits = []
-        for (var d = 0; d < docs; d++) hits.push({ ref: d, terms: [] })
+        for (var d = 0; d < docs; d++) hits.push({ ref: d, terms: [], fields: [] })
         if (!hasSelection(selected)) hits = []
       }
       Object.keys(facets).forEach(function (facet) {
@@ -367,13 +422,15 @@
           var isChosen = chosen.indexOf(value.name) >= 0
           if (c || isChosen) rows.push([value.name, c, isChosen])
         })
-        // Most frequent first (ties in the facet's own order): a chosen value keeps its place
-        // rather than jumping to the top, and is shown even when outside the first 12.
-        rows.sort(function (a, b) { return b[1] - a[1] })
-        counts[facet] = rows.filter(function (row, i) { return i < 12 || row[2] })
+        // Most frequent first (ties in the facet's own order), years newest first as the facet
+        // lists them: a chosen value keeps its place rather than jumping to the top. Every
+        // value is sent: the page shows the first few, and the rest on request.
+        if (facet !== 'year') rows.sort(function (a, b) { return b[1] - a[1] })
+        counts[facet] = rows
       })
       var said = hasText ? self.reading(text) : { notes: [], notice: null }
-      return { total: hits.length, hits: hits, facets: counts, notes: said.notes, notice: said.notice }
+      var retry = !hits.length && hasText && !said.notice && !hasSelection(selected) ? self.retry(said) : null
+      return { total: hits.length, hits: hits, facets: counts, notes: said.notes, notice: said.notice, retry: retry }
     })
   }
 
@@ -410,7 +467,8 @@
           source: self.mark(r[3], h.terms),
           people: r[4].map(function (name) { return self.mark(name, h.terms) }),
           tags: r[5].map(function (name) { return self.mark(name, h.terms) }),
-          snippet: self.mark(r[6], h.terms)
+          snippet: self.mark(r[6], h.terms),
+          found: h.fields // the fields the words were found in: the text, say, which the page does not show
         }
       })
     }))
@@ -464,7 +522,7 @@
             return eng.page(res.hits, 0).then(function (page) {
               self.postMessage({
                 type: 'results', id: msg.id, total: res.total, from: 0, results: page, facets: res.facets,
-                notes: res.notes, notice: res.notice
+                notes: res.notes, notice: res.notice, retry: res.retry
               })
             })
           })

@@ -10,6 +10,11 @@
   if (!app || typeof Worker === 'undefined') return
 
   var FACETS = [['person', 'People'], ['tag', 'Tags'], ['year', 'Year'], ['outlet', 'Outlet']]
+  var FACET_ROWS = 12 // values shown per facet until the reader asks for all
+  var WHERE = { // what a field is, for a result whose words are not in what it shows
+    title: 'its title', summary: 'its summary', body: 'the article’s text', people: 'the names of its people',
+    tags: 'its tags', source: 'its outlet', notes: 'its notes'
+  }
   var SLOW_MS = 300 // no answer by then: say "Searching…"
   var DEBOUNCE_MS = 30 // short: results within 100 ms of the keystroke once parts are loaded
 
@@ -20,6 +25,10 @@
   var facetBox = document.getElementById('search-facets')
   var more = document.getElementById('search-more')
   var header = document.getElementById('site-search')
+  // The site's month names ("5 October 2024", as every other page writes dates), from the page.
+  var months = (app.getAttribute('data-months') || '').split(' ')
+  var expanded = {} // facets the reader asked to see whole
+  var lastFacets = {}
 
   var state = readUrl()
   var sent = { q: '', chosen: [] } // what the last query sent asked: its answer is labelled with it
@@ -30,6 +39,11 @@
   var slow = null
   var broken = false // the worker could not start: its message stays
   var moreFrom = -1 // the first result "More results" asked for, until it is shown
+  var notesShown = [] // the notes on the query, kept under the status as it changes
+  // Back from a result: how many results were shown and where the page was, from this
+  // history entry's state (see remember), restored once its results are back.
+  var restore = window.history.state
+  if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual' // the results come later
 
   document.getElementById('search-nojs').hidden = true
 
@@ -86,6 +100,7 @@
     if (broken) return
     lastId += 1
     if (!/\S/.test(state.q) && !hasSelection()) {
+      restore = null
       list.textContent = ''
       facetBox.textContent = ''
       facetBox.hidden = true
@@ -134,17 +149,47 @@
       // Keystroke (after the debounce) to results on screen; read by bench/search_bench.py.
       performance.measure('search-results', 'search-sent-' + msg.id)
     }
-    var notes = msg.notes || []
+    var notes = notesShown = msg.notes || []
     if (total === 0 && msg.notice) {
       say(msg.notice, 'empty', notes)
     } else if (total === 0) {
       say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty', notes)
+      if (msg.retry) offerRetry(msg.retry)
     } else {
       say(total + (total === 1 ? ' result ' : ' results ') + describe() + '.', null, notes)
     }
   }
 
+  /* Nothing found for plain words: a link to search them spelt differently (a typo), with
+   * what it costs when that means loading the whole index; in the status, so it is read out. */
+  function offerRetry (offer) {
+    var retry = el('span', 'search-status__note search-retry')
+    var params = new URLSearchParams()
+    params.set('q', offer.text)
+    var a = el('a', null, offer.text)
+    a.href = window.location.pathname + '?' + params.toString()
+    retry.appendChild(document.createTextNode('Search for '))
+    retry.appendChild(a)
+    retry.appendChild(document.createTextNode(offer.weight
+      ? '? It finds words spelt up to one letter differently, and loads the whole index (about ' + offer.weight + ').'
+      : '? It finds words beginning with these letters.'))
+    status.appendChild(retry)
+  }
+
+  status.addEventListener('click', function (event) {
+    if (!event.target || event.target.tagName !== 'A') return
+    event.preventDefault()
+    restore = null
+    state.q = event.target.textContent
+    input.value = state.q
+    if (header) header.value = state.q
+    writeUrl(true)
+    run()
+    input.focus()
+  })
+
   function showError (msg) {
+    restore = null
     clearTimeout(slow)
     app.removeAttribute('aria-busy')
     list.textContent = ''
@@ -162,8 +207,29 @@
       moreFrom = -1
       var first = list.querySelector('.search-hit__title a[data-n="' + from + '"]')
       if (first) first.focus()
+      say('Showing ' + shown + ' of ' + total + ' results ' + describe() + '.', null, notesShown) // read out: results were added
+      remember()
     }
     more.hidden = shown >= total
+    if (restore) restoring(from > 0)
+  }
+
+  /* This history entry keeps the results shown and the scroll position, for Back. */
+  function remember () {
+    window.history.replaceState({ shown: shown, y: window.scrollY }, '', window.location.href)
+  }
+
+  /* Asks for the next page until as many results are shown as the remembered entry had,
+   * then goes back to its place on the page. */
+  function restoring (added) {
+    if (restore.shown > shown && shown < total) {
+      worker.postMessage({ type: 'more', id: lastId, from: shown })
+      return
+    }
+    var y = restore.y
+    restore = null
+    if (added) say('Showing ' + shown + ' of ' + total + ' results ' + describe() + '.', null, notesShown)
+    window.scrollTo(0, y || 0)
   }
 
   function marked (parent, runs) {
@@ -196,7 +262,7 @@
     h.appendChild(a)
     li.appendChild(h)
     var meta = el('p', 'search-hit__meta')
-    var time = el('time', null, r.date)
+    var time = el('time', null, humanDate(r.date))
     time.setAttribute('datetime', r.date)
     meta.appendChild(time)
     if (r.source.length) {
@@ -210,7 +276,19 @@
     var snip = el('p', 'search-hit__snippet')
     marked(snip, r.snippet)
     li.appendChild(snip)
+    var where = (r.found || []).map(function (f) { return WHERE[f] }).filter(Boolean)
+    if (where.length && !li.querySelector('mark')) {
+      // Nothing shown is marked (the words are in the body, say): the summary is not a match.
+      li.appendChild(el('p', 'search-hit__where', 'Found in ' + where.join(', ').replace(/, ([^,]*)$/, ' and $1') + '.'))
+    }
     return li
+  }
+
+  /* "2024-10-05" as "5 October 2024"; as it came if it is not such a date. */
+  function humanDate (iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '')
+    var month = m && months[Number(m[2]) - 1]
+    return month ? Number(m[3]) + ' ' + month + ' ' + m[1] : iso
   }
 
   function names (className, list) {
@@ -222,11 +300,13 @@
     return span
   }
 
-  /* Rebuilt on every answer: the checkbox that had focus gets it back, by facet and value. */
+  /* Rebuilt on every answer: the checkbox or button that had focus gets it back, by facet
+   * and value. A facet shows its first FACET_ROWS values (and any chosen) until expanded. */
   function renderFacets (facets) {
+    lastFacets = facets
     var focused = document.activeElement
-    var keep = focused && focused.type === 'checkbox' && facetBox.contains(focused)
-      ? [focused.name, focused.value] : null
+    var keep = focused && facetBox.contains(focused) && (focused.type === 'checkbox' || focused.hasAttribute('data-facet'))
+      ? [focused.name || focused.getAttribute('data-facet'), focused.value] : null
     facetBox.textContent = ''
     var any = false
     FACETS.forEach(function (f) {
@@ -236,7 +316,9 @@
       var set = el('fieldset', 'search-facet')
       set.appendChild(el('legend', null, f[1]))
       var ul = el('ul')
-      rows.forEach(function (row) {
+      ul.id = 'search-facet-' + f[0]
+      rows.forEach(function (row, i) {
+        if (i >= FACET_ROWS && !row[2] && !expanded[f[0]]) return
         var li = el('li')
         var label = el('label')
         var box = el('input')
@@ -251,6 +333,14 @@
         ul.appendChild(li)
       })
       set.appendChild(ul)
+      if (rows.length > FACET_ROWS) {
+        var toggle = el('button', 'search-facet__more', expanded[f[0]] ? 'Show fewer' : 'Show all ' + rows.length)
+        toggle.type = 'button'
+        toggle.setAttribute('data-facet', f[0])
+        toggle.setAttribute('aria-expanded', expanded[f[0]] ? 'true' : 'false')
+        toggle.setAttribute('aria-controls', ul.id)
+        set.appendChild(toggle)
+      }
       facetBox.appendChild(set)
     })
     if (hasSelection()) {
@@ -262,8 +352,9 @@
     }
     facetBox.hidden = !any
     if (keep) {
-      var again = Array.prototype.find.call(facetBox.querySelectorAll('input[type="checkbox"]'), function (box) {
-        return box.name === keep[0] && box.value === keep[1]
+      var again = Array.prototype.find.call(facetBox.querySelectorAll('input[type="checkbox"], [data-facet]'), function (node) {
+        return node.type === 'checkbox' ? node.name === keep[0] && node.value === keep[1]
+          : !keep[1] && node.getAttribute('data-facet') === keep[0]
       })
       ;(again || input).focus()
     }
@@ -277,12 +368,20 @@
     var at = chosen.indexOf(box.value)
     if (box.checked && at < 0) chosen.push(box.value)
     if (!box.checked && at >= 0) chosen.splice(at, 1)
+    restore = null
     writeUrl(true)
     run()
   })
 
   facetBox.addEventListener('click', function (event) {
+    var facet = event.target && event.target.getAttribute('data-facet')
+    if (facet) {
+      expanded[facet] = !expanded[facet]
+      renderFacets(lastFacets)
+      return
+    }
     if (event.target && event.target.id === 'search-clear') {
+      restore = null
       state.selected = emptySelection()
       writeUrl(true)
       run()
@@ -296,6 +395,7 @@
   })
 
   input.addEventListener('input', function () {
+    restore = null
     state.q = input.value
     if (header) header.value = input.value
     writeUrl(false)
@@ -305,12 +405,15 @@
 
   form.addEventListener('submit', function (event) {
     event.preventDefault()
+    restore = null
     state.q = input.value
     writeUrl(true)
     run()
   })
 
-  window.addEventListener('popstate', function () {
+  window.addEventListener('pagehide', function () { if (!restore) remember() }) // leaving, for a result, say
+  window.addEventListener('popstate', function (event) {
+    restore = event.state
     state = readUrl()
     input.value = state.q
     if (header) header.value = state.q
