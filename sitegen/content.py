@@ -11,13 +11,13 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from . import frontmatter
+from . import annotation, frontmatter, markdown
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
@@ -211,6 +211,7 @@ class _Checker:
         self.lines = fm.lines
         self.written = fm.written  # a plain true, no or 007 as written, for text fields
         self.problems: list[Problem] = []
+        self.notes: list[tuple[int, Annotation]] = []  # the annotations that validated, by their index in the file
         # A repeated key is a slip like a misspelt one: YAML would silently keep the last.
         firsts: set[tuple[str, int]] = set()
         for name, line, col, first in fm.duplicates:
@@ -359,6 +360,7 @@ class _Checker:
                 date=note_date.date() if note_date else None,
                 **fields,
             ))
+            self.notes.append((i, out[-1]))
         return tuple(out)
 
     def provenance(self, key: str, value: object) -> Provenance | None:
@@ -413,7 +415,7 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     if fields.get("updated") and fields.get("date") and fields["updated"] < fields["date"]:  # beside other problems
         check.fail("updated", f"is before date ({fields['updated'].isoformat()} < {fields['date'].isoformat()})")
     if check.problems:
-        return check.problems
+        return check.problems + _anchoring_problems(path, fm.body, check.notes)
     return ArticleFile(
         path=path,
         slug=slugify(PurePosixPath(path).stem),
@@ -425,6 +427,18 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     )
 
 
+
+
+def _anchoring_problems(path: str, body: str, notes: list[tuple[int, Annotation]]) -> list[Problem]:
+    """The notes that validated in a file with other errors, anchored all the same: a quote
+    not found is told in this run, not after the other fixes. (Only files with errors get
+    here: the rendering is the site stage's for the others.)"""
+    if not notes:
+        return []
+    _, _, problems = annotation.anchor(path, markdown.render(body).html, [note for _, note in notes], str)
+    index = {f"annotations[{j}]": f"annotations[{i}]" for j, (i, _) in enumerate(notes)}  # as numbered in the file
+    renumber = partial(re.sub, r"annotations\[\d+\]", lambda m: index[m[0]])
+    return [replace(p, field=renumber(p.field), message=renumber(p.message)) for p in problems]
 
 
 def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
