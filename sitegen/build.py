@@ -37,6 +37,7 @@ from .config import (
 )
 from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
+from .links import link_problems
 from .model import Article, Card
 from .site import Site, resolve
 
@@ -104,17 +105,26 @@ def read(options: Options, cache: Cache) -> content.Archive:
     return archive
 
 
-def load(options: Options, config: Config, cache: Cache | None = None, archive: content.Archive | None = None) -> tuple[Site, list[Problem]]:
-    """Read (unless given the archive), validate and resolve everything; raise BuildFailed listing every error."""
+def load(
+    options: Options, config: Config, cache: Cache | None = None, archive: content.Archive | None = None, links: bool = False,
+) -> tuple[Site, list[Problem]]:
+    """Read (unless given the archive), validate and resolve everything; raise BuildFailed listing every error.
+
+    ``links``: check the links and images of the bodies too (``links``), as ``check`` does.
+    """
     cache = cache or Cache.disabled()
     archive = archive or read(options, cache)
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later)
     problems = [*archive.problems, *problems, *config_warnings(options.root)]
+    # The site holds every file that parsed: its URL clashes and broken links are told now, not after the fixes.
+    planned = list(pages.plan(site)) if links or any(p.is_error for p in problems) else []
+    if links:
+        static = [rel for rel, _ in static_files(options, config)]
+        problems += [*pages.collisions(planned), *link_problems(site, planned, static, cache.memo, archive.failed)]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
-        # The site holds every file that parsed: its URL clashes are told now, not after the fixes.
-        raise BuildFailed([*problems, *pages.collisions(pages.plan(site))])
+        raise BuildFailed(problems if links else [*problems, *pages.collisions(planned)])
     return site, problems
 
 

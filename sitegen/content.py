@@ -50,6 +50,7 @@ class Archive:
     articles: tuple[ArticleFile, ...]
     people: tuple[PersonFile, ...]
     problems: tuple[Problem, ...]
+    failed: tuple[str, ...] = ()  # files that did not parse: the site lacks what they would add
 
 
 def read_sources(
@@ -160,6 +161,7 @@ def parse_archive(
     problems: list[Problem] = unread_problems(unread)
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
+    failed: list[str] = []
     for f in article_files:
         result = memo(TABLES["articles"], f.key, lambda f=f: parse_article(f.path, f.data, f.key))
         if isinstance(result, ArticleFile):
@@ -170,14 +172,16 @@ def parse_archive(
                 problems.append(Problem(result.path, line, "body", "still the placeholder `sitegen new` wrote: write the article", WARNING))
         else:
             problems.extend(result)
+            failed.append(f.path)
     for f in person_files:
         result = memo(TABLES["people"], f.key, lambda f=f: parse_person(f.path, f.data))
         if isinstance(result, PersonFile):
             people.append(result)
         else:
             problems.extend(result)
+            failed.append(f.path)
     problems.extend(_duplicates(articles, people))
-    return Archive(tuple(articles), tuple(people), tuple(problems))
+    return Archive(tuple(articles), tuple(people), tuple(problems), tuple(failed))
 
 
 def decode(path: str, data: bytes | str) -> str | Problem:

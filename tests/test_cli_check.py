@@ -394,3 +394,33 @@ def test_url_clashes_name_each_file_and_are_told_beside_other_errors(tmp_path: P
         ("content/articles/2021/04/story.md", 1, twice),
     ]
     assert code == 1 and any(p["path"] == "content/articles/2021/04/broken.md" for p in report["problems"])
+
+
+def test_links_and_images_are_checked_beside_errors_but_not_toward_pages_of_files_that_failed(tmp_path: Path, capsys) -> None:
+    """An error elsewhere hides no link warning; a link to a page that is missing only because
+    its file did not parse (an article, a person, a tag only a broken article has) is not
+    called broken, since fixing that file makes it."""
+    links = (
+        "[broken](/articles/2021/03/quillby-broken/), [Bo](/people/bo-rook/), [tag](/tags/lanterns/),\n"
+        "[gone](/nowhere/), [no article](/articles/2021/03/quillby-missing/) and ![plan](/plan.png).\n"
+    )
+    write(tmp_path, {
+        **REGISTRY,
+        ART: art(GOOD, links),
+        "content/articles/2021/03/quillby-broken.md": art("title: Broken\ndate: 2021-13-04\ntags: [Lanterns]\n"),
+        "content/people/bo-rook.md": "---\nname: Bo Rook\nnmae: x\n---\n",
+    })
+    code, report = check(tmp_path, capsys)
+    warned = sorted(p["message"].split(",")[0] for p in report["problems"] if p["severity"] == "warning")
+    assert warned == [
+        "image '/plan.png' not found: put the file under content/static/ and give its path from the site root",
+        "links to '/articles/2021/03/quillby-missing/'",
+        "links to '/nowhere/'",
+    ]
+    assert code == 1 and report["errors"] == 2
+    # Once the article parses, a tag or person page only it could make is a broken link again.
+    write(tmp_path, {"content/articles/2021/03/quillby-broken.md": art("title: Broken\ndate: 2021-03-04\n")})
+    code, report = check(tmp_path, capsys)
+    warned = sorted(p["message"].split(",")[0] for p in report["problems"] if p["severity"] == "warning")
+    assert "links to '/tags/lanterns/'" in warned and "links to '/articles/2021/03/quillby-broken/'" not in warned
+    assert "links to '/people/bo-rook/'" not in warned  # its file still fails
