@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cached_property, partial
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import annotation, frontmatter, markdown
 from .cache import Memo, digest, no_memo
@@ -419,7 +419,7 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     if fields.get("updated") and fields.get("date") and fields["updated"] < fields["date"]:  # beside other problems
         check.fail("updated", f"is before date ({fields['updated'].isoformat()} < {fields['date'].isoformat()})")
     if check.problems:
-        return check.problems + _anchoring_problems(path, fm.body, check.notes)
+        return check.problems + _body_problems(path, fm, check.notes)
     return ArticleFile(
         path=path,
         slug=slugify(PurePosixPath(path).stem),
@@ -433,16 +433,37 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
 
 
 
-def _anchoring_problems(path: str, body: str, notes: list[tuple[int, Annotation]]) -> list[Problem]:
-    """The notes that validated in a file with other errors, anchored all the same: a quote
-    not found is told in this run, not after the other fixes. (Only files with errors get
-    here: the rendering is the site stage's for the others.)"""
+def _body_problems(path: str, fm: frontmatter.FrontMatter, notes: list[tuple[int, Annotation]]) -> list[Problem]:
+    """What the site stage finds in a body, for a file with other errors: its links refused
+    and the quotes of the notes that validated, numbered as in the file. Told in this run,
+    not after the other fixes. (Only files with errors get here: the site stage renders
+    the others.)"""
+    rendered = markdown.render(fm.body)
+    problems = link_scheme_problems(path, fm.body, fm.body_line, rendered.refused)
     if not notes:
-        return []
-    _, _, problems = annotation.anchor(path, markdown.render(body).html, [note for _, note in notes], str)
-    index = {f"annotations[{j}]": f"annotations[{i}]" for j, (i, _) in enumerate(notes)}  # as numbered in the file
+        return problems
+    _, _, found = annotation.anchor(path, rendered.html, [note for _, note in notes], str)
+    index = {f"annotations[{j}]": f"annotations[{i}]" for j, (i, _) in enumerate(notes)}
     renumber = partial(re.sub, r"annotations\[\d+\]", lambda m: index[m[0]])
-    return [replace(p, field=renumber(p.field), message=renumber(p.message)) for p in problems]
+    return problems + [replace(p, field=renumber(p.field), message=renumber(p.message)) for p in found]
+
+
+def link_scheme_problems(path: str, body: str, body_line: int, refused: tuple[tuple[str, str], ...]) -> list[Problem]:
+    """Links and images that markdown-it left as text for their scheme (``markdown.Rendered.refused``):
+    an error, as the same URL in source.url is, not a link lost without a word. On each
+    line holding the URL as written (markdown-it percent-encodes it), else the first with its scheme."""
+    if not refused:
+        return []  # nearly every body: not split into lines
+    out = []
+    lines = body.split("\n")
+    for scheme, url in refused:
+        written = unquote(url)
+        at = [i for i, line in enumerate(lines) if url in line or written in line]
+        at = at or [next((i for i, line in enumerate(lines) if f"{scheme}:" in line.lower()), 0)]
+        shown = written if len(written) <= 60 else written[:59] + "…"
+        message = f"link scheme {scheme!r} is not allowed: {shown!r} shows as plain text; link with http(s), mailto or a path on this site"
+        out += [Problem(path, body_line + i, "body", message) for i in at]
+    return out
 
 
 def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:

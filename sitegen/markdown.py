@@ -7,6 +7,7 @@ mailto or relative, so their text can never become markup or script.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from urllib.parse import urlsplit
@@ -38,6 +39,12 @@ class Rendered:
     html: str
     text: str  # plain text, paragraphs separated by blank lines
     first_paragraph: str
+    refused: tuple[tuple[str, str], ...] = ()  # (scheme, URL) of each link or image left as text: see _validate_link
+
+
+# The links the render under way refused: markdown-it asks _validate_link of each while it
+# parses, so they are known without walking the tokens again (bodies are the hot path).
+_refused: ContextVar[list[tuple[str, str]] | None] = ContextVar("refused", default=None)
 
 
 def _normalize_link(md: MarkdownIt, url: str) -> str:
@@ -50,7 +57,12 @@ def _validate_link(url: str) -> bool:
         scheme = urlsplit(url.strip()).scheme.lower()
     except ValueError:
         return False
-    return scheme in _SAFE_SCHEMES
+    if scheme in _SAFE_SCHEMES:
+        return True
+    refused = _refused.get()
+    if refused is not None:
+        refused.append((scheme, url))
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +82,12 @@ def _parser() -> MarkdownIt:
 def render(source: str) -> Rendered:
     """Render Markdown; also return its plain text for search, snippets and summaries."""
     md = _parser()
-    tokens = md.parse(_normal(source))
+    refused: list[tuple[str, str]] = []
+    told = _refused.set(refused)
+    try:
+        tokens = md.parse(_normal(source))
+    finally:
+        _refused.reset(told)
     html = md.renderer.render(tokens, md.options, {})
     paragraphs: list[str] = []
     first = ""
@@ -83,7 +100,7 @@ def render(source: str) -> Rendered:
             paragraphs.append(text)
             if not first and i > 0 and tokens[i - 1].type == "paragraph_open":
                 first = text
-    return Rendered(html, "\n\n".join(paragraphs), first)
+    return Rendered(html, "\n\n".join(paragraphs), first, tuple(dict.fromkeys(refused)))  # a link may be asked about twice
 
 
 def render_inline(source: str) -> str:

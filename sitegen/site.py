@@ -14,7 +14,7 @@ from markupsafe import Markup
 from . import markdown
 from .cache import Later, Memo, digest, no_later, no_memo
 from .config import Config
-from .content import Archive
+from .content import Archive, link_scheme_problems
 from .errors import WARNING, Problem
 from .model import (
     AnchoredAnnotation,
@@ -183,10 +183,11 @@ def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[Outline, tu
     parts the cache keeps apart: what resolving needs (``Outline``), and the HTML and
     plain text, which only pages, feeds and the search index read (``Body``)."""
     rendered = markdown.render(file.body)
-    html, anchored, problems = rendered.html, (), []
+    html, anchored, problems = rendered.html, (), link_scheme_problems(file.path, file.body, file.body_line, rendered.refused)
     if file.annotations and anchor is not None:
-        html, anchored, problems = anchor(file.path, html, file.annotations, _note_html)
-    return (rendered.first_paragraph, tuple(anchored), list(problems)), (html, rendered.text)
+        html, anchored, found = anchor(file.path, html, file.annotations, _note_html)
+        problems += found
+    return (rendered.first_paragraph, tuple(anchored), problems), (html, rendered.text)
 
 
 def keep_rendered(memo: Memo, key: bytes, rendered: tuple[Outline, tuple[str, str]]) -> None:

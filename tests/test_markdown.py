@@ -68,6 +68,15 @@ def test_raw_html_stays_text() -> None:
     assert "&lt;script&gt;" in html and "&lt;img" in html
 
 
+def test_links_refused_for_their_scheme_are_told_once_each_and_others_not() -> None:
+    rendered = markdown.render(
+        "[a](https://example.org) [b](/x/) [c](mailto:a@example.org) [d](#n)\n\n"
+        "[x](JavaScript:alert(1)) ![i](data:image/png;base64,AA) <vbscript:y> [r] [r]\n\n[r]: javascript:z\n"
+    )
+    assert rendered.refused == (("javascript", "javascript:z"), ("javascript", "JavaScript:alert(1)"), ("data", "data:image/png;base64,AA"), ("vbscript", "vbscript:y"))
+    assert "href=\"javascript" not in rendered.html.lower() and markdown.render("[a](https://example.org)").refused == ()
+
+
 @pytest.mark.parametrize("source", [
     "The council voted\nseven to six.",  # a soft break: a wrapped line
     "The council voted  \nseven to six.",  # a hard break, by two spaces
