@@ -34,6 +34,7 @@ from .config import (
     config_file,
     config_warnings,
     load_config,
+    setting_line,
 )
 from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
@@ -82,9 +83,9 @@ def configure(options: Options) -> Config:
             problems.append(Problem("--base-url", 0, "", why))
     themes = render.themes(options.root)
     if config.theme not in themes:
-        problems.append(Problem(config_file(options.root), 0, "theme", f"no theme {config.theme!r}; found: {', '.join(themes)} (under themes/, then sitegen's own)"))
+        problems.append(Problem(config_file(options.root), setting_line(options.root, "theme"), "theme", f"no theme {config.theme!r}; found: {', '.join(themes)} (under themes/, then sitegen's own)"))
     if not options.out and (why := destination.location_problem(options.root, output_folder(options, config), [render.theme_dir(options.root, config.theme)])):
-        problems.append(Problem(config_file(options.root), 0, "output", f"{config.output!r} {why}"))
+        problems.append(Problem(config_file(options.root), setting_line(options.root, "output"), "output", f"{config.output!r} {why}"))
     if problems:
         raise Invalid(problems)
     return replace(config, noindex=True) if options.noindex else config

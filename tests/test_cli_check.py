@@ -203,9 +203,9 @@ def test_bad_config_is_an_error_without_traceback(tmp_path: Path, capsys) -> Non
     write(tmp_path, {"sitegen.toml": 'titel = "x"\n', ART: art(GOOD)})
     assert main(["check", "-s", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
-    assert "sitegen.toml: error: titel: unknown setting" in out and "Traceback" not in out + err
+    assert "sitegen.toml:1:1: error: titel: unknown setting" in out and "Traceback" not in out + err
     assert main(["build", "-s", str(tmp_path)]) == 1
-    assert capsys.readouterr().err.startswith("error: sitegen.toml: titel: unknown setting")  # one prefix, not two
+    assert capsys.readouterr().err.startswith("error: sitegen.toml:1: titel: unknown setting")  # one prefix, not two
 
 
 @pytest.mark.parametrize(
@@ -428,3 +428,4 @@ def test_links_and_images_are_checked_beside_errors_but_not_toward_pages_of_file
     warned = sorted(p["message"].split(",")[0] for p in report["problems"] if p["severity"] == "warning")
     assert "links to '/tags/lanterns/'" in warned and "links to '/articles/2021/03/quillby-broken/'" not in warned
     assert "links to '/people/bo-rook/'" not in warned  # its file still fails
+
