@@ -429,3 +429,18 @@ def test_links_and_images_are_checked_beside_errors_but_not_toward_pages_of_file
     assert "links to '/tags/lanterns/'" in warned and "links to '/articles/2021/03/quillby-broken/'" not in warned
     assert "links to '/people/bo-rook/'" not in warned  # its file still fails
 
+
+def test_columns_are_given_where_known_and_1_for_a_whole_line(tmp_path: Path, capsys) -> None:
+    """As CONTRIBUTING.md says: a YAML syntax error and a repeated key have their column, other
+    problems column 1, and a problem of a whole file neither line nor column."""
+    write(tmp_path, {
+        ART: art(GOOD + "summary: Talks: day two\n"),
+        ART2: art("title: Bridges\ndate: 2021-03-05\n  \ntitle: Again\nsummary: [a, b]\n"),
+        "content/articles/2021/03/notes.txt": "not an article",
+    })
+    main(["check", "-s", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{ART}:4:15: error: invalid YAML: mapping values are not allowed") for line in lines), lines
+    assert f"{ART2}:5:1: error: title: given twice (first on line 2)" in lines
+    assert f"{ART2}:6:1: error: summary: must be text" in lines
+    assert "content/articles/2021/03/notes.txt: error: not read: article files end in .md (other files belong under content/static/)" in lines
