@@ -111,7 +111,8 @@ def load(
 ) -> tuple[Site, list[Problem]]:
     """Read (unless given the archive), validate and resolve everything; raise BuildFailed listing every error.
 
-    ``links``: check the links and images of the bodies too (``links``), as ``check`` does.
+    ``links``: check the links and images of the bodies too (``links``), as ``check`` does, and
+    a build under ``--strict``, where its warnings count (a plain build plans the site once, later).
     """
     cache = cache or Cache.disabled()
     archive = archive or read(options, cache)
@@ -121,7 +122,7 @@ def load(
     planned = list(pages.plan(site)) if links or any(p.is_error for p in problems) else []
     if links:
         static = [rel for rel, _ in static_files(options, config)]
-        problems += [*pages.collisions(planned), *link_problems(site, planned, static, cache.memo, archive.failed)]
+        problems += [*pages.collisions(planned), *link_problems(site, planned, static, archive.failed)]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
@@ -354,7 +355,7 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
 
 def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Config, cache: Cache, archive: content.Archive, out: Path) -> Report:
     """The site resolved, planned and written; the cache told what to keep for the next build."""
-    site, problems = load(options, config, cache, archive)
+    site, problems = load(options, config, cache, archive, links=options.strict)  # what check warns of fails a strict build too
     index = None
     body_edit = parallel.Flag()  # set once this build is known to be one: it leaves a core idle
     try:

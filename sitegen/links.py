@@ -9,36 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
-from markdown_it import MarkdownIt
-
-from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .pages import Page
 from .routes import Routes
 from .site import Site
 from .slugs import slugify
-
-
-def references(body: str) -> list[tuple[str, str, int]]:
-    """Every link and image of a Markdown body as (kind, target, line in the body from 0); pure."""
-    if "](" not in body and "]:" not in body:
-        return []  # no inline or reference link or image: skip the parse (most articles)
-    lines = body.split("\n")
-    found = []
-    for block in MarkdownIt("commonmark").enable("table").parse(body):
-        if block.type != "inline" or not block.map:
-            continue
-        for tok in block.children or ():
-            kind = {"link_open": "link", "image": "image"}.get(tok.type)
-            target = str(tok.attrGet("href" if kind == "link" else "src") or "") if kind else ""
-            if target:
-                first, end = block.map
-                found.append((kind, target, next((i for i in range(first, end) if target in lines[i]), first)))
-    return found
 
 
 def maybe_made_by(failed: Sequence[str], routes: Routes) -> Callable[[str], bool]:
@@ -71,17 +49,16 @@ def maybe_made_by(failed: Sequence[str], routes: Routes) -> Callable[[str], bool
     return lambda url: fits(url) is not None
 
 
-def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], memo: Memo = no_memo, failed: Sequence[str] = ()) -> list[Problem]:
+def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], failed: Sequence[str] = ()) -> list[Problem]:
     """Links to pages this site does not have, and local images that do not exist; pure.
-    ``memo`` may answer a body's links from a cache; ``failed``: the files that did not parse."""
+    The links are those the body's render noted (``Article.links``): no body is parsed again.
+    ``failed``: the files that did not parse."""
     pages = {p.url for p in planned}
     files = {site.routes.base_path + rel for rel in static}
     unsure = maybe_made_by(failed, site.routes)
     out = []
     for a in site.articles:
-        body = a.file.body
-        for kind, target, at in memo("links", digest(body), partial(references, body)):
-            line = a.file.body_line + at
+        for kind, target, first, end in a.links:
             try:
                 parts = urlsplit(target)
             except ValueError:
@@ -90,10 +67,19 @@ def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], me
                 continue  # another site, or a #fragment of this page
             path = urljoin(a.url, parts.path)
             if kind == "image":
-                if path not in files:
-                    out.append(Problem(a.file.path, line, "body", f"image {target!r} not found: put the file under content/static/ and give its path from the site root", WARNING))
+                why = None if path in files else f"image {target!r} not found: put the file under content/static/ and give its path from the site root"
             elif path.endswith(".md"):
-                out.append(Problem(a.file.path, line, "body", f"links to the file {target!r}: link to the article's address on the site instead, e.g. /articles/2022/02/its-slug/", WARNING))
-            elif not ({path, path + "/", path.removesuffix("feed.xml")} & pages or path in files) and not any(map(unsure, (path, path + "/", path.removesuffix("feed.xml")))):
-                out.append(Problem(a.file.path, line, "body", f"links to {target!r}, which is no page of this site", WARNING))
+                why = f"links to the file {target!r}: link to the article's address on the site instead, e.g. /articles/2022/02/its-slug/"
+            elif ({path, path + "/", path.removesuffix("feed.xml")} & pages or path in files) or any(map(unsure, (path, path + "/", path.removesuffix("feed.xml")))):
+                why = None
+            else:
+                why = f"links to {target!r}, which is no page of this site"
+            if why:
+                out.append(Problem(a.file.path, a.file.body_line + _line(a.file.body, target, first, end), "body", why, WARNING))
     return out
+
+
+def _line(body: str, target: str, first: int, end: int) -> int:
+    """The line (from 0) of its paragraph's lines ``first`` to ``end`` that holds ``target``, else the first."""
+    lines = body.split("\n")[first:end]
+    return first + next((i for i, line in enumerate(lines) if target in line), 0)

@@ -173,7 +173,7 @@ def bio_key(p: PersonFile) -> bytes:
     return digest(p.bio)
 
 
-Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]  # first paragraph, anchored notes, problems
+Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem], tuple[markdown.Link, ...]]  # first paragraph, anchored notes, problems, links to this site
 OUTLINES, BODIES = "body", "html"  # the cache's tables of a rendered body's two parts (see render_body)
 BIOS = "bio"  # the cache's table of rendered bios
 
@@ -187,7 +187,7 @@ def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[Outline, tu
     if file.annotations and anchor is not None:
         html, anchored, found = anchor(file.path, html, file.annotations, _note_html)
         problems += found
-    return (rendered.first_paragraph, tuple(anchored), problems), (html, rendered.text)
+    return (rendered.first_paragraph, tuple(anchored), problems, rendered.links), (html, rendered.text)
 
 
 def keep_rendered(memo: Memo, key: bytes, rendered: tuple[Outline, tuple[str, str]]) -> None:
@@ -224,12 +224,12 @@ def _article(
         made.append(memo(BODIES, key, lambda: both))
         return outline
 
-    first, anchored, problems = memo(OUTLINES, key, render)
+    first, anchored, problems, links = memo(OUTLINES, key, render)
     body = Body.of(*made[0]) if made else Body(later(BODIES, key, lambda: render_body(file, anchor)[1]))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     summary = file.summary or markdown.summarise(first)
     made_from = _made_from(key, url, tags, source, people) if file.source_key else b""
-    return Article(file, url, summary, body, tags, source, people, anchored, made_from), problems
+    return Article(file, url, summary, body, tags, source, people, anchored, made_from, links), problems
 
 
 def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...]) -> bytes:

@@ -266,6 +266,22 @@ def test_unknown_people_are_one_grouped_warning(tmp_path: Path, capsys):
     assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet", "--strict"]) == 1
 
 
+def test_strict_build_fails_on_the_link_and_image_warnings_check_gives(tmp_path: Path, capsys):
+    """check --strict and build --strict (the production build) agree; a plain build only warns of
+    what it checks anyway, so it leaves the links unchecked."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    story = root / "content/articles/2031/04/harbour-opens.md"
+    story.write_text(story.read_text() + "\nSee [the plans](/nowhere/) and ![a map](/maps/none.png).\n")
+    assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet"]) == 0
+    capsys.readouterr()
+    for command in ("check", "build"):
+        assert cli.main([command, "-s", str(root), *(("-o", str(tmp_path / "out"), "--quiet") if command == "build" else ()), "--strict"]) == 1
+        out = capsys.readouterr()
+        assert "links to '/nowhere/', which is no page of this site" in out.out + out.err, command
+        assert "image '/maps/none.png' not found" in out.out + out.err, command
+
+
 def test_an_override_can_extend_the_template_it_replaces(tmp_path: Path):
     root = tmp_path / "archive"
     shutil.copytree(FIXTURE, root)
