@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
+from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
@@ -125,7 +126,10 @@ def resolve(
         article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later)
         problems.extend(article_problems)
         articles.append(article)
+    unparsed = {slugify(PurePosixPath(p).stem) for p in archive.failed if p.startswith("content/people/")}
     for name, places in sorted(unknown.items()):
+        if slugify(name) in unparsed:
+            continue  # its person file did not parse: that error says why, not one here per article
         hint = registry.suggest(name)
         for path, line in places:
             problems.append(Problem(path, line, "people", f"{name!r} is not in the registry (content/people/){hint}; a page is built from the name", WARNING))

@@ -444,3 +444,17 @@ def test_columns_are_given_where_known_and_1_for_a_whole_line(tmp_path: Path, ca
     assert f"{ART2}:5:1: error: title: given twice (first on line 2)" in lines
     assert f"{ART2}:6:1: error: summary: must be text" in lines
     assert "content/articles/2021/03/notes.txt: error: not read: article files end in .md (other files belong under content/static/)" in lines
+
+
+def test_a_person_whose_file_fails_is_not_also_unknown_in_every_article(tmp_path: Path, capsys) -> None:
+    """The error on the person file is the news; 'not in the registry' on each article naming
+    them would be a consequence of it. A name no file gives is still warned of."""
+    write(tmp_path, {
+        PERSON: "---\nname: Ada Quill\nnmae: typo\n---\n",
+        ART: art(GOOD + "people:\n  - Ada Quill\n  - Bo Rook\n"),
+    })
+    code, report = check(tmp_path, capsys)
+    assert code == 1 and [(p["path"], p["field"], p["message"][:9]) for p in report["problems"]] == [
+        (ART, "people", "'Bo Rook'"),
+        (PERSON, "nmae", "unknown f"),
+    ]
