@@ -1,8 +1,8 @@
 """``sitegen check``: which problems to show, and how (text, GitHub annotations, JSON).
 
-The validation itself is the build's (``build.load``); this module adds what only a
-reviewer needs (links and images that lead nowhere, likely tag typos), narrows the
-problems to what a pull request touches, and prints them.
+The validation itself is the build's (``build.load``, with the link and image checks a
+build makes only under --strict); this module adds what only a reviewer needs (likely tag
+typos), narrows the problems to what a pull request touches, and prints them.
 """
 
 from __future__ import annotations
