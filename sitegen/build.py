@@ -35,9 +35,11 @@ from .config import (
     config_file,
     config_warnings,
     load_config,
+    setting_line,
 )
 from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
+from .links import link_problems
 from .model import Article, Card
 from .site import Site, resolve
 
@@ -82,9 +84,9 @@ def configure(options: Options) -> Config:
             problems.append(Problem("--base-url", 0, "", why))
     themes = render.themes(options.root)
     if config.theme not in themes:
-        problems.append(Problem(config_file(options.root), 0, "theme", f"no theme {config.theme!r}; found: {', '.join(themes)} (under themes/, then sitegen's own)"))
+        problems.append(Problem(config_file(options.root), setting_line(options.root, "theme"), "theme", f"no theme {config.theme!r}; found: {', '.join(themes)} (under themes/, then sitegen's own)"))
     if not options.out and (why := destination.location_problem(options.root, output_folder(options, config), [render.theme_dir(options.root, config.theme)])):
-        problems.append(Problem(config_file(options.root), 0, "output", f"{config.output!r} {why}"))
+        problems.append(Problem(config_file(options.root), setting_line(options.root, "output"), "output", f"{config.output!r} {why}"))
     if problems:
         raise Invalid(problems)
     return replace(config, noindex=True) if options.noindex else config
@@ -105,17 +107,27 @@ def read(options: Options, cache: Cache) -> content.Archive:
     return archive
 
 
-def load(options: Options, config: Config, cache: Cache | None = None, archive: content.Archive | None = None) -> tuple[Site, list[Problem]]:
-    """Read (unless given the archive), validate and resolve everything; raise BuildFailed listing every error."""
+def load(
+    options: Options, config: Config, cache: Cache | None = None, archive: content.Archive | None = None, links: bool = False,
+) -> tuple[Site, list[Problem]]:
+    """Read (unless given the archive), validate and resolve everything; raise BuildFailed listing every error.
+
+    ``links``: check the links and images of the bodies too (``links``), as ``check`` does, and
+    a build under ``--strict``, where its warnings count (a plain build plans the site once, later).
+    """
     cache = cache or Cache.disabled()
     archive = archive or read(options, cache)
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later)
     problems = [*archive.problems, *problems, *config_warnings(options.root)]
+    # The site holds every file that parsed: its URL clashes and broken links are told now, not after the fixes.
+    planned = list(pages.plan(site)) if links or any(p.is_error for p in problems) else []
+    if links:
+        static = [rel for rel, _ in static_files(options, config)]
+        problems += [*pages.collisions(planned), *link_problems(site, planned, static, archive.failed)]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
-        # The site holds every file that parsed: its URL clashes are told now, not after the fixes.
-        raise BuildFailed([*problems, *pages.collisions(pages.plan(site))])
+        raise BuildFailed(problems if links else [*problems, *pages.collisions(planned)])
     return site, problems
 
 
@@ -344,7 +356,7 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
 
 def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Config, cache: Cache, archive: content.Archive, out: Path) -> Report:
     """The site resolved, planned and written; the cache told what to keep for the next build."""
-    site, problems = load(options, config, cache, archive)
+    site, problems = load(options, config, cache, archive, links=options.strict)  # what check warns of fails a strict build too
     index = None
     body_edit = parallel.Flag()  # set once this build is known to be one: it leaves a core idle
     try:

@@ -88,39 +88,80 @@ def pattern_problem(kind: str, pattern: str) -> str | None:
     return None
 
 
-def parse_config(data: dict, path: str) -> tuple[Config, list[Problem]]:
-    """Check types and reject unknown keys, naming each; pure."""
+def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] = ()) -> tuple[Config, list[Problem]]:
+    """Check types and reject unknown keys, naming each, on the key's line in ``text`` (the
+    file, its settings under ``table``) where it is found; pure."""
     problems: list[Problem] = []
+
+    def at(key: str, message: str) -> Problem:
+        return Problem(path, key_line(text, (*table, *key.split("."))), key, message)
+
     known = {f.name: f for f in fields(Config)}
     values: dict[str, object] = {}
     for key, value in data.items():
         if key not in known:
-            problems.append(Problem(path, 0, key, f"unknown setting; known: {', '.join(known)}"))
+            problems.append(at(key, f"unknown setting; known: {', '.join(known)}"))
             continue
         default = Config().__getattribute__(key)
         if key == "permalinks":
             if not isinstance(value, dict):
-                problems.append(Problem(path, 0, key, "must be a table of page kind = pattern"))
+                problems.append(at(key, "must be a table of page kind = pattern"))
                 continue
             unknown = sorted(set(value) - set(DEFAULT_PERMALINKS))
             for kind in unknown:
-                problems.append(Problem(path, 0, f"permalinks.{kind}", f"unknown page kind; known: {', '.join(DEFAULT_PERMALINKS)}"))
+                problems.append(at(f"permalinks.{kind}", f"unknown page kind; known: {', '.join(DEFAULT_PERMALINKS)}"))
             for kind, pattern in value.items():
                 if not (isinstance(pattern, str) and pattern.startswith("/") and pattern.endswith("/")):
-                    problems.append(Problem(path, 0, f"permalinks.{kind}", "must be text starting and ending with '/'"))
+                    problems.append(at(f"permalinks.{kind}", "must be text starting and ending with '/'"))
                 elif kind in DEFAULT_PERMALINKS and (why := pattern_problem(kind, pattern)):
-                    problems.append(Problem(path, 0, f"permalinks.{kind}", why))
+                    problems.append(at(f"permalinks.{kind}", why))
             values[key] = {**DEFAULT_PERMALINKS, **value}
         elif type(value) is not type(default):
-            problems.append(Problem(path, 0, key, f"must be {_TYPE_NAMES[type(default)]}, not {value!r}"))
+            problems.append(at(key, f"must be {_TYPE_NAMES[type(default)]}, not {value!r}"))
         else:
             values[key] = value
     config = replace(Config(), **values)
     if why := base_url_problem(config.base_url):
-        problems.append(Problem(path, 0, "base_url", why))
+        problems.append(at("base_url", why))
     if config.paginate < 1:
-        problems.append(Problem(path, 0, "paginate", "must be at least 1"))
+        problems.append(at("paginate", "must be at least 1"))
     return config, problems
+
+
+_BARE_OR_QUOTED = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
+_DOTTED = rf"(?:{_BARE_OR_QUOTED})(?:[ \t]*\.[ \t]*(?:{_BARE_OR_QUOTED}))*"
+_TOML_KEY = re.compile(rf"[ \t]*({_DOTTED})[ \t]*=")  # key = value
+_TOML_TABLE = re.compile(rf"[ \t]*\[\[?[ \t]*({_DOTTED})[ \t]*\]")  # [table] or [[array of tables]]
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(part[1:-1] if part[0] in "\"'" else part for part in re.findall(_BARE_OR_QUOTED, dotted))
+
+
+def key_line(text: str, key: tuple[str, ...]) -> int:
+    """The line of a setting in TOML text (tomllib gives no positions): of ``key`` (its full
+    path from the root) where it is set, else of the deepest table holding it (an inline
+    table, a [header]); 0 if neither is found. Lines inside multi-line strings are skipped."""
+    table: tuple[str, ...] = ()
+    best, depth = 0, 0
+    open_string = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if open_string:
+            open_string = "" if open_string in line else open_string
+            continue
+        if header := _TOML_TABLE.match(line):
+            table = found = _key_parts(header[1])
+        elif setting := _TOML_KEY.match(line):
+            found = (*table, *_key_parts(setting[1]))
+            rest = line[setting.end():]
+            open_string = next((q for q in ('"""', "'''") if rest.count(q) == 1), "")
+        else:
+            continue
+        if found == key:
+            return number
+        if len(found) > depth and key[: len(found)] == found:
+            best, depth = number, len(found)
+    return best
 
 
 def base_url_problem(url: str) -> str | None:
@@ -137,13 +178,14 @@ def base_url_problem(url: str) -> str | None:
 _FILES = (("sitegen.toml", ()), ("pyproject.toml", ("tool", "sitegen")))
 
 
-def _read(root: Path, name: str, table: tuple[str, ...]) -> dict | None:
-    """The settings in one config file; None when it has none (I/O)."""
+def _read(root: Path, name: str, table: tuple[str, ...]) -> tuple[dict, str] | None:
+    """The settings in one config file, and its text; None when it has none (I/O)."""
     file = root / name
     if not file.is_file():
         return None
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))  # tomllib says where only in its message
         message = f"not valid TOML: {str(exc)[: at.start()] if at else exc}"
@@ -153,8 +195,8 @@ def _read(root: Path, name: str, table: tuple[str, ...]) -> dict | None:
     if table and data is None:
         return None
     if not isinstance(data, dict):
-        raise Invalid([Problem(name, 0, ".".join(table), "must be a table of settings")])
-    return data
+        raise Invalid([Problem(name, key_line(text, table), ".".join(table), "must be a table of settings")])
+    return data, text
 
 
 def archive_root(root: Path) -> None:
@@ -168,10 +210,11 @@ def archive_root(root: Path) -> None:
 def load_config(root: Path) -> Config:
     """Read the archive's config file, if any (I/O); raise ``Invalid`` naming every problem."""
     for name, table in _FILES:
-        data = _read(root, name, table)
-        if data is None:
+        found = _read(root, name, table)
+        if found is None:
             continue
-        config, problems = parse_config(data, name)
+        data, text = found
+        config, problems = parse_config(data, name, text, table)
         if problems:
             raise Invalid(problems)
         return config
@@ -183,6 +226,16 @@ def config_file(root: Path) -> str:
     return next((name for name, table in _FILES if (root / name).is_file()), _FILES[0][0])
 
 
+def setting_line(root: Path, key: str) -> int:
+    """The line of a setting in the config file in use, for a problem only the file system
+    shows (a theme or output folder); 0 if it is not set there (I/O)."""
+    for name, table in _FILES:
+        found = _read(root, name, table)
+        if found is not None:
+            return key_line(found[1], (*table, *key.split(".")))
+    return 0
+
+
 def config_warnings(root: Path) -> list[Problem]:
     """Settings in a file that is not read: ``[tool.sitegen]`` beside a sitegen.toml (I/O)."""
     if (root / "sitegen.toml").is_file():
@@ -191,5 +244,5 @@ def config_warnings(root: Path) -> list[Problem]:
         except Invalid:
             return []  # a pyproject.toml that is no valid TOML is for other tools to report
         if ignored is not None:
-            return [Problem("pyproject.toml", 0, "tool.sitegen", "ignored: sitegen.toml is the config in use; keep the settings in one file", WARNING)]
+            return [Problem("pyproject.toml", key_line(ignored[1], ("tool", "sitegen")), "tool.sitegen", "ignored: sitegen.toml is the config in use; keep the settings in one file", WARNING)]
     return []

@@ -11,13 +11,13 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from . import frontmatter
+from . import annotation, frontmatter, markdown
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
@@ -50,6 +50,7 @@ class Archive:
     articles: tuple[ArticleFile, ...]
     people: tuple[PersonFile, ...]
     problems: tuple[Problem, ...]
+    failed: tuple[str, ...] = ()  # files that did not parse: the site lacks what they would add
 
 
 def read_sources(
@@ -160,6 +161,7 @@ def parse_archive(
     problems: list[Problem] = unread_problems(unread)
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
+    failed: list[str] = []
     for f in article_files:
         result = memo(TABLES["articles"], f.key, lambda f=f: parse_article(f.path, f.data, f.key))
         if isinstance(result, ArticleFile):
@@ -170,14 +172,16 @@ def parse_archive(
                 problems.append(Problem(result.path, line, "body", "still the placeholder `sitegen new` wrote: write the article", WARNING))
         else:
             problems.extend(result)
+            failed.append(f.path)
     for f in person_files:
         result = memo(TABLES["people"], f.key, lambda f=f: parse_person(f.path, f.data))
         if isinstance(result, PersonFile):
             people.append(result)
         else:
             problems.extend(result)
+            failed.append(f.path)
     problems.extend(_duplicates(articles, people))
-    return Archive(tuple(articles), tuple(people), tuple(problems))
+    return Archive(tuple(articles), tuple(people), tuple(problems), tuple(failed))
 
 
 def decode(path: str, data: bytes | str) -> str | Problem:
@@ -211,6 +215,7 @@ class _Checker:
         self.lines = fm.lines
         self.written = fm.written  # a plain true, no or 007 as written, for text fields
         self.problems: list[Problem] = []
+        self.notes: list[tuple[int, Annotation]] = []  # the annotations that validated, by their index in the file
         # A repeated key is a slip like a misspelt one: YAML would silently keep the last.
         firsts: set[tuple[str, int]] = set()
         for name, line, col, first in fm.duplicates:
@@ -359,6 +364,7 @@ class _Checker:
                 date=note_date.date() if note_date else None,
                 **fields,
             ))
+            self.notes.append((i, out[-1]))
         return tuple(out)
 
     def provenance(self, key: str, value: object) -> Provenance | None:
@@ -413,7 +419,7 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     if fields.get("updated") and fields.get("date") and fields["updated"] < fields["date"]:  # beside other problems
         check.fail("updated", f"is before date ({fields['updated'].isoformat()} < {fields['date'].isoformat()})")
     if check.problems:
-        return check.problems
+        return check.problems + _body_problems(path, fm, check.notes)
     return ArticleFile(
         path=path,
         slug=slugify(PurePosixPath(path).stem),
@@ -425,6 +431,39 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     )
 
 
+
+
+def _body_problems(path: str, fm: frontmatter.FrontMatter, notes: list[tuple[int, Annotation]]) -> list[Problem]:
+    """What the site stage finds in a body, for a file with other errors: its links refused
+    and the quotes of the notes that validated, numbered as in the file. Told in this run,
+    not after the other fixes. (Only files with errors get here: the site stage renders
+    the others.)"""
+    rendered = markdown.render(fm.body)
+    problems = link_scheme_problems(path, fm.body, fm.body_line, rendered.refused)
+    if not notes:
+        return problems
+    _, _, found = annotation.anchor(path, rendered.html, [note for _, note in notes], str)
+    index = {f"annotations[{j}]": f"annotations[{i}]" for j, (i, _) in enumerate(notes)}
+    renumber = partial(re.sub, r"annotations\[\d+\]", lambda m: index[m[0]])
+    return problems + [replace(p, field=renumber(p.field), message=renumber(p.message)) for p in found]
+
+
+def link_scheme_problems(path: str, body: str, body_line: int, refused: tuple[tuple[str, str], ...]) -> list[Problem]:
+    """Links and images that markdown-it left as text for their scheme (``markdown.Rendered.refused``):
+    an error, as the same URL in source.url is, not a link lost without a word. On each
+    line holding the URL as written (markdown-it percent-encodes it), else the first with its scheme."""
+    if not refused:
+        return []  # nearly every body: not split into lines
+    out = []
+    lines = body.split("\n")
+    for scheme, url in refused:
+        written = unquote(url)
+        at = [i for i, line in enumerate(lines) if url in line or written in line]
+        at = at or [next((i for i, line in enumerate(lines) if f"{scheme}:" in line.lower()), 0)]
+        shown = written if len(written) <= 60 else written[:59] + "…"
+        message = f"link scheme {scheme!r} is not allowed: {shown!r} shows as plain text; link with http(s), mailto or a path on this site"
+        out += [Problem(path, body_line + i, "body", message) for i in at]
+    return out
 
 
 def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:

@@ -7,11 +7,13 @@ mailto or relative, so their text can never become markup or script.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -29,8 +31,13 @@ _NORMAL_URL = re.compile(
     r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*"
 )
 _TEXT = frozenset(("text", "code_inline"))  # the inline tokens whose content is plain text
+_LINKS = {"link_open": ("link", "href"), "image": ("image", "src")}
+_ELSEWHERE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//|#")  # another site, mail, a fragment of this page: not checked
 _LINE_BREAKS = frozenset(("softbreak", "hardbreak"))  # their content is empty: a space keeps words apart
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
+
+
+Link = tuple[str, str, int, int]  # "link" or "image", the URL, the lines (from 0) of its paragraph: first, after the last
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,13 @@ class Rendered:
     html: str
     text: str  # plain text, paragraphs separated by blank lines
     first_paragraph: str
+    refused: tuple[tuple[str, str], ...] = ()  # (scheme, URL) of each link or image left as text: see _validate_link
+    links: tuple[Link, ...] = ()  # the links and images to this site, for check and build --strict
+
+
+# The links the render under way refused: markdown-it asks _validate_link of each while it
+# parses, so they are known without walking the tokens again (bodies are the hot path).
+_refused: ContextVar[list[tuple[str, str]] | None] = ContextVar("refused", default=None)
 
 
 def _normalize_link(md: MarkdownIt, url: str) -> str:
@@ -50,7 +64,12 @@ def _validate_link(url: str) -> bool:
         scheme = urlsplit(url.strip()).scheme.lower()
     except ValueError:
         return False
-    return scheme in _SAFE_SCHEMES
+    if scheme in _SAFE_SCHEMES:
+        return True
+    refused = _refused.get()
+    if refused is not None:
+        refused.append((scheme, url))
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -70,20 +89,39 @@ def _parser() -> MarkdownIt:
 def render(source: str) -> Rendered:
     """Render Markdown; also return its plain text for search, snippets and summaries."""
     md = _parser()
-    tokens = md.parse(_normal(source))
+    refused: list[tuple[str, str]] = []
+    told = _refused.set(refused)
+    try:
+        tokens = md.parse(_normal(source))
+    finally:
+        _refused.reset(told)
     html = md.renderer.render(tokens, md.options, {})
     paragraphs: list[str] = []
+    links: list[Link] = []
     first = ""
     for i, tok in enumerate(tokens):
         if tok.type != "inline":
             continue
-        text = "".join(c.content if c.type in _TEXT else " " if c.type in _LINE_BREAKS else "" for c in tok.children or ())
+        # The links are noted in the walk the text needs: only tokens that are no text pay for it.
+        text = "".join(
+            c.content if c.type in _TEXT else " " if c.type in _LINE_BREAKS else _note_link(c, tok.map, links) if c.type in _LINKS else ""
+            for c in tok.children or ()
+        )
         text = text.replace("\n", " ").strip()
         if text:
             paragraphs.append(text)
             if not first and i > 0 and tokens[i - 1].type == "paragraph_open":
                 first = text
-    return Rendered(html, "\n\n".join(paragraphs), first)
+    return Rendered(html, "\n\n".join(paragraphs), first, tuple(dict.fromkeys(refused)), tuple(links))  # a link may be asked about twice
+
+
+def _note_link(tok: Token, lines: list[int] | None, links: list[Link]) -> str:
+    kind, attr = _LINKS[tok.type]
+    target = str(tok.attrGet(attr) or "")
+    if target and not _ELSEWHERE.match(target):
+        first, end = lines or (0, 1)
+        links.append((kind, target, first, end))
+    return ""
 
 
 def render_inline(source: str) -> str:

@@ -185,6 +185,7 @@ class Article:
     # A digest of everything it is made from (its file's bytes, URL, terms, people):
     # fingerprints use it instead of hashing its texts. Empty when the bytes are unknown.
     content_key: bytes = field(default=b"", compare=False, repr=False)
+    links: tuple[tuple[str, str, int, int], ...] = field(default=(), compare=False, repr=False)  # markdown.Link: to this site, for the link checks
 
     @property
     def body_html(self) -> str:

@@ -1,8 +1,8 @@
 """``sitegen check``: which problems to show, and how (text, GitHub annotations, JSON).
 
-The validation itself is the build's (``build.load``); this module adds what only a
-reviewer needs (links and images that lead nowhere, likely tag typos), narrows the
-problems to what a pull request touches, and prints them.
+The validation itself is the build's (``build.load``, with the link and image checks a
+build makes only under --strict); this module adds what only a reviewer needs (likely tag
+typos), narrows the problems to what a pull request touches, and prints them.
 """
 
 from __future__ import annotations
@@ -15,20 +15,14 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TextIO
-from urllib.parse import urljoin, urlsplit
 
-from markdown_it import MarkdownIt
-
-from .build import Options, configure, load, no_full_collections, read, static_files
-from .cache import Cache, Memo, digest, no_memo
+from .build import Options, configure, load, no_full_collections, read
+from .cache import Cache
 from .content import Archive, parse_person, source_identity
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
-from .pages import collisions, plan
-from .site import Site
 from .slugs import slugify
 
 # A change to these files can change every page, so --changed-since checks everything.
@@ -57,52 +51,6 @@ def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8) -> list[Prob
                 message = f"{name!r} is used by no other article; did you mean {spelling[close[0]]!r}?"
                 out.append(Problem(a.path, line, "tags", message, WARNING))
     return out
-
-
-def references(body: str) -> list[tuple[str, str, int]]:
-    """Every link and image of a Markdown body as (kind, target, line in the body from 0); pure."""
-    if "](" not in body and "]:" not in body:
-        return []  # no inline or reference link or image: skip the parse (most articles)
-    lines = body.split("\n")
-    found = []
-    for block in MarkdownIt("commonmark").enable("table").parse(body):
-        if block.type != "inline" or not block.map:
-            continue
-        for tok in block.children or ():
-            kind = {"link_open": "link", "image": "image"}.get(tok.type)
-            target = str(tok.attrGet("href" if kind == "link" else "src") or "") if kind else ""
-            if target:
-                first, end = block.map
-                found.append((kind, target, next((i for i in range(first, end) if target in lines[i]), first)))
-    return found
-
-
-def link_problems(site: Site, static: Iterable[str], memo: Memo = no_memo) -> list[Problem]:
-    """Links to pages this site does not have, and local images that do not exist; pure.
-    ``memo`` may answer a body's links from a cache."""
-    planned = list(plan(site))
-    pages = {p.url for p in planned}
-    files = {site.routes.base_path + rel for rel in static}
-    out = []
-    for a in site.articles:
-        body = a.file.body
-        for kind, target, at in memo("links", digest(body), partial(references, body)):
-            line = a.file.body_line + at
-            try:
-                parts = urlsplit(target)
-            except ValueError:
-                continue  # markdown-it refused to make it a link
-            if parts.scheme or parts.netloc or not parts.path:
-                continue  # another site, or a #fragment of this page
-            path = urljoin(a.url, parts.path)
-            if kind == "image":
-                if path not in files:
-                    out.append(Problem(a.file.path, line, "body", f"image {target!r} not found: put the file under content/static/ and give its path from the site root", WARNING))
-            elif path.endswith(".md"):
-                out.append(Problem(a.file.path, line, "body", f"links to the file {target!r}: link to the article's address on the site instead, e.g. /articles/2022/02/its-slug/", WARNING))
-            elif not ({path, path + "/", path.removesuffix("feed.xml")} & pages or path in files):
-                out.append(Problem(a.file.path, line, "body", f"links to {target!r}, which is no page of this site", WARNING))
-    return collisions(planned) + out
 
 
 def _git(root: Path, *args: str, paths: bool = False) -> list[str]:
@@ -258,11 +206,10 @@ def run(
         return _print(invalid.problems, fmt, strict, out, err, env)
     cache = Cache.open(options.root) if options.cache else Cache.disabled()  # shared with build: parses, bodies, links
     archive = read(options, cache)
-    try:  # build.check, keeping the site for the link checks
-        site, problems = load(replace(options, strict=False), config, cache, archive)
-        problems = [*problems, *link_problems(site, [rel for rel, _ in static_files(options, config)], cache.memo)]
+    try:
+        _, problems = load(replace(options, strict=False), config, cache, archive, links=True)
     except BuildFailed as failed:
-        problems = list(failed.problems)  # links are checked once the errors are fixed
+        problems = list(failed.problems)  # the links of the files that parsed among them
     chosen = [a for a in archive.articles if options.drafts or not a.draft]
     problems = [*problems, *tag_hints(chosen)]
     if changed_since:

@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
+from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
 from . import markdown
 from .cache import Later, Memo, digest, no_later, no_memo
 from .config import Config
-from .content import Archive
+from .content import Archive, link_scheme_problems
 from .errors import WARNING, Problem
 from .model import (
     AnchoredAnnotation,
@@ -125,7 +126,10 @@ def resolve(
         article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later)
         problems.extend(article_problems)
         articles.append(article)
+    unparsed = {slugify(PurePosixPath(p).stem) for p in archive.failed if p.startswith("content/people/")}
     for name, places in sorted(unknown.items()):
+        if slugify(name) in unparsed:
+            continue  # its person file did not parse: that error says why, not one here per article
         hint = registry.suggest(name)
         for path, line in places:
             problems.append(Problem(path, line, "people", f"{name!r} is not in the registry (content/people/){hint}; a page is built from the name", WARNING))
@@ -173,7 +177,7 @@ def bio_key(p: PersonFile) -> bytes:
     return digest(p.bio)
 
 
-Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]  # first paragraph, anchored notes, problems
+Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem], tuple[markdown.Link, ...]]  # first paragraph, anchored notes, problems, links to this site
 OUTLINES, BODIES = "body", "html"  # the cache's tables of a rendered body's two parts (see render_body)
 BIOS = "bio"  # the cache's table of rendered bios
 
@@ -183,10 +187,11 @@ def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[Outline, tu
     parts the cache keeps apart: what resolving needs (``Outline``), and the HTML and
     plain text, which only pages, feeds and the search index read (``Body``)."""
     rendered = markdown.render(file.body)
-    html, anchored, problems = rendered.html, (), []
+    html, anchored, problems = rendered.html, (), link_scheme_problems(file.path, file.body, file.body_line, rendered.refused)
     if file.annotations and anchor is not None:
-        html, anchored, problems = anchor(file.path, html, file.annotations, _note_html)
-    return (rendered.first_paragraph, tuple(anchored), list(problems)), (html, rendered.text)
+        html, anchored, found = anchor(file.path, html, file.annotations, _note_html)
+        problems += found
+    return (rendered.first_paragraph, tuple(anchored), problems, rendered.links), (html, rendered.text)
 
 
 def keep_rendered(memo: Memo, key: bytes, rendered: tuple[Outline, tuple[str, str]]) -> None:
@@ -223,12 +228,12 @@ def _article(
         made.append(memo(BODIES, key, lambda: both))
         return outline
 
-    first, anchored, problems = memo(OUTLINES, key, render)
+    first, anchored, problems, links = memo(OUTLINES, key, render)
     body = Body.of(*made[0]) if made else Body(later(BODIES, key, lambda: render_body(file, anchor)[1]))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     summary = file.summary or markdown.summarise(first)
     made_from = _made_from(key, url, tags, source, people) if file.source_key else b""
-    return Article(file, url, summary, body, tags, source, people, anchored, made_from), problems
+    return Article(file, url, summary, body, tags, source, people, anchored, made_from, links), problems
 
 
 def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...]) -> bytes:

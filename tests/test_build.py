@@ -20,6 +20,7 @@ from sitegen import cli
 from sitegen import site as site_module
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed
+from sitegen.markdown import render
 from sitegen.render import SiteEnvironment, human_date, month_name
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
@@ -181,14 +182,27 @@ def test_contributor_html_stays_text(tmp_path: Path):
     root = tmp_path / "archive"
     shutil.copytree(FIXTURE, root)
     story = root / "content/articles/2031/04/harbour-opens.md"
-    story.write_text(story.read_text() + '\n<script>window.__xss = 1</script> [x](javascript:alert(1))\n')
+    story.write_text(story.read_text() + '\n<script>window.__xss = 1</script>\n')
     out = tmp_path / "out"
     build(Options(root=root, out=out))
     doc = page(out, "/articles/2031/04/harbour-opens/")
     body = doc.cssselect(".article__body")[0]
     assert not body.cssselect("script")
     assert "<script>window.__xss = 1</script>" in body.text_content()
-    assert not [a for a in body.cssselect("a") if "javascript" in (a.get("href") or "")]
+
+
+def test_a_script_link_in_a_body_stays_text_and_fails_the_build(tmp_path: Path):
+    """markdown-it leaves it as text; the build says so instead of losing the link silently."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    story = root / "content/articles/2031/04/harbour-opens.md"
+    story.write_text(story.read_text() + "\n[x](javascript:alert(1))\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(Options(root=root, out=tmp_path / "out"))
+    assert [(p.path, p.field, p.message.split(":")[0]) for p in failed.value.problems if p.is_error] == [
+        ("content/articles/2031/04/harbour-opens.md", "body", "link scheme 'javascript' is not allowed")
+    ]
+    assert 'href="javascript' not in render("[x](javascript:alert(1))").html
 
 
 def test_bom_and_crlf_simply_work(tmp_path: Path):
@@ -250,6 +264,22 @@ def test_unknown_people_are_one_grouped_warning(tmp_path: Path, capsys):
     lines = [line for line in err.splitlines() if "Quill Ambry" in line]
     assert len(lines) == 1 and "6 places" in lines[0]
     assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet", "--strict"]) == 1
+
+
+def test_strict_build_fails_on_the_link_and_image_warnings_check_gives(tmp_path: Path, capsys):
+    """check --strict and build --strict (the production build) agree; a plain build only warns of
+    what it checks anyway, so it leaves the links unchecked."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    story = root / "content/articles/2031/04/harbour-opens.md"
+    story.write_text(story.read_text() + "\nSee [the plans](/nowhere/) and ![a map](/maps/none.png).\n")
+    assert cli.main(["build", "-s", str(root), "-o", str(tmp_path / "out"), "--quiet"]) == 0
+    capsys.readouterr()
+    for command in ("check", "build"):
+        assert cli.main([command, "-s", str(root), *(("-o", str(tmp_path / "out"), "--quiet") if command == "build" else ()), "--strict"]) == 1
+        out = capsys.readouterr()
+        assert "links to '/nowhere/', which is no page of this site" in out.out + out.err, command
+        assert "image '/maps/none.png' not found" in out.out + out.err, command
 
 
 def test_an_override_can_extend_the_template_it_replaces(tmp_path: Path):

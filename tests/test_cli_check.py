@@ -101,6 +101,10 @@ CASES = [
     ("link to no page", {ART: art(GOOD, "See [the bridges](/articles/2021/03/no-such/).\n")}, "warning", "body", r"^links to '/articles/2021/03/no-such/', which is no page of this site$", 6),
     ("link to a markdown file", {ART: art(GOOD, "Intro.\n\nSee [the bridges](quillby-bridges.md).\n")}, "warning", "body", r"^links to the file 'quillby-bridges.md': link to the article's address", 8),
     ("missing image", {ART: art(GOOD, "![A lantern](/images/lantern.jpg)\n")}, "warning", "body", r"^image '/images/lantern.jpg' not found: put the file under content/static/", 6),
+    ("unsafe link scheme", {ART: art(GOOD, "Intro.\n\nSee [x](JavaScript:alert('hi')).\n")}, "error", "body", r"^link scheme 'javascript' is not allowed: \"JavaScript:alert\('hi'\)\" shows as plain text", 8),
+    ("unsafe image scheme", {ART: art(GOOD, "![a plan](data:text/html,<b>x</b>)\n")}, "error", "body", r"^link scheme 'data' is not allowed: 'data:text/html,<b>x</b>'", 6),
+    ("unsafe reference definition", {ART: art(GOOD, "See [the minutes].\n\n[the minutes]: vbscript:msgbox\n")}, "error", "body", r"^link scheme 'vbscript' is not allowed", 8),
+    ("unsafe link in a file with other errors", {ART: art("title: x\ndate: 2021-13-45\n", "[x](javascript:void(0))\n")}, "error", "body", r"^link scheme 'javascript' is not allowed", 6),
 ]
 
 
@@ -199,9 +203,9 @@ def test_bad_config_is_an_error_without_traceback(tmp_path: Path, capsys) -> Non
     write(tmp_path, {"sitegen.toml": 'titel = "x"\n', ART: art(GOOD)})
     assert main(["check", "-s", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
-    assert "sitegen.toml: error: titel: unknown setting" in out and "Traceback" not in out + err
+    assert "sitegen.toml:1:1: error: titel: unknown setting" in out and "Traceback" not in out + err
     assert main(["build", "-s", str(tmp_path)]) == 1
-    assert capsys.readouterr().err.startswith("error: sitegen.toml: titel: unknown setting")  # one prefix, not two
+    assert capsys.readouterr().err.startswith("error: sitegen.toml:1: titel: unknown setting")  # one prefix, not two
 
 
 @pytest.mark.parametrize(
@@ -369,8 +373,8 @@ def test_check_shares_the_build_cache_and_finds_the_same_problems_from_it(tmp_pa
     cold = check(root, capsys, "--no-cache")
     assert not (root / ".sitegen-cache").exists()  # --no-cache keeps none
     first = check(root, capsys)
-    assert {p.name.split("-")[0] for p in (root / ".sitegen-cache").glob("*.pickle")} >= {"article", "body", "links"}
-    again = check(root, capsys)  # answered from the cache: parses, bodies, links
+    assert {p.name.split("-")[0] for p in (root / ".sitegen-cache").glob("*.pickle")} >= {"article", "body"}
+    again = check(root, capsys)  # answered from the cache: parses, bodies (with their links)
     assert cold == first == again
     assert sorted(p["message"][:22] for p in again[1]["problems"]) == ["image '/plan.png' not ", "links to '/no-such-pag"]
 
@@ -394,3 +398,63 @@ def test_url_clashes_name_each_file_and_are_told_beside_other_errors(tmp_path: P
         ("content/articles/2021/04/story.md", 1, twice),
     ]
     assert code == 1 and any(p["path"] == "content/articles/2021/04/broken.md" for p in report["problems"])
+
+
+def test_links_and_images_are_checked_beside_errors_but_not_toward_pages_of_files_that_failed(tmp_path: Path, capsys) -> None:
+    """An error elsewhere hides no link warning; a link to a page that is missing only because
+    its file did not parse (an article, a person, a tag only a broken article has) is not
+    called broken, since fixing that file makes it."""
+    links = (
+        "[broken](/articles/2021/03/quillby-broken/), [Bo](/people/bo-rook/), [tag](/tags/lanterns/),\n"
+        "[gone](/nowhere/), [no article](/articles/2021/03/quillby-missing/) and ![plan](/plan.png).\n"
+    )
+    write(tmp_path, {
+        **REGISTRY,
+        ART: art(GOOD, links),
+        "content/articles/2021/03/quillby-broken.md": art("title: Broken\ndate: 2021-13-04\ntags: [Lanterns]\n"),
+        "content/people/bo-rook.md": "---\nname: Bo Rook\nnmae: x\n---\n",
+    })
+    code, report = check(tmp_path, capsys)
+    warned = sorted(p["message"].split(",")[0] for p in report["problems"] if p["severity"] == "warning")
+    assert warned == [
+        "image '/plan.png' not found: put the file under content/static/ and give its path from the site root",
+        "links to '/articles/2021/03/quillby-missing/'",
+        "links to '/nowhere/'",
+    ]
+    assert code == 1 and report["errors"] == 2
+    # Once the article parses, a tag or person page only it could make is a broken link again.
+    write(tmp_path, {"content/articles/2021/03/quillby-broken.md": art("title: Broken\ndate: 2021-03-04\n")})
+    code, report = check(tmp_path, capsys)
+    warned = sorted(p["message"].split(",")[0] for p in report["problems"] if p["severity"] == "warning")
+    assert "links to '/tags/lanterns/'" in warned and "links to '/articles/2021/03/quillby-broken/'" not in warned
+    assert "links to '/people/bo-rook/'" not in warned  # its file still fails
+
+
+def test_columns_are_given_where_known_and_1_for_a_whole_line(tmp_path: Path, capsys) -> None:
+    """As CONTRIBUTING.md says: a YAML syntax error and a repeated key have their column, other
+    problems column 1, and a problem of a whole file neither line nor column."""
+    write(tmp_path, {
+        ART: art(GOOD + "summary: Talks: day two\n"),
+        ART2: art("title: Bridges\ndate: 2021-03-05\n  \ntitle: Again\nsummary: [a, b]\n"),
+        "content/articles/2021/03/notes.txt": "not an article",
+    })
+    main(["check", "-s", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{ART}:4:15: error: invalid YAML: mapping values are not allowed") for line in lines), lines
+    assert f"{ART2}:5:1: error: title: given twice (first on line 2)" in lines
+    assert f"{ART2}:6:1: error: summary: must be text" in lines
+    assert "content/articles/2021/03/notes.txt: error: not read: article files end in .md (other files belong under content/static/)" in lines
+
+
+def test_a_person_whose_file_fails_is_not_also_unknown_in_every_article(tmp_path: Path, capsys) -> None:
+    """The error on the person file is the news; 'not in the registry' on each article naming
+    them would be a consequence of it. A name no file gives is still warned of."""
+    write(tmp_path, {
+        PERSON: "---\nname: Ada Quill\nnmae: typo\n---\n",
+        ART: art(GOOD + "people:\n  - Ada Quill\n  - Bo Rook\n"),
+    })
+    code, report = check(tmp_path, capsys)
+    assert code == 1 and [(p["path"], p["field"], p["message"][:9]) for p in report["problems"]] == [
+        (ART, "people", "'Bo Rook'"),
+        (PERSON, "nmae", "unknown f"),
+    ]

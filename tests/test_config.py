@@ -3,7 +3,14 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import Config, config_warnings, documented_fields, load_config, parse_config
+from sitegen.config import (
+    Config,
+    config_warnings,
+    documented_fields,
+    key_line,
+    load_config,
+    parse_config,
+)
 from sitegen.errors import Invalid, SitegenError
 from sitegen.routes import Routes
 
@@ -83,4 +90,47 @@ def test_settings_beside_the_file_in_use_are_a_warning(tmp_path: Path):
     assert config_warnings(tmp_path) == []
     (tmp_path / "pyproject.toml").write_text('[tool.sitegen]\ntitel = "typo"\n')
     (warning,) = config_warnings(tmp_path)
-    assert str(warning) == "pyproject.toml: tool.sitegen: ignored: sitegen.toml is the config in use; keep the settings in one file"
+    assert str(warning) == "pyproject.toml:1: tool.sitegen: ignored: sitegen.toml is the config in use; keep the settings in one file"
+
+
+PYPROJECT = """[project]
+name = "fictional-archive"
+description = \"\"\"
+paginate = "not a setting: inside a string"
+\"\"\"
+
+[tool.sitegen]
+title = "Quillby archive"
+paginate = "ten"
+"theme" = 'nope'
+permalinks = { article = "/a/{foo}/" }
+
+[tool.other]
+output = "elsewhere"
+"""
+
+
+@pytest.mark.parametrize(("key", "line"), [
+    (("tool", "sitegen", "paginate"), 9),  # not the look-alike inside the string on line 4
+    (("tool", "sitegen", "theme"), 10),  # a quoted key
+    (("tool", "sitegen", "permalinks", "article"), 11),  # inside an inline table: the table's line
+    (("tool", "sitegen", "output"), 7),  # not set: its table's header, not [tool.other]'s key
+    (("tool", "sitegen"), 7),
+    (("elsewhere",), 0),
+])
+def test_a_settings_line_is_found_in_the_toml_text(key: tuple[str, ...], line: int):
+    assert key_line(PYPROJECT, key) == line
+
+
+def test_config_problems_carry_the_line_of_their_key(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    with pytest.raises(Invalid) as raised:
+        load_config(tmp_path)
+    assert [str(p) for p in raised.value.problems] == [
+        "pyproject.toml:9: paginate: must be a whole number, not 'ten'",
+        "pyproject.toml:11: permalinks.article: unknown placeholder {foo}; known: {yyyy}, {mm}, {slug}",
+    ]
+    (tmp_path / "sitegen.toml").write_text('title = "T"\n\n[permalinks]\n# a comment\ntagz = "/t/{slug}/"\ntag = 3\n')
+    with pytest.raises(Invalid) as raised:
+        load_config(tmp_path)
+    assert [(p.line, p.field) for p in raised.value.problems] == [(5, "permalinks.tagz"), (6, "permalinks.tag")]

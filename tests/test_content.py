@@ -276,6 +276,25 @@ def test_a_key_given_twice_is_an_error_at_the_second_at_any_depth():
     assert messages(person) == ["content/people/x.md:4: aliases: given twice (first on line 3)"]
 
 
+def test_a_file_with_schema_errors_still_anchors_the_notes_that_validated():
+    """Every problem in one run: a bad note does not hide its neighbours' missing quotes,
+    numbered as in the file though the bad ones are left out of the anchoring."""
+    result = messages(article(
+        "title: T\ndate: 2031-04-02\nupdated: 2031-04-01\nannotations:\n"
+        "  - quote: not in the body\n    kind: note\n    note: n\n"
+        "  - quote: q\n    kind: gossip\n    note: n\n"
+        "  - quote: fictional\n    kind: note\n    note: n\n"
+        "  - quote: body\n    kind: note\n    note: n\n",
+        body="A fictional body, fictional twice.\n",
+    ))
+    assert result == [
+        f"{PATH}:10: annotations[1].kind: must be one of context, fact-check, correction, translation, note, not 'gossip'",
+        f"{PATH}:4: updated: is before date (2031-04-01T00:00:00+00:00 < 2031-04-02T00:00:00+00:00)",
+        f'{PATH}:6: annotations[0].quote: not found in body: "not in the body"',
+        f"{PATH}:12: annotations[2].quote: matches 2 places; add prefix or suffix",
+    ]
+
+
 def test_a_quote_problem_points_at_the_quote_not_at_the_first_key_of_its_item():
     from sitegen.annotation import anchor
 

@@ -68,6 +68,25 @@ def test_raw_html_stays_text() -> None:
     assert "&lt;script&gt;" in html and "&lt;img" in html
 
 
+def test_the_links_to_this_site_are_noted_by_the_render_itself() -> None:
+    """What check and build --strict check, without parsing a body twice: links and images to
+    this site with their paragraph's lines; not other sites, mail or fragments."""
+    rendered = markdown.render(
+        "Intro.\n\nSee [a](/articles/x/) and\n![map](../map.png) [b][ref].\n\n"
+        "[c](https://example.org/) [d](mailto:a@example.org) [e](#fn) [f](//cdn.example.org/x)\n\n[ref]: other/\n"
+    )
+    assert rendered.links == (("link", "/articles/x/", 2, 4), ("image", "../map.png", 2, 4), ("link", "other/", 2, 4))
+
+
+def test_links_refused_for_their_scheme_are_told_once_each_and_others_not() -> None:
+    rendered = markdown.render(
+        "[a](https://example.org) [b](/x/) [c](mailto:a@example.org) [d](#n)\n\n"
+        "[x](JavaScript:alert(1)) ![i](data:image/png;base64,AA) <vbscript:y> [r] [r]\n\n[r]: javascript:z\n"
+    )
+    assert rendered.refused == (("javascript", "javascript:z"), ("javascript", "JavaScript:alert(1)"), ("data", "data:image/png;base64,AA"), ("vbscript", "vbscript:y"))
+    assert "href=\"javascript" not in rendered.html.lower() and markdown.render("[a](https://example.org)").refused == ()
+
+
 @pytest.mark.parametrize("source", [
     "The council voted\nseven to six.",  # a soft break: a wrapped line
     "The council voted  \nseven to six.",  # a hard break, by two spaces

@@ -1,0 +1,85 @@
+"""Links and images in article bodies that lead nowhere on this site: warnings.
+
+``sitegen check`` runs these always, a build only under ``--strict`` (where a warning
+fails it), so the two agree. Files that did not parse are missing from the site: a link
+to a page one of them may make is not called broken (see ``maybe_made_by``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import PurePosixPath
+from urllib.parse import urljoin, urlsplit
+
+from .errors import WARNING, Problem
+from .pages import Page
+from .routes import Routes
+from .site import Site
+from .slugs import slugify
+
+
+def maybe_made_by(failed: Sequence[str], routes: Routes) -> Callable[[str], bool]:
+    """Whether a URL may be a page that a file which did not parse would make; pure.
+
+    A person file makes its own page. An article makes its own page (its slug is its file
+    name; its date may be what failed), and may add a tag, outlet, person, year or month
+    page, or one more page to any listing: with one failed, any such address may be real.
+    """
+    article_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/articles/")]
+    person_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/people/")]
+    shapes = []
+    for kind, pattern in routes.patterns.items():
+        if kind == "article":
+            slugs = article_slugs
+        elif article_slugs:
+            slugs = None  # any value
+        elif kind == "person":
+            slugs = person_slugs
+        else:
+            continue
+        if slugs == []:
+            continue
+        slug = "[^/]+" if slugs is None else "(?:" + "|".join(map(re.escape, slugs)) + ")"
+        parts = re.split(r"\{(\w+)\}", routes.base_path + pattern.lstrip("/"))  # text, placeholder, text...
+        shapes.append("".join(re.escape(part) if i % 2 == 0 else slug if part == "slug" else "[^/]+" for i, part in enumerate(parts)) + "(?:page/[0-9]+/)?")
+    if not shapes:
+        return lambda url: False
+    fits = re.compile("|".join(shapes)).fullmatch
+    return lambda url: fits(url) is not None
+
+
+def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], failed: Sequence[str] = ()) -> list[Problem]:
+    """Links to pages this site does not have, and local images that do not exist; pure.
+    The links are those the body's render noted (``Article.links``): no body is parsed again.
+    ``failed``: the files that did not parse."""
+    pages = {p.url for p in planned}
+    files = {site.routes.base_path + rel for rel in static}
+    unsure = maybe_made_by(failed, site.routes)
+    out = []
+    for a in site.articles:
+        for kind, target, first, end in a.links:
+            try:
+                parts = urlsplit(target)
+            except ValueError:
+                continue  # markdown-it refused to make it a link
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site, or a #fragment of this page
+            path = urljoin(a.url, parts.path)
+            if kind == "image":
+                why = None if path in files else f"image {target!r} not found: put the file under content/static/ and give its path from the site root"
+            elif path.endswith(".md"):
+                why = f"links to the file {target!r}: link to the article's address on the site instead, e.g. /articles/2022/02/its-slug/"
+            elif ({path, path + "/", path.removesuffix("feed.xml")} & pages or path in files) or any(map(unsure, (path, path + "/", path.removesuffix("feed.xml")))):
+                why = None
+            else:
+                why = f"links to {target!r}, which is no page of this site"
+            if why:
+                out.append(Problem(a.file.path, a.file.body_line + _line(a.file.body, target, first, end), "body", why, WARNING))
+    return out
+
+
+def _line(body: str, target: str, first: int, end: int) -> int:
+    """The line (from 0) of its paragraph's lines ``first`` to ``end`` that holds ``target``, else the first."""
+    lines = body.split("\n")[first:end]
+    return first + next((i for i, line in enumerate(lines) if target in line), 0)
