@@ -107,20 +107,40 @@ def read(options: Options, cache: Cache) -> content.Archive:
     return archive
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A resolved site and its problems, and the plan the link checks made of it (with the
+    cards it shows), for the build to use rather than plan the site again (~0.8 s at 10k)."""
+
+    site: Site
+    problems: list[Problem]
+    cards: list[Card] | None = None
+    plan: list[pages.Page] | None = None
+
+
 def load(
     options: Options, config: Config, cache: Cache | None = None, archive: content.Archive | None = None, links: bool = False,
 ) -> tuple[Site, list[Problem]]:
     """Read (unless given the archive), validate and resolve everything; raise BuildFailed listing every error.
 
-    ``links``: check the links and images of the bodies too (``links``), as ``check`` does, and
-    a build under ``--strict``, where its warnings count (a plain build plans the site once, later).
+    ``links``: check the links and images of the bodies too, as ``check`` does, and a build
+    under ``--strict``, where their warnings count (a plain build plans the site once, later).
     """
+    loaded = load_planned(options, config, cache, archive, links)
+    return loaded.site, loaded.problems
+
+
+def load_planned(
+    options: Options, config: Config, cache: Cache | None = None, archive: content.Archive | None = None, links: bool = False,
+) -> Loaded:
+    """``load``, keeping the plan of the whole site its checks made, if they made one."""
     cache = cache or Cache.disabled()
     archive = archive or read(options, cache)
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later)
     problems = [*archive.problems, *problems, *config_warnings(options.root)]
     # The site holds every file that parsed: its URL clashes and broken links are told now, not after the fixes.
-    planned = list(pages.plan(site)) if links or any(p.is_error for p in problems) else []
+    cards = pages.cards_of(site) if links or any(p.is_error for p in problems) else None
+    planned = list(pages.plan(site, cards)) if cards is not None else []
     if links:
         static = [rel for rel, _ in static_files(options, config)]
         problems += [*pages.collisions(planned), *link_problems(site, planned, static, archive.failed)]
@@ -128,7 +148,7 @@ def load(
         problems = strict(problems)
     if any(p.is_error for p in problems):
         raise BuildFailed(problems if links else [*problems, *pages.collisions(planned)])
-    return site, problems
+    return Loaded(site, problems, cards, planned if cards is not None else None)
 
 
 def outputs(
@@ -356,7 +376,8 @@ def _build(options: Options, progress: Callable[[Iterator], Iterator]) -> Report
 
 def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Config, cache: Cache, archive: content.Archive, out: Path) -> Report:
     """The site resolved, planned and written; the cache told what to keep for the next build."""
-    site, problems = load(options, config, cache, archive, links=options.strict)  # what check warns of fails a strict build too
+    loaded = load_planned(options, config, cache, archive, links=options.strict)  # what check warns of fails a strict build too
+    site, problems = loaded.site, loaded.problems
     index = None
     body_edit = parallel.Flag()  # set once this build is known to be one: it leaves a core idle
     try:
@@ -365,7 +386,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
 
             # Built while the build goes on; after a body edit, on the core this process leaves idle too.
             index = indexer.start(options.root, site, cache, out, quiet=body_edit.is_set)
-        cards = pages.cards_of(site)
+        cards = loaded.cards if loaded.cards is not None else pages.cards_of(site)
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
         prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any page worker is forked
@@ -377,7 +398,10 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         if edited is not None:
             body_edit.set()
         # With search, every page is planned: those reading the new index's address are made again.
-        plan = list(pages.plan(site, cards) if edited is None or index else pages.article_pages(site, cards, edited))
+        if edited is None or index:
+            plan = loaded.plan if loaded.plan is not None else list(pages.plan(site, cards))
+        else:
+            plan = list(pages.article_pages(site, cards, edited))
         if clashes := pages.collisions(plan):
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build

@@ -282,6 +282,21 @@ def test_strict_build_fails_on_the_link_and_image_warnings_check_gives(tmp_path:
         assert "image '/maps/none.png' not found" in out.out + out.err, command
 
 
+def test_a_strict_build_plans_the_site_once_for_its_checks_and_its_pages(tmp_path: Path, monkeypatch):
+    """The plan the link checks make is the one the pages are made from: the same output,
+    not a second plan of every page (~0.8 s at 10k articles in the production build)."""
+    from sitegen import build as build_module
+
+    plans = []
+    real_plan = build_module.pages.plan
+    monkeypatch.setattr(build_module.pages, "plan", lambda *a, **k: plans.append(1) or real_plan(*a, **k))
+    for strict in (False, True):
+        plans.clear()
+        build(Options(root=FIXTURE.parents[2], out=tmp_path / f"out-{strict}", strict=strict, cache=False))  # passes --strict
+        assert len(plans) == 1, strict
+    assert snapshot(tmp_path / "out-True") == snapshot(tmp_path / "out-False")
+
+
 def test_an_override_can_extend_the_template_it_replaces(tmp_path: Path):
     root = tmp_path / "archive"
     shutil.copytree(FIXTURE, root)
@@ -458,8 +473,8 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, mon
     before = gc.get_threshold()
     incremental = _ignores_third_threshold()
     during = []
-    real_load = build_module.load
-    monkeypatch.setattr(build_module, "load", lambda *a, **k: (during.append(gc.get_threshold()), real_load(*a, **k))[1])
+    real_load = build_module.load_planned
+    monkeypatch.setattr(build_module, "load_planned", lambda *a, **k: (during.append(gc.get_threshold()), real_load(*a, **k))[1])
     build(Options(root=FIXTURE, out=tmp_path / "out", search=False, cache=False))
     assert during[0][:2] == before[:2] and (incremental or during[0][2] > 1_000_000)
     assert gc.get_threshold() == before
