@@ -53,10 +53,16 @@ def test_a_card_in_another_language_says_so_on_listings(site: Path) -> None:
 def test_the_newer_older_landmark_is_there_only_with_a_neighbour(site: Path, tmp_path: Path) -> None:
     """An empty <nav> is a landmark a screen reader lists with nothing in it."""
     links = page(site, "/articles/2031/03/lanterns/").cssselect("nav.prev-next a")
-    assert [a.get("rel") for a in links] == ["next"]
+    assert [a.get("rel") for a in links] == ["prev"]  # the newer one, as page 1 is to page 2 of a listing
     root = tmp_path / "alone"
     (root / "content" / "articles" / "2031" / "03").mkdir(parents=True)
     (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
     (root / "content" / "articles" / ARTICLE_ALONE[0]).write_text(ARTICLE_ALONE[1], encoding="utf-8")
     build(Options(root=root, out=root / "public", search=False, cache=False))
     assert page(root / "public", "/articles/2031/03/lanterns/").cssselect("nav.prev-next") == []
+
+
+def test_next_means_older_on_articles_as_on_listings(site: Path) -> None:
+    """One series, read as the listings read it (newest first): rel="next" is always the older."""
+    newest = page(site, "/articles/2031/03/fonari/").cssselect("nav.prev-next a")
+    assert [(a.get("rel"), a.get("href")) for a in newest] == [("next", "/articles/2031/03/lanterns/")]
