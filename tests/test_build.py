@@ -278,8 +278,8 @@ def test_a_listing_joined_by_cards_is_the_loop_over_card_it_replaces(site: Path,
     shutil.copytree(FIXTURE, root)
     (root / "templates/partials").mkdir(parents=True)
     (root / "templates/partials/article_list.html").write_text(
-        '<ol class="article-list">\n{% for a in articles %}\n{{ card(a, level | default(2)) }}\n'
-        "{% else %}\n  <li>No articles yet.</li>\n{% endfor %}\n</ol>\n"
+        '{% if articles %}\n<ol class="article-list">\n{% for a in articles %}\n{{ card(a, level | default(2)) }}\n{% endfor %}\n</ol>\n'
+        '{% else %}\n<p class="muted">No articles yet.</p>\n{% endif %}\n'
     )
     out = tmp_path / "out"
     build(Options(root=root, out=out, cache=False))

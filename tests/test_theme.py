@@ -66,3 +66,15 @@ def test_next_means_older_on_articles_as_on_listings(site: Path) -> None:
     """One series, read as the listings read it (newest first): rel="next" is always the older."""
     newest = page(site, "/articles/2031/03/fonari/").cssselect("nav.prev-next a")
     assert [(a.get("rel"), a.get("href")) for a in newest] == [("next", "/articles/2031/03/lanterns/")]
+
+
+def test_a_person_without_articles_gets_a_sentence_not_a_list_item(tmp_path: Path) -> None:
+    """An <ol> of one "No articles yet." item is announced as a list of one article."""
+    root = tmp_path / "arch"
+    (root / "content" / "people").mkdir(parents=True)
+    (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
+    (root / "content" / "people" / "wenna-quill.md").write_text("---\nname: Wenna Quill\n---\n", encoding="utf-8")
+    build(Options(root=root, out=root / "public", search=False, cache=False))
+    doc = page(root / "public", "/people/wenna-quill/")
+    assert doc.cssselect("ol.article-list") == []
+    assert [p.text_content() for p in doc.cssselect("main p") if "No articles" in p.text_content()] == ["No articles yet."]
