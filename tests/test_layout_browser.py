@@ -40,6 +40,15 @@ See {LONG_URL} for the minutes.
 """
 
 
+SURNAME = "Vanderquillenbrattsworthington-Hollowmere"  # a fictional double-barrelled name
+PERSON = f"""---
+name: Wenna {SURNAME}
+description: Fictional lamplighter and keeper of the {LONG_WORD[:30]} ledgers
+---
+{"Wenna kept the fictional lantern ledgers for forty years and wrote them in a hand nobody else could read. " * 6}
+"""
+
+
 @pytest.fixture(scope="module")
 def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("wide")
@@ -47,6 +56,9 @@ def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     article = root / "content" / "articles" / "2031" / "03" / "lanterns.md"
     article.parent.mkdir(parents=True)
     article.write_text(ARTICLE, encoding="utf-8")
+    people = root / "content" / "people"
+    people.mkdir(parents=True)
+    (people / "wenna-quill.md").write_text(PERSON, encoding="utf-8")
     return build_site(root, root / "public")
 
 
@@ -83,3 +95,13 @@ def test_the_people_index_fits_320_px(chromium, fictional_site: Path, serve_dir)
     """400% zoom of a 1280 px window: the sparkline column must not push the table out."""
     got = overflow(chromium, serve_dir(fictional_site) + "people/", width=320)
     assert got["scrollWidth"] <= got["innerWidth"]
+
+
+@pytest.mark.parametrize("listing", ["people/", "people/by-mentions/"])
+def test_the_people_index_fits_320_px(chromium, wide_site: Path, serve_dir, listing: str) -> None:
+    """320 px is a phone at 400% zoom (WCAG reflow): the table of people must not widen the page,
+    whatever the length of a name or description."""
+    got = overflow(chromium, serve_dir(wide_site) + listing, width=320)
+    assert SURNAME in got["text"]
+    assert got["scrollWidth"] <= got["innerWidth"]
+
