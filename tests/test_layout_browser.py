@@ -105,3 +105,16 @@ def test_the_people_index_fits_320_px(chromium, wide_site: Path, serve_dir, list
     assert SURNAME in got["text"]
     assert got["scrollWidth"] <= got["innerWidth"]
 
+
+def test_a_bio_keeps_to_the_reading_measure_on_a_desktop(chromium, wide_site: Path, serve_dir) -> None:
+    """Lines of a bio as wide as the window (~120 characters) are hard to follow back."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(wide_site) + "people/wenna-quill/")
+        widths = page.evaluate("""() => {
+            const em = parseFloat(getComputedStyle(document.documentElement).fontSize);
+            return {bio: document.querySelector('.person__bio p').getBoundingClientRect().width, measure: 42 * em}}""")
+    finally:
+        context.close()
+    assert 0 < widths["bio"] <= widths["measure"]
