@@ -78,3 +78,14 @@ def test_a_person_without_articles_gets_a_sentence_not_a_list_item(tmp_path: Pat
     doc = page(root / "public", "/people/wenna-quill/")
     assert doc.cssselect("ol.article-list") == []
     assert [p.text_content() for p in doc.cssselect("main p") if "No articles" in p.text_content()] == ["No articles yet."]
+
+
+def test_an_article_without_a_summary_has_no_lede_repeating_its_first_paragraph(site: Path) -> None:
+    """The card still shows the first paragraph as the summary; the article page shows it once."""
+    doc = page(site, "/articles/2031/03/lanterns/")
+    assert doc.cssselect(".article__summary") == []
+    assert doc.cssselect(".article__body p")[0].text_content() == "Fictional text of the article."
+    assert doc.cssselect('meta[name="description"]')[0].get("content") == "Fictional text of the article."
+    card = next(c for c in page(site, "/").cssselect(".article-card") if "Lantern council" in c.text_content())
+    assert card.cssselect(".article-card__summary")[0].text_content() == "Fictional text of the article."
+    assert page(site, "/articles/2031/03/fonari/").cssselect(".article__summary")[0].text_content() == "Вымышленная статья."
