@@ -98,7 +98,7 @@ def test_the_people_index_fits_320_px(chromium, fictional_site: Path, serve_dir)
 
 
 @pytest.mark.parametrize("listing", ["people/", "people/by-mentions/"])
-def test_the_people_index_fits_320_px(chromium, wide_site: Path, serve_dir, listing: str) -> None:
+def test_a_long_name_does_not_widen_the_people_index_at_320_px(chromium, wide_site: Path, serve_dir, listing: str) -> None:
     """320 px is a phone at 400% zoom (WCAG reflow): the table of people must not widen the page,
     whatever the length of a name or description."""
     got = overflow(chromium, serve_dir(wide_site) + listing, width=320)
