@@ -208,7 +208,7 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
     feed = r.feed_for("annotations")
     newest = annotation.index_entries(annotated)[: feeds.FEED_SIZE]
     if showing is None or any(a.url in showing for a, _ in newest):
-        yield r.output_path(feed), feeds.annotation_product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), newest)
+        yield r.output_path(feed), feeds.annotation_product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), newest, feeds.as_of(site))
 
 
 def _collection(site: Site, a: Article) -> bytes:

@@ -133,6 +133,26 @@ def test_feeds_are_atom_with_absolute_links(site: Path):
     assert len(home.findall(f"{ATOM}entry")) == 3
 
 
+def test_an_empty_feed_is_dated_as_of_the_archives_newest_article(tmp_path: Path):
+    """Atom requires ``updated``; an empty feed (a person no article names, no annotations
+    yet) is as the archive was when it last changed, not from 1970 nor from the clock."""
+    root = tmp_path / "archive"
+    (root / "content" / "articles" / "2031" / "03").mkdir(parents=True)
+    (root / "content" / "people").mkdir(parents=True)
+    (root / "sitegen.toml").write_text(f'title = "Lindmoor"\nbase_url = "{BASE}"\n')
+    (root / "content" / "articles" / "2031" / "03" / "one.md").write_text(
+        "---\ntitle: One fictional article\ndate: 2031-03-04T10:00:00+00:00\nupdated: 2031-03-09T12:00:00+00:00\n---\n\nText.\n")
+    (root / "content" / "articles" / "2031" / "03" / "two.md").write_text(
+        "---\ntitle: Two fictional article\ndate: 2031-03-05T10:00:00+00:00\n---\n\nText.\n")
+    (root / "content" / "people" / "wenna-quill.md").write_text("---\nname: Wenna Quill\n---\n")
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+    for rel in ("people/wenna-quill/feed.xml", "annotations/feed.xml"):
+        feed = xml(out, rel)
+        assert feed.findall(f"{ATOM}entry") == []
+        assert feed.find(f"{ATOM}updated").text == "2031-03-09T12:00:00+00:00", rel
+
+
 def test_sitemap_lists_every_html_page_but_404(site: Path):
     sitemap = xml(site, "sitemap.xml")
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
