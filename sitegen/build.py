@@ -231,10 +231,12 @@ def whole_output(options: Options, site: Site, cards: list[Card]) -> Callable[[s
 
 
 def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
-    """Theme static files under static/, then the archive's content/static/ at the root."""
+    """Theme static files under static/, the theme's root/ (favicon.ico: browsers and feed
+    readers ask for it there) and then the archive's content/static/ at the root, so an
+    archive's own favicon.ico stands over the theme's."""
     found = []
-    theme_static = render.theme_dir(options.root, config.theme) / "static"
-    for base, prefix in ((theme_static, "static/"), (options.root / "content" / "static", "")):
+    theme = render.theme_dir(options.root, config.theme)
+    for base, prefix in ((theme / "static", "static/"), (theme / "root", ""), (options.root / "content" / "static", "")):
         if base.is_dir():
             found += [(prefix + p.relative_to(base).as_posix(), p) for p in sorted(base.rglob("*")) if p.is_file()]
     return found

@@ -153,6 +153,21 @@ def test_an_empty_feed_is_dated_as_of_the_archives_newest_article(tmp_path: Path
         assert feed.find(f"{ATOM}updated").text == "2031-03-09T12:00:00+00:00", rel
 
 
+def test_every_page_has_an_icon_and_favicon_ico_is_at_the_root(site: Path, tmp_path: Path):
+    """Browsers ask for /favicon.ico when they cannot use the page's SVG icon: no 404."""
+    for rel in ("index.html", "people/index.html", "articles/2031/04/harbour-opens/index.html", "404.html"):
+        icons = page(site, "/" + rel).cssselect('link[rel="icon"]')
+        assert [(i.get("href"), i.get("type")) for i in icons] == [("/static/favicon.svg", "image/svg+xml")], rel
+    assert (site / "static/favicon.svg").read_bytes().startswith(b"<svg")
+    ico = (site / "favicon.ico").read_bytes()
+    assert ico[:6] == b"\0\0\1\0\1\0" and ico[22:30] == b"\x89PNG\r\n\x1a\n"  # one image, a PNG
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "content/static/favicon.ico").write_bytes(b"the archive's own icon")
+    build(Options(root=root, out=tmp_path / "out", search=False, cache=False))
+    assert (tmp_path / "out/favicon.ico").read_bytes() == b"the archive's own icon"
+
+
 def test_sitemap_lists_every_html_page_but_404(site: Path):
     sitemap = xml(site, "sitemap.xml")
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

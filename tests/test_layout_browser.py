@@ -118,3 +118,19 @@ def test_a_bio_keeps_to_the_reading_measure_on_a_desktop(chromium, wide_site: Pa
     finally:
         context.close()
     assert 0 < widths["bio"] <= widths["measure"]
+
+
+def test_a_first_visit_asks_for_nothing_missing(chromium, wide_site: Path, serve_dir) -> None:
+    """No "Failed to load resource: 404" in the console: the icon included."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    missing, asked = [], []
+    try:
+        page = context.new_page()
+        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+        page.on("request", lambda r: asked.append(r.url))
+        page.goto(serve_dir(wide_site))
+        page.wait_for_timeout(300)  # the icon is fetched after the load event
+    finally:
+        context.close()
+    assert missing == []
+    assert any(url.endswith("/static/favicon.svg") for url in asked)
