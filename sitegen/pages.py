@@ -250,14 +250,26 @@ def _archive(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iter
         years[c.date.year][c.date.month].append(c)
     summary = [(y, sum(len(m) for m in months.values())) for y, months in sorted(years.items(), reverse=True)]
     yield Page(r.url_for("archive"), ("archive.html",), {"years": summary}, newest)
-    for y, months in sorted(years.items(), reverse=True):
+    # Newest first at every level, as the archive index and every listing; each year and
+    # month links the next one with articles either way (a gap is skipped, not a dead end).
+    in_order = [y for y, _ in summary]
+    all_months = [(y, m) for y in in_order for m in sorted(years[y], reverse=True)]
+    place = {ym: j for j, ym in enumerate(all_months)}
+    for i, y in enumerate(in_order):
+        months = years[y]
         yyyy = f"{y:04d}"
-        month_rows = [(m, len(arts)) for m, arts in sorted(months.items())]
+        month_rows = [(m, len(months[m])) for m in sorted(months, reverse=True)]
         all_year = [a for m in sorted(months, reverse=True) for a in months[m]]
-        yield Page(r.url_for("year", yyyy=yyyy), ("year.html",), {"year": y, "months": month_rows}, lastmod(all_year))
-        for m, arts in sorted(months.items()):
-            ctx = {"year": y, "month": m}
-            yield from paginate(site, "month", arts, ("month.html",), ctx, yyyy=yyyy, mm=f"{m:02d}")
+        ctx = {"year": y, "months": month_rows, "newer": _at(in_order, i - 1), "older": _at(in_order, i + 1)}
+        yield Page(r.url_for("year", yyyy=yyyy), ("year.html",), ctx, lastmod(all_year))
+        for m in sorted(months):  # the plan (and the sitemap) keeps its order: oldest month first
+            j = place[y, m]
+            ctx = {"year": y, "month": m, "newer": _at(all_months, j - 1), "older": _at(all_months, j + 1)}
+            yield from paginate(site, "month", months[m], ("month.html",), ctx, yyyy=yyyy, mm=f"{m:02d}")
+
+
+def _at(items: Sequence, i: int) -> object:
+    return items[i] if 0 <= i < len(items) else None
 
 
 def _timeline(articles: Sequence[Card], title: str) -> Chart:

@@ -168,6 +168,34 @@ def test_every_page_has_an_icon_and_favicon_ico_is_at_the_root(site: Path, tmp_p
     assert (tmp_path / "out/favicon.ico").read_bytes() == b"the archive's own icon"
 
 
+def test_archive_pages_read_newest_first_and_link_their_neighbours(tmp_path: Path):
+    """Years, months and articles newest first at every level; a year or month links the
+    next one with articles either way, over gaps."""
+    root = tmp_path / "archive"
+    (root / "sitegen.toml").parent.mkdir(parents=True)
+    (root / "sitegen.toml").write_text(f'title = "Lindmoor"\nbase_url = "{BASE}"\n')
+    for day in ("2029-11-02", "2031-04-03", "2031-04-20", "2031-05-07"):
+        folder = root / "content" / "articles" / day[:4] / day[5:7]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"day-{day[8:]}.md").write_text(f"---\ntitle: Fictional news of {day}\ndate: {day}T10:00:00+00:00\n---\n\nText.\n")
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+
+    def nav(url: str) -> list[tuple[str | None, str, str]]:
+        return [(a.get("rel"), a.get("href"), a.text_content()) for a in page(out, url).cssselect("nav.prev-next a")]
+
+    assert [a.text_content() for a in page(out, "/archive/").cssselect(".term-index a")] == ["2031", "2029"]
+    assert [a.text_content() for a in page(out, "/archive/2031/").cssselect(".term-index a")] == ["May 2031", "April 2031"]
+    assert [a.text_content() for a in page(out, "/archive/2031/04/").cssselect(".article-card__title a")] == [
+        "Fictional news of 2031-04-20", "Fictional news of 2031-04-03"]
+    assert nav("/archive/2031/") == [("next", "/archive/2029/", "Older: 2029 →")]
+    assert nav("/archive/2029/") == [("prev", "/archive/2031/", "← Newer: 2031")]
+    assert nav("/archive/2031/05/") == [(None, "/archive/2031/04/", "Older: April 2031 →")]
+    assert nav("/archive/2031/04/") == [(None, "/archive/2031/05/", "← Newer: May 2031"),
+                                        (None, "/archive/2029/11/", "Older: November 2029 →")]
+    assert nav("/archive/2029/11/") == [(None, "/archive/2031/04/", "← Newer: April 2031")]
+
+
 def test_sitemap_lists_every_html_page_but_404(site: Path):
     sitemap = xml(site, "sitemap.xml")
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
