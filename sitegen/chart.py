@@ -27,13 +27,15 @@ def month_number(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def counts_by_month(months: Iterable[int]) -> list[tuple[str, int]]:
+def counts_by_month(months: Iterable[int], span: tuple[int, int] | None = None) -> list[tuple[str, int]]:
     """Counts per 'YYYY-MM' from the first to the last month (each given as its
-    ``month_number``), empty months as 0, so gaps show."""
+    ``month_number``), or over ``span`` (first, last) when given, empty months as 0, so gaps show."""
     counter = Counter(months)
-    if not counter:
-        return []
-    return [(_month_key(m), counter[m]) for m in range(min(counter), max(counter) + 1)]
+    if span is None:
+        if not counter:
+            return []
+        span = (min(counter), max(counter))
+    return [(_month_key(m), counter[m]) for m in range(span[0], span[1] + 1)]
 
 
 def _ident(kind: str, *parts: object) -> str:
@@ -56,17 +58,18 @@ def _month_name(key: str) -> str:
 
 def describe(counts: Sequence[tuple[str, int]], noun: str = "mention") -> str:
     """A one-sentence summary of the counts: the chart's text alternative."""
-    total = sum(n for _, n in counts)
+    active = [(key, n) for key, n in counts if n]  # a chart over a wider span: its own months
+    total = sum(n for _, n in active)
     if not total:
         return f"No {noun}s."
-    peak_key, peak = max(counts, key=lambda c: c[1])
     plural = "" if total == 1 else "s"
-    span = (
-        _month_name(counts[0][0])
-        if len(counts) == 1
-        else f"{_month_name(counts[0][0])} to {_month_name(counts[-1][0])}"
-    )
-    return f"{total} {noun}{plural} from {span}; most in {_month_name(peak_key)} ({peak})."
+    first, last = _month_name(active[0][0]), _month_name(active[-1][0])
+    if len(active) == 1:
+        return f"{total} {noun}{plural}, in {first}."
+    peak_key, peak = max(active, key=lambda c: c[1])
+    if sum(n == peak for _, n in active) > 1:  # "most in" the first of equals would single it out
+        return f"{total} {noun}{plural} from {first} to {last}; at most {peak} a month."
+    return f"{total} {noun}{plural} from {first} to {last}; most in {_month_name(peak_key)} ({peak})."
 
 
 def _axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
@@ -147,11 +150,10 @@ def sparkline_svg(
     width: int = 80,
     height: int = 16,
 ) -> str:
-    """A small line of counts per month; decorative (hidden) unless given a label to announce."""
+    """A small line of counts per month; decorative (hidden) unless given a label to announce.
+    A single month is a dot, not a line: a line says "every month this many"."""
     values = [n for _, n in counts]
     scale = max(max(values, default=0), 1)
-    if len(values) == 1:
-        values = values * 2  # one month still draws a (flat) line
     step = width / max(len(values) - 1, 1)
     # A point between two of its own value lies on their straight line: left out, the line
     # is drawn the same (most months of most people are empty).
@@ -163,19 +165,21 @@ def sparkline_svg(
         f"{_num(i * step)},{_num(height - 1 - (height - 2) * values[i] / scale)}" for i in bends
     )
     if label:
-        ident = _ident("spark", label, tuple(counts))
-        head = (
-            f'role="img" aria-labelledby="{ident}-title">'
-            f'<title id="{ident}-title">{escape(label)}</title>'
-        )
+        # Its <title> names it (SVG-AAM) and is its tooltip: no id, as the many alike charts
+        # of one page (every person with one mention in the same month) would share it.
+        head = f'role="img"><title>{escape(label)}</title>'
     else:
         head = 'aria-hidden="true" focusable="false">'
-    line = (
-        f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="1.5" '
-        f'stroke-linejoin="round" stroke-linecap="round"/>'
-        if counts
-        else ""
-    )
+    if len(values) == 1:
+        y = height - 1 - (height - 2) * values[0] / scale
+        line = f'<circle cx="{_num(width / 2)}" cy="{_num(min(max(y, 2.5), height - 2.5))}" r="2.5" fill="currentColor"/>'
+    elif counts:
+        line = (
+            f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="1.5" '
+            f'stroke-linejoin="round" stroke-linecap="round"/>'
+        )
+    else:
+        line = ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--sparkline" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '

@@ -50,15 +50,16 @@ class Chart:
     kind: str  # "timeline" (bars with a title and axes) or "sparkline"
     months: Sequence[int]  # per article counted, its chart.month_number (cheap to fingerprint)
     title: str = ""
+    span: tuple[int, int] | None = None  # first and last month drawn, when not the counts' own
 
     @cached_property
     def counts(self) -> tuple[tuple[str, int], ...]:
-        return tuple(chart.counts_by_month(self.months))
+        return tuple(chart.counts_by_month(self.months, self.span))
 
     @cached_property
     def svg(self) -> Markup:
-        if self.kind == "sparkline":
-            return Markup(chart.sparkline_svg(self.counts))
+        if self.kind == "sparkline":  # read in a table row: its figures are its text alternative
+            return Markup(chart.sparkline_svg(self.counts, chart.describe(self.counts)))
         return Markup(chart.timeline_svg(self.counts, self.title) if self.counts else "")
 
     def __html__(self) -> Markup:
@@ -203,7 +204,10 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
     months = [chart.month_number(c.date) for c in cards]
-    sparklines = {slug: Chart("sparkline", [months[i] for i in site.by_person.get(slug, ())]) for slug in site.people}
+    # Every sparkline over the archive's months: one mention is a peak in its month, not a
+    # line along the top, and the rows can be compared in time.
+    span = (min(months), max(months)) if months else None
+    sparklines = {slug: Chart("sparkline", [months[i] for i in site.by_person.get(slug, ())], span=span) for slug in site.people}
     by_mentions = sorted(rows, key=lambda row: (-row[1], row[0].name.casefold(), row[0].slug))
     for kind, ordered in (("people", rows), ("people_by_mentions", by_mentions)):
         ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind}

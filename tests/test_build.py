@@ -412,6 +412,27 @@ def test_people_sort_by_name_or_by_mentions(site: Path):
     assert [a.get("href") for a in current] == ["/people/by-mentions/"]
 
 
+def test_each_sparkline_says_its_figures_to_a_screen_reader(site: Path, tmp_path: Path):
+    """The "Mentions over time" cell is not empty to assistive technology, and a person
+    with one mention is a peak in their month of the archive's span, not a line along the top."""
+    rows = {row.cssselect("th a")[0].text_content(): row.cssselect("svg")[0] for row in page(site, "/people/").cssselect("tbody tr")}
+    said = {name: (svg.get("role"), svg.get("aria-hidden"), svg.cssselect("title")[0].text_content()) for name, svg in rows.items()}
+    assert said == {
+        "Orla Venn": ("img", None, "2 mentions, in Apr 2031."),
+        "Pell Marrow": ("img", None, "1 mention, in Apr 2031."),
+        "Tamsin Arlo": ("img", None, "2 mentions from Apr 2031 to May 2031; at most 1 a month."),
+    }
+    points = rows["Pell Marrow"].cssselect("polyline")[0].get("points").split()
+    assert points == ["0,1", "80,15"]  # the archive spans April and May: April at the top, May at zero
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "content/people/wenna-quill.md").write_text("---\nname: Wenna Quill\n---\n")
+    build(Options(root=root, out=tmp_path / "out", search=False, cache=False))
+    nobody = next(r for r in page(tmp_path / "out", "/people/").cssselect("tbody tr") if "Wenna" in r.text_content())
+    assert nobody.cssselect("svg title")[0].text_content() == "No mentions."
+    assert nobody.cssselect("svg polyline")[0].get("points") == "0,15 80,15"
+
+
 def test_two_pages_wanting_one_url_fail_the_build(tmp_path: Path, capsys):
     root = tmp_path / "archive"
     shutil.copytree(FIXTURE, root)

@@ -134,3 +134,19 @@ def test_a_first_visit_asks_for_nothing_missing(chromium, wide_site: Path, serve
         context.close()
     assert missing == []
     assert any(url.endswith("/static/favicon.svg") for url in asked)
+
+
+
+def test_chromium_reads_each_sparkline_by_its_figures(chromium, wide_site: Path, serve_dir) -> None:
+    """The "Mentions over time" cell has a name in Chromium's own accessibility tree
+    (not an empty cell): the one person of the archive, whom no article names."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(wide_site) + "people/")
+        cdp = context.new_cdp_session(page)
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        context.close()
+    images = [n.get("name", {}).get("value") for n in nodes if n.get("role", {}).get("value") == "image"]
+    assert images == ["No mentions."]
