@@ -93,14 +93,34 @@ def _axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
     return labels
 
 
+def _narrow_axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
+    """Fewer labels, for the chart shrunk to a phone's width and drawn twice as large:
+    each quarter's first month up to a year, else the years (every other one past five)."""
+    labels = []
+    for i, key in enumerate(keys):
+        year, month = key.split("-")
+        if len(keys) <= 12:
+            if i % 3 == 0:
+                labels.append((i, f"{MONTHS[int(month) - 1]} {year}" if i == 0 or month == "01" else MONTHS[int(month) - 1]))
+        elif month == "01" and (len(keys) <= 60 or int(year) % (2 if len(keys) <= 120 else 5) == 0):
+            labels.append((i, year))
+    return labels
+
+
+# On a phone the 640-unit chart is drawn ~343 px wide: its 11-unit labels would be 6 px tall.
+# A second set, twice the size and half as many, is what the theme shows there (hidden
+# by a presentation attribute, which any style sheet's rule overrides).
+NARROW_FONT = 22
+
+
 def timeline_svg(
     counts: Sequence[tuple[str, int]], title: str, *, width: int = 640, height: int = 200
 ) -> str:
     """A bar chart of counts per month, with axis labels and a title/description for screen readers."""
     ident = _ident("timeline", title, tuple(counts), width, height)
-    left, right, top, bottom = 36, 8, 12, 36
-    plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((n for _, n in counts), default=0)
+    left, right, top, bottom = 36 if peak < 100 else 48, 8, 12, 36  # room for a large peak's label
+    plot_w, plot_h = width - left - right, height - top - bottom
     scale = max(peak, 1)
     slot = plot_w / max(len(counts), 1)
     bar_w = min(max(slot * 0.8, 1.0), 28.0)  # a month or two must not fill the chart as one slab
@@ -126,6 +146,16 @@ def timeline_svg(
         parts.append(
             f'<text x="{_num(x)}" y="{top + plot_h + 14}" text-anchor="middle">{label}</text>'
         )
+    parts.append("</g>")
+    parts.append(
+        f'<g class="chart-labels-narrow" fill="currentColor" font-size="{NARROW_FONT}" font-family="sans-serif" display="none">'
+        f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>'
+    )
+    if peak:
+        parts.append(f'<text x="{left - 4}" y="{top + 16}" text-anchor="end">{peak}</text>')
+    for i, label in _narrow_axis_labels([key for key, _ in counts]):
+        x = left + slot * i + slot / 2
+        parts.append(f'<text x="{_num(x)}" y="{top + plot_h + 24}" text-anchor="middle">{label}</text>')
     parts.append("</g>")
     parts.append('<g class="chart-bars" fill="currentColor">')
     width_text = _num(bar_w)

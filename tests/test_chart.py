@@ -194,3 +194,16 @@ def test_a_single_month_is_a_dot():
     root = parse(sparkline_svg([("2031-04", 1)], "1 mention, in Apr 2031."))
     assert root.find(f"{SVG}polyline") is None
     assert root.find(f"{SVG}circle").get("cx") == "40"
+
+
+def test_a_phone_gets_larger_sparser_axis_labels_hidden_until_a_style_sheet_shows_them():
+    """The theme shows one group or the other by the viewport's width (style.css)."""
+    root = parse(timeline_svg(monthly_counts([date(2003, 3, 1), date(2012, 8, 1)]), "Long"))
+    wide = root.find(f"{SVG}g[@class='chart-labels']")
+    narrow = root.find(f"{SVG}g[@class='chart-labels-narrow']")
+    assert wide.get("display") is None and narrow.get("display") == "none"
+    assert int(narrow.get("font-size")) == 2 * int(wide.get("font-size"))
+    assert [t.text for t in narrow][2:] == ["2004", "2006", "2008", "2010", "2012"]  # every other year past five
+    assert [t.text for t in wide][2:] == [str(y) for y in range(2004, 2013)]
+    year = parse(timeline_svg(monthly_counts([date(2030, 1, 1), date(2030, 12, 1)]), "Year"))
+    assert [t.text for t in year.find(f"{SVG}g[@class='chart-labels-narrow']")][2:] == ["Jan 2030", "Apr", "Jul", "Oct"]

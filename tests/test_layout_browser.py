@@ -1,11 +1,13 @@
-"""Nothing a contributor or reader types widens the page on a phone (Debian's Chromium)."""
+"""What a reader sees in Debian's Chromium: nothing widens the page on a phone, charts legible, nothing missing."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from conftest import build_site
+from sitehelpers import page as parsed_page
 
 pytestmark = pytest.mark.browser
 
@@ -150,3 +152,27 @@ def test_chromium_reads_each_sparkline_by_its_figures(chromium, wide_site: Path,
         context.close()
     images = [n.get("name", {}).get("value") for n in nodes if n.get("role", {}).get("value") == "image"]
     assert images == ["No mentions."]
+
+
+def _axis_labels(chromium, url: str, width: int) -> list[dict]:
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        return page.evaluate("""() => [...document.querySelectorAll('.chart--timeline text')]
+            .map((t) => ({text: t.textContent, box: t.getBoundingClientRect().toJSON()}))
+            .filter((l) => l.box.height > 0)""")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_timelines_axis_labels_are_legible_on_a_phone_and_apart(chromium, fictional_site: Path, serve_dir, width: int) -> None:
+    """Shrunk to a phone's width, the 640-unit chart's labels were 6 px tall."""
+    busiest = parsed_page(fictional_site, "/people/by-mentions/").cssselect("tbody th a")[0].get("href")
+    labels = _axis_labels(chromium, serve_dir(fictional_site) + busiest.lstrip("/"), width)
+    years = [label for label in labels if label["text"].isdigit() and len(label["text"]) == 4]
+    assert len(years) >= 2  # the axis is labelled (by years: the fictional archive spans several)
+    assert min(label["box"]["height"] for label in labels) >= 10  # px: 11 px type or larger
+    boxes = sorted((label["box"] for label in years), key=lambda b: b["left"])
+    assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(boxes))  # no two overlap
