@@ -176,3 +176,19 @@ def test_the_timelines_axis_labels_are_legible_on_a_phone_and_apart(chromium, fi
     assert min(label["box"]["height"] for label in labels) >= 10  # px: 11 px type or larger
     boxes = sorted((label["box"] for label in years), key=lambda b: b["left"])
     assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(boxes))  # no two overlap
+
+
+def test_earlier_versions_are_printed_without_script(chromium, wide_site: Path, serve_dir) -> None:
+    """A printout of a changed article has its earlier text, though the <details> is closed."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(wide_site) + "articles/2031/03/lanterns/")
+        diff = page.locator("#revisions .diff li").first
+        on_screen = diff.is_visible()
+        page.emulate_media(media="print")
+        printed = diff.is_visible()
+        still_closed = page.evaluate("document.querySelector('#revisions details').open") is False
+    finally:
+        context.close()
+    assert (on_screen, printed, still_closed) == (False, True, True)
