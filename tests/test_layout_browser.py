@@ -192,3 +192,18 @@ def test_earlier_versions_are_printed_without_script(chromium, wide_site: Path, 
     finally:
         context.close()
     assert (on_screen, printed, still_closed) == (False, True, True)
+
+
+@pytest.mark.parametrize("script", [True, False])
+def test_the_header_search_box_is_offered_only_where_it_can_search(chromium, wide_site: Path, serve_dir, script: bool) -> None:
+    """Search needs JavaScript: without it, no box in the header, and the pages to browse stay."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=script)
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(wide_site) + "articles/2031/03/lanterns/")
+        box = page.locator("#site-search").is_visible()
+        browse = [a.inner_text() for a in page.locator(".site-nav a").all() if a.is_visible()]
+    finally:
+        context.close()
+    assert box is script
+    assert {"People", "Tags", "Archive"} <= set(browse)
