@@ -35,7 +35,13 @@ def counts_by_month(months: Iterable[int], span: tuple[int, int] | None = None) 
         if not counter:
             return []
         span = (min(counter), max(counter))
-    return [(_month_key(m), counter[m]) for m in range(span[0], span[1] + 1)]
+    count = counter.get  # not counter[m]: a month without any calls Counter.__missing__
+    return [(key, count(m, 0)) for m, key in zip(range(span[0], span[1] + 1), _keys(*span))]
+
+
+@lru_cache(maxsize=1 << 12)  # every sparkline of the people index shares the archive's span
+def _keys(first: int, last: int) -> tuple[str, ...]:
+    return tuple(_month_key(m) for m in range(first, last + 1))
 
 
 def _ident(kind: str, *parts: object) -> str:
@@ -187,10 +193,12 @@ def sparkline_svg(
     step = width / max(len(values) - 1, 1)
     # A point between two of its own value lies on their straight line: left out, the line
     # is drawn the same (most months of most people are empty).
+    # Only the ends and the months at or beside a mention can bend (a line over the
+    # archive's span is mostly zeros): looked for there, not along the whole line.
     last = len(values) - 1
-    bends = [
-        i for i, n in enumerate(values) if i in (0, last) or values[i - 1] != n or n != values[i + 1]
-    ]
+    near = {j for i, n in enumerate(values) if n for j in (i - 1, i, i + 1) if 0 < j < last}
+    inner = (i for i in sorted(near) if values[i - 1] != values[i] or values[i] != values[i + 1])
+    bends = [0, *inner, last] if last > 0 else list(range(len(values)))
     points = " ".join(
         f"{_num(i * step)},{_num(height - 1 - (height - 2) * values[i] / scale)}" for i in bends
     )
