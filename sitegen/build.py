@@ -241,7 +241,7 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
     feed = r.feed_for("annotations")
     newest = annotation.index_entries(annotated)[: feeds.FEED_SIZE]
     if showing is None or any(a.url in showing for a, _ in newest):
-        yield r.output_path(feed), feeds.annotation_product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), newest)
+        yield r.output_path(feed), feeds.annotation_product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), newest, feeds.as_of(site))
 
 
 def _collection(site: Site, a: Article) -> bytes:
@@ -264,10 +264,12 @@ def whole_output(options: Options, site: Site, cards: list[Card]) -> Callable[[s
 
 
 def static_files(options: Options, config: Config) -> list[tuple[str, Path]]:
-    """Theme static files under static/, then the archive's content/static/ at the root."""
+    """Theme static files under static/, the theme's root/ (favicon.ico: browsers and feed
+    readers ask for it there) and then the archive's content/static/ at the root, so an
+    archive's own favicon.ico stands over the theme's."""
     found = []
-    theme_static = render.theme_dir(options.root, config.theme) / "static"
-    for base, prefix in ((theme_static, "static/"), (options.root / "content" / "static", "")):
+    theme = render.theme_dir(options.root, config.theme)
+    for base, prefix in ((theme / "static", "static/"), (theme / "root", ""), (options.root / "content" / "static", "")):
         if base.is_dir():
             found += [(prefix + p.relative_to(base).as_posix(), p) for p in sorted(base.rglob("*")) if p.is_file()]
     return found

@@ -27,13 +27,21 @@ def month_number(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def counts_by_month(months: Iterable[int]) -> list[tuple[str, int]]:
+def counts_by_month(months: Iterable[int], span: tuple[int, int] | None = None) -> list[tuple[str, int]]:
     """Counts per 'YYYY-MM' from the first to the last month (each given as its
-    ``month_number``), empty months as 0, so gaps show."""
+    ``month_number``), or over ``span`` (first, last) when given, empty months as 0, so gaps show."""
     counter = Counter(months)
-    if not counter:
-        return []
-    return [(_month_key(m), counter[m]) for m in range(min(counter), max(counter) + 1)]
+    if span is None:
+        if not counter:
+            return []
+        span = (min(counter), max(counter))
+    count = counter.get  # not counter[m]: a month without any calls Counter.__missing__
+    return [(key, count(m, 0)) for m, key in zip(range(span[0], span[1] + 1), _keys(*span))]
+
+
+@lru_cache(maxsize=1 << 12)  # every sparkline of the people index shares the archive's span
+def _keys(first: int, last: int) -> tuple[str, ...]:
+    return tuple(_month_key(m) for m in range(first, last + 1))
 
 
 def _ident(kind: str, *parts: object) -> str:
@@ -56,17 +64,18 @@ def _month_name(key: str) -> str:
 
 def describe(counts: Sequence[tuple[str, int]], noun: str = "mention") -> str:
     """A one-sentence summary of the counts: the chart's text alternative."""
-    total = sum(n for _, n in counts)
+    active = [(key, n) for key, n in counts if n]  # a chart over a wider span: its own months
+    total = sum(n for _, n in active)
     if not total:
         return f"No {noun}s."
-    peak_key, peak = max(counts, key=lambda c: c[1])
     plural = "" if total == 1 else "s"
-    span = (
-        _month_name(counts[0][0])
-        if len(counts) == 1
-        else f"{_month_name(counts[0][0])} to {_month_name(counts[-1][0])}"
-    )
-    return f"{total} {noun}{plural} from {span}; most in {_month_name(peak_key)} ({peak})."
+    first, last = _month_name(active[0][0]), _month_name(active[-1][0])
+    if len(active) == 1:
+        return f"{total} {noun}{plural}, in {first}."
+    peak_key, peak = max(active, key=lambda c: c[1])
+    if sum(n == peak for _, n in active) > 1:  # "most in" the first of equals would single it out
+        return f"{total} {noun}{plural} from {first} to {last}; at most {peak} a month."
+    return f"{total} {noun}{plural} from {first} to {last}; most in {_month_name(peak_key)} ({peak})."
 
 
 def _axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
@@ -90,14 +99,34 @@ def _axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
     return labels
 
 
+def _narrow_axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
+    """Fewer labels, for the chart shrunk to a phone's width and drawn twice as large:
+    each quarter's first month up to a year, else the years (every other one past five)."""
+    labels = []
+    for i, key in enumerate(keys):
+        year, month = key.split("-")
+        if len(keys) <= 12:
+            if i % 3 == 0:
+                labels.append((i, f"{MONTHS[int(month) - 1]} {year}" if i == 0 or month == "01" else MONTHS[int(month) - 1]))
+        elif month == "01" and (len(keys) <= 60 or int(year) % (2 if len(keys) <= 120 else 5) == 0):
+            labels.append((i, year))
+    return labels
+
+
+# On a phone the 640-unit chart is drawn ~343 px wide: its 11-unit labels would be 6 px tall.
+# A second set, twice the size and half as many, is what the theme shows there (hidden
+# by a presentation attribute, which any style sheet's rule overrides).
+NARROW_FONT = 22
+
+
 def timeline_svg(
     counts: Sequence[tuple[str, int]], title: str, *, width: int = 640, height: int = 200
 ) -> str:
     """A bar chart of counts per month, with axis labels and a title/description for screen readers."""
     ident = _ident("timeline", title, tuple(counts), width, height)
-    left, right, top, bottom = 36, 8, 12, 36
-    plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((n for _, n in counts), default=0)
+    left, right, top, bottom = 36 if peak < 100 else 48, 8, 12, 36  # room for a large peak's label
+    plot_w, plot_h = width - left - right, height - top - bottom
     scale = max(peak, 1)
     slot = plot_w / max(len(counts), 1)
     bar_w = min(max(slot * 0.8, 1.0), 28.0)  # a month or two must not fill the chart as one slab
@@ -124,6 +153,16 @@ def timeline_svg(
             f'<text x="{_num(x)}" y="{top + plot_h + 14}" text-anchor="middle">{label}</text>'
         )
     parts.append("</g>")
+    parts.append(
+        f'<g class="chart-labels-narrow" fill="currentColor" font-size="{NARROW_FONT}" font-family="sans-serif" display="none">'
+        f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>'
+    )
+    if peak:
+        parts.append(f'<text x="{left - 4}" y="{top + 16}" text-anchor="end">{peak}</text>')
+    for i, label in _narrow_axis_labels([key for key, _ in counts]):
+        x = left + slot * i + slot / 2
+        parts.append(f'<text x="{_num(x)}" y="{top + plot_h + 24}" text-anchor="middle">{label}</text>')
+    parts.append("</g>")
     parts.append('<g class="chart-bars" fill="currentColor">')
     width_text = _num(bar_w)
     for i, (key, n) in enumerate(counts):
@@ -147,35 +186,38 @@ def sparkline_svg(
     width: int = 80,
     height: int = 16,
 ) -> str:
-    """A small line of counts per month; decorative (hidden) unless given a label to announce."""
+    """A small line of counts per month; decorative (hidden) unless given a label to announce.
+    A single month is a dot, not a line: a line says "every month this many"."""
     values = [n for _, n in counts]
     scale = max(max(values, default=0), 1)
-    if len(values) == 1:
-        values = values * 2  # one month still draws a (flat) line
     step = width / max(len(values) - 1, 1)
     # A point between two of its own value lies on their straight line: left out, the line
     # is drawn the same (most months of most people are empty).
+    # Only the ends and the months at or beside a mention can bend (a line over the
+    # archive's span is mostly zeros): looked for there, not along the whole line.
     last = len(values) - 1
-    bends = [
-        i for i, n in enumerate(values) if i in (0, last) or values[i - 1] != n or n != values[i + 1]
-    ]
+    near = {j for i, n in enumerate(values) if n for j in (i - 1, i, i + 1) if 0 < j < last}
+    inner = (i for i in sorted(near) if values[i - 1] != values[i] or values[i] != values[i + 1])
+    bends = [0, *inner, last] if last > 0 else list(range(len(values)))
     points = " ".join(
         f"{_num(i * step)},{_num(height - 1 - (height - 2) * values[i] / scale)}" for i in bends
     )
     if label:
-        ident = _ident("spark", label, tuple(counts))
-        head = (
-            f'role="img" aria-labelledby="{ident}-title">'
-            f'<title id="{ident}-title">{escape(label)}</title>'
-        )
+        # Its <title> names it (SVG-AAM) and is its tooltip: no id, as the many alike charts
+        # of one page (every person with one mention in the same month) would share it.
+        head = f'role="img"><title>{escape(label)}</title>'
     else:
         head = 'aria-hidden="true" focusable="false">'
-    line = (
-        f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="1.5" '
-        f'stroke-linejoin="round" stroke-linecap="round"/>'
-        if counts
-        else ""
-    )
+    if len(values) == 1:
+        y = height - 1 - (height - 2) * values[0] / scale
+        line = f'<circle cx="{_num(width / 2)}" cy="{_num(min(max(y, 2.5), height - 2.5))}" r="2.5" fill="currentColor"/>'
+    elif counts:
+        line = (
+            f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="1.5" '
+            f'stroke-linejoin="round" stroke-linecap="round"/>'
+        )
+    else:
+        line = ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--sparkline" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '

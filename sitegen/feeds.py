@@ -19,7 +19,13 @@ from .site import Site
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_SIZE = 20
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # an archive without a single dated article: no truer date exists
+
+
+def as_of(site: Site) -> datetime:
+    """The archive's newest date: the ``updated`` of a feed with no entries (Atom requires one),
+    which is as it was when the archive last changed. Never the clock: builds are reproducible."""
+    return max((a.lastmod for a in site.articles), default=_EPOCH)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -44,11 +50,12 @@ def _feed(site: Site, title: str, feed_url: str, page_url: str, updated: datetim
     return feed
 
 
-def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article]) -> bytes:
-    """A feed of the newest articles; ``updated`` comes from the content, never the clock."""
+def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article], empty: datetime = _EPOCH) -> bytes:
+    """A feed of the newest articles; ``updated`` comes from the content (``empty`` when it
+    has none: see ``as_of``), never the clock."""
     r = site.routes
     entries = list(articles[:FEED_SIZE])
-    feed = _feed(site, title, feed_url, page_url, max((a.lastmod for a in entries), default=_EPOCH))
+    feed = _feed(site, title, feed_url, page_url, max((a.lastmod for a in entries), default=empty))
     for a in entries:
         url = r.absolute(a.url)
         entry = _sub(feed, "entry", **{"xml:base": url})  # the body's "#annotation-1" is the article's
@@ -68,12 +75,12 @@ def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequenc
     return _xml(feed)
 
 
-def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]]) -> bytes:
+def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]], empty: datetime = _EPOCH) -> bytes:
     """A feed of the newest notes, one entry each (``annotation.index_entries`` gives them
     newest first), dated by the note: a fact-check added to an old article is news."""
     r = site.routes
     entries = entries[:FEED_SIZE]
-    feed = _feed(site, title, feed_url, page_url, max((_noted(a, item) for a, item in entries), default=_EPOCH))
+    feed = _feed(site, title, feed_url, page_url, max((_noted(a, item) for a, item in entries), default=empty))
     for a, item in entries:
         note = item.annotation
         url = r.absolute(a.url)
@@ -144,21 +151,25 @@ def all_feeds(site: Site, showing: Collection[str] | None = None) -> Iterator[tu
     """The home feed, then one per tag and one per person; given ``showing`` (article URLs),
     only the feeds with one of those articles among their entries."""
     r, arts, title = site.routes, site.articles, site.config.title
+    empty = as_of(site)
     feeds = [("home", {}, title, arts[:FEED_SIZE])]
     feeds += [("tag", {"slug": slug}, f"{tag.name} · {title}", [arts[i] for i in site.by_tag.get(slug, ())[:FEED_SIZE]]) for slug, tag in site.tags.items()]
     feeds += [("person", {"slug": slug}, f"{p.name} · {title}", [arts[i] for i in site.by_person.get(slug, ())[:FEED_SIZE]]) for slug, p in site.people.items()]
     for kind, values, name, members in feeds:
         if showing is None or any(a.url in showing for a in members):
-            yield r.output_path(r.feed_for(kind, **values)), product(site, name, r.feed_for(kind, **values), r.url_for(kind, **values), members)
+            yield r.output_path(r.feed_for(kind, **values)), product(site, name, r.feed_for(kind, **values), r.url_for(kind, **values), members, empty)
 
 
-def annotation_product(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]]) -> Product:
+def annotation_product(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]], empty: datetime = _EPOCH) -> Product:
     newest = tuple(entries[:FEED_SIZE])
     read = tuple((a.url, a.title, a.date, item) for a, item in newest)  # not the articles' bodies
-    return Product(("annotation atom", title, feed_url, page_url, read), partial(annotation_atom, site, title, feed_url, page_url, newest))
+    since = () if newest else (empty,)
+    return Product(("annotation atom", title, feed_url, page_url, read, *since), partial(annotation_atom, site, title, feed_url, page_url, newest, empty))
 
 
-def product(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article]) -> Product:
-    """A feed reads only its newest entries (and the config, in the build's key)."""
+def product(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article], empty: datetime = _EPOCH) -> Product:
+    """A feed reads only its newest entries (and the config, in the build's key); an empty
+    one, the archive's newest date (only then: a new article leaves the others' keys alone)."""
     newest = tuple(articles[: FEED_SIZE])
-    return Product(("atom", title, feed_url, page_url, newest), partial(atom, site, title, feed_url, page_url, newest))
+    since = () if newest else (empty,)
+    return Product(("atom", title, feed_url, page_url, newest, *since), partial(atom, site, title, feed_url, page_url, newest, empty))

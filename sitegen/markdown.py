@@ -124,6 +124,55 @@ def _note_link(tok: Token, lines: list[int] | None, links: list[Link]) -> str:
     return ""
 
 
+def block_texts(source: str) -> list[str]:
+    """The plain text of each top-level block (paragraph, heading, list, table, code,
+    quote, footnotes) as a reader sees it rendered: what a revision diff compares and shows.
+    A list item, table row, footnote or code line is a line of its block; cells are
+    separated by " · "; list items and footnotes keep their bullet or number."""
+    blocks: list[str] = []
+    lines: list[str] = []
+    line: list[str] = []
+    prefix = ""
+
+    def end_line() -> None:
+        if line:
+            lines.append(" · ".join(line))
+            line.clear()
+
+    for tok in _parser().parse(_normal(source)):
+        if tok.type == "inline":
+            text = " ".join(_inline_text(tok).split())
+            if text:
+                line.append(prefix + text)
+                prefix = ""
+        elif tok.type in ("fence", "code_block"):
+            end_line()
+            lines.append(tok.content.rstrip("\n"))  # code keeps its lines and spaces
+        elif tok.type == "list_item_open":
+            prefix = f"{tok.info}{tok.markup} " if tok.info else "• "
+        elif tok.type == "footnote_open":
+            prefix = f"[{tok.meta['id'] + 1}] "
+        elif tok.type in ("paragraph_close", "heading_close", "tr_close"):
+            end_line()
+        if tok.level == 0 and tok.nesting != 1:  # a top-level block closed, or one with no children
+            end_line()
+            if lines:
+                blocks.append("\n".join(lines))
+            lines = []
+    return blocks
+
+
+def _inline_text(tok: Token) -> str:
+    """An inline token's text as rendered: a footnote reference as its [n] marker."""
+    return "".join(
+        c.content if c.type in _TEXT
+        else " " if c.type in _LINE_BREAKS
+        else f"[{c.meta['id'] + 1}]" if c.type == "footnote_ref"
+        else ""
+        for c in tok.children or ()
+    )
+
+
 def render_inline(source: str) -> str:
     """A one-paragraph note or bio line, without the wrapping <p>."""
     return _parser().renderInline(_normal(source))

@@ -50,15 +50,16 @@ class Chart:
     kind: str  # "timeline" (bars with a title and axes) or "sparkline"
     months: Sequence[int]  # per article counted, its chart.month_number (cheap to fingerprint)
     title: str = ""
+    span: tuple[int, int] | None = None  # first and last month drawn, when not the counts' own
 
     @cached_property
     def counts(self) -> tuple[tuple[str, int], ...]:
-        return tuple(chart.counts_by_month(self.months))
+        return tuple(chart.counts_by_month(self.months, self.span))
 
     @cached_property
     def svg(self) -> Markup:
-        if self.kind == "sparkline":
-            return Markup(chart.sparkline_svg(self.counts))
+        if self.kind == "sparkline":  # read in a table row: its figures are its text alternative
+            return Markup(chart.sparkline_svg(self.counts, chart.describe(self.counts)))
         return Markup(chart.timeline_svg(self.counts, self.title) if self.counts else "")
 
     def __html__(self) -> Markup:
@@ -203,7 +204,10 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
     months = [chart.month_number(c.date) for c in cards]
-    sparklines = {slug: Chart("sparkline", [months[i] for i in site.by_person.get(slug, ())]) for slug in site.people}
+    # Every sparkline over the archive's months: one mention is a peak in its month, not a
+    # line along the top, and the rows can be compared in time.
+    span = (min(months), max(months)) if months else None
+    sparklines = {slug: Chart("sparkline", [months[i] for i in site.by_person.get(slug, ())], span=span) for slug in site.people}
     by_mentions = sorted(rows, key=lambda row: (-row[1], row[0].name.casefold(), row[0].slug))
     for kind, ordered in (("people", rows), ("people_by_mentions", by_mentions)):
         ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind}
@@ -250,14 +254,26 @@ def _archive(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iter
         years[c.date.year][c.date.month].append(c)
     summary = [(y, sum(len(m) for m in months.values())) for y, months in sorted(years.items(), reverse=True)]
     yield Page(r.url_for("archive"), ("archive.html",), {"years": summary}, newest)
-    for y, months in sorted(years.items(), reverse=True):
+    # Newest first at every level, as the archive index and every listing; each year and
+    # month links the next one with articles either way (a gap is skipped, not a dead end).
+    in_order = [y for y, _ in summary]
+    all_months = [(y, m) for y in in_order for m in sorted(years[y], reverse=True)]
+    place = {ym: j for j, ym in enumerate(all_months)}
+    for i, y in enumerate(in_order):
+        months = years[y]
         yyyy = f"{y:04d}"
-        month_rows = [(m, len(arts)) for m, arts in sorted(months.items())]
+        month_rows = [(m, len(months[m])) for m in sorted(months, reverse=True)]
         all_year = [a for m in sorted(months, reverse=True) for a in months[m]]
-        yield Page(r.url_for("year", yyyy=yyyy), ("year.html",), {"year": y, "months": month_rows}, lastmod(all_year))
-        for m, arts in sorted(months.items()):
-            ctx = {"year": y, "month": m}
-            yield from paginate(site, "month", arts, ("month.html",), ctx, yyyy=yyyy, mm=f"{m:02d}")
+        ctx = {"year": y, "months": month_rows, "newer": _at(in_order, i - 1), "older": _at(in_order, i + 1)}
+        yield Page(r.url_for("year", yyyy=yyyy), ("year.html",), ctx, lastmod(all_year))
+        for m in sorted(months):  # the plan (and the sitemap) keeps its order: oldest month first
+            j = place[y, m]
+            ctx = {"year": y, "month": m, "newer": _at(all_months, j - 1), "older": _at(all_months, j + 1)}
+            yield from paginate(site, "month", months[m], ("month.html",), ctx, yyyy=yyyy, mm=f"{m:02d}")
+
+
+def _at(items: Sequence, i: int) -> object:
+    return items[i] if 0 <= i < len(items) else None
 
 
 def _timeline(articles: Sequence[Card], title: str) -> Chart:

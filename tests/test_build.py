@@ -134,6 +134,69 @@ def test_feeds_are_atom_with_absolute_links(site: Path):
     assert len(home.findall(f"{ATOM}entry")) == 3
 
 
+def test_an_empty_feed_is_dated_as_of_the_archives_newest_article(tmp_path: Path):
+    """Atom requires ``updated``; an empty feed (a person no article names, no annotations
+    yet) is as the archive was when it last changed, not from 1970 nor from the clock."""
+    root = tmp_path / "archive"
+    (root / "content" / "articles" / "2031" / "03").mkdir(parents=True)
+    (root / "content" / "people").mkdir(parents=True)
+    (root / "sitegen.toml").write_text(f'title = "Lindmoor"\nbase_url = "{BASE}"\n')
+    (root / "content" / "articles" / "2031" / "03" / "one.md").write_text(
+        "---\ntitle: One fictional article\ndate: 2031-03-04T10:00:00+00:00\nupdated: 2031-03-09T12:00:00+00:00\n---\n\nText.\n")
+    (root / "content" / "articles" / "2031" / "03" / "two.md").write_text(
+        "---\ntitle: Two fictional article\ndate: 2031-03-05T10:00:00+00:00\n---\n\nText.\n")
+    (root / "content" / "people" / "wenna-quill.md").write_text("---\nname: Wenna Quill\n---\n")
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+    for rel in ("people/wenna-quill/feed.xml", "annotations/feed.xml"):
+        feed = xml(out, rel)
+        assert feed.findall(f"{ATOM}entry") == []
+        assert feed.find(f"{ATOM}updated").text == "2031-03-09T12:00:00+00:00", rel
+
+
+def test_every_page_has_an_icon_and_favicon_ico_is_at_the_root(site: Path, tmp_path: Path):
+    """Browsers ask for /favicon.ico when they cannot use the page's SVG icon: no 404."""
+    for rel in ("index.html", "people/index.html", "articles/2031/04/harbour-opens/index.html", "404.html"):
+        icons = page(site, "/" + rel).cssselect('link[rel="icon"]')
+        assert [(i.get("href"), i.get("type")) for i in icons] == [("/static/favicon.svg", "image/svg+xml")], rel
+    assert (site / "static/favicon.svg").read_bytes().startswith(b"<svg")
+    ico = (site / "favicon.ico").read_bytes()
+    assert ico[:6] == b"\0\0\1\0\1\0" and ico[22:30] == b"\x89PNG\r\n\x1a\n"  # one image, a PNG
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "content/static/favicon.ico").write_bytes(b"the archive's own icon")
+    build(Options(root=root, out=tmp_path / "out", search=False, cache=False))
+    assert (tmp_path / "out/favicon.ico").read_bytes() == b"the archive's own icon"
+
+
+def test_archive_pages_read_newest_first_and_link_their_neighbours(tmp_path: Path):
+    """Years, months and articles newest first at every level; a year or month links the
+    next one with articles either way, over gaps."""
+    root = tmp_path / "archive"
+    (root / "sitegen.toml").parent.mkdir(parents=True)
+    (root / "sitegen.toml").write_text(f'title = "Lindmoor"\nbase_url = "{BASE}"\n')
+    for day in ("2029-11-02", "2031-04-03", "2031-04-20", "2031-05-07"):
+        folder = root / "content" / "articles" / day[:4] / day[5:7]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"day-{day[8:]}.md").write_text(f"---\ntitle: Fictional news of {day}\ndate: {day}T10:00:00+00:00\n---\n\nText.\n")
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+
+    def nav(url: str) -> list[tuple[str | None, str, str]]:
+        return [(a.get("rel"), a.get("href"), a.text_content()) for a in page(out, url).cssselect("nav.prev-next a")]
+
+    assert [a.text_content() for a in page(out, "/archive/").cssselect(".term-index a")] == ["2031", "2029"]
+    assert [a.text_content() for a in page(out, "/archive/2031/").cssselect(".term-index a")] == ["May 2031", "April 2031"]
+    assert [a.text_content() for a in page(out, "/archive/2031/04/").cssselect(".article-card__title a")] == [
+        "Fictional news of 2031-04-20", "Fictional news of 2031-04-03"]
+    assert nav("/archive/2031/") == [("next", "/archive/2029/", "Older: 2029 →")]
+    assert nav("/archive/2029/") == [("prev", "/archive/2031/", "← Newer: 2031")]
+    assert nav("/archive/2031/05/") == [(None, "/archive/2031/04/", "Older: April 2031 →")]
+    assert nav("/archive/2031/04/") == [(None, "/archive/2031/05/", "← Newer: May 2031"),
+                                        (None, "/archive/2029/11/", "Older: November 2029 →")]
+    assert nav("/archive/2029/11/") == [(None, "/archive/2031/04/", "← Newer: April 2031")]
+
+
 def test_sitemap_lists_every_html_page_but_404(site: Path):
     sitemap = xml(site, "sitemap.xml")
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -323,8 +386,8 @@ def test_a_listing_joined_by_cards_is_the_loop_over_card_it_replaces(site: Path,
     shutil.copytree(FIXTURE, root)
     (root / "templates/partials").mkdir(parents=True)
     (root / "templates/partials/article_list.html").write_text(
-        '<ol class="article-list">\n{% for a in articles %}\n{{ card(a, level | default(2)) }}\n'
-        "{% else %}\n  <li>No articles yet.</li>\n{% endfor %}\n</ol>\n"
+        '{% if articles %}\n<ol class="article-list">\n{% for a in articles %}\n{{ card(a, level | default(2)) }}\n{% endfor %}\n</ol>\n'
+        '{% else %}\n<p class="muted">No articles yet.</p>\n{% endif %}\n'
     )
     out = tmp_path / "out"
     build(Options(root=root, out=out, cache=False))
@@ -392,6 +455,27 @@ def test_people_sort_by_name_or_by_mentions(site: Path):
     assert names("/people/by-mentions/") == ["Orla Venn", "Tamsin Arlo", "Pell Marrow"]
     current = page(site, "/people/by-mentions/").cssselect('.sort-links [aria-current="page"]')
     assert [a.get("href") for a in current] == ["/people/by-mentions/"]
+
+
+def test_each_sparkline_says_its_figures_to_a_screen_reader(site: Path, tmp_path: Path):
+    """The "Mentions over time" cell is not empty to assistive technology, and a person
+    with one mention is a peak in their month of the archive's span, not a line along the top."""
+    rows = {row.cssselect("th a")[0].text_content(): row.cssselect("svg")[0] for row in page(site, "/people/").cssselect("tbody tr")}
+    said = {name: (svg.get("role"), svg.get("aria-hidden"), svg.cssselect("title")[0].text_content()) for name, svg in rows.items()}
+    assert said == {
+        "Orla Venn": ("img", None, "2 mentions, in Apr 2031."),
+        "Pell Marrow": ("img", None, "1 mention, in Apr 2031."),
+        "Tamsin Arlo": ("img", None, "2 mentions from Apr 2031 to May 2031; at most 1 a month."),
+    }
+    points = rows["Pell Marrow"].cssselect("polyline")[0].get("points").split()
+    assert points == ["0,1", "80,15"]  # the archive spans April and May: April at the top, May at zero
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "content/people/wenna-quill.md").write_text("---\nname: Wenna Quill\n---\n")
+    build(Options(root=root, out=tmp_path / "out", search=False, cache=False))
+    nobody = next(r for r in page(tmp_path / "out", "/people/").cssselect("tbody tr") if "Wenna" in r.text_content())
+    assert nobody.cssselect("svg title")[0].text_content() == "No mentions."
+    assert nobody.cssselect("svg polyline")[0].get("points") == "0,15 80,15"
 
 
 def test_two_pages_wanting_one_url_fail_the_build(tmp_path: Path, capsys):

@@ -129,10 +129,8 @@ def test_sparkline_is_decorative_unless_labelled():
     ys = [float(y) for _, y in points]
     assert ys.index(min(ys)) == 3  # the busiest month is drawn highest
     labelled = parse(sparkline_svg(counts, "4 mentions"))
-    assert labelled.get("role") == "img"
-    (title_id,) = labelled.get("aria-labelledby").split()
-    assert labelled.find(f"{SVG}title").get("id") == title_id
-    assert labelled.find(f"{SVG}title").text == "4 mentions"
+    assert labelled.get("role") == "img" and labelled.get("aria-labelledby") is None  # named by its <title>
+    assert labelled[0].tag == f"{SVG}title" and labelled[0].text == "4 mentions" and labelled[0].get("id") is None
 
 
 def _drawn(svg: str, months: int, width: float = 80) -> list[float]:
@@ -158,12 +156,54 @@ def test_a_sparkline_draws_every_month_at_its_count(values):
     """Points on a straight stretch are left out, never a month's own height."""
     counts = [(f"m{i}", n) for i, n in enumerate(values)]
     svg = sparkline_svg(counts)
+    if len(values) == 1:  # a dot, not a line: see the test below
+        assert parse(svg).find(f"{SVG}polyline") is None and parse(svg).find(f"{SVG}circle") is not None
+        return
     scale = max(max(values), 1)
-    want = [15 - 14 * n / scale for n in (values * 2 if len(values) == 1 else values)]
+    want = [15 - 14 * n / scale for n in values]
     assert _drawn(svg, len(want)) == pytest.approx(want, abs=0.006)  # coordinates have 2 decimals
     if len(values) > 2 and all(n == 0 for n in values):
         assert len(parse(svg).find(f"{SVG}polyline").get("points").split()) == 2
 
 
 def test_describe_counts_singular_and_single_month():
-    assert describe([("2030-01", 1)]) == "1 mention from Jan 2030; most in Jan 2030 (1)."
+    assert describe([("2030-01", 1)]) == "1 mention, in Jan 2030."
+    assert describe([("2030-01", 3)]) == "3 mentions, in Jan 2030."
+
+
+def test_describe_tells_its_own_months_within_a_wider_span_and_no_first_of_equals():
+    """A sparkline is drawn over the archive's months; its text gives the person's own."""
+    wide = counts_by_month([month_number(date(2031, 4, 1))], (month_number(date(2029, 1, 1)), month_number(date(2032, 12, 1))))
+    assert len(wide) == 48 and describe(wide) == "1 mention, in Apr 2031."
+    ties = counts_by_month(map(month_number, [date(2030, 1, 5), date(2030, 3, 5)]))
+    assert describe(ties) == "2 mentions from Jan 2030 to Mar 2030; at most 1 a month."
+    assert describe(counts_by_month([], (1, 5))) == "No mentions."
+
+
+def test_one_mention_in_a_long_span_is_a_peak_in_its_month_not_a_line_along_the_top():
+    span = (month_number(date(2029, 1, 1)), month_number(date(2032, 12, 1)))
+    counts = counts_by_month([month_number(date(2031, 4, 1))], span)
+    heights = _drawn(sparkline_svg(counts), len(counts))
+    assert heights.count(1) == 1 and heights.index(1) == 27  # April 2031, drawn at the top
+    assert set(heights) == {1, 15}  # every other month at zero
+    nothing = _drawn(sparkline_svg(counts_by_month([], span)), 48)
+    assert set(nothing) == {15}  # no mentions: along the bottom
+
+
+def test_a_single_month_is_a_dot():
+    root = parse(sparkline_svg([("2031-04", 1)], "1 mention, in Apr 2031."))
+    assert root.find(f"{SVG}polyline") is None
+    assert root.find(f"{SVG}circle").get("cx") == "40"
+
+
+def test_a_phone_gets_larger_sparser_axis_labels_hidden_until_a_style_sheet_shows_them():
+    """The theme shows one group or the other by the viewport's width (style.css)."""
+    root = parse(timeline_svg(monthly_counts([date(2003, 3, 1), date(2012, 8, 1)]), "Long"))
+    wide = root.find(f"{SVG}g[@class='chart-labels']")
+    narrow = root.find(f"{SVG}g[@class='chart-labels-narrow']")
+    assert wide.get("display") is None and narrow.get("display") == "none"
+    assert int(narrow.get("font-size")) == 2 * int(wide.get("font-size"))
+    assert [t.text for t in narrow][2:] == ["2004", "2006", "2008", "2010", "2012"]  # every other year past five
+    assert [t.text for t in wide][2:] == [str(y) for y in range(2004, 2013)]
+    year = parse(timeline_svg(monthly_counts([date(2030, 1, 1), date(2030, 12, 1)]), "Year"))
+    assert [t.text for t in year.find(f"{SVG}g[@class='chart-labels-narrow']")][2:] == ["Jan 2030", "Apr", "Jul", "Oct"]

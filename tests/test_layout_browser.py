@@ -1,11 +1,13 @@
-"""Nothing a contributor or reader types widens the page on a phone (Debian's Chromium)."""
+"""What a reader sees in Debian's Chromium: nothing widens the page on a phone, charts legible, nothing missing."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from conftest import build_site
+from sitehelpers import page as parsed_page
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +42,15 @@ See {LONG_URL} for the minutes.
 """
 
 
+SURNAME = "Vanderquillenbrattsworthington-Hollowmere"  # a fictional double-barrelled name
+PERSON = f"""---
+name: Wenna {SURNAME}
+description: Fictional lamplighter and keeper of the {LONG_WORD[:30]} ledgers
+---
+{"Wenna kept the fictional lantern ledgers for forty years and wrote them in a hand nobody else could read. " * 6}
+"""
+
+
 @pytest.fixture(scope="module")
 def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("wide")
@@ -47,6 +58,9 @@ def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     article = root / "content" / "articles" / "2031" / "03" / "lanterns.md"
     article.parent.mkdir(parents=True)
     article.write_text(ARTICLE, encoding="utf-8")
+    people = root / "content" / "people"
+    people.mkdir(parents=True)
+    (people / "wenna-quill.md").write_text(PERSON, encoding="utf-8")
     return build_site(root, root / "public")
 
 
@@ -83,3 +97,113 @@ def test_the_people_index_fits_320_px(chromium, fictional_site: Path, serve_dir)
     """400% zoom of a 1280 px window: the sparkline column must not push the table out."""
     got = overflow(chromium, serve_dir(fictional_site) + "people/", width=320)
     assert got["scrollWidth"] <= got["innerWidth"]
+
+
+@pytest.mark.parametrize("listing", ["people/", "people/by-mentions/"])
+def test_a_long_name_does_not_widen_the_people_index_at_320_px(chromium, wide_site: Path, serve_dir, listing: str) -> None:
+    """320 px is a phone at 400% zoom (WCAG reflow): the table of people must not widen the page,
+    whatever the length of a name or description."""
+    got = overflow(chromium, serve_dir(wide_site) + listing, width=320)
+    assert SURNAME in got["text"]
+    assert got["scrollWidth"] <= got["innerWidth"]
+
+
+def test_a_bio_keeps_to_the_reading_measure_on_a_desktop(chromium, wide_site: Path, serve_dir) -> None:
+    """Lines of a bio as wide as the window (~120 characters) are hard to follow back."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(wide_site) + "people/wenna-quill/")
+        widths = page.evaluate("""() => {
+            const em = parseFloat(getComputedStyle(document.documentElement).fontSize);
+            return {bio: document.querySelector('.person__bio p').getBoundingClientRect().width, measure: 42 * em}}""")
+    finally:
+        context.close()
+    assert 0 < widths["bio"] <= widths["measure"]
+
+
+def test_a_first_visit_asks_for_nothing_missing(chromium, wide_site: Path, serve_dir) -> None:
+    """No "Failed to load resource: 404" in the console: the icon included."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    missing, asked = [], []
+    try:
+        page = context.new_page()
+        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+        page.on("request", lambda r: asked.append(r.url))
+        page.goto(serve_dir(wide_site))
+        page.wait_for_timeout(300)  # the icon is fetched after the load event
+    finally:
+        context.close()
+    assert missing == []
+    assert any(url.endswith("/static/favicon.svg") for url in asked)
+
+
+
+def test_chromium_reads_each_sparkline_by_its_figures(chromium, wide_site: Path, serve_dir) -> None:
+    """The "Mentions over time" cell has a name in Chromium's own accessibility tree
+    (not an empty cell): the one person of the archive, whom no article names."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(wide_site) + "people/")
+        cdp = context.new_cdp_session(page)
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        context.close()
+    images = [n.get("name", {}).get("value") for n in nodes if n.get("role", {}).get("value") == "image"]
+    assert images == ["No mentions."]
+
+
+def _axis_labels(chromium, url: str, width: int) -> list[dict]:
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        return page.evaluate("""() => [...document.querySelectorAll('.chart--timeline text')]
+            .map((t) => ({text: t.textContent, box: t.getBoundingClientRect().toJSON()}))
+            .filter((l) => l.box.height > 0)""")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_timelines_axis_labels_are_legible_on_a_phone_and_apart(chromium, fictional_site: Path, serve_dir, width: int) -> None:
+    """Shrunk to a phone's width, the 640-unit chart's labels were 6 px tall."""
+    busiest = parsed_page(fictional_site, "/people/by-mentions/").cssselect("tbody th a")[0].get("href")
+    labels = _axis_labels(chromium, serve_dir(fictional_site) + busiest.lstrip("/"), width)
+    years = [label for label in labels if label["text"].isdigit() and len(label["text"]) == 4]
+    assert len(years) >= 2  # the axis is labelled (by years: the fictional archive spans several)
+    assert min(label["box"]["height"] for label in labels) >= 10  # px: 11 px type or larger
+    boxes = sorted((label["box"] for label in years), key=lambda b: b["left"])
+    assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(boxes))  # no two overlap
+
+
+def test_earlier_versions_are_printed_without_script(chromium, wide_site: Path, serve_dir) -> None:
+    """A printout of a changed article has its earlier text, though the <details> is closed."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(wide_site) + "articles/2031/03/lanterns/")
+        diff = page.locator("#revisions .diff li").first
+        on_screen = diff.is_visible()
+        page.emulate_media(media="print")
+        printed = diff.is_visible()
+        still_closed = page.evaluate("document.querySelector('#revisions details').open") is False
+    finally:
+        context.close()
+    assert (on_screen, printed, still_closed) == (False, True, True)
+
+
+@pytest.mark.parametrize("script", [True, False])
+def test_the_header_search_box_is_offered_only_where_it_can_search(chromium, wide_site: Path, serve_dir, script: bool) -> None:
+    """Search needs JavaScript: without it, no box in the header, and the pages to browse stay."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=script)
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(wide_site) + "articles/2031/03/lanterns/")
+        box = page.locator("#site-search").is_visible()
+        browse = [a.inner_text() for a in page.locator(".site-nav a").all() if a.is_visible()]
+    finally:
+        context.close()
+    assert box is script
+    assert {"People", "Tags", "Archive"} <= set(browse)

@@ -53,10 +53,39 @@ def test_a_card_in_another_language_says_so_on_listings(site: Path) -> None:
 def test_the_newer_older_landmark_is_there_only_with_a_neighbour(site: Path, tmp_path: Path) -> None:
     """An empty <nav> is a landmark a screen reader lists with nothing in it."""
     links = page(site, "/articles/2031/03/lanterns/").cssselect("nav.prev-next a")
-    assert [a.get("rel") for a in links] == ["next"]
+    assert [a.get("rel") for a in links] == ["prev"]  # the newer one, as page 1 is to page 2 of a listing
     root = tmp_path / "alone"
     (root / "content" / "articles" / "2031" / "03").mkdir(parents=True)
     (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
     (root / "content" / "articles" / ARTICLE_ALONE[0]).write_text(ARTICLE_ALONE[1], encoding="utf-8")
     build(Options(root=root, out=root / "public", search=False, cache=False))
     assert page(root / "public", "/articles/2031/03/lanterns/").cssselect("nav.prev-next") == []
+
+
+def test_next_means_older_on_articles_as_on_listings(site: Path) -> None:
+    """One series, read as the listings read it (newest first): rel="next" is always the older."""
+    newest = page(site, "/articles/2031/03/fonari/").cssselect("nav.prev-next a")
+    assert [(a.get("rel"), a.get("href")) for a in newest] == [("next", "/articles/2031/03/lanterns/")]
+
+
+def test_a_person_without_articles_gets_a_sentence_not_a_list_item(tmp_path: Path) -> None:
+    """An <ol> of one "No articles yet." item is announced as a list of one article."""
+    root = tmp_path / "arch"
+    (root / "content" / "people").mkdir(parents=True)
+    (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
+    (root / "content" / "people" / "wenna-quill.md").write_text("---\nname: Wenna Quill\n---\n", encoding="utf-8")
+    build(Options(root=root, out=root / "public", search=False, cache=False))
+    doc = page(root / "public", "/people/wenna-quill/")
+    assert doc.cssselect("ol.article-list") == []
+    assert [p.text_content() for p in doc.cssselect("main p") if "No articles" in p.text_content()] == ["No articles yet."]
+
+
+def test_an_article_without_a_summary_has_no_lede_repeating_its_first_paragraph(site: Path) -> None:
+    """The card still shows the first paragraph as the summary; the article page shows it once."""
+    doc = page(site, "/articles/2031/03/lanterns/")
+    assert doc.cssselect(".article__summary") == []
+    assert doc.cssselect(".article__body p")[0].text_content() == "Fictional text of the article."
+    assert doc.cssselect('meta[name="description"]')[0].get("content") == "Fictional text of the article."
+    card = next(c for c in page(site, "/").cssselect(".article-card") if "Lantern council" in c.text_content())
+    assert card.cssselect(".article-card__summary")[0].text_content() == "Fictional text of the article."
+    assert page(site, "/articles/2031/03/fonari/").cssselect(".article__summary")[0].text_content() == "Вымышленная статья."
