@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Iterable, MutableMapping
-from datetime import datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import __version__, annotation
+from . import __version__
 from .errors import SitegenError
 from .pages import Derived, Page
 from .site import Site
@@ -132,8 +132,7 @@ def environment(root: Path, site: Site) -> SiteEnvironment:
         cache_size=-1,  # and keeps them all: a dict, where the LRU cache locks and reorders on every include
     )
     r = site.routes
-    env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people,
-                       annotation_kinds=annotation.KIND_LABELS)  # the feeds' labels too
+    env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people)
     cards = CardRenderer(env)
     env.set_direct(
         url_for=_remembered(r.url_for),  # pure; the same few thousand URLs on every page
@@ -142,10 +141,28 @@ def environment(root: Path, site: Site) -> SiteEnvironment:
         static=lambda path: f"{r.base_path}static/{path}",
         card=cards,
         cards=cards.many,
+        text=site.words.markup,  # the theme's words in the site's language (translation.py)
+        texts_for_script=site.words.for_script,
+        **MARKUP,
     )
-    env.filters.update(human_date=human_date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=month_name,
-                       rating_label=annotation.rating_label)
+    words = site.words
+    env.filters.update(human_date=words.date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=words.month_name,
+                       month_year=lambda year_month: words.month(date(*year_month, 1)))
     return env
+
+
+def _element(tag: str) -> Callable[[object], Markup]:
+    return lambda content: Markup(f"<{tag}>{{}}</{tag}>").format(content)
+
+
+# Markup a template puts inside a translated sentence ({{ text('key', example=code('word*')) }}):
+# the sentence's words are the translation's, these its examples and links, escaped here.
+MARKUP: dict[str, Callable[..., Markup]] = {
+    "code": _element("code"),
+    "em": _element("em"),
+    "kbd": _element("kbd"),
+    "link": lambda href, label: Markup('<a href="{}">{}</a>').format(href, label),
+}
 
 
 def _remembered(url_for: Callable[..., str]) -> Callable[..., str]:
@@ -268,21 +285,6 @@ def _template_line(exc: BaseException) -> str:
             where = f"{name}:{tb.tb_lineno}"
         tb = tb.tb_next
     return where
-
-
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # as strftime's %B gives them in the C locale: the theme's words are English
-
-
-def human_date(value: datetime) -> str:
-    """'29 March 2019'. Every card shows one: strftime took 1% of a cold build's CPU at 10k."""
-    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
-
-
-def month_name(month: int) -> str:
-    return MONTH_NAMES[month - 1]
 
 
 def jsonld(data: object, indent: int | None = None) -> Markup:
