@@ -43,7 +43,7 @@ def test_an_output_over_or_inside_what_the_build_reads_is_refused_touching_nothi
 def test_check_reports_a_configured_output_inside_content(root: Path, capsys):
     (root / "sitegen.toml").write_text('output = "content/static/site"\n')
     assert main(["check", "-s", str(root)]) == 1
-    assert "sitegen.toml: error: output: 'content/static/site' lies inside" in capsys.readouterr().out
+    assert "sitegen.toml:1:1: error: output: 'content/static/site' lies inside" in capsys.readouterr().out
 
 
 def test_a_folder_of_other_files_is_refused_and_kept(root: Path, tmp_path: Path, capsys):
