@@ -49,7 +49,7 @@ class Chart:
 
     kind: str  # "timeline" (bars with a title and axes) or "sparkline"
     months: Sequence[int]  # per article counted, its chart.month_number (cheap to fingerprint)
-    words: chart.Words = field(compare=False, repr=False)  # the site's, which the build's key covers
+    words: chart.Words = field(compare=False, repr=False)  # the site's: see __reduce__
     title: str = ""
     span: tuple[int, int] | None = None  # first and last month drawn, when not the counts' own
 
@@ -62,6 +62,12 @@ class Chart:
         if self.kind == "sparkline":  # read in a table row: its figures are its text alternative
             return Markup(chart.sparkline_svg(self.counts, chart.describe(self.words, self.counts)))
         return Markup(chart.timeline_svg(self.words, self.counts, self.title) if self.counts else "")
+
+    def __reduce__(self) -> tuple:
+        # Pickled for a page's fingerprint: without the words, which are the site's (the
+        # build's key covers them), not the chart's; with them, every sparkline of the people
+        # index pickled the catalog and Babel's locale data (~1 s at 120 articles).
+        return (Chart, (self.kind, self.months, None, self.title, self.span))
 
     def __html__(self) -> Markup:
         return self.svg
