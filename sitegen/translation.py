@@ -44,6 +44,7 @@ class Catalog:
     texts: Mapping[str, Text]
     locale: Locale = field(compare=False)
     _dates: dict = field(default_factory=dict, compare=False, repr=False)  # (pattern, date) -> text
+    _plain: dict = field(default_factory=dict, compare=False, repr=False)  # key -> markup of a text without values
 
     def text(self, key: str, count: int | None = None, **values: object) -> str:
         """The text of ``key`` with its values in, as plain text (for feeds and charts)."""
@@ -52,6 +53,14 @@ class Catalog:
     def markup(self, key: str, count: int | None = None, **values: object) -> Markup:
         """The text of ``key`` for a template: escaped, as are its values, but for those
         the template gives as markup (a link, a <code> example) inside the sentence."""
+        if count is not None or values:
+            return self._markup(key, count, values)
+        done = self._plain.get(key)  # a page's menus and headings: the same on every page
+        if done is None:
+            done = self._plain[key] = self._markup(key, None, {})
+        return done
+
+    def _markup(self, key: str, count: int | None, values: dict[str, object]) -> Markup:
         return Markup(_PLACEHOLDER.sub(lambda m: escape(values[m[1]]) if m[1] in values else m[0], escape(self._form(key, count, values))))
 
     def _form(self, key: str, count: int | None, values: dict[str, object]) -> str:
