@@ -200,6 +200,8 @@ def _read(path: Path, shown: str, keys: frozenset[str] | None, base: Mapping[str
         why = _shape_problem(value)
         if why is None and base is not None:
             why = _placeholder_problem(value, base[key])
+        if why is None and key.startswith("date_"):
+            why = _pattern_problem(str(value))
         if why:
             problems.append(Problem(shown, line, key, why))
             continue
@@ -217,6 +219,15 @@ def _shape_problem(value: object) -> str | None:
     wrong = [k for k, v in value.items() if k not in CATEGORIES or not isinstance(v, str)]
     if wrong:
         return f"plural forms are texts named {', '.join(CATEGORIES)}: not {', '.join(map(repr, wrong))}"
+    return None
+
+
+def _pattern_problem(pattern: str) -> str | None:
+    """A date pattern Babel cannot follow would fail every page: told now, on its line."""
+    try:
+        format_date(date(2031, 4, 2), pattern, locale="en")
+    except (ValueError, KeyError, IndexError) as exc:
+        return f"not a CLDR date pattern ({exc}): e.g. 'd MMMM y'"
     return None
 
 

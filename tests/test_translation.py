@@ -81,6 +81,7 @@ def test_a_catalog_s_mistakes_are_told_on_their_lines(tmp_path: Path):
         'articles_count = { one = "{count} Artikel" }\n'  # no other
         'tag_heading = "Schlagwort: {nmae}"\n'  # a placeholder the English has not
         'nav_tags = ["Schlagwörter"]\n'  # not a text
+        'date_day = "d. MMMMMMM y"\n'  # no CLDR pattern
         'nav_people = "Personen"\n'
     )
     root = archive(tmp_path, 'language = "de"\n', de=text)
@@ -91,6 +92,7 @@ def test_a_catalog_s_mistakes_are_told_on_their_lines(tmp_path: Path):
         "translations/de.toml:2: articles_count: a table of plural forms needs 'other'",
         "translations/de.toml:3: tag_heading: {nmae} is no value of this text: it has {name}",
         "translations/de.toml:4: nav_tags: must be a text, or a table of plural forms, not list",
+        "translations/de.toml:5: date_day: not a CLDR date pattern (Invalid length for field: 'MMMMMMM'): e.g. 'd MMMM y'",
     ]
     (root / "translations" / "de.toml").write_text('nav_people = "Personen\n')
     _, problems = catalog(root, "default", "de")
