@@ -114,7 +114,8 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
     texts = dict(base)
     folders = _folders(root, theme)
     layers = ["en"] + [tag for tag in _tags(language) if tag.lower() != "en"]
-    given: set[str] = set()  # the keys a catalog in the site's language gives
+    # The keys a catalog in the site's language gives: all, for English of any region.
+    given: set[str] = set(keys) if _tags(language)[0].lower() == "en" else set()
     for tag in layers:
         for folder, shown in folders:
             path = _file(folder, tag)
@@ -127,7 +128,7 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
                 given.update(layer)
     locale = _locale(language)
     setting = (config_file(root), setting_line(root, "language"), "language")  # where the site's language is set
-    if layers[1:] and not given:
+    if not given:
         problems.append(Problem(*setting, f"no translation of the theme's words into {language!r}: pages show them in English "
                                 f"(add translations/{language}.toml: copy the default theme's en.toml and translate it)", WARNING))
     elif given and (missing := sorted(keys - given)):

@@ -99,6 +99,12 @@ def test_a_catalog_s_mistakes_are_told_on_their_lines(tmp_path: Path):
     assert [(p.path, p.line, p.col) for p in problems if p.is_error] == [("translations/de.toml", 1, 23)]  # tomllib: where the line ends unclosed
 
 
+def test_english_of_any_region_is_the_theme_s_own(tmp_path: Path):
+    root = archive(tmp_path, 'language = "en-GB"\n')
+    words, problems = catalog(root, "default", "en-GB")
+    assert problems == [] and words.text("nav_people") == "People"
+
+
 def test_a_language_without_a_translation_is_told_once_on_its_setting(tmp_path: Path, capsys):
     root = archive(tmp_path, 'language = "nb"\n')
     assert cli.main(["check", "-s", str(root)]) == 0
