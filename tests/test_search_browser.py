@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
+import lxml.html
 import pytest
 from conftest import build_site
 from sitehelpers import axe_violations
@@ -383,6 +384,21 @@ def test_the_search_page_speaks_the_site_s_language(page, german_site: Path, ser
     once = next(name for name, refs in facet_refs(german_site, "person").items() if len(refs) == 1)
     page.goto(base + "search/?" + urlencode({"person": once}))
     assert wait_for_status(page, "Treffer") == f"1 Treffer in {once}."  # "in {filters}": English
+
+
+def test_search_results_write_dates_as_the_article_pages_do(page, german_site: Path, serve_dir) -> None:
+    """In the site's language and its catalog's date pattern ("5. Oktober 2024"), from the
+    same CLDR data as the pages (Babel), not month names pieced together in the page."""
+    page.goto(serve_dir(german_site) + "search/?q=quarrow")
+    wait_for_status(page, "Treffer")
+    hits = page.locator(".search-hit").all()
+    assert len(hits) >= 3
+    for hit in hits:
+        href = hit.locator(".search-hit__title a").get_attribute("href")
+        article = lxml.html.parse(str(german_site / href.strip("/") / "index.html")).getroot()
+        (written,) = article.xpath('//header[@class="article__header"]//p[@class="meta"]/time')
+        assert hit.locator("time").text_content() == written.text_content(), href
+        assert re.fullmatch(r"\d+\. [A-ZÄÖÜ][a-zäöü]+ \d{4}", written.text_content())  # German, as the catalog says
 
 
 def facet_refs(site: Path, facet: str) -> dict[str, list[int]]:

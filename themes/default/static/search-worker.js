@@ -484,6 +484,7 @@
           people: r[4].map(function (name) { return self.mark(name, h.terms) }),
           tags: r[5].map(function (name) { return self.mark(name, h.terms) }),
           snippet: self.mark(r[6], h.terms),
+          day: r[7], // the date as the site's pages write it
           found: h.fields // the fields the words were found in: the text, say, which the page does not show
         }
       })

@@ -29,8 +29,6 @@
   var facetBox = document.getElementById('search-facets')
   var more = document.getElementById('search-more')
   var header = document.getElementById('site-search')
-  // The site's month names ("5 October 2024", as every other page writes dates), from the page.
-  var months = (app.getAttribute('data-months') || '').split(' ')
   var expanded = {} // facets the reader asked to see whole
   var lastFacets = {}
 
@@ -296,7 +294,7 @@
     h.appendChild(a)
     li.appendChild(h)
     var meta = el('p', 'search-hit__meta')
-    var time = el('time', null, humanDate(r.date))
+    var time = el('time', null, r.day || r.date) // as the site's pages write it (the metadata's, sitegen/search.py)
     time.setAttribute('datetime', r.date)
     meta.appendChild(time)
     if (r.source.length) {
@@ -317,13 +315,6 @@
       li.appendChild(el('p', 'search-hit__where', text('search_js_found_in', { fields: fields })))
     }
     return li
-  }
-
-  /* "2024-10-05" as "5 October 2024"; as it came if it is not such a date. */
-  function humanDate (iso) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '')
-    var month = m && months[Number(m[2]) - 1]
-    return month ? Number(m[3]) + ' ' + month + ' ' + m[1] : iso
   }
 
   function names (className, list) {
