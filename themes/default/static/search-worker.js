@@ -73,7 +73,7 @@
       if (typeof t !== 'string') return key // not in the theme's texts: a visible slip, not a failed search
       return t.replace(/\{(\w+)\}/g, function (whole, name) {
         if (name === 'count' && count !== undefined) return String(count)
-        return values && name in values ? String(values[name]) : whole
+        return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole
       })
     }
   }

@@ -80,7 +80,7 @@
     if (count !== undefined) named.count = count
     return t.split(/\{(\w+)\}/).map(function (piece, i) {
       if (i % 2 === 0) return piece
-      return piece in named ? named[piece] : '{' + piece + '}'
+      return Object.prototype.hasOwnProperty.call(named, piece) ? named[piece] : '{' + piece + '}'
     })
   }
 
