@@ -123,9 +123,8 @@ def search_page_html(manifest_url: str, base: str = "/") -> str:
         autoescape=True,
         undefined=StrictUndefined,
     )
-    words = english()
+    words = english()  # the theme's words, as an English site's pages have them
     env.globals.update(text=words.markup, texts_for_script=words.for_script, **MARKUP)
-    env.filters["month_name"] = words.month_name
     return env.get_template("search.html").render(
         site={"title": "bench", "language": "en"},
         url_for=lambda name, **kw: f"{base}{name}/",
