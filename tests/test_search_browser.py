@@ -371,20 +371,20 @@ def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_search_page_speaks_the_site_s_language(page, german_site: Path, serve_dir) -> None:
     """Its script's texts come from the site's catalog, plural forms by the language's rules;
-    a text the catalog does not give stays English."""
+    a text the archive's catalog does not give is sitegen's German."""
     base = serve_dir(german_site)
     page.goto(base + "search/?q=zzzqqq")
     status = wait_for_status(page, "Treffer")
     no_results = page.evaluate("document.getElementById('search-status').firstChild.data")
     assert no_results == "Keine Treffer für „zzzqqq“."
-    assert status.startswith(no_results + "Search for zzzqqq~1? It finds words")  # the retry offer: not given, English
+    assert status.startswith(no_results + "Nach zzzqqq~1 suchen? Das findet Wörter")  # the retry offer: not given, sitegen's
     page.goto(base + "search/?q=quarrow")
     status = wait_for_status(page, "Treffer")
     assert re.fullmatch(r"\d+ Treffer insgesamt für „quarrow“\.", status) and int(status.split()[0]) > 1
-    assert "People" in page.locator("#search-facets legend").all_text_contents()  # not given: English
+    assert "Personen" in page.locator("#search-facets legend").all_text_contents()  # not given: sitegen's
     once = next(name for name, refs in facet_refs(german_site, "person").items() if len(refs) == 1)
     page.goto(base + "search/?" + urlencode({"person": once}))
-    assert wait_for_status(page, "Treffer") == f"1 Treffer in {once}."  # "in {filters}": English
+    assert wait_for_status(page, "Treffer") == f"1 Treffer in {once}."  # "in {filters}": sitegen's
 
 
 def test_search_results_write_dates_as_the_article_pages_do(page, german_site: Path, serve_dir) -> None:
