@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -110,7 +110,7 @@ class Catalog:
         return done
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pieces(text: str) -> tuple[tuple[str, str | None], ...]:
     """A text cut at its placeholders: (its words before one, escaped; the placeholder's name)."""
     parts = _PLACEHOLDER.split(text)

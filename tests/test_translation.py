@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
-from sitehelpers import page
+from sitehelpers import page, snapshot
 
 from sitegen import cli
 from sitegen.build import Options, build
@@ -176,3 +176,16 @@ def test_a_chart_s_fingerprint_leaves_out_the_site_s_words():
     chart = Chart("sparkline", [24370, 24371], words, span=(24360, 24380))
     assert b"Skip to content" not in pickle.dumps(chart) and len(pickle.dumps(chart)) < 200
     assert str(chart) == str(Chart("sparkline", [24370, 24371], words, span=(24360, 24380)))
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_texts_written_in_as_templates_compile_read_as_those_asked_for_on_each_page(tmp_path: Path, monkeypatch, language: str):
+    from sitegen import render
+
+    root = archive(tmp_path, f'language = "{language}"\n')
+    build(Options(root=root, out=tmp_path / "compiled", search=False, cache=False))
+    monkeypatch.setattr(render.ConstantTexts, "filter_stream", lambda self, stream: stream)
+    build(Options(root=root, out=tmp_path / "asked", search=False, cache=False))
+    assert snapshot(tmp_path / "compiled") == snapshot(tmp_path / "asked")
+    unregistered = (tmp_path / "compiled/people/pell-marrow/index.html").read_text()
+    assert ("n’est pas encore dans le registre" if language == "fr" else "not in the archive&#39;s registry") in unregistered
