@@ -71,7 +71,7 @@ def test_texts_for_a_page_are_escaped_but_the_markup_a_template_gives(tmp_path: 
     words, _ = catalog(root, "default", "en")
     shown = words.markup("tag_heading", name="<script>")
     assert isinstance(shown, Markup) and shown == "&lt;b&gt;Tag&lt;/b&gt;: &lt;script&gt;"
-    assert words.markup("original", link=Markup('<a href="/x">x</a>')) == 'Original: <a href="/x">x</a>'
+    assert words.markup("updated_on", date=Markup('<time>today</time>')) == "updated <time>today</time>"
     assert words.text("page_of", page=2) == "Page 2 of {pages}"  # a value not given stays visible, never an error
 
 
