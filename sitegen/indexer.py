@@ -136,9 +136,10 @@ def start(root: Path, site: Site, cache: Cache, out: Path, quiet: Callable[[], b
     the child has started."""
     vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
     keys = _document_keys(site)
-    # The dates as the site writes them are in the results' metadata, not in the texts the keys stand for.
-    days = (site.words.date(a.date) for a in site.articles)
-    key = digest(b"search documents", *keys, *days) if keys else incremental.Fingerprints().of(search_documents(site))
+    # The results' metadata has the dates as the site writes them: the keys cover the dates,
+    # the language and its date pattern how they are written (not formatting 10k dates here).
+    written = (site.words.language, str(site.words.texts["date_day"]))
+    key = digest(b"search documents", *keys, *written) if keys else incremental.Fingerprints().of(search_documents(site))
     hold: StoreHold | ScratchStore | None = StoreHold(cache.folder / STORE) if cache.folder else None  # before looking: nobody prunes what is found
     child: parallel.Background | None = None
     try:
