@@ -125,8 +125,10 @@ def english(root: Path | None = None, theme: str = "default") -> Catalog:
 
 def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Problem]]:
     """The site's catalog and the problems of the files it is made from (I/O: reads them)."""
+    found_locale = _locale(language)
+    locale = found_locale or Locale("en")
     base_file = BUILTIN_THEMES / "default" / FOLDER / "en.toml"
-    base, problems = _read(base_file, base_file.as_posix(), None)
+    base, problems = _read(base_file, base_file.as_posix(), locale, None)
     keys = frozenset(base)
     texts = dict(base)
     folders = _folders(root, theme)
@@ -138,12 +140,11 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
             path = _file(folder, tag)
             if path is None or path == base_file:
                 continue
-            layer, found = _read(path, f"{shown}/{path.name}", keys, base)
+            layer, found = _read(path, f"{shown}/{path.name}", locale, keys, base)
             problems += found
             texts.update(layer)
             if tag != "en":
                 given.update(layer)
-    locale = _locale(language)
     setting = (config_file(root), setting_line(root, "language"), "language")  # where the site's language is set
     if not given:
         problems.append(Problem(*setting, f"no translation of the theme's words into {language!r}: pages show them in English "
@@ -151,9 +152,9 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
     elif given and (missing := sorted(keys - given)):
         problems.append(Problem(*setting, f"{len(missing)} of the theme's texts have no translation into {language!r} and show in English: "
                                 + ", ".join(missing[:8]) + (", …" if len(missing) > 8 else ""), WARNING))
-    if locale is None:
+    if found_locale is None:
         problems.append(Problem(*setting, f"no CLDR data for {language!r}: dates and plural forms follow English", WARNING))
-    return Catalog(language, texts, locale or Locale("en")), problems
+    return Catalog(language, texts, locale), problems
 
 
 def folders(root: Path, theme: str) -> list[Path]:
@@ -195,10 +196,12 @@ def _locale(language: str) -> Locale | None:
     return None
 
 
-def _read(path: Path, shown: str, keys: frozenset[str] | None, base: Mapping[str, Text] | None = None) -> tuple[dict[str, Text], list[Problem]]:
+def _read(
+    path: Path, shown: str, locale: Locale, keys: frozenset[str] | None, base: Mapping[str, Text] | None = None,
+) -> tuple[dict[str, Text], list[Problem]]:
     """One catalog's texts, and what is wrong with them. ``keys``: the texts there are (None
     for the base catalog, which defines them); ``base``: their English, whose placeholders a
-    translation must keep."""
+    translation must keep; ``locale``: the site's, its date patterns are tried in."""
     try:
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)
@@ -209,19 +212,18 @@ def _read(path: Path, shown: str, keys: frozenset[str] | None, base: Mapping[str
     texts: dict[str, Text] = {}
     problems: list[Problem] = []
     for key, value in data.items():
-        line = key_line(source, (key,))
         if keys is not None and key not in keys:
             close = difflib.get_close_matches(key, keys, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(Problem(shown, line, key, f"no such text in the theme{hint}", WARNING))
+            problems.append(Problem(shown, key_line(source, (key,)), key, f"no such text in the theme{hint}", WARNING))
             continue
         why = _shape_problem(value)
         if why is None and base is not None:
             why = _placeholder_problem(value, base[key])
         if why is None and key.startswith("date_"):
-            why = _pattern_problem(str(value))
+            why = _pattern_problem(str(value), locale)
         if why:
-            problems.append(Problem(shown, line, key, why))
+            problems.append(Problem(shown, key_line(source, (key,)), key, why))  # looked for only now: each look reads the file
             continue
         texts[key] = value
     return texts, problems
@@ -240,10 +242,10 @@ def _shape_problem(value: object) -> str | None:
     return None
 
 
-def _pattern_problem(pattern: str) -> str | None:
+def _pattern_problem(pattern: str, locale: Locale) -> str | None:
     """A date pattern Babel cannot follow would fail every page: told now, on its line."""
     try:
-        format_date(date(2031, 4, 2), pattern, locale="en")
+        format_date(date(2031, 4, 2), pattern, locale=locale)
     except (ValueError, KeyError, IndexError) as exc:
         return f"not a CLDR date pattern ({exc}): e.g. 'd MMMM y'"
     return None
