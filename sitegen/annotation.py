@@ -25,7 +25,6 @@ A = TypeVar("A", Article, Card)
 
 RATING_VALUES = {rating: value for value, rating in enumerate(RATINGS, start=1)}
 MOTIVATIONS = {"fact-check": "assessing", "correction": "editing"}  # others: commenting
-KIND_LABELS = {"context": "Context", "fact-check": "Fact-check", "correction": "Correction", "translation": "Translation", "note": "Editor's note"}
 
 
 def written(item: AnchoredAnnotation) -> datetime | None:
@@ -33,10 +32,6 @@ def written(item: AnchoredAnnotation) -> datetime | None:
     when = item.annotation.date
     return datetime.combine(when, time(), UTC) if when else None
 
-
-def rating_label(rating: str) -> str:
-    """"mostly-true" as a reader reads it: "Mostly true"."""
-    return rating.replace("-", " ").capitalize()
 
 # Elements whose boundaries end a run of text: a quote never spans two paragraphs.
 _BLOCKS = frozenset(
@@ -287,18 +282,12 @@ def _mark_open(item: AnchoredAnnotation, first: bool) -> str:
 
 
 def _marker(item: AnchoredAnnotation) -> str:
-    label = html.escape(marker_label(item))
-    return (
-        f'<a class="annotation-marker" href="#annotation-{item.number}" '
-        f'aria-label="{label}">[{item.number}]</a>'
-    )
-
-
-def marker_label(item: AnchoredAnnotation) -> str:
-    """What a screen reader announces for a marker: number, kind and any rating."""
-    kind = item.annotation.kind.replace("-", " ")
-    rating = f", rated {item.annotation.rating.replace('-', ' ')}" if item.annotation.rating else ""
-    return f"Annotation {item.number}: {kind}{rating}"
+    """The note's number in the text. Its name for a screen reader is the note's own heading,
+    kind and rating, in the page's list of notes (in the site's language, where the body's
+    HTML, made once for every page, has no language of its own)."""
+    n = item.number
+    named = f"annotation-{n}-title annotation-{n}-kind" + (f" annotation-{n}-rating" if item.annotation.rating else "")
+    return f'<a class="annotation-marker" href="#annotation-{n}" aria-labelledby="{named}">[{n}]</a>'
 
 
 def note_text(note_html: str) -> str:

@@ -26,6 +26,7 @@ from . import (
     preparation,
     render,
     schema,
+    translation,
 )
 from .cache import Cache, Shard
 from .config import (
@@ -136,8 +137,9 @@ def load_planned(
     """``load``, keeping the plan of the whole site its checks made, if they made one."""
     cache = cache or Cache.disabled()
     archive = archive or read(options, cache)
-    site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later)
-    problems = [*archive.problems, *problems, *config_warnings(options.root)]
+    words, untranslated = translation.catalog(options.root, config.theme, config.language)
+    site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later, words=words)
+    problems = [*archive.problems, *problems, *config_warnings(options.root), *untranslated]
     # The site holds every file that parsed: its URL clashes and broken links are told now, not after the fixes.
     cards = pages.cards_of(site) if links or any(p.is_error for p in problems) else None
     planned = list(pages.plan(site, cards)) if cards is not None else []
@@ -241,7 +243,7 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
     feed = r.feed_for("annotations")
     newest = annotation.index_entries(annotated)[: feeds.FEED_SIZE]
     if showing is None or any(a.url in showing for a, _ in newest):
-        yield r.output_path(feed), feeds.annotation_product(site, f"Annotations · {site.config.title}", feed, r.url_for("annotations"), newest, feeds.as_of(site))
+        yield r.output_path(feed), feeds.annotation_product(site, site.words.text("annotations_feed_title", site=site.config.title), feed, r.url_for("annotations"), newest, feeds.as_of(site))
 
 
 def _collection(site: Site, a: Article) -> bytes:

@@ -12,8 +12,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache, lru_cache
 from html import escape
+from typing import Protocol
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+class Words(Protocol):
+    """What a chart says, in the site's language (``translation.Catalog``)."""
+
+    def text(self, key: str, count: int | None = None, **values: object) -> str: ...
+    def formatted(self, key: str, value: date) -> str: ...
 
 
 @cache
@@ -56,41 +62,36 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-@cache
-def _month_name(key: str) -> str:
+def _month(words: Words, key: str, pattern: str = "date_month_short") -> str:
+    """'Oct 2024' (or 'Oct', given "date_month_name_short") of a 'YYYY-MM' key."""
     year, month = key.split("-")
-    return f"{MONTHS[int(month) - 1]} {year}"
+    return words.formatted(pattern, date(int(year), int(month), 1))
 
 
-def describe(counts: Sequence[tuple[str, int]], noun: str = "mention") -> str:
+def describe(words: Words, counts: Sequence[tuple[str, int]]) -> str:
     """A one-sentence summary of the counts: the chart's text alternative."""
     active = [(key, n) for key, n in counts if n]  # a chart over a wider span: its own months
     total = sum(n for _, n in active)
     if not total:
-        return f"No {noun}s."
-    plural = "" if total == 1 else "s"
-    first, last = _month_name(active[0][0]), _month_name(active[-1][0])
+        return words.text("chart_none")
+    first, last = _month(words, active[0][0]), _month(words, active[-1][0])
     if len(active) == 1:
-        return f"{total} {noun}{plural}, in {first}."
+        return words.text("chart_one_month", count=total, month=first)
     peak_key, peak = max(active, key=lambda c: c[1])
     if sum(n == peak for _, n in active) > 1:  # "most in" the first of equals would single it out
-        return f"{total} {noun}{plural} from {first} to {last}; at most {peak} a month."
-    return f"{total} {noun}{plural} from {first} to {last}; most in {_month_name(peak_key)} ({peak})."
+        return words.text("chart_span_even", count=total, first=first, last=last, peak=peak)
+    return words.text("chart_span_peak", count=total, first=first, last=last, month=_month(words, peak_key), peak=peak)
 
 
-def _axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
+def _axis_labels(words: Words, keys: Sequence[str]) -> list[tuple[int, str]]:
     """Month labels that do not crowd: every month up to a year, else only the years."""
     labels = []
     for i, key in enumerate(keys):
         year, month = key.split("-")
         if len(keys) <= 12:
-            text = (
-                f"{MONTHS[int(month) - 1]} {year}"
-                if i == 0 or month == "01"
-                else MONTHS[int(month) - 1]
-            )
+            text = _month(words, key) if i == 0 or month == "01" else _month(words, key, "date_month_name_short")
         elif len(keys) <= 36 and month in ("01", "07"):
-            text = f"{MONTHS[int(month) - 1]} {year}"
+            text = _month(words, key)
         elif month == "01" and (len(keys) <= 120 or int(year) % 5 == 0):
             text = year
         else:
@@ -99,7 +100,7 @@ def _axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
     return labels
 
 
-def _narrow_axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
+def _narrow_axis_labels(words: Words, keys: Sequence[str]) -> list[tuple[int, str]]:
     """Fewer labels, for the chart shrunk to a phone's width and drawn twice as large:
     each quarter's first month up to a year, else the years (every other one past five)."""
     labels = []
@@ -107,7 +108,7 @@ def _narrow_axis_labels(keys: Sequence[str]) -> list[tuple[int, str]]:
         year, month = key.split("-")
         if len(keys) <= 12:
             if i % 3 == 0:
-                labels.append((i, f"{MONTHS[int(month) - 1]} {year}" if i == 0 or month == "01" else MONTHS[int(month) - 1]))
+                labels.append((i, _month(words, key) if i == 0 or month == "01" else _month(words, key, "date_month_name_short")))
         elif month == "01" and (len(keys) <= 60 or int(year) % (2 if len(keys) <= 120 else 5) == 0):
             labels.append((i, year))
     return labels
@@ -120,7 +121,7 @@ NARROW_FONT = 22
 
 
 def timeline_svg(
-    counts: Sequence[tuple[str, int]], title: str, *, width: int = 640, height: int = 200
+    words: Words, counts: Sequence[tuple[str, int]], title: str, *, width: int = 640, height: int = 200
 ) -> str:
     """A bar chart of counts per month, with axis labels and a title/description for screen readers."""
     ident = _ident("timeline", title, tuple(counts), width, height)
@@ -138,7 +139,7 @@ def timeline_svg(
             f'aria-labelledby="{ident}-title {ident}-desc">'
         ),
         f'<title id="{ident}-title">{escape(title)}</title>',
-        f'<desc id="{ident}-desc">{escape(describe(counts))}</desc>',
+        f'<desc id="{ident}-desc">{escape(describe(words, counts))}</desc>',
         '<g class="chart-axis" stroke="currentColor" stroke-width="1">',
         f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}"/></g>',
@@ -147,10 +148,10 @@ def timeline_svg(
     ]
     if peak:
         parts.append(f'<text x="{left - 4}" y="{top + 10}" text-anchor="end">{peak}</text>')
-    for i, label in _axis_labels([key for key, _ in counts]):
+    for i, label in _axis_labels(words, [key for key, _ in counts]):
         x = left + slot * i + slot / 2
         parts.append(
-            f'<text x="{_num(x)}" y="{top + plot_h + 14}" text-anchor="middle">{label}</text>'
+            f'<text x="{_num(x)}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label)}</text>'
         )
     parts.append("</g>")
     parts.append(
@@ -159,9 +160,9 @@ def timeline_svg(
     )
     if peak:
         parts.append(f'<text x="{left - 4}" y="{top + 16}" text-anchor="end">{peak}</text>')
-    for i, label in _narrow_axis_labels([key for key, _ in counts]):
+    for i, label in _narrow_axis_labels(words, [key for key, _ in counts]):
         x = left + slot * i + slot / 2
-        parts.append(f'<text x="{_num(x)}" y="{top + plot_h + 24}" text-anchor="middle">{label}</text>')
+        parts.append(f'<text x="{_num(x)}" y="{top + plot_h + 24}" text-anchor="middle">{escape(label)}</text>')
     parts.append("</g>")
     parts.append('<g class="chart-bars" fill="currentColor">')
     width_text = _num(bar_w)
@@ -173,7 +174,7 @@ def timeline_svg(
         y = top + plot_h - bar_h
         parts.append(
             f'<rect x="{_num(x)}" y="{_num(y)}" width="{width_text}" height="{_num(bar_h)}" '
-            f'data-month="{key}" data-count="{n}"><title>{_month_name(key)}: {n}</title></rect>'
+            f'data-month="{key}" data-count="{n}"><title>{escape(words.text("chart_bar", month=_month(words, key), count=n))}</title></rect>'
         )
     parts.append("</g></svg>")
     return "".join(parts)

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import partial
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import annotation
 from .cache import digest
@@ -84,8 +84,8 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
     for a, item in entries:
         note = item.annotation
         url = r.absolute(a.url)
-        label = annotation.KIND_LABELS.get(note.kind, note.kind)
-        rating = f" ({annotation.rating_label(note.rating)})" if note.rating else ""
+        label = site.words.text(f"kind_{note.kind}")
+        rating = f" ({site.words.text(f'rating_{note.rating}')})" if note.rating else ""
         entry = _sub(feed, "entry", **{"xml:base": url})
         # Not the note's number, which an earlier note added to the article would change.
         _sub(entry, "id", f"{url}#note-{digest(note.quote.encode(), note.prefix.encode(), note.suffix.encode()).hex()[:16]}")
@@ -94,8 +94,8 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{url}#annotation-{item.number}")
         _sub(_sub(entry, "author"), "name", note.author or site.config.title)
         _sub(entry, "category", term=note.kind, label=label)
-        _sub(entry, "summary", f"“{note.quote}”", type="text")
-        _sub(entry, "content", _note_html(a, item, label, rating), type="html")
+        _sub(entry, "summary", site.words.text("quoted", quote=note.quote), type="text")
+        _sub(entry, "content", _note_html(site, a, item, label + rating), type="html")
     ET.indent(feed)
     return _xml(feed)
 
@@ -106,15 +106,16 @@ def _noted(a: Article, item: AnchoredAnnotation) -> datetime:
     return annotation.written(item) or a.date
 
 
-def _note_html(a: Article, item: AnchoredAnnotation, label: str, rating: str) -> str:
+def _note_html(site: Site, a: Article, item: AnchoredAnnotation, label: str) -> str:
     note = item.annotation
+    article = Markup('<a href="#passage-{}">{}</a>').format(item.number, a.title)
     html = [
-        f"<p><strong>{escape(label + rating)}</strong> on <a href=\"#passage-{item.number}\">{escape(a.title)}</a></p>",
+        f"<p>{site.words.markup('note_on', label=Markup('<strong>{}</strong>').format(label), article=article)}</p>",
         f"<blockquote><p>{escape(note.quote)}</p></blockquote>",
         item.note_html,  # rendered from Markdown, raw HTML off
     ]
     if note.sources:
-        html.append("<p>Sources:</p><ul>" + "".join(f'<li><a href="{escape(u)}">{escape(u)}</a></li>' for u in note.sources) + "</ul>")
+        html.append(f"<p>{escape(site.words.text('sources', count=len(note.sources)))}</p><ul>" + "".join(f'<li><a href="{escape(u)}">{escape(u)}</a></li>' for u in note.sources) + "</ul>")
     return "".join(html)
 
 

@@ -27,7 +27,7 @@ from datetime import date, datetime, time
 from functools import cached_property, partial
 from pathlib import Path
 
-from . import render
+from . import render, translation
 from .cache import Cache, Memo, code_fingerprint, digest, no_memo
 from .config import Config
 from .content import Signature, SourceFile
@@ -191,7 +191,7 @@ def _state(value: object) -> bytes:
 
 def build_key(root: Path, config: Config, *options: object) -> bytes:
     """What every output file reads besides its own inputs: code, templates, config, options."""
-    folders = render.template_folders(root, config.theme)
+    folders = [*render.template_folders(root, config.theme), *translation.folders(root, config.theme)]
     return digest(code_fingerprint(), template_key(folders), repr(config), repr(options))
 
 

@@ -49,6 +49,7 @@ class Chart:
 
     kind: str  # "timeline" (bars with a title and axes) or "sparkline"
     months: Sequence[int]  # per article counted, its chart.month_number (cheap to fingerprint)
+    words: chart.Words = field(compare=False, repr=False)  # the site's: see __reduce__
     title: str = ""
     span: tuple[int, int] | None = None  # first and last month drawn, when not the counts' own
 
@@ -59,8 +60,14 @@ class Chart:
     @cached_property
     def svg(self) -> Markup:
         if self.kind == "sparkline":  # read in a table row: its figures are its text alternative
-            return Markup(chart.sparkline_svg(self.counts, chart.describe(self.counts)))
-        return Markup(chart.timeline_svg(self.counts, self.title) if self.counts else "")
+            return Markup(chart.sparkline_svg(self.counts, chart.describe(self.words, self.counts)))
+        return Markup(chart.timeline_svg(self.words, self.counts, self.title) if self.counts else "")
+
+    def __reduce__(self) -> tuple:
+        # Pickled for a page's fingerprint: without the words, which are the site's (the
+        # build's key covers them), not the chart's; with them, every sparkline of the people
+        # index pickled the catalog and Babel's locale data (~1 s at 120 articles).
+        return (Chart, (self.kind, self.months, None, self.title, self.span))
 
     def __html__(self) -> Markup:
         return self.svg
@@ -151,8 +158,8 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
         for slug, term in terms.items():
             members = [cards[i] for i in groups.get(slug, ())]
             feed = r.feed_for(kind, slug=slug) if kind == "tag" else None
-            title = f"Articles tagged {term.name} per month" if kind == "tag" else f"Articles from {term.name} per month"
-            timeline = Derived(cache(partial(_timeline, members, title)))  # from the cards the context holds
+            title = site.words.text("chart_tag" if kind == "tag" else "chart_outlet", name=term.name)
+            timeline = Derived(cache(partial(_timeline, site, members, title)))  # from the cards the context holds
             ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": timeline}
             yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
     yield from _archive(site, cards, newest)
@@ -207,7 +214,7 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
     # Every sparkline over the archive's months: one mention is a peak in its month, not a
     # line along the top, and the rows can be compared in time.
     span = (min(months), max(months)) if months else None
-    sparklines = {slug: Chart("sparkline", [months[i] for i in site.by_person.get(slug, ())], span=span) for slug in site.people}
+    sparklines = {slug: Chart("sparkline", [months[i] for i in site.by_person.get(slug, ())], site.words, span=span) for slug in site.people}
     by_mentions = sorted(rows, key=lambda row: (-row[1], row[0].name.casefold(), row[0].slug))
     for kind, ordered in (("people", rows), ("people_by_mentions", by_mentions)):
         ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind}
@@ -217,7 +224,7 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
         # The Derived values come from the person and the cards of their articles (and the
         # config), so a page's fingerprint need not hash them; each is made once, if a
         # page of the person is rendered. ``together`` shows other people: it stays.
-        title = f"Articles mentioning {person.name} per month"
+        title = site.words.text("chart_person", name=person.name)
         ctx = {
             "person": person,
             "all_articles": members,
@@ -225,7 +232,7 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
             "top_tags": Derived(cache(partial(_top_tags, site, members))),
             "feed_url": r.feed_for("person", slug=slug),
             "jsonld_data": Derived(cache(partial(jsonld.profile_page, site, person))),
-            "timeline": Derived(cache(partial(Chart, "timeline", sparklines[slug].months, title))),
+            "timeline": Derived(cache(partial(Chart, "timeline", sparklines[slug].months, site.words, title))),
             "notes": Derived(cache(partial(annotation.index_entries, members))),
             "tally": Derived(cache(partial(_tally, members))),
         }
@@ -276,8 +283,8 @@ def _at(items: Sequence, i: int) -> object:
     return items[i] if 0 <= i < len(items) else None
 
 
-def _timeline(articles: Sequence[Card], title: str) -> Chart:
-    return Chart("timeline", [chart.month_number(a.date) for a in articles], title)
+def _timeline(site: Site, articles: Sequence[Card], title: str) -> Chart:
+    return Chart("timeline", [chart.month_number(a.date) for a in articles], site.words, title)
 
 
 def _news_article(site: Site, article: Article) -> dict:

@@ -54,6 +54,7 @@ class SearchDoc:
     tags: tuple[str, ...]  # tag display names
     source: str  # outlet name ("" if none)
     notes: tuple[str, ...] = ()  # annotation note texts
+    day: str = ""  # the date as the site's pages write it ("5 October 2024", in the site's language); not indexed
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,10 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 
 
 def _meta_record(doc: SearchDoc) -> list:
+    """What the page shows of a result. The date comes written, as the site's pages write it:
+    the page needs no date patterns nor month names of its own (~1.6% more gzip bytes of metadata, 24 bytes a chunk)."""
     return [doc.url, doc.title, doc.date, doc.source, list(doc.people), list(doc.tags),
-            snippet(doc.summary)]
+            snippet(doc.summary), doc.day]
 
 
 def _encode_refs(refs: Iterable[int]) -> str:

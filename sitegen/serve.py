@@ -163,8 +163,9 @@ def build_command(options) -> list[str]:
 
 
 def watched(root: Path) -> list[Path]:
-    """What a rebuild depends on: content, themes, the config files that exist."""
-    names = ("content", "themes", "sitegen.toml", "pyproject.toml")
+    """What a rebuild depends on: content, the archive's templates, translations and themes,
+    the config files that exist."""
+    names = ("content", "templates", "translations", "themes", "sitegen.toml", "pyproject.toml")
     return [root / n for n in names if (root / n).exists()] or [root]
 
 

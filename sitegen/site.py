@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -30,6 +31,9 @@ from .model import (
 from .routes import Routes
 from .slugs import slugify
 
+if TYPE_CHECKING:
+    from .translation import Catalog
+
 # anchor(path, body_html, annotations, render_note) -> (html, anchored, problems)
 Anchorer = Callable[
     [str, str, Sequence[Annotation], Callable[[str], str]],
@@ -48,6 +52,13 @@ class Site:
     by_person: dict[str, tuple[int, ...]] = field(default_factory=dict)  # indexes into articles
     by_tag: dict[str, tuple[int, ...]] = field(default_factory=dict)
     by_source: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    words: Catalog = field(default_factory=lambda: _english())  # the theme's texts in the site's language
+
+
+def _english() -> Catalog:
+    from .translation import english  # translation reads the theme's folders, through render
+
+    return english()
 
 
 class Registry:
@@ -85,7 +96,7 @@ def _clash(claims: list[tuple[PersonFile, str, str]]) -> list[Problem]:
 
 def resolve(
     archive: Archive, config: Config, *, drafts: bool = False, anchor: Anchorer | None = None, memo: Memo = no_memo,
-    later: Later = no_later,
+    later: Later = no_later, words: Catalog | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Resolve people, tags and outlets, render bodies, anchor annotations; pure.
 
@@ -151,6 +162,7 @@ def resolve(
         by_person={k: tuple(v) for k, v in sorted(by_person.items())},
         by_tag={k: tuple(v) for k, v in sorted(by_tag.items())},
         by_source={k: tuple(v) for k, v in sorted(by_source.items())},
+        words=words or _english(),
     )
     return site, problems
 

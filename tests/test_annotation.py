@@ -18,9 +18,9 @@ from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
+from playwright.sync_api import expect
 from sitehelpers import axe_violations
 
-from sitegen import annotation
 from sitegen.annotation import (
     anchor,
     claim_reviews,
@@ -29,6 +29,8 @@ from sitegen.annotation import (
     web_annotation_collection,
 )
 from sitegen.model import AnchoredAnnotation, Annotation, Article, ArticleFile, Body
+from sitegen.render import MARKUP
+from sitegen.translation import english
 
 MD = (
     MarkdownIt("commonmark", {"html": False, "typographer": True})
@@ -81,7 +83,7 @@ def test_exact_quote_is_marked_and_numbered():
     marker = mark.getnext()
     assert marker.tag == "a" and marker.get("href") == "#annotation-1"
     assert marker.text_content() == "[1]"
-    assert "context" in marker.get("aria-label")
+    assert marker.get("aria-labelledby") == "annotation-1-title annotation-1-kind"  # the note's heading and kind, in the page's words
     assert anchored[0].note_html == MD.render("A *note*.")
     assert isinstance(anchored[0].note_html, Markup)  # safe HTML: templates must not escape it
 
@@ -220,7 +222,7 @@ def test_numbers_follow_the_passages_not_the_list():
     ]
     root = tree(body)
     assert [m.get("id") for m in root.xpath("//mark")] == ["passage-1", "passage-2", "passage-3"]
-    assert "rated false" in root.xpath('//a[@href="#annotation-1"]')[0].get("aria-label")
+    assert root.xpath('//a[@href="#annotation-1"]')[0].get("aria-labelledby").split() == ["annotation-1-title", "annotation-1-kind", "annotation-1-rating"]
 
 
 def test_overlapping_passages_are_refused():
@@ -402,8 +404,9 @@ def theme_env() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
     )
-    env.globals["annotation_kinds"] = annotation.KIND_LABELS  # as sitegen's environment has them
-    env.filters["rating_label"] = annotation.rating_label
+    words = english()  # as sitegen's environment has them, for an English site
+    env.globals.update(text=words.markup, **MARKUP)
+    env.filters.update(human_date=words.date)
     return env
 
 
@@ -518,8 +521,8 @@ def test_phone_reader_uses_the_keyboard_and_gets_notes_after_the_text(chromium, 
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.getAttribute('href')") == "#annotation-1":
             break
-    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
-    assert label == "Annotation 1: context"
+    expect(page.locator('a[href="#annotation-1"]')).to_have_accessible_name("Note 1 Context")  # the note's own heading and kind
+    expect(page.locator('a[href="#annotation-2"]')).to_have_accessible_name("Note 2 Fact-check Rating: False")
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#annotation-1"
     assert in_view(page, "#annotation-1")

@@ -21,7 +21,7 @@ from sitegen import site as site_module
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed
 from sitegen.markdown import render
-from sitegen.render import SiteEnvironment, human_date, month_name
+from sitegen.render import SiteEnvironment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
 BASE = "https://archive.example.org/"
@@ -605,13 +605,6 @@ def test_a_build_without_search_never_loads_numpy(tmp_path: Path) -> None:
     for flags, loaded in ((["--no-search"], "False"), ([], "True")):
         done = subprocess.run([sys.executable, "-c", script, "build", "-s", str(root), "--quiet", *flags], capture_output=True, text=True, timeout=120, check=False)
         assert (done.returncode, done.stdout.strip().splitlines()[-1]) == (0, loaded), done.stderr
-
-
-@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)))
-def test_dates_read_as_strftime_writes_them(value: datetime):
-    """The month names are looked up, not formatted per card: the same text."""
-    assert human_date(value) == f"{value.day} {value:%B %Y}"
-    assert month_name(value.month) == f"{value:%B}"
 
 
 _ZONES = st.builds(timezone, st.timedeltas(min_value=timedelta(hours=-23, minutes=-59), max_value=timedelta(hours=23, minutes=59)).map(lambda d: timedelta(minutes=d // timedelta(minutes=1))))

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from sitegen.chart import counts_by_month, describe, month_number, sparkline_svg, timeline_svg
+from sitegen.translation import english
+
+EN = english()
 
 
 def monthly_counts(dates):
@@ -59,7 +62,7 @@ def test_monthly_counts_is_continuous_and_complete(dates):
 
 def test_timeline_bars_carry_the_dates_counts():
     counts = monthly_counts(DATES)
-    root = parse(timeline_svg(counts, "Mentions of a fictional person"))
+    root = parse(timeline_svg(EN, counts, "Mentions of a fictional person"))
     bars = root.findall(f".//{SVG}rect")
     drawn = [(bar.get("data-month"), int(bar.get("data-count"))) for bar in bars]
     assert drawn == [(d.strftime("%Y-%m"), n) for d, n in _by_month(DATES) if n]  # an empty month: no bar
@@ -84,7 +87,7 @@ def _by_month(dates):
 
 
 def test_timeline_has_a_text_alternative():
-    root = parse(timeline_svg(monthly_counts(DATES), "Mentions of <Someone> & co"))
+    root = parse(timeline_svg(EN, monthly_counts(DATES), "Mentions of <Someone> & co"))
     assert root.get("role") == "img"
     ids = root.get("aria-labelledby").split()
     labels = [root.find(f".//*[@id='{i}']") for i in ids]
@@ -97,24 +100,24 @@ def test_timeline_has_a_text_alternative():
 
 
 def test_chart_ids_are_unique_per_chart_and_stable():
-    one = timeline_svg(monthly_counts(DATES), "A")
-    assert one == timeline_svg(monthly_counts(DATES), "A")
-    other = timeline_svg(monthly_counts(DATES[:2]), "A")
+    one = timeline_svg(EN, monthly_counts(DATES), "A")
+    assert one == timeline_svg(EN, monthly_counts(DATES), "A")
+    other = timeline_svg(EN, monthly_counts(DATES[:2]), "A")
     assert parse(one).get("aria-labelledby") != parse(other).get("aria-labelledby")
 
 
 def test_long_timelines_label_years_only():
-    decade = parse(timeline_svg(monthly_counts([date(2003, 3, 1), date(2012, 8, 1)]), "Long"))
+    decade = parse(timeline_svg(EN, monthly_counts([date(2003, 3, 1), date(2012, 8, 1)]), "Long"))
     labels = [t.text for t in decade.find(f"{SVG}g[@class='chart-labels']")]
     assert labels[2:] == [str(year) for year in range(2004, 2013)]  # after "0" and the peak
     assert len(decade.findall(f".//{SVG}rect")) == 2  # one per month with a mention
-    longer = parse(timeline_svg(monthly_counts([date(1990, 3, 1), date(2012, 8, 1)]), "Longer"))
+    longer = parse(timeline_svg(EN, monthly_counts([date(1990, 3, 1), date(2012, 8, 1)]), "Longer"))
     labels = [t.text for t in longer.find(f"{SVG}g[@class='chart-labels']")]
     assert labels[2:] == ["1995", "2000", "2005", "2010"]
 
 
 def test_empty_timeline_says_so():
-    root = parse(timeline_svg([], "Nothing yet"))
+    root = parse(timeline_svg(EN, [], "Nothing yet"))
     assert root.find(f"{SVG}desc").text == "No mentions."
     assert root.findall(f".//{SVG}rect") == []
 
@@ -167,17 +170,17 @@ def test_a_sparkline_draws_every_month_at_its_count(values):
 
 
 def test_describe_counts_singular_and_single_month():
-    assert describe([("2030-01", 1)]) == "1 mention, in Jan 2030."
-    assert describe([("2030-01", 3)]) == "3 mentions, in Jan 2030."
+    assert describe(EN, [("2030-01", 1)]) == "1 mention, in Jan 2030."
+    assert describe(EN, [("2030-01", 3)]) == "3 mentions, in Jan 2030."
 
 
 def test_describe_tells_its_own_months_within_a_wider_span_and_no_first_of_equals():
     """A sparkline is drawn over the archive's months; its text gives the person's own."""
     wide = counts_by_month([month_number(date(2031, 4, 1))], (month_number(date(2029, 1, 1)), month_number(date(2032, 12, 1))))
-    assert len(wide) == 48 and describe(wide) == "1 mention, in Apr 2031."
+    assert len(wide) == 48 and describe(EN, wide) == "1 mention, in Apr 2031."
     ties = counts_by_month(map(month_number, [date(2030, 1, 5), date(2030, 3, 5)]))
-    assert describe(ties) == "2 mentions from Jan 2030 to Mar 2030; at most 1 a month."
-    assert describe(counts_by_month([], (1, 5))) == "No mentions."
+    assert describe(EN, ties) == "2 mentions from Jan 2030 to Mar 2030; at most 1 a month."
+    assert describe(EN, counts_by_month([], (1, 5))) == "No mentions."
 
 
 def test_one_mention_in_a_long_span_is_a_peak_in_its_month_not_a_line_along_the_top():
@@ -198,12 +201,12 @@ def test_a_single_month_is_a_dot():
 
 def test_a_phone_gets_larger_sparser_axis_labels_hidden_until_a_style_sheet_shows_them():
     """The theme shows one group or the other by the viewport's width (style.css)."""
-    root = parse(timeline_svg(monthly_counts([date(2003, 3, 1), date(2012, 8, 1)]), "Long"))
+    root = parse(timeline_svg(EN, monthly_counts([date(2003, 3, 1), date(2012, 8, 1)]), "Long"))
     wide = root.find(f"{SVG}g[@class='chart-labels']")
     narrow = root.find(f"{SVG}g[@class='chart-labels-narrow']")
     assert wide.get("display") is None and narrow.get("display") == "none"
     assert int(narrow.get("font-size")) == 2 * int(wide.get("font-size"))
     assert [t.text for t in narrow][2:] == ["2004", "2006", "2008", "2010", "2012"]  # every other year past five
     assert [t.text for t in wide][2:] == [str(y) for y in range(2004, 2013)]
-    year = parse(timeline_svg(monthly_counts([date(2030, 1, 1), date(2030, 12, 1)]), "Year"))
+    year = parse(timeline_svg(EN, monthly_counts([date(2030, 1, 1), date(2030, 12, 1)]), "Year"))
     assert [t.text for t in year.find(f"{SVG}g[@class='chart-labels-narrow']")][2:] == ["Jan 2030", "Apr", "Jul", "Oct"]

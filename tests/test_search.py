@@ -509,3 +509,30 @@ def test_numpy_asks_for_no_huge_pages_unless_told_to(asked: str | None, used: st
     code = "import sitegen.lunrindex, numpy; print((getattr(numpy, '_core', None) or numpy.core).multiarray._get_madvise_hugepage())"
     found = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert found.stdout.strip() == used
+
+
+def test_results_dates_follow_the_catalog_even_from_the_cache(tmp_path: Path) -> None:
+    """The metadata writes each date as the site's pages do; a new date pattern (or language)
+    makes the index again rather than taking the cached one, whose texts are the same."""
+    from bench.corpus import generate
+    from sitegen.build import Options, build
+
+    root = tmp_path / "archive"
+    generate(root, 12, seed=5)
+
+    def days() -> dict[str, str]:
+        (manifest,) = (root / "public" / "search").glob("manifest-*.json")
+        chunks = json.loads(manifest.read_text())["meta"]
+        return {r[2]: r[7] for c in chunks for r in json.loads((root / "public" / "search" / f"meta-{c}.json").read_text())}
+
+    build(Options(root=root, out=root / "public"))
+    written = days()
+    assert all(day == f"{int(iso[8:])} {MONTHS[int(iso[5:7]) - 1]} {iso[:4]}" for iso, day in written.items())
+    (root / "translations").mkdir()
+    (root / "translations" / "en.toml").write_text('date_day = "MMMM d, y"\n', "utf-8")
+    build(Options(root=root, out=root / "public"))
+    assert days() == {iso: f"{MONTHS[int(iso[5:7]) - 1]} {int(iso[8:])}, {iso[:4]}" for iso in written}
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")

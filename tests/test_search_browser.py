@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
+import lxml.html
 import pytest
+from conftest import build_site
 from sitehelpers import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -340,3 +344,73 @@ def test_a_missing_index_file_gives_a_message(chromium, bundled_site: Path, serv
     assert "404" in status and "Try reloading" in status
     assert errors == [] and titles(page) == []
     page.close()
+
+
+# A fictional archive in German: the archive's own catalog words some of the page's search
+# texts (one and other forms) and the date; the rest stays the theme's English.
+GERMAN = """\
+search_js_for = "für „{query}“"
+search_js_no_results = "Keine Treffer {what}."
+search_js_results = { one = "{count} Treffer {what}.", other = "{count} Treffer insgesamt {what}." }
+date_day = "d. MMMM y"
+"""
+
+
+@pytest.fixture(scope="module")
+def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bench.corpus import generate
+
+    root = tmp_path_factory.mktemp("german")
+    generate(root, 40, seed=3)
+    with (root / "sitegen.toml").open("a", encoding="utf-8") as config:
+        config.write('language = "de"\n')
+    (root / "translations").mkdir()
+    (root / "translations" / "de.toml").write_text(GERMAN, "utf-8")
+    return build_site(root, root / "public")
+
+
+def test_the_search_page_speaks_the_site_s_language(page, german_site: Path, serve_dir) -> None:
+    """Its script's texts come from the site's catalog, plural forms by the language's rules;
+    a text the archive's catalog does not give is sitegen's German."""
+    base = serve_dir(german_site)
+    page.goto(base + "search/?q=zzzqqq")
+    status = wait_for_status(page, "Treffer")
+    no_results = page.evaluate("document.getElementById('search-status').firstChild.data")
+    assert no_results == "Keine Treffer für „zzzqqq“."
+    assert status.startswith(no_results + "Nach zzzqqq~1 suchen? Das findet Wörter")  # the retry offer: not given, sitegen's
+    page.goto(base + "search/?q=quarrow")
+    status = wait_for_status(page, "Treffer")
+    assert re.fullmatch(r"\d+ Treffer insgesamt für „quarrow“\.", status) and int(status.split()[0]) > 1
+    assert "Personen" in page.locator("#search-facets legend").all_text_contents()  # not given: sitegen's
+    once = next(name for name, refs in facet_refs(german_site, "person").items() if len(refs) == 1)
+    page.goto(base + "search/?" + urlencode({"person": once}))
+    assert wait_for_status(page, "Treffer") == f"1 Treffer in {once}."  # "in {filters}": sitegen's
+
+
+def test_search_results_write_dates_as_the_article_pages_do(page, german_site: Path, serve_dir) -> None:
+    """In the site's language and its catalog's date pattern ("5. Oktober 2024"), from the
+    same CLDR data as the pages (Babel), not month names pieced together in the page."""
+    page.goto(serve_dir(german_site) + "search/?q=quarrow")
+    wait_for_status(page, "Treffer")
+    hits = page.locator(".search-hit").all()
+    assert len(hits) >= 3
+    for hit in hits:
+        href = hit.locator(".search-hit__title a").get_attribute("href")
+        article = lxml.html.parse(str(german_site / href.strip("/") / "index.html")).getroot()
+        (written,) = article.xpath('//header[@class="article__header"]//p[@class="meta"]/time')
+        assert hit.locator("time").text_content() == written.text_content(), href
+        assert re.fullmatch(r"\d+\. [A-ZÄÖÜ][a-zäöü]+ \d{4}", written.text_content())  # German, as the catalog says
+
+
+def facet_refs(site: Path, facet: str) -> dict[str, list[int]]:
+    """A facet's values and the refs of their articles, from the built search index."""
+    (manifest,) = (site / "search").glob("manifest-*.json")
+    facets = json.loads((site / "search" / f"facets-{json.loads(manifest.read_text())['facets']}.json").read_text())
+    out = {}
+    for name, gaps in facets[facet]:
+        refs, ref = [], -1
+        for gap in gaps.split(","):
+            ref += int(gap, 36)
+            refs.append(ref)
+        out[name] = refs
+    return out

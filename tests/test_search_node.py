@@ -24,6 +24,7 @@ from lunr.token import Token
 from sitegen.lunrindex import build_index, serialize_whole
 from sitegen.search import FIELDS, SearchDoc, build_search, field_texts
 from sitegen.termcounts import possessive
+from sitegen.translation import english
 
 ROOT = Path(__file__).resolve().parent.parent
 from bench.search_bench import corpus_docs
@@ -35,7 +36,10 @@ JS = Path(__file__).parent / "js"
 
 
 def node(script: str, *args: str, stdin: str = "", max_bytes: int | None = None) -> dict:
-    env = {**os.environ, "SEARCH_MAX_BYTES": str(max_bytes)} if max_bytes else None
+    # The worker words its messages with the theme's texts, as the page sends them: English here.
+    env = {**os.environ, "SEARCH_TEXTS": english().for_script("search_js_")}
+    if max_bytes:
+        env["SEARCH_MAX_BYTES"] = str(max_bytes)
     run = subprocess.run(["node", str(JS / script), *args], input=stdin, capture_output=True,
                          text=True, timeout=120, check=False, env=env)
     assert run.returncode == 0, run.stderr

@@ -15,7 +15,8 @@ function open (manifestPath) {
     resolve(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')))
   })
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'))
-  const engine = new worker.Engine(manifest, load)
+  // The messages in the theme's English (SEARCH_TEXTS: its search_js_ texts, as the page sends them).
+  const engine = new worker.Engine(manifest, load, worker.wording(JSON.parse(process.env.SEARCH_TEXTS || '{}'), 'en'))
   if (process.env.SEARCH_MAX_BYTES) engine.maxBytes = Number(process.env.SEARCH_MAX_BYTES) // a smaller budget, as a larger index meets
   return { engine, loaded, dir }
 }

@@ -58,22 +58,39 @@
     })
   }
 
-  function quoted (words) {
-    return words.map(function (w) { return '"' + w + '"' }).join(', ')
+  /*
+   * The function wording the worker's messages: text(key, values, count) is the theme's
+   * text of `key` (the search_js_ texts the page sends, translations/*.toml) with its
+   * {placeholders} filled in, `count` picking the plural form by CLDR's rules for `lang`.
+   * The page words its own the same way (search.js); both give plain text only.
+   */
+  function wording (texts, lang) {
+    var plurals = null
+    try { plurals = new Intl.PluralRules(lang || 'en') } catch (err) {} // an unknown tag: every count is 'other'
+    return function text (key, values, count) {
+      var t = texts && texts[key]
+      if (t && typeof t === 'object') t = t[count === undefined || !plurals ? 'other' : plurals.select(count)] || t.other
+      if (typeof t !== 'string') return key // not in the theme's texts: a visible slip, not a failed search
+      return t.replace(/\{(\w+)\}/g, function (whole, name) {
+        if (name === 'count' && count !== undefined) return String(count)
+        return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole
+      })
+    }
   }
 
-  function explain (err, fields) {
+  /* '"US", "said"', as the language quotes and lists words. */
+  function quoted (text, words) {
+    return words.map(function (w) { return text('search_js_quoted', { word: w }) }).join(text('search_js_separator'))
+  }
+
+  function explain (text, err, fields) {
     var msg = String(err && err.message || err)
     var m = /unrecognised field '([^']*)'/.exec(msg)
-    if (m) {
-      return 'Unknown field "' + m[1] + '": use one of ' + fields.join(', ') + ', e.g. people:name.'
-    }
-    if (/expecting term/.test(msg)) {
-      return 'A search term is missing (after +, - or field:).'
-    }
-    if (/boost must be numeric/.test(msg)) return 'A boost (^) must be a number, e.g. title^5.'
-    if (/edit distance must be numeric/.test(msg)) return 'A fuzzy match (~) must be a number, e.g. word~1.'
-    return 'The query could not be understood (' + msg + ').'
+    if (m) return text('search_js_unknown_field', { field: m[1], fields: fields.join(text('search_js_separator')) })
+    if (/expecting term/.test(msg)) return text('search_js_term_missing')
+    if (/boost must be numeric/.test(msg)) return text('search_js_boost_number')
+    if (/edit distance must be numeric/.test(msg)) return text('search_js_fuzzy_number')
+    return text('search_js_not_understood', { reason: msg })
   }
 
   /*
@@ -95,9 +112,10 @@
     lunr.Pipeline.registerFunction(possessive, 'possessive')
   }
 
-  function Engine (manifest, load) {
+  function Engine (manifest, load, text) {
     this.manifest = manifest
     this.load = load // name -> Promise of parsed JSON, resolved against the manifest
+    this.text = text || wording({}) // what words the messages (see wording)
     this.firsts = manifest.parts.map(function (p) { return p[0] })
     this.parts = {} // part number -> Promise of serialized part
     this.chunks = {}
@@ -112,7 +130,8 @@
   /* About how much a page downloads for that many parts, as a reader reads it: "2.1 MB". */
   Engine.prototype.weight = function (parts) {
     var mb = parts * this.partBytes / GZIP_RATIO / 1e6
-    return mb < 1 ? Math.max(1, Math.round(mb * 10)) * 100 + ' KB' : mb.toFixed(1) + ' MB'
+    return mb < 1 ? this.text('search_js_size_kb', { size: Math.max(1, Math.round(mb * 10)) * 100 })
+      : this.text('search_js_size_mb', { size: mb.toFixed(1) })
   }
 
   Engine.prototype.affordable = function (parts) {
@@ -139,16 +158,17 @@
    */
   Engine.prototype.read = function (raw) {
     var fields = this.manifest.fields
+    var text = this.text
     var quotes = (raw.match(/"/g) || []).length
-    if (quotes % 2) throw new SearchError('The query has an unbalanced quote (").')
+    if (quotes % 2) throw new SearchError(text('search_js_unbalanced_quote'))
     var unknown = []
-    var text = escapeColons(raw.replace(/"/g, ' '), fields, unknown).trim()
+    var escaped = escapeColons(raw.replace(/"/g, ' '), fields, unknown).trim()
     var query = new lunr.Query(fields)
-    var parser = new lunr.QueryParser(text, query)
+    var parser = new lunr.QueryParser(escaped, query)
     try {
       parser.parse()
     } catch (err) {
-      throw new SearchError(explain(err, fields))
+      throw new SearchError(explain(text, err, fields))
     }
     // lunr makes one clause per TERM lexeme, in order: the lexeme keeps the reader's case.
     var words = parser.lexemes.filter(function (l) { return l.type === lunr.QueryLexer.TERM })
@@ -176,24 +196,21 @@
     var notice = null
     common = common.concat(required)
     if (common.length && !wanted && !query.isNegated()) {
-      notice = common.length === 1
-        ? quoted(common) + ' is too common a word to search for on its own; add another word.'
-        : quoted(common) + ' are too common to search for on their own; add another word.'
+      notice = text('search_js_too_common_alone', { words: quoted(text, common) }, common.length)
     } else if (common.length) {
-      if (common.length > required.length) notes.push('Left out as too common to search for: ' + quoted(common.slice(0, common.length - required.length)) + '.')
-      if (required.length) {
-        notes.push(quoted(required) + (required.length === 1 ? ' is' : ' are') + ' too common to search for, so + cannot' +
-          ' require ' + (required.length === 1 ? 'it' : 'them') + ': search without the +.')
-      }
+      var left = common.slice(0, common.length - required.length)
+      if (left.length) notes.push(text('search_js_left_out', { words: quoted(text, left) }, left.length))
+      if (required.length) notes.push(text('search_js_cannot_require', { words: quoted(text, required) }, required.length))
     }
-    if (quotes) notes.push('Phrases are searched as separate words: quotes are ignored.')
+    if (quotes) notes.push(text('search_js_quotes_ignored'))
     if (unknown.length) {
-      notes.push(quoted(unknown.map(function (w) { return w + ':' })) + (unknown.length === 1 ? ' is' : ' are') +
-        ' not a field (use ' + fields.join(', ') + '), so it was searched as text.')
+      notes.push(text('search_js_not_a_field', {
+        words: quoted(text, unknown.map(function (w) { return w + ':' })), fields: fields.join(text('search_js_separator'))
+      }, unknown.length))
     }
     var changed = plain && fuzzy.join(' ') !== words.map(function (w) { return w.str }).join(' ')
     return {
-      text: text,
+      text: escaped,
       query: query,
       notes: notes,
       notice: notice,
@@ -239,8 +256,7 @@
       ? this.firsts.map(function (_, n) { return n })
       : Object.keys(need).map(Number).sort(function (a, b) { return a - b })
     if (!this.affordable(list.length)) {
-      throw new SearchError('This query would load too much of the index (about ' + this.weight(list.length) +
-        (all ? '): a ~ or a leading * searches all of it. Use a prefix like negotiat* instead.' : '): use a longer prefix before *.'))
+      throw new SearchError(this.text(all ? 'search_js_too_much_all' : 'search_js_too_much_prefix', { size: this.weight(list.length) }))
     }
     return list
   }
@@ -468,13 +484,14 @@
           people: r[4].map(function (name) { return self.mark(name, h.terms) }),
           tags: r[5].map(function (name) { return self.mark(name, h.terms) }),
           snippet: self.mark(r[6], h.terms),
+          day: r[7], // the date as the site's pages write it
           found: h.fields // the fields the words were found in: the text, say, which the page does not show
         }
       })
     }))
   }
 
-  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, merge: merge, possessive: possessive, PAGE: PAGE }
+  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, merge: merge, possessive: possessive, wording: wording, PAGE: PAGE }
 
   if (typeof module !== 'undefined' && module.exports) {
     register() // the caller has loaded lunr
@@ -483,6 +500,7 @@
     importScripts('vendor/lunr.min.js')
     register()
     var engine = null
+    var text = wording({})
     var last = null
     var latest = 0
     var fail = function (id, err) {
@@ -491,12 +509,13 @@
         type: 'error',
         id: id,
         kind: known ? 'query' : 'load',
-        message: known ? err.message : 'The search index could not be loaded (' + (err && err.message) + ').'
+        message: known ? err.message : text('search_js_load_failed', { reason: err && err.message })
       })
     }
     self.onmessage = function (event) {
       var msg = event.data
       if (msg.type === 'init') {
+        text = wording(msg.texts, msg.lang)
         var base = new URL(msg.manifest, self.location.href)
         var load = function (name) {
           return fetch(new URL(name, base)).then(function (res) {
@@ -504,7 +523,7 @@
             return res.json()
           })
         }
-        engine = load(base.href).then(function (manifest) { return new Engine(manifest, load) })
+        engine = load(base.href).then(function (manifest) { return new Engine(manifest, load, text) })
         engine.catch(function (err) { fail(0, err) })
         return
       }

@@ -9,12 +9,16 @@
   var app = document.getElementById('search-app')
   if (!app || typeof Worker === 'undefined') return
 
-  var FACETS = [['person', 'People'], ['tag', 'Tags'], ['year', 'Year'], ['outlet', 'Outlet']]
+  // Every word the page says is the site's, in its language: the theme's texts whose keys
+  // start with search_js_ (translations/*.toml), as JSON in the page.
+  var TEXTS = JSON.parse(app.dataset.texts || '{}')
+  var LANG = app.dataset.lang || 'en'
+  var plurals = null
+  try { plurals = new Intl.PluralRules(LANG) } catch (err) {} // an unknown tag: every count is 'other'
+
+  var FACETS = ['person', 'tag', 'year', 'outlet'] // each named by its text search_js_facet_<name>
   var FACET_ROWS = 12 // values shown per facet until the reader asks for all
-  var WHERE = { // what a field is, for a result whose words are not in what it shows
-    title: 'its title', summary: 'its summary', body: 'the article’s text', people: 'the names of its people',
-    tags: 'its tags', source: 'its outlet', notes: 'its notes'
-  }
+  var WHERE = ['title', 'summary', 'body', 'people', 'tags', 'source', 'notes'] // fields named by search_js_in_<field>
   var SLOW_MS = 300 // no answer by then: say "Searching…"
   var DEBOUNCE_MS = 30 // short: results within 100 ms of the keystroke once parts are loaded
 
@@ -25,8 +29,6 @@
   var facetBox = document.getElementById('search-facets')
   var more = document.getElementById('search-more')
   var header = document.getElementById('site-search')
-  // The site's month names ("5 October 2024", as every other page writes dates), from the page.
-  var months = (app.getAttribute('data-months') || '').split(' ')
   var expanded = {} // facets the reader asked to see whole
   var lastFacets = {}
 
@@ -53,7 +55,7 @@
     broken = true
     clearTimeout(slow)
     app.removeAttribute('aria-busy')
-    say('Search could not start in this browser.', 'error')
+    say(text('search_js_no_worker'), 'error')
     document.getElementById('search-nojs').hidden = false // its links: people, tags, outlets, archive
   }
   worker.onmessage = function (event) {
@@ -63,18 +65,54 @@
     else if (msg.type === 'more') appendResults(msg.results, msg.from)
     else if (msg.type === 'error') showError(msg)
   }
-  worker.postMessage({ type: 'init', manifest: app.getAttribute('data-manifest') })
+  // The worker words its own messages (notes on the query, errors) with the same texts.
+  worker.postMessage({ type: 'init', manifest: app.getAttribute('data-manifest'), texts: TEXTS, lang: LANG })
+
+  /* The text of `key` as parts: its words, and between them the `values` its {placeholders}
+   * name (strings, numbers or nodes). `count`, if given, picks the plural form (by CLDR's
+   * rules for the language, as the site's pages do) and is {count}. */
+  function parts (key, values, count) {
+    var t = TEXTS[key]
+    if (t && typeof t === 'object') t = t[count === undefined || !plurals ? 'other' : plurals.select(count)] || t.other
+    if (typeof t !== 'string') return [key] // not in the theme's texts: a visible slip, not a broken page
+    var named = {}
+    Object.keys(values || {}).forEach(function (k) { named[k] = values[k] })
+    if (count !== undefined) named.count = count
+    return t.split(/\{(\w+)\}/).map(function (piece, i) {
+      if (i % 2 === 0) return piece
+      return Object.prototype.hasOwnProperty.call(named, piece) ? named[piece] : '{' + piece + '}'
+    })
+  }
+
+  /* The text as a string, for textContent. */
+  function text (key, values, count) {
+    return parts(key, values, count).map(String).join('')
+  }
+
+  /* The text appended to `node`: its words as text nodes, a node value as itself. */
+  function fill (node, key, values, count) {
+    parts(key, values, count).forEach(function (part) {
+      node.appendChild(part instanceof Node ? part : document.createTextNode(String(part)))
+    })
+    return node
+  }
+
+  /* "a, b and c", as the language lists things. */
+  function listed (items) {
+    if (items.length < 2) return items.join('')
+    return text('search_js_list', { items: items.slice(0, -1).join(text('search_js_separator')), last: items[items.length - 1] })
+  }
 
   function emptySelection () {
     var s = {}
-    FACETS.forEach(function (f) { s[f[0]] = [] })
+    FACETS.forEach(function (f) { s[f] = [] })
     return s
   }
 
   function readUrl () {
     var params = new URLSearchParams(window.location.search)
     var selected = emptySelection()
-    FACETS.forEach(function (f) { selected[f[0]] = params.getAll(f[0]) })
+    FACETS.forEach(function (f) { selected[f] = params.getAll(f) })
     return { q: params.get('q') || '', selected: selected }
   }
 
@@ -82,7 +120,7 @@
     var params = new URLSearchParams()
     if (state.q) params.set('q', state.q)
     FACETS.forEach(function (f) {
-      state.selected[f[0]].forEach(function (v) { params.append(f[0], v) })
+      state.selected[f].forEach(function (v) { params.append(f, v) })
     })
     var query = params.toString()
     var url = window.location.pathname + (query ? '?' + query : '')
@@ -91,7 +129,7 @@
   }
 
   function hasSelection () {
-    return FACETS.some(function (f) { return state.selected[f[0]].length > 0 })
+    return FACETS.some(function (f) { return state.selected[f].length > 0 })
   }
 
   function run () {
@@ -110,7 +148,7 @@
     }
     app.setAttribute('aria-busy', 'true')
     // Only a slow answer (the index still loading) says so: a fast one would only flicker.
-    slow = setTimeout(function () { say('Searching…') }, SLOW_MS)
+    slow = setTimeout(function () { say(text('search_js_searching')) }, SLOW_MS)
     sent = { q: state.q, chosen: chosenValues() }
     if (window.performance && performance.mark) performance.mark('search-sent-' + lastId)
     worker.postMessage({ type: 'search', id: lastId, text: state.q, selected: state.selected })
@@ -125,16 +163,15 @@
 
   function chosenValues () {
     var chosen = []
-    FACETS.forEach(function (f) { chosen = chosen.concat(state.selected[f[0]]) })
+    FACETS.forEach(function (f) { chosen = chosen.concat(state.selected[f]) })
     return chosen
   }
 
-  /* The query the answer on screen is for; the input may already hold more. */
+  /* The query the answer on screen is for ("for “treaty” in Tag"); the input may already hold more. */
   function describe () {
-    var bits = []
-    if (/\S/.test(sent.q)) bits.push('for “' + sent.q.trim() + '”')
-    if (sent.chosen.length) bits.push('in ' + sent.chosen.join(', '))
-    return bits.join(' ')
+    var values = { query: sent.q.trim(), filters: sent.chosen.join(text('search_js_separator')) }
+    var q = /\S/.test(sent.q)
+    return text(q && sent.chosen.length ? 'search_js_for_in' : q ? 'search_js_for' : 'search_js_in', values)
   }
 
   function showResults (msg) {
@@ -153,27 +190,22 @@
     if (total === 0 && msg.notice) {
       say(msg.notice, 'empty', notes)
     } else if (total === 0) {
-      say('No results ' + describe() + '. Try fewer or shorter words, or a prefix like negotiat*.', 'empty', notes)
+      say(text('search_js_no_results', { what: describe() }), 'empty', notes)
       if (msg.retry) offerRetry(msg.retry)
     } else {
-      say(total + (total === 1 ? ' result ' : ' results ') + describe() + '.', null, notes)
+      say(text('search_js_results', { what: describe() }, total), null, notes)
     }
   }
 
   /* Nothing found for plain words: a link to search them spelt differently (a typo), with
    * what it costs when that means loading the whole index; in the status, so it is read out. */
   function offerRetry (offer) {
-    var retry = el('span', 'search-status__note search-retry')
     var params = new URLSearchParams()
     params.set('q', offer.text)
     var a = el('a', null, offer.text)
     a.href = window.location.pathname + '?' + params.toString()
-    retry.appendChild(document.createTextNode('Search for '))
-    retry.appendChild(a)
-    retry.appendChild(document.createTextNode(offer.weight
-      ? '? It finds words spelt up to one letter differently, and loads the whole index (about ' + offer.weight + ').'
-      : '? It finds words beginning with these letters.'))
-    status.appendChild(retry)
+    status.appendChild(fill(el('span', 'search-status__note search-retry'), offer.weight ? 'search_js_retry_fuzzy' : 'search_js_retry_prefix',
+      { query: a, size: offer.weight }))
   }
 
   status.addEventListener('click', function (event) {
@@ -195,7 +227,7 @@
     list.textContent = ''
     more.hidden = true
     facetBox.hidden = true
-    say(msg.kind === 'query' ? msg.message : msg.message + ' Try reloading the page.', 'error')
+    say(msg.message, 'error') // worded by the worker
   }
 
   function appendResults (results, from) {
@@ -207,7 +239,7 @@
       moreFrom = -1
       var first = list.querySelector('.search-hit__title a[data-n="' + from + '"]')
       if (first) first.focus()
-      say('Showing ' + shown + ' of ' + total + ' results ' + describe() + '.', null, notesShown) // read out: results were added
+      say(text('search_js_showing', { shown: shown, what: describe() }, total), null, notesShown) // read out: results were added
       remember()
     }
     more.hidden = shown >= total
@@ -228,7 +260,7 @@
     }
     var y = restore.y
     restore = null
-    if (added) say('Showing ' + shown + ' of ' + total + ' results ' + describe() + '.', null, notesShown)
+    if (added) say(text('search_js_showing', { shown: shown, what: describe() }, total), null, notesShown)
     window.scrollTo(0, y || 0)
   }
 
@@ -262,7 +294,7 @@
     h.appendChild(a)
     li.appendChild(h)
     var meta = el('p', 'search-hit__meta')
-    var time = el('time', null, humanDate(r.date))
+    var time = el('time', null, r.day || r.date) // as the site's pages write it (the metadata's, sitegen/search.py)
     time.setAttribute('datetime', r.date)
     meta.appendChild(time)
     if (r.source.length) {
@@ -276,19 +308,13 @@
     var snip = el('p', 'search-hit__snippet')
     marked(snip, r.snippet)
     li.appendChild(snip)
-    var where = (r.found || []).map(function (f) { return WHERE[f] }).filter(Boolean)
+    var where = (r.found || []).filter(function (f) { return WHERE.indexOf(f) >= 0 })
     if (where.length && !li.querySelector('mark')) {
       // Nothing shown is marked (the words are in the body, say): the summary is not a match.
-      li.appendChild(el('p', 'search-hit__where', 'Found in ' + where.join(', ').replace(/, ([^,]*)$/, ' and $1') + '.'))
+      var fields = listed(where.map(function (f) { return text('search_js_in_' + f) }))
+      li.appendChild(el('p', 'search-hit__where', text('search_js_found_in', { fields: fields })))
     }
     return li
-  }
-
-  /* "2024-10-05" as "5 October 2024"; as it came if it is not such a date. */
-  function humanDate (iso) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '')
-    var month = m && months[Number(m[2]) - 1]
-    return month ? Number(m[3]) + ' ' + month + ' ' + m[1] : iso
   }
 
   function names (className, list) {
@@ -310,41 +336,41 @@
     facetBox.textContent = ''
     var any = false
     FACETS.forEach(function (f) {
-      var rows = facets[f[0]] || []
+      var rows = facets[f] || []
       if (!rows.length) return
       any = true
       var set = el('fieldset', 'search-facet')
-      set.appendChild(el('legend', null, f[1]))
+      set.appendChild(el('legend', null, text('search_js_facet_' + f)))
       var ul = el('ul')
-      ul.id = 'search-facet-' + f[0]
+      ul.id = 'search-facet-' + f
       rows.forEach(function (row, i) {
-        if (i >= FACET_ROWS && !row[2] && !expanded[f[0]]) return
+        if (i >= FACET_ROWS && !row[2] && !expanded[f]) return
         var li = el('li')
         var label = el('label')
         var box = el('input')
         box.type = 'checkbox'
-        box.name = f[0]
+        box.name = f
         box.value = row[0]
         box.checked = row[2]
         label.appendChild(box)
         label.appendChild(document.createTextNode(' ' + row[0] + ' '))
-        label.appendChild(el('span', 'search-facet__count', '(' + row[1] + ')'))
+        label.appendChild(el('span', 'search-facet__count', text('search_js_facet_count', null, row[1])))
         li.appendChild(label)
         ul.appendChild(li)
       })
       set.appendChild(ul)
       if (rows.length > FACET_ROWS) {
-        var toggle = el('button', 'search-facet__more', expanded[f[0]] ? 'Show fewer' : 'Show all ' + rows.length)
+        var toggle = el('button', 'search-facet__more', expanded[f] ? text('search_js_show_fewer') : text('search_js_show_all', null, rows.length))
         toggle.type = 'button'
-        toggle.setAttribute('data-facet', f[0])
-        toggle.setAttribute('aria-expanded', expanded[f[0]] ? 'true' : 'false')
+        toggle.setAttribute('data-facet', f)
+        toggle.setAttribute('aria-expanded', expanded[f] ? 'true' : 'false')
         toggle.setAttribute('aria-controls', ul.id)
         set.appendChild(toggle)
       }
       facetBox.appendChild(set)
     })
     if (hasSelection()) {
-      var clear = el('button', 'search-facets__clear', 'Clear filters')
+      var clear = el('button', 'search-facets__clear', text('search_js_clear_filters'))
       clear.type = 'button'
       clear.id = 'search-clear'
       facetBox.appendChild(clear)

@@ -1,0 +1,264 @@
+"""The theme's words in the site's language: catalogs of texts in TOML, and CLDR's plural
+rules and date patterns through Babel.
+
+A catalog is ``translations/<language>.toml``: a text per key, or a table of plural forms
+(CLDR's categories: ``one``, ``few``, ``other``…) where the text counts something. The
+default theme's English catalog holds every key; a theme's and then the archive's own
+``translations/`` folder may replace any text, and a catalog in the site's language (``pt``,
+then ``pt-BR``) replaces the English ones it gives. ``{name}`` in a text is a value the
+template passes, ``{count}`` the number counted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from jinja2.exceptions import TemplateRuntimeError
+from markupsafe import Markup, escape
+
+from .config import config_file, key_line, setting_line
+from .errors import WARNING, Problem
+from .render import BUILTIN_THEMES, theme_dir
+
+FOLDER = "translations"
+CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+Text = str | Mapping[str, str]  # a text, or its plural forms by category
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The theme's texts in the site's language, and its way of writing dates."""
+
+    language: str
+    texts: Mapping[str, Text]
+    locale: Locale = field(compare=False)
+    _dates: dict = field(default_factory=dict, compare=False, repr=False)  # (pattern, date) -> text
+    _made: dict = field(default_factory=dict, compare=False, repr=False)  # (key, count, values…) -> markup
+
+    def text(self, key: str, count: int | None = None, **values: object) -> str:
+        """The text of ``key`` with its values in, as plain text (for feeds and charts)."""
+        return _PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], self._form(key, count, values))
+
+    def markup(self, key: str, count: int | None = None, **values: object) -> Markup:
+        """The text of ``key`` for a template: escaped, as are its values, but for those
+        the template gives as markup (a link, a <code> example) inside the sentence."""
+        # Most calls repeat (a page's menus, the site's name, a count): each is made once.
+        # A build at 10k articles asks for ~250k texts, a few µs each to make.
+        memo = (key, count, *values.items())
+        try:
+            return self._made[memo]
+        except KeyError:
+            done = self._made[memo] = self._markup(key, count, values)
+        except TypeError:  # a value that cannot be a key
+            done = self._markup(key, count, values)
+        return done
+
+    def _markup(self, key: str, count: int | None, values: dict[str, object]) -> Markup:
+        out = []
+        for literal, name in _pieces(self._form(key, count, values)):
+            out.append(literal)
+            if name is not None:
+                out.append(escape(values[name]) if name in values else f"{{{name}}}")
+        return Markup("".join(out))
+
+    def _form(self, key: str, count: int | None, values: dict[str, object]) -> str:
+        try:
+            text = self.texts[key]
+        except KeyError:
+            raise TemplateRuntimeError(f"no text {key!r} in the theme's translations") from None
+        if count is not None:
+            values["count"] = count
+        if isinstance(text, str):
+            return text
+        return text.get(self.locale.plural_form(abs(count or 0)), text["other"])
+
+    def for_script(self, prefix: str) -> str:
+        """The texts whose keys start with ``prefix``, as JSON for a page's script (which
+        picks plural forms with ``Intl.PluralRules``, from the same CLDR rules)."""
+        return json.dumps({k: v for k, v in sorted(self.texts.items()) if k.startswith(prefix)}, ensure_ascii=False, sort_keys=True)
+
+    def date(self, value: date | datetime) -> str:
+        """A day, as the catalog's ``date_day`` pattern writes it: '5 October 2024'."""
+        return self.formatted("date_day", value)
+
+    def month(self, value: date | datetime) -> str:
+        """A month of a year, as a heading: 'October 2024'."""
+        return self.formatted("date_month", value)
+
+    def month_name(self, month: int) -> str:
+        """A month's name alone, as a heading: 'October'."""
+        return self.formatted("date_month_name", date(2000, month, 1))
+
+    def formatted(self, key: str, value: date | datetime) -> str:
+        """A date as the catalog's pattern ``key`` writes it."""
+        day = value.date() if isinstance(value, datetime) else value  # cached by day: every card shows one
+        done = self._dates.get((key, day))
+        if done is None:
+            done = self._dates[(key, day)] = format_date(day, str(self.texts[key]), locale=self.locale)
+        return done
+
+
+@cache
+def _pieces(text: str) -> tuple[tuple[str, str | None], ...]:
+    """A text cut at its placeholders: (its words before one, escaped; the placeholder's name)."""
+    parts = _PLACEHOLDER.split(text)
+    return tuple((str(escape(parts[i])), parts[i + 1] if i + 1 < len(parts) else None) for i in range(0, len(parts), 2))
+
+
+def english(root: Path | None = None, theme: str = "default") -> Catalog:
+    """The catalog of an English site: the theme's own words, as sitegen's tests see them."""
+    found, _ = catalog(root or Path("/nonexistent"), theme, "en")
+    return found
+
+
+def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Problem]]:
+    """The site's catalog and the problems of the files it is made from (I/O: reads them)."""
+    found_locale = _locale(language)
+    locale = found_locale or Locale("en")
+    base_file = BUILTIN_THEMES / "default" / FOLDER / "en.toml"
+    base, problems = _read(base_file, base_file.as_posix(), locale, None)
+    keys = frozenset(base)
+    texts = dict(base)
+    folders = _folders(root, theme)
+    layers = ["en"] + [tag for tag in _tags(language) if tag.lower() != "en"]
+    # The keys a catalog in the site's language gives: all, for English of any region.
+    given: set[str] = set(keys) if _tags(language)[0].lower() == "en" else set()
+    for tag in layers:
+        for folder, shown in folders:
+            path = _file(folder, tag)
+            if path is None or path == base_file:
+                continue
+            layer, found = _read(path, f"{shown}/{path.name}", locale, keys, base)
+            problems += found
+            texts.update(layer)
+            if tag != "en":
+                given.update(layer)
+    setting = (config_file(root), setting_line(root, "language"), "language")  # where the site's language is set
+    if not given:
+        problems.append(Problem(*setting, f"no translation of the theme's words into {language!r}: pages show them in English "
+                                f"(add translations/{language}.toml: copy the default theme's en.toml and translate it)", WARNING))
+    elif given and (missing := sorted(keys - given)):
+        problems.append(Problem(*setting, f"{len(missing)} of the theme's texts have no translation into {language!r} and show in English: "
+                                + ", ".join(missing[:8]) + (", …" if len(missing) > 8 else ""), WARNING))
+    if found_locale is None:
+        problems.append(Problem(*setting, f"no CLDR data for {language!r}: dates and plural forms follow English", WARNING))
+    return Catalog(language, texts, locale), problems
+
+
+def folders(root: Path, theme: str) -> list[Path]:
+    """Where the catalogs are read from: what a build's output depends on besides templates."""
+    return [folder for folder, _ in _folders(root, theme)]
+
+
+def _folders(root: Path, theme: str) -> list[tuple[Path, str]]:
+    """Least specific first: sitegen's default theme, the theme, the archive's own."""
+    out = [(BUILTIN_THEMES / "default" / FOLDER, f"themes/default/{FOLDER}")]
+    own_theme = theme_dir(root, theme) / FOLDER
+    if own_theme != out[0][0]:
+        shown = own_theme.relative_to(root).as_posix() if own_theme.is_relative_to(root) else f"themes/{theme}/{FOLDER}"
+        out.append((own_theme, shown))
+    out.append((root / FOLDER, FOLDER))
+    return out
+
+
+def _tags(language: str) -> list[str]:
+    """'pt-BR' -> ['pt', 'pt-BR']: the language, then its region's variant."""
+    parts = language.split("-")
+    return ["-".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _file(folder: Path, tag: str) -> Path | None:
+    """``<tag>.toml`` in ``folder``, its name's case aside (BCP 47 tags ignore case)."""
+    if not folder.is_dir():
+        return None
+    wanted = f"{tag}.toml".lower()
+    return next((p for p in sorted(folder.iterdir()) if p.name.lower() == wanted and p.is_file()), None)
+
+
+def _locale(language: str) -> Locale | None:
+    for tag in reversed(_tags(language)):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+    return None
+
+
+def _read(
+    path: Path, shown: str, locale: Locale, keys: frozenset[str] | None, base: Mapping[str, Text] | None = None,
+) -> tuple[dict[str, Text], list[Problem]]:
+    """One catalog's texts, and what is wrong with them. ``keys``: the texts there are (None
+    for the base catalog, which defines them); ``base``: their English, whose placeholders a
+    translation must keep; ``locale``: the site's, its date patterns are tried in."""
+    try:
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
+        message = f"not valid TOML: {str(exc)[: at.start()] if at else exc}"
+        return {}, [Problem(shown, int(at[1]) if at else 0, "", message, col=int(at[2]) if at else 1)]
+    texts: dict[str, Text] = {}
+    problems: list[Problem] = []
+    for key, value in data.items():
+        if keys is not None and key not in keys:
+            close = difflib.get_close_matches(key, keys, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(shown, key_line(source, (key,)), key, f"no such text in the theme{hint}", WARNING))
+            continue
+        why = _shape_problem(value)
+        if why is None and base is not None:
+            why = _placeholder_problem(value, base[key])
+        if why is None and key.startswith("date_"):
+            why = _pattern_problem(str(value), locale)
+        if why:
+            problems.append(Problem(shown, key_line(source, (key,)), key, why))  # looked for only now: each look reads the file
+            continue
+        texts[key] = value
+    return texts, problems
+
+
+def _shape_problem(value: object) -> str | None:
+    if isinstance(value, str):
+        return None
+    if not isinstance(value, dict):
+        return f"must be a text, or a table of plural forms, not {type(value).__name__}"
+    if "other" not in value:
+        return "a table of plural forms needs 'other'"
+    wrong = [k for k, v in value.items() if k not in CATEGORIES or not isinstance(v, str)]
+    if wrong:
+        return f"plural forms are texts named {', '.join(CATEGORIES)}: not {', '.join(map(repr, wrong))}"
+    return None
+
+
+def _pattern_problem(pattern: str, locale: Locale) -> str | None:
+    """A date pattern Babel cannot follow would fail every page: told now, on its line."""
+    try:
+        format_date(date(2031, 4, 2), pattern, locale=locale)
+    except (ValueError, KeyError, IndexError) as exc:
+        return f"not a CLDR date pattern ({exc}): e.g. 'd MMMM y'"
+    return None
+
+
+def _placeholder_problem(value: Text, english: Text) -> str | None:
+    """A placeholder the English text does not have would never be filled in."""
+    known = {name for text in _forms(english) for name in _PLACEHOLDER.findall(text)}
+    unknown = sorted({name for text in _forms(value) for name in _PLACEHOLDER.findall(text)} - known)
+    if unknown:
+        return f"{{{unknown[0]}}} is no value of this text: it has " + (", ".join(f"{{{n}}}" for n in sorted(known)) or "none")
+    return None
+
+
+def _forms(text: Text) -> list[str]:
+    return [text] if isinstance(text, str) else list(text.values())

@@ -1,0 +1,191 @@
+"""The theme's words in the site's language: catalogs, plural forms, dates, and what check says of them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup
+from sitehelpers import page, snapshot
+
+from sitegen import cli
+from sitegen.build import Options, build
+from sitegen.render import BUILTIN_THEMES
+from sitegen.serve import watched
+from sitegen.translation import CATEGORIES, catalog, english
+
+FIXTURE = Path(__file__).parent / "fixtures" / "archive"
+SHIPPED = BUILTIN_THEMES / "default" / "translations"
+ENGLISH = tomllib.loads((SHIPPED / "en.toml").read_text(encoding="utf-8"))
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def archive(tmp_path: Path, config: str = "", **translations: str) -> Path:
+    """The fictional fixture archive, with a config and the archive's own translations/<tag>.toml."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "sitegen.toml").write_text((root / "sitegen.toml").read_text() + config)
+    if translations:
+        (root / "translations").mkdir()
+        for tag, text in translations.items():
+            (root / "translations" / f"{tag.replace('_', '-')}.toml").write_text(text)
+    return root
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_english_dates_read_as_strftime_writes_them(value: datetime):
+    words = english()
+    assert words.date(value) == f"{value.day} {value:%B %Y}"
+    assert words.month(value) == f"{value:%B %Y}"
+    assert words.month_name(value.month) == f"{value:%B}"
+
+
+def test_plural_forms_follow_the_language_s_cldr_rules(tmp_path: Path):
+    forms = '{ one = "{count} статья", few = "{count} статьи", many = "{count} статей", other = "{count} статьи" }'
+    root = archive(tmp_path, 'language = "ru"\n', ru=f"articles_count = {forms}\n")
+    words, _ = catalog(root, "default", "ru")
+    assert [words.text("articles_count", count=n) for n in (1, 2, 5, 21, 22, 25)] == [
+        "1 статья", "2 статьи", "5 статей", "21 статья", "22 статьи", "25 статей",
+    ]
+    assert words.text("nav_people") == "People"  # not translated here: the English
+    assert words.month(date(2031, 4, 1)) == "апрель 2031" and words.date(date(2031, 4, 2)).startswith("2 апреля 2031")
+
+
+def test_the_archive_s_texts_stand_before_the_theme_s_and_a_region_s_before_its_language_s(tmp_path: Path):
+    root = archive(tmp_path, pt='nav_people = "Pessoas"\nnav_tags = "Etiquetas"\n', pt_BR='nav_tags = "Tags do Brasil"\n', en='nav_archive = "By date"\n')
+    words, problems = catalog(root, "default", "pt-BR")
+    assert (words.text("nav_people"), words.text("nav_tags"), words.text("nav_archive")) == ("Pessoas", "Tags do Brasil", "By date")
+    assert [p.message.split(":")[0] for p in problems] == [f"{len(ENGLISH) - 2} of the theme's texts have no translation into 'pt-BR' and show in English"]
+    ours, _ = catalog(root, "default", "de")
+    assert ours.text("nav_people") == "Personen" and ours.text("nav_archive") == "Archiv"  # sitegen's German; "By date" was English
+
+
+def test_texts_for_a_page_are_escaped_but_the_markup_a_template_gives(tmp_path: Path):
+    root = archive(tmp_path, en='tag_heading = "<b>Tag</b>: {name}"\n')
+    words, _ = catalog(root, "default", "en")
+    shown = words.markup("tag_heading", name="<script>")
+    assert isinstance(shown, Markup) and shown == "&lt;b&gt;Tag&lt;/b&gt;: &lt;script&gt;"
+    assert words.markup("updated_on", date=Markup('<time>today</time>')) == "updated <time>today</time>"
+    assert words.text("page_of", page=2) == "Page 2 of {pages}"  # a value not given stays visible, never an error
+
+
+def test_a_catalog_s_mistakes_are_told_on_their_lines(tmp_path: Path):
+    text = (
+        'nav_peple = "Leute"\n'  # no such key
+        'articles_count = { one = "{count} Artikel" }\n'  # no other
+        'tag_heading = "Schlagwort: {nmae}"\n'  # a placeholder the English has not
+        'nav_tags = ["Schlagwörter"]\n'  # not a text
+        'date_day = "d. MMMMMMM y"\n'  # no CLDR pattern
+        'nav_people = "Personen"\n'
+    )
+    root = archive(tmp_path, 'language = "de"\n', de=text)
+    _, problems = catalog(root, "default", "de")
+    told = [str(p) for p in problems if p.path == "translations/de.toml"]
+    assert told == [
+        "translations/de.toml:1: nav_peple: no such text in the theme (did you mean 'nav_people'?)",
+        "translations/de.toml:2: articles_count: a table of plural forms needs 'other'",
+        "translations/de.toml:3: tag_heading: {nmae} is no value of this text: it has {name}",
+        "translations/de.toml:4: nav_tags: must be a text, or a table of plural forms, not list",
+        "translations/de.toml:5: date_day: not a CLDR date pattern (Invalid length for field: 'MMMMMMM'): e.g. 'd MMMM y'",
+    ]
+    (root / "translations" / "de.toml").write_text('nav_people = "Personen\n')
+    _, problems = catalog(root, "default", "de")
+    assert [(p.path, p.line, p.col) for p in problems if p.is_error] == [("translations/de.toml", 1, 23)]  # tomllib: where the line ends unclosed
+
+
+def test_english_of_any_region_is_the_theme_s_own(tmp_path: Path):
+    root = archive(tmp_path, 'language = "en-GB"\n')
+    words, problems = catalog(root, "default", "en-GB")
+    assert problems == [] and words.text("nav_people") == "People"
+
+
+def test_a_language_without_a_translation_is_told_once_on_its_setting(tmp_path: Path, capsys):
+    root = archive(tmp_path, 'language = "nb"\n')
+    assert cli.main(["check", "-s", str(root)]) == 0
+    out = capsys.readouterr().out
+    line = (root / "sitegen.toml").read_text().splitlines().index('language = "nb"') + 1
+    assert f"sitegen.toml:{line}:1: warning: language: no translation of the theme's words into 'nb'" in out
+    assert cli.main(["check", "-s", str(root), "--strict"]) == 1
+
+
+def test_a_german_site_reads_german_and_its_dates_too(tmp_path: Path):
+    root = archive(tmp_path, 'language = "de"\n')
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+    home = page(out, "/")
+    assert home.get("lang") == "de"
+    assert [a.text for a in home.cssselect(".site-nav a")] == ["Artikel", "Personen", "Schlagwörter", "Medien", "Archiv", "Anmerkungen"]
+    assert home.cssselect("h1")[0].text == "Neueste Artikel"
+    assert [t.text for t in home.cssselect(".article-card time")] == ["7. Mai 2031", "20. April 2031"]
+    assert page(out, "/articles/2031/04/harbour-opens/").cssselect(".meta time")[0].text == "2. April 2031"
+    assert home.cssselect(".pagination span")[0].text == "Seite 1 von 2"
+    month = page(out, "/archive/2031/04/")
+    assert month.cssselect("h1")[0].text == "April 2031"
+    person = page(out, "/people/orla-venn/")
+    assert person.cssselect(".chart--timeline title")[0].text == "Artikel, die Orla Venn erwähnen, pro Monat"
+
+
+def test_a_translation_edited_remakes_the_pages_that_show_it(tmp_path: Path):
+    root = archive(tmp_path, 'language = "de"\n', de='nav_people = "Leute"\n')
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False))
+    assert page(out, "/").cssselect(".site-nav a")[1].text == "Leute"
+    (root / "translations" / "de.toml").write_text('nav_people = "Menschen"\n')
+    build(Options(root=root, out=out, search=False))
+    assert page(out, "/").cssselect(".site-nav a")[1].text == "Menschen"
+
+
+def test_serve_rebuilds_when_the_archive_s_templates_or_translations_change(tmp_path: Path):
+    root = archive(tmp_path, de='nav_people = "Leute"\n')
+    (root / "templates").mkdir()
+    assert {root / "templates", root / "translations"} <= set(watched(root))
+
+
+@pytest.mark.parametrize("shipped", sorted(p.name for p in SHIPPED.glob("*.toml") if p.name != "en.toml"))
+def test_every_translation_sitegen_ships_gives_every_text_with_its_values(shipped: str):
+    translated = tomllib.loads((SHIPPED / shipped).read_text(encoding="utf-8"))
+    assert translated.keys() == ENGLISH.keys()
+    for key, text in translated.items():
+        forms = [text] if isinstance(text, str) else list(text.values())
+        english_forms = [ENGLISH[key]] if isinstance(ENGLISH[key], str) else list(ENGLISH[key].values())
+        assert isinstance(text, str) == isinstance(ENGLISH[key], str), key
+        assert isinstance(text, str) or ("other" in text and set(text) <= set(CATEGORIES)), key
+        wanted = {name for form in english_forms for name in PLACEHOLDER.findall(form)}
+        if not key.startswith("date_"):
+            assert {name for form in forms for name in PLACEHOLDER.findall(form)} <= wanted, key
+    words, problems = catalog(FIXTURE, "default", shipped.removesuffix(".toml"))
+    assert problems == []
+    words.date(date(2031, 4, 2)), words.month(date(2031, 4, 1))  # its patterns are valid CLDR
+
+
+def test_a_chart_s_fingerprint_leaves_out_the_site_s_words():
+    """Pickled for a page's fingerprint, a chart is its figures: the catalog (and Babel's locale
+    data) is the site's, which the build's key covers; every sparkline of a people index
+    pickled it once, which cost ~1 s at 120 articles."""
+    import pickle
+
+    from sitegen.pages import Chart
+
+    words = english()
+    chart = Chart("sparkline", [24370, 24371], words, span=(24360, 24380))
+    assert b"Skip to content" not in pickle.dumps(chart) and len(pickle.dumps(chart)) < 200
+    assert str(chart) == str(Chart("sparkline", [24370, 24371], words, span=(24360, 24380)))
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_texts_written_in_as_templates_compile_read_as_those_asked_for_on_each_page(tmp_path: Path, monkeypatch, language: str):
+    from sitegen import render
+
+    root = archive(tmp_path, f'language = "{language}"\n')
+    build(Options(root=root, out=tmp_path / "compiled", search=False, cache=False))
+    monkeypatch.setattr(render.ConstantTexts, "filter_stream", lambda self, stream: stream)
+    build(Options(root=root, out=tmp_path / "asked", search=False, cache=False))
+    assert snapshot(tmp_path / "compiled") == snapshot(tmp_path / "asked")
+    unregistered = (tmp_path / "compiled/people/pell-marrow/index.html").read_text()
+    assert ("n’est pas encore dans le registre" if language == "fr" else "not in the archive&#39;s registry") in unregistered
