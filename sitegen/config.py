@@ -138,6 +138,13 @@ def _key_parts(dotted: str) -> tuple[str, ...]:
     return tuple(part[1:-1] if part[0] in "\"'" else part for part in re.findall(_BARE_OR_QUOTED, dotted))
 
 
+def toml_problem(path: str, exc: ValueError) -> Problem:
+    """A TOML file that does not parse, on the line and column tomllib gives (in its message only)."""
+    at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
+    message = f"not valid TOML: {str(exc)[: at.start()] if at else exc}"
+    return Problem(path, int(at[1]) if at else 0, "", message, col=int(at[2]) if at else 1)
+
+
 def key_line(text: str, key: tuple[str, ...]) -> int:
     """The line of a setting in TOML text (tomllib gives no positions): of ``key`` (its full
     path from the root) where it is set, else of the deepest table holding it (an inline
@@ -187,9 +194,7 @@ def _read(root: Path, name: str, table: tuple[str, ...]) -> tuple[dict, str] | N
         text = file.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))  # tomllib says where only in its message
-        message = f"not valid TOML: {str(exc)[: at.start()] if at else exc}"
-        raise Invalid([Problem(name, int(at[1]) if at else 0, "", message, col=int(at[2]) if at else 1)]) from None
+        raise Invalid([toml_problem(name, exc)]) from None
     for key in table:
         data = data.get(key) if isinstance(data, dict) else None
     if table and data is None:

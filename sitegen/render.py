@@ -77,7 +77,9 @@ class ConstantTexts(Extension):
     """``text('key')`` with a literal key and no values is one text for every page of a build:
     written into the template as it is compiled (the environment is the build's, its catalog
     fixed), not asked for ~20 times a page (~1 s of a 10k-article build). The text is put in
-    as a string, which autoescape escapes as ``text()``'s markup would be."""
+    as its markup, ``('…escaped…'|safe)``: what ``text()`` returns, also under ``|safe`` or
+    with autoescape off. A key the catalog has not is left to the call, whose error names
+    the template and line."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         words = self.environment.words  # type: ignore[attr-defined]
@@ -86,8 +88,11 @@ class ConstantTexts(Extension):
         while i < len(tokens):
             call = [t.type for t in tokens[i : i + 4]]
             after_dot = i > 0 and tokens[i - 1].type == "dot"  # some.text('x'): another object's
-            if call == ["name", "lparen", "string", "rparen"] and tokens[i].value == "text" and not after_dot:
-                yield Token(tokens[i].lineno, "string", words.text(tokens[i + 2].value))
+            key = tokens[i + 2].value if call == ["name", "lparen", "string", "rparen"] else None
+            if key in words.texts and tokens[i].value == "text" and not after_dot:
+                line = tokens[i].lineno
+                yield from (Token(line, "lparen", "("), Token(line, "string", str(words.markup(key))),
+                            Token(line, "pipe", "|"), Token(line, "name", "safe"), Token(line, "rparen", ")"))
                 i += 4
                 continue
             yield tokens[i]

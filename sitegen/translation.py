@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -26,11 +26,12 @@ from babel.dates import format_date
 from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
 
-from .config import config_file, key_line, setting_line
+from .config import config_file, key_line, setting_line, toml_problem
 from .errors import WARNING, Problem
 from .render import BUILTIN_THEMES, theme_dir
 
 FOLDER = "translations"
+_ENGLISH = Locale("en")
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -44,6 +45,7 @@ class Catalog:
     language: str
     texts: Mapping[str, Text]
     locale: Locale = field(compare=False)
+    english: frozenset[str] = frozenset()  # keys whose text is the English one: counted by English rules
     _dates: dict = field(default_factory=dict, compare=False, repr=False)  # (pattern, date) -> text
     _made: dict = field(default_factory=dict, compare=False, repr=False)  # (key, count, values…) -> markup
 
@@ -56,7 +58,8 @@ class Catalog:
         the template gives as markup (a link, a <code> example) inside the sentence."""
         # Most calls repeat (a page's menus, the site's name, a count): each is made once.
         # A build at 10k articles asks for ~250k texts, a few µs each to make.
-        memo = (key, count, *values.items())
+        # Keyed by the values' types too: Markup("<b>") is equal to "<b>" and 1 to True.
+        memo = (key, type(count), count, *((name, type(v), v) for name, v in values.items()))
         try:
             return self._made[memo]
         except KeyError:
@@ -82,12 +85,16 @@ class Catalog:
             values["count"] = count
         if isinstance(text, str):
             return text
-        return text.get(self.locale.plural_form(abs(count or 0)), text["other"])
+        rules = _ENGLISH if key in self.english else self.locale  # "1 articles" is no English, whatever the site's rules
+        return text.get(rules.plural_form(abs(count or 0)), text["other"])
 
     def for_script(self, prefix: str) -> str:
         """The texts whose keys start with ``prefix``, as JSON for a page's script (which
-        picks plural forms with ``Intl.PluralRules``, from the same CLDR rules)."""
-        return json.dumps({k: v for k, v in sorted(self.texts.items()) if k.startswith(prefix)}, ensure_ascii=False, sort_keys=True)
+        picks plural forms with ``Intl.PluralRules``, from the same CLDR rules; an English
+        text's forms say so, ``"_rules": "en"``)."""
+        picked = {k: {**v, "_rules": "en"} if k in self.english and not isinstance(v, str) else v
+                  for k, v in self.texts.items() if k.startswith(prefix)}
+        return json.dumps(picked, ensure_ascii=False, sort_keys=True)
 
     def date(self, value: date | datetime) -> str:
         """A day, as the catalog's ``date_day`` pattern writes it: '5 October 2024'."""
@@ -124,37 +131,60 @@ def english(root: Path | None = None, theme: str = "default") -> Catalog:
 
 
 def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Problem]]:
-    """The site's catalog and the problems of the files it is made from (I/O: reads them)."""
+    """The site's catalog and the problems of the files it is made from (I/O: reads them).
+
+    For each language from English to the most specific (``en``, ``pt``, ``pt-BR``), the
+    default theme's file, then the theme's, then the archive's: a later one's text wins. The
+    English files define the keys (a theme may add its own); a text left in English keeps
+    English plural rules, and dates follow the language's own CLDR patterns unless one of its
+    catalogs gives them."""
     found_locale = _locale(language)
     locale = found_locale or Locale("en")
+    english_too = _tags(language)[0].lower() == "en"  # English of any region: the theme's English is its own
     base_file = BUILTIN_THEMES / "default" / FOLDER / "en.toml"
-    base, problems = _read(base_file, base_file.as_posix(), locale, None)
-    keys = frozenset(base)
-    texts = dict(base)
+    texts, problems = _read(base_file, base_file.as_posix(), locale, None)
     folders = _folders(root, theme)
-    layers = ["en"] + [tag for tag in _tags(language) if tag.lower() != "en"]
-    # The keys a catalog in the site's language gives: all, for English of any region.
-    given: set[str] = set(keys) if _tags(language)[0].lower() == "en" else set()
-    for tag in layers:
-        for folder, shown in folders:
+    for folder, shown in folders[1:-1]:  # a theme's own English: it may add texts its templates show
+        if (path := _file(folder, "en")) is not None:
+            added, found = _read(path, f"{shown}/{path.name}", locale, None, texts)
+            texts.update(added)
+            problems += found
+    keys = frozenset(texts)
+    given: set[str] = set(keys) if english_too else set()  # the keys a catalog in the site's language gives
+    for tag in ["en", *(tag for tag in _tags(language) if tag.lower() != "en")]:
+        for folder, shown in folders if tag != "en" else folders[-1:]:  # the archive's English rewords the theme's
             path = _file(folder, tag)
             if path is None or path == base_file:
                 continue
-            layer, found = _read(path, f"{shown}/{path.name}", locale, keys, base)
+            layer, found = _read(path, f"{shown}/{path.name}", locale, keys, texts)
             problems += found
             texts.update(layer)
-            if tag != "en":
+            if tag != "en" or english_too:
                 given.update(layer)
-    setting = (config_file(root), setting_line(root, "language"), "language")  # where the site's language is set
-    if not given:
-        problems.append(Problem(*setting, f"no translation of the theme's words into {language!r}: pages show them in English "
+    if not english_too:
+        texts.update((key, pattern) for key, pattern in _cldr_dates(locale).items() if key not in given)
+    setting = partial(Problem, config_file(root), setting_line(root, "language"), "language") if not given or keys - given or found_locale is None else None
+    if setting and not given:
+        problems.append(setting(f"no translation of the theme's words into {language!r}: pages show them in English "
                                 f"(add translations/{language}.toml: copy the default theme's en.toml and translate it)", WARNING))
-    elif given and (missing := sorted(keys - given)):
-        problems.append(Problem(*setting, f"{len(missing)} of the theme's texts have no translation into {language!r} and show in English: "
+    elif setting and (missing := sorted(keys - given)):
+        problems.append(setting(f"{len(missing)} of the theme's texts have no translation into {language!r} and show in English: "
                                 + ", ".join(missing[:8]) + (", …" if len(missing) > 8 else ""), WARNING))
-    if found_locale is None:
-        problems.append(Problem(*setting, f"no CLDR data for {language!r}: dates and plural forms follow English", WARNING))
-    return Catalog(language, texts, locale), problems
+    if setting and found_locale is None:
+        problems.append(setting(f"no CLDR data for {language!r}: dates and plural forms follow English", WARNING))
+    return Catalog(language, texts, locale, frozenset() if english_too else keys - given), problems
+
+
+def _cldr_dates(locale: Locale) -> dict[str, str]:
+    """The language's own ways of writing a date, for a catalog that gives none."""
+    skeletons = locale.datetime_skeletons
+    return {
+        "date_day": locale.date_formats["long"].pattern,
+        "date_month": skeletons["yMMMM"].pattern if "yMMMM" in skeletons else "LLLL y",
+        "date_month_name": "LLLL",
+        "date_month_short": skeletons["yMMM"].pattern if "yMMM" in skeletons else "LLL y",
+        "date_month_name_short": "LLL",
+    }
 
 
 def folders(root: Path, theme: str) -> list[Path]:
@@ -206,9 +236,7 @@ def _read(
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
-        message = f"not valid TOML: {str(exc)[: at.start()] if at else exc}"
-        return {}, [Problem(shown, int(at[1]) if at else 0, "", message, col=int(at[2]) if at else 1)]
+        return {}, [toml_problem(shown, exc)]
     texts: dict[str, Text] = {}
     problems: list[Problem] = []
     for key, value in data.items():
@@ -218,7 +246,7 @@ def _read(
             problems.append(Problem(shown, key_line(source, (key,)), key, f"no such text in the theme{hint}", WARNING))
             continue
         why = _shape_problem(value)
-        if why is None and base is not None:
+        if why is None and base is not None and key in base:
             why = _placeholder_problem(value, base[key])
         if why is None and key.startswith("date_"):
             why = _pattern_problem(str(value), locale)

@@ -54,7 +54,8 @@ def test_plural_forms_follow_the_language_s_cldr_rules(tmp_path: Path):
         "1 статья", "2 статьи", "5 статей", "21 статья", "22 статьи", "25 статей",
     ]
     assert words.text("nav_people") == "People"  # not translated here: the English
-    assert words.month(date(2031, 4, 1)) == "апрель 2031" and words.date(date(2031, 4, 2)).startswith("2 апреля 2031")
+    # Dates as Russian writes them (CLDR's patterns: no catalog here gives any).
+    assert words.month(date(2031, 4, 1)) == "апрель 2031\u202fг." and words.date(date(2031, 4, 2)) == "2 апреля 2031\u202fг."
 
 
 def test_the_archive_s_texts_stand_before_the_theme_s_and_a_region_s_before_its_language_s(tmp_path: Path):
@@ -189,3 +190,32 @@ def test_texts_written_in_as_templates_compile_read_as_those_asked_for_on_each_p
     assert snapshot(tmp_path / "compiled") == snapshot(tmp_path / "asked")
     unregistered = (tmp_path / "compiled/people/pell-marrow/index.html").read_text()
     assert ("n’est pas encore dans le registre" if language == "fr" else "not in the archive&#39;s registry") in unregistered
+
+
+def test_a_text_left_in_english_counts_by_english_rules_and_dates_follow_the_language(tmp_path: Path):
+    """Japanese has one plural category: an English text in a Japanese site is not "1 articles".
+    A language no catalog gives dates for writes them as CLDR has them for it."""
+    root = archive(tmp_path, 'language = "ja"\n')
+    words, _ = catalog(root, "default", "ja")
+    assert [words.text("articles_count", count=n) for n in (1, 2)] == ["1 article", "2 articles"]
+    assert '"_rules": "en"' in words.for_script("search_js_")  # and the search page's script is told so
+    assert words.date(date(2024, 10, 5)) == "2024年10月5日"
+    portuguese, _ = catalog(root, "default", "pt-BR")
+    assert portuguese.date(date(2024, 10, 5)) == "5 de outubro de 2024" and portuguese.month(date(2024, 10, 1)) == "outubro de 2024"
+
+
+def test_a_theme_may_add_texts_of_its_own(tmp_path: Path):
+    root = archive(tmp_path, 'theme = "harbour"\n')
+    theme = root / "themes" / "harbour"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "translations").mkdir()
+    (theme / "translations" / "en.toml").write_text('tide_table = "Tide table for {day}"\nnav_people = "Crew"\n')
+    words, problems = catalog(root, "harbour", "en")
+    assert problems == [] and words.text("tide_table", day="Monday") == "Tide table for Monday" and words.text("nav_people") == "Crew"
+
+
+def test_a_text_s_memo_tells_markup_from_text_and_numbers_from_booleans():
+    words = english()
+    assert words.markup("in_article", title=Markup("<b>x</b>")) == "in <b>x</b>"
+    assert words.markup("in_article", title="<b>x</b>") == "in &lt;b&gt;x&lt;/b&gt;"
+    assert words.markup("page_n", page=2) == "page 2" and words.markup("page_n", page=2.0) == "page 2.0"

@@ -65,17 +65,25 @@
    * The page words its own the same way (search.js); both give plain text only.
    */
   function wording (texts, lang) {
-    var plurals = null
-    try { plurals = new Intl.PluralRules(lang || 'en') } catch (err) {} // an unknown tag: every count is 'other'
-    return function text (key, values, count) {
+    var plurals = Object.create(null) // language -> its Intl.PluralRules, or null for an unknown tag (every count is 'other')
+    function pluralOf (forms, count) { // English rules for a text the catalog left in English ("_rules": "en")
+      var tag = forms._rules || lang || 'en'
+      if (!(tag in plurals)) {
+        try { plurals[tag] = new Intl.PluralRules(tag) } catch (err) { plurals[tag] = null }
+      }
+      return plurals[tag] ? plurals[tag].select(count) : 'other'
+    }
+    function text (key, values, count) {
       var t = texts && texts[key]
-      if (t && typeof t === 'object') t = t[count === undefined || !plurals ? 'other' : plurals.select(count)] || t.other
+      if (t && typeof t === 'object') t = t[count === undefined ? 'other' : pluralOf(t, count)] || t.other
       if (typeof t !== 'string') return key // not in the theme's texts: a visible slip, not a failed search
       return t.replace(/\{(\w+)\}/g, function (whole, name) {
         if (name === 'count' && count !== undefined) return String(count)
         return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole
       })
     }
+    text.lang = lang // for numbers written as the language writes them (decimal)
+    return text
   }
 
   /* '"US", "said"', as the language quotes and lists words. */
@@ -127,11 +135,16 @@
     this.partBytes = (manifest.indexBytes || 0) / manifest.parts.length // parts are cut to one size
   }
 
+  /* "2.1" in English, "2,1" in German: one decimal, as the language writes it. */
+  function decimal (n, lang) {
+    try { return n.toLocaleString(lang || 'en', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) } catch (err) { return n.toFixed(1) }
+  }
+
   /* About how much a page downloads for that many parts, as a reader reads it: "2.1 MB". */
   Engine.prototype.weight = function (parts) {
     var mb = parts * this.partBytes / GZIP_RATIO / 1e6
     return mb < 1 ? this.text('search_js_size_kb', { size: Math.max(1, Math.round(mb * 10)) * 100 })
-      : this.text('search_js_size_mb', { size: mb.toFixed(1) })
+      : this.text('search_js_size_mb', { size: decimal(mb, this.text.lang) })
   }
 
   Engine.prototype.affordable = function (parts) {

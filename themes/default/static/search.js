@@ -13,8 +13,17 @@
   // start with search_js_ (translations/*.toml), as JSON in the page.
   var TEXTS = JSON.parse(app.dataset.texts || '{}')
   var LANG = app.dataset.lang || 'en'
-  var plurals = null
-  try { plurals = new Intl.PluralRules(LANG) } catch (err) {} // an unknown tag: every count is 'other'
+  var plurals = Object.create(null) // language -> its Intl.PluralRules, or null for an unknown tag (every count is 'other')
+
+  /* The plural category of `count` for a text's forms: by the site's language's rules, or
+   * English's for a text the catalog left in English ("_rules": "en"). */
+  function pluralOf (forms, count) {
+    var lang = forms._rules || LANG
+    if (!(lang in plurals)) {
+      try { plurals[lang] = new Intl.PluralRules(lang) } catch (err) { plurals[lang] = null }
+    }
+    return plurals[lang] ? plurals[lang].select(count) : 'other'
+  }
 
   var FACETS = ['person', 'tag', 'year', 'outlet'] // each named by its text search_js_facet_<name>
   var FACET_ROWS = 12 // values shown per facet until the reader asks for all
@@ -73,7 +82,7 @@
    * rules for the language, as the site's pages do) and is {count}. */
   function parts (key, values, count) {
     var t = TEXTS[key]
-    if (t && typeof t === 'object') t = t[count === undefined || !plurals ? 'other' : plurals.select(count)] || t.other
+    if (t && typeof t === 'object') t = t[count === undefined ? 'other' : pluralOf(t, count)] || t.other
     if (typeof t !== 'string') return [key] // not in the theme's texts: a visible slip, not a broken page
     var named = {}
     Object.keys(values || {}).forEach(function (k) { named[k] = values[k] })
