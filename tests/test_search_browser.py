@@ -140,8 +140,8 @@ def test_a_typo_offers_the_words_spelt_one_letter_differently(page, bundled_site
     page.goto(serve_dir(bundled_site) + "search/?q=shoigo")
     wait_for_status(page, "No results")
     offer = page.locator("#search-status .search-retry")
-    assert offer.text_content().startswith("Search for shoigo~1? It finds words spelt up to one letter "
-                                           "differently, and loads the whole index (about ")
+    assert offer.text_content().startswith("Search for shoigo~1? It finds words that differ by up to one letter,"
+                                           " and loads the whole index (about ")
     offer.locator("a").click()
     assert wait_for_status(page, "result for").startswith("1 result for “shoigo~1”")
     assert parse_qs(urlparse(page.url).query) == {"q": ["shoigo~1"]}
