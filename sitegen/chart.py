@@ -14,12 +14,16 @@ from functools import cache, lru_cache
 from html import escape
 from typing import Protocol
 
+from markupsafe import Markup
+from markupsafe import escape as quick_escape  # C: every axis label of every chart
+
 
 class Words(Protocol):
     """What a chart says, in the site's language (``translation.Catalog``)."""
 
     def text(self, key: str, count: int | None = None, **values: object) -> str: ...
-    def formatted(self, key: str, value: date) -> str: ...
+    def month_of(self, key: str, month: str) -> str: ...
+    def markup(self, key: str, count: int | None = None, **values: object) -> Markup: ...
 
 
 @cache
@@ -64,8 +68,7 @@ def _num(value: float) -> str:
 
 def _month(words: Words, key: str, pattern: str = "date_month_short") -> str:
     """'Oct 2024' (or 'Oct', given "date_month_name_short") of a 'YYYY-MM' key."""
-    year, month = key.split("-")
-    return words.formatted(pattern, date(int(year), int(month), 1))
+    return words.month_of(pattern, key)
 
 
 def describe(words: Words, counts: Sequence[tuple[str, int]]) -> str:
@@ -151,7 +154,7 @@ def timeline_svg(
     for i, label in _axis_labels(words, [key for key, _ in counts]):
         x = left + slot * i + slot / 2
         parts.append(
-            f'<text x="{_num(x)}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label)}</text>'
+            f'<text x="{_num(x)}" y="{top + plot_h + 14}" text-anchor="middle">{quick_escape(label)}</text>'
         )
     parts.append("</g>")
     parts.append(
@@ -162,7 +165,7 @@ def timeline_svg(
         parts.append(f'<text x="{left - 4}" y="{top + 16}" text-anchor="end">{peak}</text>')
     for i, label in _narrow_axis_labels(words, [key for key, _ in counts]):
         x = left + slot * i + slot / 2
-        parts.append(f'<text x="{_num(x)}" y="{top + plot_h + 24}" text-anchor="middle">{escape(label)}</text>')
+        parts.append(f'<text x="{_num(x)}" y="{top + plot_h + 24}" text-anchor="middle">{quick_escape(label)}</text>')
     parts.append("</g>")
     parts.append('<g class="chart-bars" fill="currentColor">')
     width_text = _num(bar_w)
@@ -174,7 +177,7 @@ def timeline_svg(
         y = top + plot_h - bar_h
         parts.append(
             f'<rect x="{_num(x)}" y="{_num(y)}" width="{width_text}" height="{_num(bar_h)}" '
-            f'data-month="{key}" data-count="{n}"><title>{escape(words.text("chart_bar", month=_month(words, key), count=n))}</title></rect>'
+            f'data-month="{key}" data-count="{n}"><title>{words.markup("chart_bar", month=_month(words, key), count=n)}</title></rect>'
         )
     parts.append("</g></svg>")
     return "".join(parts)

@@ -47,11 +47,27 @@ class Catalog:
     locale: Locale = field(compare=False)
     english: frozenset[str] = frozenset()  # keys whose text is the English one: counted by English rules
     _dates: dict = field(default_factory=dict, compare=False, repr=False)  # (pattern, date) -> text
-    _made: dict = field(default_factory=dict, compare=False, repr=False)  # (key, count, values…) -> markup
+    _made: dict = field(default_factory=dict, compare=False, repr=False)  # (markup?, key, count, values…) -> text
 
     def text(self, key: str, count: int | None = None, **values: object) -> str:
-        """The text of ``key`` with its values in, as plain text (for feeds and charts)."""
-        return _PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], self._form(key, count, values))
+        """The text of ``key`` with its values in, as plain text (for feeds and charts, whose
+        bars ask for the same few texts thousands of times: each is made once)."""
+        memo = (False, key, type(count), count, *values.items(), *map(type, values.values()))
+        try:
+            return self._made[memo]
+        except KeyError:
+            done = self._made[memo] = self._text(key, count, values)
+        except TypeError:  # a value that cannot be a key
+            done = self._text(key, count, values)
+        return done
+
+    def _text(self, key: str, count: int | None, values: dict[str, object]) -> str:
+        out = []
+        for literal, name in _pieces(self._form(key, count, values), False):
+            out.append(literal)
+            if name is not None:
+                out.append(str(values[name]) if name in values else f"{{{name}}}")
+        return "".join(out)
 
     def markup(self, key: str, count: int | None = None, **values: object) -> Markup:
         """The text of ``key`` for a template: escaped, as are its values, but for those
@@ -59,7 +75,7 @@ class Catalog:
         # Most calls repeat (a page's menus, the site's name, a count): each is made once.
         # A build at 10k articles asks for ~250k texts, a few µs each to make.
         # Keyed by the values' types too: Markup("<b>") is equal to "<b>" and 1 to True.
-        memo = (key, type(count), count, *((name, type(v), v) for name, v in values.items()))
+        memo = (True, key, type(count), count, *values.items(), *map(type, values.values()))
         try:
             return self._made[memo]
         except KeyError:
@@ -70,7 +86,7 @@ class Catalog:
 
     def _markup(self, key: str, count: int | None, values: dict[str, object]) -> Markup:
         out = []
-        for literal, name in _pieces(self._form(key, count, values)):
+        for literal, name in _pieces(self._form(key, count, values), True):
             out.append(literal)
             if name is not None:
                 out.append(escape(values[name]) if name in values else f"{{{name}}}")
@@ -108,6 +124,14 @@ class Catalog:
         """A month's name alone, as a heading: 'October'."""
         return self.formatted("date_month_name", date(2000, month, 1))
 
+    def month_of(self, key: str, month: str) -> str:
+        """A 'YYYY-MM' month as the catalog's pattern ``key`` writes it: what charts count by."""
+        done = self._dates.get((key, month))
+        if done is None:
+            year, number = month.split("-")
+            done = self._dates[(key, month)] = self.formatted(key, date(int(year), int(number), 1))
+        return done
+
     def formatted(self, key: str, value: date | datetime) -> str:
         """A date as the catalog's pattern ``key`` writes it."""
         day = value.date() if isinstance(value, datetime) else value  # cached by day: every card shows one
@@ -118,10 +142,12 @@ class Catalog:
 
 
 @cache
-def _pieces(text: str) -> tuple[tuple[str, str | None], ...]:
-    """A text cut at its placeholders: (its words before one, escaped; the placeholder's name)."""
+def _pieces(text: str, escaped: bool) -> tuple[tuple[str, str | None], ...]:
+    """A text cut at its placeholders: (its words before one, escaped for HTML if asked; the
+    placeholder's name). Cut once: charts ask for a text per bar."""
     parts = _PLACEHOLDER.split(text)
-    return tuple((str(escape(parts[i])), parts[i + 1] if i + 1 < len(parts) else None) for i in range(0, len(parts), 2))
+    words = [str(escape(part)) if escaped else part for part in parts[::2]]
+    return tuple((words[i], parts[2 * i + 1] if 2 * i + 1 < len(parts) else None) for i in range(len(words)))
 
 
 def english(root: Path | None = None, theme: str = "default") -> Catalog:
