@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -50,47 +51,35 @@ class Catalog:
     _made: dict = field(default_factory=dict, compare=False, repr=False)  # (markup?, key, count, values…) -> text
 
     def text(self, key: str, count: int | None = None, **values: object) -> str:
-        """The text of ``key`` with its values in, as plain text (for feeds and charts, whose
-        bars ask for the same few texts thousands of times: each is made once)."""
-        memo = (False, key, type(count), count, *values.items(), *map(type, values.values()))
-        try:
-            return self._made[memo]
-        except KeyError:
-            done = self._made[memo] = self._text(key, count, values)
-        except TypeError:  # a value that cannot be a key
-            done = self._text(key, count, values)
-        return done
-
-    def _text(self, key: str, count: int | None, values: dict[str, object]) -> str:
-        out = []
-        for literal, name in _pieces(self._form(key, count, values), False):
-            out.append(literal)
-            if name is not None:
-                out.append(str(values[name]) if name in values else f"{{{name}}}")
-        return "".join(out)
+        """The text of ``key`` with its values in, as plain text (for feeds and charts)."""
+        return self._filled(False, key, count, values)
 
     def markup(self, key: str, count: int | None = None, **values: object) -> Markup:
         """The text of ``key`` for a template: escaped, as are its values, but for those
         the template gives as markup (a link, a <code> example) inside the sentence."""
-        # Most calls repeat (a page's menus, the site's name, a count): each is made once.
-        # A build at 10k articles asks for ~250k texts, a few µs each to make.
+        return self._filled(True, key, count, values)
+
+    def _filled(self, escaped: bool, key: str, count: int | None, values: dict[str, object]) -> Any:
+        # Most calls repeat (a page's menus, the site's name, a count, a chart's bars): each
+        # is made once. A build at 10k articles asks for ~250k texts, a few µs each to make.
         # Keyed by the values' types too: Markup("<b>") is equal to "<b>" and 1 to True.
-        memo = (True, key, type(count), count, *values.items(), *map(type, values.values()))
+        memo = (escaped, key, type(count), count, *values.items(), *map(type, values.values()))
         try:
             return self._made[memo]
         except KeyError:
-            done = self._made[memo] = self._markup(key, count, values)
+            done = self._made[memo] = self._fill(escaped, key, count, values)
         except TypeError:  # a value that cannot be a key
-            done = self._markup(key, count, values)
+            done = self._fill(escaped, key, count, values)
         return done
 
-    def _markup(self, key: str, count: int | None, values: dict[str, object]) -> Markup:
+    def _fill(self, escaped: bool, key: str, count: int | None, values: dict[str, object]) -> str | Markup:
+        shown = escape if escaped else str
         out = []
-        for literal, name in _pieces(self._form(key, count, values), True):
+        for literal, name in _pieces(self._form(key, count, values), escaped):
             out.append(literal)
             if name is not None:
-                out.append(escape(values[name]) if name in values else f"{{{name}}}")
-        return Markup("".join(out))
+                out.append(shown(values[name]) if name in values else f"{{{name}}}")
+        return Markup("".join(out)) if escaped else "".join(out)
 
     def _form(self, key: str, count: int | None, values: dict[str, object]) -> str:
         try:
