@@ -141,12 +141,13 @@ def _pieces(text: str, escaped: bool) -> tuple[tuple[str, str | None], ...]:
 
 def english(root: Path | None = None, theme: str = "default") -> Catalog:
     """The catalog of an English site: the theme's own words, as sitegen's tests see them."""
-    found, _ = catalog(root or Path("/nonexistent"), theme, "en")
+    found, _ = catalog(root, theme, "en")
     return found
 
 
-def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Problem]]:
+def catalog(root: Path | None, theme: str, language: str) -> tuple[Catalog, list[Problem]]:
     """The site's catalog and the problems of the files it is made from (I/O: reads them).
+    ``root``: the archive, or None for none (the themes' own words alone).
 
     For each language from English to the most specific (``en``, ``pt``, ``pt-BR``), the
     default theme's file, then the theme's, then the archive's: a later one's text wins. The
@@ -159,7 +160,8 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
     base_file = BUILTIN_THEMES / "default" / FOLDER / "en.toml"
     texts, problems = _read(base_file, base_file.as_posix(), locale, None)
     folders = _folders(root, theme)
-    for folder, shown in folders[1:-1]:  # a theme's own English: it may add texts its templates show
+    archive = folders[-1:] if root is not None else []
+    for folder, shown in folders[1 : len(folders) - len(archive)]:  # a theme's own English: it may add texts its templates show
         if (path := _file(folder, "en")) is not None:
             added, found = _read(path, f"{shown}/{path.name}", locale, None, texts)
             texts.update(added)
@@ -167,7 +169,7 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
     keys = frozenset(texts)
     given: set[str] = set(keys) if english_too else set()  # the keys a catalog in the site's language gives
     for tag in ["en", *(tag for tag in _tags(language) if tag.lower() != "en")]:
-        for folder, shown in folders if tag != "en" else folders[-1:]:  # the archive's English rewords the theme's
+        for folder, shown in folders if tag != "en" else archive:  # the archive's English rewords the theme's
             path = _file(folder, tag)
             if path is None or path == base_file:
                 continue
@@ -178,7 +180,8 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
                 given.update(layer)
     if not english_too:
         texts.update((key, pattern) for key, pattern in _cldr_dates(locale).items() if key not in given)
-    setting = partial(Problem, config_file(root), setting_line(root, "language"), "language") if not given or keys - given or found_locale is None else None
+    where = (config_file(root), setting_line(root, "language")) if root is not None else ("sitegen.toml", 0)
+    setting = partial(Problem, *where, "language") if not given or keys - given or found_locale is None else None
     if setting and not given:
         problems.append(setting(f"no translation of the theme's words into {language!r}: pages show them in English "
                                 f"(add translations/{language}.toml: copy the default theme's en.toml and translate it)", WARNING))
@@ -207,14 +210,15 @@ def folders(root: Path, theme: str) -> list[Path]:
     return [folder for folder, _ in _folders(root, theme)]
 
 
-def _folders(root: Path, theme: str) -> list[tuple[Path, str]]:
-    """Least specific first: sitegen's default theme, the theme, the archive's own."""
+def _folders(root: Path | None, theme: str) -> list[tuple[Path, str]]:
+    """Least specific first: sitegen's default theme, the theme, the archive's own (if any)."""
     out = [(BUILTIN_THEMES / "default" / FOLDER, f"themes/default/{FOLDER}")]
-    own_theme = theme_dir(root, theme) / FOLDER
+    own_theme = (theme_dir(root, theme) if root is not None else BUILTIN_THEMES / theme) / FOLDER
     if own_theme != out[0][0]:
-        shown = own_theme.relative_to(root).as_posix() if own_theme.is_relative_to(root) else f"themes/{theme}/{FOLDER}"
+        shown = own_theme.relative_to(root).as_posix() if root is not None and own_theme.is_relative_to(root) else f"themes/{theme}/{FOLDER}"
         out.append((own_theme, shown))
-    out.append((root / FOLDER, FOLDER))
+    if root is not None:
+        out.append((root / FOLDER, FOLDER))
     return out
 
 

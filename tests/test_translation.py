@@ -219,3 +219,15 @@ def test_a_text_s_memo_tells_markup_from_text_and_numbers_from_booleans():
     assert words.markup("in_article", title=Markup("<b>x</b>")) == "in <b>x</b>"
     assert words.markup("in_article", title="<b>x</b>") == "in &lt;b&gt;x&lt;/b&gt;"
     assert words.markup("page_n", page=2) == "page 2" and words.markup("page_n", page=2.0) == "page 2.0"
+
+
+def test_a_catalog_without_an_archive_is_the_themes_words_alone(tmp_path: Path, monkeypatch):
+    """``root=None`` means no archive: nothing is looked for beside the themes, not even in
+    the working folder, and a problem of the setting names the config file without a line."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / "de.toml").write_text('nav_people = "Leute"\n')
+    words, problems = catalog(None, "default", "de")
+    assert problems == [] and words.text("nav_people") == "Personen"
+    _, problems = catalog(None, "default", "nb")
+    assert [(p.path, p.line) for p in problems] == [("sitegen.toml", 0)]
