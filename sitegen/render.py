@@ -181,7 +181,7 @@ def environment(root: Path, site: Site) -> SiteEnvironment:
     )
     words = site.words
     env.filters.update(human_date=words.date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=words.month_name,
-                       month_year=lambda year_month: words.month(date(*year_month, 1)))
+                       month_year=lambda year_month: words.month(date(*year_month, 1)), number=words.number)
     return env
 
 

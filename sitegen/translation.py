@@ -24,6 +24,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
 
@@ -49,6 +50,7 @@ class Catalog:
     english: frozenset[str] = frozenset()  # keys whose text is the English one: counted by English rules
     _dates: dict = field(default_factory=dict, compare=False, repr=False)  # (pattern, date) -> text
     _made: dict = field(default_factory=dict, compare=False, repr=False)  # (markup?, key, count, values…) -> text
+    _numbers: dict = field(default_factory=dict, compare=False, repr=False)  # int -> its digits
 
     def text(self, key: str, count: int | None = None, **values: object) -> str:
         """The text of ``key`` with its values in, as plain text (for feeds and charts)."""
@@ -78,8 +80,18 @@ class Catalog:
         for literal, name in _pieces(self._form(key, count, values), escaped):
             out.append(literal)
             if name is not None:
-                out.append(shown(values[name]) if name in values else f"{{{name}}}")
+                value = values.get(name, f"{{{name}}}")
+                out.append(self.number(value) if type(value) is int else shown(value))  # a count, a page: "1.234" in German
         return Markup("".join(out)) if escaped else "".join(out)
+
+    def number(self, value: int) -> str:
+        """A whole number as the site's language writes it: 1,234 · 1.234 · 1\u202f234 (CLDR).
+        Made once per number: a people index shows a count per person."""
+        try:
+            return self._numbers[value]
+        except KeyError:
+            done = self._numbers[value] = format_decimal(value, locale=self.locale)
+            return done
 
     def _form(self, key: str, count: int | None, values: dict[str, object]) -> str:
         try:

@@ -231,3 +231,33 @@ def test_a_catalog_without_an_archive_is_the_themes_words_alone(tmp_path: Path, 
     assert problems == [] and words.text("nav_people") == "Personen"
     _, problems = catalog(None, "default", "nb")
     assert [(p.path, p.line) for p in problems] == [("sitegen.toml", 0)]
+
+
+def test_numbers_in_texts_are_written_as_the_language_writes_them():
+    """CLDR's digits through Babel: "1.234 Artikel", "1 234 articles" (a narrow no-break
+    space), "1,234 articles"; below a thousand as before. Not a float or a boolean."""
+    german, french = catalog(None, "default", "de")[0], catalog(None, "default", "fr")[0]
+    assert german.text("articles_count", count=1234) == "1.234 Artikel"
+    assert german.markup("page_of", page=2, pages=1000) == "Seite 2 von 1.000"
+    assert french.text("articles_count", count=1234) == "1\u202f234 articles"
+    assert english().text("articles_count", count=1234) == "1,234 articles"
+    assert english().text("articles_count", count=999) == "999 articles" and german.number(7) == "7"
+    assert english().markup("page_n", page=2.0) == "page 2.0" and english().markup("in_article", title=True) == "in True"
+
+
+def test_every_count_a_page_shows_is_written_by_the_catalog(tmp_path: Path, monkeypatch):
+    """The people index, a person's page, the tags, archive and annotation pages write their
+    counts with ``Catalog.number``, in text() or as ``| number``: none as bare digits."""
+    from sitegen.translation import Catalog
+
+    monkeypatch.setattr(Catalog, "number", lambda self, n: f"#{n}")
+    root = archive(tmp_path)
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False, workers=1))
+    assert [td.text for td in page(out, "/people/").cssselect("td") if td.text] == ["#2", "#1", "#2"]
+    person = page(out, "/people/orla-venn/")
+    assert [s.text for s in person.cssselect(".count-list .count")] == ["#1", "#1", "#2", "#1"]
+    assert [p.text_content() for p in person.cssselect(".story > p")] == [
+        "Mentioned in #2 articles, first on 2 April 2031, last on 20 April 2031.", "Fact-checks: Misleading #1."]
+    assert [s.text for s in page(out, "/tags/").cssselect(".term-index .count")] == ["#2 articles", "#2 articles"]
+    assert page(out, "/").cssselect(".pagination span")[0].text == "Page #1 of #2"
