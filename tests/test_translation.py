@@ -261,3 +261,25 @@ def test_every_count_a_page_shows_is_written_by_the_catalog(tmp_path: Path, monk
         "Mentioned in #2 articles, first on 2 April 2031, last on 20 April 2031.", "Fact-checks: Misleading #1."]
     assert [s.text for s in page(out, "/tags/").cssselect(".term-index .count")] == ["#2 articles", "#2 articles"]
     assert page(out, "/").cssselect(".pagination span")[0].text == "Page #1 of #2"
+
+
+def test_an_article_s_words_shown_outside_it_say_its_language(tmp_path: Path):
+    """On a German site, an English article's quoted passages (on its page, the annotations
+    index, a person's page) and its title (in "newer/older" links and "in {title}") carry
+    lang="en", as its title and text on its own page do; a German article's need none."""
+    root = archive(tmp_path, 'language = "de"\n')
+    ferry = root / "content/articles/2031/04/ferry-timetable.md"
+    ferry.write_text(ferry.read_text().replace("tags: [harbour]", "tags: [harbour]\nlanguage: en"))
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+    own = page(out, "/articles/2031/04/ferry-timetable/")
+    assert [q.get("lang") for q in own.cssselect("blockquote.annotation-quote")] == ["en"]
+    assert [(a.get("rel"), [s.get("lang") for s in a.cssselect("span")]) for a in own.cssselect(".prev-next a")] == [
+        ("prev", ["en-GB"]), ("next", [])]
+    neighbour = page(out, "/articles/2031/04/harbour-opens/")
+    assert [s.get("lang") for s in neighbour.cssselect(".prev-next a span")] == ["en"]
+    index = page(out, "/annotations/")
+    assert index.cssselect("blockquote.annotation-quote")[0].get("lang") == "en"
+    assert [s.text for s in index.cssselect('.annotation-origin span[lang="en"]')] == ["Ferry timetable changes for the summer"]
+    person = page(out, "/people/orla-venn/")
+    assert [s.text for s in person.cssselect('.note-list span[lang="en"]')] == ["two extra sailings", "Ferry timetable changes for the summer"]
