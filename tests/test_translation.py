@@ -283,3 +283,16 @@ def test_an_article_s_words_shown_outside_it_say_its_language(tmp_path: Path):
     assert [s.text for s in index.cssselect('.annotation-origin span[lang="en"]')] == ["Ferry timetable changes for the summer"]
     person = page(out, "/people/orla-venn/")
     assert [s.text for s in person.cssselect('.note-list span[lang="en"]')] == ["two extra sailings", "Ferry timetable changes for the summer"]
+
+
+@pytest.mark.parametrize(("language", "enter"), [("de", "Enter"), ("fr", "Entrée"), ("en", "Enter")])
+def test_the_search_help_names_the_key_as_the_language_does_and_marks_its_english_examples(tmp_path: Path, language: str, enter: str):
+    """Search stems English words: its examples (talks, the, negotiat*…) are English, so a
+    screen reader on a French page reads them as English; the Enter key is named as French
+    keyboards label it. An English page needs no mark."""
+    root = archive(tmp_path, f'language = "{language}"\n')
+    build(Options(root=root, out=tmp_path / "out", cache=False))
+    help = page(tmp_path / "out", "/search/").cssselect("#search-help")[0]
+    assert help.cssselect("kbd")[-1].text == enter
+    marked = [e.text_content() for e in help.cssselect('[lang="en"]')]
+    assert marked == ([] if language == "en" else ["talks", "talk", "talking", "the, us, who, will", "negotiat*", "+treaty -nato"])
