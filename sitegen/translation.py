@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import DateTimeFormat, format_date, parse_pattern
 from babel.numbers import format_decimal
 from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
@@ -138,8 +138,22 @@ class Catalog:
         day = value.date() if isinstance(value, datetime) else value  # cached by day: every card shows one
         done = self._dates.get((key, day))
         if done is None:
-            done = self._dates[(key, day)] = format_date(day, str(self.texts[key]), locale=self.locale)
+            done = self._dates[(key, day)] = _written(day, str(self.texts[key]), self.locale)
         return done
+
+
+class _FirstOfTheMonth(DateTimeFormat):
+    """Babel's fields of a date, but the day of the first of a month, which French writes as an
+    ordinal: "1er novembre 2024" (an exception CLDR's patterns cannot say)."""
+
+    def __getitem__(self, name: str) -> str:
+        return "1er" if name == "d" else super().__getitem__(name)
+
+
+def _written(day: date, pattern: str, locale: Locale) -> str:
+    if day.day == 1 and locale.language == "fr":
+        return parse_pattern(pattern).format % _FirstOfTheMonth(day, locale)
+    return format_date(day, pattern, locale=locale)
 
 
 @cache

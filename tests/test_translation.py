@@ -296,3 +296,15 @@ def test_the_search_help_names_the_key_as_the_language_does_and_marks_its_englis
     assert help.cssselect("kbd")[-1].text == enter
     marked = [e.text_content() for e in help.cssselect('[lang="en"]')]
     assert marked == ([] if language == "en" else ["talks", "talk", "talking", "the, us, who, will", "negotiat*", "+treaty -nato"])
+
+
+def test_french_writes_the_first_of_a_month_as_an_ordinal(tmp_path: Path):
+    """"1er novembre 2024", in France and Canada alike; other days and languages as CLDR has them,
+    and a pattern with a two-digit day ("dd/MM/y") keeps its digits."""
+    french = catalog(None, "default", "fr")[0]
+    assert [french.date(date(2024, 11, d)) for d in (1, 2, 21)] == ["1er novembre 2024", "2 novembre 2024", "21 novembre 2024"]
+    assert catalog(None, "default", "fr-CA")[0].date(date(2024, 11, 1)) == "1er novembre 2024"
+    assert catalog(None, "default", "de")[0].date(date(2024, 11, 1)) == "1. November 2024"
+    assert english().date(date(2024, 11, 1)) == "1 November 2024"
+    root = archive(tmp_path, 'language = "fr"\n', fr="date_day = \"dd/MM/y 'd'\"\n")
+    assert catalog(root, "default", "fr")[0].date(date(2024, 11, 1)) == "01/11/2024 d"
