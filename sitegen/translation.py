@@ -118,12 +118,12 @@ class Catalog:
         return self.formatted("date_day", value)
 
     def month(self, value: date | datetime) -> str:
-        """A month of a year, as a heading: 'October 2024'."""
-        return self.formatted("date_month", value)
+        """A month of a year, as a heading: 'October 2024', 'Août 2019'."""
+        return _heading(self.formatted("date_month", value))
 
     def month_name(self, month: int) -> str:
-        """A month's name alone, as a heading: 'October'."""
-        return self.formatted("date_month_name", date(2000, month, 1))
+        """A month's name alone, as a heading: 'October', 'Août'."""
+        return _heading(self.formatted("date_month_name", date(2000, month, 1)))
 
     def month_of(self, key: str, month: str) -> str:
         """A 'YYYY-MM' month as the catalog's pattern ``key`` writes it: what charts count by."""
@@ -140,6 +140,13 @@ class Catalog:
         if done is None:
             done = self._dates[(key, day)] = _written(day, str(self.texts[key]), self.locale)
         return done
+
+
+def _heading(text: str) -> str:
+    """A heading, a menu entry starts with a capital: French, Spanish, Russian… write a month's
+    name in lower case inside a sentence, as CLDR gives it, but 'Août 2019' alone (CLDR's
+    contextTransforms, which Babel does not have)."""
+    return text[:1].upper() + text[1:]
 
 
 class _FirstOfTheMonth(DateTimeFormat):

@@ -55,7 +55,7 @@ def test_plural_forms_follow_the_language_s_cldr_rules(tmp_path: Path):
     ]
     assert words.text("nav_people") == "People"  # not translated here: the English
     # Dates as Russian writes them (CLDR's patterns: no catalog here gives any).
-    assert words.month(date(2031, 4, 1)) == "апрель 2031\u202fг." and words.date(date(2031, 4, 2)) == "2 апреля 2031\u202fг."
+    assert words.month(date(2031, 4, 1)) == "Апрель 2031\u202fг." and words.date(date(2031, 4, 2)) == "2 апреля 2031\u202fг."  # a heading's capital
 
 
 def test_the_archive_s_texts_stand_before_the_theme_s_and_a_region_s_before_its_language_s(tmp_path: Path):
@@ -201,7 +201,7 @@ def test_a_text_left_in_english_counts_by_english_rules_and_dates_follow_the_lan
     assert '"_rules": "en"' in words.for_script("search_js_")  # and the search page's script is told so
     assert words.date(date(2024, 10, 5)) == "2024年10月5日"
     portuguese, _ = catalog(root, "default", "pt-BR")
-    assert portuguese.date(date(2024, 10, 5)) == "5 de outubro de 2024" and portuguese.month(date(2024, 10, 1)) == "outubro de 2024"
+    assert portuguese.date(date(2024, 10, 5)) == "5 de outubro de 2024" and portuguese.month(date(2024, 10, 1)) == "Outubro de 2024"
 
 
 def test_a_theme_may_add_texts_of_its_own(tmp_path: Path):
@@ -308,3 +308,18 @@ def test_french_writes_the_first_of_a_month_as_an_ordinal(tmp_path: Path):
     assert english().date(date(2024, 11, 1)) == "1 November 2024"
     root = archive(tmp_path, 'language = "fr"\n', fr="date_day = \"dd/MM/y 'd'\"\n")
     assert catalog(root, "default", "fr")[0].date(date(2024, 11, 1)) == "01/11/2024 d"
+
+
+def test_a_month_as_a_heading_starts_with_a_capital_in_languages_that_write_it_in_lower_case(tmp_path: Path):
+    """French writes "en août 2019" but heads a page "Août 2019" (CLDR's stand-alone and menu
+    context): the month page's heading, breadcrumbs and the year's list of months."""
+    french = catalog(None, "default", "fr")[0]
+    assert (french.month(date(2019, 8, 1)), french.month_name(8)) == ("Août 2019", "Août")
+    assert french.date(date(2019, 8, 2)) == "2 août 2019"  # inside a sentence: as CLDR has it
+    assert english().month(date(2019, 8, 1)) == "August 2019"
+    root = archive(tmp_path, 'language = "fr"\n')
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+    month = page(out, "/archive/2031/04/")
+    assert month.cssselect("h1")[0].text == "Avril 2031" and month.cssselect(".breadcrumbs")[0].text_content().endswith("› Avril")
+    assert [a.text for a in page(out, "/archive/2031/").cssselect("main li a")] == ["Mai 2031", "Avril 2031"]
