@@ -51,17 +51,19 @@ description: Fictional lamplighter and keeper of the {LONG_WORD[:30]} ledgers
 """
 
 
+def built(root: Path, config: str, files: dict[str, str]) -> Path:
+    """An archive of ``files`` (paths under content/) with ``config``, built into root/public."""
+    (root / "sitegen.toml").write_text(config)
+    for rel, text in files.items():
+        (root / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / rel).write_text(text, encoding="utf-8")
+    return build_site(root, root / "public")
+
+
 @pytest.fixture(scope="module")
 def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("wide")
-    (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
-    article = root / "content" / "articles" / "2031" / "03" / "lanterns.md"
-    article.parent.mkdir(parents=True)
-    article.write_text(ARTICLE, encoding="utf-8")
-    people = root / "content" / "people"
-    people.mkdir(parents=True)
-    (people / "wenna-quill.md").write_text(PERSON, encoding="utf-8")
-    return build_site(root, root / "public")
+    return built(tmp_path_factory.mktemp("wide"), 'title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n',
+                 {"articles/2031/03/lanterns.md": ARTICLE, "people/wenna-quill.md": PERSON})
 
 
 def overflow(chromium, url: str, width: int = 375, ready: str = "body") -> dict:
@@ -230,12 +232,8 @@ Der Rat zählte die Laternen des Hafens.
 
 @pytest.fixture(scope="module")
 def german_long_words(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("german-long")
-    (root / "sitegen.toml").write_text('title = "Laternenarchiv"\nlanguage = "de"\nbase_url = "https://laternen.example/"\n')
-    article = root / "content" / "articles" / "2031" / "03" / "laternen.md"
-    article.parent.mkdir(parents=True)
-    article.write_text(GERMAN, encoding="utf-8")
-    return build_site(root, root / "public")
+    return built(tmp_path_factory.mktemp("german-long"), 'title = "Laternenarchiv"\nlanguage = "de"\nbase_url = "https://laternen.example/"\n',
+                 {"articles/2031/03/laternen.md": GERMAN})
 
 
 @pytest.mark.parametrize("path", [
