@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -25,7 +25,7 @@ from jinja2 import (
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__
 from .errors import SitegenError
@@ -177,11 +177,12 @@ def environment(root: Path, site: Site) -> SiteEnvironment:
         cards=cards.many,
         text=site.words.markup,  # the theme's words in the site's language (translation.py)
         texts_for_script=site.words.for_script,
+        own_lang=partial(own_lang, site=site.config.language),
         **MARKUP,
     )
     words = site.words
     env.filters.update(human_date=words.date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=words.month_name,
-                       month_year=lambda year_month: words.month(date(*year_month, 1)))
+                       month_year=lambda year_month: words.month(date(*year_month, 1)), number=words.number)
     return env
 
 
@@ -197,6 +198,14 @@ MARKUP: dict[str, Callable[..., Markup]] = {
     "kbd": _element("kbd"),
     "link": lambda href, label: Markup('<a href="{}">{}</a>').format(href, label),
 }
+
+
+def own_lang(text: object, language: str | None, site: str) -> Markup:
+    """An article's words shown outside it (a title, a quoted passage), escaped, and marked with
+    its language where that is not the page's: a screen reader then reads them in it."""
+    if not language or language == site:
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(language, text)
 
 
 def _remembered(url_for: Callable[..., str]) -> Callable[..., str]:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import DateTimeFormat, format_date, parse_pattern
+from babel.numbers import format_decimal
 from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
 
@@ -49,6 +50,7 @@ class Catalog:
     english: frozenset[str] = frozenset()  # keys whose text is the English one: counted by English rules
     _dates: dict = field(default_factory=dict, compare=False, repr=False)  # (pattern, date) -> text
     _made: dict = field(default_factory=dict, compare=False, repr=False)  # (markup?, key, count, values…) -> text
+    _numbers: dict = field(default_factory=dict, compare=False, repr=False)  # int -> its digits
 
     def text(self, key: str, count: int | None = None, **values: object) -> str:
         """The text of ``key`` with its values in, as plain text (for feeds and charts)."""
@@ -78,8 +80,18 @@ class Catalog:
         for literal, name in _pieces(self._form(key, count, values), escaped):
             out.append(literal)
             if name is not None:
-                out.append(shown(values[name]) if name in values else f"{{{name}}}")
+                value = values.get(name, f"{{{name}}}")
+                out.append(self.number(value) if type(value) is int else shown(value))  # a count, a page: "1.234" in German
         return Markup("".join(out)) if escaped else "".join(out)
+
+    def number(self, value: int) -> str:
+        """A whole number as the site's language writes it: 1,234 · 1.234 · 1\u202f234 (CLDR).
+        Made once per number: a people index shows a count per person."""
+        try:
+            return self._numbers[value]
+        except KeyError:
+            done = self._numbers[value] = format_decimal(value, locale=self.locale)
+            return done
 
     def _form(self, key: str, count: int | None, values: dict[str, object]) -> str:
         try:
@@ -106,12 +118,12 @@ class Catalog:
         return self.formatted("date_day", value)
 
     def month(self, value: date | datetime) -> str:
-        """A month of a year, as a heading: 'October 2024'."""
-        return self.formatted("date_month", value)
+        """A month of a year, as a heading: 'October 2024', 'Août 2019'."""
+        return _heading(self.formatted("date_month", value))
 
     def month_name(self, month: int) -> str:
-        """A month's name alone, as a heading: 'October'."""
-        return self.formatted("date_month_name", date(2000, month, 1))
+        """A month's name alone, as a heading: 'October', 'Août'."""
+        return _heading(self.formatted("date_month_name", date(2000, month, 1)))
 
     def month_of(self, key: str, month: str) -> str:
         """A 'YYYY-MM' month as the catalog's pattern ``key`` writes it: what charts count by."""
@@ -126,8 +138,29 @@ class Catalog:
         day = value.date() if isinstance(value, datetime) else value  # cached by day: every card shows one
         done = self._dates.get((key, day))
         if done is None:
-            done = self._dates[(key, day)] = format_date(day, str(self.texts[key]), locale=self.locale)
+            done = self._dates[(key, day)] = _written(day, str(self.texts[key]), self.locale)
         return done
+
+
+def _heading(text: str) -> str:
+    """A heading, a menu entry starts with a capital: French, Spanish, Russian… write a month's
+    name in lower case inside a sentence, as CLDR gives it, but 'Août 2019' alone (CLDR's
+    contextTransforms, which Babel does not have)."""
+    return text[:1].upper() + text[1:]
+
+
+class _FirstOfTheMonth(DateTimeFormat):
+    """Babel's fields of a date, but the day of the first of a month, which French writes as an
+    ordinal: "1er novembre 2024" (an exception CLDR's patterns cannot say)."""
+
+    def __getitem__(self, name: str) -> str:
+        return "1er" if name == "d" else super().__getitem__(name)
+
+
+def _written(day: date, pattern: str, locale: Locale) -> str:
+    if day.day == 1 and locale.language == "fr":
+        return parse_pattern(pattern).format % _FirstOfTheMonth(day, locale)
+    return format_date(day, pattern, locale=locale)
 
 
 @cache
@@ -141,12 +174,13 @@ def _pieces(text: str, escaped: bool) -> tuple[tuple[str, str | None], ...]:
 
 def english(root: Path | None = None, theme: str = "default") -> Catalog:
     """The catalog of an English site: the theme's own words, as sitegen's tests see them."""
-    found, _ = catalog(root or Path("/nonexistent"), theme, "en")
+    found, _ = catalog(root, theme, "en")
     return found
 
 
-def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Problem]]:
+def catalog(root: Path | None, theme: str, language: str) -> tuple[Catalog, list[Problem]]:
     """The site's catalog and the problems of the files it is made from (I/O: reads them).
+    ``root``: the archive, or None for none (the themes' own words alone).
 
     For each language from English to the most specific (``en``, ``pt``, ``pt-BR``), the
     default theme's file, then the theme's, then the archive's: a later one's text wins. The
@@ -159,7 +193,8 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
     base_file = BUILTIN_THEMES / "default" / FOLDER / "en.toml"
     texts, problems = _read(base_file, base_file.as_posix(), locale, None)
     folders = _folders(root, theme)
-    for folder, shown in folders[1:-1]:  # a theme's own English: it may add texts its templates show
+    archive = folders[-1:] if root is not None else []
+    for folder, shown in folders[1 : len(folders) - len(archive)]:  # a theme's own English: it may add texts its templates show
         if (path := _file(folder, "en")) is not None:
             added, found = _read(path, f"{shown}/{path.name}", locale, None, texts)
             texts.update(added)
@@ -167,7 +202,7 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
     keys = frozenset(texts)
     given: set[str] = set(keys) if english_too else set()  # the keys a catalog in the site's language gives
     for tag in ["en", *(tag for tag in _tags(language) if tag.lower() != "en")]:
-        for folder, shown in folders if tag != "en" else folders[-1:]:  # the archive's English rewords the theme's
+        for folder, shown in folders if tag != "en" else archive:  # the archive's English rewords the theme's
             path = _file(folder, tag)
             if path is None or path == base_file:
                 continue
@@ -178,7 +213,8 @@ def catalog(root: Path, theme: str, language: str) -> tuple[Catalog, list[Proble
                 given.update(layer)
     if not english_too:
         texts.update((key, pattern) for key, pattern in _cldr_dates(locale).items() if key not in given)
-    setting = partial(Problem, config_file(root), setting_line(root, "language"), "language") if not given or keys - given or found_locale is None else None
+    where = (config_file(root), setting_line(root, "language")) if root is not None else ("sitegen.toml", 0)
+    setting = partial(Problem, *where, "language") if not given or keys - given or found_locale is None else None
     if setting and not given:
         problems.append(setting(f"no translation of the theme's words into {language!r}: pages show them in English "
                                 f"(add translations/{language}.toml: copy the default theme's en.toml and translate it)", WARNING))
@@ -207,14 +243,15 @@ def folders(root: Path, theme: str) -> list[Path]:
     return [folder for folder, _ in _folders(root, theme)]
 
 
-def _folders(root: Path, theme: str) -> list[tuple[Path, str]]:
-    """Least specific first: sitegen's default theme, the theme, the archive's own."""
+def _folders(root: Path | None, theme: str) -> list[tuple[Path, str]]:
+    """Least specific first: sitegen's default theme, the theme, the archive's own (if any)."""
     out = [(BUILTIN_THEMES / "default" / FOLDER, f"themes/default/{FOLDER}")]
-    own_theme = theme_dir(root, theme) / FOLDER
+    own_theme = (theme_dir(root, theme) if root is not None else BUILTIN_THEMES / theme) / FOLDER
     if own_theme != out[0][0]:
-        shown = own_theme.relative_to(root).as_posix() if own_theme.is_relative_to(root) else f"themes/{theme}/{FOLDER}"
+        shown = own_theme.relative_to(root).as_posix() if root is not None and own_theme.is_relative_to(root) else f"themes/{theme}/{FOLDER}"
         out.append((own_theme, shown))
-    out.append((root / FOLDER, FOLDER))
+    if root is not None:
+        out.append((root / FOLDER, FOLDER))
     return out
 
 

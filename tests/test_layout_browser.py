@@ -51,17 +51,19 @@ description: Fictional lamplighter and keeper of the {LONG_WORD[:30]} ledgers
 """
 
 
+def built(root: Path, config: str, files: dict[str, str]) -> Path:
+    """An archive of ``files`` (paths under content/) with ``config``, built into root/public."""
+    (root / "sitegen.toml").write_text(config)
+    for rel, text in files.items():
+        (root / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / rel).write_text(text, encoding="utf-8")
+    return build_site(root, root / "public")
+
+
 @pytest.fixture(scope="module")
 def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("wide")
-    (root / "sitegen.toml").write_text('title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n')
-    article = root / "content" / "articles" / "2031" / "03" / "lanterns.md"
-    article.parent.mkdir(parents=True)
-    article.write_text(ARTICLE, encoding="utf-8")
-    people = root / "content" / "people"
-    people.mkdir(parents=True)
-    (people / "wenna-quill.md").write_text(PERSON, encoding="utf-8")
-    return build_site(root, root / "public")
+    return built(tmp_path_factory.mktemp("wide"), 'title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n',
+                 {"articles/2031/03/lanterns.md": ARTICLE, "people/wenna-quill.md": PERSON})
 
 
 def overflow(chromium, url: str, width: int = 375, ready: str = "body") -> dict:
@@ -207,3 +209,42 @@ def test_the_header_search_box_is_offered_only_where_it_can_search(chromium, wid
         context.close()
     assert box is script
     assert {"People", "Tags", "Archive"} <= set(browse)
+
+
+# German makes long words of names: a fictional tag, outlet and person, each one word.
+TAG = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
+OUTLET = "Landeshauptstadtnachrichtenrundfunkanstaltsarchiv"
+PERSON_NAME = "Wenzeslausine Oberbürgermeisterstellvertreterinnenwahl"
+GERMAN = f"""---
+title: Der erfundene Hafen zählt seine Laternen
+date: 2031-03-04T10:00:00+00:00
+source:
+  name: {OUTLET}
+  url: https://rundfunk.example/laternen
+tags: [{TAG}]
+people: [{PERSON_NAME}]
+summary: Ein erfundener Artikel über erfundene Laternen.
+---
+
+Der Rat zählte die Laternen des Hafens.
+"""
+
+
+@pytest.fixture(scope="module")
+def german_long_words(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(tmp_path_factory.mktemp("german-long"), 'title = "Laternenarchiv"\nlanguage = "de"\nbase_url = "https://laternen.example/"\n',
+                 {"articles/2031/03/laternen.md": GERMAN})
+
+
+@pytest.mark.parametrize("path", [
+    "", "tags/", "tags/donaudampfschifffahrtsgesellschaftskapitansmutzenabzeichen/", "sources/",
+    "sources/landeshauptstadtnachrichtenrundfunkanstaltsarchiv/", "articles/2031/03/laternen/", "people/",
+    "people/wenzeslausine-oberburgermeisterstellvertreterinnenwahl/", "search/?q=laternen",
+])
+def test_long_german_words_in_names_wrap_at_320_px(chromium, german_long_words: Path, serve_dir, path: str) -> None:
+    """A tag, an outlet or a person named by one long compound wraps in headings, pills,
+    listings and the search page's results and filters, rather than widen the page."""
+    ready = ".search-facet" if path.startswith("search/") else "body"
+    got = overflow(chromium, serve_dir(german_long_words) + path, width=320, ready=ready)
+    assert TAG in got["text"] or OUTLET in got["text"] or PERSON_NAME in got["text"]
+    assert got["scrollWidth"] <= got["innerWidth"]

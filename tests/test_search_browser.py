@@ -414,3 +414,20 @@ def facet_refs(site: Path, facet: str) -> dict[str, list[int]]:
             refs.append(ref)
         out[name] = refs
     return out
+
+
+# A worker answering any search with 12,345 results, none on this page, and one facet row.
+BIG_ANSWER = """self.onmessage = function (event) {
+  var m = event.data
+  if (m.type === 'search') self.postMessage({ type: 'results', id: m.id, total: 12345, from: 0, results: [],
+    facets: { year: [['2031', 1234, false]] }, notes: [], notice: null, retry: null })
+}"""
+
+
+def test_the_search_page_writes_counts_as_the_language_does(page, german_site: Path, serve_dir) -> None:
+    """"12.345 Treffer", "(1.234)" in German, as the site's pages write numbers (Babel's CLDR
+    digits), through Intl.NumberFormat in the page's language."""
+    page.route("**/static/search-worker.js", lambda route: route.fulfill(body=BIG_ANSWER, content_type="text/javascript"))
+    page.goto(serve_dir(german_site) + "search/?q=quarrow")
+    assert wait_for_status(page, "Treffer") == "12.345 Treffer insgesamt für „quarrow“."
+    assert page.locator(".search-facet__count").all_text_contents() == ["(1.234)"]

@@ -301,3 +301,20 @@ def test_facet_counts_filters_and_highlights(built) -> None:
     assert got["refs"] == [i for i, d in enumerate(docs) if tag in d.tags]
     got = node("facets.js", str(manifest), "absentword", json.dumps({}))
     assert got["total"] == 0 and not any(n.startswith("facets-") for n in got["loaded"])
+
+
+def test_the_worker_writes_numbers_as_the_language_does():
+    """Its messages' numbers ("1.234", "1 234", a narrow no-break space in French) are what
+    the site's pages write, from the same CLDR data; the page's script does the same."""
+    from sitegen.translation import catalog
+
+    script = ("const w = require(process.argv[1]).worker; const [texts, lang] = JSON.parse(process.argv[2]);"
+              "const text = w.wording(texts, lang);"
+              "console.log(JSON.stringify([text('search_js_results', { what: 'x' }, 1234), text('search_js_size_kb', { size: 1000 })]))")
+    for language in ("de", "fr", "en"):
+        words = catalog(None, "default", language)[0]
+        texts = json.loads(words.for_script("search_js_"))
+        run = subprocess.run(["node", "-e", script, str(JS / "engine.js"), json.dumps([texts, language])],
+                             capture_output=True, text=True, timeout=60, check=True)
+        assert json.loads(run.stdout) == [words.text("search_js_results", count=1234, what="x"),
+                                          words.text("search_js_size_kb", size=1000)], language

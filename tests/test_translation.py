@@ -55,7 +55,7 @@ def test_plural_forms_follow_the_language_s_cldr_rules(tmp_path: Path):
     ]
     assert words.text("nav_people") == "People"  # not translated here: the English
     # Dates as Russian writes them (CLDR's patterns: no catalog here gives any).
-    assert words.month(date(2031, 4, 1)) == "апрель 2031\u202fг." and words.date(date(2031, 4, 2)) == "2 апреля 2031\u202fг."
+    assert words.month(date(2031, 4, 1)) == "Апрель 2031\u202fг." and words.date(date(2031, 4, 2)) == "2 апреля 2031\u202fг."  # a heading's capital
 
 
 def test_the_archive_s_texts_stand_before_the_theme_s_and_a_region_s_before_its_language_s(tmp_path: Path):
@@ -201,7 +201,7 @@ def test_a_text_left_in_english_counts_by_english_rules_and_dates_follow_the_lan
     assert '"_rules": "en"' in words.for_script("search_js_")  # and the search page's script is told so
     assert words.date(date(2024, 10, 5)) == "2024年10月5日"
     portuguese, _ = catalog(root, "default", "pt-BR")
-    assert portuguese.date(date(2024, 10, 5)) == "5 de outubro de 2024" and portuguese.month(date(2024, 10, 1)) == "outubro de 2024"
+    assert portuguese.date(date(2024, 10, 5)) == "5 de outubro de 2024" and portuguese.month(date(2024, 10, 1)) == "Outubro de 2024"
 
 
 def test_a_theme_may_add_texts_of_its_own(tmp_path: Path):
@@ -219,3 +219,107 @@ def test_a_text_s_memo_tells_markup_from_text_and_numbers_from_booleans():
     assert words.markup("in_article", title=Markup("<b>x</b>")) == "in <b>x</b>"
     assert words.markup("in_article", title="<b>x</b>") == "in &lt;b&gt;x&lt;/b&gt;"
     assert words.markup("page_n", page=2) == "page 2" and words.markup("page_n", page=2.0) == "page 2.0"
+
+
+def test_a_catalog_without_an_archive_is_the_themes_words_alone(tmp_path: Path, monkeypatch):
+    """``root=None`` means no archive: nothing is looked for beside the themes, not even in
+    the working folder, and a problem of the setting names the config file without a line."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / "de.toml").write_text('nav_people = "Leute"\n')
+    words, problems = catalog(None, "default", "de")
+    assert problems == [] and words.text("nav_people") == "Personen"
+    _, problems = catalog(None, "default", "nb")
+    assert [(p.path, p.line) for p in problems] == [("sitegen.toml", 0)]
+
+
+def test_numbers_in_texts_are_written_as_the_language_writes_them():
+    """CLDR's digits through Babel: "1.234 Artikel", "1 234 articles" (a narrow no-break
+    space), "1,234 articles"; below a thousand as before. Not a float or a boolean."""
+    german, french = catalog(None, "default", "de")[0], catalog(None, "default", "fr")[0]
+    assert german.text("articles_count", count=1234) == "1.234 Artikel"
+    assert german.markup("page_of", page=2, pages=1000) == "Seite 2 von 1.000"
+    assert french.text("articles_count", count=1234) == "1\u202f234 articles"
+    assert english().text("articles_count", count=1234) == "1,234 articles"
+    assert english().text("articles_count", count=999) == "999 articles" and german.number(7) == "7"
+    assert english().markup("page_n", page=2.0) == "page 2.0" and english().markup("in_article", title=True) == "in True"
+
+
+def test_every_count_a_page_shows_is_written_by_the_catalog(tmp_path: Path, monkeypatch):
+    """The people index, a person's page, the tags, archive and annotation pages write their
+    counts with ``Catalog.number``, in text() or as ``| number``: none as bare digits."""
+    from sitegen.translation import Catalog
+
+    monkeypatch.setattr(Catalog, "number", lambda self, n: f"#{n}")
+    root = archive(tmp_path)
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False, workers=1))
+    assert [td.text for td in page(out, "/people/").cssselect("td") if td.text] == ["#2", "#1", "#2"]
+    person = page(out, "/people/orla-venn/")
+    assert [s.text for s in person.cssselect(".count-list .count")] == ["#1", "#1", "#2", "#1"]
+    assert [p.text_content() for p in person.cssselect(".story > p")] == [
+        "Mentioned in #2 articles, first on 2 April 2031, last on 20 April 2031.", "Fact-checks: Misleading #1."]
+    assert [s.text for s in page(out, "/tags/").cssselect(".term-index .count")] == ["#2 articles", "#2 articles"]
+    assert page(out, "/").cssselect(".pagination span")[0].text == "Page #1 of #2"
+
+
+def test_an_article_s_words_shown_outside_it_say_its_language(tmp_path: Path):
+    """On a German site, an English article's quoted passages (on its page, the annotations
+    index, a person's page) and its title (in "newer/older" links and "in {title}") carry
+    lang="en", as its title and text on its own page do; a German article's need none."""
+    root = archive(tmp_path, 'language = "de"\n')
+    ferry = root / "content/articles/2031/04/ferry-timetable.md"
+    ferry.write_text(ferry.read_text().replace("tags: [harbour]", "tags: [harbour]\nlanguage: en"))
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+    own = page(out, "/articles/2031/04/ferry-timetable/")
+    assert [q.get("lang") for q in own.cssselect("blockquote.annotation-quote")] == ["en"]
+    assert [(a.get("rel"), [s.get("lang") for s in a.cssselect("span")]) for a in own.cssselect(".prev-next a")] == [
+        ("prev", ["en-GB"]), ("next", [])]
+    neighbour = page(out, "/articles/2031/04/harbour-opens/")
+    assert [s.get("lang") for s in neighbour.cssselect(".prev-next a span")] == ["en"]
+    index = page(out, "/annotations/")
+    assert index.cssselect("blockquote.annotation-quote")[0].get("lang") == "en"
+    assert [s.text for s in index.cssselect('.annotation-origin span[lang="en"]')] == ["Ferry timetable changes for the summer"]
+    person = page(out, "/people/orla-venn/")
+    assert [s.text for s in person.cssselect('.note-list span[lang="en"]')] == ["two extra sailings", "Ferry timetable changes for the summer"]
+
+
+@pytest.mark.parametrize(("language", "enter"), [("de", "Enter"), ("fr", "Entrée"), ("en", "Enter")])
+def test_the_search_help_names_the_key_as_the_language_does_and_marks_its_english_examples(tmp_path: Path, language: str, enter: str):
+    """Search stems English words: its examples (talks, the, negotiat*…) are English, so a
+    screen reader on a French page reads them as English; the Enter key is named as French
+    keyboards label it. An English page needs no mark."""
+    root = archive(tmp_path, f'language = "{language}"\n')
+    build(Options(root=root, out=tmp_path / "out", cache=False))
+    help = page(tmp_path / "out", "/search/").cssselect("#search-help")[0]
+    assert help.cssselect("kbd")[-1].text == enter
+    marked = [e.text_content() for e in help.cssselect('[lang="en"]')]
+    assert marked == ([] if language == "en" else ["talks", "talk", "talking", "the, us, who, will", "negotiat*", "+treaty -nato"])
+
+
+def test_french_writes_the_first_of_a_month_as_an_ordinal(tmp_path: Path):
+    """"1er novembre 2024", in France and Canada alike; other days and languages as CLDR has them,
+    and a pattern with a two-digit day ("dd/MM/y") keeps its digits."""
+    french = catalog(None, "default", "fr")[0]
+    assert [french.date(date(2024, 11, d)) for d in (1, 2, 21)] == ["1er novembre 2024", "2 novembre 2024", "21 novembre 2024"]
+    assert catalog(None, "default", "fr-CA")[0].date(date(2024, 11, 1)) == "1er novembre 2024"
+    assert catalog(None, "default", "de")[0].date(date(2024, 11, 1)) == "1. November 2024"
+    assert english().date(date(2024, 11, 1)) == "1 November 2024"
+    root = archive(tmp_path, 'language = "fr"\n', fr="date_day = \"dd/MM/y 'd'\"\n")
+    assert catalog(root, "default", "fr")[0].date(date(2024, 11, 1)) == "01/11/2024 d"
+
+
+def test_a_month_as_a_heading_starts_with_a_capital_in_languages_that_write_it_in_lower_case(tmp_path: Path):
+    """French writes "en août 2019" but heads a page "Août 2019" (CLDR's stand-alone and menu
+    context): the month page's heading, breadcrumbs and the year's list of months."""
+    french = catalog(None, "default", "fr")[0]
+    assert (french.month(date(2019, 8, 1)), french.month_name(8)) == ("Août 2019", "Août")
+    assert french.date(date(2019, 8, 2)) == "2 août 2019"  # inside a sentence: as CLDR has it
+    assert english().month(date(2019, 8, 1)) == "August 2019"
+    root = archive(tmp_path, 'language = "fr"\n')
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, search=False, cache=False))
+    month = page(out, "/archive/2031/04/")
+    assert month.cssselect("h1")[0].text == "Avril 2031" and month.cssselect(".breadcrumbs")[0].text_content().endswith("› Avril")
+    assert [a.text for a in page(out, "/archive/2031/").cssselect("main li a")] == ["Mai 2031", "Avril 2031"]

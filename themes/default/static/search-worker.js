@@ -73,13 +73,21 @@
       }
       return plurals[tag] ? plurals[tag].select(count) : 'other'
     }
+    var numbers = null // a number as the language writes it, as the pages do: "1.234" in German
+    function numeral (n) {
+      if (numbers === null) {
+        try { numbers = new Intl.NumberFormat(lang || 'en', { maximumFractionDigits: 0 }) } catch (err) { numbers = { format: String } }
+      }
+      return numbers.format(n)
+    }
     function text (key, values, count) {
       var t = texts && texts[key]
       if (t && typeof t === 'object') t = t[count === undefined ? 'other' : pluralOf(t, count)] || t.other
       if (typeof t !== 'string') return key // not in the theme's texts: a visible slip, not a failed search
       return t.replace(/\{(\w+)\}/g, function (whole, name) {
-        if (name === 'count' && count !== undefined) return String(count)
-        return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole
+        var value = name === 'count' && count !== undefined ? count
+          : values && Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole
+        return typeof value === 'number' ? numeral(value) : String(value)
       })
     }
     text.lang = lang // for numbers written as the language writes them (decimal)

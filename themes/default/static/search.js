@@ -25,6 +25,15 @@
     return plurals[lang] ? plurals[lang].select(count) : 'other'
   }
 
+  /* A count as the site's language writes it, as its pages do: "1,234", "1.234", "1 234". */
+  var numbers = null
+  function numeral (n) {
+    if (numbers === null) {
+      try { numbers = new Intl.NumberFormat(LANG, { maximumFractionDigits: 0 }) } catch (err) { numbers = { format: String } }
+    }
+    return numbers.format(n)
+  }
+
   var FACETS = ['person', 'tag', 'year', 'outlet'] // each named by its text search_js_facet_<name>
   var FACET_ROWS = 12 // values shown per facet until the reader asks for all
   var WHERE = ['title', 'summary', 'body', 'people', 'tags', 'source', 'notes'] // fields named by search_js_in_<field>
@@ -78,8 +87,9 @@
   worker.postMessage({ type: 'init', manifest: app.getAttribute('data-manifest'), texts: TEXTS, lang: LANG })
 
   /* The text of `key` as parts: its words, and between them the `values` its {placeholders}
-   * name (strings, numbers or nodes). `count`, if given, picks the plural form (by CLDR's
-   * rules for the language, as the site's pages do) and is {count}. */
+   * name (strings, numbers or nodes; a number written as the language writes it). `count`,
+   * if given, picks the plural form (by CLDR's rules for the language, as the site's pages
+   * do) and is {count}. */
   function parts (key, values, count) {
     var t = TEXTS[key]
     if (t && typeof t === 'object') t = t[count === undefined ? 'other' : pluralOf(t, count)] || t.other
@@ -89,7 +99,8 @@
     if (count !== undefined) named.count = count
     return t.split(/\{(\w+)\}/).map(function (piece, i) {
       if (i % 2 === 0) return piece
-      return Object.prototype.hasOwnProperty.call(named, piece) ? named[piece] : '{' + piece + '}'
+      if (!Object.prototype.hasOwnProperty.call(named, piece)) return '{' + piece + '}'
+      return typeof named[piece] === 'number' ? numeral(named[piece]) : named[piece]
     })
   }
 
