@@ -1,16 +1,19 @@
 """Annotations: anchor each note to its passage in a rendered body, and describe them as data.
 
 Anchoring works on the *text* of the rendered HTML, so a quote may run across inline markup
-(emphasis, links) and ignores whitespace and typographic-quote differences. A note that does
+(emphasis, links) and ignores whitespace and typographic-quote differences, and how Unicode
+writes an accent (one character, or a letter and a combining mark: NFC and NFD). A note that does
 not anchor to exactly one place is a ``Problem``, never a silently detached note.
 """
 
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from html.parser import HTMLParser
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -66,8 +69,24 @@ def _fold(text: str) -> str:
     return _searchable([_Token("text", "", text)]).text.strip()
 
 
+@cache
+def _fold_char(ch: str) -> str:
+    """One character as it is compared. Decomposed (NFD), so a quote pasted from a page
+    (NFC) finds a body written with combining accents and the reverse; each piece keeps the
+    character's place, so a mark never splits a letter from its accent. Invisible format
+    characters (a soft hyphen, a zero-width space) are dropped: a copied quote lacks them."""
+    if ch.isspace():
+        return " "
+    if ch in _FOLD or ch.isascii():
+        return _FOLD.get(ch, ch)
+    if unicodedata.category(ch) == "Cf":
+        return ""
+    return unicodedata.normalize("NFD", ch)
+
+
 def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+    # A combining mark belongs to its letter: "Cafe" is not a whole word of "Cafe\u0301".
+    return ch.isalnum() or ch == "_" or unicodedata.combining(ch) != 0
 
 
 @dataclass(frozen=True)
@@ -135,7 +154,7 @@ def _searchable(tokens: Sequence[_Token]) -> _Text:
     for i, token in enumerate(tokens):
         if token.kind == "text":
             for j, ch in enumerate(token.raw):
-                for folded in " " if ch.isspace() else _FOLD.get(ch, ch):
+                for folded in _fold_char(ch):
                     push(folded, (i, j))
         elif token.name in _BLOCKS:
             push(_BREAK, (i, 0))
