@@ -25,7 +25,8 @@ from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, PLACEHOLDE
 from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_TEXTUAL = frozenset({"text", "choice", "language"})  # field types that take a plain scalar as written
+_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # as the JSON Schema's "name" type
+_TEXTUAL = frozenset({"text", "choice", "language", "name"})  # field types that take a plain scalar as written
 
 
 TABLES = {"articles": "article", "people": "person"}  # content folder -> the cache table of its parsed files
@@ -292,6 +293,11 @@ class _Checker:
             if value in f.choices:
                 return value
             return self._bad(key, f"must be one of {', '.join(f.choices)}, not {value!r}")
+        if kind == "name":
+            text = str(value).strip() if not isinstance(value, bool) else ""
+            if isinstance(value, (str, int)) and len(text) <= 64 and _NAME.fullmatch(text):
+                return text
+            return self._bad(key, f"must be lowercase letters, digits and single hyphens (at most 64), e.g. toll-figure, not {value!r}")
         if kind == "language":
             if isinstance(value, str) and _LANGUAGE.match(value):
                 return value
@@ -345,6 +351,7 @@ class _Checker:
         if items is None:
             return None
         out = []
+        named: dict[str, int] = {}  # id -> index of the note that has it
         for i, item in enumerate(items):
             k = f"{key}[{i}]"
             if not isinstance(item, dict):
@@ -356,6 +363,11 @@ class _Checker:
                 self.fail(f"{k}.rating", f"required for a fact-check: one of {', '.join(RATINGS)}")
             elif "rating" in fields and fields.get("kind") != "fact-check":
                 self.fail(f"{k}.rating", "only a fact-check has a rating")
+            if "id" in fields:  # two entries with one id: a feed reader would keep only one
+                if fields["id"] in named:
+                    self.fail(f"{k}.id", f"{fields['id']!r} is already the id of annotations[{named[fields['id']]}]; each note needs its own")
+                else:
+                    named[fields["id"]] = i
             if len(self.problems) > before:
                 continue
             note_date = fields.pop("date", None)

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from . import annotation
 from .cache import digest
 from .incremental import Product
-from .model import AnchoredAnnotation, Article
+from .model import AnchoredAnnotation, Annotation, Article
 from .pages import Page
 from .site import Site
 
@@ -87,8 +87,7 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
         label = site.words.text(f"kind_{note.kind}")
         rating = f" ({site.words.text(f'rating_{note.rating}')})" if note.rating else ""
         entry = _sub(feed, "entry", **{"xml:base": url})
-        # Not the note's number, which an earlier note added to the article would change.
-        _sub(entry, "id", f"{url}#note-{digest(note.quote.encode(), note.prefix.encode(), note.suffix.encode()).hex()[:16]}")
+        _sub(entry, "id", f"{url}#note-{entry_name(note)}")
         _sub(entry, "title", f"{label}{rating}: {a.title}")
         _sub(entry, "updated", _noted(a, item).isoformat())
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{url}#annotation-{item.number}")
@@ -98,6 +97,13 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
         _sub(entry, "content", _note_html(site, a, item, label + rating), type="html")
     ET.indent(feed)
     return _xml(feed)
+
+
+def entry_name(note: Annotation) -> str:
+    """What names a note's feed entry in its article: its ``id`` if the editor gave one, which
+    outlives a corrected quote; else a hash of its quote and context. Not its number, which
+    an earlier note added to the article would change."""
+    return note.id or digest(note.quote.encode(), note.prefix.encode(), note.suffix.encode()).hex()[:16]
 
 
 def _noted(a: Article, item: AnchoredAnnotation) -> datetime:

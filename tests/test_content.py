@@ -100,6 +100,25 @@ def test_annotation_shape_is_checked():
     ]
 
 
+def test_annotation_ids_are_names_and_each_is_its_own():
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: q\n    kind: note\n    note: n\n    id: toll-figure\n"
+        "  - quote: r\n    kind: note\n    note: n\n    id: Toll Figure\n"
+        "  - quote: s\n    kind: note\n    note: n\n    id: toll-figure\n"
+        "  - quote: t\n    kind: note\n    note: n\n    id: 2031\n"
+        "  - quote: u\n    kind: note\n    note: n\n    id: a--b\n",
+        "q r s t u\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:12: annotations[1].id: must be lowercase letters, digits and single hyphens (at most 64), e.g. toll-figure, not 'Toll Figure'",
+        f"{PATH}:16: annotations[2].id: 'toll-figure' is already the id of annotations[0]; each note needs its own",
+        f"{PATH}:24: annotations[4].id: must be lowercase letters, digits and single hyphens (at most 64), e.g. toll-figure, not 'a--b'",
+    ]
+    ok = article("title: T\ndate: 2031-04-02\nannotations:\n  - quote: q\n    kind: note\n    note: n\n    id: 2031\n  - quote: r\n    kind: note\n    note: n\n")
+    assert [a.id for a in ok.annotations] == ["2031", ""]  # a number as written; none: no id
+
+
 def test_people_registry_entries():
     person = parse_person("content/people/orla-venn.md", b"---\nname: Orla Venn\naliases: [O. Venn]\nlinks: {wikipedia: 'https://example.org/w'}\n---\nBio.\n")
     assert isinstance(person, PersonFile) and person.aliases == ("O. Venn",) and person.bio == "Bio."

@@ -145,3 +145,12 @@ def test_any_title_round_trips(title: str) -> None:
     article = parse_article("content/articles/2021/03/x.md", text)
     assert not isinstance(article, list), article
     assert article.title == title.strip()
+
+
+def test_the_published_schema_checks_an_annotation_id_as_the_checker_does() -> None:
+    schema = article_json_schema("https://example.org/schemas/article.schema.json")
+    note = {"quote": "q", "kind": "note", "note": "n"}
+    valid = jsonschema.Draft202012Validator(schema).is_valid
+    assert valid({"title": "T", "date": "2031-04-02", "annotations": [{**note, "id": "toll-figure"}]})
+    for wrong in ("Toll Figure", "a--b", "-a", "a" * 65):
+        assert not valid({"title": "T", "date": "2031-04-02", "annotations": [{**note, "id": wrong}]}), wrong
