@@ -25,6 +25,7 @@ from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, PLACEHOLDE
 from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_LINKISH = re.compile(r"\]\s*[(:\[]|<[A-Za-z]")  # Markdown that may hold a link: ](, ]:, ][, <scheme:
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # as the JSON Schema's "name" type
 _TEXTUAL = frozenset({"text", "choice", "language", "name"})  # field types that take a plain scalar as written
 
@@ -363,6 +364,10 @@ class _Checker:
                 self.fail(f"{k}.rating", f"required for a fact-check: one of {', '.join(RATINGS)}")
             elif "rating" in fields and fields.get("kind") != "fact-check":
                 self.fail(f"{k}.rating", "only a fact-check has a rating")
+            if _LINKISH.search(fields.get("note", "")):  # few notes link: only those are rendered here
+                refused = markdown.render(fields["note"]).refused
+                for message in dict.fromkeys(p.message for p in link_scheme_problems(self.path, fields["note"], 0, refused)):
+                    self.fail(f"{k}.note", message)  # on the note's line, once (not per line of it)
             if "id" in fields:  # two entries with one id: a feed reader would keep only one
                 if fields["id"] in named:
                     self.fail(f"{k}.id", f"{fields['id']!r} is already the id of annotations[{named[fields['id']]}]; each note needs its own")

@@ -119,6 +119,22 @@ def test_annotation_ids_are_names_and_each_is_its_own():
     assert [a.id for a in ok.annotations] == ["2031", ""]  # a number as written; none: no id
 
 
+def test_a_link_in_a_note_with_a_refused_scheme_is_an_error_on_the_note():
+    """As in a body: markdown-it leaves it as text, and the editor must hear of it."""
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: q\n    kind: note\n    note: |\n      See [this](javascript:alert(1))\n      and [this](javascript:alert(1)).\n"
+        "  - quote: r\n    kind: note\n    note: |\n      [a][x] and ![b](data:image/png;base64,AA)\n\n      [x]: vbscript:run\n"
+        "  - quote: s\n    kind: note\n    note: See [the minutes](https://example.org/m) and <mailto:desk@example.org>.\n",
+        "q r s\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:7: annotations[0].note: link scheme 'javascript' is not allowed: 'javascript:alert(1)' shows as plain text; link with http(s), mailto or a path on this site",
+        f"{PATH}:12: annotations[1].note: link scheme 'vbscript' is not allowed: 'vbscript:run' shows as plain text; link with http(s), mailto or a path on this site",
+        f"{PATH}:12: annotations[1].note: link scheme 'data' is not allowed: 'data:image/png;base64,AA' shows as plain text; link with http(s), mailto or a path on this site",
+    ]
+
+
 def test_people_registry_entries():
     person = parse_person("content/people/orla-venn.md", b"---\nname: Orla Venn\naliases: [O. Venn]\nlinks: {wikipedia: 'https://example.org/w'}\n---\nBio.\n")
     assert isinstance(person, PersonFile) and person.aliases == ("O. Venn",) and person.bio == "Bio."
