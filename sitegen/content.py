@@ -224,6 +224,9 @@ class _Checker:
             again = (name, first) in firsts
             firsts.add((name, first))
             self.problems.append(Problem(path, line, name, f"given {'again' if again else 'twice'} (first on line {first})", col=col))
+        for name, line, ch in fm.controls:  # not in what no feed shows: extra, kept revisions, provenance
+            if re.split(r"[.\[]", name, maxsplit=1)[0] not in ("extra", "revisions", "imported"):
+                self.problems.append(Problem(path, line, name, _control_message(ch)))
 
     def fail(self, key: str, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.path, self._line(key), key, message, severity))
@@ -435,6 +438,7 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     fields = check.fields(fm.data, ARTICLE_FIELDS)
     if fields.get("updated") and fields.get("date") and fields["updated"] < fields["date"]:  # beside other problems
         check.fail("updated", f"is before date ({fields['updated'].isoformat()} < {fields['date'].isoformat()})")
+    check.problems += _control_problems(path, fm.body, fm.body_line)
     if check.problems:
         return check.problems + _body_problems(path, fm, check.notes)
     return ArticleFile(
@@ -448,6 +452,22 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     )
 
 
+
+
+def _control_message(ch: str) -> str:
+    return f"holds the invisible control character {frontmatter.control_name(ch)}, which no feed can carry; delete it"
+
+
+def _control_problems(path: str, body: str, body_line: int) -> list[Problem]:
+    """Each line of the body holding a character XML cannot (scraped text may): one would
+    leave every feed the article is in unreadable."""
+    if not frontmatter.CONTROL.search(body):
+        return []  # nearly every body: one scan in C
+    out: dict[int, Problem] = {}
+    for i, line in enumerate(body.split("\n")):
+        if found := frontmatter.CONTROL.search(line):
+            out[i] = Problem(path, body_line + i, "body", _control_message(found.group()), col=found.start() + 1)
+    return list(out.values())
 
 
 def _body_problems(path: str, fm: frontmatter.FrontMatter, notes: list[tuple[int, Annotation]]) -> list[Problem]:

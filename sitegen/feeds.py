@@ -1,4 +1,5 @@
-"""Atom feeds (RFC 4287) and the sitemap, written with ElementTree so they are always well-formed."""
+"""Atom feeds (RFC 4287) and the sitemap, written with ElementTree so they are always well-formed
+(the characters XML cannot hold at all are refused when the files are read: ``frontmatter.CONTROL``)."""
 
 from __future__ import annotations
 

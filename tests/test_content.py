@@ -135,6 +135,24 @@ def test_a_link_in_a_note_with_a_refused_scheme_is_an_error_on_the_note():
     ]
 
 
+def test_a_character_no_feed_can_carry_is_an_error_where_it_is():
+    """XML cannot hold U+001B even as &#27;: one in a title, note or body made every feed
+    with the article unreadable. YAML refuses it written raw, so only an escape makes one."""
+    result = article(
+        'title: "Toll \\x1b rises"\ndate: 2031-04-02\ntags: ["ok", "bell\\a"]\nextra: {raw: "\\x1b"}\n'
+        'annotations:\n  - quote: fictional\n    kind: note\n    note: "a \\v vertical tab"\n',
+        "A fictional body.\nA form\x0cfeed and\x00 a NUL.\nFine.\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:2: title: holds the invisible control character U+001B, which no feed can carry; delete it",
+        f"{PATH}:4: tags[1]: holds the invisible control character U+0007, which no feed can carry; delete it",
+        f"{PATH}:9: annotations[0].note: holds the invisible control character U+000B, which no feed can carry; delete it",
+        f"{PATH}:12: body: holds the invisible control character U+000C, which no feed can carry; delete it",
+    ]
+    assert result[-1].col == 7
+    assert not isinstance(article('title: "Tab\\there"\ndate: 2031-04-02\n', "Tab\tand\r\nnewlines.\n"), list)
+
+
 def test_people_registry_entries():
     person = parse_person("content/people/orla-venn.md", b"---\nname: Orla Venn\naliases: [O. Venn]\nlinks: {wikipedia: 'https://example.org/w'}\n---\nBio.\n")
     assert isinstance(person, PersonFile) and person.aliases == ("O. Venn",) and person.bio == "Bio."
