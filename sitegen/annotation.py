@@ -9,6 +9,7 @@ not anchor to exactly one place is a ``Problem``, never a silently detached note
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ _FOLD = {
     "\u2033": '"',
     "\u2026": "...",
 }
+_NUMBERED = re.compile(r"\[\d+\]")  # a footnote's or a note's number, as a page shows it
 _BREAK = "\u2029"  # block boundary in the searchable text; never part of a quote
 
 
@@ -187,6 +189,8 @@ def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
             hint = " (found only as part of a longer word)"
         elif quote.casefold() in text.casefold():
             hint = " (found only with different capitals)"
+        elif _NUMBERED.search(quote) and _fold(_NUMBERED.sub("", item.quote)) in text:  # copied from the page
+            hint = " (found without the numbers in brackets: leave out footnote and note numbers such as [1])"
         else:
             hint = ""
         return [], f"not found in body: {_show(shown)}{hint}"

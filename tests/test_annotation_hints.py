@@ -24,3 +24,12 @@ def test_not_found_gives_a_hint(quote: str, message: str) -> None:
     _, anchored, [problem] = anchor("a.md", render(BODY).html, [note], lambda n: "")
     assert anchored == ()
     assert (problem.line, problem.field, problem.message) == (7, "annotations[0].quote", message)
+
+
+def test_a_quote_copied_from_the_page_with_a_footnote_number_says_to_leave_it_out() -> None:
+    """The page shows a footnote as [1]; the text anchored in has no such number."""
+    note = Annotation(quote="vote is[1] on Thursday", kind="note", note="Fictional.", line=7)
+    _, _, [problem] = anchor("a.md", render("The mayor said the vote is[^1] on Thursday.\n\n[^1]: Invented.\n").html, [note], lambda n: "")
+    assert problem.message == (
+        'not found in body: "vote is[1] on Thursday" (found without the numbers in brackets: leave out footnote and note numbers such as [1])'
+    )
