@@ -368,9 +368,11 @@ class _Checker:
             elif "rating" in fields and fields.get("kind") != "fact-check":
                 self.fail(f"{k}.rating", "only a fact-check has a rating")
             if _LINKISH.search(fields.get("note", "")):  # few notes link: only those are rendered here
-                refused = markdown.render(fields["note"]).refused
-                for message in dict.fromkeys(p.message for p in link_scheme_problems(self.path, fields["note"], 0, refused)):
+                rendered = markdown.render(fields["note"])
+                for message in dict.fromkeys(p.message for p in link_scheme_problems(self.path, fields["note"], 0, rendered.refused)):
                     self.fail(f"{k}.note", message)  # on the note's line, once (not per line of it)
+                if 'class="footnote-ref"' in rendered.html:  # its fn1 is the body's id too: [1] would lead there
+                    self.fail(f"{k}.note", "has a footnote, but its number would lead to the article's footnotes: put the source in sources: or link it in the note")
             if "id" in fields:  # two entries with one id: a feed reader would keep only one
                 if fields["id"] in named:
                     self.fail(f"{k}.id", f"{fields['id']!r} is already the id of annotations[{named[fields['id']]}]; each note needs its own")

@@ -153,6 +153,19 @@ def test_a_character_no_feed_can_carry_is_an_error_where_it_is():
     assert not isinstance(article('title: "Tab\\there"\ndate: 2031-04-02\n', "Tab\tand\r\nnewlines.\n"), list)
 
 
+def test_a_footnote_in_a_note_is_an_error():
+    """Rendered on the article page beside the body's, a note's footnote had the same ids
+    (fn1, fnref1): its [1] led the reader to the body's first footnote, another source."""
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: fictional\n    kind: note\n    note: |\n      Changed.[^1]\n\n      [^1]: An invented source.\n",
+        "A fictional body.[^1]\n\n[^1]: The body's own.\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:7: annotations[0].note: has a footnote, but its number would lead to the article's footnotes: put the source in sources: or link it in the note",
+    ]
+
+
 def test_people_registry_entries():
     person = parse_person("content/people/orla-venn.md", b"---\nname: Orla Venn\naliases: [O. Venn]\nlinks: {wikipedia: 'https://example.org/w'}\n---\nBio.\n")
     assert isinstance(person, PersonFile) and person.aliases == ("O. Venn",) and person.bio == "Bio."
