@@ -558,6 +558,13 @@ def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
     expected = [f"{article.date.year:04d}", f"{article.date.month:02d}"]
     if folders and folders != expected[: len(folders)]:
         out.append(Problem(article.path, line, "date", f"{article.date.date()} disagrees with the folder {'/'.join(folders)}", WARNING))
+    for i, note in enumerate(article.annotations):  # a mistyped year would date its feed entry, and order it, wrongly
+        key = f"annotations[{i}].date"
+        if note.date and today and note.date > today:
+            out.append(Problem(article.path, article.field_lines.get(key, note.line), key, f"is in the future ({note.date})", WARNING))
+        elif note.date and note.date < article.date.date():
+            why = f"{note.date} is before the article's date ({article.date.date()}): a note is written after the article"
+            out.append(Problem(article.path, article.field_lines.get(key, note.line), key, why, WARNING))
     return out
 
 

@@ -184,6 +184,19 @@ def test_dates_that_disagree_with_the_folder_or_lie_in_the_future_warn():
     assert all(not p.is_error for p in archive.problems)
 
 
+def test_a_note_dated_before_its_article_or_in_the_future_warns():
+    """The note's date dates and orders its entry in the annotations feed: a typo in its year
+    would put it at the top for years, or below notes written long before it."""
+    notes = "".join(f"  - quote: q\n    kind: note\n    note: n\n    date: {d}\n" for d in ("2031-04-01", "2031-04-02", "2031-05-02"))
+    file = SourceFile(PATH, f"---\ntitle: T\ndate: 2031-04-02T23:00:00-05:00\nannotations:\n{notes}---\nq\n".encode())
+    archive = parse_archive([file], [], today=datetime(2031, 5, 1).date())
+    assert [str(p) for p in archive.problems] == [
+        f"{PATH}:8: annotations[0].date: 2031-04-01 is before the article's date (2031-04-02): a note is written after the article",
+        f"{PATH}:16: annotations[2].date: is in the future (2031-05-02)",
+    ]
+    assert all(not p.is_error for p in archive.problems)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_text_gives_an_article_or_problems(text):
