@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
+from sitegen import markdown
 from sitegen.errors import Problem
 from sitegen.model import AnchoredAnnotation, Annotation, Article, Card
 from sitegen.schema import RATINGS  # worst to best
@@ -62,6 +63,7 @@ _FOLD = {
     "\u2033": '"',
     "\u2026": "...",
 }
+_MARKUP = re.compile(r"[*_`\[\]\\]")  # Markdown a quote copied from the file, not the page, may hold
 _NUMBERED = re.compile(r"\[\d+\]")  # a footnote's or a note's number, as a page shows it
 _BREAK = "\u2029"  # block boundary in the searchable text; never part of a quote
 
@@ -191,6 +193,8 @@ def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
             hint = " (found only with different capitals)"
         elif _NUMBERED.search(quote) and _fold(_NUMBERED.sub("", item.quote)) in text:  # copied from the page
             hint = " (found without the numbers in brackets: leave out footnote and note numbers such as [1])"
+        elif _MARKUP.search(quote) and (read := _fold(markdown.render(item.quote).text)) and read in text:  # copied from the file
+            hint = f" (found as the page reads it, without its Markdown: quote {_show(read)})"
         else:
             hint = ""
         return [], f"not found in body: {_show(shown)}{hint}"
