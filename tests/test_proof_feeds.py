@@ -230,3 +230,21 @@ def test_a_note_with_an_id_keeps_its_feed_entry_when_its_quote_is_corrected(tmp_
     assert before[0] == after[0] == toll + "#note-toll-rise"
     assert before[1] == toll + "#note-facdbd24deff3825"  # as before ids existed: a hash of quote, prefix, suffix
     assert after[1] != before[1]
+
+
+def test_an_entry_is_in_its_articles_language(tmp_path: Path) -> None:
+    """A reader (or its screen reader) reads a Russian article's entry as Russian, as on its page."""
+    from sitegen.build import Options, build
+
+    articles = tmp_path / "content" / "articles" / "2021" / "03"
+    articles.mkdir(parents=True)
+    (articles / "toll.md").write_text(NOTED)
+    (articles / "paromy.md").write_text("---\ntitle: Вымышленный паром\ndate: 2021-03-05\nlanguage: ru\n---\nПаром ходит чаще.\n")
+    build(Options(root=tmp_path, out=tmp_path / "public", search=False, base_url="https://news.example.org/"))
+    feed = etree.parse(str(tmp_path / "public" / "feed.xml")).getroot()
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert feed.get(lang) == "en"
+    assert [(e.findtext(f"{ATOM}title"), e.get(lang)) for e in feed.iter(f"{ATOM}entry")] == [
+        ("Вымышленный паром", "ru"),
+        ("Fictional harbour toll rises", None),  # the feed's language
+    ]
