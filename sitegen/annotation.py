@@ -89,8 +89,9 @@ def _fold_char(ch: str) -> str:
 
 
 def _is_word(ch: str) -> bool:
-    # A combining mark belongs to its letter: "Cafe" is not a whole word of "Cafe\u0301".
-    return ch.isalnum() or ch == "_" or unicodedata.combining(ch) != 0
+    # A mark belongs to its letter: "Cafe" is no whole word of "Cafe\u0301", nor "कम" of "कमाल"
+    # (a Devanagari or Thai vowel sign is a mark, spacing or not, of combining class 0).
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M"
 
 
 @dataclass(frozen=True)

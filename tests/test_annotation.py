@@ -140,6 +140,13 @@ def test_a_bare_letter_is_not_its_accented_form():
     assert [p.message for p in problems] == ['not found in body: "The Cafe" (found only as part of a longer word)']
 
 
+@pytest.mark.parametrize(("body", "quote"), [("यह कमाल है", "कम"), ("ที่นี่ ทั้งหมด", "ท")], ids=["devanagari", "thai"])
+def test_a_word_goes_on_through_its_vowel_signs(body, quote):
+    """A vowel sign is a mark of class 0 (spacing in Devanagari, not in Thai): part of the word."""
+    _, _, problems = run(body, note(quote))
+    assert [p.message for p in problems] == [f'not found in body: "{quote}" (found only as part of a longer word)']
+
+
 def test_invisible_soft_hyphens_and_zero_width_spaces_are_skipped():
     body, _, problems = run("An inter\u00adnational\u200b deal.", note("international deal"))
     assert problems == []
