@@ -89,9 +89,26 @@ def _fold_char(ch: str) -> str:
 
 
 def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar):
+# there a quote may begin or end beside a letter, where a space would be in other scripts.
+_UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x31F0, 0x31FF),
+             (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x3FFFF))
+
+
+def _unspaced(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in _UNSPACED)
+
+
+def _joined(left: str, right: str) -> bool:
+    """Whether a quote may not begin or end between these two characters: inside a word."""
     # A mark belongs to its letter: "Cafe" is no whole word of "Cafe\u0301", nor "कम" of "कमाल"
     # (a Devanagari or Thai vowel sign is a mark, spacing or not, of combining class 0).
-    return ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M"
+    if unicodedata.category(right)[0] == "M":
+        return True
+    return _is_word(left) and _is_word(right) and not (_unspaced(left) or _unspaced(right))
 
 
 @dataclass(frozen=True)
@@ -180,9 +197,7 @@ def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
         end = start + len(quote)
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
-        whole = not (_is_word(quote[0]) and _is_word(before)) and not (
-            _is_word(quote[-1]) and _is_word(after)
-        )
+        whole = not _joined(before, quote[0]) and not _joined(quote[-1], after)
         if whole:
             places.append((start, end))
         start = text.find(quote, start + 1)

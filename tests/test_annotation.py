@@ -147,6 +147,18 @@ def test_a_word_goes_on_through_its_vowel_signs(body, quote):
     assert [p.message for p in problems] == [f'not found in body: "{quote}" (found only as part of a longer word)']
 
 
+@pytest.mark.parametrize(
+    ("body", "quote"),
+    [("市议会昨天批准了新的渡轮时刻表。", "批准了新的渡轮时刻表"), ("市議会は新しい時刻表を承認した。", "新しい時刻表"), ("สภาอนุมัติตารางเรือใหม่", "ตารางเรือ")],
+    ids=["chinese", "japanese", "thai"],
+)
+def test_a_quote_in_a_script_without_spaces_begins_and_ends_beside_letters(body, quote):
+    """Chinese, Japanese and Thai write no space between words: a quote there has letters on both sides."""
+    html, _, problems = run(body, note(quote))
+    assert problems == []
+    assert passage_text(html, 1) == quote
+
+
 def test_invisible_soft_hyphens_and_zero_width_spaces_are_skipped():
     body, _, problems = run("An inter\u00adnational\u200b deal.", note("international deal"))
     assert problems == []
