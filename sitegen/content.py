@@ -483,8 +483,10 @@ def _body_problems(path: str, fm: frontmatter.FrontMatter, notes: list[tuple[int
         return problems
     _, _, found = annotation.anchor(path, rendered.html, [note for _, note in notes], str)
     index = {f"annotations[{j}]": f"annotations[{i}]" for j, (i, _) in enumerate(notes)}
-    renumber = partial(re.sub, r"annotations\[\d+\]", lambda m: index[m[0]])
-    return problems + [replace(p, field=renumber(p.field), message=renumber(p.message)) for p in found]
+    renumber = partial(re.sub, r"^annotations\[\d+\]", lambda m: index[m[0]])
+    # In a message, only the other note's name: the rest may quote the quote, "annotations[5]" and all.
+    other = partial(re.sub, r"^(overlaps the passage of )(annotations\[\d+\])", lambda m: m[1] + index[m[2]])
+    return problems + [replace(p, field=renumber(p.field), message=other(p.message)) for p in found]
 
 
 def link_scheme_problems(path: str, body: str, body_line: int, refused: tuple[tuple[str, str], ...]) -> list[Problem]:

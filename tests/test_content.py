@@ -166,6 +166,23 @@ def test_a_footnote_in_a_note_is_an_error():
     ]
 
 
+def test_a_quote_that_names_an_annotation_is_shown_as_written_beside_other_errors():
+    """The notes' numbers in the anchoring's messages are renumbered as in the file, but not
+    a quote's own text: 'annotations[5]' in one made check fail with a KeyError."""
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: q\n    kind: gossip\n    note: n\n"
+        "  - quote: see annotations[5] and annotations[0]\n    kind: note\n    note: n\n"
+        "  - quote: fictional body\n    kind: note\n    note: n\n"
+        "  - quote: A fictional\n    kind: note\n    note: n\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:6: annotations[0].kind: must be one of context, fact-check, correction, translation, note, not 'gossip'",
+        f'{PATH}:8: annotations[1].quote: not found in body: "see annotations[5] and annotations[0]"',
+        f"{PATH}:14: annotations[3].quote: overlaps the passage of annotations[2]; passages may not overlap",
+    ]
+
+
 def test_people_registry_entries():
     person = parse_person("content/people/orla-venn.md", b"---\nname: Orla Venn\naliases: [O. Venn]\nlinks: {wikipedia: 'https://example.org/w'}\n---\nBio.\n")
     assert isinstance(person, PersonFile) and person.aliases == ("O. Venn",) and person.bio == "Bio."
