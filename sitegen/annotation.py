@@ -175,6 +175,10 @@ def _searchable(tokens: Sequence[_Token]) -> _Text:
 
     for i, token in enumerate(tokens):
         if token.kind == "text":
+            if token.raw.isascii():  # most text: nothing to fold but spaces
+                for j, ch in enumerate(token.raw):
+                    push(" " if ch.isspace() else ch, (i, j))
+                continue
             for j, ch in enumerate(token.raw):
                 for folded in _fold_char(ch):
                     push(folded, (i, j))
