@@ -57,6 +57,7 @@ def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], fa
     pages = {p.url for p in planned}
     files = {site.routes.base_path + rel for rel in static}
     unsure = maybe_made_by(failed, site.routes)
+
     def why(kind: str, target: str, base: str, note: bool = False) -> str | None:
         try:
             parts = urlsplit(target)
