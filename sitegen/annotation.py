@@ -1,22 +1,27 @@
 """Annotations: anchor each note to its passage in a rendered body, and describe them as data.
 
 Anchoring works on the *text* of the rendered HTML, so a quote may run across inline markup
-(emphasis, links) and ignores whitespace and typographic-quote differences. A note that does
+(emphasis, links) and ignores whitespace and typographic-quote differences, and how Unicode
+writes an accent (one character, or a letter and a combining mark: NFC and NFD). A note that does
 not anchor to exactly one place is a ``Problem``, never a silently detached note.
 """
 
 from __future__ import annotations
 
 import html
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from html.parser import HTMLParser
 from typing import TypeVar
 from urllib.parse import urljoin
 
 from markupsafe import Markup
 
+from sitegen import markdown
 from sitegen.errors import Problem
 from sitegen.model import AnchoredAnnotation, Annotation, Article, Card
 from sitegen.schema import RATINGS  # worst to best
@@ -58,6 +63,8 @@ _FOLD = {
     "\u2033": '"',
     "\u2026": "...",
 }
+_MARKUP = re.compile(r"[*_`\[\]\\]")  # Markdown a quote copied from the file, not the page, may hold
+_NUMBERED = re.compile(r"\[\d+\]")  # a footnote's or a note's number, as a page shows it
 _BREAK = "\u2029"  # block boundary in the searchable text; never part of a quote
 
 
@@ -66,8 +73,42 @@ def _fold(text: str) -> str:
     return _searchable([_Token("text", "", text)]).text.strip()
 
 
+@cache
+def _fold_char(ch: str) -> str:
+    """One character as it is compared. Decomposed (NFD), so a quote pasted from a page
+    (NFC) finds a body written with combining accents and the reverse; each piece keeps the
+    character's place, so a mark never splits a letter from its accent. Invisible format
+    characters (a soft hyphen, a zero-width space) are dropped: a copied quote lacks them."""
+    if ch.isspace():
+        return " "
+    if ch in _FOLD or ch.isascii():
+        return _FOLD.get(ch, ch)
+    if unicodedata.category(ch) == "Cf":
+        return ""
+    return unicodedata.normalize("NFD", ch)
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar):
+# there a quote may begin or end beside a letter, where a space would be in other scripts.
+_UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x31F0, 0x31FF),
+             (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x3FFFF))
+
+
+def _unspaced(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in _UNSPACED)
+
+
+def _joined(left: str, right: str) -> bool:
+    """Whether a quote may not begin or end between these two characters: inside a word."""
+    # A mark belongs to its letter: "Cafe" is no whole word of "Cafe\u0301", nor "कम" of "कमाल"
+    # (a Devanagari or Thai vowel sign is a mark, spacing or not, of combining class 0).
+    if unicodedata.category(right)[0] == "M":
+        return True
+    return _is_word(left) and _is_word(right) and not (_unspaced(left) or _unspaced(right))
 
 
 @dataclass(frozen=True)
@@ -134,8 +175,12 @@ def _searchable(tokens: Sequence[_Token]) -> _Text:
 
     for i, token in enumerate(tokens):
         if token.kind == "text":
+            if token.raw.isascii():  # most text: nothing to fold but spaces
+                for j, ch in enumerate(token.raw):
+                    push(" " if ch.isspace() else ch, (i, j))
+                continue
             for j, ch in enumerate(token.raw):
-                for folded in " " if ch.isspace() else _FOLD.get(ch, ch):
+                for folded in _fold_char(ch):
                     push(folded, (i, j))
         elif token.name in _BLOCKS:
             push(_BREAK, (i, 0))
@@ -156,9 +201,7 @@ def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
         end = start + len(quote)
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
-        whole = not (_is_word(quote[0]) and _is_word(before)) and not (
-            _is_word(quote[-1]) and _is_word(after)
-        )
+        whole = not _joined(before, quote[0]) and not _joined(quote[-1], after)
         if whole:
             places.append((start, end))
         start = text.find(quote, start + 1)
@@ -168,6 +211,10 @@ def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
             hint = " (found only as part of a longer word)"
         elif quote.casefold() in text.casefold():
             hint = " (found only with different capitals)"
+        elif _NUMBERED.search(quote) and _fold(_NUMBERED.sub("", item.quote)) in text:  # copied from the page
+            hint = " (found without the numbers in brackets: leave out footnote and note numbers such as [1])"
+        elif _MARKUP.search(quote) and (read := _fold(markdown.render(item.quote).text)) and read in text:  # copied from the file
+            hint = f" (found as the page reads it, without its Markdown: quote {_show(read)})"
         else:
             hint = ""
         return [], f"not found in body: {_show(shown)}{hint}"

@@ -25,7 +25,9 @@ from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, PLACEHOLDE
 from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_TEXTUAL = frozenset({"text", "choice", "language"})  # field types that take a plain scalar as written
+_LINKISH = re.compile(r"\]\s*[(:\[]|<[A-Za-z]")  # Markdown that may hold a link: ](, ]:, ][, <scheme:
+_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # as the JSON Schema's "name" type
+_TEXTUAL = frozenset({"text", "choice", "language", "name"})  # field types that take a plain scalar as written
 
 
 TABLES = {"articles": "article", "people": "person"}  # content folder -> the cache table of its parsed files
@@ -222,6 +224,9 @@ class _Checker:
             again = (name, first) in firsts
             firsts.add((name, first))
             self.problems.append(Problem(path, line, name, f"given {'again' if again else 'twice'} (first on line {first})", col=col))
+        for name, line, ch in fm.controls:  # not in what no feed shows: extra, kept revisions, provenance
+            if re.split(r"[.\[]", name, maxsplit=1)[0] not in ("extra", "revisions", "imported"):
+                self.problems.append(Problem(path, line, name, _control_message(ch)))
 
     def fail(self, key: str, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.path, self._line(key), key, message, severity))
@@ -292,6 +297,11 @@ class _Checker:
             if value in f.choices:
                 return value
             return self._bad(key, f"must be one of {', '.join(f.choices)}, not {value!r}")
+        if kind == "name":
+            text = str(value).strip() if not isinstance(value, bool) else ""
+            if isinstance(value, (str, int)) and len(text) <= 64 and _NAME.fullmatch(text):
+                return text
+            return self._bad(key, f"must be lowercase letters, digits and single hyphens (at most 64), e.g. toll-figure, not {value!r}")
         if kind == "language":
             if isinstance(value, str) and _LANGUAGE.match(value):
                 return value
@@ -345,6 +355,7 @@ class _Checker:
         if items is None:
             return None
         out = []
+        named: dict[str, int] = {}  # id -> index of the note that has it
         for i, item in enumerate(items):
             k = f"{key}[{i}]"
             if not isinstance(item, dict):
@@ -356,6 +367,17 @@ class _Checker:
                 self.fail(f"{k}.rating", f"required for a fact-check: one of {', '.join(RATINGS)}")
             elif "rating" in fields and fields.get("kind") != "fact-check":
                 self.fail(f"{k}.rating", "only a fact-check has a rating")
+            if _LINKISH.search(fields.get("note", "")):  # few notes link: only those are rendered here
+                rendered = markdown.render(fields["note"])
+                for message in dict.fromkeys(p.message for p in link_scheme_problems(self.path, fields["note"], 0, rendered.refused)):
+                    self.fail(f"{k}.note", message)  # on the note's line, once (not per line of it)
+                if 'class="footnote-ref"' in rendered.html:  # its fn1 is the body's id too: [1] would lead there
+                    self.fail(f"{k}.note", "has a footnote, but its number would lead to the article's footnotes: put the source in sources: or link it in the note")
+            if "id" in fields:  # two entries with one id: a feed reader would keep only one
+                if fields["id"] in named:
+                    self.fail(f"{k}.id", f"{fields['id']!r} is already the id of annotations[{named[fields['id']]}]; each note needs its own")
+                else:
+                    named[fields["id"]] = i
             if len(self.problems) > before:
                 continue
             note_date = fields.pop("date", None)
@@ -418,6 +440,7 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
     fields = check.fields(fm.data, ARTICLE_FIELDS)
     if fields.get("updated") and fields.get("date") and fields["updated"] < fields["date"]:  # beside other problems
         check.fail("updated", f"is before date ({fields['updated'].isoformat()} < {fields['date'].isoformat()})")
+    check.problems += _control_problems(path, fm.body, fm.body_line)
     if check.problems:
         return check.problems + _body_problems(path, fm, check.notes)
     return ArticleFile(
@@ -433,6 +456,22 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
 
 
 
+def _control_message(ch: str) -> str:
+    return f"holds the invisible control character {frontmatter.control_name(ch)}, which no feed can carry; delete it"
+
+
+def _control_problems(path: str, body: str, body_line: int) -> list[Problem]:
+    """Each line of the body holding a character XML cannot (scraped text may): one would
+    leave every feed the article is in unreadable."""
+    if not frontmatter.CONTROL.search(body):
+        return []  # nearly every body: one scan in C
+    out: dict[int, Problem] = {}
+    for i, line in enumerate(body.split("\n")):
+        if found := frontmatter.CONTROL.search(line):
+            out[i] = Problem(path, body_line + i, "body", _control_message(found.group()), col=found.start() + 1)
+    return list(out.values())
+
+
 def _body_problems(path: str, fm: frontmatter.FrontMatter, notes: list[tuple[int, Annotation]]) -> list[Problem]:
     """What the site stage finds in a body, for a file with other errors: its links refused
     and the quotes of the notes that validated, numbered as in the file. Told in this run,
@@ -444,8 +483,10 @@ def _body_problems(path: str, fm: frontmatter.FrontMatter, notes: list[tuple[int
         return problems
     _, _, found = annotation.anchor(path, rendered.html, [note for _, note in notes], str)
     index = {f"annotations[{j}]": f"annotations[{i}]" for j, (i, _) in enumerate(notes)}
-    renumber = partial(re.sub, r"annotations\[\d+\]", lambda m: index[m[0]])
-    return problems + [replace(p, field=renumber(p.field), message=renumber(p.message)) for p in found]
+    renumber = partial(re.sub, r"^annotations\[\d+\]", lambda m: index[m[0]])
+    # In a message, only the other note's name: the rest may quote the quote, "annotations[5]" and all.
+    other = partial(re.sub, r"^(overlaps the passage of )(annotations\[\d+\])", lambda m: m[1] + index[m[2]])
+    return problems + [replace(p, field=renumber(p.field), message=other(p.message)) for p in found]
 
 
 def link_scheme_problems(path: str, body: str, body_line: int, refused: tuple[tuple[str, str], ...]) -> list[Problem]:
@@ -519,6 +560,13 @@ def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
     expected = [f"{article.date.year:04d}", f"{article.date.month:02d}"]
     if folders and folders != expected[: len(folders)]:
         out.append(Problem(article.path, line, "date", f"{article.date.date()} disagrees with the folder {'/'.join(folders)}", WARNING))
+    for i, note in enumerate(article.annotations):  # a mistyped year would date its feed entry, and order it, wrongly
+        key = f"annotations[{i}].date"
+        if note.date and today and note.date > today:
+            out.append(Problem(article.path, article.field_lines.get(key, note.line), key, f"is in the future ({note.date})", WARNING))
+        elif note.date and note.date < article.date.date():
+            why = f"{note.date} is before the article's date ({article.date.date()}): a note is written after the article"
+            out.append(Problem(article.path, article.field_lines.get(key, note.line), key, why, WARNING))
     return out
 
 

@@ -1,4 +1,5 @@
-"""Atom feeds (RFC 4287) and the sitemap, written with ElementTree so they are always well-formed."""
+"""Atom feeds (RFC 4287) and the sitemap, written with ElementTree so they are always well-formed
+(the characters XML cannot hold at all are refused when the files are read: ``frontmatter.CONTROL``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from markupsafe import Markup, escape
 from . import annotation
 from .cache import digest
 from .incremental import Product
-from .model import AnchoredAnnotation, Article
+from .model import AnchoredAnnotation, Annotation, Article
 from .pages import Page
 from .site import Site
 
@@ -59,6 +60,8 @@ def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequenc
     for a in entries:
         url = r.absolute(a.url)
         entry = _sub(feed, "entry", **{"xml:base": url})  # the body's "#annotation-1" is the article's
+        if a.file.language and a.file.language != site.config.language:  # its title, summary and text: as on its page
+            entry.set("xml:lang", a.file.language)
         _sub(entry, "id", url)
         _sub(entry, "title", a.title)
         _sub(entry, "updated", a.lastmod.isoformat())
@@ -87,8 +90,7 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
         label = site.words.text(f"kind_{note.kind}")
         rating = f" ({site.words.text(f'rating_{note.rating}')})" if note.rating else ""
         entry = _sub(feed, "entry", **{"xml:base": url})
-        # Not the note's number, which an earlier note added to the article would change.
-        _sub(entry, "id", f"{url}#note-{digest(note.quote.encode(), note.prefix.encode(), note.suffix.encode()).hex()[:16]}")
+        _sub(entry, "id", f"{url}#note-{entry_name(note)}")
         _sub(entry, "title", f"{label}{rating}: {a.title}")
         _sub(entry, "updated", _noted(a, item).isoformat())
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{url}#annotation-{item.number}")
@@ -98,6 +100,13 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
         _sub(entry, "content", _note_html(site, a, item, label + rating), type="html")
     ET.indent(feed)
     return _xml(feed)
+
+
+def entry_name(note: Annotation) -> str:
+    """What names a note's feed entry in its article: its ``id`` if the editor gave one, which
+    outlives a corrected quote; else a hash of its quote and context. Not its number, which
+    an earlier note added to the article would change."""
+    return note.id or digest(note.quote.encode(), note.prefix.encode(), note.suffix.encode()).hex()[:16]
 
 
 def _noted(a: Article, item: AnchoredAnnotation) -> datetime:

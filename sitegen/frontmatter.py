@@ -43,6 +43,18 @@ class FrontMatter:
     # read as a boolean or a number. A text field takes this text: rating: false is the
     # rating "false", language: no is Norwegian, 007 stays 007. (A null stays None: absent.)
     written: dict[str, str] = field(default_factory=dict)
+    # (name, line, character) of each text value holding a character XML cannot (see CONTROL):
+    # only a double-quoted escape such as "\x1b" makes one, YAML refuses them written raw.
+    controls: tuple[tuple[str, int, str], ...] = ()
+
+
+# What XML 1.0 cannot hold, not even as &#27;: one in a title, note or body leaves the
+# whole Atom feed unreadable to every feed reader.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def control_name(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
 
 
 class FrontMatterError(ValueError):
@@ -99,7 +111,26 @@ def parse(text: str) -> FrontMatter:
         at = _Places(source)
         key_lines = {name: at.line(line) for name, line in key_lines.items()}
         duplicates = [(name, at.line(line), at.col(line, col), at.line(first)) for name, line, col, first in duplicates]
-    return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2, tuple(duplicates), written)
+    controls = tuple(_controls(data, "", key_lines)) if "\\" in source else ()  # no backslash: no escape
+    return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2, tuple(duplicates), written, controls)
+
+
+def _controls(data: object, name: str, lines: dict[str, int]) -> list[tuple[str, int, str]]:
+    """Each string value of ``data`` holding a ``CONTROL`` character: its name, as ``lines``
+    names it, with its line (or its parent's), and the first such character."""
+    if isinstance(data, str):
+        found = CONTROL.search(data)
+        if not found:
+            return []
+        at = name
+        while at and at not in lines:  # a list item written inline has no line of its own
+            at = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", at) if re.search(r"[.\[]", at) else ""
+        return [(name, lines.get(at, 1), found.group())]
+    if isinstance(data, dict):
+        return [c for k, v in data.items() for c in _controls(v, f"{name}.{k}" if name else str(k), lines)]
+    if isinstance(data, list):
+        return [c for i, v in enumerate(data) for c in _controls(v, f"{name}[{i}]", lines)]
+    return []
 
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"

@@ -7,6 +7,7 @@ to a page one of them may make is not called broken (see ``maybe_made_by``).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import PurePosixPath
@@ -56,27 +57,47 @@ def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], fa
     pages = {p.url for p in planned}
     files = {site.routes.base_path + rel for rel in static}
     unsure = maybe_made_by(failed, site.routes)
+
+    def why(kind: str, target: str, base: str, note: bool = False) -> str | None:
+        try:
+            parts = urlsplit(target)
+        except ValueError:
+            return None  # markdown-it refused to make it a link
+        if parts.scheme or parts.netloc or not parts.path:
+            return None  # another site, or a #fragment of this page
+        path = urljoin(base, parts.path)
+        if note and not parts.path.startswith("/"):
+            # The note is shown on the annotations index (and in feeds) too, where this leads elsewhere.
+            return f"{'image' if kind == 'image' else 'link'} {target!r} is relative to the article, and a note is also shown on other pages: give its path from the site root, {path!r}"
+        if kind == "image":
+            return None if path in files else f"image {target!r} not found: put the file under content/static/ and give its path from the site root"
+        if path.endswith(".md"):
+            return f"links to the file {target!r}: link to the article's address on the site instead, e.g. /articles/2022/02/its-slug/"
+        if ({path, path + "/", path.removesuffix("feed.xml")} & pages or path in files) or any(map(unsure, (path, path + "/", path.removesuffix("feed.xml")))):
+            return None
+        return f"links to {target!r}, which is no page of this site"
+
     out = []
     for a in site.articles:
         for kind, target, first, end in a.links:
-            try:
-                parts = urlsplit(target)
-            except ValueError:
-                continue  # markdown-it refused to make it a link
-            if parts.scheme or parts.netloc or not parts.path:
-                continue  # another site, or a #fragment of this page
-            path = urljoin(a.url, parts.path)
-            if kind == "image":
-                why = None if path in files else f"image {target!r} not found: put the file under content/static/ and give its path from the site root"
-            elif path.endswith(".md"):
-                why = f"links to the file {target!r}: link to the article's address on the site instead, e.g. /articles/2022/02/its-slug/"
-            elif ({path, path + "/", path.removesuffix("feed.xml")} & pages or path in files) or any(map(unsure, (path, path + "/", path.removesuffix("feed.xml")))):
-                why = None
-            else:
-                why = f"links to {target!r}, which is no page of this site"
-            if why:
-                out.append(Problem(a.file.path, a.file.body_line + _line(a.file.body, target, first, end), "body", why, WARNING))
+            if message := why(kind, target, a.url):
+                out.append(Problem(a.file.path, a.file.body_line + _line(a.file.body, target, first, end), "body", message, WARNING))
+        for item in a.annotations:  # few: their rendered HTML is at hand, read for its links
+            field = f"annotations[{a.file.annotations.index(item.annotation)}].note"
+            line = a.file.field_lines.get(field, item.annotation.line)
+            for kind, target in _note_links(item.note_html):
+                if message := why(kind, target, a.url, note=True):
+                    out.append(Problem(a.file.path, line, field, message, WARNING))
     return out
+
+
+# A note's HTML is markdown-it's, with raw HTML off: every attribute is written as name="value".
+_NOTE_LINK = re.compile(r'<(a|img) [^>]*?\b(?:href|src)="([^"]*)"')
+
+
+def _note_links(note_html: str) -> list[tuple[str, str]]:
+    """(kind, target) of each link and image of a rendered note; kind "link" or "image"."""
+    return [("image" if tag == "img" else "link", html.unescape(target)) for tag, target in _NOTE_LINK.findall(note_html)]
 
 
 def _line(body: str, target: str, first: int, end: int) -> int:

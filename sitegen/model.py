@@ -35,6 +35,7 @@ class Annotation:
     sources: tuple[str, ...] = ()
     author: str | None = None
     date: date | None = None
+    id: str = ""  # the editor's name for the note, unique in its article: its feed entry's id
 
 
 @dataclass(frozen=True)

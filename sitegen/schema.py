@@ -12,7 +12,7 @@ RATINGS = ("false", "misleading", "unproven", "mostly-true", "true")
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # one of the keys of _JSON_TYPES
+    type: str  # one of the keys of _JSON_TYPES, or "choice" / "annotations"
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -47,6 +47,7 @@ ANNOTATION_FIELDS = (
     Field("sources", "urls", "http(s) URLs supporting the note."),
     Field("author", "text", "Who wrote the note."),
     Field("date", "datetime", "When the note was written."),
+    Field("id", "name", "Optional, unique in the article (lowercase letters, digits, hyphens): keeps the note's feed entry when its quote is corrected."),
 )
 
 PERSON_FIELDS = (
@@ -63,6 +64,7 @@ _JSON_TYPES: dict[str, dict] = {
     "urls": {"type": "array", "items": {"type": "string", "pattern": "^https?://"}},
     "list": {"type": "array", "items": {"type": "string", "minLength": 1}},
     "bool": {"type": "boolean"},
+    "name": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64},
     "language": {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
     "mapping": {"type": "object"},
     "links": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^https?://"}},

@@ -124,6 +124,47 @@ def test_whitespace_and_typographic_quotes_are_ignored():
     assert text_without_markers(body) == tree(MD.render(markdown)).text_content()
 
 
+@pytest.mark.parametrize(
+    ("written", "quoted"),
+    [("Caf\u00e9 Zo\u00eb", "Cafe\u0301 Zoe\u0308"), ("Cafe\u0301 Zoe\u0308", "Caf\u00e9 Zo\u00eb")],
+    ids=["nfc-body-nfd-quote", "nfd-body-nfc-quote"],
+)
+def test_accents_match_however_unicode_composes_them(written, quoted):
+    body, _, problems = run(f"The {written} opened late.", note(f"{quoted} opened"))
+    assert problems == []
+    assert passage_text(body, 1) == f"{written} opened"  # the body's own characters, accents whole
+
+
+def test_a_bare_letter_is_not_its_accented_form():
+    _, _, problems = run("The Cafe\u0301 opened.", note("The Cafe"))
+    assert [p.message for p in problems] == ['not found in body: "The Cafe" (found only as part of a longer word)']
+
+
+@pytest.mark.parametrize(("body", "quote"), [("यह कमाल है", "कम"), ("ที่นี่ ทั้งหมด", "ท")], ids=["devanagari", "thai"])
+def test_a_word_goes_on_through_its_vowel_signs(body, quote):
+    """A vowel sign is a mark of class 0 (spacing in Devanagari, not in Thai): part of the word."""
+    _, _, problems = run(body, note(quote))
+    assert [p.message for p in problems] == [f'not found in body: "{quote}" (found only as part of a longer word)']
+
+
+@pytest.mark.parametrize(
+    ("body", "quote"),
+    [("市议会昨天批准了新的渡轮时刻表。", "批准了新的渡轮时刻表"), ("市議会は新しい時刻表を承認した。", "新しい時刻表"), ("สภาอนุมัติตารางเรือใหม่", "ตารางเรือ")],
+    ids=["chinese", "japanese", "thai"],
+)
+def test_a_quote_in_a_script_without_spaces_begins_and_ends_beside_letters(body, quote):
+    """Chinese, Japanese and Thai write no space between words: a quote there has letters on both sides."""
+    html, _, problems = run(body, note(quote))
+    assert problems == []
+    assert passage_text(html, 1) == quote
+
+
+def test_invisible_soft_hyphens_and_zero_width_spaces_are_skipped():
+    body, _, problems = run("An inter\u00adnational\u200b deal.", note("international deal"))
+    assert problems == []
+    assert passage_text(body, 1) == "inter\u00adnational\u200b deal"
+
+
 def test_quote_reads_past_a_footnote_number():
     body, _, problems = run(
         "Officials said it cost nothing[^1] at all.\n\n[^1]: An invented remark.",

@@ -100,6 +100,89 @@ def test_annotation_shape_is_checked():
     ]
 
 
+def test_annotation_ids_are_names_and_each_is_its_own():
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: q\n    kind: note\n    note: n\n    id: toll-figure\n"
+        "  - quote: r\n    kind: note\n    note: n\n    id: Toll Figure\n"
+        "  - quote: s\n    kind: note\n    note: n\n    id: toll-figure\n"
+        "  - quote: t\n    kind: note\n    note: n\n    id: 2031\n"
+        "  - quote: u\n    kind: note\n    note: n\n    id: a--b\n",
+        "q r s t u\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:12: annotations[1].id: must be lowercase letters, digits and single hyphens (at most 64), e.g. toll-figure, not 'Toll Figure'",
+        f"{PATH}:16: annotations[2].id: 'toll-figure' is already the id of annotations[0]; each note needs its own",
+        f"{PATH}:24: annotations[4].id: must be lowercase letters, digits and single hyphens (at most 64), e.g. toll-figure, not 'a--b'",
+    ]
+    ok = article("title: T\ndate: 2031-04-02\nannotations:\n  - quote: q\n    kind: note\n    note: n\n    id: 2031\n  - quote: r\n    kind: note\n    note: n\n")
+    assert [a.id for a in ok.annotations] == ["2031", ""]  # a number as written; none: no id
+
+
+def test_a_link_in_a_note_with_a_refused_scheme_is_an_error_on_the_note():
+    """As in a body: markdown-it leaves it as text, and the editor must hear of it."""
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: q\n    kind: note\n    note: |\n      See [this](javascript:alert(1))\n      and [this](javascript:alert(1)).\n"
+        "  - quote: r\n    kind: note\n    note: |\n      [a][x] and ![b](data:image/png;base64,AA)\n\n      [x]: vbscript:run\n"
+        "  - quote: s\n    kind: note\n    note: See [the minutes](https://example.org/m) and <mailto:desk@example.org>.\n",
+        "q r s\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:7: annotations[0].note: link scheme 'javascript' is not allowed: 'javascript:alert(1)' shows as plain text; link with http(s), mailto or a path on this site",
+        f"{PATH}:12: annotations[1].note: link scheme 'vbscript' is not allowed: 'vbscript:run' shows as plain text; link with http(s), mailto or a path on this site",
+        f"{PATH}:12: annotations[1].note: link scheme 'data' is not allowed: 'data:image/png;base64,AA' shows as plain text; link with http(s), mailto or a path on this site",
+    ]
+
+
+def test_a_character_no_feed_can_carry_is_an_error_where_it_is():
+    """XML cannot hold U+001B even as &#27;: one in a title, note or body made every feed
+    with the article unreadable. YAML refuses it written raw, so only an escape makes one."""
+    result = article(
+        'title: "Toll \\x1b rises"\ndate: 2031-04-02\ntags: ["ok", "bell\\a"]\nextra: {raw: "\\x1b"}\n'
+        'annotations:\n  - quote: fictional\n    kind: note\n    note: "a \\v vertical tab"\n',
+        "A fictional body.\nA form\x0cfeed and\x00 a NUL.\nFine.\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:2: title: holds the invisible control character U+001B, which no feed can carry; delete it",
+        f"{PATH}:4: tags[1]: holds the invisible control character U+0007, which no feed can carry; delete it",
+        f"{PATH}:9: annotations[0].note: holds the invisible control character U+000B, which no feed can carry; delete it",
+        f"{PATH}:12: body: holds the invisible control character U+000C, which no feed can carry; delete it",
+    ]
+    assert result[-1].col == 7
+    assert not isinstance(article('title: "Tab\\there"\ndate: 2031-04-02\n', "Tab\tand\r\nnewlines.\n"), list)
+
+
+def test_a_footnote_in_a_note_is_an_error():
+    """Rendered on the article page beside the body's, a note's footnote had the same ids
+    (fn1, fnref1): its [1] led the reader to the body's first footnote, another source."""
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: fictional\n    kind: note\n    note: |\n      Changed.[^1]\n\n      [^1]: An invented source.\n",
+        "A fictional body.[^1]\n\n[^1]: The body's own.\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:7: annotations[0].note: has a footnote, but its number would lead to the article's footnotes: put the source in sources: or link it in the note",
+    ]
+
+
+def test_a_quote_that_names_an_annotation_is_shown_as_written_beside_other_errors():
+    """The notes' numbers in the anchoring's messages are renumbered as in the file, but not
+    a quote's own text: 'annotations[5]' in one made check fail with a KeyError."""
+    result = article(
+        "title: T\ndate: 2031-04-02\nannotations:\n"
+        "  - quote: q\n    kind: gossip\n    note: n\n"
+        "  - quote: see annotations[5] and annotations[0]\n    kind: note\n    note: n\n"
+        "  - quote: fictional body\n    kind: note\n    note: n\n"
+        "  - quote: A fictional\n    kind: note\n    note: n\n",
+    )
+    assert messages(result) == [
+        f"{PATH}:6: annotations[0].kind: must be one of context, fact-check, correction, translation, note, not 'gossip'",
+        f'{PATH}:8: annotations[1].quote: not found in body: "see annotations[5] and annotations[0]"',
+        f"{PATH}:14: annotations[3].quote: overlaps the passage of annotations[2]; passages may not overlap",
+    ]
+
+
 def test_people_registry_entries():
     person = parse_person("content/people/orla-venn.md", b"---\nname: Orla Venn\naliases: [O. Venn]\nlinks: {wikipedia: 'https://example.org/w'}\n---\nBio.\n")
     assert isinstance(person, PersonFile) and person.aliases == ("O. Venn",) and person.bio == "Bio."
@@ -114,6 +197,19 @@ def test_dates_that_disagree_with_the_folder_or_lie_in_the_future_warn():
     assert sorted(str(p) for p in archive.problems) == [
         f"{PATH}:3: date: 2031-05-02 disagrees with the folder 2031/04",
         f"{PATH}:3: date: is in the future (2031-05-02)",
+    ]
+    assert all(not p.is_error for p in archive.problems)
+
+
+def test_a_note_dated_before_its_article_or_in_the_future_warns():
+    """The note's date dates and orders its entry in the annotations feed: a typo in its year
+    would put it at the top for years, or below notes written long before it."""
+    notes = "".join(f"  - quote: q\n    kind: note\n    note: n\n    date: {d}\n" for d in ("2031-04-01", "2031-04-02", "2031-05-02"))
+    file = SourceFile(PATH, f"---\ntitle: T\ndate: 2031-04-02T23:00:00-05:00\nannotations:\n{notes}---\nq\n".encode())
+    archive = parse_archive([file], [], today=datetime(2031, 5, 1).date())
+    assert [str(p) for p in archive.problems] == [
+        f"{PATH}:8: annotations[0].date: 2031-04-01 is before the article's date (2031-04-02): a note is written after the article",
+        f"{PATH}:16: annotations[2].date: is in the future (2031-05-02)",
     ]
     assert all(not p.is_error for p in archive.problems)
 

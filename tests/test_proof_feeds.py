@@ -206,3 +206,45 @@ def test_the_annotations_feed_holds_the_notes_newest_first(tmp_path: Path) -> No
     home = feedparser.parse((out / "feed.xml").read_bytes())
     body = next(e for e in home.entries if e.link == toll).content[0].value
     assert f'href="{toll}#annotation-1"' in body
+
+
+def test_a_note_with_an_id_keeps_its_feed_entry_when_its_quote_is_corrected(tmp_path: Path) -> None:
+    """A feed reader knows an entry by its id: a typo fixed in a quote (and the body) must
+    not show it a new note. Without an id the entry's id is what it always was."""
+    from sitegen.build import Options, build
+
+    def entry_ids(typo: str, corrected: str) -> list[str]:
+        root = tmp_path / corrected
+        name = root / "content" / "articles" / "2021" / "03" / "toll.md"
+        name.parent.mkdir(parents=True)
+        name.write_text(NOTED.replace('"rose by half"', f'"{typo}"\n    id: toll-rise').replace("rose by half,", f"{typo},")
+                        .replace('"the harbour board"', f'"{corrected}"').replace("the harbour board.", f"{corrected}."))
+        build(Options(root=root, out=root / "public", search=False, base_url="https://news.example.org/"))
+        feed = etree.parse(str(root / "public" / "annotations" / "feed.xml")).getroot()
+        assert atom_problems(feed) == []
+        return [e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")]
+
+    toll = "https://news.example.org/articles/2021/03/toll/"
+    before = entry_ids("rose by hafl", "the harbour board")
+    after = entry_ids("rose by half", "the harbour bord")
+    assert before[0] == after[0] == toll + "#note-toll-rise"
+    assert before[1] == toll + "#note-facdbd24deff3825"  # as before ids existed: a hash of quote, prefix, suffix
+    assert after[1] != before[1]
+
+
+def test_an_entry_is_in_its_articles_language(tmp_path: Path) -> None:
+    """A reader (or its screen reader) reads a Russian article's entry as Russian, as on its page."""
+    from sitegen.build import Options, build
+
+    articles = tmp_path / "content" / "articles" / "2021" / "03"
+    articles.mkdir(parents=True)
+    (articles / "toll.md").write_text(NOTED)
+    (articles / "paromy.md").write_text("---\ntitle: Вымышленный паром\ndate: 2021-03-05\nlanguage: ru\n---\nПаром ходит чаще.\n")
+    build(Options(root=tmp_path, out=tmp_path / "public", search=False, base_url="https://news.example.org/"))
+    feed = etree.parse(str(tmp_path / "public" / "feed.xml")).getroot()
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert feed.get(lang) == "en"
+    assert [(e.findtext(f"{ATOM}title"), e.get(lang)) for e in feed.iter(f"{ATOM}entry")] == [
+        ("Вымышленный паром", "ru"),
+        ("Fictional harbour toll rises", None),  # the feed's language
+    ]

@@ -298,10 +298,10 @@ def test_payload_archive_covers_every_field(xss_site: XssSite, proof_figures: di
     twins = {(n, "person.name") for (n, g), msg in xss_site.refused.items()
              if g == "person.name" and "must mean one person only" in msg and folded[xss_site.payloads[n].casefold()] > 1}
     assert len(twins) < 10  # a handful of scheme spellings; more would mean the rule refuses real payloads
-    # A body link or image whose scheme markdown-it refuses (javascript:, data:) is an error,
-    # as in source.url, rather than text lost without a word; the bio, rendered by the same
-    # Markdown, still carries every payload into pages.
-    schemes = {(n, "body") for (n, g), msg in xss_site.refused.items() if g == "body" and msg.startswith("link scheme ")}
+    # A body's or a note's link or image whose scheme markdown-it refuses (javascript:, data:)
+    # is an error, as in source.url, rather than text lost without a word; the bio, rendered by
+    # the same Markdown, still carries every payload into pages.
+    schemes = {(n, g) for (n, g), msg in xss_site.refused.items() if g in ("body", "annotation.note") and msg.startswith("link scheme ")}
     for f in ("title", "summary", "tags", "people", "source.name", "body", "annotation.note",
               "person.name", "person.description", "person.bio"):  # fmt: skip
         allowed = sum(g == f for _, g in twins | schemes)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sitegen import scaffold
 from sitegen.cli import main
 from sitegen.content import parse_article
-from sitegen.frontmatter import parse
+from sitegen.frontmatter import CONTROL, control_name, parse
 from sitegen.schema import ARTICLE_FIELDS, article_json_schema
 
 
@@ -140,8 +140,21 @@ def test_a_new_file_matches_the_published_json_schema(tmp_path: Path, capsys) ->
 @settings(max_examples=60, deadline=None)
 @given(st.text(min_size=1, max_size=60).filter(lambda t: t.strip()))
 def test_any_title_round_trips(title: str) -> None:
-    """Quotes, colons, '#', '---' or YAML words in a title never break the file."""
+    """Quotes, colons, '#', '---' or YAML words in a title never break the file; a control
+    character, which no feed can carry, is written out all the same and named by check."""
     text = scaffold.render(title, date(2021, 3, 4), "https://example.org/s.json")
     article = parse_article("content/articles/2021/03/x.md", text)
+    if found := CONTROL.search(title.strip()):  # as `new` writes it
+        assert [(p.field, p.message.split(",")[0]) for p in article] == [("title", f"holds the invisible control character {control_name(found.group())}")]
+        return
     assert not isinstance(article, list), article
     assert article.title == title.strip()
+
+
+def test_the_published_schema_checks_an_annotation_id_as_the_checker_does() -> None:
+    schema = article_json_schema("https://example.org/schemas/article.schema.json")
+    note = {"quote": "q", "kind": "note", "note": "n"}
+    valid = jsonschema.Draft202012Validator(schema).is_valid
+    assert valid({"title": "T", "date": "2031-04-02", "annotations": [{**note, "id": "toll-figure"}]})
+    for wrong in ("Toll Figure", "a--b", "-a", "a" * 65):
+        assert not valid({"title": "T", "date": "2031-04-02", "annotations": [{**note, "id": wrong}]}), wrong
