@@ -51,6 +51,7 @@ class Catalog:
     _dates: dict = field(default_factory=dict, compare=False, repr=False)  # (pattern, date) -> text
     _made: dict = field(default_factory=dict, compare=False, repr=False)  # (markup?, key, count, values…) -> text
     _numbers: dict = field(default_factory=dict, compare=False, repr=False)  # int -> its digits
+    _memos: dict = field(default_factory=dict, compare=False, repr=False)  # name -> a caller's memo (memo())
 
     def text(self, key: str, count: int | None = None, **values: object) -> str:
         """The text of ``key`` with its values in, as plain text (for feeds and charts)."""
@@ -83,6 +84,12 @@ class Catalog:
                 value = values.get(name, f"{{{name}}}")
                 out.append(self.number(value) if type(value) is int else shown(value))  # a count, a page: "1.234" in German
         return Markup("".join(out)) if escaped else "".join(out)
+
+    def memo(self, name: str) -> dict:
+        """A dict of a caller's own for texts it makes from this catalog, kept as long as the
+        catalog: cheaper to look up than ``markup``'s memo where one call site repeats its
+        values (a chart's bar titles by month and count)."""
+        return self._memos.setdefault(name, {})
 
     def number(self, value: int) -> str:
         """A whole number as the site's language writes it: 1,234 · 1.234 · 1\u202f234 (CLDR).

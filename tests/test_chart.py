@@ -210,3 +210,17 @@ def test_a_phone_gets_larger_sparser_axis_labels_hidden_until_a_style_sheet_show
     assert [t.text for t in wide][2:] == [str(y) for y in range(2004, 2013)]
     year = parse(timeline_svg(EN, monthly_counts([date(2030, 1, 1), date(2030, 12, 1)]), "Year"))
     assert [t.text for t in year.find(f"{SVG}g[@class='chart-labels-narrow']")][2:] == ["Jan 2030", "Apr", "Jul", "Oct"]
+
+
+def test_bar_titles_come_from_each_catalog_however_often_drawn():
+    """Bar titles are kept per catalog (``Catalog.memo``): a chart drawn again is the same,
+    and another language's chart has its own titles, not the first language's."""
+    from sitegen.translation import catalog
+
+    french, _ = catalog(None, "default", "fr")
+    counts = monthly_counts(DATES)
+    english_bars = [b.find(f"{SVG}title").text for b in parse(timeline_svg(EN, counts, "x")).findall(f".//{SVG}rect")]
+    french_bars = [b.find(f"{SVG}title").text for b in parse(timeline_svg(french, counts, "x")).findall(f".//{SVG}rect")]
+    assert timeline_svg(EN, counts, "x") == timeline_svg(EN, counts, "x")
+    assert english_bars[1] == "Feb 2022: 2"
+    assert french_bars[1] == french.text("chart_bar", month=french.month_of("date_month_short", "2022-02"), count=2) != english_bars[1]
