@@ -153,6 +153,16 @@ def test_a_character_no_feed_can_carry_is_an_error_where_it_is():
     assert not isinstance(article('title: "Tab\\there"\ndate: 2031-04-02\n', "Tab\tand\r\nnewlines.\n"), list)
 
 
+@settings(max_examples=400)
+@given(st.text(st.characters(codec=None, categories=None), max_size=40) | st.text("\x00\x07\x09\x0a\x0d\x1f a\u00e9\ufffe\uffff\ud800\ue000", max_size=12))
+def test_the_quick_control_check_agrees_with_the_regex(text):
+    """Every body is checked with ``has_control`` (bytes deleted in C), not the regex that
+    finds where: both must say the same of any text, lone surrogates included."""
+    from sitegen import frontmatter
+
+    assert frontmatter.has_control(text) == bool(frontmatter.CONTROL.search(text))
+
+
 def test_a_footnote_in_a_note_is_an_error():
     """Rendered on the article page beside the body's, a note's footnote had the same ids
     (fn1, fnref1): its [1] led the reader to the body's first footnote, another source."""
