@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+from .frontmatter import CONTROL, control_name, has_control
+
 
 @dataclass(frozen=True)
 class RecordError:
@@ -87,6 +89,21 @@ def decode_record(data: bytes) -> str | RecordError:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return RecordError(line, f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}")
+
+
+def _without_controls(text: str) -> tuple[str, list[RecordWarning]]:
+    """The text without the control characters XML cannot hold (scraped pages carry them: an
+    escape code, a form feed), each line's named in a warning. Kept, one would leave every
+    feed of the article unreadable, and ``check`` would refuse the article made from it; the
+    record itself is untouched (its sha256 stays the article's provenance)."""
+    if not has_control(text):
+        return text, []
+    warnings = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if found := CONTROL.findall(line):
+            names = ", ".join(dict.fromkeys(control_name(ch) for ch in found))
+            warnings.append(RecordWarning(number, f"removed {len(found)} invisible control character{'s' if len(found) > 1 else ''} ({names}) that no feed can carry"))
+    return CONTROL.sub("", text), warnings
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -189,6 +206,7 @@ def _is_abbreviation(text: str, start: int, dot: int, after: int) -> bool:
 
 def parse_record(text: str) -> Record | RecordError:
     """Name each block of a raw record by its place and shape; see issue 3 for the format."""
+    text, removed = _without_controls(text)
     blocks = split_blocks(text)
     if not blocks:
         return RecordError(1, "not a record: the file is empty")
@@ -206,7 +224,7 @@ def parse_record(text: str) -> Record | RecordError:
         header_date = date(*(int(g) for g in header.group(1, 2, 3)))
     except ValueError:
         return RecordError(blocks[0].line, f"header: not a date: {blocks[0].text.split()[1]!r}")
-    warnings: list[RecordWarning] = []
+    warnings: list[RecordWarning] = list(removed)
     rest = blocks[1:]
 
     def truncated(what: str) -> RecordError:

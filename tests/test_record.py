@@ -417,3 +417,14 @@ def test_cut_inside_the_image_url_is_truncated() -> None:
     result = parse_record(cut)
     line = cut.count("\n") + 1
     assert result == RecordError(line, "truncated: the record ends before the body")
+
+
+def test_control_characters_are_removed_and_named_on_their_lines() -> None:
+    """A scraped escape code or form feed would leave every feed of the article unreadable
+    (and check refuses it): the import leaves it out, and says where it was."""
+    r = parsed(title="Quiet \x1bDay in Lowmere", title2="Quiet Day in Lowmere", body="Nothing\x0c happened.\x00\x00The end.")
+    assert r.title == "Quiet Day in Lowmere" and r.body == "Nothing happened.The end."
+    assert [(w.line, w.message) for w in r.warnings] == [
+        (3, "removed 1 invisible control character (U+001B) that no feed can carry"),
+        (21, "removed 3 invisible control characters (U+000C, U+0000) that no feed can carry"),
+    ]
