@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import WARNING, Invalid, Problem
+from .frontmatter import CONTROL, control_name
 
 DEFAULT_PERMALINKS = {
     "home": "/",
@@ -118,6 +119,8 @@ def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] =
             values[key] = {**DEFAULT_PERMALINKS, **value}
         elif type(value) is not type(default):
             problems.append(at(key, f"must be {_TYPE_NAMES[type(default)]}, not {value!r}"))
+        elif isinstance(value, str) and (found := CONTROL.search(value)):  # a TOML escape makes one: every feed would be unreadable
+            problems.append(at(key, f"holds the invisible control character {control_name(found.group())}, which no feed can carry; delete it"))
         else:
             values[key] = value
     config = replace(Config(), **values)

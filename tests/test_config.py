@@ -134,3 +134,13 @@ def test_config_problems_carry_the_line_of_their_key(tmp_path: Path):
     with pytest.raises(Invalid) as raised:
         load_config(tmp_path)
     assert [(p.line, p.field) for p in raised.value.problems] == [(5, "permalinks.tagz"), (6, "permalinks.tag")]
+
+
+def test_a_control_character_in_a_setting_is_named_on_its_line(tmp_path: Path):
+    """TOML's \\u001b escape makes a site title XML cannot hold: every feed would be unreadable."""
+    (tmp_path / "sitegen.toml").write_text('base_url = "https://archive.example.org/"\ntitle = "Fictional \\u001b Archive"\n')
+    with pytest.raises(Invalid) as raised:
+        load_config(tmp_path)
+    assert [str(p) for p in raised.value.problems] == [
+        "sitegen.toml:2: title: holds the invisible control character U+001B, which no feed can carry; delete it",
+    ]
