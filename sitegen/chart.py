@@ -25,6 +25,7 @@ class Words(Protocol):
     def month_of(self, key: str, month: str) -> str: ...
     def markup(self, key: str, count: int | None = None, **values: object) -> Markup: ...
     def memo(self, name: str) -> dict: ...
+    def number(self, value: int) -> str: ...
 
 
 @cache
@@ -136,6 +137,7 @@ def timeline_svg(
     slot = plot_w / max(len(counts), 1)
     bar_w = min(max(slot * 0.8, 1.0), 28.0)  # a month or two must not fill the chart as one slab
     base = top + plot_h
+    peak_text = words.number(peak)  # "1,234", "1.234": as the language writes it
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--timeline" '
@@ -151,7 +153,7 @@ def timeline_svg(
         f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>',
     ]
     if peak:
-        parts.append(f'<text x="{left - 4}" y="{top + 10}" text-anchor="end">{peak}</text>')
+        parts.append(f'<text x="{left - 4}" y="{top + 10}" text-anchor="end">{peak_text}</text>')
     for i, label in _axis_labels(words, [key for key, _ in counts]):
         x = left + slot * i + slot / 2
         parts.append(
@@ -163,7 +165,7 @@ def timeline_svg(
         f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>'
     )
     if peak:
-        parts.append(f'<text x="{left - 4}" y="{top + 16}" text-anchor="end">{peak}</text>')
+        parts.append(f'<text x="{left - 4}" y="{top + 16}" text-anchor="end">{peak_text}</text>')
     for i, label in _narrow_axis_labels(words, [key for key, _ in counts]):
         x = left + slot * i + slot / 2
         parts.append(f'<text x="{_num(x)}" y="{top + plot_h + 24}" text-anchor="middle">{quick_escape(label)}</text>')

@@ -224,3 +224,13 @@ def test_bar_titles_come_from_each_catalog_however_often_drawn():
     assert timeline_svg(EN, counts, "x") == timeline_svg(EN, counts, "x")
     assert english_bars[1] == "Feb 2022: 2"
     assert french_bars[1] == french.text("chart_bar", month=french.month_of("date_month_short", "2022-02"), count=2) != english_bars[1]
+
+
+def test_the_peak_is_written_as_the_language_writes_numbers():
+    from sitegen.translation import catalog
+
+    german, _ = catalog(None, "default", "de")
+    counts = [("2031-01", 1234), ("2031-02", 5)]
+    labels = {t.text for t in parse(timeline_svg(german, counts, "x")).iter(f"{SVG}text")}
+    assert "1.234" in labels and "1234" not in labels
+    assert "1,234" in {t.text for t in parse(timeline_svg(EN, counts, "x")).iter(f"{SVG}text")}
