@@ -402,6 +402,23 @@ def test_search_results_write_dates_as_the_article_pages_do(page, german_site: P
         assert re.fullmatch(r"\d+\. [A-ZÄÖÜ][a-zäöü]+ \d{4}", written.text_content())  # German, as the catalog says
 
 
+def test_an_article_in_another_language_is_marked_so_in_the_results(page, german_site: Path, bundled_site: Path, serve_dir) -> None:
+    """The German site's articles are in English (the corpus says language: en): a result's
+    title and summary carry lang="en", as the article's own page marks them, so a screen
+    reader reads them in English. An article in the site's language gets no lang of its own."""
+    page.goto(serve_dir(german_site) + "search/?q=quarrow")
+    wait_for_status(page, "Treffer")
+    hits = page.locator(".search-hit").all()
+    assert len(hits) >= 3
+    for hit in hits:
+        assert hit.locator(".search-hit__title a").get_attribute("lang") == "en"
+        assert hit.locator(".search-hit__snippet").get_attribute("lang") == "en"
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    wait_for_status(page)
+    assert page.locator(".search-hit__title a").count() >= 1
+    assert page.locator(".search-hit [lang]").count() == 0
+
+
 def facet_refs(site: Path, facet: str) -> dict[str, list[int]]:
     """A facet's values and the refs of their articles, from the built search index."""
     (manifest,) = (site / "search").glob("manifest-*.json")

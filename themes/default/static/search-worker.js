@@ -506,6 +506,7 @@
           tags: r[5].map(function (name) { return self.mark(name, h.terms) }),
           snippet: self.mark(r[6], h.terms),
           day: r[7], // the date as the site's pages write it
+          lang: r[8] || '', // the article's language, where it is not the site's
           found: h.fields // the fields the words were found in: the text, say, which the page does not show
         }
       })

@@ -34,6 +34,7 @@
     return numbers.format(n)
   }
 
+  var LANG_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/ // as the article's front matter takes it
   var FACETS = ['person', 'tag', 'year', 'outlet'] // each named by its text search_js_facet_<name>
   var FACET_ROWS = 12 // values shown per facet until the reader asks for all
   var WHERE = ['title', 'summary', 'body', 'people', 'tags', 'source', 'notes'] // fields named by search_js_in_<field>
@@ -311,6 +312,7 @@
     if (/^\/(?!\/)/.test(r.url)) a.href = r.url
     a.setAttribute('data-n', String(n))
     marked(a, r.title)
+    if (LANG_TAG.test(r.lang)) a.setAttribute('lang', r.lang) // an article in another language: its title is in it
     h.appendChild(a)
     li.appendChild(h)
     var meta = el('p', 'search-hit__meta')
@@ -327,6 +329,7 @@
     li.appendChild(meta)
     var snip = el('p', 'search-hit__snippet')
     marked(snip, r.snippet)
+    if (LANG_TAG.test(r.lang)) snip.setAttribute('lang', r.lang) // and so is its summary
     li.appendChild(snip)
     var where = (r.found || []).filter(function (f) { return WHERE.indexOf(f) >= 0 })
     if (where.length && !li.querySelector('mark')) {
