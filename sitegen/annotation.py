@@ -324,7 +324,7 @@ def _mark(
 
 def _mark_open(item: AnchoredAnnotation, first: bool) -> str:
     kind = html.escape(item.annotation.kind)
-    ident = f' id="passage-{item.number}"' if first else ""
+    ident = f' id="{item.passage}"' if first else ""
     return f'<mark class="annotation annotation--{kind}"{ident} data-annotation="{item.number}">'
 
 
@@ -334,7 +334,7 @@ def _marker(item: AnchoredAnnotation) -> str:
     HTML, made once for every page, has no language of its own)."""
     n = item.number
     named = f"annotation-{n}-title annotation-{n}-kind" + (f" annotation-{n}-rating" if item.annotation.rating else "")
-    return f'<a class="annotation-marker" href="#annotation-{n}" aria-labelledby="{named}">[{n}]</a>'
+    return f'<a class="annotation-marker" href="#{item.anchor}" aria-labelledby="{named}">[{n}]</a>'
 
 
 def note_text(note_html: str) -> str:
@@ -379,7 +379,7 @@ def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredA
             {"type": "SpecificResource", "source": url, "purpose": "linking"} for url in a.sources
         )
         entry: dict = {
-            "id": f"{article_url_abs}#annotation-{item.number}",
+            "id": f"{article_url_abs}#{item.anchor}",
             "type": "Annotation",
             "motivation": motivation,
             "body": bodies,
@@ -418,7 +418,7 @@ def claim_reviews(
         review: dict = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "url": f"{article_url_abs}#annotation-{item.number}",
+            "url": f"{article_url_abs}#{item.anchor}",
             "claimReviewed": a.quote,
             "itemReviewed": {
                 "@type": "Claim",

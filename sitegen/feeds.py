@@ -93,7 +93,7 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
         _sub(entry, "id", f"{url}#note-{entry_name(note)}")
         _sub(entry, "title", f"{label}{rating}: {a.title}")
         _sub(entry, "updated", _noted(a, item).isoformat())
-        _sub(entry, "link", rel="alternate", type="text/html", href=f"{url}#annotation-{item.number}")
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{url}#{item.anchor}")
         _sub(_sub(entry, "author"), "name", note.author or site.config.title)
         _sub(entry, "category", term=note.kind, label=label)
         _sub(entry, "summary", site.words.text("quoted", quote=note.quote), type="text")
@@ -117,7 +117,7 @@ def _noted(a: Article, item: AnchoredAnnotation) -> datetime:
 
 def _note_html(site: Site, a: Article, item: AnchoredAnnotation, label: str) -> str:
     note = item.annotation
-    article = Markup('<a href="#passage-{}">{}</a>').format(item.number, a.title)
+    article = Markup('<a href="#{}">{}</a>').format(item.passage, a.title)
     html = [
         f"<p>{site.words.markup('note_on', label=Markup('<strong>{}</strong>').format(label), article=article)}</p>",
         f"<blockquote><p>{escape(note.quote)}</p></blockquote>",

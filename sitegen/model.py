@@ -127,6 +127,17 @@ class AnchoredAnnotation:
     annotation: Annotation
     note_html: str
 
+    @property
+    def anchor(self) -> str:
+        """The note's id on its article's page: from the editor's ``id`` (a link to it outlives
+        a note added before it), else from its number."""
+        return f"note-{self.annotation.id}" if self.annotation.id else f"annotation-{self.number}"
+
+    @property
+    def passage(self) -> str:
+        """The id of the passage it marks (not ``passage-{id}``: an id of digits would be a number's)."""
+        return f"quote-{self.annotation.id}" if self.annotation.id else f"passage-{self.number}"
+
 
 class Body:
     """An article's rendered body, its HTML and its plain text: most of an archive's

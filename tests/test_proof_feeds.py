@@ -6,11 +6,13 @@ IRIs, RFC 3339 dates); feedparser is a second, independent reader.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
+import lxml.html
 import pytest
 from lxml import etree
 from sitehelpers import html_pages
@@ -230,6 +232,44 @@ def test_a_note_with_an_id_keeps_its_feed_entry_when_its_quote_is_corrected(tmp_
     assert before[0] == after[0] == toll + "#note-toll-rise"
     assert before[1] == toll + "#note-facdbd24deff3825"  # as before ids existed: a hash of quote, prefix, suffix
     assert after[1] != before[1]
+
+
+def test_a_note_with_an_id_keeps_its_address_on_the_page_when_a_note_comes_before_it(tmp_path: Path) -> None:
+    """A fact-checker links to a note: numbered, the link led to another note once one was
+    added before it. A note with an id is at #note-<id>, its passage at #quote-<id>, on the
+    page, in the feeds, the notes index, the person pages and the Web Annotation export."""
+    from sitegen.build import Options, build
+
+    def anchors(text: str) -> dict[str, list[str]]:
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        (root / "content" / "articles" / "2021" / "03").mkdir(parents=True)
+        (root / "content" / "articles" / "2021" / "03" / "toll.md").write_text(text)
+        out = root / "public"
+        build(Options(root=root, out=out, search=False, base_url="https://news.example.org/"))
+        article = lxml.html.parse(str(out / "articles" / "2021" / "03" / "toll" / "index.html")).getroot()
+        feed = etree.parse(str(out / "annotations" / "feed.xml")).getroot()
+        index = lxml.html.parse(str(out / "annotations" / "index.html")).getroot()
+        export = json.loads((out / "articles" / "2021" / "03" / "toll" / "annotations.jsonld").read_text())
+        return {
+            "notes": article.xpath("//li[contains(@class, 'annotation-note')]/@id"),
+            "marks": article.xpath("//mark[@id]/@id"),
+            "markers": article.xpath("//a[@class='annotation-marker']/@href"),
+            "back": article.xpath("//p[@class='annotation-back']/a/@href"),
+            "feed": sorted(link.get("href").split("#")[1] for link in feed.iter(f"{ATOM}link") if "#" in link.get("href", "")),
+            "index": sorted(h.split("#")[1] for h in index.xpath("//main//a/@href") if "/toll/#" in h),
+            "export": [item["id"].split("#")[1] for item in export["first"]["items"]],
+        }
+
+    with_id = NOTED.replace('    rating: mostly-true\n', '    rating: mostly-true\n    id: toll-rise\n')
+    before = anchors(with_id)
+    assert before["notes"] == ["note-toll-rise", "annotation-2"] and before["marks"] == ["quote-toll-rise", "passage-2"]
+    assert before["markers"] == ["#note-toll-rise", "#annotation-2"] and before["back"] == ["#quote-toll-rise", "#passage-2"]
+    assert before["feed"] == ["annotation-2", "note-toll-rise"] and before["export"] == ["note-toll-rise", "annotation-2"]
+    assert before["index"] == ["annotation-2", "note-toll-rise", "passage-2", "quote-toll-rise"]
+    earlier = with_id.replace("annotations:\n", 'annotations:\n  - quote: "The toll"\n    kind: note\n    note: "Fictional."\n')
+    after = anchors(earlier)
+    assert after["notes"] == ["annotation-1", "note-toll-rise", "annotation-3"]  # the numbered one moved on; the named one stayed
+    assert after["markers"] == ["#annotation-1", "#note-toll-rise", "#annotation-3"]
 
 
 def test_an_entry_is_in_its_articles_language(tmp_path: Path) -> None:
