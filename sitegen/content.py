@@ -25,7 +25,8 @@ from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, PLACEHOLDE
 from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_LINKISH = re.compile(r"\]\s*[(:\[]|<[A-Za-z]")  # Markdown that may hold a link: ](, ]:, ][, <scheme:
+# Markdown that may hold a link (](, ]:, ][, <scheme:) or a heading (#, or a line of = or - under text)
+_RENDERED = re.compile(r"\]\s*[(:\[]|<[A-Za-z]|^ {0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$)", re.M)
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # as the JSON Schema's "name" type
 _TEXTUAL = frozenset({"text", "choice", "language", "name"})  # field types that take a plain scalar as written
 
@@ -367,12 +368,14 @@ class _Checker:
                 self.fail(f"{k}.rating", f"required for a fact-check: one of {', '.join(RATINGS)}")
             elif "rating" in fields and fields.get("kind") != "fact-check":
                 self.fail(f"{k}.rating", "only a fact-check has a rating")
-            if _LINKISH.search(fields.get("note", "")):  # few notes link: only those are rendered here
+            if _RENDERED.search(fields.get("note", "")):  # few notes link: only those are rendered here
                 rendered = markdown.render(fields["note"])
                 for message in dict.fromkeys(p.message for p in link_scheme_problems(self.path, fields["note"], 0, rendered.refused)):
                     self.fail(f"{k}.note", message)  # on the note's line, once (not per line of it)
                 if 'class="footnote-ref"' in rendered.html:  # its fn1 is the body's id too: [1] would lead there
                     self.fail(f"{k}.note", "has a footnote, but its number would lead to the article's footnotes: put the source in sources: or link it in the note")
+                if re.search(r"<h[1-6]", rendered.html):  # a heading of the page's outline, with an id a body heading may have
+                    self.fail(f"{k}.note", "has a heading, which would be one of the article page's own headings: write it as a paragraph (**bold** for emphasis)")
             if "id" in fields:  # two entries with one id: a feed reader would keep only one
                 if fields["id"] in named:
                     self.fail(f"{k}.id", f"{fields['id']!r} is already the id of annotations[{named[fields['id']]}]; each note needs its own")

@@ -176,6 +176,20 @@ def test_a_footnote_in_a_note_is_an_error():
     ]
 
 
+@pytest.mark.parametrize("note", ["## Background\n\nChanged.", "Background\n==========\n\nChanged.", "Background\n---\n"])
+def test_a_heading_in_a_note_is_an_error(note):
+    """A note's heading would be one of the article page's headings (its outline, and an id
+    a body heading may have too). A rule or a list is no heading."""
+    indented = "\n".join("      " + line if line else "" for line in note.split("\n"))
+    result = article(f"title: T\ndate: 2031-04-02\nannotations:\n  - quote: fictional\n    kind: note\n    note: |\n{indented}\n", "A fictional body.\n")
+    assert messages(result) == [
+        f"{PATH}:7: annotations[0].note: has a heading, which would be one of the article page's own headings: write it as a paragraph (**bold** for emphasis)",
+    ]
+    fine = "Changed.\n\n---\n\n- one\n- two\n\n#hashtag"
+    indented = "\n".join("      " + line if line else "" for line in fine.split("\n"))
+    assert not isinstance(article(f"title: T\ndate: 2031-04-02\nannotations:\n  - quote: fictional\n    kind: note\n    note: |\n{indented}\n", "A fictional body.\n"), list)
+
+
 def test_a_quote_that_names_an_annotation_is_shown_as_written_beside_other_errors():
     """The notes' numbers in the anchoring's messages are renumbered as in the file, but not
     a quote's own text: 'annotations[5]' in one made check fail with a KeyError."""
