@@ -26,7 +26,7 @@ from .slugs import slugify
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Markdown that may hold a link (](, ]:, ][, <scheme:) or a heading (#, or a line of = or - under text)
-_RENDERED = re.compile(r"\]\s*[(:\[]|<[A-Za-z]|^ {0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$)", re.M)
+_RENDERED = re.compile(r"\]\s*[(:\[]|<[A-Za-z]|^ {0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$)", re.MULTILINE)
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # as the JSON Schema's "name" type
 _TEXTUAL = frozenset({"text", "choice", "language", "name"})  # field types that take a plain scalar as written
 
