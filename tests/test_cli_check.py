@@ -462,7 +462,8 @@ def test_a_person_whose_file_fails_is_not_also_unknown_in_every_article(tmp_path
 
 def test_the_links_of_notes_are_checked_and_must_not_depend_on_the_page(tmp_path: Path, capsys) -> None:
     """A note is shown on its article, on the annotations index and in the feed: a link in it
-    relative to the article leads elsewhere on the index, and one to no page leads nowhere."""
+    relative to the article (a #fragment too) leads elsewhere on the index, and one to no
+    page leads nowhere."""
     text = (
         "'See [the bridges](../quillby-bridges/), [again](/articles/2021/03/quillby-bridges/),\n"
         "    [gone](/nowhere/), [the passage](#passage-1), ![plan](/plan.png) and [far](https://example.invalid/).'\n"
@@ -473,6 +474,7 @@ def test_the_links_of_notes_are_checked_and_must_not_depend_on_the_page(tmp_path
     assert code == 0
     assert sorted((p["line"], p["field"], p["severity"], p["message"]) for p in report["problems"]) == [
         (7, "annotations[0].note", "warning", "image '/plan.png' not found: put the file under content/static/ and give its path from the site root"),
+        (7, "annotations[0].note", "warning", "link '#passage-1' is relative to the article, and a note is also shown on other pages: give its path from the site root, '/articles/2021/03/quillby-lanterns/#passage-1'"),
         (7, "annotations[0].note", "warning", "link '../quillby-bridges/' is relative to the article, and a note is also shown on other pages: give its path from the site root, '/articles/2021/03/quillby-bridges/'"),
         (7, "annotations[0].note", "warning", "links to '/nowhere/', which is no page of this site"),
     ]
