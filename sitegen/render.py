@@ -84,19 +84,23 @@ class ConstantTexts(Extension):
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         words = self.environment.words  # type: ignore[attr-defined]
         tokens = list(stream)
-        i = 0
-        while i < len(tokens):
-            call = [t.type for t in tokens[i : i + 4]]
-            after_dot = i > 0 and tokens[i - 1].type == "dot"  # some.text('x'): another object's
-            key = tokens[i + 2].value if call == ["name", "lparen", "string", "rparen"] else None
-            if key in words.texts and tokens[i].value == "text" and not after_dot:
-                line = tokens[i].lineno
-                yield from (Token(line, "lparen", "("), Token(line, "string", str(words.markup(key))),
-                            Token(line, "pipe", "|"), Token(line, "name", "safe"), Token(line, "rparen", ")"))
-                i += 4
-                continue
-            yield tokens[i]
+        i, end = 0, len(tokens)
+        while i < end:
+            token = tokens[i]
             i += 1
+            # Most tokens are not the name "text": those are passed on after two comparisons
+            # (compiling the theme's templates took ~60 ms more with a slice per token).
+            if token.value != "text" or token.type != "name" or i + 3 > end or (i > 1 and tokens[i - 2].type == "dot"):
+                yield token  # (some.text('x') is another object's)
+                continue
+            paren, key, close = tokens[i : i + 3]
+            if paren.type == "lparen" and key.type == "string" and close.type == "rparen" and key.value in words.texts:
+                line = token.lineno
+                yield from (Token(line, "lparen", "("), Token(line, "string", str(words.markup(key.value))),
+                            Token(line, "pipe", "|"), Token(line, "name", "safe"), Token(line, "rparen", ")"))
+                i += 3
+                continue
+            yield token
 
 
 class SiteEnvironment(Environment):
