@@ -155,7 +155,7 @@ def load_planned(
 
 def outputs(
     options: Options, site: Site, plan: list[pages.Page], index: indexer.SearchIndex | None, progress: Callable[[Iterator], Iterator] = iter,
-    edited: frozenset[str] | None = None, unchanged: Collection[str] = frozenset(),
+    edited: frozenset[str] | None = None, unchanged: Collection[str] = frozenset(), compiled: render.CompiledTemplates | None = None,
 ) -> Iterator[tuple[str, bytes | Product] | output.Last]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
@@ -166,7 +166,7 @@ def outputs(
     other files showing them follow: the rest is carried over from the last output. The
     pages of ``unchanged`` URLs are left out, for the caller to carry over.
     """
-    env = render.environment(options.root, site)
+    env = render.environment(options.root, site, compiled)
     r = site.routes
     env.set_global("search_manifest_url", "")
     shared: dict[str, object] = {"search_manifest_url": "", "people_by_slug": site.people}
@@ -410,7 +410,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build
         unchanged = before.unchanged_pages(around, site.articles, site.routes.output_path) if edited is None else frozenset()
-        files = outputs(options, site, plan, index, progress, edited, unchanged)
+        files = outputs(options, site, plan, index, progress, edited, unchanged, render.compiled_templates(cache.folder, site))
         held: dict[str, bytes] = {}  # files the spare holds as they must be
         if edited is not None or unchanged:  # every other file, or the unchanged article pages, are the last output's
             only = None if edited is not None else {site.routes.output_path(url) for url in unchanged}

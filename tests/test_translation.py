@@ -323,3 +323,28 @@ def test_a_month_as_a_heading_starts_with_a_capital_in_languages_that_write_it_i
     month = page(out, "/archive/2031/04/")
     assert month.cssselect("h1")[0].text == "Avril 2031" and month.cssselect(".breadcrumbs")[0].text_content().endswith("› Avril")
     assert [a.text for a in page(out, "/archive/2031/").cssselect("main li a")] == ["Mai 2031", "Avril 2031"]
+
+
+def test_compiled_templates_are_kept_per_set_of_texts_and_a_damaged_one_is_compiled_again(tmp_path: Path):
+    """Templates compiled with one language's texts written in (ConstantTexts) must not serve
+    another's, and the kept templates are only an accelerator."""
+    root = archive(tmp_path)
+    config = (root / "sitegen.toml").read_text()
+    kept = root / ".sitegen-cache" / "templates"
+
+    def built(language: str, out: str) -> dict[str, str]:
+        (root / "sitegen.toml").write_text(config + f'language = "{language}"\n')
+        build(Options(root=root, out=tmp_path / out, search=False))
+        return snapshot(tmp_path / out)
+
+    english_site = built("en", "en1")
+    (english_folder,) = kept.iterdir()
+    assert len(list(english_folder.glob("*.cache"))) > 5
+    french_site = built("fr", "fr1")
+    assert french_site != english_site and "<h1>Personnes" in (tmp_path / "fr1" / "people" / "index.html").read_text()
+    assert [p.name for p in kept.iterdir()] != [english_folder.name]  # one folder: the other language's went
+    for damaged in next(kept.iterdir()).glob("*.cache"):
+        damaged.write_bytes(damaged.read_bytes()[:40])
+    assert built("fr", "fr2") == snapshot(tmp_path / "fr1")
+    assert built("en", "en2") == snapshot(tmp_path / "en1")
+    assert build(Options(root=root, out=tmp_path / "cold", search=False, cache=False)) and snapshot(tmp_path / "cold") == english_site
