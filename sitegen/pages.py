@@ -54,14 +54,13 @@ class Chart:
     span: tuple[int, int] | None = None  # first and last month drawn, when not the counts' own
 
     @cached_property
-    def counts(self) -> tuple[tuple[str, int], ...]:
-        return tuple(chart.counts_by_month(self.months, self.span))
-
-    @cached_property
     def svg(self) -> Markup:
+        # The counts per month are not kept: over the archive's span, ~120 (month, count) pairs a
+        # chart, they held ~20 MB in each process of a build at 10k articles, once drawn.
+        counts = chart.counts_by_month(self.months, self.span)
         if self.kind == "sparkline":  # read in a table row: its figures are its text alternative
-            return Markup(chart.sparkline_svg(self.counts, chart.describe(self.words, self.counts)))
-        return Markup(chart.timeline_svg(self.words, self.counts, self.title) if self.counts else "")
+            return Markup(chart.sparkline_svg(counts, chart.describe(self.words, counts)))
+        return Markup(chart.timeline_svg(self.words, counts, self.title) if counts else "")
 
     def __reduce__(self) -> tuple:
         # Pickled for a page's fingerprint: without the words, which are the site's (the
