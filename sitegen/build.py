@@ -26,6 +26,7 @@ from . import (
     preparation,
     render,
     schema,
+    sourcefiles,
     translation,
 )
 from .cache import Cache, Shard
@@ -100,8 +101,8 @@ def output_folder(options: Options, config: Config) -> Path:
 def read(options: Options, cache: Cache) -> content.Archive:
     """Every file of the archive, parsed and validated; the costly part shared among processes."""
     sources = incremental.SourceRecord(cache)  # files unchanged since the last build are not read
-    unread = content.stray_files(options.root)  # files no rule reads: reported, so none is lost unseen
-    articles, people = (content.read_sources(options.root, folder, partial(sources.known, content.TABLES[folder]), unread) for folder in ("articles", "people"))
+    unread = sourcefiles.stray_files(options.root)  # files no rule reads: reported, so none is lost unseen
+    articles, people = (sourcefiles.read_sources(options.root, folder, partial(sources.known, sourcefiles.TABLES[folder]), unread) for folder in ("articles", "people"))
     preparation.prepare(articles, people, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
     archive = content.parse_archive(articles, people, options.today, cache.memo, sorted(unread, key=lambda rel: rel.split("/")))
     sources.remember([*articles, *people])

@@ -1,20 +1,16 @@
-"""Reading the archive: files in, validated ``ArticleFile``/``PersonFile`` records out.
-
-``read_sources`` is the only I/O; everything else is pure and returns every
-problem it finds instead of stopping at the first.
+"""Parsing the archive: its files (``sourcefiles``) in, validated ``ArticleFile``/``PersonFile``
+records out. Pure: every problem found is returned, none stops the rest.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from functools import cached_property, partial
-from pathlib import Path, PurePosixPath
+from functools import partial
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from . import annotation, frontmatter, markdown
@@ -23,6 +19,7 @@ from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
 from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, PLACEHOLDER, RATINGS, Field
 from .slugs import slugify
+from .sourcefiles import TABLES, SourceFile, unread_problems
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Markdown that may hold a link (](, ]:, ][, <scheme:) or a heading (#, or a line of = or - under text)
@@ -31,128 +28,12 @@ _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # as the JSON Schema's "name" typ
 _TEXTUAL = frozenset({"text", "choice", "language", "name"})  # field types that take a plain scalar as written
 
 
-TABLES = {"articles": "article", "people": "person"}  # content folder -> the cache table of its parsed files
-Signature = tuple[int, int, int, int, int]  # a file's modification and change times, size, inode, device
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: str  # posix, relative to the archive root
-    data: bytes | None  # None: not read, known unchanged since a build that parsed it (``known``)
-    signature: Signature = (0, 0, 0, 0, 0)  # zeros: not to be trusted (changed while it was read)
-    known: bytes = b""  # the key, when not read
-
-    @cached_property
-    def key(self) -> bytes:
-        """What parsing it depends on: its cache key (hashed once, asked for twice a build)."""
-        return self.known or digest(self.path, self.data or b"")
-
-
 @dataclass(frozen=True)
 class Archive:
     articles: tuple[ArticleFile, ...]
     people: tuple[PersonFile, ...]
     problems: tuple[Problem, ...]
     failed: tuple[str, ...] = ()  # files that did not parse: the site lacks what they would add
-
-
-def read_sources(
-    root: Path, folder: str, known: Callable[[str, Signature], bytes | None] = lambda path, sig: None,
-    unread: list[str] | None = None,
-) -> list[SourceFile]:
-    """Every ``*.md`` under ``root/content/<folder>``, in sorted order (I/O).
-
-    ``known`` gives the key of a file whose signature shows it unchanged since it was
-    parsed; such a file is not read. ``unread`` is given the other files the walk saw.
-    """
-    base = root / "content" / folder
-    if not base.is_dir():
-        return []
-    found = []
-    for rel in _markdown_files(base, f"content/{folder}/", unread):
-        path = os.path.join(root, rel)
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:  # a dangling symlink, or a file removed meanwhile
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            continue
-        signature = _signature(st)
-        key = known(rel, signature)
-        if key:
-            found.append(SourceFile(rel, None, signature, key))
-            continue
-        with open(path, "rb") as f:
-            data = f.read()
-            if _signature(os.fstat(f.fileno())) != signature:
-                signature = (0, 0, 0, 0, 0)  # changed between the stat and the read
-        found.append(SourceFile(rel, data, signature))
-    return found
-
-
-def _signature(st: os.stat_result) -> Signature:
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
-
-
-def _markdown_files(base: Path, prefix: str, unread: list[str] | None = None) -> list[str]:
-    """Relative paths of the ``*.md`` names under ``base`` (as ``Path.rglob``: symlinked
-    folders not entered), sorted by their parts; as text, since pathlib per file is slow.
-    The other names, but hidden ones (``.gitkeep``, ``.DS_Store``), go to ``unread``."""
-    found = []
-    for folder, _, names in os.walk(base):
-        under = prefix + os.path.relpath(folder, base).replace(os.sep, "/") + "/" if folder != str(base) else prefix
-        found += [under + name for name in names if name.endswith(".md") and not name.startswith(".")]  # not .#story.md
-        if unread is not None and "/." not in "/" + under:
-            unread += [under + name for name in names if not name.endswith(".md") and not _left_alone(name)]
-    return sorted(found, key=lambda rel: rel.split("/"))
-
-
-CONTENT_FOLDERS = ("articles", "people", "static")  # static/ is copied as it is: every file there is used
-# What editors and systems leave beside a file (story.md~, #story.md#, Thumbs.db): not a
-# contributor's misnamed article, and an autosave must not fail `sitegen serve`'s rebuild.
-_LEFT_BY_TOOLS = re.compile(r"\..*|.*~|#.*#|Thumbs\.db|desktop\.ini|Icon\r", re.IGNORECASE)
-
-
-def _left_alone(name: str) -> bool:
-    return _LEFT_BY_TOOLS.fullmatch(name) is not None
-
-
-def stray_files(root: Path) -> list[str]:
-    """Files under ``content/`` outside the folders sitegen reads (I/O: lists ``content/``,
-    and walks only such folders, say a mistyped ``content/article/``)."""
-    base = root / "content"
-    if not base.is_dir():
-        return []
-    out: list[str] = []
-    for entry in sorted(os.scandir(base), key=lambda e: e.name):
-        if _left_alone(entry.name) or entry.name in CONTENT_FOLDERS:
-            continue
-        if entry.is_dir():
-            for folder, _, names in os.walk(entry.path):
-                under = "content/" + os.path.relpath(folder, base).replace(os.sep, "/") + "/"
-                if "/." not in under:
-                    out += [under + name for name in names if not _left_alone(name)]
-        else:
-            out.append(f"content/{entry.name}")
-    return sorted(out, key=lambda rel: rel.split("/"))
-
-
-def unread_problems(paths: Iterable[str]) -> list[Problem]:
-    """A file under content/ that no rule reads is an error: an article with a mistyped
-    name or folder would otherwise pass ``check`` and never be published."""
-    out = []
-    for path in paths:
-        folder = path.split("/")[1] if path.count("/") > 1 else ""
-        name = path.rsplit("/", 1)[-1]
-        spaced = " (the name begins or ends with a space)" if name != name.strip() else ""
-        if folder == "articles":
-            why = f"article files end in .md{spaced or ' (other files belong under content/static/)'}"
-        elif folder == "people":
-            why = f"person files end in .md{spaced}"
-        else:
-            why = f"content/ holds only the folders {', '.join(f + '/' for f in CONTENT_FOLDERS)}"
-        out.append(Problem(path, 0, "", f"not read: {why}"))
-    return out
 
 
 def parse_archive(

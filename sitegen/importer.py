@@ -25,12 +25,13 @@ from tqdm import tqdm
 
 from . import __version__, frontmatter
 from .articlefile import iso, render_article
-from .content import parse_person, read_sources, source_identity
+from .content import parse_person, source_identity
 from .model import PersonFile
 from .names import find_people, people_matcher, ranked_suggestions, unknown_names
 from .reconciliation import at_lines, detached, reconcile
 from .record import Record, RecordError, decode_record, parse_record
 from .slugs import slugify
+from .sourcefiles import read_sources
 
 IMPORTER = f"sitegen {__version__}"
 

@@ -30,11 +30,11 @@ from pathlib import Path
 from . import render, translation
 from .cache import Cache, Memo, code_fingerprint, digest, no_memo
 from .config import Config
-from .content import Signature, SourceFile
 from .leftovers import spare_of
 from .model import Article, Card
 from .output import Decide, Keep, Last, Link, Pending, Stored
 from .pages import Derived, Page
+from .sourcefiles import Signature, SourceFile
 
 _ATOMS = frozenset((int, float, bool, type(None), date, datetime, time))
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from .cache import Cache
-from .content import TABLES, SourceFile, parse_article, parse_person
+from .content import parse_article, parse_person
 from .errors import Problem
 from .model import ArticleFile, PersonFile
 from .parallel import map_in_workers
@@ -26,6 +26,7 @@ from .site import (
     render_bio,
     render_body,
 )
+from .sourcefiles import TABLES, SourceFile
 
 PREPARE_MIN = 500  # files to parse before forking for them pays off
 

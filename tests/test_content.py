@@ -9,17 +9,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.content import (
-    SourceFile,
-    parse_archive,
-    parse_article,
-    parse_person,
-    read_sources,
-    stray_files,
-    unread_problems,
-)
+from sitegen.content import parse_archive, parse_article, parse_person
 from sitegen.errors import Problem
 from sitegen.model import ArticleFile, PersonFile
+from sitegen.sourcefiles import SourceFile, read_sources, stray_files, unread_problems
 
 PATH = "content/articles/2031/04/story.md"
 

@@ -18,7 +18,16 @@ from lxml import html
 from sitehelpers import ATOM
 
 from sitegen import build as build_module
-from sitegen import content, incremental, output, pages, parallel, preparation, termcounts
+from sitegen import (
+    content,
+    incremental,
+    output,
+    pages,
+    parallel,
+    preparation,
+    sourcefiles,
+    termcounts,
+)
 from sitegen import site as site_module
 from sitegen.build import Options, build, configure, static_files
 from sitegen.cache import FOLDER, Cache
@@ -767,7 +776,7 @@ def test_a_tag_respelled_by_another_article_remakes_the_pages_showing_it(archive
 def test_files_unchanged_since_they_were_parsed_are_not_read(archive: Path, tmp_path: Path, monkeypatch):
     out = archive / "public"
     build(Options(root=archive, out=out, search=False))
-    articles = lambda: content.read_sources(archive, "articles", partial(incremental.SourceRecord(Cache.open(archive)).known, "article"))
+    articles = lambda: sourcefiles.read_sources(archive, "articles", partial(incremental.SourceRecord(Cache.open(archive)).known, "article"))
     assert all(f.data is not None for f in articles())  # all just copied: too recent to trust their signatures
     monkeypatch.setattr(incremental, "_RACY_NS", 0)
     build(Options(root=archive, out=out, search=False))
@@ -998,9 +1007,9 @@ def test_only_files_settled_before_the_build_began_reading_are_recorded(tmp_path
     record.started = 100 * 10**9
     settled, recent = (90 * 10**9,) * 2, (99 * 10**9,) * 2
     record.remember([
-        content.SourceFile("content/articles/settled.md", b"a", (*settled, 1, 1, 1)),
-        content.SourceFile("content/articles/recent.md", b"b", (*recent, 1, 2, 1)),
-        content.SourceFile("content/articles/changed-while-read.md", b"c"),  # zero signature
+        sourcefiles.SourceFile("content/articles/settled.md", b"a", (*settled, 1, 1, 1)),
+        sourcefiles.SourceFile("content/articles/recent.md", b"b", (*recent, 1, 2, 1)),
+        sourcefiles.SourceFile("content/articles/changed-while-read.md", b"c"),  # zero signature
     ])
     assert set(Cache(tmp_path / FOLDER).read("sources.pickle")) == {"content/articles/settled.md"}
 

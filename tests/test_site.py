@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sitegen.config import Config
-from sitegen.content import SourceFile, parse_archive
+from sitegen.content import parse_archive
 from sitegen.site import resolve
+from sitegen.sourcefiles import SourceFile
 
 
 def person(slug: str, front: str) -> SourceFile:

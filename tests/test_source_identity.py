@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen import content
-from sitegen.content import SourceFile, parse_archive, source_identity
+from sitegen.content import parse_archive, source_identity
+from sitegen.sourcefiles import SourceFile
 
 URL = "https://news.example.org/2031/03/lantern-vote"
 
