@@ -33,9 +33,12 @@ MOTIVATIONS = {"fact-check": "assessing", "correction": "editing"}  # others: co
 
 
 def written(item: AnchoredAnnotation) -> datetime | None:
-    """The note's date as an instant (midnight UTC), for feeds and the sitemap."""
-    when = item.annotation.date
-    return datetime.combine(when, time(), UTC) if when else None
+    """When the note was written, for feeds, exports and the sitemap: its date's time, if it
+    gave one, else the day at midnight UTC."""
+    note = item.annotation
+    if note.written_at:
+        return note.written_at
+    return datetime.combine(note.date, time(), UTC) if note.date else None
 
 
 # Elements whose boundaries end a run of text: a quote never spans two paragraphs.
@@ -388,7 +391,7 @@ def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredA
         if a.author:
             entry["creator"] = {"type": "Person", "name": a.author}
         if a.date:
-            entry["created"] = _iso(a.date)
+            entry["created"] = _iso(a.written_at or a.date)
         items.append(entry)
     collection_id = urljoin(article_url_abs, "annotations.jsonld")
     return {
@@ -435,7 +438,7 @@ def claim_reviews(
             },
         }
         if a.date:
-            review["datePublished"] = _iso(a.date)
+            review["datePublished"] = _iso(a.written_at or a.date)
         reviews.append(review)
     return reviews
 
@@ -455,7 +458,8 @@ def index_entries(articles: Iterable[A]) -> list[tuple[A, AnchoredAnnotation]]:
     def newest(entry: tuple[A, AnchoredAnnotation]) -> tuple:
         article, item = entry
         when = item.annotation.date or article.date.date()
-        return (-when.toordinal(), -article.date.timestamp(), article.url, item.number)
+        at = item.annotation.written_at  # within a day, a note written at a known time by its time
+        return (-when.toordinal(), -(at or article.date).timestamp(), article.url, item.number)
 
     entries = [(article, item) for article in articles for item in article.annotations]
     return sorted(entries, key=newest)

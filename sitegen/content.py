@@ -265,9 +265,11 @@ class _Checker:
             if len(self.problems) > before:
                 continue
             note_date = fields.pop("date", None)
+            timed = isinstance(item.get("date"), datetime) or len(str(item.get("date") or "").strip()) > 10  # not a bare day
             out.append(Annotation(
                 line=self.lines.get(f"{k}.quote", 1),  # its problems are the quote's: not found, found twice
                 date=note_date.date() if note_date else None,
+                written_at=note_date if note_date and timed else None,  # the feeds' and exports' instant
                 **fields,
             ))
             self.notes.append((i, out[-1]))

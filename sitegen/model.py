@@ -36,6 +36,7 @@ class Annotation:
     author: str | None = None
     date: date | None = None
     id: str = ""  # the editor's name for the note, unique in its article: its feed entry's id
+    written_at: datetime | None = None  # its date's instant, when the date gave a time of day
 
 
 @dataclass(frozen=True)

@@ -272,6 +272,27 @@ def test_a_note_with_an_id_keeps_its_address_on_the_page_when_a_note_comes_befor
     assert after["markers"] == ["#annotation-1", "#note-toll-rise", "#annotation-3"]
 
 
+def test_a_note_dated_to_the_minute_keeps_its_time(tmp_path: Path) -> None:
+    """A fact-check published at 14:30 is not announced at midnight: a note's date with a
+    time of day dates its feed entry, its export and its page's <time> to that instant. A
+    bare day stays the day (midnight UTC in the feed)."""
+    from sitegen.build import Options, build
+
+    articles = tmp_path / "content" / "articles" / "2021" / "03"
+    articles.mkdir(parents=True)
+    (articles / "toll.md").write_text(NOTED.replace("    date: 2030-05-01\n", "    date: 2030-05-01T14:30:00+02:00\n")
+                                      .replace('    note: "An invented body of five members."\n', '    note: "An invented body of five members."\n    date: "2030-05-01"\n'))
+    out = tmp_path / "public"
+    build(Options(root=tmp_path, out=out, search=False, base_url="https://news.example.org/"))
+    feed = etree.parse(str(out / "annotations" / "feed.xml")).getroot()
+    assert atom_problems(feed) == []
+    assert [e.findtext(f"{ATOM}updated") for e in feed.iter(f"{ATOM}entry")] == ["2030-05-01T14:30:00+02:00", "2030-05-01T00:00:00+00:00"]
+    export = json.loads((out / "articles" / "2021" / "03" / "toll" / "annotations.jsonld").read_text())
+    assert [item.get("created") for item in export["first"]["items"]] == ["2030-05-01T14:30:00+02:00", "2030-05-01"]
+    page = lxml.html.parse(str(out / "articles" / "2021" / "03" / "toll" / "index.html")).getroot()
+    assert page.xpath("//li[contains(@class, 'annotation-note')]//time/@datetime") == ["2030-05-01T14:30:00+02:00", "2030-05-01"]
+
+
 def test_an_entry_is_in_its_articles_language(tmp_path: Path) -> None:
     """A reader (or its screen reader) reads a Russian article's entry as Russian, as on its page."""
     from sitegen.build import Options, build
