@@ -106,9 +106,9 @@ class _Checker:
             again = (name, first) in firsts
             firsts.add((name, first))
             self.problems.append(Problem(path, line, name, f"given {'again' if again else 'twice'} (first on line {first})", col=col))
-        for name, line, ch in fm.controls:  # not in what no feed shows: extra, kept revisions, provenance
+        for name, ch in fm.controls:  # not in what no feed shows: extra, kept revisions, provenance
             if re.split(r"[.\[]", name, maxsplit=1)[0] not in ("extra", "revisions", "imported"):
-                self.problems.append(Problem(path, line, name, _control_message(ch)))
+                self.problems.append(Problem(path, self._line(name), name, _control_message(ch)))  # an inline item: its parent's line
 
     def fail(self, key: str, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.path, self._line(key), key, message, severity))

@@ -43,9 +43,9 @@ class FrontMatter:
     # read as a boolean or a number. A text field takes this text: rating: false is the
     # rating "false", language: no is Norwegian, 007 stays 007. (A null stays None: absent.)
     written: dict[str, str] = field(default_factory=dict)
-    # (name, line, character) of each text value holding a character XML cannot (see CONTROL):
+    # (name, character) of each text value holding a character XML cannot (see CONTROL):
     # only a double-quoted escape such as "\x1b" makes one, YAML refuses them written raw.
-    controls: tuple[tuple[str, int, str], ...] = ()
+    controls: tuple[tuple[str, str], ...] = ()
 
 
 # What XML 1.0 cannot hold, not even as &#27;: one in a title, note or body leaves the
@@ -122,25 +122,20 @@ def parse(text: str) -> FrontMatter:
         at = _Places(source)
         key_lines = {name: at.line(line) for name, line in key_lines.items()}
         duplicates = [(name, at.line(line), at.col(line, col), at.line(first)) for name, line, col, first in duplicates]
-    controls = tuple(_controls(data, "", key_lines)) if "\\" in source else ()  # no backslash: no escape
+    controls = tuple(_controls(data, "")) if "\\" in source else ()  # no backslash: no escape
     return FrontMatter(data, key_lines, "\n".join(lines[end + 1 :]), end + 2, tuple(duplicates), written, controls)
 
 
-def _controls(data: object, name: str, lines: dict[str, int]) -> list[tuple[str, int, str]]:
-    """Each string value of ``data`` holding a ``CONTROL`` character: its name, as ``lines``
-    names it, with its line (or its parent's), and the first such character."""
+def _controls(data: object, name: str) -> list[tuple[str, str]]:
+    """Each string value of ``data`` holding a ``CONTROL`` character: its name, as the key
+    lines name it, and the first such character."""
     if isinstance(data, str):
         found = CONTROL.search(data)
-        if not found:
-            return []
-        at = name
-        while at and at not in lines:  # a list item written inline has no line of its own
-            at = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", at) if re.search(r"[.\[]", at) else ""
-        return [(name, lines.get(at, 1), found.group())]
+        return [(name, found.group())] if found else []
     if isinstance(data, dict):
-        return [c for k, v in data.items() for c in _controls(v, f"{name}.{k}" if name else str(k), lines)]
+        return [c for k, v in data.items() for c in _controls(v, f"{name}.{k}" if name else str(k))]
     if isinstance(data, list):
-        return [c for i, v in enumerate(data) for c in _controls(v, f"{name}[{i}]", lines)]
+        return [c for i, v in enumerate(data) for c in _controls(v, f"{name}[{i}]")]
     return []
 
 
