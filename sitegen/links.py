@@ -63,15 +63,13 @@ def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], fa
             parts = urlsplit(target)
         except ValueError:
             return None  # markdown-it refused to make it a link
-        if note and not (parts.scheme or parts.netloc or parts.path) and parts.fragment:
-            # On the annotations index (and in feeds) "#x" is a place on that page, not the article.
-            return f"link {target!r} is relative to the article, and a note is also shown on other pages: give its path from the site root, {base + target!r}"
+        if note and not (parts.scheme or parts.netloc or parts.path.startswith("/")) and (parts.path or parts.fragment):
+            # The note is shown on the annotations index (and in feeds) too, where "../x/" or
+            # "#passage-2" leads elsewhere.
+            return f"{'image' if kind == 'image' else 'link'} {target!r} is relative to the article, and a note is also shown on other pages: give its path from the site root, {urljoin(base, target)!r}"
         if parts.scheme or parts.netloc or not parts.path:
             return None  # another site, or a #fragment of this page
         path = urljoin(base, parts.path)
-        if note and not parts.path.startswith("/"):
-            # The note is shown on the annotations index (and in feeds) too, where this leads elsewhere.
-            return f"{'image' if kind == 'image' else 'link'} {target!r} is relative to the article, and a note is also shown on other pages: give its path from the site root, {path!r}"
         if kind == "image":
             return None if path in files else f"image {target!r} not found: put the file under content/static/ and give its path from the site root"
         if path.endswith(".md"):
