@@ -92,8 +92,8 @@ class ConstantTexts(Extension):
         while i < end:
             token = tokens[i]
             i += 1
-            # Most tokens are not the name "text": those are passed on after two comparisons
-            # (compiling the theme's templates took ~60 ms more with a slice per token).
+            # Most tokens are not the name "text": those are passed on after two comparisons, not
+            # a slice of four (~5 ms of the ~265 ms that compiling the theme's 54 templates takes).
             if token.value != "text" or token.type != "name" or i + 3 > end or (i > 1 and tokens[i - 2].type == "dot"):
                 yield token  # (some.text('x') is another object's)
                 continue

@@ -50,7 +50,6 @@ class Catalog:
     english: frozenset[str] = frozenset()  # keys whose text is the English one: counted by English rules
     _dates: dict = field(default_factory=dict, compare=False, repr=False)  # (pattern, date) -> text
     _made: dict = field(default_factory=dict, compare=False, repr=False)  # (markup?, key, count, values…) -> text
-    _numbers: dict = field(default_factory=dict, compare=False, repr=False)  # int -> its digits
     _memos: dict = field(default_factory=dict, compare=False, repr=False)  # name -> a caller's memo (memo())
 
     def text(self, key: str, count: int | None = None, **values: object) -> str:
@@ -94,11 +93,11 @@ class Catalog:
     def number(self, value: int) -> str:
         """A whole number as the site's language writes it: 1,234 · 1.234 · 1\u202f234 (CLDR).
         Made once per number: a people index shows a count per person."""
-        try:
-            return self._numbers[value]
-        except KeyError:
-            done = self._numbers[value] = format_decimal(value, locale=self.locale)
-            return done
+        numbers = self.memo("numbers")
+        done = numbers.get(value)
+        if done is None:
+            done = numbers[value] = format_decimal(value, locale=self.locale)
+        return done
 
     def _form(self, key: str, count: int | None, values: dict[str, object]) -> str:
         try:
