@@ -60,8 +60,8 @@ def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequenc
     for a in entries:
         url = r.absolute(a.url)
         entry = _sub(feed, "entry", **{"xml:base": url})  # the body's "#annotation-1" is the article's
-        if a.file.language and a.file.language != site.config.language:  # its title, summary and text: as on its page
-            entry.set("xml:lang", a.file.language)
+        if language := site.own_language(a):  # its title, summary and text: as on its page
+            entry.set("xml:lang", language)
         _sub(entry, "id", url)
         _sub(entry, "title", a.title)
         _sub(entry, "updated", a.lastmod.isoformat())

@@ -247,6 +247,6 @@ def search_documents(site: Site) -> list[search.SearchDoc]:
             source=a.source.name if a.source else "",
             notes=tuple(n.annotation.note for n in a.annotations),
             day=site.words.date(a.date),
-            lang=a.file.language if a.file.language and a.file.language != site.config.language else "",
+            lang=site.own_language(a),
         ))
     return docs

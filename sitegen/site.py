@@ -54,6 +54,12 @@ class Site:
     by_source: dict[str, tuple[int, ...]] = field(default_factory=dict)
     words: Catalog = field(default_factory=lambda: _english())  # the theme's texts in the site's language
 
+    def own_language(self, article: Article) -> str:
+        """The article's language where it is not the site's (its title, summary and text are
+        marked with it, on its page, in feeds and in search results); else ""."""
+        language = article.file.language
+        return language if language and language != self.config.language else ""
+
 
 def _english() -> Catalog:
     from .translation import english  # translation reads the theme's folders, through render
