@@ -124,7 +124,8 @@ def search_page_html(manifest_url: str, base: str = "/") -> str:
         undefined=StrictUndefined,
     )
     words = english()  # the theme's words, as an English site's pages have them
-    env.globals.update(text=words.markup, texts_for_script=words.for_script, own_lang=partial(own_lang, site="en"), **MARKUP)
+    env.globals.update(text=words.markup, texts_for_script=words.for_script, own_lang=partial(own_lang, site="en"),
+                       search_words_lang="en", **MARKUP)
     return env.get_template("search.html").render(
         site={"title": "bench", "language": "en"},
         url_for=lambda name, **kw: f"{base}{name}/",

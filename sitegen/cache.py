@@ -23,7 +23,7 @@ from . import __version__
 
 FOLDER = ".sitegen-cache"
 _PACKAGE = Path(__file__).resolve().parent
-_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "lunr", "numpy", "python-slugify", "Babel")
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "PyYAML", "lunr", "nltk", "numpy", "python-slugify", "Babel")
 T = TypeVar("T")
 Memo = Callable[[str, Hashable, Callable[[], Any]], Any]  # (table, key, compute) -> value
 Later = Callable[[str, bytes, Callable[[], Any]], Callable[[], Any]]  # (table, key, compute) -> what gives the value

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import incremental, parallel, search
 from .cache import Cache, digest
 from .output import Stored
+from .searchlanguage import SearchLanguage
 from .site import Site
 from .termcounts import TermCounts
 
@@ -134,12 +135,15 @@ def start(root: Path, site: Site, cache: Cache, out: Path, quiet: Callable[[], b
     or ``stop``. ``quiet``, asked when the parts are written: whether this process has
     little to do meanwhile (only a body edit's files to make), which it may learn after
     the child has started."""
-    vendor = search.vendor_files(root)  # lunr.js missing: fail before any work
+    language = search.reading(root, site.config.language)  # lunr.js or lunr-languages missing: fail before any work
+    vendor = search.vendor_files(root, language=language)
     keys = _document_keys(site)
     # The results' metadata has the dates as the site writes them: the keys cover the dates,
     # the language and its date pattern how they are written (not formatting 10k dates here).
     written = (site.words.language, str(site.words.texts["date_day"]))
-    key = digest(b"search documents", *keys, *written) if keys else incremental.Fingerprints().of(search_documents(site))
+    read = (language.code, *sorted(language.stop_words))
+    documents = keys if keys else [incremental.Fingerprints().of(search_documents(site))]
+    key = digest(b"search documents", *documents, *written, *read)
     hold: StoreHold | ScratchStore | None = StoreHold(cache.folder / STORE) if cache.folder else None  # before looking: nobody prunes what is found
     child: parallel.Background | None = None
     try:
@@ -155,7 +159,7 @@ def start(root: Path, site: Site, cache: Cache, out: Path, quiet: Callable[[], b
 
         if cache.folder is None:
             hold = ScratchStore.beside(out)
-        build = partial(_build_search, site, cache.folder, hold.store if hold else None, keys)
+        build = partial(_build_search, site, cache.folder, hold.store if hold else None, keys, language)
         child = parallel.background(partial(build, writers=writers))
         if not child.forked:  # made here, at the end, maybe while page workers still run: no more forks
             child = parallel.Background(partial(build, writers=lambda: 1))
@@ -182,7 +186,8 @@ def _document_keys(site: Site) -> list[bytes] | None:
 
 
 def _build_search(
-    site: Site, folder: Path | None, store: Path | None, keys: list[bytes] | None, writers: Callable[[], int] = lambda: 0,
+    site: Site, folder: Path | None, store: Path | None, keys: list[bytes] | None, language: SearchLanguage,
+    writers: Callable[[], int] = lambda: 0,
 ) -> search.SearchOutput:
     """The documents' counted terms are kept for the next build (in the cache ``folder``),
     by the process that counted them; the index's files go into ``store`` as they are made."""
@@ -194,14 +199,14 @@ def _build_search(
             store.mkdir(parents=True, exist_ok=True)
             keep = partial(_store, store)
     # The counts are handed over, not kept here: build_search lets them go once the index is made.
-    return search.build_search(docs, processes=writers, counts=_counts(cache, docs, keys), keep=keep)
+    return search.build_search(docs, processes=writers, counts=_counts(cache, docs, keys, language), keep=keep, language=language)
 
 
-def _counts(cache: Cache, docs: list[search.SearchDoc], keys: list[bytes] | None) -> TermCounts:
-    """The documents' counted terms, those the last build counted (under the same keys)
-    taken over; kept for the next build."""
+def _counts(cache: Cache, docs: list[search.SearchDoc], keys: list[bytes] | None, language: SearchLanguage) -> TermCounts:
+    """The documents' counted terms, those the last build counted (under the same keys, in
+    the same language) taken over; kept for the next build."""
     previous = cache.read(TERMS)
-    counts = search.count(docs, keys, previous if isinstance(previous, TermCounts) else None)
+    counts = search.count(docs, keys, previous if isinstance(previous, TermCounts) else None, language)
     if counts != previous:
         cache.write(TERMS, counts)
         for stale in cache.names("terms-*.pickle"):  # the per-document table sitegen kept before

@@ -23,7 +23,8 @@ from math import log
 from lunr import __TARGET_JS_VERSION__
 
 from sitegen.numeric import np
-from sitegen.termcounts import SEARCH_PIPELINE, TermCounts, Texts, count_documents
+from sitegen.searchlanguage import ENGLISH, SearchLanguage
+from sitegen.termcounts import TermCounts, Texts, count_documents
 
 _K1 = 1.2
 _B = 0.75
@@ -54,6 +55,7 @@ class TermIndex:
     entry_tf: array
     field_norm: tuple[float, ...]  # per doc*field: k1 * (1 - b + b * length / average)
     doc_refs: tuple[str, ...]  # str(doc number): lunr's refs
+    pipeline: tuple[str, ...] = ENGLISH.search_pipeline  # the functions lunr.js runs a query's words through, by name
 
 
 def js_order(term: str) -> bytes:
@@ -62,10 +64,10 @@ def js_order(term: str) -> bytes:
     return term.encode("utf-16-be", "surrogatepass")
 
 
-def build_index(fields: Sequence[IndexField], docs: Sequence[Texts]) -> TermIndex:
+def build_index(fields: Sequence[IndexField], docs: Sequence[Texts], language: SearchLanguage = ENGLISH) -> TermIndex:
     """The index of ``docs`` (one text per field each, or a callable giving them); doc ``i``
     gets ref ``str(i)``."""
-    return index_terms(fields, count_documents([f.name for f in fields], docs))
+    return index_terms(fields, count_documents([f.name for f in fields], docs, language=language))
 
 
 def index_terms(fields: Sequence[IndexField], counts: TermCounts) -> TermIndex:
@@ -106,6 +108,7 @@ def index_terms(fields: Sequence[IndexField], counts: TermCounts) -> TermIndex:
         entry_tf=entry_tf,
         field_norm=norm,
         doc_refs=tuple(map(str, range(doc_count))),
+        pipeline=counts.language.search_pipeline,
     )
 
 
@@ -187,7 +190,7 @@ class PartWriter:
             field_open=_objects("}," + text for text in field_head[1:]),
             ref=_objects(text for ref in refs for text in (ref, "," + ref)),
             head=head[:-1] + ',"fieldVectors":[',
-            tail="]," + _json_text({"pipeline": list(SEARCH_PIPELINE)})[1:],
+            tail="]," + _json_text({"pipeline": list(index.pipeline)})[1:],
         )
 
     def json(self, term_nos: Sequence[int], *, every_field_vector: bool = False) -> str:

@@ -34,6 +34,7 @@ from . import __version__
 from .cache import code_fingerprint, digest
 from .errors import SitegenError
 from .pages import Derived, Page
+from .searchlanguage import search_words_language
 from .site import Site
 
 if TYPE_CHECKING:
@@ -209,7 +210,8 @@ def environment(root: Path, site: Site, compiled: CompiledTemplates | None = Non
     )
     env.words = site.words  # before any template is compiled: ConstantTexts writes them in
     r = site.routes
-    env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people)
+    env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people,
+                       search_words_lang=search_words_language(site.config.language))
     cards = CardRenderer(env)
     env.set_direct(
         url_for=_remembered(r.url_for),  # pure; the same few thousand URLs on every page

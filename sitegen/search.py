@@ -21,6 +21,14 @@ from sitegen.lunrindex import IndexField, PartWriter, TermIndex, index_terms, sp
 from sitegen.model import Body
 from sitegen.numeric import give_back
 from sitegen.output import Stored
+from sitegen.searchlanguage import (
+    ENGLISH,
+    SNOWBALL,
+    VENDOR,
+    SearchLanguage,
+    search_language,
+    subtag,
+)
 from sitegen.termcounts import TermCounts, count_documents
 
 FIELDS = (
@@ -38,7 +46,8 @@ META_CHUNK = 10  # documents per result-metadata chunk
 SNIPPET_CHARS = 280
 OUTPUT_DIR = "search"
 LUNR_VERSION = "2.3.9"
-LUNR_VENDOR_PATH = "static/vendor/lunr.min.js"
+LUNR_LANGUAGES_VERSION = "1.22.0"  # its stemmers are held to NLTK's by the tests
+LUNR_VENDOR_PATH = f"{VENDOR}/lunr.min.js"
 SITEGEN_ROOT = Path(__file__).resolve().parent.parent  # the checkout holding package.json
 
 
@@ -100,12 +109,14 @@ def _path(stem: str, digest: str) -> str:
     return f"{OUTPUT_DIR}/{stem}-{digest}.json"
 
 
-_INDEX_FILE = re.compile(rf"{OUTPUT_DIR}/(?:part|meta|facets|manifest)-[0-9a-f]{{12}}\.json")
+_INDEX_FILE = re.compile(
+    rf"{OUTPUT_DIR}/(?:part|meta|facets|manifest)-[0-9a-f]{{12}}\.json|{VENDOR}/lunr(?:\.stemmer\.support|\.[a-z]{{2}})?\.min\.js"
+)
 
 
 def index_file(rel: str) -> bool:
-    """Whether an output path is one of any index's files (see ``_path``), or lunr.js."""
-    return rel == LUNR_VENDOR_PATH or _INDEX_FILE.fullmatch(rel) is not None
+    """Whether an output path is one of any index's files (see ``_path``), or a script of lunr's."""
+    return _INDEX_FILE.fullmatch(rel) is not None
 
 
 def field_texts(doc: SearchDoc) -> list[str]:
@@ -208,16 +219,19 @@ def _write_parts(
     return parallel.map_in_workers(write, ranges, processes)
 
 
-def count(docs: Sequence[SearchDoc], keys: Sequence[bytes] | None = None, previous: TermCounts | None = None) -> TermCounts:
+def count(
+    docs: Sequence[SearchDoc], keys: Sequence[bytes] | None = None, previous: TermCounts | None = None,
+    language: SearchLanguage = ENGLISH,
+) -> TermCounts:
     """Every document's counted terms; those ``previous`` holds under the same key are taken
     over. ``keys`` (one per doc, standing for all its texts) spare reading the texts of
     those; without them, every text is read and hashed."""
-    return count_documents([f.name for f in FIELDS], [partial(field_texts, doc) for doc in docs], keys, previous)
+    return count_documents([f.name for f in FIELDS], [partial(field_texts, doc) for doc in docs], keys, previous, language)
 
 
 def build_search(
     docs: Sequence[SearchDoc], part_bytes: int = PART_TARGET_BYTES, processes: int | Callable[[], int] = 0,
-    counts: TermCounts | None = None, keep: KeepFile | None = None,
+    counts: TermCounts | None = None, keep: KeepFile | None = None, language: SearchLanguage = ENGLISH,
 ) -> SearchOutput:
     """Pure and deterministic: the same docs in the same order give the same bytes.
 
@@ -226,11 +240,14 @@ def build_search(
     what says so when they are about to be written.
     ``counts``: the docs' terms, if already counted (see ``count``). ``keep`` takes each
     file as it is made (say, to write it out) and gives what the output holds for it.
+    ``language``: how words become terms (``counts``, if given, were made so).
     """
     if counts is not None and len(counts.keys) != len(docs):
         raise ValueError(f"terms counted for {len(counts.keys)} documents, not {len(docs)}")
+    if counts is not None and counts.language != language:
+        raise ValueError(f"terms counted as {counts.language.code} words, not {language.code}")
     files: dict[str, bytes | Stored] = {}
-    index = index_terms(FIELDS, counts if counts is not None else count(docs))
+    index = index_terms(FIELDS, counts if counts is not None else count(docs, language=language))
     counts = None  # the index holds what it needs (a caller may have handed them over: ~22 MB at 10k)
     give_back()  # and the arrays index_terms sorted with
 
@@ -259,34 +276,62 @@ def build_search(
         "meta": chunks,
         "facets": facets,
     }
+    if language != ENGLISH:  # the worker loads the language's scripts, and reads queries as the index was made
+        manifest.update(language=language.code, pipeline=list(language.search_pipeline), scripts=list(language.scripts))
     digest = _hashed(files, "manifest", _json(manifest), keep)
     return SearchOutput(files=files, manifest_url="/" + _path("manifest", digest))
 
 
 def find_lunr(archive_root: Path, sitegen_root: Path = SITEGEN_ROOT) -> Path:
     """node_modules/lunr of the archive, else of the sitegen checkout next to the package."""
+    return _package("lunr", LUNR_VERSION, "lunr.min.js", archive_root, sitegen_root)
+
+
+def _package(name: str, version: str, script: str, archive_root: Path, sitegen_root: Path) -> Path:
+    """node_modules/<name> holding ``script``, of the archive, else of the sitegen checkout,
+    in the version the index is built for."""
     candidates = [archive_root, sitegen_root]
     for root in candidates:
-        package = root / "node_modules" / "lunr"
-        if (package / "lunr.min.js").is_file():
-            return package
-    looked = ", ".join(str(root / "node_modules" / "lunr") for root in candidates)
-    raise SearchSetupError(
-        f"lunr.js not found (looked in {looked}); run `npm ci` in the sitegen checkout "
-        f"or `npm install lunr@{LUNR_VERSION}` in the archive"
-    )
-
-
-def vendor_files(archive_root: Path, sitegen_root: Path = SITEGEN_ROOT) -> dict[str, bytes]:
-    """lunr.js for the output: the search page must load nothing from another origin."""
-    package = find_lunr(archive_root, sitegen_root)
+        package = root / "node_modules" / name
+        if (package / script).is_file():
+            break
+    else:
+        looked = ", ".join(str(root / "node_modules" / name) for root in candidates)
+        raise SearchSetupError(
+            f"{'lunr.js' if name == 'lunr' else name} not found (looked in {looked}); run `npm ci` in the sitegen checkout "
+            f"or `npm install {name}@{version}` in the archive"
+        )
     try:
-        version = json.loads((package / "package.json").read_text("utf-8")).get("version")
+        found = json.loads((package / "package.json").read_text("utf-8")).get("version")
     except (OSError, ValueError) as err:
         raise SearchSetupError(f"{package / 'package.json'}: unreadable: {err}") from err
-    if version != LUNR_VERSION:
+    if found != version:
         raise SearchSetupError(
-            f"{package / 'package.json'}: version: lunr {version} found, "
-            f"the index is built for {LUNR_VERSION}"
+            f"{package / 'package.json'}: version: {name} {found} found, the index is built for {version}"
         )
-    return {LUNR_VENDOR_PATH: (package / "lunr.min.js").read_bytes()}
+    return package
+
+
+def reading(archive_root: Path, language: str, sitegen_root: Path = SITEGEN_ROOT) -> SearchLanguage:
+    """How the index reads words of the site's ``language`` (a BCP 47 tag): see searchlanguage."""
+    code = subtag(language)
+    if code not in SNOWBALL:
+        return ENGLISH
+    script = f"min/lunr.{code}.min.js"
+    package = _package("lunr-languages", LUNR_LANGUAGES_VERSION, script, archive_root, sitegen_root)
+    try:
+        return search_language(code, package)
+    except (OSError, ValueError) as err:
+        raise SearchSetupError(f"{package / script}: unreadable: {err}") from err
+
+
+def vendor_files(
+    archive_root: Path, sitegen_root: Path = SITEGEN_ROOT, language: SearchLanguage = ENGLISH,
+) -> dict[str, bytes]:
+    """lunr.js for the output, and lunr-languages' scripts for the language: the search page
+    must load nothing from another origin."""
+    files = {LUNR_VENDOR_PATH: (find_lunr(archive_root, sitegen_root) / "lunr.min.js").read_bytes()}
+    if language.scripts:
+        package = _package("lunr-languages", LUNR_LANGUAGES_VERSION, "min/" + language.scripts[-1], archive_root, sitegen_root)
+        files.update((f"{VENDOR}/{name}", (package / "min" / name).read_bytes()) for name in language.scripts)
+    return files

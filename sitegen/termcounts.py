@@ -20,13 +20,11 @@ from operator import is_not
 
 from lunr.builder import Builder
 from lunr.pipeline import Pipeline
-from lunr.stemmer import stemmer
-from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
-from lunr.trimmer import trimmer
 
 from sitegen.cache import digest
 from sitegen.numeric import np
+from sitegen.searchlanguage import ENGLISH, SearchLanguage, english_stemmer
 
 # lunr.py's Tokenizer splits on exactly these characters (lunr/tokenizer.py).
 _TOKEN = re.compile(r"[^ \t\n\r\f\v\xa0-]+")
@@ -55,16 +53,15 @@ def possessive(token: Token, i: int | None = None, tokens: list[Token] | None = 
 
 
 Pipeline.register_function(possessive, "possessive")
-_PIPELINE = (trimmer, possessive, stop_word_filter, stemmer)
-SEARCH_PIPELINE = ("possessive", "stemmer")  # what lunr runs a query's words through, by name
+english_stemmer()  # lunr.js's "stemmer", in lunr.py's registry (see searchlanguage)
 
 
-def index_builder() -> Builder:
-    """lunr.py's builder for the index sitegen makes: its default pipelines, with
+def index_builder(language: SearchLanguage = ENGLISH) -> Builder:
+    """lunr.py's builder for the index sitegen makes: lunr's pipelines for the language, with
     ``possessive``. The tests hold the index to what this builder makes, byte for byte."""
     builder = Builder()
-    builder.pipeline.add(*_PIPELINE)
-    builder.search_pipeline.add(*(Pipeline.registered_functions[name] for name in SEARCH_PIPELINE))
+    builder.pipeline.add(*language.index_pipeline())
+    builder.search_pipeline.add(*(Pipeline.registered_functions[name] for name in language.search_pipeline))
     return builder
 
 Texts = Sequence[str] | Callable[[], Sequence[str]]  # one text per field, or what gives them
@@ -87,11 +84,12 @@ class TermCounts:
     tf: array  # per entry: how often its term occurs in its field
     sizes: array  # per document*field: its number of entries
     lengths: array  # per document*field: its number of tokens
+    language: SearchLanguage = ENGLISH  # how the terms were made of the texts' words
 
 
-def _process(raw: str) -> str | None:
+def _process(raw: str, pipeline: tuple[Callable, ...]) -> str | None:
     token: Token | None = Token(raw, {})
-    for fn in _PIPELINE:
+    for fn in pipeline:
         token = fn(token)
         if not token:
             return None
@@ -112,12 +110,13 @@ class Terms(dict):
     next and appended to ``terms``). A token met for the first time runs through the
     pipeline when it is looked up (``__missing__``); the others are found in C."""
 
-    def __init__(self, numbers: dict[str, int], terms: list[str]):
+    def __init__(self, numbers: dict[str, int], terms: list[str], language: SearchLanguage = ENGLISH):
         super().__init__()
         self.numbers, self.terms = numbers, terms
+        self.pipeline = language.index_pipeline()
 
     def __missing__(self, raw: str) -> int | None:
-        term = _process(raw)
+        term = _process(raw, self.pipeline)
         if term is not None and term not in self.numbers:
             self.numbers[term] = len(self.terms)
             self.terms.append(term)
@@ -149,7 +148,7 @@ def count_terms(texts: Sequence[str], pipeline: Terms) -> tuple[array, array]:
 
 def count_documents(
     fields: Sequence[str], docs: Sequence[Texts], keys: Sequence[bytes] | None = None,
-    previous: TermCounts | None = None,
+    previous: TermCounts | None = None, language: SearchLanguage = ENGLISH,
 ) -> TermCounts:
     """Tokenise and count the texts of the named ``fields``; ``docs[i]`` holds one text per
     field, or gives them when called.
@@ -164,13 +163,13 @@ def count_documents(
         raise ValueError("an index needs at least one field")
     if keys is not None and len(keys) != len(docs):
         raise ValueError(f"{len(keys)} keys for {len(docs)} documents")
-    if previous is not None and not _whole(previous, names):
+    if previous is not None and (not _whole(previous, names) or previous.language != language):
         previous = None
     before = len(previous.keys) if previous else 0
     terms = list(previous.terms) if previous else []
     numbers = dict(zip(terms, range(len(terms))))
     place = dict(zip(previous.keys, range(before))) if previous else {}  # key -> its counts: the previous, then the new
-    pipeline = Terms(numbers, terms)
+    pipeline = Terms(numbers, terms, language)
     new = (array("i"), array("i"), array("i"), array("i"))  # the new documents' term numbers, counts, sizes, lengths
     source = array("q")  # per document: the place of its counts
     doc_keys = []
@@ -199,7 +198,7 @@ def count_documents(
     finally:
         if was_enabled:
             gc.enable()
-    return _spliced(names, tuple(doc_keys), terms, previous, new, source)
+    return _spliced(names, tuple(doc_keys), terms, previous, new, source, language)
 
 
 def _whole(counts: TermCounts, names: tuple[str, ...]) -> bool:
@@ -222,7 +221,7 @@ def _whole(counts: TermCounts, names: tuple[str, ...]) -> bool:
 
 def _spliced(
     names: tuple[str, ...], keys: tuple[bytes, ...], terms: list[str], previous: TermCounts | None,
-    new: tuple[array, array, array, array], source: array,
+    new: tuple[array, array, array, array], source: array, language: SearchLanguage,
 ) -> TermCounts:
     """Each document's counts in order, from ``previous`` or the new ones, and the terms
     numbered again by first occurrence (a new, edited or removed document can move it).
@@ -262,4 +261,5 @@ def _spliced(
         tf=array("i", tf.tobytes()),
         sizes=array("i", sizes.tobytes()),
         lengths=array("i", lengths.tobytes()),
+        language=language,
     )

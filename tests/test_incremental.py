@@ -35,6 +35,7 @@ from sitegen.errors import BuildFailed, Problem, SitegenError
 from sitegen.incremental import Fingerprints
 from sitegen.model import Term
 from sitegen.pages import Page
+from sitegen.searchlanguage import ENGLISH
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
 ARTICLE = "articles/2031/04/harbour-opens/index.html"
@@ -1158,7 +1159,7 @@ def test_the_search_child_lets_the_counts_go_once_the_index_is_made(archive: Pat
     monkeypatch.setattr(search, "split_terms", lambda *args: alive.append(counted[0]() is not None) or split(*args))
     options = Options(root=archive)
     site, _ = build_module.load(options, configure(options))
-    found = indexer._build_search(site, tmp_path / "cache", None, None)
+    found = indexer._build_search(site, tmp_path / "cache", None, None, ENGLISH)
     assert found.manifest_url and len(counted) == 1 and alive == [False]
 
 

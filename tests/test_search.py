@@ -374,7 +374,7 @@ def test_build_without_lunr_is_a_message_not_a_traceback(tmp_path: Path, monkeyp
 
     lone = tmp_path / "lone"  # no node_modules here, nor in the sitegen checkout it is told of
     lone.mkdir()
-    monkeypatch.setattr(search, "vendor_files", lambda root, sitegen_root=lone: vendor_files(root, sitegen_root))
+    monkeypatch.setattr(search, "vendor_files", lambda root, sitegen_root=lone, **kw: vendor_files(root, lone, **kw))
     root = tmp_path / "archive"
     shutil.copytree(Path(__file__).parent / "fixtures" / "archive", root)
     assert main(["build", "-s", str(root), "--quiet"]) == 1

@@ -285,17 +285,31 @@ def test_an_article_s_words_shown_outside_it_say_its_language(tmp_path: Path):
     assert [s.text for s in person.cssselect('.note-list span[lang="en"]')] == ["two extra sailings", "Ferry timetable changes for the summer"]
 
 
-@pytest.mark.parametrize(("language", "enter"), [("de", "Enter"), ("fr", "Entrée"), ("en", "Enter")])
-def test_the_search_help_names_the_key_as_the_language_does_and_marks_its_english_examples(tmp_path: Path, language: str, enter: str):
-    """Search stems English words: its examples (talks, the, negotiat*…) are English, so a
-    screen reader on a French page reads them as English; the Enter key is named as French
-    keyboards label it. An English page needs no mark."""
+ENGLISH_EXAMPLES = ["talks", "talk", "talking", "the, us, who, will", "negotiat*", "+treaty -nato"]
+
+
+@pytest.mark.parametrize(("language", "enter", "examples", "marked"), [
+    ("de", "Enter", ["Verträge", "Vertrag", "Vertrages", "der, die, und, nicht", "verhand*", "+Vertrag -Nato"], []),
+    ("fr", "Entrée", ["négociations", "négociation", "négocier", "le, la, et, qui", "négoci*", "+traité -otan"], []),
+    ("en", "Enter", ENGLISH_EXAMPLES, []),
+    ("pl", "Enter", ENGLISH_EXAMPLES, ENGLISH_EXAMPLES),  # searched as English: its examples are English words on a Polish page
+])
+def test_the_search_help_s_examples_are_in_the_language_search_reads(
+    tmp_path: Path, language: str, enter: str, examples: list[str], marked: list[str],
+):
+    """German and French are searched in German and French: the examples are theirs. A site
+    in a language search reads as English shows English examples, marked so for a screen
+    reader. The Enter key is named as the language's keyboards label it."""
     root = archive(tmp_path, f'language = "{language}"\n')
     build(Options(root=root, out=tmp_path / "out", cache=False))
     help = page(tmp_path / "out", "/search/").cssselect("#search-help")[0]
     assert help.cssselect("kbd")[-1].text == enter
-    marked = [e.text_content() for e in help.cssselect('[lang="en"]')]
-    assert marked == ([] if language == "en" else ["talks", "talk", "talking", "the, us, who, will", "negotiat*", "+treaty -nato"])
+    items = help.cssselect("li")
+    assert [e.text_content() for e in items[0].cssselect("code, em")][:3] == examples[:3]
+    assert ", ".join(e.text_content() for e in items[0].cssselect("em")[2:]) == examples[3]
+    assert items[2].cssselect("code")[0].text_content() == examples[4]
+    assert items[4].cssselect("code")[0].text_content() == examples[5]
+    assert [e.text_content() for e in help.cssselect('[lang="en"]')] == marked
 
 
 def test_french_writes_the_first_of_a_month_as_an_ordinal(tmp_path: Path):

@@ -4,6 +4,12 @@ const fs = require('fs')
 const path = require('path')
 const root = path.resolve(__dirname, '..', '..')
 global.lunr = require(path.join(root, 'node_modules', 'lunr'))
+// lunr-languages' stemmers and stop words, as the worker loads the index language's scripts
+const languages = path.join(root, 'node_modules', 'lunr-languages')
+require(path.join(languages, 'lunr.stemmer.support.js'))(global.lunr)
+for (const code of ['da', 'de', 'es', 'fi', 'fr', 'hu', 'it', 'nl', 'no', 'pt', 'ro', 'ru', 'sv']) {
+  require(path.join(languages, 'min', `lunr.${code}.min.js`))(global.lunr)
+}
 const worker = require(path.join(root, 'themes', 'default', 'static', 'search-worker.js'))
 
 // An Engine reading parts next to the manifest; `loaded` lists every file it read.

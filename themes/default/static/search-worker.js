@@ -136,8 +136,11 @@
     this.parts = {} // part number -> Promise of serialized part
     this.chunks = {}
     this.indexes = [] // [key, lunr.Index], most recent last
-    this.pipeline = new lunr.Pipeline()
-    this.pipeline.add(possessive, lunr.stemmer) // the index's search pipeline
+    // The index's search pipeline, and the stop words its pipeline dropped: lunr's English,
+    // or those of the language the manifest names (lunr-languages' scripts, loaded before).
+    this.pipeline = lunr.Pipeline.load(manifest.pipeline || ['possessive', 'stemmer'])
+    this.stopWords = manifest.language ? lunr.Pipeline.registeredFunctions['stopWordFilter-' + manifest.language] : lunr.stopWordFilter
+    if (!this.stopWords) throw new Error('no stop words for ' + manifest.language)
     this.facets = null
     this.maxBytes = MAX_BYTES
     this.partBytes = (manifest.indexBytes || 0) / manifest.parts.length // parts are cut to one size
@@ -178,6 +181,7 @@
    * from the index (and the index keeps lunr's exact rankings), so they can never match.
    */
   Engine.prototype.read = function (raw) {
+    var self = this
     var fields = this.manifest.fields
     var text = this.text
     var quotes = (raw.match(/"/g) || []).length
@@ -202,7 +206,7 @@
     query.clauses.forEach(function (clause, i) {
       var prohibited = clause.presence === lunr.Query.presence.PROHIBITED
       var dropped = clause.usePipeline && !clause.editDistance &&
-        !lunr.stopWordFilter(possessive(new lunr.Token(clause.term))) // as the index: lunr.py's trimmer, then possessive, is possessive alone (lunr.js's trimmer would cut "ça" to "a")
+        !self.stopWords(possessive(new lunr.Token(clause.term))) // as the index: lunr.py's trimmer, then possessive, is possessive alone (lunr.js's trimmer would cut "ça" to "a")
       var word = words[i] ? words[i].str : clause.term
       if (dropped && clause.presence === lunr.Query.presence.REQUIRED) required.push(word)
       else if (dropped) common.push(word)
@@ -483,7 +487,7 @@
     for (var i = 0; i < parts.length; i++) {
       var piece = parts[i]
       var word = piece.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')
-      var hit = word !== '' && (wanted.has(word) || wanted.has(lunr.stemmer(possessive(new lunr.Token(word))).toString()))
+      var hit = word !== '' && (wanted.has(word) || this.pipeline.runString(word).some(function (term) { return wanted.has(term) }))
       var last = out[out.length - 1]
       if (last && last[1] === hit) last[0] += piece
       else if (piece) out.push([piece, hit])
@@ -545,7 +549,13 @@
             return res.json()
           })
         }
-        engine = load(base.href).then(function (manifest) { return new Engine(manifest, load, text) })
+        engine = load(base.href).then(function (manifest) {
+          // lunr-languages' stemmer and stop words for the index's language, from beside lunr.js
+          importScripts.apply(null, (manifest.scripts || []).filter(function (name) {
+            return /^lunr\.[a-z.]+\.min\.js$/.test(name)
+          }).map(function (name) { return 'vendor/' + name }))
+          return new Engine(manifest, load, text)
+        })
         engine.catch(function (err) { fail(0, err) })
         return
       }
