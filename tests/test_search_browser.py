@@ -366,7 +366,42 @@ def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         config.write('language = "de"\n')
     (root / "translations").mkdir()
     (root / "translations" / "de.toml").write_text(GERMAN, "utf-8")
+    (root / "content" / "articles" / "fischerei.md").write_text(GERMAN_ARTICLE, "utf-8")
     return build_site(root, root / "public")
+
+
+# One article in German, invented, among the corpus's (also invented, in English).
+GERMAN_ARTICLE = """\
+---
+title: "Die Verhandlungen über den Fischereivertrag der Inselstaaten"
+date: 2031-04-02
+summary: "Die Regierungen der erfundenen Inselstaaten vertagten ihre Gespräche."
+language: de
+---
+
+Die Ausschüsse verhandelten bis in die Nacht; Zölle auf Trockenfisch blieben strittig.
+"""
+
+
+def test_a_german_site_is_searched_in_german(page, german_site: Path, serve_dir) -> None:
+    """The index was made with German's stemmer and stop words, and the page's worker loads
+    lunr-languages' German (under the same CSP): another form of a word finds the article,
+    and is marked in its title; a German stop word is said to be one."""
+    base = serve_dir(german_site)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for query in ("Verhandlung", "Fischereiverträge", "zoll"):
+        page.goto(base + "search/?q=" + query)
+        assert wait_for_status(page, "Treffer").startswith("1 Treffer"), query
+        assert titles(page) == ["Die Verhandlungen über den Fischereivertrag der Inselstaaten"]
+    page.goto(base + "search/?q=Verhandlung")
+    wait_for_status(page, "Treffer")
+    assert page.locator(".search-hit__title mark").all_text_contents() == ["Verhandlungen"]
+    page.goto(base + "search/?q=über")
+    status = wait_for_status(page, "über")
+    assert titles(page) == [] and "über" in status
+    assert errors == []
 
 
 def test_the_search_page_speaks_the_site_s_language(page, german_site: Path, serve_dir) -> None:
