@@ -278,6 +278,8 @@ def build_search(
     }
     if language != ENGLISH:  # the worker loads the language's scripts, and reads queries as the index was made
         manifest.update(language=language.code, pipeline=list(language.search_pipeline), scripts=list(language.scripts))
+        if language.elided:  # the worker makes its "elision-<language>" of them
+            manifest["elided"] = list(language.elided)
     digest = _hashed(files, "manifest", _json(manifest), keep)
     return SearchOutput(files=files, manifest_url="/" + _path("manifest", digest))
 

@@ -27,6 +27,14 @@ SNOWBALL = {  # language subtag -> NLTK's name for its stemmer; lunr-languages h
 }
 _SUBTAG = {"nb": "no", "nn": "no"}  # Norwegian's written forms, stemmed as Norwegian
 FOLDS_ACCENTS = frozenset({"fr"})  # as lunr-languages' own pipeline for the language
+# Words written elided before a vowel ("l'Union", "dell'Europa"): the word after the
+# apostrophe is the one searched for. lunr-languages has no such step; the worker has this
+# one, under the same name ("elision-fr").
+ELIDED = {
+    "fr": ("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "quelqu"),
+    "it": ("l", "d", "c", "s", "m", "t", "v", "n", "un", "all", "dall", "dell", "nell", "sull", "coll", "quell", "quest",
+           "bell", "sant", "tutt", "anch", "nessun", "ciascun", "buon"),
+}
 VENDOR = "static/vendor"  # where the page's scripts go in the output, lunr.js's beside them
 SUPPORT_SCRIPT = "lunr.stemmer.support.min.js"
 _STOP_WORDS = re.compile(r"""generateStopWordFilter\((["'])(.*?)\1\.split\(\1 \1\)\)""", re.DOTALL)
@@ -51,8 +59,14 @@ class SearchLanguage:
         """The names lunr.js runs a query's words through (the index's ``pipeline``)."""
         if self.code == "en":
             return ("possessive", "stemmer")
+        elision = ("elision-" + self.code,) if self.code in ELIDED else ()
         fold = ("accentFold-" + self.code,) if self.code in FOLDS_ACCENTS else ()
-        return ("possessive", *fold, "stemmer-" + self.code)
+        return ("possessive", *elision, *fold, "stemmer-" + self.code)
+
+    @property
+    def elided(self) -> tuple[str, ...]:
+        """The words written elided before a vowel that its ``elision`` step takes off."""
+        return ELIDED.get(self.code, ())
 
     @property
     def scripts(self) -> tuple[str, ...]:
@@ -91,6 +105,20 @@ def search_language(language: str, package: Path | None) -> SearchLanguage:
     return SearchLanguage(code, frozenset(found.group(2).split(" ")))
 
 
+def elision(code: str) -> Callable:
+    """"l'union" and "qu’il" as "union" and "il" (``ELIDED``), "aujourd'hui" as it is."""
+    found = re.compile(rf"(?:{'|'.join(ELIDED[code])})['’](?=.)", re.IGNORECASE)
+
+    def strip(text: str, metadata: object = None) -> str:
+        elided = found.match(text)
+        return text[elided.end() :] if elided else text
+
+    def elide(token, i=None, tokens=None):  # noqa: ANN001, ANN202 - lunr.py's pipeline signature
+        return token.update(strip)
+
+    return elide
+
+
 def fold_accents(token, i=None, tokens=None):
     """"élève" as "eleve": lunr-languages' French accent folding."""
     return token.update(lambda text, metadata=None: text.translate(_FOLD))
@@ -114,8 +142,9 @@ def _pipeline(language: SearchLanguage) -> tuple[Callable, ...]:
 
     stop.label = "stopWordFilter-" + code  # type: ignore[attr-defined]  # never serialised: a build's own
     stem = _registered("stemmer-" + code, functools.partial(nltk_stemmer, get_language_stemmer(code)))
+    elide = (_registered("elision-" + code, elision(code)),) if code in ELIDED else ()
     fold = (_registered("accentFold-" + code, fold_accents),) if code in FOLDS_ACCENTS else ()
-    return (trimmer, possessive, stop, *fold, stem)
+    return (trimmer, possessive, *elide, stop, *fold, stem)
 
 
 @functools.cache

@@ -58,7 +58,8 @@ def cldr_words(code: str) -> list[str]:
 
 def js_terms(language, words: list[str]) -> list[list]:
     stop = f"stopWordFilter-{language.code}" if language.code != "en" else "stopWordFilter"
-    run = subprocess.run(["node", str(JS / "terms.js"), json.dumps(list(language.search_pipeline)), stop],
+    run = subprocess.run(["node", str(JS / "terms.js"), json.dumps(list(language.search_pipeline)), stop,
+                          json.dumps(list(language.elided))],
                          input=json.dumps(words), capture_output=True, text=True, timeout=120, check=True)
     return json.loads(run.stdout)
 
@@ -68,13 +69,17 @@ def py_terms(language, words: list[str]) -> list[list]:
     after the trimming, else its term through the search pipeline's functions."""
     pipeline = language.index_pipeline()  # registers the language's functions
     search_fns = [Pipeline.registered_functions[name] for name in language.search_pipeline]
-    stop = pipeline[2]
+    trim = [fn for fn in pipeline if fn.label == "possessive" or fn.label.startswith("elision-")]
+    (stop,) = [fn for fn in pipeline if fn.label.startswith("stopWordFilter")]
     out = []
     for word in words:
         token = Token(word, {})
         for fn in search_fns:
             token = fn(token)
-        out.append([not stop(pipeline[1](Token(word, {}))), [str(token)]])
+        trimmed = Token(word, {})
+        for fn in trim:
+            trimmed = fn(trimmed)
+        out.append([not (trimmed and stop(trimmed)), [str(token)]])
     return out
 
 
@@ -94,6 +99,8 @@ def test_the_browser_makes_the_build_s_term_of_nearly_every_word(languages, code
     assert language.code == code and len(language.stop_words) > 50
     words = cldr_words(code)
     assert len(words) > 1500
+    if language.elided:  # and each elided word before a word, in both apostrophes, and before nothing
+        words += [f"{e}{mark}{w}" for e in language.elided for mark in "'’" for w in (words[700], "")]
     every = words + sorted(language.stop_words)
     ours, theirs = py_terms(language, every), js_terms(language, every)
     dropped = [(w, p[0], j[0]) for w, p, j in zip(every, ours, theirs, strict=True) if p[0] != j[0]]
@@ -122,7 +129,7 @@ def test_a_site_s_language_tag_picks_its_stemmer() -> None:
     assert reading(ROOT, "de-CH").code == "de"
     assert reading(ROOT, "pl") == ENGLISH and reading(ROOT, "ja") == ENGLISH and reading(ROOT, "en-GB") == ENGLISH
     fr = reading(ROOT, "fr")
-    assert fr.search_pipeline == ("possessive", "accentFold-fr", "stemmer-fr")
+    assert fr.search_pipeline == ("possessive", "elision-fr", "accentFold-fr", "stemmer-fr")
     assert {"le", "la", "été", "à"} <= fr.stop_words
 
 
@@ -212,6 +219,37 @@ def test_a_german_search_finds_other_forms_of_the_word(tmp_path: Path, languages
     assert [text for text, hit in title if hit] == ["Verhandlungen"]
     stop = answer("über")
     assert stop["refs"] == [] and "über" in stop["notice"]
+
+
+# Fictional sentences, one per document.
+FRENCH = [
+    "Les négociations de l'Union des archipels imaginaires reprennent.",
+    "Le ministre a dit qu’il négocierait jusqu'à l'automne.",
+    "Aujourd'hui, les élèves de l'école ont voté.",
+]
+
+
+@pytest.mark.node
+def test_a_french_search_finds_a_word_written_elided_and_without_accents(tmp_path: Path, languages) -> None:
+    """"union" finds "l'Union", "automne" "l'automne", "eleves" (no accents) "élèves";
+    "aujourd'hui" stays one word; "qu'il" is a stop word once elided, and said to be one."""
+    out = build_search(docs_in(FRENCH), language=languages["fr"])
+    for rel, data in out.files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    manifest = tmp_path / out.manifest_url.lstrip("/")
+    env = {**os.environ, "SEARCH_TEXTS": english().for_script("search_js_")}
+
+    def answer(query: str) -> dict:
+        run = subprocess.run(["node", str(JS / "facets.js"), str(manifest), query, "{}"], capture_output=True,
+                             text=True, timeout=120, check=True, env=env)
+        return json.loads(run.stdout)
+
+    for query, refs in (("union", {0}), ("Automne", {1}), ("eleves", {2}), ("aujourd'hui", {2}), ("négocier", {0, 1})):
+        assert {int(r) for r in answer(query)["refs"]} == refs, query
+    assert [text for text, hit in answer("union")["page"][0]["title"] if hit] == ["l'Union"]
+    stop = answer("qu'il")
+    assert stop["refs"] == [] and "qu'il" in stop["notice"]
 
 
 def test_an_english_site_never_imports_nltk() -> None:

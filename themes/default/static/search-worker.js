@@ -124,6 +124,20 @@
     })
   }
 
+  /*
+   * "l'union" and "qu’il" as "union" and "il": the index's "elision-<language>" (French,
+   * Italian: sitegen/searchlanguage.py), made of the elided words the manifest lists.
+   */
+  function elision (words) {
+    var elided = new RegExp('^(?:' + words.join('|') + ")['’](?=.)", 'i')
+    return function (token) {
+      return token.update(function (text) {
+        var found = elided.exec(text)
+        return found ? text.slice(found[0].length) : text
+      })
+    }
+  }
+
   function register () {
     lunr.Pipeline.registerFunction(possessive, 'possessive')
   }
@@ -138,7 +152,12 @@
     this.indexes = [] // [key, lunr.Index], most recent last
     // The index's search pipeline, and the stop words its pipeline dropped: lunr's English,
     // or those of the language the manifest names (lunr-languages' scripts, loaded before).
-    this.pipeline = lunr.Pipeline.load(manifest.pipeline || ['possessive', 'stemmer'])
+    var names = manifest.pipeline || ['possessive', 'stemmer']
+    var elide = 'elision-' + manifest.language
+    if (manifest.elided && !lunr.Pipeline.registeredFunctions[elide]) lunr.Pipeline.registerFunction(elision(manifest.elided), elide)
+    this.pipeline = lunr.Pipeline.load(names)
+    // What the index's pipeline does to a word before its stop-word filter
+    this.trim = lunr.Pipeline.load(names.filter(function (name) { return name === 'possessive' || name === elide }))
     this.stopWords = manifest.language ? lunr.Pipeline.registeredFunctions['stopWordFilter-' + manifest.language] : lunr.stopWordFilter
     if (!this.stopWords) throw new Error('no stop words for ' + manifest.language)
     this.facets = null
@@ -205,8 +224,8 @@
     var prefixes = []
     query.clauses.forEach(function (clause, i) {
       var prohibited = clause.presence === lunr.Query.presence.PROHIBITED
-      var dropped = clause.usePipeline && !clause.editDistance &&
-        !self.stopWords(possessive(new lunr.Token(clause.term))) // as the index: lunr.py's trimmer, then possessive, is possessive alone (lunr.js's trimmer would cut "ça" to "a")
+      var trimmed = self.trim.run([new lunr.Token(clause.term)])[0] // as the index: lunr.py's trimmer, then possessive, is possessive alone (lunr.js's trimmer would cut "ça" to "a")
+      var dropped = clause.usePipeline && !clause.editDistance && !(trimmed && self.stopWords(trimmed))
       var word = words[i] ? words[i].str : clause.term
       if (dropped && clause.presence === lunr.Query.presence.REQUIRED) required.push(word)
       else if (dropped) common.push(word)
@@ -517,7 +536,7 @@
     }))
   }
 
-  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, merge: merge, possessive: possessive, wording: wording, PAGE: PAGE }
+  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, elision: elision, merge: merge, possessive: possessive, wording: wording, PAGE: PAGE }
 
   if (typeof module !== 'undefined' && module.exports) {
     register() // the caller has loaded lunr
