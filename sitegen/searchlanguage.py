@@ -113,7 +113,7 @@ def elision(code: str) -> Callable:
         elided = found.match(text)
         return text[elided.end() :] if elided else text
 
-    def elide(token, i=None, tokens=None):  # noqa: ANN001, ANN202 - lunr.py's pipeline signature
+    def elide(token, i=None, tokens=None):
         return token.update(strip)
 
     return elide
