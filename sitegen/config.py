@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import WARNING, Invalid, Problem
-from .frontmatter import CONTROL, control_name
+from .frontmatter import CONTROL, control_message
 
 DEFAULT_PERMALINKS = {
     "home": "/",
@@ -120,7 +120,7 @@ def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] =
         elif type(value) is not type(default):
             problems.append(at(key, f"must be {_TYPE_NAMES[type(default)]}, not {value!r}"))
         elif isinstance(value, str) and (found := CONTROL.search(value)):  # a TOML escape makes one: every feed would be unreadable
-            problems.append(at(key, f"holds the invisible control character {control_name(found.group())}, which no feed can carry; delete it"))
+            problems.append(at(key, control_message(found.group())))
         else:
             values[key] = value
     config = replace(Config(), **values)

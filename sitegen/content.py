@@ -108,7 +108,7 @@ class _Checker:
             self.problems.append(Problem(path, line, name, f"given {'again' if again else 'twice'} (first on line {first})", col=col))
         for name, ch in fm.controls:  # not in what no feed shows: extra, kept revisions, provenance
             if re.split(r"[.\[]", name, maxsplit=1)[0] not in ("extra", "revisions", "imported"):
-                self.problems.append(Problem(path, self._line(name), name, _control_message(ch)))  # an inline item: its parent's line
+                self.problems.append(Problem(path, self._line(name), name, frontmatter.control_message(ch)))  # an inline item: its parent's line
 
     def fail(self, key: str, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.path, self._line(key), key, message, severity))
@@ -342,9 +342,6 @@ def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile
 
 
 
-def _control_message(ch: str) -> str:
-    return f"holds the invisible control character {frontmatter.control_name(ch)}, which no feed can carry; delete it"
-
 
 def _control_problems(path: str, body: str, body_line: int) -> list[Problem]:
     """Each line of the body holding a character XML cannot (scraped text may): one would
@@ -354,7 +351,7 @@ def _control_problems(path: str, body: str, body_line: int) -> list[Problem]:
     out: dict[int, Problem] = {}
     for i, line in enumerate(body.split("\n")):
         if found := frontmatter.CONTROL.search(line):
-            out[i] = Problem(path, body_line + i, "body", _control_message(found.group()), col=found.start() + 1)
+            out[i] = Problem(path, body_line + i, "body", frontmatter.control_message(found.group()), col=found.start() + 1)
     return list(out.values())
 
 

@@ -68,6 +68,11 @@ def control_name(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
+def control_message(ch: str) -> str:
+    """What is said of a text holding ``ch``, a ``CONTROL`` character."""
+    return f"holds the invisible control character {control_name(ch)}, which no feed can carry; delete it"
+
+
 class FrontMatterError(ValueError):
     def __init__(self, line: int, message: str, col: int = 1, field: str = ""):
         super().__init__(message)

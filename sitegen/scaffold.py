@@ -15,6 +15,7 @@ import yaml
 from .config import load_config
 from .content import source_identity
 from .errors import SitegenError
+from .frontmatter import CONTROL, control_message
 from .schema import ARTICLE_FIELDS, KINDS, PLACEHOLDER, Field
 from .slugs import slugify
 
@@ -68,6 +69,8 @@ def render(title: str, when: datetime | date, schema_url: str, source_url: str |
     """The whole new file: front matter with every field and its comment, then a body; pure."""
     if not title.strip():
         raise SitegenError("the title must not be empty")
+    if found := CONTROL.search(title):  # check would refuse the file: refuse it here, before writing
+        raise SitegenError(f"the title {control_message(found.group())}")
     shown = when.isoformat() if isinstance(when, datetime) and (when.hour, when.minute, when.second) != (0, 0, 0) else f"{when:%Y-%m-%d}"
     values: dict[str, str] = {"title": _scalar("title", title.strip()), "date": f"date: {shown}"}
     if source_url:
