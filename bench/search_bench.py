@@ -46,6 +46,7 @@ from bench.corpus import article, build_lexicon
 from sitegen.lunrindex import build_index, serialize_whole
 from sitegen.render import MARKUP, own_lang
 from sitegen.search import FIELDS, SearchDoc, build_search, field_texts, vendor_files
+from sitegen.searchlanguage import help_examples
 from sitegen.translation import english
 from tests.conftest import CHROMIUM_ARGS  # one set of flags for Debian's Chromium here
 
@@ -125,7 +126,7 @@ def search_page_html(manifest_url: str, base: str = "/") -> str:
     )
     words = english()  # the theme's words, as an English site's pages have them
     env.globals.update(text=words.markup, texts_for_script=words.for_script, own_lang=partial(own_lang, site="en"),
-                       search_words_lang="en", **MARKUP)
+                       search_examples=help_examples("en", "en", frozenset()), **MARKUP)
     return env.get_template("search.html").render(
         site={"title": "bench", "language": "en"},
         url_for=lambda name, **kw: f"{base}{name}/",

@@ -34,7 +34,7 @@ from . import __version__
 from .cache import code_fingerprint, digest
 from .errors import SitegenError
 from .pages import Derived, Page
-from .searchlanguage import search_words_language
+from .searchlanguage import help_examples
 from .site import Site
 
 if TYPE_CHECKING:
@@ -211,7 +211,7 @@ def environment(root: Path, site: Site, compiled: CompiledTemplates | None = Non
     env.words = site.words  # before any template is compiled: ConstantTexts writes them in
     r = site.routes
     env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people,
-                       search_words_lang=search_words_language(site.config.language))
+                       search_examples=help_examples(site.config.language, site.words.language, site.words.english))
     cards = CardRenderer(env)
     env.set_direct(
         url_for=_remembered(r.url_for),  # pure; the same few thousand URLs on every page

@@ -87,9 +87,20 @@ def subtag(language: str) -> str:
     return _SUBTAG.get(code, code)
 
 
-def search_words_language(language: str) -> str:
-    """The language of the words search finds on a site in ``language``: its own, or English."""
-    return language if subtag(language) in SNOWBALL else "en"
+@dataclass(frozen=True)
+class HelpExamples:
+    """What the search help's examples (the catalog's ``search_example_*``) are to a page."""
+
+    language: str  # the examples' own: the catalog's, or "en" where they are its English texts
+    forms: bool  # whether "talks also finds talk": only where search reads the examples' language
+
+
+def help_examples(site_language: str, catalog_language: str, english_keys: frozenset[str]) -> HelpExamples:
+    """A Spanish site without Spanish examples shows the English ones, marked English, but
+    not the claim that one form finds the others: Spanish stemming does not make it true."""
+    written = "en" if "search_example_forms" in english_keys else catalog_language
+    reads = site_language if subtag(site_language) in SNOWBALL else "en"
+    return HelpExamples(written, subtag(written) == subtag(reads))
 
 
 def search_language(language: str, package: Path | None) -> SearchLanguage:
