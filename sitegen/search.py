@@ -280,6 +280,8 @@ def build_search(
         manifest.update(language=language.code, pipeline=list(language.search_pipeline), scripts=list(language.scripts))
         if language.elided:  # the worker makes its "elision-<language>" of them
             manifest["elided"] = list(language.elided)
+        if language.letters:  # and its "letters-<language>" of these
+            manifest["letters"] = language.letters
     digest = _hashed(files, "manifest", _json(manifest), keep)
     return SearchOutput(files=files, manifest_url="/" + _path("manifest", digest))
 

@@ -25,6 +25,9 @@ SNOWBALL = {  # language subtag -> NLTK's name for its stemmer; lunr-languages h
     "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
     "ru": "russian", "sv": "swedish",
 }
+# Letters a language writes either way, which NLTK's stemmer reads as one and lunr-languages'
+# apart ("кёльнский" and "кельнский"): both pipelines write them alike first ("letters-ru").
+SPELLED_ALIKE = {"ru": {"ё": "е"}}
 _SUBTAG = {"nb": "no", "nn": "no"}  # Norwegian's written forms, stemmed as Norwegian
 FOLDS_ACCENTS = frozenset({"fr"})  # as lunr-languages' own pipeline for the language
 # Words written elided before a vowel ("l'Union", "dell'Europa"): the word after the
@@ -61,12 +64,18 @@ class SearchLanguage:
             return ("possessive", "stemmer")
         elision = ("elision-" + self.code,) if self.code in ELIDED else ()
         fold = ("accentFold-" + self.code,) if self.code in FOLDS_ACCENTS else ()
-        return ("possessive", *elision, *fold, "stemmer-" + self.code)
+        letters = ("letters-" + self.code,) if self.code in SPELLED_ALIKE else ()
+        return ("possessive", *elision, *fold, *letters, "stemmer-" + self.code)
 
     @property
     def elided(self) -> tuple[str, ...]:
         """The words written elided before a vowel that its ``elision`` step takes off."""
         return ELIDED.get(self.code, ())
+
+    @property
+    def letters(self) -> dict[str, str]:
+        """Letters its ``letters`` step writes as others (``SPELLED_ALIKE``)."""
+        return dict(SPELLED_ALIKE.get(self.code, {}))
 
     @property
     def scripts(self) -> tuple[str, ...]:
@@ -130,6 +139,16 @@ def elision(code: str) -> Callable:
     return elide
 
 
+def spelled_alike(code: str) -> Callable:
+    """"кёльн" as "кельн" (``SPELLED_ALIKE``)."""
+    table = str.maketrans(SPELLED_ALIKE[code])
+
+    def write_alike(token, i=None, tokens=None):
+        return token.update(lambda text, metadata=None: text.translate(table))
+
+    return write_alike
+
+
 def fold_accents(token, i=None, tokens=None):
     """"élève" as "eleve": lunr-languages' French accent folding."""
     return token.update(lambda text, metadata=None: text.translate(_FOLD))
@@ -155,7 +174,8 @@ def _pipeline(language: SearchLanguage) -> tuple[Callable, ...]:
     stem = _registered("stemmer-" + code, functools.partial(nltk_stemmer, get_language_stemmer(code)))
     elide = (_registered("elision-" + code, elision(code)),) if code in ELIDED else ()
     fold = (_registered("accentFold-" + code, fold_accents),) if code in FOLDS_ACCENTS else ()
-    return (trimmer, possessive, *elide, stop, *fold, stem)
+    letters = (_registered("letters-" + code, spelled_alike(code)),) if code in SPELLED_ALIKE else ()
+    return (trimmer, possessive, *elide, stop, *fold, *letters, stem)
 
 
 @functools.cache

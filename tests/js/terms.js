@@ -1,4 +1,4 @@
-// Usage: node terms.js PIPELINE_NAMES_JSON STOP_FILTER_NAME [ELIDED_JSON]
+// Usage: node terms.js PIPELINE_NAMES_JSON STOP_FILTER_NAME ELIDED_JSON LETTERS_JSON
 // Each word as the worker reads a query's word: whether the index's stop-word filter (after
 // "possessive" and any "elision-<language>", made of ELIDED as from the manifest) drops it,
 // and the terms the index's search pipeline makes of it.
@@ -9,6 +9,8 @@ const { worker, lunr } = require('./engine')
 const names = JSON.parse(process.argv[2])
 const elide = names.find((name) => name.startsWith('elision-'))
 if (elide) lunr.Pipeline.registerFunction(worker.elision(JSON.parse(process.argv[4])), elide)
+const alike = names.find((name) => name.startsWith('letters-'))
+if (alike) lunr.Pipeline.registerFunction(worker.spelledAlike(JSON.parse(process.argv[5])), alike)
 const pipeline = lunr.Pipeline.load(names)
 const trim = lunr.Pipeline.load(names.filter((name) => name === 'possessive' || name === elide))
 const stop = lunr.Pipeline.registeredFunctions[process.argv[3]]

@@ -138,6 +138,16 @@
     }
   }
 
+  /* "кёльн" as "кельн": the index's "letters-<language>", made of the manifest's letters. */
+  function spelledAlike (letters) {
+    var either = new RegExp('[' + Object.keys(letters).join('') + ']', 'g')
+    return function (token) {
+      return token.update(function (text) {
+        return text.replace(either, function (letter) { return letters[letter] })
+      })
+    }
+  }
+
   function register () {
     lunr.Pipeline.registerFunction(possessive, 'possessive')
   }
@@ -155,6 +165,8 @@
     var names = manifest.pipeline || ['possessive', 'stemmer']
     var elide = 'elision-' + manifest.language
     if (manifest.elided && !lunr.Pipeline.registeredFunctions[elide]) lunr.Pipeline.registerFunction(elision(manifest.elided), elide)
+    var alike = 'letters-' + manifest.language
+    if (manifest.letters && !lunr.Pipeline.registeredFunctions[alike]) lunr.Pipeline.registerFunction(spelledAlike(manifest.letters), alike)
     this.pipeline = lunr.Pipeline.load(names)
     // What the index's pipeline does to a word before its stop-word filter
     this.trim = lunr.Pipeline.load(names.filter(function (name) { return name === 'possessive' || name === elide }))
@@ -536,7 +548,7 @@
     }))
   }
 
-  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, elision: elision, merge: merge, possessive: possessive, wording: wording, PAGE: PAGE }
+  var api = { Engine: Engine, SearchError: SearchError, decodeRefs: decodeRefs, elision: elision, merge: merge, spelledAlike: spelledAlike, possessive: possessive, wording: wording, PAGE: PAGE }
 
   if (typeof module !== 'undefined' && module.exports) {
     register() // the caller has loaded lunr
