@@ -8,6 +8,7 @@ index itself). Every file is named by a hash of its content, so it can be cached
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,14 +22,7 @@ from sitegen.lunrindex import IndexField, PartWriter, TermIndex, index_terms, sp
 from sitegen.model import Body
 from sitegen.numeric import give_back
 from sitegen.output import Stored
-from sitegen.searchlanguage import (
-    ENGLISH,
-    SNOWBALL,
-    VENDOR,
-    SearchLanguage,
-    search_language,
-    subtag,
-)
+from sitegen.searchlanguage import ENGLISH, VENDOR, SearchLanguage, search_language, stemmed
 from sitegen.termcounts import TermCounts, count_documents
 
 FIELDS = (
@@ -318,9 +312,11 @@ def _package(name: str, version: str, script: str, archive_root: Path, sitegen_r
 
 def reading(archive_root: Path, language: str, sitegen_root: Path = SITEGEN_ROOT) -> SearchLanguage:
     """How the index reads words of the site's ``language`` (a BCP 47 tag): see searchlanguage."""
-    code = subtag(language)
-    if code not in SNOWBALL:
+    code = stemmed(language)
+    if code == "en":
         return ENGLISH
+    if importlib.util.find_spec("nltk") is None:  # an old install: say so now, not in the child
+        raise SearchSetupError(f"searching a site in {language!r} needs NLTK's stemmers: run `make install` (or `pip install nltk`)")
     script = f"min/lunr.{code}.min.js"
     package = _package("lunr-languages", LUNR_LANGUAGES_VERSION, script, archive_root, sitegen_root)
     try:

@@ -96,6 +96,12 @@ def subtag(language: str) -> str:
     return _SUBTAG.get(code, code)
 
 
+def stemmed(language: str) -> str:
+    """The language search reads a site in ``language`` in: one of ``SNOWBALL``, else "en"."""
+    code = subtag(language)
+    return code if code in SNOWBALL else "en"
+
+
 @dataclass(frozen=True)
 class HelpExamples:
     """What the search help's examples (the catalog's ``search_example_*``) are to a page."""
@@ -108,16 +114,12 @@ def help_examples(site_language: str, catalog_language: str, english_keys: froze
     """A Spanish site without Spanish examples shows the English ones, marked English, but
     not the claim that one form finds the others: Spanish stemming does not make it true."""
     written = "en" if "search_example_forms" in english_keys else catalog_language
-    reads = site_language if subtag(site_language) in SNOWBALL else "en"
-    return HelpExamples(written, subtag(written) == subtag(reads))
+    return HelpExamples(written, subtag(written) == stemmed(site_language))
 
 
-def search_language(language: str, package: Path | None) -> SearchLanguage:
-    """The search's reading of the site's ``language``; ``package``: lunr-languages' folder,
-    whose script for the language gives its stop words (None: English)."""
-    code = subtag(language)
-    if code not in SNOWBALL or package is None:
-        return ENGLISH
+def search_language(code: str, package: Path) -> SearchLanguage:
+    """The reading of language ``code`` (one of ``SNOWBALL``); ``package``: lunr-languages'
+    folder, whose script for the language gives its stop words."""
     script = (package / "min" / f"lunr.{code}.min.js").read_text("utf-8")
     found = _STOP_WORDS.search(script)
     if found is None:

@@ -36,18 +36,20 @@ _POSSESSIVE = re.compile(r"\W*(.+?)(?:['’]s)?\W*")
 
 
 def possessive(token: Token, i: int | None = None, tokens: list[Token] | None = None) -> Token:
-    """"russia's" and "(shoigu’s)," as "russia" and "shoigu", "o'neill." as "o'neill".
+    """"russia's" and "(shoigu’s)," as "russia" and "shoigu", "o’neill." as "o'neill".
 
     News names its people and places in the possessive, which lunr keeps whole ("russia'"
     once stemmed): a search for Russia missed "Russia's". And lunr.py's trimmer leaves a
     word with an apostrophe or a dot inside as it is, punctuation and all ("o'neill." at a
     sentence's end matched no query); this trims it as lunr.js's trimmer would. The search
     page's worker registers the same function under the same name, for the query's words.
+    The typographic apostrophe is written as the one a reader types: "o’neill" is found by
+    O'Neill, and French "aujourd’hui" by aujourd'hui.
     """
 
     def strip(text: str, metadata: object = None) -> str:
         found = _POSSESSIVE.fullmatch(text)
-        return found.group(1) if found else text
+        return found.group(1).replace("’", "'") if found else text
 
     return token.update(strip)
 

@@ -249,6 +249,7 @@ def test_the_worker_s_possessive_is_the_index_s_for_any_word() -> None:
     ours = [str(possessive(Token(w, {}))) for w in words]
     assert [(w, j) for w, j, p in zip(words, got, ours, strict=True) if j != p] == []
     assert ours[-8:] == ["russia", "shoigu", "o'neill", "it", "s", "boss", "u.s", "élysée"]
+    assert [str(possessive(Token(w, {}))) for w in ("o’neill", "aujourd’hui’s")] == ["o'neill", "aujourd'hui"]
 
 
 def test_quotes_are_said_to_search_separate_words(built) -> None:

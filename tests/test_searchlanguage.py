@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,7 @@ def cldr_words(code: str) -> list[str]:
 def js_terms(language, words: list[str]) -> list[list]:
     stop = f"stopWordFilter-{language.code}" if language.code != "en" else "stopWordFilter"
     run = subprocess.run(["node", str(JS / "terms.js"), json.dumps(list(language.search_pipeline)), stop,
-                          json.dumps(list(language.elided)), json.dumps(language.letters)],
+                          json.dumps(list(language.elided)), json.dumps(language.letters), json.dumps(list(language.scripts))],
                          input=json.dumps(words), capture_output=True, text=True, timeout=120, check=True)
     return json.loads(run.stdout)
 
@@ -150,6 +151,23 @@ def test_a_missing_lunr_languages_is_a_clear_error(tmp_path: Path) -> None:
     assert reading(tmp_path, "en", sitegen_root=tmp_path) == ENGLISH  # English needs none
 
 
+def test_a_site_in_another_language_without_nltk_is_a_clear_error(tmp_path: Path, monkeypatch, capsys) -> None:
+    """An install from before NLTK was a dependency: said before any work, no traceback."""
+    from sitegen.cli import main
+
+    monkeypatch.setitem(sys.modules, "nltk", None)  # as if not installed
+    with pytest.raises(SearchSetupError, match=r"needs NLTK's stemmers: run `make install`"):
+        reading(ROOT, "de")
+    assert reading(ROOT, "en") == ENGLISH
+    root = tmp_path / "archive"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "archive", root)
+    with (root / "sitegen.toml").open("a", encoding="utf-8") as config:
+        config.write('language = "de"\n')
+    assert main(["build", "-s", str(root), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "needs NLTK's stemmers" in err and "Traceback" not in err and not (root / "public").exists()
+
+
 def test_the_output_carries_the_language_s_scripts(languages) -> None:
     files = vendor_files(ROOT, language=languages["de"])
     assert sorted(files) == [f"static/vendor/{n}" for n in ("lunr.de.min.js", "lunr.min.js", "lunr.stemmer.support.min.js")]
@@ -196,29 +214,45 @@ def test_counts_in_another_language_are_counted_again(languages) -> None:
     assert german.language == languages["de"] and english.language == ENGLISH
 
 
-@pytest.mark.node
-def test_a_german_search_finds_other_forms_of_the_word(tmp_path: Path, languages) -> None:
-    """Under node, through the worker's Engine over the written parts: "Regierung" finds
-    "Regierungen", "Verhandlung" finds "Verhandlungen" (marked in the title), and
-    "Fischereiverträge" and "Zoll" (German folds the umlaut) "Fischereivertrag" and "Zölle";
-    "über" is a stop word, and said to be one."""
-    out = build_search(docs_in(GERMAN), language=languages["de"])
+def searching(tmp_path: Path, texts: list[str], language):
+    """The worker's answer to a query (under node, through its Engine, over the written parts
+    of an index of ``texts``, one document each), and the manifest."""
+    out = build_search(docs_in(texts), language=language)
     for rel, data in out.files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(data)
     manifest = tmp_path / out.manifest_url.lstrip("/")
-    assert json.loads(manifest.read_text())["scripts"] == ["lunr.stemmer.support.min.js", "lunr.de.min.js"]
+    env = {**os.environ, "SEARCH_TEXTS": english().for_script("search_js_")}  # as the page sends them
 
     def answer(query: str) -> dict:
-        env = {**os.environ, "SEARCH_TEXTS": english().for_script("search_js_")}  # as the page sends them
         run = subprocess.run(["node", str(JS / "facets.js"), str(manifest), query, "{}"], capture_output=True,
                              text=True, timeout=120, check=True, env=env)
         return json.loads(run.stdout)
 
-    for query, refs in (("Regierung", {1, 2}), ("Verhandlung", {0}), ("Fischereiverträge", {0}), ("Zoll", {2}), ("Kartoffel", set())):
-        assert {int(r) for r in answer(query)["refs"]} == refs, query
-    title = answer("Verhandlung")["page"][0]["title"]
-    assert [text for text, hit in title if hit] == ["Verhandlungen"]
+    return answer, json.loads(manifest.read_text())
+
+
+def refs(found: dict) -> set[int]:
+    return {int(r) for r in found["refs"]}
+
+
+def marked(found: dict, ref: int | None = None) -> list[str]:
+    """The words marked in the title of the first result, or of result ``ref``."""
+    (shown,) = [r for r in found["page"] if ref is None or int(r["ref"]) == ref][:1]
+    return [text for text, hit in shown["title"] if hit]
+
+
+@pytest.mark.node
+def test_a_german_search_finds_other_forms_of_the_word(tmp_path: Path, languages) -> None:
+    """"Regierung" finds "Regierungen", "Verhandlung" finds "Verhandlungen" (marked in the
+    title), and "Fischereiverträge" and "Zoll" (German folds the umlaut) "Fischereivertrag"
+    and "Zölle"; "über" is a stop word, and said to be one."""
+    answer, manifest = searching(tmp_path, GERMAN, languages["de"])
+    assert manifest["scripts"] == ["lunr.stemmer.support.min.js", "lunr.de.min.js"]
+    for query, expected in (("Regierung", {1, 2}), ("Verhandlung", {0}), ("Fischereiverträge", {0}), ("Zoll", {2}),
+                            ("Kartoffel", set())):
+        assert refs(answer(query)) == expected, query
+    assert marked(answer("Verhandlung")) == ["Verhandlungen"]
     stop = answer("über")
     assert stop["refs"] == [] and "über" in stop["notice"]
 
@@ -227,31 +261,56 @@ def test_a_german_search_finds_other_forms_of_the_word(tmp_path: Path, languages
 FRENCH = [
     "Les négociations de l'Union des archipels imaginaires reprennent.",
     "Le ministre a dit qu’il négocierait jusqu'à l'automne.",
-    "Aujourd'hui, les élèves de l'école ont voté.",
+    "Aujourd’hui, les élèves de l'école ont voté.",
 ]
 
 
 @pytest.mark.node
 def test_a_french_search_finds_a_word_written_elided_and_without_accents(tmp_path: Path, languages) -> None:
     """"union" finds "l'Union", "automne" "l'automne", "eleves" (no accents) "élèves";
-    "aujourd'hui" stays one word; "qu'il" is a stop word once elided, and said to be one."""
-    out = build_search(docs_in(FRENCH), language=languages["fr"])
-    for rel, data in out.files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_bytes(data)
-    manifest = tmp_path / out.manifest_url.lstrip("/")
-    env = {**os.environ, "SEARCH_TEXTS": english().for_script("search_js_")}
-
-    def answer(query: str) -> dict:
-        run = subprocess.run(["node", str(JS / "facets.js"), str(manifest), query, "{}"], capture_output=True,
-                             text=True, timeout=120, check=True, env=env)
-        return json.loads(run.stdout)
-
-    for query, refs in (("union", {0}), ("Automne", {1}), ("eleves", {2}), ("aujourd'hui", {2}), ("négocier", {0, 1})):
-        assert {int(r) for r in answer(query)["refs"]} == refs, query
-    assert [text for text, hit in answer("union")["page"][0]["title"] if hit] == ["l'Union"]
+    "aujourd'hui" stays one word, typed apostrophe or typographic; "qu'il" is a stop word
+    once elided, and said to be one."""
+    answer, _ = searching(tmp_path, FRENCH, languages["fr"])
+    for query, expected in (("union", {0}), ("Automne", {1}), ("eleves", {2}), ("aujourd'hui", {2}),
+                            ("aujourd’hui", {2}), ("négocier", {0, 1}), ("négoci*", {0, 1})):
+        assert refs(answer(query)) == expected, query
+    assert marked(answer("union")) == ["l'Union"]
     stop = answer("qu'il")
     assert stop["refs"] == [] and "qu'il" in stop["notice"]
+
+
+# Invented names, one sentence per document.
+RUSSIAN = ["Горбачёв и Семёнов встретились в Кёльне.", "Горбачев прибыл вечером."]
+
+
+@pytest.mark.node
+def test_a_russian_search_finds_a_word_with_or_without_yo(tmp_path: Path, languages) -> None:
+    """ё and е are one letter to the index (NLTK's stemmer reads them so): a query typed
+    either way, a prefix too, finds both spellings, and the word is marked as written."""
+    answer, manifest = searching(tmp_path, RUSSIAN, languages["ru"])
+    assert manifest["letters"] == {"ё": "е"}
+    for query in ("Горбачёв", "горбачев", "ГОРБАЧЁВ"):
+        assert refs(answer(query)) == {0, 1}, query
+    for query in ("Семёнов", "Семенов", "Сёме*", "КЁЛЬН~1"):  # a prefix and a fuzzy term skip the pipeline
+        assert refs(answer(query)) == {0}, query
+    assert marked(answer("Горбачев"), ref=0) == ["Горбачёв"]
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("code", ["de", "fr"])
+def test_the_help_s_example_queries_find_what_they_show(tmp_path: Path, languages, code: str) -> None:
+    """Each example the help gives, asked of an index of its own words: the forms find each
+    other and the prefix finds them, "+A -B" finds a text with A but not one with B as well."""
+    from sitegen.translation import catalog
+
+    texts = catalog(None, "default", code)[0].texts
+    forms = str(texts["search_example_forms"]).split()
+    must, must_not = (w.lstrip("+-") for w in str(texts["search_example_must"]).split())
+    answer, _ = searching(tmp_path, [*forms, f"{must}.", f"{must} {must_not}."], languages[code])
+    assert refs(answer(forms[0])) >= {0, 1, 2}
+    assert refs(answer(str(texts["search_example_prefix"]))) >= {0, 1, 2}
+    found = refs(answer(str(texts["search_example_must"])))
+    assert 3 in found and 4 not in found
 
 
 def test_an_english_site_never_imports_nltk() -> None:

@@ -289,7 +289,7 @@ ENGLISH_EXAMPLES = ["talks", "talk", "talking", "the, us, who, will", "negotiat*
 
 
 @pytest.mark.parametrize(("language", "enter", "examples", "marked"), [
-    ("de", "Enter", ["Verträge", "Vertrag", "Vertrages", "der, die, und, nicht", "verhand*", "+Vertrag -Nato"], []),
+    ("de", "Enter", ["Verträge", "Vertrag", "Vertrages", "der, die, und, nicht", "vertr*", "+Vertrag -Nato"], []),
     ("fr", "Entrée", ["négociations", "négociation", "négocier", "le, la, et, qui", "négoci*", "+traité -otan"], []),
     ("en", "Enter", ENGLISH_EXAMPLES, []),
     ("pl", "Enter", ENGLISH_EXAMPLES, ENGLISH_EXAMPLES),  # searched as English: its examples are English words on a Polish page
@@ -311,7 +311,7 @@ def test_the_search_help_s_examples_are_in_the_language_search_reads(
     if examples[0] is None:
         assert len(items) == 5 and not any("talk" in item.text_content() for item in items)
     else:
-        assert len(items) == 6
+        assert len(items) == 6 and not re.search(r"anglais|englisch", items[0].text_content(), re.IGNORECASE)
         assert [e.text_content() for e in items[0].cssselect("code, em")][:3] == examples[:3]
         assert ", ".join(e.text_content() for e in items[0].cssselect("em")[2:]) == examples[3]
     assert items[-4].cssselect("code")[0].text_content() == examples[4]  # the prefix

@@ -4,11 +4,17 @@ const fs = require('fs')
 const path = require('path')
 const root = path.resolve(__dirname, '..', '..')
 global.lunr = require(path.join(root, 'node_modules', 'lunr'))
-// lunr-languages' stemmers and stop words, as the worker loads the index language's scripts
-const languages = path.join(root, 'node_modules', 'lunr-languages')
-require(path.join(languages, 'lunr.stemmer.support.js'))(global.lunr)
-for (const code of ['da', 'de', 'es', 'fi', 'fr', 'hu', 'it', 'nl', 'no', 'pt', 'ro', 'ru', 'sv']) {
-  require(path.join(languages, 'min', `lunr.${code}.min.js`))(global.lunr)
+const vendor = path.join(root, 'node_modules', 'lunr-languages', 'min')
+const loaded = new Set()
+
+// lunr-languages' scripts the manifest lists, as the worker loads them (the shipped, minified
+// ones, in order, once): an index whose manifest lacks one fails here as in a browser.
+function loadScripts (names) {
+  for (const name of names) {
+    if (!/^lunr\.[a-z.]+\.min\.js$/.test(name)) throw new Error('not a script of lunr-languages: ' + name)
+    if (!loaded.has(name)) require(path.join(vendor, name))(global.lunr)
+    loaded.add(name)
+  }
 }
 const worker = require(path.join(root, 'themes', 'default', 'static', 'search-worker.js'))
 
@@ -21,10 +27,11 @@ function open (manifestPath) {
     resolve(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')))
   })
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'))
+  loadScripts(manifest.scripts || [])
   // The messages in the theme's English (SEARCH_TEXTS: its search_js_ texts, as the page sends them).
   const engine = new worker.Engine(manifest, load, worker.wording(JSON.parse(process.env.SEARCH_TEXTS || '{}'), 'en'))
   if (process.env.SEARCH_MAX_BYTES) engine.maxBytes = Number(process.env.SEARCH_MAX_BYTES) // a smaller budget, as a larger index meets
   return { engine, loaded, dir }
 }
 
-module.exports = { open, worker, lunr: global.lunr }
+module.exports = { open, loadScripts, worker, lunr: global.lunr }

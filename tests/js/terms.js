@@ -1,10 +1,12 @@
-// Usage: node terms.js PIPELINE_NAMES_JSON STOP_FILTER_NAME ELIDED_JSON LETTERS_JSON
+// Usage: node terms.js PIPELINE_NAMES_JSON STOP_FILTER_NAME ELIDED_JSON LETTERS_JSON SCRIPTS_JSON
 // Each word as the worker reads a query's word: whether the index's stop-word filter (after
 // "possessive" and any "elision-<language>", made of ELIDED as from the manifest) drops it,
 // and the terms the index's search pipeline makes of it.
 'use strict'
 const fs = require('fs')
-const { worker, lunr } = require('./engine')
+const { loadScripts, worker, lunr } = require('./engine')
+
+loadScripts(JSON.parse(process.argv[6]))
 
 const names = JSON.parse(process.argv[2])
 const elide = names.find((name) => name.startsWith('elision-'))

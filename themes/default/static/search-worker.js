@@ -110,17 +110,17 @@
   }
 
   /*
-   * "russia's" and "(shoigu’s)," as "russia" and "shoigu", "o'neill." as "o'neill", as the
+   * "russia's" and "(shoigu’s)," as "russia" and "shoigu", "o’neill." as "o'neill", as the
    * index was made: its pipeline function "possessive" (sitegen/termcounts.py), the same
-   * pattern with \w and \W as Python reads them. Registered by name, as lunr.Index.load
-   * looks it up.
+   * pattern with \w and \W as Python reads them, and ’ written as '. Registered by name,
+   * as lunr.Index.load looks it up.
    */
   var POSSESSIVE = /^[^\p{L}\p{N}_]*(.+?)(?:['’]s)?[^\p{L}\p{N}_]*$/u
 
   function possessive (token) {
     return token.update(function (text) {
       var found = POSSESSIVE.exec(text)
-      return found ? found[1] : text
+      return found ? found[1].replace(/’/g, "'") : text
     })
   }
 
@@ -138,14 +138,21 @@
     }
   }
 
-  /* "кёльн" as "кельн": the index's "letters-<language>", made of the manifest's letters. */
+  /* "Кёльн" as "Кельн", in either case: the manifest's letters written as the index writes them. */
+  function respell (letters) {
+    var both = {}
+    Object.keys(letters).forEach(function (letter) {
+      both[letter] = letters[letter]
+      both[letter.toUpperCase()] = letters[letter].toUpperCase()
+    })
+    var either = new RegExp('[' + Object.keys(both).join('') + ']', 'g')
+    return function (text) { return text.replace(either, function (letter) { return both[letter] }) }
+  }
+
+  /* The index's "letters-<language>" step (sitegen/searchlanguage.py). */
   function spelledAlike (letters) {
-    var either = new RegExp('[' + Object.keys(letters).join('') + ']', 'g')
-    return function (token) {
-      return token.update(function (text) {
-        return text.replace(either, function (letter) { return letters[letter] })
-      })
-    }
+    var spell = respell(letters)
+    return function (token) { return token.update(spell) }
   }
 
   function register () {
@@ -165,6 +172,9 @@
     var names = manifest.pipeline || ['possessive', 'stemmer']
     var elide = 'elision-' + manifest.language
     if (manifest.elided && !lunr.Pipeline.registeredFunctions[elide]) lunr.Pipeline.registerFunction(elision(manifest.elided), elide)
+    // A query's words as the index spells them, before lunr reads it: wildcards and fuzzy
+    // terms skip the pipeline ("Горбачё*" is looked up as "горбаче*").
+    this.spell = manifest.letters ? respell(manifest.letters) : function (text) { return text }
     var alike = 'letters-' + manifest.language
     if (manifest.letters && !lunr.Pipeline.registeredFunctions[alike]) lunr.Pipeline.registerFunction(spelledAlike(manifest.letters), alike)
     this.pipeline = lunr.Pipeline.load(names)
@@ -218,7 +228,7 @@
     var quotes = (raw.match(/"/g) || []).length
     if (quotes % 2) throw new SearchError(text('search_js_unbalanced_quote'))
     var unknown = []
-    var escaped = escapeColons(raw.replace(/"/g, ' '), fields, unknown).trim()
+    var escaped = escapeColons(this.spell(raw).replace(/"/g, ' '), fields, unknown).trim()
     var query = new lunr.Query(fields)
     var parser = new lunr.QueryParser(escaped, query)
     try {
