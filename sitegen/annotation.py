@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -192,7 +192,7 @@ def _searchable(tokens: Sequence[_Token]) -> _Text:
     return _Text("".join(chars), tuple(origin))
 
 
-def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
+def _find(body: _Text, item: Annotation, place: str = "body") -> tuple[list[tuple[int, int]], str]:
     """Every whole-word place of the quote that its prefix and suffix allow, and a reason if not one."""
     quote = _fold(item.quote)
     if not quote:
@@ -220,7 +220,7 @@ def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
             hint = f" (found as the page reads it, without its Markdown: quote {_show(read)})"
         else:
             hint = ""
-        return [], f"not found in body: {_show(shown)}{hint}"
+        return [], f"not found in {place}: {_show(shown)}{hint}"
     prefix, suffix = _fold(item.prefix), _fold(item.suffix)
     plain = text.replace(_BREAK, " ")
     fitting = [
@@ -229,7 +229,7 @@ def _find(body: _Text, item: Annotation) -> tuple[list[tuple[int, int]], str]:
         if plain[:s].rstrip().endswith(prefix) and plain[e:].lstrip().startswith(suffix)
     ]
     if not fitting:
-        return [], f"not found in body with the given prefix/suffix: {_show(shown)}"
+        return [], f"not found in {place} with the given prefix/suffix: {_show(shown)}"
     if len(fitting) > 1:
         return fitting, f"matches {len(fitting)} places; add prefix or suffix"
     return fitting, ""
@@ -239,24 +239,49 @@ def _show(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+PLACES = ("title", "summary", "body")  # where a note's quote may be, in the page's order
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """An article's notes placed: the body's HTML and the headline's and summary's (escaped
+    text) with each passage marked, the notes numbered in the page's order, and problems."""
+
+    html: str
+    notes: tuple[AnchoredAnnotation, ...]
+    problems: list[Problem]
+    heads: Mapping[str, str]  # "title" / "summary" -> its marked HTML, for those that hold a passage
+
+
 def anchor(
     path: str,
     body_html: str,
     annotations: Sequence[Annotation],
     render_note: Callable[[str], str],
-) -> tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]]:
-    """Mark each annotation's passage in the body; numbers follow the passages' order."""
-    tokens = _tokenize(body_html)
-    body = _searchable(tokens)
+    heads: Mapping[str, str] | None = None,
+) -> Anchored:
+    """Mark each annotation's passage in its place (the body; or the headline or summary of
+    ``heads``, plain text); numbers follow the passages' order down the page."""
+    texts = {**{name: html.escape(text, quote=False) for name, text in (heads or {}).items() if text}, "body": body_html}
+    parsed: dict[str, tuple[list[_Token], _Text]] = {}
     problems: list[Problem] = []
-    found: list[tuple[int, int, int]] = []  # (start, end, index in annotations)
+    found: list[tuple[int, int, int, int]] = []  # (place, start, end, index in annotations)
     for i, item in enumerate(annotations):
-        places, reason = _find(body, item)
+        place = item.place
+        if place not in texts:
+            missing = "no summary of its own (summary: in the front matter)" if place == "summary" else f"no {place}"
+            problems.append(Problem(path, item.line, f"annotations[{i}].place", f"the article has {missing} to quote"))
+            continue
+        if place not in parsed:
+            tokens = _tokenize(texts[place])
+            parsed[place] = (tokens, _searchable(tokens))
+        places, reason = _find(parsed[place][1], item, place)
         if reason:
             problems.append(Problem(path, item.line, f"annotations[{i}].quote", reason))
             continue
         start, end = places[0]
-        clash = next((j for s, e, j in found if s < end and start < e), None)
+        at = PLACES.index(place)
+        clash = next((j for p, s, e, j in found if p == at and s < end and start < e), None)
         if clash is not None:
             problems.append(
                 Problem(
@@ -267,14 +292,17 @@ def anchor(
                 )
             )
             continue
-        found.append((start, end, i))
+        found.append((at, start, end, i))
     found.sort()
     anchored = tuple(  # render_note gives safe HTML: Markup keeps templates from escaping it
         AnchoredAnnotation(n, annotations[i], Markup(render_note(annotations[i].note)))
-        for n, (_, _, i) in enumerate(found, start=1)
+        for n, (_, _, _, i) in enumerate(found, start=1)
     )
-    spans = [(body.origin[s], body.origin[e - 1], a) for (s, e, _), a in zip(found, anchored)]
-    return _mark(tokens, spans), anchored, problems
+    marked = {}
+    for place, (tokens, text) in parsed.items():
+        spans = [(text.origin[s], text.origin[e - 1], a) for (p, s, e, _), a in zip(found, anchored) if PLACES[p] == place]
+        marked[place] = _mark(tokens, spans)
+    return Anchored(marked.pop("body", body_html), anchored, problems, marked)
 
 
 def _mark(

@@ -364,7 +364,8 @@ def _body_problems(path: str, fm: frontmatter.FrontMatter, notes: list[tuple[int
     problems = link_scheme_problems(path, fm.body, fm.body_line, rendered.refused)
     if not notes:
         return problems
-    _, _, found = annotation.anchor(path, rendered.html, [note for _, note in notes], str)
+    heads = {place: text for place in ("title", "summary") if isinstance(text := fm.data.get(place), str)}
+    found = annotation.anchor(path, rendered.html, [note for _, note in notes], str, heads).problems
     index = {f"annotations[{j}]": f"annotations[{i}]" for j, (i, _) in enumerate(notes)}
     renumber = partial(re.sub, r"^annotations\[\d+\]", lambda m: index[m[0]])
     # In a message, only the other note's name: the rest may quote the quote, "annotations[5]" and all.

@@ -37,6 +37,7 @@ class Annotation:
     date: date | None = None
     id: str = ""  # the editor's name for the note, unique in its article: its feed entry's id
     written_at: datetime | None = None  # its date's instant, when the date gave a time of day
+    place: str = "body"  # where its quote is: the body, or the headline or summary ("title", "summary")
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ class Article:
     # fingerprints use it instead of hashing its texts. Empty when the bytes are unknown.
     content_key: bytes = field(default=b"", compare=False, repr=False)
     links: tuple[tuple[str, str, int, int], ...] = field(default=(), compare=False, repr=False)  # markdown.Link: to this site, for the link checks
+    title_html: str = ""  # the headline with its notes' passages marked (Markup), "" if it has none
+    summary_html: str = ""  # the given summary so, "" if it has none
 
     @property
     def body_html(self) -> str:

@@ -209,8 +209,8 @@ def detached(path: str, text: str) -> list[Problem]:
         return [p for p in article if p.is_error]
     if not article.annotations:
         return []
-    _, _, problems = anchor(path, markdown.render(article.body).html, article.annotations, lambda note: "")
-    return problems
+    heads = {"title": article.title, "summary": article.summary}
+    return anchor(path, markdown.render(article.body).html, article.annotations, lambda note: "", heads).problems
 
 
 def at_lines(problems: list[Problem], text: str) -> list[Problem]:

@@ -31,16 +31,17 @@ ARTICLE_FIELDS = (
     Field("section", "text", "The outlet's section, e.g. News."),
     Field("related", "urls", "http(s) URLs of related articles."),
     Field("draft", "bool", "true keeps the article out of the site unless built with --drafts."),
-    Field("annotations", "annotations", "Editors' notes anchored to exact passages of the body."),
+    Field("annotations", "annotations", "Editors' notes anchored to exact passages of the body, headline or summary."),
     Field("imported", "provenance", "Written by sitegen import: the raw record's file, sha256 and importer."),
     Field("revisions", "revisions", "Earlier texts, kept by sitegen import --update."),
     Field("extra", "mapping", "Anything else, free-form; never an error."),
 )
 
 ANNOTATION_FIELDS = (
-    Field("quote", "text", "Exact passage of the body the note is about.", required=True),
+    Field("quote", "text", "Exact passage the note is about: of the body, unless place says otherwise.", required=True),
     Field("prefix", "text", "Text just before the quote, when the quote occurs more than once."),
     Field("suffix", "text", "Text just after the quote, when the quote occurs more than once."),
+    Field("place", "choice", "Where the quote is: body (the default), title (the headline), or summary (one given in the front matter).", choices=("body", "title", "summary")),
     Field("kind", "choice", "What the note is.", required=True, choices=KINDS),
     Field("note", "text", "The note, in Markdown.", required=True),
     Field("rating", "choice", "Fact-checks only, and required there.", choices=RATINGS),

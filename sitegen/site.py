@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
@@ -32,13 +32,11 @@ from .routes import Routes
 from .slugs import slugify
 
 if TYPE_CHECKING:
+    from .annotation import Anchored
     from .translation import Catalog
 
-# anchor(path, body_html, annotations, render_note) -> (html, anchored, problems)
-Anchorer = Callable[
-    [str, str, Sequence[Annotation], Callable[[str], str]],
-    tuple[str, tuple[AnchoredAnnotation, ...], list[Problem]],
-]
+# anchor(path, body_html, annotations, render_note, heads) -> the notes placed (annotation.Anchored)
+Anchorer = Callable[[str, str, Sequence[Annotation], Callable[[str], str], Mapping[str, str]], "Anchored"]
 
 
 @dataclass(frozen=True)
@@ -195,7 +193,8 @@ def bio_key(p: PersonFile) -> bytes:
     return digest(p.bio)
 
 
-Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem], tuple[markdown.Link, ...]]  # first paragraph, anchored notes, problems, links to this site
+# first paragraph, anchored notes, problems, links to this site, and the headline and summary with their notes' passages marked ("" if none)
+Outline = tuple[str, tuple[AnchoredAnnotation, ...], list[Problem], tuple[markdown.Link, ...], tuple[str, str]]
 OUTLINES, BODIES = "body", "html"  # the cache's tables of a rendered body's two parts (see render_body)
 BIOS = "bio"  # the cache's table of rendered bios
 
@@ -206,10 +205,13 @@ def render_body(file: ArticleFile, anchor: Anchorer | None) -> tuple[Outline, tu
     plain text, which only pages, feeds and the search index read (``Body``)."""
     rendered = markdown.render(file.body)
     html, anchored, problems = rendered.html, (), link_scheme_problems(file.path, file.body, file.body_line, rendered.refused)
+    heads = ("", "")
     if file.annotations and anchor is not None:
-        html, anchored, found = anchor(file.path, html, file.annotations, _note_html)
-        problems += found
-    return (rendered.first_paragraph, tuple(anchored), problems, rendered.links), (html, rendered.text)
+        placed = anchor(file.path, html, file.annotations, _note_html, {"title": file.title, "summary": file.summary or ""})
+        html, anchored = placed.html, placed.notes
+        problems += placed.problems
+        heads = (placed.heads.get("title", ""), placed.heads.get("summary", ""))
+    return (rendered.first_paragraph, tuple(anchored), problems, rendered.links, heads), (html, rendered.text)
 
 
 def keep_rendered(memo: Memo, key: bytes, rendered: tuple[Outline, tuple[str, str]]) -> None:
@@ -246,12 +248,13 @@ def _article(
         made.append(memo(BODIES, key, lambda: both))
         return outline
 
-    first, anchored, problems, links = memo(OUTLINES, key, render)
+    first, anchored, problems, links, (title_html, summary_html) = memo(OUTLINES, key, render)
     body = Body.of(*made[0]) if made else Body(later(BODIES, key, lambda: render_body(file, anchor)[1]))
     url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
     summary = file.summary or markdown.summarise(first)
     made_from = _made_from(key, url, tags, source, people) if file.source_key else b""
-    return Article(file, url, summary, body, tags, source, people, anchored, made_from, links), problems
+    marked = {"title_html": Markup(title_html), "summary_html": Markup(summary_html)}  # anchor's HTML: escaped text and marks
+    return Article(file, url, summary, body, tags, source, people, anchored, made_from, links, **marked), problems
 
 
 def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...]) -> bytes:

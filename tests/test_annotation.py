@@ -48,8 +48,10 @@ def note(quote: str, kind: str = "context", line: int = 7, **extra: object) -> A
     )
 
 
-def run(markdown: str, *items: Annotation):
-    return anchor(PATH, MD.render(markdown), items, MD.render)
+def run(markdown: str, *items: Annotation, heads: dict[str, str] | None = None):
+    """The body's marked HTML, the notes placed and the problems (and the heads, if given)."""
+    placed = anchor(PATH, MD.render(markdown), items, MD.render, heads)
+    return (placed.html, placed.notes, placed.problems) + ((placed.heads,) if heads is not None else ())
 
 
 def tree(body_html: str):
@@ -276,6 +278,40 @@ def test_overlapping_passages_are_refused():
     assert [str(p) for p in problems] == [
         f"{PATH}:11: annotations[1].quote: "
         + "overlaps the passage of annotations[0]; passages may not overlap"
+    ]
+
+
+def test_a_note_on_the_headline_or_summary_is_marked_there_and_numbered_first():
+    """Fact-checkers note headlines: a note with place title (or summary) is anchored in
+    it, not the body, which may say the same words; numbers run down the page."""
+    heads = {"title": "Invented bridge 'cost nothing'", "summary": "The council says the bridge cost nothing."}
+    body, anchored, problems, marked = run(
+        "The council says the bridge cost nothing, and the bridge opened.",
+        note("the bridge opened", kind="note"),
+        note("cost nothing", kind="fact-check", rating="misleading", place="title"),
+        note("cost nothing", kind="context", place="summary"),
+        heads=heads,
+    )
+    assert problems == []
+    assert [(a.number, a.annotation.place) for a in anchored] == [(1, "title"), (2, "summary"), (3, "body")]
+    title, summary = tree(marked["title"]), tree(marked["summary"])
+    assert [m.text for m in title.xpath("//mark")] == ["cost nothing"] and title.xpath("//mark/@id") == ["passage-1"]
+    assert title.xpath("//a[@class='annotation-marker']/@href") == ["#annotation-1"]
+    assert summary.xpath("//mark/@id") == ["passage-2"] and tree(body).xpath("//mark/@id") == ["passage-3"]
+    assert text_without_markers(marked["title"]) == heads["title"]  # the headline's text, escaped: '
+    assert "cost nothing" not in [m.text for m in tree(body).xpath("//mark")]  # the body's words are not the title's
+
+
+def test_a_headline_note_is_told_where_it_was_looked_for():
+    _, _, problems, _ = run(
+        "The bridge cost nothing.",
+        note("cost a lot", place="title", line=9),
+        note("a summary's words", place="summary", line=12),
+        heads={"title": "Bridge cost nothing", "summary": ""},
+    )
+    assert [str(p) for p in problems] == [
+        f'{PATH}:9: annotations[0].quote: not found in title: "cost a lot"',
+        f"{PATH}:12: annotations[1].place: the article has no summary of its own (summary: in the front matter) to quote",
     ]
 
 
@@ -613,3 +649,47 @@ def test_check_reports_detached_notes_with_the_line_of_each_item(tmp_path, capsy
     assert code != 0
     for where, message in expected:
         assert any(line.startswith(where) and message in line for line in lines), (where, lines)
+
+
+def test_a_headline_fact_check_is_marked_in_the_page_s_heading(tmp_path, capsys):
+    """Built: the h1 holds the passage and its marker, whose note is the page's first; the
+    page's <title> and the feeds keep the plain headline. check and import --update read
+    the note's place too (a file with another error; an update that keeps the headline)."""
+    from sitegen import cli
+    from sitegen.reconciliation import detached
+
+    article = tmp_path / "content" / "articles" / "2030" / "01" / "bridge.md"
+    article.parent.mkdir(parents=True)
+    text = (
+        "---\n"
+        "title: Invented bridge cost nothing, says council\n"
+        "date: 2030-01-02\n"
+        "summary: An invented council and its invented bridge.\n"
+        "annotations:\n"
+        "- quote: cost nothing\n"
+        "  place: title\n"
+        "  kind: fact-check\n"
+        "  rating: false\n"
+        "  note: The invented minutes give a cost.\n"
+        "- quote: the bridge opened\n"
+        "  kind: context\n"
+        "  note: On a Tuesday.\n"
+        "---\n"
+        "The council said the bridge opened.\n"
+    )
+    article.write_text(text, encoding="utf-8")
+    assert cli.main(["build", "-s", str(tmp_path), "--no-search", "--quiet"]) == 0
+    page = lxml_html.parse(str(tmp_path / "public" / "articles" / "2030" / "01" / "bridge" / "index.html")).getroot()
+    (h1,) = page.xpath("//h1[@id='article-title']")
+    assert h1.xpath(".//mark/@id") == ["passage-1"] and h1.xpath(".//mark")[0].text == "cost nothing"
+    assert h1.xpath(".//a[@class='annotation-marker']/@href") == ["#annotation-1"]
+    assert page.xpath("//*[@id='annotation-1']//*[contains(@class, 'annotation-rating--false')]")  # the note, first
+    assert page.findtext(".//title").startswith("Invented bridge cost nothing, says council ·")
+    feed = (tmp_path / "public" / "feed.xml").read_text("utf-8")
+    assert "<title>Invented bridge cost nothing, says council</title>" in feed
+    assert detached(article.relative_to(tmp_path).as_posix(), text) == []
+    article.write_text(text.replace("date: 2030-01-02", "date: someday").replace("quote: cost nothing", "quote: costs nothing"), encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["check", "-s", str(tmp_path)]) == 1
+    said = "".join(capsys.readouterr())
+    assert 'bridge.md:6:1: error: annotations[0].quote: not found in title: "costs nothing"' in said and "date: not a date" in said

@@ -21,7 +21,8 @@ BODY = "The mayor said the vote is on Thursday.\n"
 )
 def test_not_found_gives_a_hint(quote: str, message: str) -> None:
     note = Annotation(quote=quote, kind="note", note="Fictional.", line=7)
-    _, anchored, [problem] = anchor("a.md", render(BODY).html, [note], lambda n: "")
+    placed = anchor("a.md", render(BODY).html, [note], lambda n: "")
+    anchored, [problem] = placed.notes, placed.problems
     assert anchored == ()
     assert (problem.line, problem.field, problem.message) == (7, "annotations[0].quote", message)
 
@@ -29,7 +30,7 @@ def test_not_found_gives_a_hint(quote: str, message: str) -> None:
 def test_a_quote_copied_from_the_page_with_a_footnote_number_says_to_leave_it_out() -> None:
     """The page shows a footnote as [1]; the text anchored in has no such number."""
     note = Annotation(quote="vote is[1] on Thursday", kind="note", note="Fictional.", line=7)
-    _, _, [problem] = anchor("a.md", render("The mayor said the vote is[^1] on Thursday.\n\n[^1]: Invented.\n").html, [note], lambda n: "")
+    [problem] = anchor("a.md", render("The mayor said the vote is[^1] on Thursday.\n\n[^1]: Invented.\n").html, [note], lambda n: "").problems
     assert problem.message == (
         'not found in body: "vote is[1] on Thursday" (found without the numbers in brackets: leave out footnote and note numbers such as [1])'
     )
@@ -42,5 +43,5 @@ def test_a_quote_copied_from_the_page_with_a_footnote_number_says_to_leave_it_ou
 def test_a_quote_copied_from_the_file_with_its_markdown_says_what_to_quote(quote: str, read: str) -> None:
     body = "The mayor said [the *vote*](https://example.org/v) is on Thursday; the `vote` is.\n"
     note = Annotation(quote=quote, kind="note", note="Fictional.", line=7)
-    _, _, [problem] = anchor("a.md", render(body).html, [note], lambda n: "")
+    [problem] = anchor("a.md", render(body).html, [note], lambda n: "").problems
     assert problem.message == f'not found in body: "{quote}" (found as the page reads it, without its Markdown: quote "{read}")'

@@ -418,7 +418,7 @@ def test_a_quote_problem_points_at_the_quote_not_at_the_first_key_of_its_item():
         body="A fictional body, fictional twice.\n",
     )
     assert [a.line for a in result.annotations] == [7, 10]
-    _, _, problems = anchor(PATH, "<p>A fictional body, fictional twice.</p>", result.annotations, str)
+    problems = anchor(PATH, "<p>A fictional body, fictional twice.</p>", result.annotations, str).problems
     assert [str(p) for p in problems] == [
         f'{PATH}:7: annotations[0].quote: not found in body: "not in the body at all"',
         f"{PATH}:10: annotations[1].quote: matches 2 places; add prefix or suffix",
