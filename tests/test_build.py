@@ -97,6 +97,12 @@ def test_article_page_has_metadata_and_structured_data(site: Path):
     assert person["@type"] == "ProfilePage"
     assert person["mainEntity"]["@id"] in [m["@id"] for m in data["mentions"]]
     assert [a.text_content() for a in doc.cssselect(".people-list a")] == ["Orla Venn", "Tamsin Arlo"]
+    notes = page(site, "/people/orla-venn/").cssselect(".note-list li")
+    assert notes and all(n.cssselect(".annotation-badge") for n in notes)  # styled as on the notes index, not an unstyled "badge"
+    for note in notes:  # the quote set off as one, leading to the note; the article named by a link to it
+        (quote,) = note.cssselect("q > a")
+        article = note.cssselect(".muted a")[0].get("href")
+        assert quote.get("href").startswith(article + "#") and page(site, article) is not None  # a page that exists
     assert doc.cssselect(".article__body table") and doc.cssselect(".footnotes")
     assert doc.cssselect(".article__body em")[0].text_content() == "new sea wall"
 
