@@ -606,6 +606,32 @@ def test_phone_reader_uses_the_keyboard_and_gets_notes_after_the_text(chromium, 
     body = page.eval_on_selector(".article__body", "el => el.getBoundingClientRect().bottom")
     notes = page.eval_on_selector(".annotations", "el => el.getBoundingClientRect().top")
     assert notes >= body
+    page.click("#annotation-1 .annotation-back a")  # back: the passage and its outline below the top edge
+    assert page.eval_on_selector("#passage-1", "el => el.getBoundingClientRect().top") >= 12
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_marker_is_a_target_a_finger_can_hit(chromium, tmp_path):
+    """Drawn small (a superscript number), but a tap 24 px wide and tall around it lands on it
+    (WCAG 2.2 target size)."""
+    page = chromium.new_page(viewport={"width": 390, "height": 700}, has_touch=True)
+    page.goto(reader_page(tmp_path).as_uri())
+    box = page.locator('a[href="#annotation-1"]').bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    hits = [page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('a.annotation-marker')", [x + dx, y + dy])
+            for dx, dy in ((0, -11), (0, 11), (-11, 0), (11, 0))]
+    assert box["height"] < 24 and hits == [True] * 4
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_notes_index_keeps_to_the_reading_measure_on_a_desktop(chromium, bundled_site, serve_dir):
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(serve_dir(bundled_site) + "annotations/")
+    widths = page.eval_on_selector_all(".annotation-entry", "es => es.map(e => e.getBoundingClientRect().width)")
+    measure = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize) * 42")  # --measure: 42rem
+    assert widths and max(widths) <= measure
     page.close()
 
 
