@@ -719,3 +719,36 @@ def test_a_headline_fact_check_is_marked_in_the_page_s_heading(tmp_path, capsys)
     assert cli.main(["check", "-s", str(tmp_path)]) == 1
     said = "".join(capsys.readouterr())
     assert 'bridge.md:6:1: error: annotations[0].quote: not found in title: "costs nothing"' in said and "date: not a date" in said
+
+
+def filter_archive(root: Path, kinds: tuple[str, ...]) -> Path:
+    """A one-article invented archive with a note of each of ``kinds``, dated by day only."""
+    article = root / "content" / "articles" / "2024" / "03" / "pier.md"
+    article.parent.mkdir(parents=True)
+    words = ["pier", "ferry", "lamp"]
+    notes = "".join(f"- quote: the {w}\n  kind: {k}\n  note: An invented note.\n  date: 2024-03-09\n"
+                    + ("  rating: false\n" if k == "fact-check" else "") for w, k in zip(words, kinds))
+    article.write_text(f"---\ntitle: An invented harbour\ndate: 2024-03-08\nannotations:\n{notes}---\n"
+                       "Beside the pier, the ferry waited under the lamp.\n", encoding="utf-8")
+    from sitegen.cli import main
+
+    assert main(["build", "-s", str(root), "--no-search", "--quiet"]) == 0
+    return root / "public"
+
+
+@pytest.mark.browser
+def test_the_notes_index_filters_by_kind_and_offers_no_filter_for_one_kind(chromium, serve_dir, tmp_path):
+    two = filter_archive(tmp_path / "two", ("context", "fact-check", "context"))
+    page = chromium.new_page()
+    page.goto(serve_dir(two) + "annotations/")
+    visible = "() => [...document.querySelectorAll('.annotation-entry')].filter(e => e.offsetParent).length"
+    assert page.evaluate(visible) == 3
+    page.check("#annotation-kind-fact-check")  # CSS alone: no script on the page
+    assert page.evaluate(visible) == 1
+    page.check("#annotation-kind-all")
+    assert page.evaluate(visible) == 3
+    one = filter_archive(tmp_path / "one", ("context", "context"))
+    page.goto(serve_dir(one) + "annotations/")
+    assert page.locator(".annotation-filter").count() == 0 and page.evaluate(visible) == 2
+    assert page.locator(".annotation-byline").first.text_content().strip() == "Written 9 March 2024"  # a date alone, said what it is
+    page.close()
