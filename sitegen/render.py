@@ -226,7 +226,7 @@ def environment(root: Path, site: Site, compiled: CompiledTemplates | None = Non
         **MARKUP,
     )
     words = site.words
-    env.filters.update(human_date=words.date, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=words.month_name,
+    env.filters.update(human_date=words.date, human_time=words.time, iso=lambda d: d.isoformat(), jsonld=jsonld, month_name=words.month_name,
                        month_year=lambda year_month: words.month(date(*year_month, 1)), number=words.number)
     return env
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import DateTimeFormat, format_date, parse_pattern
+from babel.dates import DateTimeFormat, format_date, format_time, parse_pattern
 from babel.numbers import format_decimal
 from jinja2.exceptions import TemplateRuntimeError
 from markupsafe import Markup, escape
@@ -122,6 +122,10 @@ class Catalog:
     def date(self, value: date | datetime) -> str:
         """A day, as the catalog's ``date_day`` pattern writes it: '5 October 2024'."""
         return self.formatted("date_day", value)
+
+    def time(self, value: datetime) -> str:
+        """A time of day as the language writes it short: '15:05', '3:05 PM' (CLDR)."""
+        return format_time(value, "short", tzinfo=value.tzinfo, locale=self.locale)
 
     def month(self, value: date | datetime) -> str:
         """A month of a year, as a heading: 'October 2024', 'Août 2019'."""

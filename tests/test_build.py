@@ -24,6 +24,7 @@ from sitegen.markdown import render
 from sitegen.render import SiteEnvironment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
+REPO = Path(__file__).resolve().parent.parent  # the bundled archive
 BASE = "https://archive.example.org/"
 
 
@@ -82,6 +83,19 @@ def test_internal_links_and_assets_all_resolve(site: Path):
                 if not ids:
                     broken.append(f"{here} -> {url} (no #{parts.fragment})")
     assert broken == []
+
+
+def test_an_update_says_its_day_or_on_the_day_published_its_time(site: Path, tmp_path: Path):
+    """"updated 8 May 2031" for a later day; the bundled article, updated 27 minutes after it
+    was published, says "updated at 2:58 PM" (its time, in its own offset), not the same day twice."""
+    meta = page(site, "/articles/2031/05/treaty-signed/").cssselect(".article__header .meta")[0]
+    assert "updated 8 May 2031" in " ".join(meta.text_content().split())
+    build(Options(root=REPO, out=tmp_path / "bundled", cache=False, search=False))
+    (article,) = (tmp_path / "bundled" / "articles").glob("*/*/*/index.html")
+    meta = html.parse(str(article)).getroot().cssselect(".article__header .meta")[0]
+    said = " ".join(meta.text_content().split())
+    assert said.startswith("11 February 2022 · updated at 2:58 PM ·")
+    assert meta.cssselect("time")[1].get("datetime") == "2022-02-11T14:58:00+00:00"
 
 
 def test_article_page_has_metadata_and_structured_data(site: Path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -317,6 +317,12 @@ def test_the_search_help_s_examples_are_in_the_language_search_reads(
     assert items[-4].cssselect("code")[0].text_content() == examples[4]  # the prefix
     assert items[-2].cssselect("code")[0].text_content() == examples[5]  # must and must not
     assert [e.text_content() for e in help.cssselect('[lang="en"]')] == marked
+
+
+def test_a_time_of_day_is_written_as_the_language_writes_it():
+    """In the time's own offset: what the article's page says beside its day."""
+    at = datetime(2022, 2, 11, 14, 58, tzinfo=timezone(timedelta(hours=2)))
+    assert [catalog(None, "default", lang)[0].time(at) for lang in ("en", "de", "fr")] == ["2:58\u202fPM", "14:58", "14:58"]
 
 
 def test_french_writes_the_first_of_a_month_as_an_ordinal(tmp_path: Path):
