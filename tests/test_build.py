@@ -111,7 +111,11 @@ def test_article_page_has_metadata_and_structured_data(site: Path):
     assert person["@type"] == "ProfilePage"
     assert person["mainEntity"]["@id"] in [m["@id"] for m in data["mentions"]]
     assert [a.text_content() for a in doc.cssselect(".people-list a")] == ["Orla Venn", "Tamsin Arlo"]
-    notes = page(site, "/people/orla-venn/").cssselect(".note-list li")
+    person_page = page(site, "/people/orla-venn/")
+    (tags_link,) = [a.text_content() for a in person_page.cssselect("header nav a") if a.get("href") == "/tags/"]
+    tag_list = person_page.xpath('//h3[following-sibling::*[1][self::ul[@class="count-list"]]//a[starts-with(@href, "/tags/")]]')
+    assert [h.text_content() for h in tag_list] == [tags_link]  # called what the menu calls them
+    notes = person_page.cssselect(".note-list li")
     assert notes and all(n.cssselect(".annotation-badge") for n in notes)  # styled as on the notes index, not an unstyled "badge"
     for note in notes:  # the quote set off as one, leading to the note; the article named by a link to it
         (quote,) = note.cssselect("q > a")
