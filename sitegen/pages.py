@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from markupsafe import Markup
 
 from . import annotation, chart, history, jsonld
 from .errors import Problem
-from .model import Article, Card
+from .model import Article, Card, Person
 from .site import Site
 
 
@@ -206,6 +207,22 @@ def _made_from(page: Page, files: dict) -> tuple[str, int, str]:
     return "", 0, f"the site's page {page.templates[-1]}"
 
 
+LETTER_LINKS_FROM = 40  # people on the A-Z index before it offers a link to each initial
+
+
+def initials(rows: Sequence[tuple[Person, int]]) -> dict[str, str]:
+    """The slug of the first person (A-Z) under each initial, and the initial ("Ö", "Ш"): a
+    long index's jump links. None for a short one, which a phone scrolls through quickly."""
+    if len(rows) < LETTER_LINKS_FROM:
+        return {}
+    first: dict[str, str] = {}
+    for person, _ in rows:
+        letter = unicodedata.normalize("NFC", person.name.strip()[:1]).upper()
+        if letter and letter not in first.values():
+            first[person.slug] = letter
+    return first
+
+
 def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:
     r = site.routes
     rows = [(p, len(site.by_person.get(slug, ()))) for slug, p in site.people.items()]
@@ -216,7 +233,7 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
     sparklines = {slug: Chart("sparkline", [months[i] for i in site.by_person.get(slug, ())], site.words, span=span) for slug in site.people}
     by_mentions = sorted(rows, key=lambda row: (-row[1], row[0].name.casefold(), row[0].slug))
     for kind, ordered in (("people", rows), ("people_by_mentions", by_mentions)):
-        ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind}
+        ctx = {"rows": ordered, "sparklines": sparklines, "sort": kind, "initials": initials(ordered) if kind == "people" else {}}
         yield Page(r.url_for(kind), ("people.html",), ctx, newest)
     for slug, person in site.people.items():
         members = [cards[i] for i in site.by_person.get(slug, ())]

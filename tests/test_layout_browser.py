@@ -248,3 +248,26 @@ def test_long_german_words_in_names_wrap_at_320_px(chromium, german_long_words: 
     got = overflow(chromium, serve_dir(german_long_words) + path, width=320, ready=ready)
     assert TAG in got["text"] or OUTLET in got["text"] or PERSON_NAME in got["text"]
     assert got["scrollWidth"] <= got["innerWidth"]
+
+
+def test_a_long_people_index_offers_a_link_to_each_initial(chromium, fictional_site: Path, serve_dir, bundled_site: Path) -> None:
+    """Each initial's link leads to the first person under it (A-Z), on a phone too; the
+    list by mentions and a short index (the bundled archive's five people) have none."""
+    page = chromium.new_page(viewport={"width": 360, "height": 740})
+    page.goto(serve_dir(fictional_site) + "people/")
+    names = page.eval_on_selector_all(".people-index tbody th a", "as => as.map(a => a.textContent)")
+    links = page.eval_on_selector_all(".letter-links a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+    assert len(names) >= 40 and [letter for letter, _ in links] == list(dict.fromkeys(n[0].upper() for n in names))
+    for letter, href in links:
+        first = page.eval_on_selector(href, "tr => tr.querySelector('th a').textContent")
+        assert first == next(n for n in names if n[0].upper() == letter)
+    sizes = page.eval_on_selector_all(".letter-links a", "as => as.map(a => a.getBoundingClientRect()).map(r => [r.width, r.height])")
+    assert min(min(size) for size in sizes) >= 24
+    letter, href = links[len(links) // 2]
+    page.click(f'.letter-links a[href="{href}"]')
+    assert 0 <= page.eval_on_selector(href, "tr => tr.getBoundingClientRect().top") < 40
+    page.goto(serve_dir(fictional_site) + "people/by-mentions/")
+    assert page.locator(".letter-links").count() == 0
+    page.goto(serve_dir(bundled_site) + "people/")
+    assert page.locator(".letter-links").count() == 0
+    page.close()
