@@ -79,13 +79,14 @@ def describe(words: Words, counts: Sequence[tuple[str, int]]) -> str:
     total = sum(n for _, n in active)
     if not total:
         return words.text("chart_none")
-    first, last = _month(words, active[0][0]), _month(words, active[-1][0])
+    # Months written out: a screen reader reads "Jul" as a word ("im Jul 2016").
+    first, last = _month(words, active[0][0], "date_month"), _month(words, active[-1][0], "date_month")
     if len(active) == 1:
         return words.text("chart_one_month", count=total, month=first)
     peak_key, peak = max(active, key=lambda c: c[1])
     if sum(n == peak for _, n in active) > 1:  # "most in" the first of equals would single it out
         return words.text("chart_span_even", count=total, first=first, last=last, peak=peak)
-    return words.text("chart_span_peak", count=total, first=first, last=last, month=_month(words, peak_key), peak=peak)
+    return words.text("chart_span_peak", count=total, first=first, last=last, month=_month(words, peak_key, "date_month"), peak=peak)
 
 
 def _axis_labels(words: Words, keys: Sequence[str]) -> list[tuple[int, str]]:

@@ -487,9 +487,9 @@ def test_each_sparkline_says_its_figures_to_a_screen_reader(site: Path, tmp_path
     rows = {row.cssselect("th a")[0].text_content(): row.cssselect("svg")[0] for row in page(site, "/people/").cssselect("tbody tr")}
     said = {name: (svg.get("role"), svg.get("aria-hidden"), svg.cssselect("title")[0].text_content()) for name, svg in rows.items()}
     assert said == {
-        "Orla Venn": ("img", None, "2 mentions, in Apr 2031."),
-        "Pell Marrow": ("img", None, "1 mention, in Apr 2031."),
-        "Tamsin Arlo": ("img", None, "2 mentions from Apr 2031 to May 2031; at most 1 a month."),
+        "Orla Venn": ("img", None, "2 mentions, in April 2031."),
+        "Pell Marrow": ("img", None, "1 mention, in April 2031."),
+        "Tamsin Arlo": ("img", None, "2 mentions from April 2031 to May 2031; at most 1 a month."),
     }
     points = rows["Pell Marrow"].cssselect("polyline")[0].get("points").split()
     assert points == ["0,1", "80,15"]  # the archive spans April and May: April at the top, May at zero

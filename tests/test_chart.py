@@ -93,7 +93,7 @@ def test_timeline_has_a_text_alternative():
     labels = [root.find(f".//*[@id='{i}']") for i in ids]
     assert [el.tag for el in labels] == [f"{SVG}title", f"{SVG}desc"]
     assert labels[0].text == "Mentions of <Someone> & co"
-    assert labels[1].text == "4 mentions from Nov 2021 to Apr 2022; most in Feb 2022 (2)."
+    assert labels[1].text == "4 mentions from November 2021 to April 2022; most in February 2022 (2)."
     assert root.findall(f".//{SVG}script") == []
     axis = [t.text for t in root.findall(f".//{SVG}text")]
     assert "Nov 2021" in axis and "Jan 2022" in axis and "2" in axis
@@ -170,16 +170,16 @@ def test_a_sparkline_draws_every_month_at_its_count(values):
 
 
 def test_describe_counts_singular_and_single_month():
-    assert describe(EN, [("2030-01", 1)]) == "1 mention, in Jan 2030."
-    assert describe(EN, [("2030-01", 3)]) == "3 mentions, in Jan 2030."
+    assert describe(EN, [("2030-01", 1)]) == "1 mention, in January 2030."
+    assert describe(EN, [("2030-01", 3)]) == "3 mentions, in January 2030."
 
 
 def test_describe_tells_its_own_months_within_a_wider_span_and_no_first_of_equals():
     """A sparkline is drawn over the archive's months; its text gives the person's own."""
     wide = counts_by_month([month_number(date(2031, 4, 1))], (month_number(date(2029, 1, 1)), month_number(date(2032, 12, 1))))
-    assert len(wide) == 48 and describe(EN, wide) == "1 mention, in Apr 2031."
+    assert len(wide) == 48 and describe(EN, wide) == "1 mention, in April 2031."
     ties = counts_by_month(map(month_number, [date(2030, 1, 5), date(2030, 3, 5)]))
-    assert describe(EN, ties) == "2 mentions from Jan 2030 to Mar 2030; at most 1 a month."
+    assert describe(EN, ties) == "2 mentions from January 2030 to March 2030; at most 1 a month."
     assert describe(EN, counts_by_month([], (1, 5))) == "No mentions."
 
 
@@ -234,3 +234,14 @@ def test_the_peak_is_written_as_the_language_writes_numbers():
     labels = {t.text for t in parse(timeline_svg(german, counts, "x")).iter(f"{SVG}text")}
     assert "1.234" in labels and "1234" not in labels
     assert "1,234" in {t.text for t in parse(timeline_svg(EN, counts, "x")).iter(f"{SVG}text")}
+
+
+def test_the_text_alternative_writes_months_out_for_a_screen_reader():
+    """"im Juli 2016", not "im Jul 2016", which a screen reader reads as a word; the bars'
+    titles (seen on hover) keep the short name."""
+    from sitegen.translation import catalog
+
+    german, _ = catalog(None, "default", "de")
+    assert describe(german, [("2016-07", 1)]) == "1 Erwähnung, im Juli 2016."
+    french = describe(catalog(None, "default", "fr")[0], [("2016-07", 2), ("2016-08", 1)])
+    assert french.startswith("3 mentions de juillet 2016 à août 2016") and french.endswith("juillet 2016 (2).")
