@@ -294,9 +294,10 @@ def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve
     assert "needs JavaScript" in note.text_content()
     hrefs = note.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert "/people/" in hrefs and "/tags/" in hrefs
+    # No box, button or help that cannot search: submitting would only reload the page.
+    assert page.locator("main").locator("input, button, summary").evaluate_all(
+        "nodes => nodes.filter(n => n.checkVisibility()).map(n => n.outerHTML)") == []
     context.close()
-
-
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
