@@ -67,6 +67,21 @@ def test_shoigu_finds_the_seed_article_first(page, bundled_site: Path, serve_dir
         assert wait_for_status(page, "result").startswith("1 result"), query
 
 
+def test_the_search_page_has_one_search_box(chromium, bundled_site: Path, serve_dir) -> None:
+    """Not the header's too: on a phone two boxes pushed the results down and doubled the Tab stops.
+    Other pages keep the header's."""
+    context = chromium.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(bundled_site) + "search/")
+        boxes = page.locator("input[type=search]").evaluate_all("nodes => nodes.map(n => n.id)")
+        page.goto(serve_dir(bundled_site))
+        elsewhere = page.locator("input[type=search]").evaluate_all("nodes => nodes.map(n => n.id)")
+    finally:
+        context.close()
+    assert (boxes, elsewhere) == (["search-query"], ["site-search"])
+
+
 def test_typing_then_enter_puts_the_query_in_the_url(page, bundled_site: Path, serve_dir) -> None:
     page.goto(serve_dir(bundled_site) + "search/")
     assert page.text_content("#search-status") == ""
