@@ -259,9 +259,14 @@ def test_back_from_a_result_restores_the_results_shown_and_the_place(page, ficti
     assert wait_for_status(page, "result") == f"Showing 20 of {total} results for “quarrow”."
     assert len(titles(page)) == 20
     page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
+    # Focus is on the result opened (not the page's body), without scrolling to it.
+    focused = "document.activeElement.getAttribute('data-n')"
+    page.wait_for_function(f"{focused} === '12'")
+    assert abs(page.evaluate("window.scrollY") - y) < 2
     page.reload()  # a reload keeps the entry's state too
     wait_for_status(page, "^Showing 20 of")
     page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
+    page.wait_for_function(f"{focused} === '12'")
 
 
 def test_facets_show_all_on_request_years_newest_first_dates_in_words(page, fictional_site: Path, serve_dir) -> None:

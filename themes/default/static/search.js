@@ -61,9 +61,10 @@
   var broken = false // the worker could not start: its message stays
   var moreFrom = -1 // the first result "More results" asked for, until it is shown
   var notesShown = [] // the notes on the query, kept under the status as it changes
-  // Back from a result: how many results were shown and where the page was, from this
-  // history entry's state (see remember), restored once its results are back.
+  // Back from a result: how many results were shown, where the page was and which result
+  // was opened, from this history entry's state (see remember), restored once its results are back.
   var restore = window.history.state
+  var opened = null // the data-n of the result last opened from this page
   if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual' // the results come later
 
   document.getElementById('search-nojs').hidden = true
@@ -201,6 +202,7 @@
     total = msg.total
     list.textContent = ''
     shown = 0
+    opened = null
     appendResults(msg.results, 0)
     renderFacets(msg.facets)
     if (window.performance && performance.measure) {
@@ -267,9 +269,10 @@
     if (restore) restoring(from > 0)
   }
 
-  /* This history entry keeps the results shown and the scroll position, for Back. */
+  /* This history entry keeps the results shown, the scroll position and the result
+   * opened, for Back. */
   function remember () {
-    window.history.replaceState({ shown: shown, y: window.scrollY }, '', window.location.href)
+    window.history.replaceState({ shown: shown, y: window.scrollY, n: opened }, '', window.location.href)
   }
 
   /* Asks for the next page until as many results are shown as the remembered entry had,
@@ -280,9 +283,13 @@
       return
     }
     var y = restore.y
+    opened = restore.n === undefined ? null : restore.n
     restore = null
     if (added) say(text('search_js_showing', { shown: shown, what: describe() }, total), null, notesShown)
     window.scrollTo(0, y || 0)
+    // The reader goes on from the result they opened, not from the top of the page.
+    var link = opened === null ? null : list.querySelector('.search-hit__title a[data-n="' + opened + '"]')
+    if (link) link.focus({ preventScroll: true })
   }
 
   function marked (parent, runs) {
@@ -436,6 +443,11 @@
       run()
       input.focus()
     }
+  })
+
+  list.addEventListener('click', function (event) {
+    var a = event.target && event.target.closest && event.target.closest('a[data-n]')
+    if (a) opened = a.getAttribute('data-n')
   })
 
   more.addEventListener('click', function () {
