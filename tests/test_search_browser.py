@@ -188,7 +188,7 @@ def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) ->
     count = int(tag_box.locator(".search-facet__count").text_content().strip("()"))
     assert 0 < count <= total
     tag_box.locator("input").check()
-    status = wait_for_status(page, rf"^{count} results? .* in ")
+    status = wait_for_status(page, rf"^{count} results? for “quarrow” filtered by {re.escape(tag_name)}\.$")
     assert parse_qs(urlparse(page.url).query)["tag"] == [tag_name]
     for hit in page.locator(".search-hit__tags").all_text_contents()[:20]:
         assert tag_name in hit.split(", ")
@@ -218,7 +218,7 @@ def test_keyboard_focus_survives_filters_and_more_results(page, fictional_site: 
     value = box.get_attribute("value")
     box.focus()
     page.keyboard.press("Space")
-    wait_for_status(page, " in ")
+    wait_for_status(page, " filtered by ")
     focused = "[document.activeElement.name, document.activeElement.value, document.activeElement.checked]"
     assert page.evaluate(focused) == ["tag", value, True]
     page.keyboard.press("Space")
@@ -440,7 +440,7 @@ def test_the_search_page_speaks_the_site_s_language(page, german_site: Path, ser
     assert "Personen" in page.locator("#search-facets legend").all_text_contents()  # not given: sitegen's
     once = next(name for name, refs in facet_refs(german_site, "person").items() if len(refs) == 1)
     page.goto(base + "search/?" + urlencode({"person": once}))
-    assert wait_for_status(page, "Treffer") == f"1 Treffer in {once}."  # "in {filters}": sitegen's
+    assert wait_for_status(page, "Treffer") == f"1 Treffer gefiltert nach {once}."  # "gefiltert nach {filters}": sitegen's
 
 
 def test_search_results_write_dates_as_the_article_pages_do(page, german_site: Path, serve_dir) -> None:

@@ -189,7 +189,7 @@
     return chosen
   }
 
-  /* The query the answer on screen is for ("for “treaty” in Tag"); the input may already hold more. */
+  /* The query the answer on screen is for ("for “treaty” filtered by Tag"); the input may already hold more. */
   function describe () {
     var values = { query: sent.q.trim(), filters: sent.chosen.join(text('search_js_separator')) }
     var q = /\S/.test(sent.q)
