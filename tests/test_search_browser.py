@@ -82,6 +82,30 @@ def test_the_search_page_has_one_search_box(chromium, bundled_site: Path, serve_
     assert (boxes, elsewhere) == (["search-query"], ["site-search"])
 
 
+# Layout shifts as Chromium reports them (CLS), from the start of the page's load.
+LAYOUT_SHIFTS = """window.shifts = []
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.shifts.push(e.value)
+}).observe({type: 'layout-shift', buffered: true})"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}])
+def test_results_arriving_move_nothing_already_on_screen(chromium, fictional_site: Path, serve_dir, viewport) -> None:
+    """The results area keeps room for them from the first paint: the footer was pushed down
+    when they came (CLS 0.104 on a desktop)."""
+    context = chromium.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.add_init_script(LAYOUT_SHIFTS)
+        page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+        wait_for_status(page, "result")
+        page.wait_for_timeout(300)  # the facets, and any shift they make, are reported
+        shifts = page.evaluate("window.shifts")
+    finally:
+        context.close()
+    assert sum(shifts) < 0.01, shifts
+
+
 def test_typing_then_enter_puts_the_query_in_the_url(page, bundled_site: Path, serve_dir) -> None:
     page.goto(serve_dir(bundled_site) + "search/")
     assert page.text_content("#search-status") == ""
@@ -348,6 +372,16 @@ def test_a_worker_that_cannot_start_leaves_links_to_browse(chromium, bundled_sit
     assert wait_for_status(page, "could not start") == "Search could not start in this browser."
     hrefs = page.locator("#search-nojs a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert page.is_visible("#search-nojs") and "/people/" in hrefs and "/tags/" in hrefs
+    page.close()
+
+
+def test_a_browser_without_workers_shows_the_links_to_browse(chromium, bundled_site: Path, serve_dir) -> None:
+    """The notice is hidden in the page (no flash of it where search runs): it shows where it cannot."""
+    page = chromium.new_page()
+    page.add_init_script("delete window.Worker")
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    page.wait_for_selector("#search-nojs", state="visible")
+    assert "needs JavaScript" in page.text_content("#search-nojs")
     page.close()
 
 

@@ -7,7 +7,11 @@
   'use strict'
 
   var app = document.getElementById('search-app')
-  if (!app || typeof Worker === 'undefined') return
+  if (!app) return
+  if (typeof Worker === 'undefined') {
+    document.getElementById('search-nojs').hidden = false // its links: people, tags, outlets, archive
+    return
+  }
 
   // Every word the page says is the site's, in its language: the theme's texts whose keys
   // start with search_js_ (translations/*.toml), as JSON in the page.
@@ -66,8 +70,6 @@
   var restore = window.history.state
   var opened = null // the data-n of the result last opened from this page
   if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual' // the results come later
-
-  document.getElementById('search-nojs').hidden = true
 
   var worker = new Worker(app.getAttribute('data-worker'))
   worker.onerror = function (event) {
