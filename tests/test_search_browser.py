@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -363,6 +364,27 @@ def test_a_slow_index_says_searching(page, bundled_site: Path, serve_dir) -> Non
     page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
     assert wait_for_status(page, "Searching") == "Searching…"
     assert wait_for_status(page, "result").startswith("1 result for “shoigu”")
+
+
+def test_the_index_s_manifest_is_fetched_while_lunr_loads(page, bundled_site: Path, serve_dir) -> None:
+    """On a slow connection the manifest waited for lunr.min.js (importScripts blocks the
+    worker): the worker now asks for it first, so the two downloads overlap."""
+    asked: dict[str, float] = {}
+
+    def lunr(route):
+        asked["lunr"] = time.monotonic()
+        page.wait_for_timeout(1500)  # lunr.js arrives late
+        route.continue_()
+
+    def manifest(route):
+        asked.setdefault("manifest", time.monotonic())
+        route.continue_()
+
+    page.route("**/static/vendor/lunr.min.js", lunr)
+    page.route("**/search/manifest-*.json", manifest)
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    assert wait_for_status(page, "result").startswith("1 result for “shoigu”")
+    assert asked["manifest"] - asked["lunr"] < 1.0  # asked for while lunr.js was on its way
 
 
 def test_a_worker_that_cannot_start_leaves_links_to_browse(chromium, bundled_site: Path, serve_dir) -> None:

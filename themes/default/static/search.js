@@ -71,7 +71,8 @@
   var opened = null // the data-n of the result last opened from this page
   if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual' // the results come later
 
-  var worker = new Worker(app.getAttribute('data-worker'))
+  // The manifest's address rides in the fragment (never sent): the worker asks for it before lunr.js is in.
+  var worker = new Worker(app.getAttribute('data-worker') + '#' + encodeURIComponent(app.getAttribute('data-manifest')))
   worker.onerror = function (event) {
     event.preventDefault()
     broken = true
