@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from datetime import UTC, datetime
 from pathlib import Path
+from time import monotonic
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import lxml.html
@@ -372,12 +372,12 @@ def test_the_index_s_manifest_is_fetched_while_lunr_loads(page, bundled_site: Pa
     asked: dict[str, float] = {}
 
     def lunr(route):
-        asked["lunr"] = time.monotonic()
+        asked["lunr"] = monotonic()
         page.wait_for_timeout(1500)  # lunr.js arrives late
         route.continue_()
 
     def manifest(route):
-        asked.setdefault("manifest", time.monotonic())
+        asked.setdefault("manifest", monotonic())
         route.continue_()
 
     page.route("**/static/vendor/lunr.min.js", lunr)
