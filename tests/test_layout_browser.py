@@ -211,6 +211,41 @@ def test_the_header_search_box_is_offered_only_where_it_can_search(chromium, wid
     assert {"People", "Tags", "Archive"} <= set(browse)
 
 
+@pytest.fixture(scope="module")
+def french_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(tmp_path_factory.mktemp("french"), 'title = "Archive des lanternes"\nlanguage = "fr"\nbase_url = "https://lanternes.example/"\n',
+                 {"articles/2031/03/lanterns.md": ARTICLE})
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_the_header_search_box_sits_at_the_right_and_its_placeholder_fits(
+    chromium, request, serve_dir, language: str, width: int,
+) -> None:
+    """At 1280 px the form wrapped with a 130 px gap on its right, and its placeholder was cut
+    mid-word ("Search articles, people,"): now at the header's right edge, and the hint whole."""
+    site = request.getfixturevalue({"en": "wide_site", "de": "german_long_words", "fr": "french_site"}[language])
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(site))
+        got = page.evaluate("""() => {
+            const box = document.getElementById('site-search'), style = getComputedStyle(box);
+            const inner = document.querySelector('.site-header__inner');
+            const pen = document.createElement('canvas').getContext('2d');
+            pen.font = style.font;
+            return {
+                hint: pen.measureText(box.placeholder).width,
+                room: box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+                form: document.querySelector('.site-search').getBoundingClientRect().right,
+                button: document.querySelector('.site-search button').getBoundingClientRect().right,
+                edge: inner.getBoundingClientRect().right - parseFloat(getComputedStyle(inner).paddingRight)}}""")
+    finally:
+        context.close()
+    assert 0 < got["hint"] <= got["room"]
+    assert abs(got["form"] - got["edge"]) < 1 and abs(got["button"] - got["edge"]) < 1
+
+
 # German makes long words of names: a fictional tag, outlet and person, each one word.
 TAG = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
 OUTLET = "Landeshauptstadtnachrichtenrundfunkanstaltsarchiv"

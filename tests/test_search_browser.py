@@ -7,6 +7,7 @@ import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from time import monotonic
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import lxml.html
@@ -65,6 +66,45 @@ def test_shoigu_finds_the_seed_article_first(page, bundled_site: Path, serve_dir
         page.fill("#search-query", query)
         page.press("#search-query", "Enter")
         assert wait_for_status(page, "result").startswith("1 result"), query
+
+
+def test_the_search_page_has_one_search_box(chromium, bundled_site: Path, serve_dir) -> None:
+    """Not the header's too: on a phone two boxes pushed the results down and doubled the Tab stops.
+    Other pages keep the header's."""
+    context = chromium.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(bundled_site) + "search/")
+        boxes = page.locator("input[type=search]").evaluate_all("nodes => nodes.map(n => n.id)")
+        page.goto(serve_dir(bundled_site))
+        elsewhere = page.locator("input[type=search]").evaluate_all("nodes => nodes.map(n => n.id)")
+    finally:
+        context.close()
+    assert (boxes, elsewhere) == (["search-query"], ["site-search"])
+
+
+# Layout shifts as Chromium reports them (CLS), from the start of the page's load.
+LAYOUT_SHIFTS = """window.shifts = []
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.shifts.push(e.value)
+}).observe({type: 'layout-shift', buffered: true})"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}])
+def test_results_arriving_move_nothing_already_on_screen(chromium, fictional_site: Path, serve_dir, viewport) -> None:
+    """The results area keeps room for them from the first paint: the footer was pushed down
+    when they came (CLS 0.104 on a desktop)."""
+    context = chromium.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.add_init_script(LAYOUT_SHIFTS)
+        page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+        wait_for_status(page, "result")
+        page.wait_for_timeout(300)  # the facets, and any shift they make, are reported
+        shifts = page.evaluate("window.shifts")
+    finally:
+        context.close()
+    assert sum(shifts) < 0.01, shifts
 
 
 def test_typing_then_enter_puts_the_query_in_the_url(page, bundled_site: Path, serve_dir) -> None:
@@ -173,7 +213,7 @@ def test_facets_filter_count_and_clear(page, fictional_site: Path, serve_dir) ->
     count = int(tag_box.locator(".search-facet__count").text_content().strip("()"))
     assert 0 < count <= total
     tag_box.locator("input").check()
-    status = wait_for_status(page, rf"^{count} results? .* in ")
+    status = wait_for_status(page, rf"^{count} results? for “quarrow” filtered by {re.escape(tag_name)}\.$")
     assert parse_qs(urlparse(page.url).query)["tag"] == [tag_name]
     for hit in page.locator(".search-hit__tags").all_text_contents()[:20]:
         assert tag_name in hit.split(", ")
@@ -203,7 +243,7 @@ def test_keyboard_focus_survives_filters_and_more_results(page, fictional_site: 
     value = box.get_attribute("value")
     box.focus()
     page.keyboard.press("Space")
-    wait_for_status(page, " in ")
+    wait_for_status(page, " filtered by ")
     focused = "[document.activeElement.name, document.activeElement.value, document.activeElement.checked]"
     assert page.evaluate(focused) == ["tag", value, True]
     page.keyboard.press("Space")
@@ -244,9 +284,14 @@ def test_back_from_a_result_restores_the_results_shown_and_the_place(page, ficti
     assert wait_for_status(page, "result") == f"Showing 20 of {total} results for “quarrow”."
     assert len(titles(page)) == 20
     page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
+    # Focus is on the result opened (not the page's body), without scrolling to it.
+    focused = "document.activeElement.getAttribute('data-n')"
+    page.wait_for_function(f"{focused} === '12'")
+    assert abs(page.evaluate("window.scrollY") - y) < 2
     page.reload()  # a reload keeps the entry's state too
     wait_for_status(page, "^Showing 20 of")
     page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 2")
+    page.wait_for_function(f"{focused} === '12'")
 
 
 def test_facets_show_all_on_request_years_newest_first_dates_in_words(page, fictional_site: Path, serve_dir) -> None:
@@ -294,9 +339,10 @@ def test_without_javascript_the_page_says_so(chromium, bundled_site: Path, serve
     assert "needs JavaScript" in note.text_content()
     hrefs = note.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert "/people/" in hrefs and "/tags/" in hrefs
+    # No box, button or help that cannot search: submitting would only reload the page.
+    assert page.locator("main").locator("input, button, summary").evaluate_all(
+        "nodes => nodes.filter(n => n.checkVisibility()).map(n => n.outerHTML)") == []
     context.close()
-
-
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -320,6 +366,27 @@ def test_a_slow_index_says_searching(page, bundled_site: Path, serve_dir) -> Non
     assert wait_for_status(page, "result").startswith("1 result for “shoigu”")
 
 
+def test_the_index_s_manifest_is_fetched_while_lunr_loads(page, bundled_site: Path, serve_dir) -> None:
+    """On a slow connection the manifest waited for lunr.min.js (importScripts blocks the
+    worker): the worker now asks for it first, so the two downloads overlap."""
+    asked: dict[str, float] = {}
+
+    def lunr(route):
+        asked["lunr"] = monotonic()
+        page.wait_for_timeout(1500)  # lunr.js arrives late
+        route.continue_()
+
+    def manifest(route):
+        asked.setdefault("manifest", monotonic())
+        route.continue_()
+
+    page.route("**/static/vendor/lunr.min.js", lunr)
+    page.route("**/search/manifest-*.json", manifest)
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    assert wait_for_status(page, "result").startswith("1 result for “shoigu”")
+    assert asked["manifest"] - asked["lunr"] < 1.0  # asked for while lunr.js was on its way
+
+
 def test_a_worker_that_cannot_start_leaves_links_to_browse(chromium, bundled_site: Path, serve_dir) -> None:
     page = chromium.new_page()
     page.route("**/static/search-worker.js", lambda route: route.fulfill(status=404, body="missing"))
@@ -327,6 +394,16 @@ def test_a_worker_that_cannot_start_leaves_links_to_browse(chromium, bundled_sit
     assert wait_for_status(page, "could not start") == "Search could not start in this browser."
     hrefs = page.locator("#search-nojs a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert page.is_visible("#search-nojs") and "/people/" in hrefs and "/tags/" in hrefs
+    page.close()
+
+
+def test_a_browser_without_workers_shows_the_links_to_browse(chromium, bundled_site: Path, serve_dir) -> None:
+    """The notice is hidden in the page (no flash of it where search runs): it shows where it cannot."""
+    page = chromium.new_page()
+    page.add_init_script("delete window.Worker")
+    page.goto(serve_dir(bundled_site) + "search/?q=shoigu")
+    page.wait_for_selector("#search-nojs", state="visible")
+    assert "needs JavaScript" in page.text_content("#search-nojs")
     page.close()
 
 
@@ -419,7 +496,7 @@ def test_the_search_page_speaks_the_site_s_language(page, german_site: Path, ser
     assert "Personen" in page.locator("#search-facets legend").all_text_contents()  # not given: sitegen's
     once = next(name for name, refs in facet_refs(german_site, "person").items() if len(refs) == 1)
     page.goto(base + "search/?" + urlencode({"person": once}))
-    assert wait_for_status(page, "Treffer") == f"1 Treffer in {once}."  # "in {filters}": sitegen's
+    assert wait_for_status(page, "Treffer") == f"1 Treffer gefiltert nach {once}."  # "gefiltert nach {filters}": sitegen's
 
 
 def test_search_results_write_dates_as_the_article_pages_do(page, german_site: Path, serve_dir) -> None:

@@ -325,6 +325,25 @@ def test_a_time_of_day_is_written_as_the_language_writes_it():
     assert [catalog(None, "default", lang)[0].time(at) for lang in ("en", "de", "fr")] == ["2:58\u202fPM", "14:58", "14:58"]
 
 
+@pytest.mark.parametrize(("language", "name", "word"), [("en", "name", "word"), ("de", "Name", "Wort"), ("fr", "nom", "mot")])
+def test_the_search_help_s_field_examples_say_what_to_type_in_the_language(tmp_path: Path, language: str, name: str, word: str):
+    """people:name, title:word: the field is the index's name for it, what follows is a word of the language."""
+    root = archive(tmp_path, f'language = "{language}"\n')
+    build(Options(root=root, out=tmp_path / "out", cache=False))
+    fields = page(tmp_path / "out", "/search/").cssselect("#search-help li")[-3]
+    assert [c.text_content() for c in fields.cssselect("code")] == [
+        f"people:{name}", f"title:{word}", f"tags:{word}", f"source:{word}", "summary:", "body:", "notes:"]
+
+
+@pytest.mark.parametrize("shipped", sorted(p.name for p in SHIPPED.glob("*.toml")))
+def test_the_search_page_s_prefix_advice_gives_the_catalog_s_own_example(shipped: str):
+    """"Try a prefix like negotiat*" in German said an English word, where the German help says vertr*."""
+    texts = tomllib.loads((SHIPPED / shipped).read_text(encoding="utf-8"))
+    example = texts["search_example_prefix"]
+    for key in ("search_js_no_results", "search_js_too_much_all"):
+        assert re.findall(r"\S+\*", texts[key]) == [example], key
+
+
 def test_french_writes_the_first_of_a_month_as_an_ordinal(tmp_path: Path):
     """"1er novembre 2024", in France and Canada alike; other days and languages as CLDR has them,
     and a pattern with a two-digit day ("dd/MM/y") keeps its digits."""

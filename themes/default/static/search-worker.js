@@ -564,6 +564,14 @@
     register() // the caller has loaded lunr
     module.exports = api
   } else if (typeof importScripts === 'function') {
+    // The page names the manifest in this script's URL (#…): asked for now, it downloads while
+    // importScripts waits for lunr.js, instead of after it (a round trip on a slow connection).
+    var early = null
+    if (self.location.hash.length > 1) {
+      var named = new URL(decodeURIComponent(self.location.hash.slice(1)), self.location.href)
+      early = { url: named.href, response: fetch(named) }
+      early.response.catch(function () {}) // told when init asks for it, not as an unhandled rejection
+    }
     importScripts('vendor/lunr.min.js')
     register()
     var engine = null
@@ -585,7 +593,10 @@
         text = wording(msg.texts, msg.lang)
         var base = new URL(msg.manifest, self.location.href)
         var load = function (name) {
-          return fetch(new URL(name, base)).then(function (res) {
+          var url = new URL(name, base)
+          var asked = early && early.url === url.href ? early.response : fetch(url)
+          early = null // a response's body is read once
+          return asked.then(function (res) {
             if (!res.ok) throw new Error(res.status + ' ' + res.statusText + ' for ' + name)
             return res.json()
           })

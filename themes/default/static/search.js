@@ -7,7 +7,11 @@
   'use strict'
 
   var app = document.getElementById('search-app')
-  if (!app || typeof Worker === 'undefined') return
+  if (!app) return
+  if (typeof Worker === 'undefined') {
+    document.getElementById('search-nojs').hidden = false // its links: people, tags, outlets, archive
+    return
+  }
 
   // Every word the page says is the site's, in its language: the theme's texts whose keys
   // start with search_js_ (translations/*.toml), as JSON in the page.
@@ -61,14 +65,14 @@
   var broken = false // the worker could not start: its message stays
   var moreFrom = -1 // the first result "More results" asked for, until it is shown
   var notesShown = [] // the notes on the query, kept under the status as it changes
-  // Back from a result: how many results were shown and where the page was, from this
-  // history entry's state (see remember), restored once its results are back.
+  // Back from a result: how many results were shown, where the page was and which result
+  // was opened, from this history entry's state (see remember), restored once its results are back.
   var restore = window.history.state
+  var opened = null // the data-n of the result last opened from this page
   if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual' // the results come later
 
-  document.getElementById('search-nojs').hidden = true
-
-  var worker = new Worker(app.getAttribute('data-worker'))
+  // The manifest's address rides in the fragment (never sent): the worker asks for it before lunr.js is in.
+  var worker = new Worker(app.getAttribute('data-worker') + '#' + encodeURIComponent(app.getAttribute('data-manifest')))
   worker.onerror = function (event) {
     event.preventDefault()
     broken = true
@@ -188,7 +192,7 @@
     return chosen
   }
 
-  /* The query the answer on screen is for ("for “treaty” in Tag"); the input may already hold more. */
+  /* The query the answer on screen is for ("for “treaty” filtered by Tag"); the input may already hold more. */
   function describe () {
     var values = { query: sent.q.trim(), filters: sent.chosen.join(text('search_js_separator')) }
     var q = /\S/.test(sent.q)
@@ -201,6 +205,7 @@
     total = msg.total
     list.textContent = ''
     shown = 0
+    opened = null
     appendResults(msg.results, 0)
     renderFacets(msg.facets)
     if (window.performance && performance.measure) {
@@ -267,9 +272,10 @@
     if (restore) restoring(from > 0)
   }
 
-  /* This history entry keeps the results shown and the scroll position, for Back. */
+  /* This history entry keeps the results shown, the scroll position and the result
+   * opened, for Back. */
   function remember () {
-    window.history.replaceState({ shown: shown, y: window.scrollY }, '', window.location.href)
+    window.history.replaceState({ shown: shown, y: window.scrollY, n: opened }, '', window.location.href)
   }
 
   /* Asks for the next page until as many results are shown as the remembered entry had,
@@ -280,9 +286,13 @@
       return
     }
     var y = restore.y
+    opened = restore.n === undefined ? null : restore.n
     restore = null
     if (added) say(text('search_js_showing', { shown: shown, what: describe() }, total), null, notesShown)
     window.scrollTo(0, y || 0)
+    // The reader goes on from the result they opened, not from the top of the page.
+    var link = opened === null ? null : list.querySelector('.search-hit__title a[data-n="' + opened + '"]')
+    if (link) link.focus({ preventScroll: true })
   }
 
   function marked (parent, runs) {
@@ -436,6 +446,11 @@
       run()
       input.focus()
     }
+  })
+
+  list.addEventListener('click', function (event) {
+    var a = event.target && event.target.closest && event.target.closest('a[data-n]')
+    if (a) opened = a.getAttribute('data-n')
   })
 
   more.addEventListener('click', function () {
