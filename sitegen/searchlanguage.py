@@ -8,7 +8,10 @@ browser by lunr-languages' (registered under the same names), with lunr-language
 on both sides, read from the very script the search page loads. The two stemmers are two
 ports of one algorithm: the tests hold them to the same term for at least 99% of the words
 CLDR has in each language. French folds accents before stemming, as lunr-languages' French
-pipeline does, so "eleve" finds "élève". Any other language is searched as English.
+pipeline does, so "eleve" finds "élève". sitegen adds steps of its own on both sides, made by
+the worker from the manifest: French and Italian take an elided word off ("l'Union" is found
+by union), Russian writes ё as е (NLTK's stemmer does; lunr-languages' does not). Any other
+language is searched as English.
 """
 
 from __future__ import annotations
