@@ -560,3 +560,26 @@ def test_the_search_page_writes_counts_as_the_language_does(page, german_site: P
     page.goto(serve_dir(german_site) + "search/?q=quarrow")
     assert wait_for_status(page, "Treffer") == "12.345 Treffer insgesamt für „quarrow“."
     assert page.locator(".search-facet__count").all_text_contents() == ["(1.234)"]
+
+
+def test_on_a_phone_the_filters_below_the_results_have_a_way_there_and_back(page, fictional_site: Path, serve_dir) -> None:
+    """Below twenty results the filters are 2,700 px down a phone: a link under the status
+    leads there, and one under the filters leads back, saying how many results a filter
+    left. On a desktop, where the filters are beside the results, neither shows."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(serve_dir(fictional_site) + "search/?q=quarrow")
+    total = int(wait_for_status(page, "result").split()[0])
+    jump, back = page.locator("#search-jump a"), page.locator(".search-facets__back a")
+    assert jump.is_visible() and jump.text_content().strip() == "Filter the results ↓"
+    jump.click()
+    assert 0 <= page.eval_on_selector("#search-facets", "e => e.getBoundingClientRect().top") < 100
+    assert back.text_content().strip() == f"Back to the {total} results ↑"
+    page.locator("#search-facets fieldset").first.locator("input").first.check()
+    status = wait_for_status(page, "filtered by")
+    narrowed = int(status.split()[0])
+    assert narrowed < total
+    page.wait_for_function(f"document.querySelector('.search-facets__back a').textContent.includes('{narrowed} result')")
+    back.click()
+    assert 0 <= page.eval_on_selector("#search-status", "e => e.getBoundingClientRect().top") < 100
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not jump.is_visible() and not back.is_visible()

@@ -50,6 +50,7 @@
   var status = document.getElementById('search-status')
   var list = document.getElementById('search-results')
   var facetBox = document.getElementById('search-facets')
+  var jump = document.getElementById('search-jump') // on a phone: the way down to the filters
   var more = document.getElementById('search-more')
   var header = document.getElementById('site-search')
   var expanded = {} // facets the reader asked to see whole
@@ -167,6 +168,7 @@
       list.textContent = ''
       facetBox.textContent = ''
       facetBox.hidden = true
+      jump.classList.remove('search-jump--shown')
       more.hidden = true
       say('')
       return
@@ -253,6 +255,7 @@
     list.textContent = ''
     more.hidden = true
     facetBox.hidden = true
+    jump.classList.remove('search-jump--shown')
     say(msg.message, 'error') // worded by the worker
   }
 
@@ -409,7 +412,14 @@
       facetBox.appendChild(clear)
       any = true
     }
+    if (any) { // on a phone, below every result: the way back up, with how many there now are
+      var back = el('a', null, text('search_js_to_results', null, total) + ' ')
+      back.href = '#search-status'
+      back.appendChild(el('span', null, '↑')).setAttribute('aria-hidden', 'true')
+      facetBox.appendChild(el('p', 'search-facets__back')).appendChild(back)
+    }
     facetBox.hidden = !any
+    jump.classList.toggle('search-jump--shown', any)
     if (keep) {
       var again = Array.prototype.find.call(facetBox.querySelectorAll('input[type="checkbox"], [data-facet]'), function (node) {
         return node.type === 'checkbox' ? node.name === keep[0] && node.value === keep[1]
