@@ -24,7 +24,7 @@ from markupsafe import Markup
 from sitegen import markdown
 from sitegen.errors import Problem
 from sitegen.model import AnchoredAnnotation, Annotation, Article, Card
-from sitegen.schema import RATINGS  # worst to best
+from sitegen.schema import PLACES, RATINGS  # ratings worst to best
 
 A = TypeVar("A", Article, Card)
 
@@ -237,9 +237,6 @@ def _find(body: _Text, item: Annotation, place: str = "body") -> tuple[list[tupl
 
 def _show(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-PLACES = ("title", "summary", "body")  # where a note's quote may be, in the page's order
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,15 @@ from . import annotation, frontmatter, markdown
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
-from .schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, PERSON_FIELDS, PLACEHOLDER, RATINGS, Field
+from .schema import (
+    ANNOTATION_FIELDS,
+    ARTICLE_FIELDS,
+    PERSON_FIELDS,
+    PLACEHOLDER,
+    PLACES,
+    RATINGS,
+    Field,
+)
 from .slugs import slugify
 from .sourcefiles import TABLES, SourceFile, unread_problems
 
@@ -364,7 +372,7 @@ def _body_problems(path: str, fm: frontmatter.FrontMatter, notes: list[tuple[int
     problems = link_scheme_problems(path, fm.body, fm.body_line, rendered.refused)
     if not notes:
         return problems
-    heads = {place: text for place in ("title", "summary") if isinstance(text := fm.data.get(place), str)}
+    heads = {place: text for place in PLACES if place != "body" and isinstance(text := fm.data.get(place), str)}
     found = annotation.anchor(path, rendered.html, [note for _, note in notes], str, heads).problems
     index = {f"annotations[{j}]": f"annotations[{i}]" for j, (i, _) in enumerate(notes)}
     renumber = partial(re.sub, r"^annotations\[\d+\]", lambda m: index[m[0]])

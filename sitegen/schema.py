@@ -7,6 +7,7 @@ from dataclasses import dataclass
 PLACEHOLDER = "Write the article text here, in Markdown."  # `sitegen new`'s body: check warns while it is there
 KINDS = ("context", "fact-check", "correction", "translation", "note")
 RATINGS = ("false", "misleading", "unproven", "mostly-true", "true")
+PLACES = ("title", "summary", "body")  # where a note's quote may be, in the page's order
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ ANNOTATION_FIELDS = (
     Field("quote", "text", "Exact passage the note is about: of the body, unless place says otherwise.", required=True),
     Field("prefix", "text", "Text just before the quote, when the quote occurs more than once."),
     Field("suffix", "text", "Text just after the quote, when the quote occurs more than once."),
-    Field("place", "choice", "Where the quote is: body (the default), title (the headline), or summary (one given in the front matter).", choices=("body", "title", "summary")),
+    Field("place", "choice", "Where the quote is: body (the default), title (the headline), or summary (one given in the front matter).", choices=PLACES),
     Field("kind", "choice", "What the note is.", required=True, choices=KINDS),
     Field("note", "text", "The note, in Markdown.", required=True),
     Field("rating", "choice", "Fact-checks only, and required there.", choices=RATINGS),
