@@ -215,12 +215,11 @@ def initials(rows: Sequence[tuple[Person, int]]) -> dict[str, str]:
     long index's jump links. None for a short one, which a phone scrolls through quickly."""
     if len(rows) < LETTER_LINKS_FROM:
         return {}
-    first: dict[str, str] = {}
+    first: dict[str, str] = {}  # initial -> slug
     for person, _ in rows:
-        letter = unicodedata.normalize("NFC", person.name.strip()[:1]).upper()
-        if letter and letter not in first.values():
-            first[person.slug] = letter
-    return first
+        if letter := unicodedata.normalize("NFC", person.name.strip()[:1]).upper():
+            first.setdefault(letter, person.slug)
+    return {slug: letter for letter, slug in first.items()}
 
 
 def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:
