@@ -58,9 +58,11 @@ def cldr_words(code: str) -> list[str]:
 
 
 def js_terms(language, words: list[str]) -> list[list]:
-    stop = f"stopWordFilter-{language.code}" if language.code != "en" else "stopWordFilter"
-    run = subprocess.run(["node", str(JS / "terms.js"), json.dumps(list(language.search_pipeline)), stop,
-                          json.dumps(list(language.elided)), json.dumps(language.letters), json.dumps(list(language.scripts))],
+    """[dropped, terms] of each word as the worker's Engine reads it, under the manifest a
+    build in the language writes (its pipeline, scripts, elided words, letters)."""
+    out = build_search(docs_in(["An invented text."]), language=language)
+    manifest = json.loads(out.files[out.manifest_url.lstrip("/")])
+    run = subprocess.run(["node", str(JS / "terms.js"), json.dumps(manifest)],
                          input=json.dumps(words), capture_output=True, text=True, timeout=120, check=True)
     return json.loads(run.stdout)
 

@@ -170,13 +170,13 @@
     // The index's search pipeline, and the stop words its pipeline dropped: lunr's English,
     // or those of the language the manifest names (lunr-languages' scripts, loaded before).
     var names = manifest.pipeline || ['possessive', 'stemmer']
-    var elide = 'elision-' + manifest.language
-    if (manifest.elided && !lunr.Pipeline.registeredFunctions[elide]) lunr.Pipeline.registerFunction(elision(manifest.elided), elide)
+    var elide = manifest.elided && 'elision-' + manifest.language
+    if (elide && !lunr.Pipeline.registeredFunctions[elide]) lunr.Pipeline.registerFunction(elision(manifest.elided), elide)
     // A query's words as the index spells them, before lunr reads it: wildcards and fuzzy
     // terms skip the pipeline ("Горбачё*" is looked up as "горбаче*").
     this.spell = manifest.letters ? respell(manifest.letters) : function (text) { return text }
-    var alike = 'letters-' + manifest.language
-    if (manifest.letters && !lunr.Pipeline.registeredFunctions[alike]) lunr.Pipeline.registerFunction(spelledAlike(manifest.letters), alike)
+    var alike = manifest.letters && 'letters-' + manifest.language
+    if (alike && !lunr.Pipeline.registeredFunctions[alike]) lunr.Pipeline.registerFunction(spelledAlike(manifest.letters), alike)
     this.pipeline = lunr.Pipeline.load(names)
     // What the index's pipeline does to a word before its stop-word filter
     this.trim = lunr.Pipeline.load(names.filter(function (name) { return name === 'possessive' || name === elide }))
