@@ -22,6 +22,7 @@ KEY_ORDER = (
     "language",
     "section",
     "related",
+    "moved_from",
     "draft",
     "annotations",
     "imported",

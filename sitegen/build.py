@@ -24,6 +24,7 @@ from . import (
     pages,
     parallel,
     preparation,
+    redirects,
     render,
     schema,
     sourcefiles,
@@ -140,7 +141,7 @@ def load_planned(
     archive = archive or read(options, cache)
     words, untranslated = translation.catalog(options.root, config.theme, config.language)
     site, problems = resolve(archive, config, drafts=options.drafts, anchor=annotation.anchor, memo=cache.memo, later=cache.later, words=words)
-    problems = [*archive.problems, *problems, *config_warnings(options.root), *untranslated]
+    problems = [*archive.problems, *problems, *config_warnings(options.root), *untranslated, *own_rules_problems(options.root, site)]
     # The site holds every file that parsed: its URL clashes and broken links are told now, not after the fixes.
     cards = pages.cards_of(site) if links or any(p.is_error for p in problems) else None
     planned = list(pages.plan(site, cards)) if cards is not None else []
@@ -152,6 +153,13 @@ def load_planned(
     if any(p.is_error for p in problems):
         raise BuildFailed(problems if links else [*problems, *pages.collisions(planned)])
     return Loaded(site, problems, cards, planned if cards is not None else None)
+
+
+def own_rules_problems(root: Path, site: Site) -> list[Problem]:
+    """The archive's own _redirects (I/O), without the rules for the earlier addresses it hides."""
+    own = root / redirects.OWN_RULES
+    moved = list(redirects.moves(site.routes, site.articles, site.people.values())) if own.is_file() else []
+    return redirects.own_rules_problems(site.routes, moved, own.read_text("utf-8", errors="replace")) if moved else []
 
 
 def outputs(
@@ -230,6 +238,8 @@ def other_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
     yield "robots.txt", feeds.robots(site)
+    if moved := list(redirects.moves(r, site.articles, site.people.values())):
+        yield "_redirects", redirects.netlify_rules(r, moved)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
 
 

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from . import annotation, frontmatter, markdown
+from . import annotation, frontmatter, markdown, redirects
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
@@ -168,6 +168,9 @@ class _Checker:
         if kind == "urls":
             items = self.list(key, value)
             return tuple(u for i, v in enumerate(items) if (u := self.url(f"{key}[{i}]", v))) if items is not None else None
+        if kind == "paths":
+            items = self.list(key, value)
+            return tuple(p for i, v in enumerate(items) if (p := self.address(f"{key}[{i}]", v))) if items is not None else None
         if kind == "list":
             items = self.list(key, value)
             if items is None:
@@ -228,6 +231,14 @@ class _Checker:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             return self._bad(key, f"must be an http(s) URL, not {value!r}")
         return value.strip()
+
+    def address(self, key: str, value: object) -> str | None:
+        if not isinstance(value, str):
+            return self._bad(key, "must be a path from the site's root, e.g. /articles/2022/01/old-slug/")
+        try:
+            return redirects.address(value.strip())
+        except ValueError as exc:
+            return self._bad(key, str(exc))
 
     def source(self, key: str, value: object) -> Source | None:
         if not isinstance(value, dict):
@@ -407,7 +418,7 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     fields = check.fields(fm.data, PERSON_FIELDS, elsewhere=" (a person file has no extra:; write other facts in the bio, below the front matter)")
     if check.problems:
         return check.problems
-    return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), **fields)
+    return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), field_lines=fm.lines, **fields)
 
 
 _TRACKING = re.compile(r"utm_[^=&]*|fbclid|gclid", re.IGNORECASE)

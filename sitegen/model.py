@@ -77,6 +77,7 @@ class ArticleFile:
     language: str | None = None
     section: str | None = None
     related: tuple[str, ...] = ()
+    moved_from: tuple[str, ...] = ()  # earlier addresses on the site (redirects.address), each leading here
     draft: bool = False
     annotations: tuple[Annotation, ...] = ()
     imported: Provenance | None = None
@@ -96,7 +97,9 @@ class PersonFile:
     aliases: tuple[str, ...] = ()
     description: str = ""
     links: tuple[tuple[str, str], ...] = ()  # (label, url), in file order
+    moved_from: tuple[str, ...] = ()
     bio: str = ""  # Markdown
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Person:
     bio_html: str = ""
     in_registry: bool = True
     path: str = ""  # its file in content/people/, if in the registry: what to rename when its URL is taken
+    moved_from: tuple[tuple[str, int], ...] = ()  # earlier addresses, each with its line in the file
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,9 @@ class Card:
     people: tuple[str, ...]  # person slugs
     annotations: tuple[AnchoredAnnotation, ...]
     language: str | None = None  # the article's own, when set: a listing marks its title and summary
+    # Not shown; here so that a change to it is no body edit (incremental.Previous.edited):
+    # the pages at its addresses are planned with the whole site.
+    moved_from: tuple[str, ...] = ()
     # Its article's ``content_key``, which determines every field above: fingerprints may
     # keep what they hashed of a card under it, for the next build.
     content_key: bytes = field(default=b"", compare=False, repr=False)
@@ -253,4 +260,4 @@ class Card:
     @classmethod
     def of(cls, a: Article) -> Card:
         return cls(a.url, a.slug, a.title, a.date, a.lastmod, a.summary, a.source, a.tags, a.people, a.annotations,
-                   a.file.language, a.content_key)
+                   a.file.language, a.file.moved_from, a.content_key)

@@ -11,7 +11,7 @@ from functools import cache, cached_property, partial
 
 from markupsafe import Markup
 
-from . import annotation, chart, history, jsonld
+from . import annotation, chart, history, jsonld, redirects
 from .errors import Problem
 from .model import Article, Card, Person
 from .site import Site
@@ -121,6 +121,8 @@ def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
     yield from paginate(site, "home", cards, ("index.html",), {"feed_url": site.routes.feed_for("home")})
     yield from _listings(site, cards)
     yield from article_pages(site, cards)
+    for move in redirects.moves(site.routes, site.articles, site.people.values()):
+        yield Page(move.url, ("moved.html",), {"move": move}, None, in_sitemap=False)
 
 
 def article_pages(site: Site, cards: list[Card], only: Collection[str] | None = None) -> Iterator[Page]:
@@ -181,7 +183,9 @@ def collisions(pages: Iterable[Page]) -> list[Problem]:
         if first is page:
             continue
         sides = sorted([_made_from(first, files), _made_from(page, files)])
-        message = f"{page.url} is wanted by two pages: {sides[0][2]} and {sides[1][2]}; rename one"
+        moved = ("move" in first.context) + ("move" in page.context)
+        fix = ("rename one", "a page is there now: remove it from moved_from", "keep it in one moved_from")[moved]
+        message = f"{page.url} is wanted by two pages: {sides[0][2]} and {sides[1][2]}; {fix}"
         problems += [Problem(path, line, "url", message) for path, line, _ in sides if path]
         if not any(path for path, _, _ in sides):  # two of the site's own pages: the config's permalinks
             problems.append(Problem("site", 0, "url", message))
@@ -194,6 +198,9 @@ def _made_from(page: Page, files: dict) -> tuple[str, int, str]:
     if "article" in ctx:
         path = ctx["article"].file.path
         return path, 1, f"the article {path}"
+    if "move" in ctx:
+        move = ctx["move"]
+        return move.path, move.line, f"the moved_from of {move.path}"
     person, term = ctx.get("person"), ctx.get("term")
     if person is not None and person.path:
         return person.path, 1, f"the person {person.path}"

@@ -14,15 +14,17 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from .build import Options, configure, load, no_full_collections, read
 from .cache import Cache
-from .content import Archive, parse_person, source_identity
+from .content import Archive, parse_article, parse_person, source_identity
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
+from .routes import Routes
+from .site import addresses, article_url
 from .slugs import slugify
 
 # A change to these files can change every page, so --changed-since checks everything.
@@ -74,28 +76,76 @@ def _git(root: Path, *args: str, paths: bool = False) -> list[str]:
 
 
 def changed_files(root: Path, ref: str) -> set[str]:
-    """Files changed since ``ref`` on this branch, changed in the work tree, or new (I/O)."""
+    """Files changed since ``ref`` on this branch, changed in the work tree, or new (I/O).
+    A renamed file is there by both names: what linked to the old one may be broken."""
     return {
-        *_git(root, "diff", "--name-only", "--relative", f"{ref}...HEAD", "--", paths=True),
-        *_git(root, "diff", "--name-only", "--relative", "HEAD", "--", paths=True),
+        *_git(root, "diff", "--name-only", "--no-renames", "--relative", f"{ref}...HEAD", "--", paths=True),
+        *_git(root, "diff", "--name-only", "--no-renames", "--relative", "HEAD", "--", paths=True),
         *_git(root, "ls-files", "--others", "--exclude-standard", paths=True),
     }
 
 
-def previous_people(root: Path, ref: str, changed: Iterable[str]) -> list[PersonFile]:
-    """Changed registry entries as they were where this branch left ``ref`` (I/O).
+@dataclass(frozen=True)
+class Before:
+    """The changed articles and people as they were where this branch left the ref, and the
+    files git finds renamed since (old path -> new path)."""
 
-    A removed name or alias matters to the articles that used it, and only the old
-    file still says which ones those are.
-    """
+    ref: str
+    articles: tuple[ArticleFile, ...]
+    people: tuple[PersonFile, ...]
+    renamed: dict[str, str]
+
+
+def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
+    """The changed files as they were (I/O). A removed name or alias matters to the articles
+    that used it, and a removed or moved page to whatever links to its address: only the
+    old files still say which ones those are."""
     (base,) = _git(root, "merge-base", ref, "HEAD")
-    out = []
+    articles, people = [], []
     for path in sorted(changed):
-        if path.startswith("content/people/") and path.endswith(".md"):
+        kind = "articles" if path.startswith("content/articles/") else "people" if path.startswith("content/people/") else ""
+        if kind and path.endswith(".md"):
             done = subprocess.run(["git", "-C", str(root), "show", f"{base}:./{path}"], capture_output=True, check=False)
-            person = parse_person(path, done.stdout) if done.returncode == 0 else None
-            if isinstance(person, PersonFile):
-                out.append(person)
+            if done.returncode == 0:
+                parsed = (parse_article if kind == "articles" else parse_person)(path, done.stdout)
+                if isinstance(parsed, (ArticleFile, PersonFile)):
+                    (articles if kind == "articles" else people).append(parsed)
+    status = iter(_git(root, "diff", "--name-status", "--find-renames", "--relative", base, "--", paths=True))
+    renamed = {}
+    for code in status:  # -z: a status, then its path, or both paths of a rename
+        if code.startswith("R"):
+            old, new = next(status), next(status)
+            renamed[old] = new
+        else:
+            next(status)
+    return Before(ref, tuple(articles), tuple(people), renamed)
+
+
+def departures(archive: Archive, routes: Routes, old: Before, drafts: bool = False) -> list[Problem]:
+    """The addresses of articles and people published at the ref that no page answers now;
+    pure. An error on the file now there (renamed, or the same one with another date), which
+    must give the address in its moved_from; a warning on a file removed, or made a draft."""
+    now = addresses(archive, routes, drafts)
+    files: dict[str, ArticleFile | PersonFile] = {f.path: f for f in (*archive.articles, *archive.people)}
+    by_source = {a.source.identity: a for a in archive.articles if a.source and a.source.identity}
+    out = []
+    for was in (*(a for a in old.articles if drafts or not a.draft), *old.people):
+        url = article_url(routes, was) if isinstance(was, ArticleFile) else routes.url_for("person", slug=was.slug)
+        if url in now:
+            continue
+        now_at = old.renamed.get(was.path, was.path)
+        if now_at in archive.failed:
+            continue  # its own errors are told: where its page will be is known once they are fixed
+        there = files.get(now_at)
+        if there is None and isinstance(was, ArticleFile) and was.source:
+            there = by_source.get(was.source.identity)  # renamed, but not yet added to git
+        if there is None or (isinstance(there, ArticleFile) and there.draft):
+            gone = "a draft now" if there is not None else "removed"
+            out.append(Problem(there.path if there else was.path, 0, "", f"{gone}: its address {url} (at {old.ref}) will answer 'page not found'; if it moved, give the address in moved_from where it is now", WARNING))
+            continue
+        # The file's moved_from, else the date that moved it (when the path did not).
+        line = there.field_lines.get("moved_from") or (there.field_lines.get("date", 1) if there.path == was.path else 1)
+        out.append(Problem(there.path, line, "moved_from", f"{url} was its address at {old.ref}, and no page is there now: add it to moved_from, so that links to it keep working"))
     return out
 
 
@@ -214,7 +264,9 @@ def run(
     problems = [*problems, *tag_hints(chosen)]
     if changed_since:
         changed = changed_files(options.root, changed_since)
-        keep = affected(archive, changed, previous_people(options.root, changed_since, changed))
+        old = before(options.root, changed_since, changed)
+        problems += departures(archive, Routes.from_config(config), old, options.drafts)
+        keep = affected(archive, changed, old.people)
         if keep is not None:
             problems = [p for p in problems if p.path in keep]
     code = _print(problems, fmt, strict, out, err, env)

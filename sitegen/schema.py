@@ -31,6 +31,7 @@ ARTICLE_FIELDS = (
     Field("language", "language", "BCP 47 language tag, e.g. en or ru; default from the site config."),
     Field("section", "text", "The outlet's section, e.g. News."),
     Field("related", "urls", "http(s) URLs of related articles."),
+    Field("moved_from", "paths", "Earlier addresses of this page on the site, as paths from its root (e.g. /articles/2022/01/old-slug/): each keeps working and leads here."),
     Field("draft", "bool", "true keeps the article out of the site unless built with --drafts."),
     Field("annotations", "annotations", "Editors' notes anchored to exact passages of the body, headline or summary."),
     Field("imported", "provenance", "Written by sitegen import: the raw record's file, sha256 and importer."),
@@ -57,6 +58,7 @@ PERSON_FIELDS = (
     Field("aliases", "list", "Other spellings and names that mean this person."),
     Field("description", "text", "One line, e.g. 'UK Secretary of State for Defence 2019–2023'."),
     Field("links", "links", "Label to http(s) URL, e.g. wikipedia, wikidata."),
+    Field("moved_from", "paths", "Earlier addresses of this page on the site, as paths from its root (e.g. /articles/2022/01/old-slug/): each keeps working and leads here."),
 )
 
 _JSON_TYPES: dict[str, dict] = {
@@ -65,6 +67,7 @@ _JSON_TYPES: dict[str, dict] = {
     "url": {"type": "string", "pattern": "^https?://"},
     "urls": {"type": "array", "items": {"type": "string", "pattern": "^https?://"}},
     "list": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "paths": {"type": "array", "items": {"type": "string", "pattern": "^/[^/]"}},
     "bool": {"type": "boolean"},
     "name": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64},
     "language": {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from . import markdown
+from . import markdown, redirects
 from .cache import Later, Memo, digest, no_later, no_memo
 from .config import Config
 from .content import Archive, link_scheme_problems
@@ -140,7 +140,12 @@ def resolve(
         source = source_terms[term_slug(file.source.name)] if file.source else None
         article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later)
         problems.extend(article_problems)
+        if file.moved_from:
+            problems.extend(redirects.problems(routes, file.path, article.url, file.moved_from, file.field_lines))
         articles.append(article)
+    for p in archive.people:
+        if p.moved_from:
+            problems.extend(redirects.problems(routes, p.path, routes.url_for("person", slug=p.slug), p.moved_from, p.field_lines))
     unparsed = {slugify(PurePosixPath(p).stem) for p in archive.failed if p.startswith("content/people/")}
     for name, places in sorted(unknown.items()):
         if slugify(name) in unparsed:
@@ -182,7 +187,8 @@ def _instant(moment: datetime) -> int:
 
 def _person(p: PersonFile, memo: Memo) -> Person:
     bio = memo(BIOS, bio_key(p), partial(render_bio, p)) if p.bio else ""
-    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio, path=p.path)
+    moved = tuple((url, p.field_lines.get(f"moved_from[{i}]", 1)) for i, url in enumerate(p.moved_from))
+    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio, path=p.path, moved_from=moved)
 
 
 def render_bio(p: PersonFile) -> str:
@@ -250,11 +256,28 @@ def _article(
 
     first, anchored, problems, links, (title_html, summary_html) = memo(OUTLINES, key, render)
     body = Body.of(*made[0]) if made else Body(later(BODIES, key, lambda: render_body(file, anchor)[1]))
-    url = routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
+    url = article_url(routes, file)
     summary = file.summary or markdown.summarise(first)
     made_from = _made_from(key, url, tags, source, people) if file.source_key else b""
     marked = {"title_html": Markup(title_html), "summary_html": Markup(summary_html)}  # anchor's HTML: escaped text and marks
     return Article(file, url, summary, body, tags, source, people, anchored, made_from, links, **marked), problems
+
+
+def article_url(routes: Routes, file: ArticleFile) -> str:
+    return routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
+
+
+def addresses(archive: Archive, routes: Routes, drafts: bool = False) -> set[str]:
+    """The addresses of the site's article and person pages, and their earlier ones (which
+    lead to them), from the files alone: nothing rendered."""
+    chosen = [a for a in archive.articles if drafts or not a.draft]
+    registry = Registry(archive.people)
+    slugs = {p.slug for p in archive.people} | {registry.find(n) or slugify(n) for a in chosen for n in a.people}
+    return {
+        *(article_url(routes, a) for a in chosen),
+        *(routes.url_for("person", slug=s) for s in slugs),
+        *(url for f in (*chosen, *archive.people) for url in f.moved_from),
+    }
 
 
 def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...]) -> bytes:

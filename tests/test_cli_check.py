@@ -8,7 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
+from sitegen import redirects
 from sitegen.cli import main
 
 BODY = "The fictional council of Quillby voted on lanterns. The council met again on Tuesday.\n"
@@ -104,6 +106,19 @@ CASES = [
     ("unsafe link scheme", {ART: art(GOOD, "Intro.\n\nSee [x](JavaScript:alert('hi')).\n")}, "error", "body", r"^link scheme 'javascript' is not allowed: \"JavaScript:alert\('hi'\)\" shows as plain text", 8),
     ("unsafe image scheme", {ART: art(GOOD, "![a plan](data:text/html,<b>x</b>)\n")}, "error", "body", r"^link scheme 'data' is not allowed: 'data:text/html,<b>x</b>'", 6),
     ("unsafe reference definition", {ART: art(GOOD, "See [the minutes].\n\n[the minutes]: vbscript:msgbox\n")}, "error", "body", r"^link scheme 'vbscript' is not allowed", 8),
+    ("moved from a full URL", {ART: art(GOOD + "moved_from:\n  - https://example.invalid/old/\n")}, "error", "moved_from[0]", r"^give the path from the site's root, without the scheme and host: 'https://example.invalid/old/'$", 5),
+    ("moved from a relative path", {ART: art(GOOD + "moved_from:\n  - /a/\n  - old/lanterns/\n")}, "error", "moved_from[1]", r"^must be a path from the site's root, e\.g\. /articles/2022/01/old-slug/, not 'old/lanterns/'$", 6),
+    ("moved from a query", {ART: art(GOOD + "moved_from:\n  - /story.php?id=7\n")}, "error", "moved_from[0]", r"^a query \(\?…\) is not part of a static page's address: '/story.php\?id=7'$", 5),
+    ("moved from an escape", {ART: art(GOOD + "moved_from:\n  - /caf%C3%A9/\n")}, "error", "moved_from[0]", r"^write the address decoded, as it reads", 5),
+    ("moved from a dot part", {ART: art(GOOD + "moved_from:\n  - /a/../b/\n")}, "error", "moved_from[0]", r"^has an empty, '\.' or '\.\.' part: '/a/\.\./b/'$", 5),
+    ("moved from a space", {ART: art(GOOD + "moved_from:\n  - /old lanterns/\n")}, "error", "moved_from[0]", r"^may not hold ' ': '/old lanterns/'$", 5),
+    ("moved from its own address", {ART: art(GOOD + "moved_from:\n  - /articles/2021/03/quillby-lanterns\n")}, "error", "moved_from[0]", r"^/articles/2021/03/quillby-lanterns/ is the page's own address$", 5),
+    ("moved from twice", {ART: art(GOOD + "moved_from:\n  - /old/\n  - /old\n")}, "error", "moved_from[1]", r"^/old/ is already moved_from\[0\]$", 6),
+    ("moved from a page", {ART: art(GOOD + "moved_from:\n  - /tags/\n")}, "error", "url", r"^/tags/ is wanted by two pages: the site's page terms\.html and the moved_from of content/articles/2021/03/quillby-lanterns\.md; a page is there now: remove it from moved_from$", 5),
+    ("moved from in two files", {
+        ART: art(GOOD + "moved_from:\n  - /old/\n"),
+        PERSON: "---\nname: Ada Quill\nmoved_from: [/old]\n---\n",
+    }, "error", "url", r"^/old/ is wanted by two pages: the moved_from of content/articles/.* and the moved_from of content/people/ada-quill\.md; keep it in one moved_from$", 5),
     ("unsafe link in a file with other errors", {ART: art("title: x\ndate: 2021-13-45\n", "[x](javascript:void(0))\n")}, "error", "body", r"^link scheme 'javascript' is not allowed", 6),
 ]
 
@@ -352,7 +367,8 @@ def yaml_blocks(text: str) -> list[str]:
 
 
 def test_contributing_examples_pass_check(tmp_path: Path, capsys) -> None:
-    template, example, person = yaml_blocks(CONTRIBUTING.read_text(encoding="utf-8"))
+    template, example, person, moved = yaml_blocks(CONTRIBUTING.read_text(encoding="utf-8"))
+    assert [redirects.address(a) for a in yaml.safe_load(moved)["moved_from"]] == yaml.safe_load(moved)["moved_from"]
     write(tmp_path / "full", {"content/articles/2021/03/quillby-lanterns.md": example, "content/people/ada-quill.md": person})
     assert main(["check", "-s", str(tmp_path / "full"), "--strict"]) == 0, capsys.readouterr().out
     write(tmp_path / "template", {"content/articles/2022/02/template.md": template})

@@ -173,6 +173,20 @@ def test_deleting_an_article(archive: Path, tmp_path: Path):
     assert not (out / "articles/2031/04/ferry-timetable").exists()
 
 
+@pytest.mark.parametrize("search", [False, True])
+def test_an_earlier_address_given_and_taken_back(archive: Path, tmp_path: Path, search: bool):
+    """moved_from changes no page an article's text shows: no body edit, which would make only
+    the article's own pages and leave the page at the address unmade (and then unremoved)."""
+    path = archive / "content/articles/2031/04/harbour-opens.md"
+    build(Options(root=archive, out=archive / "public", search=search))
+    edit(path, "section: Local\n", "section: Local\nmoved_from: [/old/harbour/]\n")
+    out = incremental_equals_cold(archive, tmp_path / "given", search=search)
+    assert (out / "old/harbour/index.html").is_file() and (out / "_redirects").is_file()
+    edit(path, "moved_from: [/old/harbour/]\n", "")
+    out = incremental_equals_cold(archive, tmp_path / "taken", search=search)
+    assert not (out / "old").exists() and not (out / "_redirects").exists()
+
+
 def test_changing_a_person_in_the_registry(archive: Path, tmp_path: Path):
     build(Options(root=archive, out=archive / "public", search=False))
     edit(archive / "content/people/orla-venn.md", "Fictional harbour master", "Fictional retired harbour master")

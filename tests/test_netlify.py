@@ -161,3 +161,22 @@ def test_preview_command_builds_noindex_site_at_preview_url(tmp_path: Path) -> N
     index = lxml.html.parse(str(public / "index.html")).getroot()
     assert index.xpath("//link[@rel='canonical']/@href") == [PREVIEW_URL + "/"]
     assert index.xpath("//meta[@name='robots']/@content") == ["noindex"]
+
+
+def test_earlier_addresses_are_forced_redirects_before_the_not_found_rule(tmp_path: Path) -> None:
+    """The _redirects file a build writes for moved_from, read by Netlify's own parser from the
+    publish folder: each a forced 301 (the page sitegen writes there would shadow a plain one),
+    ahead of netlify.toml's catch-all 404, and no line it cannot parse (a warning fails resolve)."""
+    from sitegen.build import Options, build
+
+    archive = tmp_path / "archive"
+    shutil.copytree(REPO / "tests/fixtures/archive", archive)
+    article = archive / "content/articles/2031/04/harbour-opens.md"
+    article.write_text(article.read_text().replace("section: Local\n", "section: Local\nmoved_from: [/old/harbour, /café/hafen.html]\n"))
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "netlify.toml", site)
+    build(Options(root=archive, out=site / "public", search=False, cache=False))
+    rules = [(r["from"], r["to"], r["status"], r["force"]) for r in resolve(site, "production")["redirects"]]
+    new = "/articles/2031/04/harbour-opens/"
+    assert rules == [("/old/harbour/", new, 301, True), ("/caf%C3%A9/hafen.html", new, 301, True), ("/*", "/404.html", 404, False)]

@@ -1,0 +1,126 @@
+"""Moved pages: the earlier addresses of an article or a person (``moved_from``). Each keeps
+working: a page there leads to the new one, without script, on any host, and Netlify answers
+it with a permanent redirect (``_redirects``). Links in papers and other sites do not break
+when an editor corrects a slug or a date. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .errors import WARNING, Problem
+from .model import Article, Person
+from .routes import Routes
+
+# What an address from the root may not hold: what a static host cannot tell apart (a query,
+# a fragment), what _redirects or a file name cannot carry (spaces, controls), and escapes,
+# which a server decodes before it looks a file up (write the address as it reads).
+_REFUSED = {
+    "?": "a query (?…) is not part of a static page's address",
+    "#": "a fragment (#…) is never sent to the server",
+    "%": "write the address decoded, as it reads (é, not %C3%A9)",
+    "\\": "use / between the parts",
+}
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\"<>`{}|^]")
+_PAGE_FILE = re.compile(r"\.html?$", re.IGNORECASE)
+
+
+def address(text: str) -> str:
+    """An earlier address as the site's pages are addressed: /a/b/ (a folder's index) or
+    /a/b.html. A last part without .html is a folder: /a/b becomes /a/b/, which every static
+    host serves for /a/b too. Raise ValueError with what is wrong."""
+    if re.match(r"https?://", text, re.IGNORECASE):
+        raise ValueError(f"give the path from the site's root, without the scheme and host: {text!r}")
+    if not text.startswith("/") or text.startswith("//"):
+        raise ValueError(f"must be a path from the site's root, e.g. /articles/2022/01/old-slug/, not {text!r}")
+    for ch, why in _REFUSED.items():
+        if ch in text:
+            raise ValueError(f"{why}: {text!r}")
+    if found := _UNSAFE.search(text):
+        raise ValueError(f"may not hold {found.group()!r}: {text!r}")
+    parts = text[1:].split("/")
+    if any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in (".", ".."):
+        raise ValueError(f"has an empty, '.' or '..' part: {text!r}")
+    return text if text.endswith("/") or _PAGE_FILE.search(text) else text + "/"
+
+
+@dataclass(frozen=True)
+class Move:
+    """An earlier address (``url``, site-absolute) of the page now at ``to``."""
+
+    url: str
+    to: str
+    title: str  # the article's headline or the person's name: what the page says moved
+    language: str | None  # the title's, when an article's own
+    path: str  # the file whose moved_from gives it, and the line there
+    line: int
+
+
+def moves(routes: Routes, articles: Sequence[Article], people: Iterable[Person]) -> Iterator[Move]:
+    """Every earlier address, in the site's order: articles (newest first), then people (A-Z).
+    Not the page's own address, nor one its file gives twice: ``problems`` tells of those."""
+    for a in articles:
+        lines = [a.file.field_lines.get(f"moved_from[{i}]", 1) for i in range(len(a.file.moved_from))]
+        yield from _own(a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
+    for p in people:
+        yield from _own(routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)
+
+
+def _own(to: str, given: Iterable[tuple[str, int]], title: str, language: str | None, path: str) -> Iterator[Move]:
+    seen = {to}
+    for url, line in given:
+        if url not in seen:
+            seen.add(url)
+            yield Move(url, to, title, language, path, line)
+
+
+def problems(routes: Routes, path: str, own: str, given: Sequence[str], lines: Mapping[str, int]) -> list[Problem]:
+    """What is wrong with one file's moved_from in this site (the syntax is checked as it is
+    read): an address outside the site's base path, the page's own address, one given twice."""
+    out = []
+    seen: dict[str, int] = {}
+    for i, url in enumerate(given):
+        field = f"moved_from[{i}]"
+        line = lines.get(field, 1)
+        if not url.startswith(routes.base_path):
+            out.append(Problem(path, line, field, f"{url} is outside the site: its addresses begin with {routes.base_path}"))
+        elif url == own:
+            out.append(Problem(path, line, field, f"{url} is the page's own address"))
+        elif url in seen:
+            out.append(Problem(path, line, field, f"{url} is already moved_from[{seen[url]}]"))
+        seen.setdefault(url, i)
+    return out
+
+
+def netlify_rules(routes: Routes, moved: Sequence[Move]) -> bytes:
+    """Netlify's ``_redirects``: a forced 301 from each earlier address (forced, since the page
+    sitegen writes there would otherwise be served)."""
+    lines = ["# Made by sitegen from the moved_from of articles and people: one earlier address a line."]
+    lines += [_rule(routes, m) for m in moved]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _rule(routes: Routes, move: Move) -> str:
+    return f"{_served(routes, move.url)} {_served(routes, move.to)} 301!"
+
+
+def _served(routes: Routes, url: str) -> str:
+    """A site address as Netlify matches it: from the publish folder's root, escaped."""
+    return quote("/" + url[len(routes.base_path):], safe="/-._~!$&'()*+,;=:@")
+
+
+OWN_RULES = "content/static/_redirects"  # an archive's own, copied over the one sitegen writes
+
+
+def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str) -> list[Problem]:
+    """An archive's own _redirects stands over sitegen's (a static file wins): a warning for
+    each earlier address it has no rule for, giving the rule to add. (The page there still
+    leads on, but with no 301.)"""
+    ruled = {line.split()[0].rstrip("/") for line in own.splitlines() if line.strip() and not line.lstrip().startswith("#")}
+    return [  # Netlify matches /old and /old/ alike
+        Problem(OWN_RULES, 0, "", f"stands over the _redirects sitegen writes, and has no rule for {m.url} (moved_from in {m.path}): add `{_rule(routes, m)}`", WARNING)
+        for m in moved
+        if _served(routes, m.url).rstrip("/") not in ruled
+    ]
