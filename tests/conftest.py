@@ -144,6 +144,11 @@ def fictional_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("fictional")
     generate(root, FICTIONAL_ARTICLES, seed=1)
+    # Pages at earlier addresses too (moved_from), for the proofs to check.
+    first_article = min((root / "content/articles").rglob("*.md"))
+    first_person = min((root / "content/people").glob("*.md"))
+    for path, address in ((first_article, "/old/first-article/"), (first_person, "/people/old-first-person.html")):
+        path.write_text(path.read_text("utf-8").replace("---\n", f"---\nmoved_from: [{address}]\n", 1), "utf-8")
     return root
 
 

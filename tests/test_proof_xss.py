@@ -78,7 +78,7 @@ FLAG_CASES = [
 SSTI_RESULT = "54439"  # 7*7777: would appear if a template engine evaluated contributor text
 
 FIELDS = (
-    "title", "summary", "tags", "people", "source.name", "source.url", "image", "related",
+    "title", "summary", "tags", "people", "source.name", "source.url", "image", "related", "moved_from",
     "annotation.quote", "annotation.note", "annotation.sources", "body",
     "person.name", "person.aliases", "person.description", "person.links", "person.bio",
 )  # fmt: skip
@@ -119,6 +119,11 @@ def in_url(payload: str) -> str:
     return "https://news.example.org/" + payload.strip()
 
 
+def earlier_address(i: int, payload: str) -> str:
+    """The payload where moved_from can carry it: in an address from the site's root."""
+    return f"/moved/{i}/{payload.strip()}"
+
+
 def article_text(i: int, payload: str, drop: set[str]) -> str:
     """Article ``i`` with ``payload`` in every field not in ``drop``."""
     one_line = " ".join(payload.split())
@@ -138,6 +143,8 @@ def article_text(i: int, payload: str, drop: set[str]) -> str:
         lines.append(f"image: {q(in_url(payload))}")
     if "related" not in drop:
         lines += ["related:", f"  - {q(in_url(payload))}"]
+    if "moved_from" not in drop:
+        lines += ["moved_from:", f"  - {q(earlier_address(i, payload))}"]
     note: dict[str, str] = {}
     if "annotation.quote" not in drop:
         note = {"quote": one_line, "prefix": f"anchor{i}:", "kind": "fact-check", "rating": "false"}
@@ -269,8 +276,8 @@ def static_problems(page: Path, out: Path) -> list[str]:
             continue
         if el.tag in ("iframe", "object", "embed", "base", "frame", "frameset"):
             found.append(f"{where}: <{el.tag}> element")
-        if el.tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
-            found.append(f"{where}: meta refresh")
+        if el.tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh" and not _leads_to_a_page(el.get("content") or "", out):
+            found.append(f"{where}: meta refresh to {el.get('content')!r}")
         for name, value in el.attrib.items():
             if name.lower().startswith("on"):
                 found.append(f"{where}: <{el.tag} {name}={value[:40]!r}>")
@@ -281,6 +288,12 @@ def static_problems(page: Path, out: Path) -> list[str]:
     if SSTI_RESULT in doc.text_content():
         found.append(f"{where}: template expression evaluated ({SSTI_RESULT} in the text)")
     return found
+
+
+def _leads_to_a_page(refresh: str, out: Path) -> bool:
+    """A page at an earlier address (moved_from) leads at once to a page of the site: only that."""
+    found = re.fullmatch(r"0; url=(/[^/].*/)", refresh)
+    return bool(found) and (out / found[1].lstrip("/") / "index.html").is_file() and ".." not in found[1]
 
 
 def test_payload_archive_covers_every_field(xss_site: XssSite, proof_figures: dict) -> None:
@@ -335,6 +348,7 @@ def rendered_fields(out: Path, i: int, payload: str) -> set[str]:
                 "source.url": url in attrs,
                 "image": url in attrs,
                 "related": url in attrs,
+                "moved_from": _moved_page_leads_here(out, i, payload),
                 "annotation.sources": url in attrs,
                 "annotation.quote": any(_flat(m.text_content()) == flat for m in doc.iter("mark")),
             }
@@ -347,6 +361,18 @@ def rendered_fields(out: Path, i: int, payload: str) -> set[str]:
             }
         seen |= {f for f, ok in checks.items() if ok}
     return seen
+
+
+def _moved_page_leads_here(out: Path, i: int, payload: str) -> bool:
+    from sitegen.redirects import address
+
+    try:
+        rel = address(earlier_address(i, payload)).lstrip("/")
+    except ValueError:
+        return False
+    page = out / (rel + "index.html" if rel.endswith("/") else rel)
+    refresh = html.fromstring(page.read_bytes()).xpath("//meta[@http-equiv='refresh']/@content") if page.is_file() else []
+    return refresh == [f"0; url=/articles/2030/01/xss-{i:04d}/"]
 
 
 def test_payloads_reach_the_pages(xss_site: XssSite, proof_figures: dict) -> None:
@@ -377,6 +403,12 @@ def test_static_scan_catches_what_it_claims(tmp_path: Path) -> None:
     )
     found = "\n".join(static_problems(page, tmp_path))
     assert "inline script" in found and "href=" in found and "onerror" in found and "evaluated" in found
+    (tmp_path / "articles/x").mkdir(parents=True)
+    (tmp_path / "articles/x/index.html").write_text("<!doctype html><title>x</title>")
+    for refresh, bad in (("0; url=/articles/x/", False), ("0; url=/articles/y/", True), ("0; url=javascript:x", True),
+                         ("0; url=//evil.example.org/articles/x/", True), ("5; url=/articles/x/", True)):
+        page.write_text(f'<!doctype html><title>t</title><meta http-equiv="refresh" content="{refresh}">')
+        assert bool(static_problems(page, tmp_path)) == bad, refresh
 
 
 # ---- in the browser ------------------------------------------------------------------------
