@@ -243,13 +243,14 @@ class _Checker:
     def source(self, key: str, value: object) -> Source | None:
         if not isinstance(value, dict):
             return self._bad(key, "must be a mapping with name and url")
-        for extra in sorted(set(value) - {"name", "url"}, key=str):  # YAML keys may be null or numbers
-            self.fail(f"{key}.{extra}", "unknown field; known fields: name, url")
+        for extra in sorted(set(value) - {"name", "url", "archived"}, key=str):  # YAML keys may be null or numbers
+            self.fail(f"{key}.{extra}", "unknown field; known fields: name, url, archived")
         name = self.written.get(f"{key}.name", value.get("name"))
         if not isinstance(name, str) or not name.strip():
             return self._bad(f"{key}.name", "required")
         url = self.url(f"{key}.url", value["url"]) if value.get("url") else ""
-        return Source(name.strip(), url or "", source_identity(url) if url else "")
+        archived = self.url(f"{key}.archived", value["archived"]) if value.get("archived") else ""
+        return Source(name.strip(), url or "", source_identity(url) if url else "", archived or "")
 
     def annotations(self, key: str, value: object) -> tuple[Annotation, ...] | None:
         items = self.list(key, value)

@@ -35,7 +35,9 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
     if f.source:
         publisher = {"@type": "NewsMediaOrganization", "name": f.source.name}
         data["publisher"] = publisher
-        if f.source.url:
+        if f.source.archived:  # the original, and where it can still be read
+            data["isBasedOn"] = {"@type": "NewsArticle", "archivedAt": f.source.archived, **({"url": f.source.url} if f.source.url else {})}
+        elif f.source.url:
             data["isBasedOn"] = f.source.url
     if f.section:
         data["articleSection"] = f.section

@@ -8,9 +8,10 @@ and a type tells which stage a value comes from:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 
@@ -19,6 +20,26 @@ class Source:
     name: str
     url: str
     identity: str = ""  # content.source_identity(url), made with the parse and cached with it: for the duplicate check
+    archived: str = ""  # an archived copy of the original (a web archive's snapshot), read when the outlet's is gone
+
+    @property
+    def archived_at(self) -> datetime | None:
+        """When the archived copy was made, where its address says (the Wayback Machine's
+        and archive.today's long addresses do); else None."""
+        if found := _WAYBACK.match(self.archived):
+            stamp = found[1]
+        elif found := _ARCHIVE_TODAY.match(self.archived):
+            stamp = "".join(found.groups())
+        else:
+            return None
+        try:
+            return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+
+
+_WAYBACK = re.compile(r"https?://(?:web\.)?archive\.org/web/(\d{14})", re.IGNORECASE)
+_ARCHIVE_TODAY = re.compile(r"https?://archive\.(?:today|ph|is|li|vn|md|fo)/(\d{4})\.(\d{2})\.(\d{2})-(\d{6})/", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ ARTICLE_FIELDS = (
     Field("date", "datetime", "Publication date or date-time, ISO 8601; an offset is kept, none means UTC.", required=True),
     Field("updated", "datetime", "When the outlet last changed the article (ISO 8601)."),
     Field("summary", "text", "One or two sentences; otherwise the first paragraph is used."),
-    Field("source", "source", "The outlet: name and http(s) url of the original article."),
+    Field("source", "source", "The outlet: name, the http(s) url of the original article, and archived: the http(s) URL of an archived copy of it (a web archive's snapshot)."),
     Field("tags", "list", "Topics; 'Treaty' and 'treaty' are the same tag."),
     Field("people", "list", "People named in the article: registry names, aliases or slugs."),
     Field("image", "url", "http(s) URL of the lead image."),
@@ -77,7 +77,11 @@ _JSON_TYPES: dict[str, dict] = {
         "type": "object",
         "required": ["name"],
         "additionalProperties": False,
-        "properties": {"name": {"type": "string"}, "url": {"type": "string", "pattern": "^https?://"}},
+        "properties": {
+            "name": {"type": "string"},
+            "url": {"type": "string", "pattern": "^https?://"},
+            "archived": {"type": "string", "pattern": "^https?://"},
+        },
     },
     "provenance": {
         "type": "object",

@@ -107,6 +107,7 @@ def test_article_page_has_metadata_and_structured_data(site: Path):
     assert time.get("datetime") == "2031-04-02T09:15:00+02:00" and time.text_content() == "2 April 2031"
     data = json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)
     assert data["@type"] == "NewsArticle"
+    assert data["isBasedOn"] == "https://ledger.example.org/2031/04/harbour-opens"  # no archived copy: the original's address
     person = json.loads(page(site, "/people/orla-venn/").xpath('//script[@type="application/ld+json"]')[0].text)
     assert person["@type"] == "ProfilePage"
     assert person["mainEntity"]["@id"] in [m["@id"] for m in data["mentions"]]
@@ -124,6 +125,33 @@ def test_article_page_has_metadata_and_structured_data(site: Path):
         page(site, article)  # the article it names is a page (parsing a missing one raises)
     assert doc.cssselect(".article__body table") and doc.cssselect(".footnotes")
     assert doc.cssselect(".article__body em")[0].text_content() == "new sea wall"
+
+
+ORIGINAL = "https://ledger.example.org/2031/04/harbour-opens"
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    ({"url": ORIGINAL, "archived": f"https://web.archive.org/web/20310402101500/{ORIGINAL}"}, "Original: " + ORIGINAL + " · Archived copy of 2 April 2031"),
+    ({"url": ORIGINAL, "archived": f"https://archive.ph/2031.04.03-080000/{ORIGINAL}"}, "Original: " + ORIGINAL + " · Archived copy of 3 April 2031"),
+    ({"url": ORIGINAL, "archived": "https://archive.ph/AbCdE"}, "Original: " + ORIGINAL + " · Archived copy"),
+    ({"url": ORIGINAL, "archived": f"https://web.archive.org/web/20311399000000/{ORIGINAL}"}, "Original: " + ORIGINAL + " · Archived copy"),
+    ({"archived": f"https://web.archive.org/web/20310402101500/{ORIGINAL}"}, "Archived copy of 2 April 2031"),
+])
+def test_an_archived_copy_of_the_original_is_linked_with_its_date_when_its_address_says(tmp_path: Path, source: dict, shown: str):
+    """Outlets change and remove articles; a web archive's snapshot keeps the original readable."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    path = root / "content/articles/2031/04/harbour-opens.md"
+    text = path.read_text()
+    assert f"  url: {ORIGINAL}\n" in text
+    path.write_text(text.replace(f"  url: {ORIGINAL}\n", "".join(f"  {k}: {v}\n" for k, v in source.items())))
+    build(Options(root=root, out=tmp_path / "out", cache=False, search=False))
+    doc = page(tmp_path / "out", "/articles/2031/04/harbour-opens/")
+    (line,) = doc.cssselect(".article__original")
+    assert " ".join(line.text_content().split()) == shown
+    assert [a.get("href") for a in line.cssselect("a")] == [u for u in (source.get("url"), source["archived"]) if u]
+    data = json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)
+    assert data["isBasedOn"] == {"@type": "NewsArticle", "archivedAt": source["archived"], **({"url": ORIGINAL} if "url" in source else {})}
 
 
 def test_people_resolve_by_alias_and_slug_and_unknown_names_get_a_page(site: Path):

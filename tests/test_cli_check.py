@@ -73,7 +73,7 @@ CASES = [
     ("bad language", {ART: art(GOOD + "language: English!\n")}, "error", "language", r"^not a BCP 47 language tag: 'English!'$", 4),
     ("extra not mapping", {ART: art(GOOD + "extra: 3\n")}, "error", "extra", r"^must be a mapping$", 4),
     ("source not mapping", {ART: art(GOOD + "source: Quillby Herald\n")}, "error", "source", r"^must be a mapping with name and url$", 4),
-    ("source unknown field", {ART: art(GOOD + "source:\n  name: Quillby Herald\n  link: x\n")}, "error", "source.link", r"^unknown field; known fields: name, url$", 6),
+    ("source unknown field", {ART: art(GOOD + "source:\n  name: Quillby Herald\n  link: x\n")}, "error", "source.link", r"^unknown field; known fields: name, url, archived$", 6),
     ("source name required", {ART: art(GOOD + "source:\n  url: https://example.invalid/a\n")}, "error", "source.name", r"^required$", 4),
     ("annotation not mapping", {ART: art(GOOD + "annotations:\n  - just text\n")}, "error", "annotations[0]", r"^must be a mapping with quote, kind and note$", 5),
     ("annotation kind", {ART: art(annotated(note("lanterns", kind="rumour")))}, "error", "annotations[0].kind", r"^must be one of context, fact-check, correction, translation, note, not 'rumour'$", 6),

@@ -306,8 +306,8 @@ def test_a_source_with_keys_that_are_not_text_is_a_problem_not_a_crash():
     text = "---\ntitle: T\ndate: 2030-01-02\nsource:\n  &anchor: The Ledger\n  7: x\n  name: A fictional outlet\n---\nBody.\n"
     problems = parse_article("content/articles/2030/01/t.md", text.encode())
     assert [(p.field, p.message) for p in problems] == [
-        ("source.7", "unknown field; known fields: name, url"),
-        ("source.None", "unknown field; known fields: name, url"),
+        ("source.7", "unknown field; known fields: name, url, archived"),
+        ("source.None", "unknown field; known fields: name, url, archived"),
     ]
 
 

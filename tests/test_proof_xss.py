@@ -78,7 +78,7 @@ FLAG_CASES = [
 SSTI_RESULT = "54439"  # 7*7777: would appear if a template engine evaluated contributor text
 
 FIELDS = (
-    "title", "summary", "tags", "people", "source.name", "source.url", "image", "related", "moved_from",
+    "title", "summary", "tags", "people", "source.name", "source.url", "source.archived", "image", "related", "moved_from",
     "annotation.quote", "annotation.note", "annotation.sources", "body",
     "person.name", "person.aliases", "person.description", "person.links", "person.bio",
 )  # fmt: skip
@@ -138,6 +138,8 @@ def article_text(i: int, payload: str, drop: set[str]) -> str:
     source = {"name": f"s{i} {payload}" if "source.name" not in drop else f"Outlet {i}"}
     if "source.url" not in drop:
         source["url"] = in_url(payload)
+    if "source.archived" not in drop:
+        source["archived"] = in_url(payload)
     lines += ["source:", *(f"  {k}: {q(v)}" for k, v in source.items())]
     if "image" not in drop:
         lines.append(f"image: {q(in_url(payload))}")
@@ -184,7 +186,7 @@ def field_of(problem_field: str, person: bool) -> str:
         part = problem_field.rsplit(".", 1)[-1]
         return {"note": "annotation.note", "sources": "annotation.sources"}.get(part.split("[")[0], "annotation.quote")
     if top == "source":
-        return "source.url" if problem_field.endswith("url") else "source.name"
+        return {"source.url": "source.url", "source.archived": "source.archived"}.get(problem_field, "source.name")
     return top if top in FIELDS else "body"
 
 
@@ -346,6 +348,7 @@ def rendered_fields(out: Path, i: int, payload: str) -> set[str]:
                 "people": _flat(f"p{i} {payload}") in text,
                 "source.name": _flat(f"s{i} {payload}") in text,
                 "source.url": url in attrs,
+                "source.archived": [a.get("href") for a in doc.cssselect(".article__original a")][-1:] == [url],
                 "image": url in attrs,
                 "related": url in attrs,
                 "moved_from": _moved_page_leads_here(out, i, payload),
