@@ -33,6 +33,7 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Markdown that may hold a link (](, ]:, ][, <scheme:) or a heading (#, or a line of = or - under text)
 _RENDERED = re.compile(r"\]\s*[(:\[]|<[A-Za-z]|^ {0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$)", re.MULTILINE)
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # as the JSON Schema's "name" type
+_SITE_FILE = re.compile(r"/[^/\s?#\\][^\s?#\\]*")  # a path from the site's root: no host, query or fragment
 _TEXTUAL = frozenset({"text", "choice", "language", "name"})  # field types that take a plain scalar as written
 
 
@@ -165,6 +166,8 @@ class _Checker:
             return self.datetime(key, value)
         if kind == "url":
             return self.url(key, value)
+        if kind == "image":  # a copy in content/static/ (link_problems checks it is there), or elsewhere
+            return value.strip() if isinstance(value, str) and _SITE_FILE.fullmatch(value.strip()) else self.url(key, value)
         if kind == "urls":
             items = self.list(key, value)
             return tuple(u for i, v in enumerate(items) if (u := self.url(f"{key}[{i}]", v))) if items is not None else None

@@ -31,7 +31,7 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
     if article.people:
         data["about"] = {"@id": person_id(site, article.people[0])}
     if f.image:
-        data["image"] = f.image
+        data["image"] = site.routes.absolute(f.image)
     if f.source:
         publisher = {"@type": "NewsMediaOrganization", "name": f.source.name}
         data["publisher"] = publisher

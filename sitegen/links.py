@@ -80,6 +80,8 @@ def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], fa
 
     out = []
     for a in site.articles:
+        if a.file.image and a.file.image.startswith("/") and (message := why("image", a.file.image, a.url)):
+            out.append(Problem(a.file.path, a.file.field_lines.get("image", 1), "image", message, WARNING))
         for kind, target, first, end in a.links:
             if message := why(kind, target, a.url):
                 out.append(Problem(a.file.path, a.file.body_line + _line(a.file.body, target, first, end), "body", message, WARNING))

@@ -154,6 +154,24 @@ def test_an_archived_copy_of_the_original_is_linked_with_its_date_when_its_addre
     assert data["isBasedOn"] == {"@type": "NewsArticle", "archivedAt": source["archived"], **({"url": ORIGINAL} if "url" in source else {})}
 
 
+def test_a_lead_image_kept_under_content_static_is_served_from_the_site(tmp_path: Path):
+    """An outlet's image vanishes with its article, and each reader's browser asking the
+    outlet for it tells the outlet who reads the archive: a copy can be the site's own."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "content/static/images").mkdir(parents=True)
+    (root / "content/static/images/treaty.jpg").write_bytes(b"\xff\xd8\xff\xe0 a fictional JPEG")
+    path = root / "content/articles/2031/05/treaty-signed.md"
+    path.write_text(path.read_text().replace("image: https://coastline.example.net/image.jpg\n", "image: /images/treaty.jpg\n"))
+    build(Options(root=root, out=tmp_path / "out", cache=False, search=False))
+    doc = page(tmp_path / "out", "/articles/2031/05/treaty-signed/")
+    assert doc.cssselect(".article__image img")[0].get("src") == "/images/treaty.jpg"
+    assert (tmp_path / "out/images/treaty.jpg").is_file()
+    assert doc.cssselect('meta[property="og:image"]')[0].get("content") == BASE + "images/treaty.jpg"  # absolute, for other sites
+    assert doc.cssselect('meta[name="twitter:image"]')[0].get("content") == BASE + "images/treaty.jpg"
+    assert json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)["image"] == BASE + "images/treaty.jpg"
+
+
 def test_people_resolve_by_alias_and_slug_and_unknown_names_get_a_page(site: Path):
     ferry = page(site, "/articles/2031/04/ferry-timetable/")
     assert [a.get("href") for a in ferry.cssselect(".people-list a")] == ["/people/orla-venn/", "/people/pell-marrow/"]

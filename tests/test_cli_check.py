@@ -103,6 +103,8 @@ CASES = [
     ("link to no page", {ART: art(GOOD, "See [the bridges](/articles/2021/03/no-such/).\n")}, "warning", "body", r"^links to '/articles/2021/03/no-such/', which is no page of this site$", 6),
     ("link to a markdown file", {ART: art(GOOD, "Intro.\n\nSee [the bridges](quillby-bridges.md).\n")}, "warning", "body", r"^links to the file 'quillby-bridges.md': link to the article's address", 8),
     ("missing image", {ART: art(GOOD, "![A lantern](/images/lantern.jpg)\n")}, "warning", "body", r"^image '/images/lantern.jpg' not found: put the file under content/static/", 6),
+    ("missing lead image", {ART: art(GOOD + "image: /images/lantern.jpg\n")}, "warning", "image", r"^image '/images/lantern.jpg' not found: put the file under content/static/", 4),
+    ("lead image on no host", {ART: art(GOOD + "image: //cdn.example.invalid/lantern.jpg\n")}, "error", "image", r"^must be an http\(s\) URL, not '//cdn", 4),
     ("unsafe link scheme", {ART: art(GOOD, "Intro.\n\nSee [x](JavaScript:alert('hi')).\n")}, "error", "body", r"^link scheme 'javascript' is not allowed: \"JavaScript:alert\('hi'\)\" shows as plain text", 8),
     ("unsafe image scheme", {ART: art(GOOD, "![a plan](data:text/html,<b>x</b>)\n")}, "error", "body", r"^link scheme 'data' is not allowed: 'data:text/html,<b>x</b>'", 6),
     ("unsafe reference definition", {ART: art(GOOD, "See [the minutes].\n\n[the minutes]: vbscript:msgbox\n")}, "error", "body", r"^link scheme 'vbscript' is not allowed", 8),
