@@ -147,7 +147,7 @@ def load_planned(
     planned = list(pages.plan(site, cards)) if cards is not None else []
     if links:
         static = [rel for rel, _ in static_files(options, config)]
-        problems += [*pages.collisions(planned), *link_problems(site, planned, static, archive.failed)]
+        problems += [*pages.collisions(planned), *moved_clashes(options, config, site, planned), *link_problems(site, planned, static, archive.failed)]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
@@ -160,6 +160,19 @@ def own_rules_problems(root: Path, site: Site) -> list[Problem]:
     own = root / redirects.OWN_RULES
     moved = list(redirects.moves(site.routes, site.articles, site.people.values())) if own.is_file() else []
     return redirects.own_rules_problems(site.routes, moved, own.read_text("utf-8", errors="replace")) if moved else []
+
+
+def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages.Page]) -> list[Problem]:
+    """Earlier addresses (moved_from) where the build writes another file, or a folder of one.
+    Only their pages' URLs are in the plan, for pages.collisions: the other files are named
+    here, made by no one (a feed is a Product, made when written)."""
+    moved = [p.context["move"] for p in plan if "move" in p.context]
+    if not moved:
+        return []
+    r = site.routes
+    files = [r.output_path(p.url) for p in plan if "move" not in p.context]
+    files += ["sitemap.xml", *(rel for rel, _ in other_files(site)), *(rel for rel, _ in static_files(options, config))]
+    return redirects.clashes(r, moved, files)
 
 
 def outputs(
@@ -417,7 +430,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
             plan = loaded.plan if loaded.plan is not None else list(pages.plan(site, cards))
         else:
             plan = list(pages.article_pages(site, cards, edited))
-        if clashes := pages.collisions(plan):
+        if clashes := [*pages.collisions(plan), *moved_clashes(options, config, site, plan)]:
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build
         unchanged = before.unchanged_pages(around, site.articles, site.routes.output_path) if edited is None else frozenset()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .errors import WARNING, Problem
 from .model import Article, Person
@@ -22,6 +22,7 @@ _REFUSED = {
     "#": "a fragment (#…) is never sent to the server",
     "%": "write the address decoded, as it reads (é, not %C3%A9)",
     "\\": "use / between the parts",
+    "*": "'*' means any text to Netlify, whose rule would then take in other pages' addresses",
 }
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\"<>`{}|^]")
 _PAGE_FILE = re.compile(r"\.html?$", re.IGNORECASE)
@@ -43,7 +44,19 @@ def address(text: str) -> str:
     parts = text[1:].split("/")
     if any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in (".", ".."):
         raise ValueError(f"has an empty, '.' or '..' part: {text!r}")
+    if any(p.startswith(":") for p in parts):
+        raise ValueError(f"a part starting with ':' is a placeholder to Netlify, whose rule would then take in other pages' addresses: {text!r}")
+    if any(len(p.encode()) > 255 for p in parts):
+        raise ValueError(f"has a part longer than a file name can be (255 bytes): {text[:60]!r}…")
+    if parts[-1].lower() in ("index.html", "index.htm"):  # the folder's page, as the site's own pages are addressed
+        return text[: -len(parts[-1])]
     return text if text.endswith("/") or _PAGE_FILE.search(text) else text + "/"
+
+
+def site_url(routes: Routes, address: str) -> str:
+    """The site's URL of an address from the site's root: below the base path, where the
+    output folder is published (so a preview built for another base URL keeps them)."""
+    return routes.base_path + address[1:]
 
 
 @dataclass(frozen=True)
@@ -63,14 +76,15 @@ def moves(routes: Routes, articles: Sequence[Article], people: Iterable[Person])
     Not the page's own address, nor one its file gives twice: ``problems`` tells of those."""
     for a in articles:
         lines = [a.file.field_lines.get(f"moved_from[{i}]", 1) for i in range(len(a.file.moved_from))]
-        yield from _own(a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
+        yield from _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
     for p in people:
-        yield from _own(routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)
+        yield from _own(routes, routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)
 
 
-def _own(to: str, given: Iterable[tuple[str, int]], title: str, language: str | None, path: str) -> Iterator[Move]:
+def _own(routes: Routes, to: str, given: Iterable[tuple[str, int]], title: str, language: str | None, path: str) -> Iterator[Move]:
     seen = {to}
-    for url, line in given:
+    for address, line in given:
+        url = site_url(routes, address)
         if url not in seen:
             seen.add(url)
             yield Move(url, to, title, language, path, line)
@@ -78,19 +92,32 @@ def _own(to: str, given: Iterable[tuple[str, int]], title: str, language: str | 
 
 def problems(routes: Routes, path: str, own: str, given: Sequence[str], lines: Mapping[str, int]) -> list[Problem]:
     """What is wrong with one file's moved_from in this site (the syntax is checked as it is
-    read): an address outside the site's base path, the page's own address, one given twice."""
+    read): the page's own address, one given twice."""
     out = []
     seen: dict[str, int] = {}
-    for i, url in enumerate(given):
+    for i, address in enumerate(given):
         field = f"moved_from[{i}]"
         line = lines.get(field, 1)
-        if not url.startswith(routes.base_path):
-            out.append(Problem(path, line, field, f"{url} is outside the site: its addresses begin with {routes.base_path}"))
-        elif url == own:
-            out.append(Problem(path, line, field, f"{url} is the page's own address"))
-        elif url in seen:
-            out.append(Problem(path, line, field, f"{url} is already moved_from[{seen[url]}]"))
-        seen.setdefault(url, i)
+        if site_url(routes, address) == own:
+            out.append(Problem(path, line, field, f"{address} is the page's own address"))
+        elif address in seen:
+            out.append(Problem(path, line, field, f"{address} is already moved_from[{seen[address]}]"))
+        seen.setdefault(address, i)
+    return out
+
+
+def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str]) -> list[Problem]:
+    """An earlier address where the build writes another file (a feed, the sitemap, a static
+    file, a page by another address such as /x/index.html), or below one (/feed.xml/): it is
+    no page's earlier address, and its page would be written over that file or fail to be."""
+    taken = set(files)
+    out = []
+    for m in moved:
+        rel = routes.output_path(m.url)
+        parts = rel.split("/")
+        over = rel if rel in taken else next(("/".join(parts[:i]) for i in range(1, len(parts)) if "/".join(parts[:i]) in taken), None)
+        if over is not None:
+            out.append(Problem(m.path, m.line, "moved_from", f"{m.url} is where the site has its file {over}: no page's earlier address; remove it"))
     return out
 
 
@@ -116,11 +143,19 @@ OWN_RULES = "content/static/_redirects"  # an archive's own, copied over the one
 
 def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str) -> list[Problem]:
     """An archive's own _redirects stands over sitegen's (a static file wins): a warning for
-    each earlier address it has no rule for, giving the rule to add. (The page there still
-    leads on, but with no 301.)"""
-    ruled = {line.split()[0].rstrip("/") for line in own.splitlines() if line.strip() and not line.lstrip().startswith("#")}
-    return [  # Netlify matches /old and /old/ alike
-        Problem(OWN_RULES, 0, "", f"stands over the _redirects sitegen writes, and has no rule for {m.url} (moved_from in {m.path}): add `{_rule(routes, m)}`", WARNING)
-        for m in moved
-        if _served(routes, m.url).rstrip("/") not in ruled
-    ]
+    each earlier address it has no forced rule to the page for, giving the rule to add. (The
+    page there still leads on, but with no 301; an unforced rule is never reached, as
+    sitegen's page is at its address.)"""
+    rules: dict[str, tuple[str, str]] = {}  # from -> (to, status), /x and /x/ alike, as Netlify matches them
+    for line in own.splitlines():
+        words = line.split()
+        if len(words) >= 2 and not words[0].startswith("#"):
+            rules.setdefault(words[0].rstrip("/"), (urlsplit(words[1]).path.rstrip("/"), words[2] if len(words) > 2 else "301"))
+    out = []
+    for m in moved:
+        to, status = rules.get(_served(routes, m.url).rstrip("/"), ("", ""))
+        if to == _served(routes, m.to).rstrip("/") and status.endswith("!"):
+            continue
+        told = f"has {'a rule' if status else 'no rule'} for {m.url}{' that is not a forced redirect to its page' if status else ''}"
+        out.append(Problem(OWN_RULES, 0, "", f"stands over the _redirects sitegen writes, and {told} (moved_from in {m.path}): add `{_rule(routes, m)}`", WARNING))
+    return out

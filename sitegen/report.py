@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -20,9 +21,11 @@ from typing import TextIO
 
 from .build import Options, configure, load, no_full_collections, read
 from .cache import Cache
+from .config import config_file, load_config
 from .content import Archive, parse_article, parse_person, source_identity
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
+from .redirects import site_url
 from .routes import Routes
 from .site import addresses, article_url
 from .slugs import slugify
@@ -87,13 +90,14 @@ def changed_files(root: Path, ref: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Before:
-    """The changed articles and people as they were where this branch left the ref, and the
-    files git finds renamed since (old path -> new path)."""
+    """The changed articles and people as they were where this branch left the ref, the
+    files git finds renamed since (old path -> new path), and the article permalinks then."""
 
     ref: str
     articles: tuple[ArticleFile, ...]
     people: tuple[PersonFile, ...]
     renamed: dict[str, str]
+    permalinks: dict[str, str] | None = None  # None: the config did not change
 
 
 def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
@@ -104,12 +108,10 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
     articles, people = [], []
     for path in sorted(changed):
         kind = "articles" if path.startswith("content/articles/") else "people" if path.startswith("content/people/") else ""
-        if kind and path.endswith(".md"):
-            done = subprocess.run(["git", "-C", str(root), "show", f"{base}:./{path}"], capture_output=True, check=False)
-            if done.returncode == 0:
-                parsed = (parse_article if kind == "articles" else parse_person)(path, done.stdout)
-                if isinstance(parsed, (ArticleFile, PersonFile)):
-                    (articles if kind == "articles" else people).append(parsed)
+        if kind and path.endswith(".md") and (data := _at(root, base, path)) is not None:
+            parsed = (parse_article if kind == "articles" else parse_person)(path, data)
+            if isinstance(parsed, (ArticleFile, PersonFile)):
+                (articles if kind == "articles" else people).append(parsed)
     status = iter(_git(root, "diff", "--name-status", "--find-renames", "--relative", base, "--", paths=True))
     renamed = {}
     for code in status:  # -z: a status, then its path, or both paths of a rename
@@ -118,35 +120,63 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
             renamed[old] = new
         else:
             next(status)
-    return Before(ref, tuple(articles), tuple(people), renamed)
+    return Before(ref, tuple(articles), tuple(people), renamed, _permalinks_at(root, base) if set(SITE_WIDE) & set(changed) else None)
 
 
-def departures(archive: Archive, routes: Routes, old: Before, drafts: bool = False) -> list[Problem]:
-    """The addresses of articles and people published at the ref that no page answers now;
-    pure. An error on the file now there (renamed, or the same one with another date), which
-    must give the address in its moved_from; a warning on a file removed, or made a draft."""
+def _at(root: Path, base: str, path: str) -> bytes | None:
+    done = subprocess.run(["git", "-C", str(root), "show", f"{base}:./{path}"], capture_output=True, check=False)
+    return done.stdout if done.returncode == 0 else None
+
+
+def _permalinks_at(root: Path, base: str) -> dict[str, str] | None:
+    """The permalinks of the config at ``base`` (I/O); None if it cannot be read."""
+    with tempfile.TemporaryDirectory() as folder:
+        for name in SITE_WIDE:
+            if (data := _at(root, base, name)) is not None:
+                (Path(folder) / name).write_bytes(data)
+        try:
+            return load_config(Path(folder)).permalinks
+        except SitegenError:
+            return None
+
+
+def departures(archive: Archive, routes: Routes, old: Before, drafts: bool = False, config: str = "sitegen.toml") -> list[Problem]:
+    """The addresses published at the ref (of articles and people, and their moved_from) that
+    no page has now; pure. An error on the file now there (renamed, or another date), which
+    must give the address in its moved_from; a warning on a file removed or made a draft,
+    and one on the config for the addresses its new permalinks leave."""
     now = addresses(archive, routes, drafts)
+    then = routes if old.permalinks is None else replace(routes, patterns=old.permalinks)
     files: dict[str, ArticleFile | PersonFile] = {f.path: f for f in (*archive.articles, *archive.people)}
     by_source = {a.source.identity: a for a in archive.articles if a.source and a.source.identity}
     out = []
     for was in (*(a for a in old.articles if drafts or not a.draft), *old.people):
-        url = article_url(routes, was) if isinstance(was, ArticleFile) else routes.url_for("person", slug=was.slug)
-        if url in now:
-            continue
+        own = article_url(then, was) if isinstance(was, ArticleFile) else then.url_for("person", slug=was.slug)
+        gone = [url for url in (own, *(site_url(then, a) for a in was.moved_from)) if url not in now]
         now_at = old.renamed.get(was.path, was.path)
-        if now_at in archive.failed:
-            continue  # its own errors are told: where its page will be is known once they are fixed
+        if not gone or now_at in archive.failed:  # a file with errors: they are told, and its addresses are known once fixed
+            continue
         there = files.get(now_at)
         if there is None and isinstance(was, ArticleFile) and was.source:
             there = by_source.get(was.source.identity)  # renamed, but not yet added to git
         if there is None or (isinstance(there, ArticleFile) and there.draft):
-            gone = "a draft now" if there is not None else "removed"
-            out.append(Problem(there.path if there else was.path, 0, "", f"{gone}: its address {url} (at {old.ref}) will answer 'page not found'; if it moved, give the address in moved_from where it is now", WARNING))
+            state = "a draft now" if there is not None else "removed"
+            out.append(Problem(there.path if there else was.path, 0, "", f"{state}: {_addresses(gone)} (at {old.ref}) will answer 'page not found'; if it moved, give the {'address' if len(gone) == 1 else 'addresses'} in moved_from where it is now", WARNING))
             continue
-        # The file's moved_from, else the date that moved it (when the path did not).
-        line = there.field_lines.get("moved_from") or (there.field_lines.get("date", 1) if there.path == was.path else 1)
-        out.append(Problem(there.path, line, "moved_from", f"{url} was its address at {old.ref}, and no page is there now: add it to moved_from, so that links to it keep working"))
+        for url in gone:  # on the file's moved_from, else on the date that moved it (when the path did not)
+            line = there.field_lines.get("moved_from") or (there.field_lines.get("date", 1) if url == own and there.path == was.path else 1)
+            what = "its address" if url == own else "one of its earlier addresses (moved_from)"
+            out.append(Problem(there.path, line, "moved_from", f"{url} was {what} at {old.ref}, and no page is there now: {'add it to' if url == own else 'keep it in'} moved_from, so that links to it keep working"))
+    if then is not routes:
+        changed = {f.path for f in (*old.articles, *old.people)} | set(old.renamed)
+        left = sorted(url for a in archive.articles if a.path not in changed and (drafts or not a.draft) and (url := article_url(then, a)) not in now)
+        if left:
+            out.append(Problem(config, 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if len(left) > 1 else ''} of articles no page has now ({left[0]}{', …' if len(left) > 1 else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING))
     return out
+
+
+def _addresses(urls: Sequence[str]) -> str:
+    return f"its address {urls[0]}" if len(urls) == 1 else f"its addresses {', '.join(urls)}"
 
 
 def affected(archive: Archive, changed: Iterable[str], previous: Sequence[PersonFile] = ()) -> set[str] | None:
@@ -265,7 +295,7 @@ def run(
     if changed_since:
         changed = changed_files(options.root, changed_since)
         old = before(options.root, changed_since, changed)
-        problems += departures(archive, Routes.from_config(config), old, options.drafts)
+        problems += departures(archive, Routes.from_config(config), old, options.drafts, config_file(options.root))
         keep = affected(archive, changed, old.people)
         if keep is not None:
             problems = [p for p in problems if p.path in keep]

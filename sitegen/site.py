@@ -276,7 +276,7 @@ def addresses(archive: Archive, routes: Routes, drafts: bool = False) -> set[str
     return {
         *(article_url(routes, a) for a in chosen),
         *(routes.url_for("person", slug=s) for s in slugs),
-        *(url for f in (*chosen, *archive.people) for url in f.moved_from),
+        *(redirects.site_url(routes, a) for f in (*chosen, *archive.people) for a in f.moved_from),
     }
 
 

@@ -45,6 +45,8 @@ def archive(tmp_path: Path) -> Path:
     ("/2031/04/02/HARBOUR.HTM", "/2031/04/02/HARBOUR.HTM"),
     ("/story.php", "/story.php/"),
     ("/café/", "/café/"),
+    ("/old/index.html", "/old/"),  # the folder's page: its address, as the site's own pages have
+    ("/old/INDEX.HTM", "/old/"),
 ])
 def test_an_address_is_read_as_a_page_address(written: str, address: str) -> None:
     assert redirects.address(written) == address
@@ -64,6 +66,10 @@ def test_an_address_is_read_as_a_page_address(written: str, address: str) -> Non
     ("/a//b/", "an empty, '.' or '..' part"),
     ("/a/../b/", "an empty, '.' or '..' part"),
     ("/a/..", "an empty, '.' or '..' part"),
+    ("/:a/:b/", "a placeholder to Netlify"),
+    ("/tags/:tag", "a placeholder to Netlify"),
+    ("/people/*", "'*' means any text to Netlify"),
+    ("/" + "x" * 256 + "/", "longer than a file name can be"),
 ])
 def test_an_address_that_is_no_page_address_is_refused(written: str, why: str) -> None:
     with pytest.raises(ValueError, match=re.escape(why)):
@@ -94,26 +100,44 @@ def test_each_earlier_address_leads_to_the_page_without_script(archive: Path, tm
     ]
 
 
+def test_an_address_where_the_site_has_another_file_is_an_error_before_anything_is_written(archive: Path, tmp_path: Path, capsys) -> None:
+    """Only pages are planned by URL; the feeds, the sitemap, static files and the like are
+    files too, which a page at an earlier address would be written over (or below)."""
+    out = tmp_path / "public"
+    build(Options(root=archive, out=out, search=False))
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    taken = ["/feed.xml", "/sitemap.xml", "/humans.txt", "/articles/2031/04/ferry-timetable/annotations.jsonld", "/robots.txt/old/", "/tags/harbour/feed.xml"]
+    text = (archive / HARBOUR).read_text()
+    (archive / HARBOUR).write_text(text.replace("  - /old/harbour\n", "  - /old/harbour\n" + "".join(f"  - {t}\n" for t in taken)))
+    assert main(["check", "-s", str(archive)]) == 1
+    errors = [line for line in capsys.readouterr().out.splitlines() if ": error: " in line]
+    files = ["feed.xml", "sitemap.xml", "humans.txt", "articles/2031/04/ferry-timetable/annotations.jsonld", "robots.txt", "tags/harbour/feed.xml"]
+    assert errors == sorted(
+        f"{HARBOUR}:{14 + i}:1: error: moved_from: {redirects.address(t)} is where the site has its file {f}: no page's earlier address; remove it"
+        for i, (t, f) in enumerate(zip(taken, files, strict=True))
+    )
+    assert main(["build", "-s", str(archive), "-o", str(out), "--no-search"]) == 1  # the incremental build, as check
+    assert f"error: {HARBOUR}:14: moved_from: /feed.xml/ is where the site has its file feed.xml" in capsys.readouterr().err
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+
+
 def test_without_moves_there_is_no_redirects_file(tmp_path: Path) -> None:
     out = tmp_path / "public"
     build(Options(root=FIXTURE, out=out, search=False, cache=False))
     assert not (out / "_redirects").exists()
 
 
-def test_a_site_below_a_path_takes_addresses_below_it(archive: Path, tmp_path: Path, capsys) -> None:
-    config = archive / "sitegen.toml"
-    config.write_text(config.read_text().replace('base_url = "https://archive.example.org/"', 'base_url = "https://example.org/archive/"'))
-    assert main(["check", "-s", str(archive)]) == 1
-    out = capsys.readouterr().out
-    assert f"{HARBOUR}:11:1: error: moved_from[0]: /articles/2031/04/harbor-opens/ is outside the site: its addresses begin with /archive/" in out
-    text = (archive / HARBOUR).read_text().replace("  - /articles/2031/04/harbor-opens/\n", "  - /archive/articles/2031/04/harbor-opens/\n")
-    (archive / HARBOUR).write_text(text.replace("  - /2031/04/02/harbour.html\n  - /old/harbour\n", ""))
-    (archive / ORLA).write_text((archive / ORLA).read_text().replace("moved_from: [/people/o-venn/]\n", ""))
+@pytest.mark.parametrize("base_url", ["https://example.org/archive/", "https://preview.example.org/pr-7/"])
+def test_addresses_are_read_from_the_root_of_the_site_wherever_it_is_published(archive: Path, tmp_path: Path, base_url: str) -> None:
+    """A site published below a path (the config's, or a preview's --base-url) has its earlier
+    addresses below it too: the output folder is its root, as for Netlify's _redirects."""
+    prefix = "/" + base_url.split("/", 3)[3]
     public = tmp_path / "public"
-    build(Options(root=archive, out=public, search=False, cache=False))
-    doc = page(public, "/articles/2031/04/harbor-opens/")  # the output folder is the site's root, /archive/
-    assert doc.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url=/archive{HARBOUR_URL}"]
-    assert (public / "_redirects").read_text().splitlines()[1:] == [f"/articles/2031/04/harbor-opens/ {HARBOUR_URL} 301!"]
+    build(Options(root=archive, out=public, search=False, cache=False, base_url=base_url))
+    doc = page(public, "/articles/2031/04/harbor-opens/")  # the output folder's own paths
+    assert doc.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={prefix}{HARBOUR_URL[1:]}"]
+    assert doc.xpath("//link[@rel='canonical']/@href") == [f"{base_url}{HARBOUR_URL[1:]}"]
+    assert (public / "_redirects").read_text().splitlines()[1] == f"/articles/2031/04/harbor-opens/ {HARBOUR_URL} 301!"
 
 
 def test_a_reader_arriving_at_an_earlier_address_lands_on_the_page(archive: Path, tmp_path: Path, chromium, serve_dir) -> None:
@@ -221,20 +245,47 @@ def test_an_address_still_answered_is_no_departure(repo: Path, capsys) -> None:
 def test_an_archives_own_redirects_file_is_told_the_rules_it_lacks(archive: Path, tmp_path: Path, capsys) -> None:
     """content/static/_redirects is copied over the one sitegen writes: each earlier address it
     has no rule for would lose its 301 (its page still leads on), so a warning gives the rule."""
-    own = ("# An earlier site's rules, kept by hand\n/legacy/* /archive/:splat 301\n"
-           "/old/harbour /articles/2031/04/harbour-opens/ 301!\n/people/o-venn/ /people/orla-venn/ 301!\n")  # /x is /x/ to Netlify
+    own = ("# An earlier site's rules, kept by hand\n/legacy/* /archive/:splat 301\n"  # /x is /x/ to Netlify:
+           "/old/harbour /articles/2031/04/harbour-opens/ 301!\n/people/o-venn/ https://archive.example.org/people/orla-venn 301!\n"
+           "/2031/04/02/harbour.html /articles/2031/04/harbour-opens/ 301\n")  # not forced: sitegen's page there shadows it
     (archive / "content/static/_redirects").write_text(own)
     assert main(["check", "-s", str(archive)]) == 0
     warned = [line for line in capsys.readouterr().out.splitlines() if line.startswith("content/static/_redirects")]
     assert warned == [
-        "content/static/_redirects: warning: stands over the _redirects sitegen writes, and has no rule for "
-        f"{old} (moved_from in {path}): add `{old} {to} 301!`"
-        for old, path, to in (
-            ("/2031/04/02/harbour.html", HARBOUR, HARBOUR_URL),  # in the order of the messages
-            ("/articles/2031/04/harbor-opens/", HARBOUR, HARBOUR_URL),
-        )
+        ("content/static/_redirects: warning: stands over the _redirects sitegen writes, and has a rule for "
+        f"/2031/04/02/harbour.html that is not a forced redirect to its page (moved_from in {HARBOUR}): add `/2031/04/02/harbour.html {HARBOUR_URL} 301!`"),
+        ("content/static/_redirects: warning: stands over the _redirects sitegen writes, and has no rule for "
+        f"/articles/2031/04/harbor-opens/ (moved_from in {HARBOUR}): add `/articles/2031/04/harbor-opens/ {HARBOUR_URL} 301!`"),
     ]
     out = tmp_path / "public"
     build(Options(root=archive, out=out, search=False, cache=False))
     assert (out / "_redirects").read_text() == own
     assert page(out, "/people/o-venn/").xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/people/orla-venn/"]
+
+
+def test_an_earlier_address_taken_back_or_removed_with_its_article_is_told(repo: Path, capsys) -> None:
+    git(repo, "checkout", "-q", "main")
+    insert(repo / HARBOUR, "section: Local\n", "moved_from: [/old/harbour/]\n")
+    git(repo, "commit", "-q", "-am", "an earlier address")
+    git(repo, "checkout", "-q", "-B", "pr")
+    (repo / HARBOUR).write_text((repo / HARBOUR).read_text().replace("moved_from: [/old/harbour/]\n", ""))
+    assert changed(repo, capsys) == [
+        (f"{HARBOUR}:1:1: error: moved_from: /old/harbour/ was one of its earlier addresses (moved_from) at main, "
+        "and no page is there now: keep it in moved_from, so that links to it keep working"),
+    ]
+    git(repo, "rm", "-q", "-f", HARBOUR)
+    assert changed(repo, capsys) == [
+        (f"{HARBOUR}: warning: removed: its addresses {HARBOUR_URL}, /old/harbour/ (at main) will answer 'page not found'; "
+        "if it moved, give the addresses in moved_from where it is now"),
+    ]
+
+
+def test_new_permalinks_are_one_warning_on_the_config(repo: Path, capsys) -> None:
+    config = repo / "sitegen.toml"
+    config.write_text(config.read_text() + '\n[permalinks]\narticle = "/news/{yyyy}/{slug}/"\n')
+    main(["check", "-s", str(repo), "--changed-since", "main"])
+    warned = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
+    assert warned == [
+        ("sitegen.toml: warning: permalinks: the permalinks changed since main: 3 published addresses of articles no page has now "
+        "(/articles/2031/04/ferry-timetable/, …); give each in moved_from, or redirect them in content/static/_redirects"),
+    ]
