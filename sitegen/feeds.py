@@ -158,12 +158,13 @@ def robots(site: Site) -> bytes:
 
 
 def all_feeds(site: Site, showing: Collection[str] | None = None) -> Iterator[tuple[str, Product]]:
-    """The home feed, then one per tag and one per person; given ``showing`` (article URLs),
-    only the feeds with one of those articles among their entries."""
+    """The home feed, then one per tag, per outlet and per person; given ``showing`` (article
+    URLs), only the feeds with one of those articles among their entries."""
     r, arts, title = site.routes, site.articles, site.config.title
     empty = as_of(site)
     feeds = [("home", {}, title, arts[:FEED_SIZE])]
     feeds += [("tag", {"slug": slug}, f"{tag.name} · {title}", [arts[i] for i in site.by_tag.get(slug, ())[:FEED_SIZE]]) for slug, tag in site.tags.items()]
+    feeds += [("source", {"slug": slug}, f"{outlet.name} · {title}", [arts[i] for i in site.by_source.get(slug, ())[:FEED_SIZE]]) for slug, outlet in site.sources.items()]
     feeds += [("person", {"slug": slug}, f"{p.name} · {title}", [arts[i] for i in site.by_person.get(slug, ())[:FEED_SIZE]]) for slug, p in site.people.items()]
     for kind, values, name, members in feeds:
         if showing is None or any(a.url in showing for a in members):

@@ -159,7 +159,7 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
         yield Page(r.url_for(index_kind), (f"{index_kind}.html", "terms.html"), {"kind": kind, "terms": counts}, newest)
         for slug, term in terms.items():
             members = [cards[i] for i in groups.get(slug, ())]
-            feed = r.feed_for(kind, slug=slug) if kind == "tag" else None
+            feed = r.feed_for(kind, slug=slug)
             title = site.words.text("chart_tag" if kind == "tag" else "chart_outlet", name=term.name)
             timeline = Derived(cache(partial(_timeline, site, members, title)))  # from the cards the context holds
             ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": timeline}

@@ -205,6 +205,18 @@ def test_feeds_are_atom_with_absolute_links(site: Path):
     assert len(home.findall(f"{ATOM}entry")) == 3
 
 
+def test_each_outlet_has_a_feed_of_its_articles(site: Path):
+    """A reader following one outlet's archived articles, as a tag's or a person's."""
+    outlet = page(site, "/sources/the-lindmoor-ledger/")
+    assert outlet.xpath("//link[@rel='alternate' and @type='application/atom+xml']/@href")[-1] == "/sources/the-lindmoor-ledger/feed.xml"
+    assert "/sources/the-lindmoor-ledger/feed.xml" in outlet.xpath("//main//a/@href")
+    feed = xml(site, "sources/the-lindmoor-ledger/feed.xml")
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == BASE + "sources/the-lindmoor-ledger/feed.xml"
+    assert feed.findtext(f"{ATOM}title") == "The Lindmoor Ledger · Fictional Test Archive"
+    linked = sorted(e.find(f"{ATOM}link[@rel='alternate']").get("href") for e in feed.findall(f"{ATOM}entry"))
+    assert linked == [BASE + "articles/2031/04/ferry-timetable/", BASE + "articles/2031/04/harbour-opens/"]  # not Coastline Weekly's
+
+
 def test_an_empty_feed_is_dated_as_of_the_archives_newest_article(tmp_path: Path):
     """Atom requires ``updated``; an empty feed (a person no article names, no annotations
     yet) is as the archive was when it last changed, not from 1970 nor from the clock."""
