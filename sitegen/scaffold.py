@@ -23,7 +23,7 @@ SCHEMA_PATH = "schemas/article.schema.json"
 BODY = f"{PLACEHOLDER} Leave one empty line between paragraphs.\n"
 
 # What an empty field looks like, by schema type: YAML that the checker treats as absent.
-_EMPTY = {"list": "[]", "urls": "[]", "annotations": "[]", "revisions": "[]", "mapping": "{}", "bool": "false"}
+_EMPTY = {"list": "[]", "urls": "[]", "paths": "[]", "annotations": "[]", "revisions": "[]", "mapping": "{}", "bool": "false"}
 
 _EXAMPLES = {
     "tags": ["- Treaty", "- Diplomacy"],
