@@ -6,6 +6,7 @@ when an editor corrects a slug or a date. Pure."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -109,8 +110,11 @@ def problems(routes: Routes, path: str, own: str, given: Sequence[str], lines: M
 def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str]) -> list[Problem]:
     """An earlier address where the build writes another file (a feed, the sitemap, a static
     file, a page by another address such as /x/index.html), or below one (/feed.xml/): it is
-    no page's earlier address, and its page would be written over that file or fail to be."""
+    no page's earlier address, and its page would be written over that file or fail to be.
+    Also one differing from another file only in capitals or in how an accent is encoded: a
+    disk that does not tell them apart (macOS's, Windows's) would keep only one of the two."""
     taken = set(files)
+    folded = {_folded(f): f for f in sorted(taken)}
     out = []
     for m in moved:
         rel = routes.output_path(m.url)
@@ -118,7 +122,13 @@ def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str]) -> list
         over = rel if rel in taken else next(("/".join(parts[:i]) for i in range(1, len(parts)) if "/".join(parts[:i]) in taken), None)
         if over is not None:
             out.append(Problem(m.path, m.line, "moved_from", f"{m.url} is where the site has its file {over}: no page's earlier address; remove it"))
+        elif (alike := folded.setdefault(_folded(rel), rel)) != rel:
+            out.append(Problem(m.path, m.line, "moved_from", f"{m.url} differs from the site's file {alike} only in capitals or accents: on a disk that does not tell them apart (macOS, Windows) one would be written over the other"))
     return out
+
+
+def _folded(path: str) -> str:
+    return unicodedata.normalize("NFC", path).casefold()
 
 
 def netlify_rules(routes: Routes, moved: Sequence[Move]) -> bytes:

@@ -121,6 +121,23 @@ def test_an_address_where_the_site_has_another_file_is_an_error_before_anything_
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
 
 
+def test_an_address_differing_from_a_file_only_in_capitals_or_accents_is_an_error(archive: Path, capsys) -> None:
+    """Netlify tells them apart; a Mac or Windows disk does not, and would keep one file of two."""
+    text = (archive / HARBOUR).read_text()
+    alike = ["/Articles/2031/04/Harbour-Opens/", "/OLD/harbour/", "/cafe\u0301/", "/caf\u00e9/"]
+    (archive / HARBOUR).write_text(text.replace("  - /old/harbour\n", "  - /old/harbour\n" + "".join(f"  - {t}\n" for t in alike)))
+    assert main(["check", "-s", str(archive)]) == 1
+    errors = [line.split(": error: moved_from: ")[1] for line in capsys.readouterr().out.splitlines() if ": error: moved_from: " in line]
+    assert errors == [
+        ("/Articles/2031/04/Harbour-Opens/ differs from the site's file articles/2031/04/harbour-opens/index.html only in capitals or accents: "
+        "on a disk that does not tell them apart (macOS, Windows) one would be written over the other"),
+        ("/OLD/harbour/ differs from the site's file old/harbour/index.html only in capitals or accents: "
+        "on a disk that does not tell them apart (macOS, Windows) one would be written over the other"),
+        ("/caf\u00e9/ differs from the site's file cafe\u0301/index.html only in capitals or accents: "
+        "on a disk that does not tell them apart (macOS, Windows) one would be written over the other"),
+    ]
+
+
 def test_without_moves_there_is_no_redirects_file(tmp_path: Path) -> None:
     out = tmp_path / "public"
     build(Options(root=FIXTURE, out=out, search=False, cache=False))
