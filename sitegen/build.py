@@ -170,9 +170,8 @@ def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages
     if not moved:
         return []
     r = site.routes
-    files = [r.output_path(p.url) for p in plan if "move" not in p.context]
-    files += ["sitemap.xml", *(rel for rel, _ in other_files(site)), *(rel for rel, _ in static_files(options, config))]
-    return redirects.clashes(r, moved, files)
+    files = ["sitemap.xml", *(rel for rel, _ in other_files(site)), *(rel for rel, _ in static_files(options, config))]
+    return redirects.clashes(r, moved, files, [r.output_path(p.url) for p in plan if "move" not in p.context])
 
 
 def outputs(

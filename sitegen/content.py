@@ -8,12 +8,12 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from . import annotation, frontmatter, markdown, redirects
+from . import annotation, frontmatter, markdown, redirects, snapshots
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
 from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
@@ -60,6 +60,8 @@ def parse_archive(
         if isinstance(result, ArticleFile):
             articles.append(result)
             problems.extend(_date_warnings(result, today))
+            if result.source and result.source.archived:
+                problems.extend(_snapshot_warnings(result))
             if result.body.lstrip().startswith(PLACEHOLDER):  # `sitegen new`'s body, never written over
                 line = result.body_line + result.body[: result.body.index(PLACEHOLDER)].count("\n")
                 problems.append(Problem(result.path, line, "body", "still the placeholder `sitegen new` wrote: write the article", WARNING))
@@ -167,7 +169,11 @@ class _Checker:
         if kind == "url":
             return self.url(key, value)
         if kind == "image":  # a copy in content/static/ (link_problems checks it is there), or elsewhere
-            return value.strip() if isinstance(value, str) and _SITE_FILE.fullmatch(value.strip()) else self.url(key, value)
+            if not (isinstance(value, str) and re.match(r"/[^/]", value.strip())):
+                return self.url(key, value)
+            if _SITE_FILE.fullmatch(value.strip()):
+                return value.strip()
+            return self._bad(key, f"a path on the site may not hold spaces, '?', '#' or '\\': {value.strip()!r} (rename the file)")
         if kind == "urls":
             items = self.list(key, value)
             return tuple(u for i, v in enumerate(items) if (u := self.url(f"{key}[{i}]", v))) if items is not None else None
@@ -475,6 +481,23 @@ def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
             why = f"{note.date} is before the article's date ({article.date.date()}): a note is written after the article"
             out.append(Problem(article.path, article.field_lines.get(key, note.line), key, why, WARNING))
     return out
+
+
+def _snapshot_warnings(article: ArticleFile) -> list[Problem]:
+    """An archived copy that its address shows is no copy of this article's original: a list
+    of captures, a copy of another address, or one made (a day and more) before it was published."""
+    source = article.source
+    assert source is not None
+    shot = snapshots.read(source.archived)
+    line = article.field_lines.get("source.archived", 1)
+    out = []
+    if shot.listing:
+        out.append("is a list of the web archive's captures, not one copy: open the capture to keep and give its address")
+    elif shot.of and source.url and source_identity(shot.of) != source.identity:
+        out.append(f"is a copy of {shot.of}, not of source.url")
+    if shot.at and shot.at < article.date - timedelta(days=1):
+        out.append(f"was made on {shot.at.date()}, before the article's date ({article.date.date()}): check the copy, or the date")
+    return [Problem(article.path, line, "source.archived", message, WARNING) for message in out]
 
 
 def _duplicates(articles: list[ArticleFile], people: Iterable[PersonFile] = ()) -> list[Problem]:

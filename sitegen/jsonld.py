@@ -30,13 +30,13 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
     }
     if article.people:
         data["about"] = {"@id": person_id(site, article.people[0])}
-    if f.image:
-        data["image"] = site.routes.absolute(f.image)
+    if article.image:
+        data["image"] = site.routes.absolute(article.image)
     if f.source:
         publisher = {"@type": "NewsMediaOrganization", "name": f.source.name}
         data["publisher"] = publisher
         if f.source.archived:  # the original, and where it can still be read
-            data["isBasedOn"] = {"@type": "NewsArticle", "archivedAt": f.source.archived, **({"url": f.source.url} if f.source.url else {})}
+            data["isBasedOn"] = {"@type": "CreativeWork", "archivedAt": f.source.archived, **({"url": f.source.url} if f.source.url else {})}
         elif f.source.url:
             data["isBasedOn"] = f.source.url
     if f.section:

@@ -80,8 +80,8 @@ def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], fa
 
     out = []
     for a in site.articles:
-        if a.file.image and a.file.image.startswith("/") and (message := why("image", a.file.image, a.url)):
-            out.append(Problem(a.file.path, a.file.field_lines.get("image", 1), "image", message, WARNING))
+        if a.file.image and a.file.image.startswith("/") and a.image not in files:  # a copy of its own, not there
+            out.append(Problem(a.file.path, a.file.field_lines.get("image", 1), "image", f"{a.file.image!r} not found: put the file at content/static{a.file.image}", WARNING))
         for kind, target, first, end in a.links:
             if message := why(kind, target, a.url):
                 out.append(Problem(a.file.path, a.file.body_line + _line(a.file.body, target, first, end), "body", message, WARNING))

@@ -8,11 +8,12 @@ and a type tells which stage a value comes from:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
+
+from . import snapshots
 
 
 @dataclass(frozen=True)
@@ -24,22 +25,8 @@ class Source:
 
     @property
     def archived_at(self) -> datetime | None:
-        """When the archived copy was made, where its address says (the Wayback Machine's
-        and archive.today's long addresses do); else None."""
-        if found := _WAYBACK.match(self.archived):
-            stamp = found[1]
-        elif found := _ARCHIVE_TODAY.match(self.archived):
-            stamp = "".join(found.groups())
-        else:
-            return None
-        try:
-            return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-        except ValueError:
-            return None
-
-
-_WAYBACK = re.compile(r"https?://(?:web\.)?archive\.org/web/(\d{14})", re.IGNORECASE)
-_ARCHIVE_TODAY = re.compile(r"https?://archive\.(?:today|ph|is|li|vn|md|fo)/(\d{4})\.(\d{2})\.(\d{2})-(\d{6})/", re.IGNORECASE)
+        """When the archived copy was made, where its address says; else None."""
+        return snapshots.read(self.archived).at if self.archived else None
 
 
 @dataclass(frozen=True)
@@ -227,6 +214,7 @@ class Article:
     links: tuple[tuple[str, str, int, int], ...] = field(default=(), compare=False, repr=False)  # markdown.Link: to this site, for the link checks
     title_html: str = ""  # the headline with its notes' passages marked (Markup), "" if it has none
     summary_html: str = ""  # the given summary so, "" if it has none
+    image: str = ""  # the lead image's URL: a copy under content/static/ below the base path, else as given
 
     @property
     def body_html(self) -> str:

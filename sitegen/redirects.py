@@ -54,12 +54,6 @@ def address(text: str) -> str:
     return text if text.endswith("/") or _PAGE_FILE.search(text) else text + "/"
 
 
-def site_url(routes: Routes, address: str) -> str:
-    """The site's URL of an address from the site's root: below the base path, where the
-    output folder is published (so a preview built for another base URL keeps them)."""
-    return routes.base_path + address[1:]
-
-
 @dataclass(frozen=True)
 class Move:
     """An earlier address (``url``, site-absolute) of the page now at ``to``."""
@@ -85,7 +79,7 @@ def moves(routes: Routes, articles: Sequence[Article], people: Iterable[Person])
 def _own(routes: Routes, to: str, given: Iterable[tuple[str, int]], title: str, language: str | None, path: str) -> Iterator[Move]:
     seen = {to}
     for address, line in given:
-        url = site_url(routes, address)
+        url = routes.published(address)
         if url not in seen:
             seen.add(url)
             yield Move(url, to, title, language, path, line)
@@ -99,7 +93,7 @@ def problems(routes: Routes, path: str, own: str, given: Sequence[str], lines: M
     for i, address in enumerate(given):
         field = f"moved_from[{i}]"
         line = lines.get(field, 1)
-        if site_url(routes, address) == own:
+        if routes.published(address) == own:
             out.append(Problem(path, line, field, f"{address} is the page's own address"))
         elif address in seen:
             out.append(Problem(path, line, field, f"{address} is already moved_from[{seen[address]}]"))
@@ -107,14 +101,15 @@ def problems(routes: Routes, path: str, own: str, given: Sequence[str], lines: M
     return out
 
 
-def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str]) -> list[Problem]:
-    """An earlier address where the build writes another file (a feed, the sitemap, a static
-    file, a page by another address such as /x/index.html), or below one (/feed.xml/): it is
-    no page's earlier address, and its page would be written over that file or fail to be.
-    Also one differing from another file only in capitals or in how an accent is encoded: a
-    disk that does not tell them apart (macOS's, Windows's) would keep only one of the two."""
+def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str], pages: Iterable[str]) -> list[Problem]:
+    """An earlier address where the build writes another file than a page (a feed, the
+    sitemap, a static file), or below one (/feed.xml/): it is no page's earlier address, and
+    its page would be written over that file or fail to be. (A page's address is told by
+    pages.collisions.) Also one differing from another file or page only in capitals or in
+    how an accent is encoded: a disk that does not tell them apart (macOS's, Windows's)
+    would keep one of the two."""
     taken = set(files)
-    folded = {_folded(f): f for f in sorted(taken)}
+    folded = {_folded(f): f for f in sorted({*taken, *pages})}
     out = []
     for m in moved:
         rel = routes.output_path(m.url)

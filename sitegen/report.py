@@ -25,7 +25,6 @@ from .config import config_file, load_config
 from .content import Archive, parse_article, parse_person, source_identity
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
-from .redirects import site_url
 from .routes import Routes
 from .site import addresses, article_url
 from .slugs import slugify
@@ -152,7 +151,7 @@ def departures(archive: Archive, routes: Routes, old: Before, drafts: bool = Fal
     out = []
     for was in (*(a for a in old.articles if drafts or not a.draft), *old.people):
         own = article_url(then, was) if isinstance(was, ArticleFile) else then.url_for("person", slug=was.slug)
-        gone = [url for url in (own, *(site_url(then, a) for a in was.moved_from)) if url not in now]
+        gone = [url for url in (own, *(then.published(a) for a in was.moved_from)) if url not in now]
         now_at = old.renamed.get(was.path, was.path)
         if not gone or now_at in archive.failed:  # a file with errors: they are told, and its addresses are known once fixed
             continue

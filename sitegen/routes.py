@@ -27,6 +27,12 @@ class Routes:
             path = f"{path}page/{page}/"
         return self.base_path + path.lstrip("/")
 
+    def published(self, path: str) -> str:
+        """The site URL of a path from the root of the site as published, the output folder's
+        root (an earlier address, a file of content/static/): below the base path, so a
+        preview built for another base URL keeps it."""
+        return self.base_path + path[1:]
+
     def feed_for(self, kind: str, **values: object) -> str:
         return self.url_for(kind, **values) + "feed.xml"
 

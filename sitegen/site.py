@@ -260,7 +260,8 @@ def _article(
     summary = file.summary or markdown.summarise(first)
     made_from = _made_from(key, url, tags, source, people) if file.source_key else b""
     marked = {"title_html": Markup(title_html), "summary_html": Markup(summary_html)}  # anchor's HTML: escaped text and marks
-    return Article(file, url, summary, body, tags, source, people, anchored, made_from, links, **marked), problems
+    image = routes.published(file.image) if file.image and file.image.startswith("/") else file.image or ""
+    return Article(file, url, summary, body, tags, source, people, anchored, made_from, links, **marked, image=image), problems
 
 
 def article_url(routes: Routes, file: ArticleFile) -> str:
@@ -276,7 +277,7 @@ def addresses(archive: Archive, routes: Routes, drafts: bool = False) -> set[str
     return {
         *(article_url(routes, a) for a in chosen),
         *(routes.url_for("person", slug=s) for s in slugs),
-        *(redirects.site_url(routes, a) for f in (*chosen, *archive.people) for a in f.moved_from),
+        *(routes.published(a) for f in (*chosen, *archive.people) for a in f.moved_from),
     }
 
 

@@ -131,13 +131,15 @@ ORIGINAL = "https://ledger.example.org/2031/04/harbour-opens"
 
 
 @pytest.mark.parametrize(("source", "shown"), [
-    ({"url": ORIGINAL, "archived": f"https://web.archive.org/web/20310402101500/{ORIGINAL}"}, "Original: " + ORIGINAL + " · Archived copy of 2 April 2031"),
-    ({"url": ORIGINAL, "archived": f"https://archive.ph/2031.04.03-080000/{ORIGINAL}"}, "Original: " + ORIGINAL + " · Archived copy of 3 April 2031"),
-    ({"url": ORIGINAL, "archived": "https://archive.ph/AbCdE"}, "Original: " + ORIGINAL + " · Archived copy"),
-    ({"url": ORIGINAL, "archived": f"https://web.archive.org/web/20311399000000/{ORIGINAL}"}, "Original: " + ORIGINAL + " · Archived copy"),
-    ({"archived": f"https://web.archive.org/web/20310402101500/{ORIGINAL}"}, "Archived copy of 2 April 2031"),
+    ({"url": ORIGINAL, "archived": f"https://web.archive.org/web/20310402101500/{ORIGINAL}"}, f"Original: {ORIGINAL} · archived on 2 April 2031"),
+    ({"url": ORIGINAL, "archived": f"https://web.archive.org/web/20310402101500id_/{ORIGINAL}"}, f"Original: {ORIGINAL} · archived on 2 April 2031"),
+    ({"url": ORIGINAL, "archived": f"https://archive.ph/2031.04.03-080000/{ORIGINAL}"}, f"Original: {ORIGINAL} · archived on 3 April 2031"),
+    ({"url": ORIGINAL, "archived": "https://archive.ph/AbCdE"}, f"Original: {ORIGINAL} · archived copy"),
+    ({"url": ORIGINAL, "archived": f"https://web.archive.org/web/20311399000000/{ORIGINAL}"}, f"Original: {ORIGINAL} · archived copy"),  # no 99th day
+    ({"url": ORIGINAL, "archived": f"https://web.archive.org/web/2031040210150001/{ORIGINAL}"}, f"Original: {ORIGINAL} · archived copy"),  # 16 digits
+    ({"archived": f"https://web.archive.org/web/20310402101500/{ORIGINAL}"}, "Original: archived on 2 April 2031"),
 ])
-def test_an_archived_copy_of_the_original_is_linked_with_its_date_when_its_address_says(tmp_path: Path, source: dict, shown: str):
+def test_an_archived_copy_of_the_original_is_linked_with_its_date_when_its_address_says(tmp_path: Path, source: dict, shown: str, capsys):
     """Outlets change and remove articles; a web archive's snapshot keeps the original readable."""
     root = tmp_path / "archive"
     shutil.copytree(FIXTURE, root)
@@ -151,25 +153,36 @@ def test_an_archived_copy_of_the_original_is_linked_with_its_date_when_its_addre
     assert " ".join(line.text_content().split()) == shown
     assert [a.get("href") for a in line.cssselect("a")] == [u for u in (source.get("url"), source["archived"]) if u]
     data = json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)
-    assert data["isBasedOn"] == {"@type": "NewsArticle", "archivedAt": source["archived"], **({"url": ORIGINAL} if "url" in source else {})}
+    assert data["isBasedOn"] == {"@type": "CreativeWork", "archivedAt": source["archived"], **({"url": ORIGINAL} if "url" in source else {})}
+    if "on" in shown:  # the date as a machine reads it too
+        assert line.cssselect("time")[0].get("datetime").endswith("+00:00")
+    cli.main(["check", "-s", str(root)])
+    assert "source.archived" not in capsys.readouterr().out  # a copy of this original, made after it
 
 
-def test_a_lead_image_kept_under_content_static_is_served_from_the_site(tmp_path: Path):
+@pytest.mark.parametrize("base", [BASE, "https://example.org/archive/"])
+def test_a_lead_image_kept_under_content_static_is_served_from_the_site(tmp_path: Path, base: str, capsys):
     """An outlet's image vanishes with its article, and each reader's browser asking the
-    outlet for it tells the outlet who reads the archive: a copy can be the site's own."""
+    outlet for it tells the outlet who reads the archive: a copy can be the site's own. Its
+    path is from the root of the site as published (below a base path, where the output is)."""
     root = tmp_path / "archive"
     shutil.copytree(FIXTURE, root)
     (root / "content/static/images").mkdir(parents=True)
     (root / "content/static/images/treaty.jpg").write_bytes(b"\xff\xd8\xff\xe0 a fictional JPEG")
     path = root / "content/articles/2031/05/treaty-signed.md"
     path.write_text(path.read_text().replace("image: https://coastline.example.net/image.jpg\n", "image: /images/treaty.jpg\n"))
-    build(Options(root=root, out=tmp_path / "out", cache=False, search=False))
+    build(Options(root=root, out=tmp_path / "out", cache=False, search=False, base_url=base))
     doc = page(tmp_path / "out", "/articles/2031/05/treaty-signed/")
-    assert doc.cssselect(".article__image img")[0].get("src") == "/images/treaty.jpg"
+    src = base.split("/", 3)[3]
+    assert doc.cssselect(".article__image img")[0].get("src") == f"/{src}images/treaty.jpg"
     assert (tmp_path / "out/images/treaty.jpg").is_file()
-    assert doc.cssselect('meta[property="og:image"]')[0].get("content") == BASE + "images/treaty.jpg"  # absolute, for other sites
-    assert doc.cssselect('meta[name="twitter:image"]')[0].get("content") == BASE + "images/treaty.jpg"
-    assert json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)["image"] == BASE + "images/treaty.jpg"
+    assert doc.cssselect('meta[property="og:image"]')[0].get("content") == base + "images/treaty.jpg"  # absolute, for other sites
+    assert doc.cssselect('meta[name="twitter:image"]')[0].get("content") == base + "images/treaty.jpg"
+    assert json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)["image"] == base + "images/treaty.jpg"
+    config = root / "sitegen.toml"
+    config.write_text(config.read_text().replace(BASE, base))
+    assert cli.main(["check", "-s", str(root)]) == 0
+    assert "image" not in capsys.readouterr().out  # found where it is
 
 
 def test_people_resolve_by_alias_and_slug_and_unknown_names_get_a_page(site: Path):

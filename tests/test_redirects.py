@@ -306,3 +306,13 @@ def test_new_permalinks_are_one_warning_on_the_config(repo: Path, capsys) -> Non
         ("sitegen.toml: warning: permalinks: the permalinks changed since main: 3 published addresses of articles no page has now "
         "(/articles/2031/04/ferry-timetable/, …); give each in moved_from, or redirect them in content/static/_redirects"),
     ]
+
+
+def test_an_address_a_page_has_is_one_error_on_its_line(archive: Path, capsys) -> None:
+    text = (archive / HARBOUR).read_text()
+    (archive / HARBOUR).write_text(text.replace("  - /old/harbour\n", "  - /old/harbour\n  - /sources/the-lindmoor-ledger/index.html\n"))
+    assert main(["check", "-s", str(archive)]) == 1
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith(f"{HARBOUR}:") and ": error: " in line] == [
+        (f"{HARBOUR}:14:1: error: url: /sources/the-lindmoor-ledger/ is wanted by two pages: the outlet 'The Lindmoor Ledger' of "
+        f"content/articles/2031/04/ferry-timetable.md and the moved_from of {HARBOUR}; a page is there now: remove it from moved_from"),
+    ]
