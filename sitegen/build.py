@@ -158,7 +158,7 @@ def load_planned(
 def own_rules_problems(root: Path, site: Site) -> list[Problem]:
     """The archive's own _redirects (I/O), without the rules for the earlier addresses it hides."""
     own = root / redirects.OWN_RULES
-    moved = list(redirects.moves(site.routes, site.articles, site.people.values())) if own.is_file() else []
+    moved = list(redirects.moves(site.routes, site.articles, site.people.values(), site.config)) if own.is_file() else []
     return redirects.own_rules_problems(site.routes, moved, own.read_text("utf-8", errors="replace")) if moved else []
 
 
@@ -171,7 +171,12 @@ def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages
         return []
     r = site.routes
     files = ["sitemap.xml", *(rel for rel, _ in other_files(site)), *(rel for rel, _ in static_files(options, config))]
-    return redirects.clashes(r, moved, files, [r.output_path(p.url) for p in plan if "move" not in p.context])
+    urls = {p.url for p in plan if "move" not in p.context}
+    nowhere = [  # the config's: an article's or person's page is always there
+        Problem(path, line, "moved_from", f"{to} is no page of the site: give the address of a page as it is now, then its earlier ones")
+        for path, line, to in dict.fromkeys((m.path, m.line, m.to) for m in moved if m.to not in urls)
+    ]
+    return [*nowhere, *redirects.clashes(r, moved, files, [r.output_path(u) for u in urls])]
 
 
 def outputs(
@@ -250,7 +255,7 @@ def other_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
     yield "robots.txt", feeds.robots(site)
-    if moved := list(redirects.moves(r, site.articles, site.people.values())):
+    if moved := list(redirects.moves(r, site.articles, site.people.values(), site.config)):
         yield "_redirects", redirects.netlify_rules(r, moved)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
 

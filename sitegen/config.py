@@ -45,6 +45,8 @@ class Config:
     output: str = field(default="public", metadata={"doc": "Output folder, relative to the archive root; replaced whole by each build."})
     permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS), metadata={"doc": "URL patterns by page kind; output paths are derived from them."})
     noindex: bool = field(default=False, metadata={"doc": "Ask search engines not to index the site (deploy previews)."})
+    moved_from: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, metadata={"doc": "Earlier addresses of pages no file can give them for (a tag, an outlet, a listing), as paths from the site's root: \"/tags/new-name/\" = [\"/tags/old-name/\"]."})
+    file: str = field(default="", metadata={"internal": True})  # the config file read, for messages; "" for none
 
     @property
     def base_path(self) -> str:
@@ -57,6 +59,8 @@ def documented_fields() -> list[tuple[str, str, object]]:
     """(name, doc, default) of every setting, for the README and ``--help``."""
     out = []
     for f in fields(Config):
+        if f.metadata.get("internal"):
+            continue
         default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
         out.append((f.name, f.metadata["doc"], default))
     return out
@@ -97,7 +101,7 @@ def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] =
     def at(key: str, message: str) -> Problem:
         return Problem(path, key_line(text, (*table, *key.split("."))), key, message)
 
-    known = {f.name: f for f in fields(Config)}
+    known = {f.name: f for f in fields(Config) if not f.metadata.get("internal")}
     values: dict[str, object] = {}
     for key, value in data.items():
         if key not in known:
@@ -117,6 +121,10 @@ def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] =
                 elif kind in DEFAULT_PERMALINKS and (why := pattern_problem(kind, pattern)):
                     problems.append(at(f"permalinks.{kind}", why))
             values[key] = {**DEFAULT_PERMALINKS, **value}
+        elif key == "moved_from":
+            moved, found = _moved_from(value, path, text, table)
+            problems += found
+            values[key] = moved
         elif type(value) is not type(default):
             problems.append(at(key, f"must be {_TYPE_NAMES[type(default)]}, not {value!r}"))
         elif isinstance(value, str) and (found := CONTROL.search(value)):  # a TOML escape makes one: every feed would be unreadable
@@ -129,6 +137,26 @@ def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] =
     if config.paginate < 1:
         problems.append(at("paginate", "must be at least 1"))
     return config, problems
+
+
+def _moved_from(value: object, path: str, text: str, table: tuple[str, ...]) -> tuple[dict[str, tuple[tuple[str, int], ...]], list[Problem]]:
+    """The ``moved_from`` table: page address -> its earlier addresses, each with its line."""
+    from .redirects import address  # redirects reads the routes, which read this module
+
+    if not isinstance(value, dict):
+        return {}, [Problem(path, key_line(text, (*table, "moved_from")), "moved_from", 'must be a table of "/page/address/" = ["/earlier/address/", …]')]
+    moved, problems = {}, []
+    for page, earlier in value.items():
+        line = key_line(text, (*table, "moved_from", page))
+        items = [earlier] if isinstance(earlier, str) else earlier
+        try:
+            target = address(page)
+            if not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
+                raise ValueError('must be a list of earlier addresses, e.g. ["/tags/old-name/"]')
+            moved[target] = tuple((address(item.strip()), line) for item in items)
+        except ValueError as exc:
+            problems.append(Problem(path, line, f"moved_from.{page}", str(exc)))
+    return moved, problems
 
 
 _BARE_OR_QUOTED = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
@@ -225,7 +253,7 @@ def load_config(root: Path) -> Config:
         config, problems = parse_config(data, name, text, table)
         if problems:
             raise Invalid(problems)
-        return config
+        return replace(config, file=name)
     return Config()
 
 

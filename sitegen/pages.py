@@ -121,7 +121,7 @@ def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
     yield from paginate(site, "home", cards, ("index.html",), {"feed_url": site.routes.feed_for("home")})
     yield from _listings(site, cards)
     yield from article_pages(site, cards)
-    for move in redirects.moves(site.routes, site.articles, site.people.values()):
+    for move in redirects.moves(site.routes, site.articles, site.people.values(), site.config):
         yield Page(move.url, ("moved.html",), {"move": move}, None, in_sitemap=False)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from .config import Config
 from .errors import WARNING, Problem
 from .model import Article, Person
 from .routes import Routes
@@ -66,14 +67,17 @@ class Move:
     line: int
 
 
-def moves(routes: Routes, articles: Sequence[Article], people: Iterable[Person]) -> Iterator[Move]:
-    """Every earlier address, in the site's order: articles (newest first), then people (A-Z).
-    Not the page's own address, nor one its file gives twice: ``problems`` tells of those."""
+def moves(routes: Routes, articles: Sequence[Article], people: Iterable[Person], config: Config | None = None) -> Iterator[Move]:
+    """Every earlier address, in the site's order: articles (newest first), people (A-Z),
+    then those of the config (of a tag's page, say: a page no file can give them for). Not
+    the page's own address, nor one its file gives twice: ``problems`` tells of those."""
     for a in articles:
         lines = [a.file.field_lines.get(f"moved_from[{i}]", 1) for i in range(len(a.file.moved_from))]
         yield from _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
     for p in people:
         yield from _own(routes, routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)
+    for page, earlier in (config.moved_from if config else {}).items():
+        yield from _own(routes, routes.published(page), earlier, page, None, config.file or "sitegen.toml")
 
 
 def _own(routes: Routes, to: str, given: Iterable[tuple[str, int]], title: str, language: str | None, path: str) -> Iterator[Move]:
@@ -129,7 +133,7 @@ def _folded(path: str) -> str:
 def netlify_rules(routes: Routes, moved: Sequence[Move]) -> bytes:
     """Netlify's ``_redirects``: a forced 301 from each earlier address (forced, since the page
     sitegen writes there would otherwise be served)."""
-    lines = ["# Made by sitegen from the moved_from of articles and people: one earlier address a line."]
+    lines = ["# Made by sitegen from the moved_from of articles, people and the config: one earlier address a line."]
     lines += [_rule(routes, m) for m in moved]
     return ("\n".join(lines) + "\n").encode()
 

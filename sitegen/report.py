@@ -21,7 +21,7 @@ from typing import TextIO
 
 from .build import Options, configure, load, no_full_collections, read
 from .cache import Cache
-from .config import config_file, load_config
+from .config import Config, load_config
 from .content import Archive, parse_article, parse_person, source_identity
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
@@ -139,12 +139,13 @@ def _permalinks_at(root: Path, base: str) -> dict[str, str] | None:
             return None
 
 
-def departures(archive: Archive, routes: Routes, old: Before, drafts: bool = False, config: str = "sitegen.toml") -> list[Problem]:
+def departures(archive: Archive, config: Config, old: Before, drafts: bool = False) -> list[Problem]:
     """The addresses published at the ref (of articles and people, and their moved_from) that
     no page has now; pure. An error on the file now there (renamed, or another date), which
     must give the address in its moved_from; a warning on a file removed or made a draft,
     and one on the config for the addresses its new permalinks leave."""
-    now = addresses(archive, routes, drafts)
+    routes = Routes.from_config(config)
+    now = addresses(archive, routes, drafts, config)
     then = routes if old.permalinks is None else replace(routes, patterns=old.permalinks)
     files: dict[str, ArticleFile | PersonFile] = {f.path: f for f in (*archive.articles, *archive.people)}
     by_source = {a.source.identity: a for a in archive.articles if a.source and a.source.identity}
@@ -170,7 +171,7 @@ def departures(archive: Archive, routes: Routes, old: Before, drafts: bool = Fal
         changed = {f.path for f in (*old.articles, *old.people)} | set(old.renamed)
         left = sorted(url for a in archive.articles if a.path not in changed and (drafts or not a.draft) and (url := article_url(then, a)) not in now)
         if left:
-            out.append(Problem(config, 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if len(left) > 1 else ''} of articles no page has now ({left[0]}{', …' if len(left) > 1 else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING))
+            out.append(Problem(config.file or "sitegen.toml", 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if len(left) > 1 else ''} of articles no page has now ({left[0]}{', …' if len(left) > 1 else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING))
     return out
 
 
@@ -294,7 +295,7 @@ def run(
     if changed_since:
         changed = changed_files(options.root, changed_since)
         old = before(options.root, changed_since, changed)
-        problems += departures(archive, Routes.from_config(config), old, options.drafts, config_file(options.root))
+        problems += departures(archive, config, old, options.drafts)
         keep = affected(archive, changed, old.people)
         if keep is not None:
             problems = [p for p in problems if p.path in keep]

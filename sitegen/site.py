@@ -268,9 +268,9 @@ def article_url(routes: Routes, file: ArticleFile) -> str:
     return routes.url_for("article", yyyy=f"{file.date.year:04d}", mm=f"{file.date.month:02d}", slug=file.slug)
 
 
-def addresses(archive: Archive, routes: Routes, drafts: bool = False) -> set[str]:
+def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Config | None = None) -> set[str]:
     """The addresses of the site's article and person pages, and their earlier ones (which
-    lead to them), from the files alone: nothing rendered."""
+    lead to them; and the config's), from the files alone: nothing rendered."""
     chosen = [a for a in archive.articles if drafts or not a.draft]
     registry = Registry(archive.people)
     slugs = {p.slug for p in archive.people} | {registry.find(n) or slugify(n) for a in chosen for n in a.people}
@@ -278,6 +278,7 @@ def addresses(archive: Archive, routes: Routes, drafts: bool = False) -> set[str
         *(article_url(routes, a) for a in chosen),
         *(routes.url_for("person", slug=s) for s in slugs),
         *(routes.published(a) for f in (*chosen, *archive.people) for a in f.moved_from),
+        *(routes.published(a) for earlier in (config.moved_from.values() if config else ()) for a, _ in earlier),
     }
 
 

@@ -316,3 +316,54 @@ def test_an_address_a_page_has_is_one_error_on_its_line(archive: Path, capsys) -
         (f"{HARBOUR}:14:1: error: url: /sources/the-lindmoor-ledger/ is wanted by two pages: the outlet 'The Lindmoor Ledger' of "
         f"content/articles/2031/04/ferry-timetable.md and the moved_from of {HARBOUR}; a page is there now: remove it from moved_from"),
     ]
+
+
+CONFIG_MOVES = """
+[moved_from]
+"/tags/harbour/" = ["/tags/harbor/", "/topics/harbour"]
+"/sources/the-lindmoor-ledger/" = "/outlets/ledger/"
+"""
+
+
+def test_the_config_gives_earlier_addresses_of_pages_without_a_file(tmp_path: Path) -> None:
+    """A tag or an outlet renamed moves its page, and no file can say so: the config does."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "sitegen.toml").write_text((root / "sitegen.toml").read_text() + CONFIG_MOVES)
+    out = tmp_path / "public"
+    build(Options(root=root, out=out, search=False, cache=False))
+    for old, new in (("/tags/harbor/", "/tags/harbour/"), ("/topics/harbour/", "/tags/harbour/"), ("/outlets/ledger/", "/sources/the-lindmoor-ledger/")):
+        doc = page(out, old)
+        assert doc.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={new}"]
+        assert doc.xpath("//main//a/@href") == [new]
+    assert (out / "_redirects").read_text().splitlines()[1:] == [
+        "/tags/harbor/ /tags/harbour/ 301!", "/topics/harbour/ /tags/harbour/ 301!", "/outlets/ledger/ /sources/the-lindmoor-ledger/ 301!",
+    ]
+
+
+def test_the_configs_earlier_addresses_are_checked_on_their_lines(tmp_path: Path, capsys) -> None:
+    """The config's own mistakes first (as every config problem, before the archive is read),
+    then what only the site can say: no page there, or a page at the earlier address."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    config = (root / "sitegen.toml").read_text()
+    first = config.count("\n") + 3  # the line of the first entry
+    for moves, expected in (
+        ('"/tags/treaty/" = 7\n"/x/" = ["/y?z"]\n', [
+            f"sitegen.toml:{first}:1: error: moved_from./tags/treaty/: must be a list of earlier addresses, e.g. [\"/tags/old-name/\"]",
+            f"sitegen.toml:{first + 1}:1: error: moved_from./x/: a query (?…) is not part of a static page's address: '/y?z'",
+        ]),
+        ('"/tags/nothing-here/" = ["/tags/old-nothing/"]\n"/tags/harbour/" = "/people/"\n', [
+            f"sitegen.toml:{first}:1: error: moved_from: /tags/nothing-here/ is no page of the site: give the address of a page as it is now, then its earlier ones",
+            f"sitegen.toml:{first + 1}:1: error: url: /people/ is wanted by two pages: the site's page people.html and the moved_from of sitegen.toml; a page is there now: remove it from moved_from",
+        ]),
+    ):
+        (root / "sitegen.toml").write_text(config + "\n[moved_from]\n" + moves)
+        assert main(["check", "-s", str(root)]) == 1
+        assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("sitegen.toml:")] == expected
+
+
+def test_an_articles_old_address_in_the_config_is_no_departure(repo: Path, capsys) -> None:
+    git(repo, "mv", HARBOUR, "content/articles/2031/04/lindmoor-harbour-opens.md")
+    (repo / "sitegen.toml").write_text((repo / "sitegen.toml").read_text() + f'\n[moved_from]\n"/articles/2031/04/lindmoor-harbour-opens/" = ["{HARBOUR_URL}"]\n')
+    assert changed(repo, capsys) == []
