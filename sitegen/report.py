@@ -26,7 +26,7 @@ from .content import Archive, parse_article, parse_person, source_identity
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
 from .routes import Routes
-from .site import addresses, article_url
+from .site import addresses, article_url, terms_of
 from .slugs import slugify
 
 # A change to these files can change every page, so --changed-since checks everything.
@@ -175,6 +175,31 @@ def departures(archive: Archive, config: Config, old: Before, drafts: bool = Fal
     return out
 
 
+def term_departures(archive: Archive, config: Config, old: Before, drafts: bool = False) -> list[Problem]:
+    """Tag and outlet pages published at the ref that no article is listed on now (its last
+    article retagged, an outlet renamed); pure. A warning on the changed file that had it,
+    naming the config's [moved_from], where a renamed one's earlier address goes."""
+    routes = Routes.from_config(config)
+    now = addresses(archive, routes, drafts, config)
+    changed = {a.path for a in old.articles} | set(old.renamed.values())
+    had: dict[tuple[str, str], tuple[str, ArticleFile]] = {}  # (kind, slug) -> a name, and an article it was on
+    for a in (*old.articles, *(a for a in archive.articles if a.path not in changed)):
+        for kind, name in terms_of(a) if drafts or not a.draft else ():
+            had.setdefault((kind, slugify(name)), (name, a))
+    files = {a.path: a for a in archive.articles}
+    out = []
+    for (kind, slug), (name, was) in sorted(had.items()):
+        if (url := routes.url_for(kind, slug=slug)) in now:
+            continue
+        there = files.get(old.renamed.get(was.path, was.path))
+        field = "tags" if kind == "tag" else "source.name"
+        line = there.field_lines.get(field, there.field_lines.get(field.split(".")[0], 1)) if there else 0
+        what = f"the {'tag' if kind == 'tag' else 'outlet'} {name!r}"
+        message = f"{what} is on no article now: its page {url} (at {old.ref}) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of {config.file or 'sitegen.toml'}"
+        out.append(Problem(there.path if there else was.path, line, field, message, WARNING))
+    return out
+
+
 def _addresses(urls: Sequence[str]) -> str:
     return f"its address {urls[0]}" if len(urls) == 1 else f"its addresses {', '.join(urls)}"
 
@@ -295,7 +320,7 @@ def run(
     if changed_since:
         changed = changed_files(options.root, changed_since)
         old = before(options.root, changed_since, changed)
-        problems += departures(archive, config, old, options.drafts)
+        problems += [*departures(archive, config, old, options.drafts), *term_departures(archive, config, old, options.drafts)]
         keep = affected(archive, changed, old.people)
         if keep is not None:
             problems = [p for p in problems if p.path in keep]

@@ -269,17 +269,23 @@ def article_url(routes: Routes, file: ArticleFile) -> str:
 
 
 def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Config | None = None) -> set[str]:
-    """The addresses of the site's article and person pages, and their earlier ones (which
-    lead to them; and the config's), from the files alone: nothing rendered."""
+    """The addresses of the site's article, person, tag and outlet pages, and their earlier
+    ones (which lead to them; and the config's), from the files alone: nothing rendered."""
     chosen = [a for a in archive.articles if drafts or not a.draft]
     registry = Registry(archive.people)
     slugs = {p.slug for p in archive.people} | {registry.find(n) or slugify(n) for a in chosen for n in a.people}
     return {
         *(article_url(routes, a) for a in chosen),
         *(routes.url_for("person", slug=s) for s in slugs),
+        *(routes.url_for(kind, slug=slugify(name)) for a in chosen for kind, name in terms_of(a)),
         *(routes.published(a) for f in (*chosen, *archive.people) for a in f.moved_from),
         *(routes.published(a) for earlier in (config.moved_from.values() if config else ()) for a, _ in earlier),
     }
+
+
+def terms_of(file: ArticleFile) -> list[tuple[str, str]]:
+    """(page kind, name) of the tags and the outlet an article is listed under."""
+    return [*(("tag", t) for t in file.tags), *((("source", file.source.name),) if file.source else ())]
 
 
 def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...]) -> bytes:

@@ -248,9 +248,25 @@ def test_a_removed_article_or_one_made_a_draft_is_a_warning(repo: Path, capsys) 
     assert changed(repo, capsys) == [
         ("content/articles/2031/04/ferry-timetable.md: warning: a draft now: its address /articles/2031/04/ferry-timetable/ (at main) "
         "will answer 'page not found'; if it moved, give the address in moved_from where it is now"),
+        ("content/articles/2031/04/ferry-timetable.md:6:1: warning: source.name: the outlet 'The Lindmoor Ledger' is on no article now: "
+         "its page /sources/the-lindmoor-ledger/ (at main) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of sitegen.toml"),
+        ("content/articles/2031/04/ferry-timetable.md:8:1: warning: tags: the tag 'harbour' is on no article now: "
+         "its page /tags/harbour/ (at main) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of sitegen.toml"),
         (f"{HARBOUR}: warning: removed: its address {HARBOUR_URL} (at main) will answer 'page not found'; "
         "if it moved, give the address in moved_from where it is now"),
     ]
+
+
+def test_an_outlet_renamed_on_its_last_article_is_told_unless_the_config_gives_its_old_address(repo: Path, capsys) -> None:
+    path = repo / "content/articles/2031/05/treaty-signed.md"
+    path.write_text(path.read_text().replace("  name: Coastline Weekly\n", "  name: The Coastline Weekly\n"))
+    assert changed(repo, capsys) == [
+        ("content/articles/2031/05/treaty-signed.md:6:1: warning: source.name: the outlet 'Coastline Weekly' is on no article now: "
+         "its page /sources/coastline-weekly/ (at main) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of sitegen.toml"),
+    ]
+    config = repo / "sitegen.toml"
+    config.write_text(config.read_text() + '\n[moved_from]\n"/sources/the-coastline-weekly/" = ["/sources/coastline-weekly/"]\n')
+    assert changed(repo, capsys) == []
 
 
 def test_an_address_still_answered_is_no_departure(repo: Path, capsys) -> None:
