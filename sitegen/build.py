@@ -163,9 +163,10 @@ def own_rules_problems(root: Path, site: Site) -> list[Problem]:
 
 
 def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages.Page]) -> list[Problem]:
-    """Earlier addresses (moved_from) where the build writes another file, or a folder of one.
-    Only their pages' URLs are in the plan, for pages.collisions: the other files are named
-    here, made by no one (a feed is a Product, made when written)."""
+    """Earlier addresses (moved_from) where the build writes another file, or a folder of one,
+    and the config's that lead to no page. Only pages' URLs are in the plan, for
+    pages.collisions: the other files are named here, made by no one (a feed is a Product,
+    made when written)."""
     moved = [p.context["move"] for p in plan if "move" in p.context]
     if not moved:
         return []

@@ -61,7 +61,7 @@ def parse_archive(
             articles.append(result)
             problems.extend(_date_warnings(result, today))
             if result.source and result.source.archived:
-                problems.extend(_snapshot_warnings(result))
+                problems.extend(_snapshot_warnings(result, result.source))
             if result.body.lstrip().startswith(PLACEHOLDER):  # `sitegen new`'s body, never written over
                 line = result.body_line + result.body[: result.body.index(PLACEHOLDER)].count("\n")
                 problems.append(Problem(result.path, line, "body", "still the placeholder `sitegen new` wrote: write the article", WARNING))
@@ -483,11 +483,9 @@ def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
     return out
 
 
-def _snapshot_warnings(article: ArticleFile) -> list[Problem]:
+def _snapshot_warnings(article: ArticleFile, source: Source) -> list[Problem]:
     """An archived copy that its address shows is no copy of this article's original: a list
     of captures, a copy of another address, or one made (a day and more) before it was published."""
-    source = article.source
-    assert source is not None
     shot = snapshots.read(source.archived)
     line = article.field_lines.get("source.archived", 1)
     out = []

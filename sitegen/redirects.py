@@ -1,7 +1,8 @@
-"""Moved pages: the earlier addresses of an article or a person (``moved_from``). Each keeps
-working: a page there leads to the new one, without script, on any host, and Netlify answers
-it with a permanent redirect (``_redirects``). Links in papers and other sites do not break
-when an editor corrects a slug or a date. Pure."""
+"""Moved pages: the earlier addresses of an article or a person (their ``moved_from``), or of
+any page (the config's). Each keeps working: a page there leads to the new one, without
+script, on any host, and Netlify answers it with a permanent redirect (``_redirects``). Links
+in papers and other sites do not break when an editor corrects a slug or a date, or renames a
+tag. Pure."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ class Move:
 
     url: str
     to: str
-    title: str  # the article's headline or the person's name: what the page says moved
+    title: str  # what the page says moved: the article's headline, the person's name, else the address
     language: str | None  # the title's, when an article's own
     path: str  # the file whose moved_from gives it, and the line there
     line: int

@@ -1,0 +1,98 @@
+"""Departures: the addresses a change leaves to nothing (``check --changed-since``); pure.
+
+An article renamed, or dated in another month, a person renamed, an earlier address taken
+out of ``moved_from``, the last article taken off a tag: each was a page at the ref, which
+links in papers and on other sites still lead to. The files as they were come from git
+(``report.before``); this module compares them with the archive now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .config import Config
+from .content import Archive
+from .errors import WARNING, Problem
+from .model import ArticleFile, PersonFile
+from .routes import Routes
+from .site import addresses, article_url, terms_of
+from .slugs import slugify
+
+
+@dataclass(frozen=True)
+class Before:
+    """The changed articles and people as they were where this branch left the ref, the
+    files git finds renamed since (old path -> new path), and the article permalinks then."""
+
+    ref: str
+    articles: tuple[ArticleFile, ...]
+    people: tuple[PersonFile, ...]
+    renamed: dict[str, str]
+    permalinks: dict[str, str] | None = None  # None: the config did not change
+
+
+
+def departures(archive: Archive, config: Config, old: Before, drafts: bool = False) -> list[Problem]:
+    """The addresses published at the ref (of articles and people, and their moved_from) that
+    no page has now; pure. An error on the file now there (renamed, or another date), which
+    must give the address in its moved_from; a warning on a file removed or made a draft,
+    and one on the config for the addresses its new permalinks leave."""
+    routes = Routes.from_config(config)
+    now = addresses(archive, routes, drafts, config)
+    then = routes if old.permalinks is None else replace(routes, patterns=old.permalinks)
+    files: dict[str, ArticleFile | PersonFile] = {f.path: f for f in (*archive.articles, *archive.people)}
+    by_source = {a.source.identity: a for a in archive.articles if a.source and a.source.identity}
+    out = []
+    for was in (*(a for a in old.articles if drafts or not a.draft), *old.people):
+        own = article_url(then, was) if isinstance(was, ArticleFile) else then.url_for("person", slug=was.slug)
+        gone = [url for url in (own, *(then.published(a) for a in was.moved_from)) if url not in now]
+        now_at = old.renamed.get(was.path, was.path)
+        if not gone or now_at in archive.failed:  # a file with errors: they are told, and its addresses are known once fixed
+            continue
+        there = files.get(now_at)
+        if there is None and isinstance(was, ArticleFile) and was.source:
+            there = by_source.get(was.source.identity)  # renamed, but not yet added to git
+        if there is None or (isinstance(there, ArticleFile) and there.draft):
+            state = "a draft now" if there is not None else "removed"
+            out.append(Problem(there.path if there else was.path, 0, "", f"{state}: {_addresses(gone)} (at {old.ref}) will answer 'page not found'; if it moved, give the {'address' if len(gone) == 1 else 'addresses'} in moved_from where it is now", WARNING))
+            continue
+        for url in gone:  # on the file's moved_from, else on the date that moved it (when the path did not)
+            line = there.field_lines.get("moved_from") or (there.field_lines.get("date", 1) if url == own and there.path == was.path else 1)
+            what = "its address" if url == own else "one of its earlier addresses (moved_from)"
+            out.append(Problem(there.path, line, "moved_from", f"{url} was {what} at {old.ref}, and no page is there now: {'add it to' if url == own else 'keep it in'} moved_from, so that links to it keep working"))
+    if then is not routes:
+        changed = {f.path for f in (*old.articles, *old.people)} | set(old.renamed)
+        left = sorted(url for a in archive.articles if a.path not in changed and (drafts or not a.draft) and (url := article_url(then, a)) not in now)
+        if left:
+            out.append(Problem(config.file or "sitegen.toml", 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if len(left) > 1 else ''} of articles no page has now ({left[0]}{', …' if len(left) > 1 else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING))
+    return out
+
+
+def term_departures(archive: Archive, config: Config, old: Before, drafts: bool = False) -> list[Problem]:
+    """Tag and outlet pages published at the ref that no article is listed on now (its last
+    article retagged, an outlet renamed); pure. A warning on the changed file that had it,
+    naming the config's [moved_from], where a renamed one's earlier address goes."""
+    routes = Routes.from_config(config)
+    now = addresses(archive, routes, drafts, config)
+    changed = {a.path for a in old.articles} | set(old.renamed.values())
+    had: dict[tuple[str, str], tuple[str, ArticleFile]] = {}  # (kind, slug) -> a name, and an article it was on
+    for a in (*old.articles, *(a for a in archive.articles if a.path not in changed)):
+        for kind, name in terms_of(a) if drafts or not a.draft else ():
+            had.setdefault((kind, slugify(name)), (name, a))
+    files = {a.path: a for a in archive.articles}
+    out = []
+    for (kind, slug), (name, was) in sorted(had.items()):
+        if (url := routes.url_for(kind, slug=slug)) in now:
+            continue
+        there = files.get(old.renamed.get(was.path, was.path))
+        field = "tags" if kind == "tag" else "source.name"
+        line = there.field_lines.get(field, there.field_lines.get(field.split(".")[0], 1)) if there else 0
+        what = f"the {'tag' if kind == 'tag' else 'outlet'} {name!r}"
+        message = f"{what} is on no article now: its page {url} (at {old.ref}) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of {config.file or 'sitegen.toml'}"
+        out.append(Problem(there.path if there else was.path, line, field, message, WARNING))
+    return out
+
+
+def _addresses(urls: Sequence[str]) -> str:
+    return f"its address {urls[0]}" if len(urls) == 1 else f"its addresses {', '.join(urls)}"
