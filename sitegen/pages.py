@@ -121,7 +121,9 @@ def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
     yield from paginate(site, "home", cards, ("index.html",), {"feed_url": site.routes.feed_for("home")})
     yield from _listings(site, cards)
     yield from article_pages(site, cards)
-    for move in redirects.moves(site.routes, site.articles, site.people.values(), site.config):
+    named = [("tag", t) for t in site.tags.values()] + [("source", t) for t in site.sources.values()] if site.config.moved_from else []
+    titles = {site.routes.url_for(kind, slug=term.slug): term.name for kind, term in named}  # for the config's moves
+    for move in redirects.moves(site.routes, site.articles, site.people.values(), site.config, titles):
         yield Page(move.url, ("moved.html",), {"move": move}, None, in_sitemap=False)
 
 

@@ -68,17 +68,21 @@ class Move:
     line: int
 
 
-def moves(routes: Routes, articles: Sequence[Article], people: Iterable[Person], config: Config | None = None) -> Iterator[Move]:
+def moves(
+    routes: Routes, articles: Sequence[Article], people: Iterable[Person], config: Config | None = None, titles: Mapping[str, str] | None = None,
+) -> Iterator[Move]:
     """Every earlier address, in the site's order: articles (newest first), people (A-Z),
-    then those of the config (of a tag's page, say: a page no file can give them for). Not
-    the page's own address, nor one its file gives twice: ``problems`` tells of those."""
+    then those of the config (of a tag's page, say: a page no file can give them for; its
+    title from ``titles`` by URL, else its address). Not the page's own address, nor one its
+    file gives twice: ``problems`` tells of those."""
     for a in articles:
         lines = [a.file.field_lines.get(f"moved_from[{i}]", 1) for i in range(len(a.file.moved_from))]
         yield from _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
     for p in people:
         yield from _own(routes, routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)
     for page, earlier in (config.moved_from if config else {}).items():
-        yield from _own(routes, routes.published(page), earlier, page, None, config.file or "sitegen.toml")
+        to = routes.published(page)
+        yield from _own(routes, to, earlier, (titles or {}).get(to, page), None, config.file or "sitegen.toml")
 
 
 def _own(routes: Routes, to: str, given: Iterable[tuple[str, int]], title: str, language: str | None, path: str) -> Iterator[Move]:

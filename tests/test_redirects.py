@@ -348,10 +348,14 @@ def test_the_config_gives_earlier_addresses_of_pages_without_a_file(tmp_path: Pa
     (root / "sitegen.toml").write_text((root / "sitegen.toml").read_text() + CONFIG_MOVES)
     out = tmp_path / "public"
     build(Options(root=root, out=out, search=False, cache=False))
-    for old, new in (("/tags/harbor/", "/tags/harbour/"), ("/topics/harbour/", "/tags/harbour/"), ("/outlets/ledger/", "/sources/the-lindmoor-ledger/")):
+    for old, new, name in (
+        ("/tags/harbor/", "/tags/harbour/", "Harbour"), ("/topics/harbour/", "/tags/harbour/", "Harbour"),
+        ("/outlets/ledger/", "/sources/the-lindmoor-ledger/", "The Lindmoor Ledger"),
+    ):
         doc = page(out, old)
         assert doc.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={new}"]
         assert doc.xpath("//main//a/@href") == [new]
+        assert doc.xpath("string(//main//a)") == name  # the tag's or outlet's name, as its page has it
     assert (out / "_redirects").read_text().splitlines()[1:] == [
         "/tags/harbor/ /tags/harbour/ 301!", "/topics/harbour/ /tags/harbour/ 301!", "/outlets/ledger/ /sources/the-lindmoor-ledger/ 301!",
     ]
