@@ -145,15 +145,24 @@ def _moved_from(value: object, path: str, text: str, table: tuple[str, ...]) -> 
 
     if not isinstance(value, dict):
         return {}, [Problem(path, key_line(text, (*table, "moved_from")), "moved_from", 'must be a table of "/page/address/" = ["/earlier/address/", …]')]
-    moved, problems = {}, []
+    moved: dict[str, tuple[tuple[str, int], ...]] = {}
+    problems, keys = [], {}
     for page, earlier in value.items():
         line = key_line(text, (*table, "moved_from", page))
         items = [earlier] if isinstance(earlier, str) else earlier
         try:
             target = address(page)
+            if target in moved:  # "/tags/x" and "/tags/x/": one page, and one list would be lost
+                raise ValueError(f"is the same page as {keys[target]!r} (line {moved[target][0][1]}): give its earlier addresses in one list")
             if not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
                 raise ValueError('must be a list of earlier addresses, e.g. ["/tags/old-name/"]')
-            moved[target] = tuple((address(item.strip()), line) for item in items)
+            earlier_ones = [address(item.strip()) for item in items]
+            for i, one in enumerate(earlier_ones):  # as front matter's moved_from is checked
+                if one == target:
+                    raise ValueError(f"{one} is the page's own address")
+                if one in earlier_ones[:i]:
+                    raise ValueError(f"{one} is given twice")
+            moved[target], keys[target] = tuple((one, line) for one in earlier_ones), page
         except ValueError as exc:
             problems.append(Problem(path, line, f"moved_from.{page}", str(exc)))
     return moved, problems

@@ -32,19 +32,35 @@ class Before:
     permalinks: dict[str, str] | None = None  # None: the config did not change
 
 
+@dataclass(frozen=True)
+class _Compared:
+    """What every check of departures reads: the routes now and at the ref, the addresses now."""
+
+    routes: Routes
+    then: Routes
+    now: set[str]
+    old: Before
+    drafts: bool
+
 
 def departures(archive: Archive, config: Config, old: Before, drafts: bool = False) -> list[Problem]:
-    """The addresses published at the ref (of articles and people, and their moved_from) that
-    no page has now; pure. An error on the file now there (renamed, or another date), which
-    must give the address in its moved_from; a warning on a file removed or made a draft,
-    and one on the config for the addresses its new permalinks leave."""
+    """The addresses published at the ref that no page has now (an error or a warning each,
+    on the file to mend); pure."""
     routes = Routes.from_config(config)
-    now = addresses(archive, routes, drafts, config)
     then = routes if old.permalinks is None else replace(routes, patterns=old.permalinks)
+    seen = _Compared(routes, then, addresses(archive, routes, drafts, config), old, drafts)
+    return [*_files(archive, seen), *_terms(archive, config, seen), *_permalinks(archive, config, seen)]
+
+
+def _files(archive: Archive, seen: _Compared) -> list[Problem]:
+    """Articles and people, and their moved_from: an error on the file now there (renamed, or
+    another date), which must give the address in its moved_from; a warning on a file
+    removed or made a draft."""
+    old, then, now = seen.old, seen.then, seen.now
     files: dict[str, ArticleFile | PersonFile] = {f.path: f for f in (*archive.articles, *archive.people)}
     by_source = {a.source.identity: a for a in archive.articles if a.source and a.source.identity}
     out = []
-    for was in (*(a for a in old.articles if drafts or not a.draft), *old.people):
+    for was in (*(a for a in old.articles if seen.drafts or not a.draft), *old.people):
         own = article_url(then, was) if isinstance(was, ArticleFile) else then.url_for("person", slug=was.slug)
         gone = [url for url in (own, *(then.published(a) for a in was.moved_from)) if url not in now]
         now_at = old.renamed.get(was.path, was.path)
@@ -61,37 +77,49 @@ def departures(archive: Archive, config: Config, old: Before, drafts: bool = Fal
             line = there.field_lines.get("moved_from") or (there.field_lines.get("date", 1) if url == own and there.path == was.path else 1)
             what = "its address" if url == own else "one of its earlier addresses (moved_from)"
             out.append(Problem(there.path, line, "moved_from", f"{url} was {what} at {old.ref}, and no page is there now: {'add it to' if url == own else 'keep it in'} moved_from, so that links to it keep working"))
-    if then is not routes:
-        changed = {f.path for f in (*old.articles, *old.people)} | set(old.renamed)
-        left = sorted(url for a in archive.articles if a.path not in changed and (drafts or not a.draft) and (url := article_url(then, a)) not in now)
-        if left:
-            out.append(Problem(config.file or "sitegen.toml", 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if len(left) > 1 else ''} of articles no page has now ({left[0]}{', …' if len(left) > 1 else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING))
     return out
 
 
-def term_departures(archive: Archive, config: Config, old: Before, drafts: bool = False) -> list[Problem]:
-    """Tag and outlet pages published at the ref that no article is listed on now (its last
-    article retagged, an outlet renamed); pure. A warning on the changed file that had it,
-    naming the config's [moved_from], where a renamed one's earlier address goes."""
-    routes = Routes.from_config(config)
-    now = addresses(archive, routes, drafts, config)
+def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
+    """Tag and outlet pages that no article is listed on now (its last article retagged, an
+    outlet renamed): a warning on the changed file that had it, saying where a renamed one's
+    earlier address goes."""
+    old = seen.old
     changed = {a.path for a in old.articles} | set(old.renamed.values())
     had: dict[tuple[str, str], tuple[str, ArticleFile]] = {}  # (kind, slug) -> a name, and an article it was on
     for a in (*old.articles, *(a for a in archive.articles if a.path not in changed)):
-        for kind, name in terms_of(a) if drafts or not a.draft else ():
+        for kind, name in terms_of(a) if seen.drafts or not a.draft else ():
             had.setdefault((kind, slugify(name)), (name, a))
     files = {a.path: a for a in archive.articles}
+    table = "[tool.sitegen.moved_from] of pyproject.toml" if config.file == "pyproject.toml" else f"[moved_from] of {config.file or 'sitegen.toml'}"
     out = []
     for (kind, slug), (name, was) in sorted(had.items()):
-        if (url := routes.url_for(kind, slug=slug)) in now:
-            continue
-        there = files.get(old.renamed.get(was.path, was.path))
+        now_at = old.renamed.get(was.path, was.path)
+        if (url := seen.then.url_for(kind, slug=slug)) in seen.now or seen.routes.url_for(kind, slug=slug) in seen.now or now_at in archive.failed:
+            continue  # still there (moved by new permalinks, if at all: _permalinks tells), or its file has errors to fix first
+        there = files.get(now_at)
         field = "tags" if kind == "tag" else "source.name"
         line = there.field_lines.get(field, there.field_lines.get(field.split(".")[0], 1)) if there else 0
         what = f"the {'tag' if kind == 'tag' else 'outlet'} {name!r}"
-        message = f"{what} is on no article now: its page {url} (at {old.ref}) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of {config.file or 'sitegen.toml'}"
+        message = (f"{what} is on no article now: its page {url} (at {old.ref}) will answer 'page not found'; if it was renamed, "
+                   f'give that address in the {table}, under the page it leads to now: "/…/new-name/" = ["{url}"]')
         out.append(Problem(there.path if there else was.path, line, field, message, WARNING))
     return out
+
+
+def _permalinks(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
+    """New permalinks move every page they concern: one warning on the config, with the count."""
+    if seen.then is seen.routes:
+        return []
+    old = seen.old
+    changed = {f.path for f in (*old.articles, *old.people)} | set(old.renamed)
+    chosen = [a for a in archive.articles if a.path not in changed and (seen.drafts or not a.draft)]
+    urls = {article_url(seen.then, a) for a in chosen} | {seen.then.url_for(kind, slug=slugify(name)) for a in chosen for kind, name in terms_of(a)}
+    left = sorted(url for url in urls if url not in seen.now)
+    if not left:
+        return []
+    many = len(left) > 1
+    return [Problem(config.file or "sitegen.toml", 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if many else ''} of articles, tags or outlets no page has now ({left[0]}{', …' if many else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING)]
 
 
 def _addresses(urls: Sequence[str]) -> str:

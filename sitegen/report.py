@@ -24,7 +24,7 @@ from .build import Options, configure, load, no_full_collections, read
 from .cache import Cache
 from .config import load_config
 from .content import Archive, parse_article, parse_person, source_identity
-from .departures import Before, departures, term_departures
+from .departures import Before, departures
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
 from .slugs import slugify
@@ -243,7 +243,7 @@ def run(
     if changed_since:
         changed = changed_files(options.root, changed_since)
         old = before(options.root, changed_since, changed)
-        problems += [*departures(archive, config, old, options.drafts), *term_departures(archive, config, old, options.drafts)]
+        problems += departures(archive, config, old, options.drafts)
         keep = affected(archive, changed, old.people)
         if keep is not None:
             problems = [p for p in problems if p.path in keep]

@@ -249,9 +249,11 @@ def test_a_removed_article_or_one_made_a_draft_is_a_warning(repo: Path, capsys) 
         ("content/articles/2031/04/ferry-timetable.md: warning: a draft now: its address /articles/2031/04/ferry-timetable/ (at main) "
         "will answer 'page not found'; if it moved, give the address in moved_from where it is now"),
         ("content/articles/2031/04/ferry-timetable.md:6:1: warning: source.name: the outlet 'The Lindmoor Ledger' is on no article now: "
-         "its page /sources/the-lindmoor-ledger/ (at main) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of sitegen.toml"),
+         "its page /sources/the-lindmoor-ledger/ (at main) will answer 'page not found'; if it was renamed, give that address in the [moved_from] of sitegen.toml, "
+         'under the page it leads to now: "/…/new-name/" = ["/sources/the-lindmoor-ledger/"]'),
         ("content/articles/2031/04/ferry-timetable.md:8:1: warning: tags: the tag 'harbour' is on no article now: "
-         "its page /tags/harbour/ (at main) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of sitegen.toml"),
+         "its page /tags/harbour/ (at main) will answer 'page not found'; if it was renamed, give that address in the [moved_from] of sitegen.toml, "
+         'under the page it leads to now: "/…/new-name/" = ["/tags/harbour/"]'),
         (f"{HARBOUR}: warning: removed: its address {HARBOUR_URL} (at main) will answer 'page not found'; "
         "if it moved, give the address in moved_from where it is now"),
     ]
@@ -262,7 +264,8 @@ def test_an_outlet_renamed_on_its_last_article_is_told_unless_the_config_gives_i
     path.write_text(path.read_text().replace("  name: Coastline Weekly\n", "  name: The Coastline Weekly\n"))
     assert changed(repo, capsys) == [
         ("content/articles/2031/05/treaty-signed.md:6:1: warning: source.name: the outlet 'Coastline Weekly' is on no article now: "
-         "its page /sources/coastline-weekly/ (at main) will answer 'page not found'; if it was renamed, give the address in the [moved_from] of sitegen.toml"),
+         "its page /sources/coastline-weekly/ (at main) will answer 'page not found'; if it was renamed, give that address in the [moved_from] of sitegen.toml, "
+         'under the page it leads to now: "/…/new-name/" = ["/sources/coastline-weekly/"]'),
     ]
     config = repo / "sitegen.toml"
     config.write_text(config.read_text() + '\n[moved_from]\n"/sources/the-coastline-weekly/" = ["/sources/coastline-weekly/"]\n')
@@ -319,7 +322,7 @@ def test_new_permalinks_are_one_warning_on_the_config(repo: Path, capsys) -> Non
     main(["check", "-s", str(repo), "--changed-since", "main"])
     warned = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
     assert warned == [
-        ("sitegen.toml: warning: permalinks: the permalinks changed since main: 3 published addresses of articles no page has now "
+        ("sitegen.toml: warning: permalinks: the permalinks changed since main: 3 published addresses of articles, tags or outlets no page has now "
         "(/articles/2031/04/ferry-timetable/, …); give each in moved_from, or redirect them in content/static/_redirects"),
     ]
 
@@ -387,3 +390,38 @@ def test_an_articles_old_address_in_the_config_is_no_departure(repo: Path, capsy
     git(repo, "mv", HARBOUR, "content/articles/2031/04/lindmoor-harbour-opens.md")
     (repo / "sitegen.toml").write_text((repo / "sitegen.toml").read_text() + f'\n[moved_from]\n"/articles/2031/04/lindmoor-harbour-opens/" = ["{HARBOUR_URL}"]\n')
     assert changed(repo, capsys) == []
+
+
+def test_the_configs_table_is_checked_as_front_matter_is(tmp_path: Path, capsys) -> None:
+    """One page under two spellings would lose one list; its own address, or one given twice,
+    are errors as they are in an article's moved_from."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    config = (root / "sitegen.toml").read_text()
+    first = config.count("\n") + 3
+    (root / "sitegen.toml").write_text(config + '\n[moved_from]\n"/tags/harbour" = ["/tags/port/"]\n"/tags/harbour/" = ["/tags/haven/"]\n'
+                                       '"/tags/treaty/" = ["/tags/pact/", "/tags/pact"]\n"/" = ["/index.htm"]\n')
+    assert main(["check", "-s", str(root)]) == 1
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("sitegen.toml:")] == [
+        f"sitegen.toml:{first + 1}:1: error: moved_from./tags/harbour/: is the same page as '/tags/harbour' (line {first}): give its earlier addresses in one list",
+        f"sitegen.toml:{first + 2}:1: error: moved_from./tags/treaty/: /tags/pact/ is given twice",
+        f"sitegen.toml:{first + 3}:1: error: moved_from./: / is the page's own address",
+    ]
+
+
+def test_a_file_with_errors_is_no_departure_of_its_tags(repo: Path, capsys) -> None:
+    path = repo / "content/articles/2031/05/treaty-signed.md"
+    path.write_text(path.read_text().replace("tags: [treaty]\n", "tags: [treaty\n"))
+    main(["check", "-s", str(repo), "--changed-since", "main"])
+    out = capsys.readouterr().out
+    assert "treaty-signed.md:9:7: error: invalid YAML" in out
+    assert "is on no article now" not in out  # its outlet, Coastline Weekly's only article, is only unread
+
+
+def test_new_permalinks_of_tags_are_told_too(repo: Path, capsys) -> None:
+    config = repo / "sitegen.toml"
+    config.write_text(config.read_text() + '\n[permalinks]\ntag = "/topics/{slug}/"\n')
+    main(["check", "-s", str(repo), "--changed-since", "main"])
+    (warned,) = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
+    assert warned.startswith("sitegen.toml: warning: permalinks: the permalinks changed since main: 2 published addresses of articles, tags or outlets "
+                             "no page has now (/tags/harbour/, …)")
