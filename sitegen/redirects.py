@@ -76,10 +76,12 @@ def moves(
     title from ``titles`` by URL, else its address). Not the page's own address, nor one its
     file gives twice: ``problems`` tells of those."""
     for a in articles:
-        lines = [a.file.field_lines.get(f"moved_from[{i}]", 1) for i in range(len(a.file.moved_from))]
-        yield from _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
+        if a.file.moved_from:  # few do: tens of thousands of articles are looked at twice a build
+            lines = [a.file.field_lines.get(f"moved_from[{i}]", 1) for i in range(len(a.file.moved_from))]
+            yield from _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
     for p in people:
-        yield from _own(routes, routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)
+        if p.moved_from:
+            yield from _own(routes, routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)
     for page, earlier in (config.moved_from if config else {}).items():
         to = routes.published(page)
         yield from _own(routes, to, earlier, (titles or {}).get(to, page), None, config.file or "sitegen.toml")
