@@ -259,7 +259,8 @@ class _Checker:
             return self._bad(f"{key}.name", "required")
         url = self.url(f"{key}.url", value["url"]) if value.get("url") else ""
         archived = self.url(f"{key}.archived", value["archived"]) if value.get("archived") else ""
-        return Source(name.strip(), url or "", source_identity(url) if url else "", archived or "")
+        copied = snapshots.read(archived).of if archived and not url else ""  # the original, as the copy's address names it
+        return Source(name.strip(), url or "", source_identity(url or copied) if url or copied else "", archived or "")
 
     def annotations(self, key: str, value: object) -> tuple[Annotation, ...] | None:
         items = self.list(key, value)
@@ -515,11 +516,11 @@ def _duplicates(articles: list[ArticleFile], people: Iterable[PersonFile] = ()) 
             out.append(Problem(a.path, 1, "slug", f"duplicate slug {a.slug!r}: {seen_slug[key].path} has the same URL"))
         else:
             seen_slug[key] = a
-        if a.source and a.source.url:
+        if a.source and a.source.identity:  # its url, else the original its archived copy names
             url = a.source.identity
             if url in seen_url:
-                line = a.field_lines.get("source.url", 1)
-                out.append(Problem(a.path, line, "source.url", f"duplicate source URL: already archived in {seen_url[url].path}"))
+                field = "source.url" if a.source.url else "source.archived"
+                out.append(Problem(a.path, a.field_lines.get(field, 1), field, f"duplicate source URL: already archived in {seen_url[url].path}"))
             else:
                 seen_url[url] = a
     return out

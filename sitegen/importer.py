@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from tqdm import tqdm
 
-from . import __version__, frontmatter
+from . import __version__, frontmatter, snapshots
 from .articlefile import iso, render_article
 from .content import parse_person, source_identity
 from .model import PersonFile
@@ -165,6 +165,8 @@ def archived_urls(root: Path) -> Archived:
             continue
         source_field = front.get("source") if isinstance(front, dict) else None
         url = source_field.get("url") if isinstance(source_field, dict) else None
+        if not url and isinstance(source_field, dict) and isinstance(copy := source_field.get("archived"), str):
+            url = snapshots.read(copy).of  # an original known by its archived copy alone, as check reads it
         if isinstance(url, str) and url:
             index.setdefault(source_identity(url), source.path)
     return Archived(index, unreadable, urls)

@@ -94,6 +94,10 @@ CASES = [
         ART: art(GOOD + "source:\n  name: Quillby Herald\n  url: https://example.invalid/a\n"),
         ART2: art("title: Bridges\ndate: 2021-03-05\nsource:\n  name: Quillby Herald\n  url: https://example.invalid/a/\n"),
     }, "error", "source.url", r"^duplicate source URL: already archived in content/articles/2021/03/quillby-", 6),
+    ("duplicate original of an archived copy", {
+        ART: art(GOOD + "source:\n  name: Quillby Herald\n  archived: https://web.archive.org/web/20210305000000/http://www.example.invalid/a\n"),
+        ART2: art("title: Bridges\ndate: 2021-03-05\nsource:\n  name: Quillby Herald\n  url: https://example.invalid/a/\n"),
+    }, "error", "source.archived", r"^duplicate source URL: already archived in content/articles/2021/03/quillby-bridges\.md$", 6),
     ("person links", {PERSON: "---\nname: Ada Quill\nlinks: https://example.invalid\n---\n"}, "error", "links", r"^must be a mapping of label: URL$", 3),
     ("future date", {"content/articles/2999/01/later.md": art("title: Later\ndate: 2999-01-02\n")}, "warning", "date", r"^is in the future \(2999-01-02\)$", 3),
     ("date disagrees with folder", {"content/articles/2020/12/quillby-lanterns.md": art(GOOD)}, "warning", "date", r"^2021-03-04 disagrees with the folder 2020/12$", 3),

@@ -711,3 +711,19 @@ def test_an_update_of_an_article_already_failing_check_says_so_not_detached_note
     changed.write_text((RECORDS / "004_no_image.txt").read_text(encoding="utf-8").replace("every ten minutes", "every twelve minutes"), encoding="utf-8")
     code, report = import_([changed], root, update=True)
     assert code == 1 and "the record's text would not pass check" in report and "detach" not in report, report
+
+
+def test_an_original_known_by_its_archived_copy_alone_is_not_imported_again(tmp_path: Path) -> None:
+    """An article may give only source.archived (the outlet's page is gone): the original its
+    copy names is archived all the same, for import as for check's duplicate check."""
+    root = fictional_archive(tmp_path)
+    folder = records(tmp_path, ["001_multi_keyword.txt"])
+    assert import_([folder], root)[0] == 0
+    (written,) = (root / "content/articles").rglob("*.md")
+    original = "https://gazette.example.org/2031/06/harbour-festival-opens-with-ferry-parade.html"
+    text = written.read_text()
+    assert f"  url: {original}\n" in text
+    written.write_text(text.replace(f"  url: {original}\n", f"  archived: https://web.archive.org/web/20310604120000/{original}\n"))
+    code, report = import_([folder], root)
+    assert code == 0 and "imported 0, unchanged 1, changed upstream 0" in report  # found (edited here), not imported twice
+    assert len(list((root / "content/articles").rglob("*.md"))) == 1
