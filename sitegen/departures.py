@@ -16,7 +16,7 @@ from .content import Archive
 from .errors import WARNING, Problem
 from .model import ArticleFile, PersonFile
 from .routes import Routes
-from .site import addresses, article_url, terms_of
+from .site import Registry, addresses, article_url, terms_of
 from .slugs import slugify
 
 
@@ -81,15 +81,22 @@ def _files(archive: Archive, seen: _Compared) -> list[Problem]:
 
 
 def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
-    """Tag and outlet pages that no article is listed on now (its last article retagged, an
-    outlet renamed): a warning on the changed file that had it, saying where a renamed one's
-    earlier address goes."""
+    """Tag, outlet and name-only person pages that no article is listed on now (its last
+    article retagged, an outlet renamed, a name dropped or now a registry person's): a warning
+    on the changed file that had it, saying where a renamed one's earlier address goes. (A
+    registry person's page goes with their file: ``_files`` tells.)"""
     old = seen.old
     changed = {a.path for a in old.articles} | set(old.renamed.values())
+    people_changed = {p.path for p in old.people} | set(old.renamed.values())
+    registry = Registry([*old.people, *(p for p in archive.people if p.path not in people_changed)])  # as at the ref
     had: dict[tuple[str, str], tuple[str, ArticleFile]] = {}  # (kind, slug) -> a name, and an article it was on
     for a in (*old.articles, *(a for a in archive.articles if a.path not in changed)):
-        for kind, name in terms_of(a) if seen.drafts or not a.draft else ():
-            had.setdefault((kind, slugify(name)), (name, a))
+        if seen.drafts or not a.draft:
+            for kind, name in terms_of(a):
+                had.setdefault((kind, slugify(name)), (name, a))
+            for name in a.people:
+                if registry.find(name) is None:
+                    had.setdefault(("person", slugify(name)), (name, a))
     files = {a.path: a for a in archive.articles}
     table = "[tool.sitegen.moved_from] of pyproject.toml" if config.file == "pyproject.toml" else f"[moved_from] of {config.file or 'sitegen.toml'}"
     out = []
@@ -98,11 +105,15 @@ def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
         if (url := seen.then.url_for(kind, slug=slug)) in seen.now or seen.routes.url_for(kind, slug=slug) in seen.now or now_at in archive.failed:
             continue  # still there (moved by new permalinks, if at all: _permalinks tells), or its file has errors to fix first
         there = files.get(now_at)
-        field = "tags" if kind == "tag" else "source.name"
+        field = {"tag": "tags", "source": "source.name", "person": "people"}[kind]
         line = there.field_lines.get(field, there.field_lines.get(field.split(".")[0], 1)) if there else 0
-        what = f"the {'tag' if kind == 'tag' else 'outlet'} {name!r}"
-        message = (f"{what} is on no article now: its page {url} (at {old.ref}) will answer 'page not found'; if it was renamed, "
-                   f'give that address in the {table}, under the page it leads to now: "/…/new-name/" = ["{url}"]')
+        what = {"tag": "the tag", "source": "the outlet", "person": "the person"}[kind]
+        config_line = f'in the {table}, under the page it leads to now: "/…/new-name/" = ["{url}"]'
+        if kind == "person":
+            where = f"if they are in content/people/ now, give that address in their file's moved_from; if the name was respelt, {config_line}"
+        else:
+            where = f"if it was renamed, give that address {config_line}"
+        message = f"{what} {name!r} is on no article now: {'their' if kind == 'person' else 'its'} page {url} (at {old.ref}) will answer 'page not found'; {where}"
         out.append(Problem(there.path if there else was.path, line, field, message, WARNING))
     return out
 

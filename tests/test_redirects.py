@@ -254,6 +254,10 @@ def test_a_removed_article_or_one_made_a_draft_is_a_warning(repo: Path, capsys) 
         ("content/articles/2031/04/ferry-timetable.md:8:1: warning: tags: the tag 'harbour' is on no article now: "
          "its page /tags/harbour/ (at main) will answer 'page not found'; if it was renamed, give that address in the [moved_from] of sitegen.toml, "
          'under the page it leads to now: "/…/new-name/" = ["/tags/harbour/"]'),
+        ("content/articles/2031/04/ferry-timetable.md:9:1: warning: people: the person 'Pell Marrow' is on no article now: their page "
+         "/people/pell-marrow/ (at main) will answer 'page not found'; if they are in content/people/ now, give that address in their "
+         "file's moved_from; if the name was respelt, in the [moved_from] of sitegen.toml, under the page it leads to now: "
+         '"/…/new-name/" = ["/people/pell-marrow/"]'),
         (f"{HARBOUR}: warning: removed: its address {HARBOUR_URL} (at main) will answer 'page not found'; "
         "if it moved, give the address in moved_from where it is now"),
     ]
@@ -425,3 +429,15 @@ def test_new_permalinks_of_tags_are_told_too(repo: Path, capsys) -> None:
     (warned,) = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
     assert warned.startswith("sitegen.toml: warning: permalinks: the permalinks changed since main: 2 published addresses of articles, tags or outlets "
                              "no page has now (/tags/harbour/, …)")
+
+
+def test_a_person_known_by_name_alone_is_told_when_their_page_goes(repo: Path, capsys) -> None:
+    """Pell Marrow, named in one article and in no registry file, has a page made from the name."""
+    path = repo / "content/articles/2031/04/ferry-timetable.md"
+    path.write_text(path.read_text().replace("people: [o. venn, Pell Marrow]\n", "people: [o. venn]\n"))
+    (line,) = changed(repo, capsys)
+    assert line.startswith("content/articles/2031/04/ferry-timetable.md:9:1: warning: people: the person 'Pell Marrow' is on no article now")
+    write_person = repo / "content/people/pell-marrow-lindmoor.md"  # now in the registry, under another file name
+    write_person.write_text("---\nname: Pell Marrow\nmoved_from: [/people/pell-marrow/]\n---\nA fictional ferry captain.\n")
+    path.write_text(path.read_text().replace("people: [o. venn]\n", "people: [o. venn, Pell Marrow]\n"))
+    assert changed(repo, capsys) == []
