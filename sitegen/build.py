@@ -257,7 +257,8 @@ def other_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
     yield from annotation_files(site)
     yield "robots.txt", feeds.robots(site)
     if moved := list(redirects.moves(r, site.articles, site.people.values(), site.config)):
-        yield "_redirects", redirects.netlify_rules(r, moved)
+        listings = {r.url_for(kind, slug=slug) for kind, slugs in (("tag", site.tags), ("source", site.sources), ("person", site.people)) for slug in slugs}
+        yield "_redirects", redirects.netlify_rules(r, moved, listings)
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
 
 

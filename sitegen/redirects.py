@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -137,11 +137,18 @@ def _folded(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-def netlify_rules(routes: Routes, moved: Sequence[Move]) -> bytes:
+def netlify_rules(routes: Routes, moved: Sequence[Move], listings: Collection[str] = ()) -> bytes:
     """Netlify's ``_redirects``: a forced 301 from each earlier address (forced, since the page
-    sitegen writes there would otherwise be served)."""
-    lines = ["# Made by sitegen from the moved_from of articles, people and the config: one earlier address a line."]
-    lines += [_rule(routes, m) for m in moved]
+    sitegen writes there would otherwise be served). One of a listing (``listings``: a tag's,
+    an outlet's, a person's page) brings its feed, which feed readers follow to the new one
+    and remember, and its later pages."""
+    lines = ["# Made by sitegen from the moved_from of articles, people and the config: one earlier address a line,"]
+    lines += ["# and for a listing's, its feed and later pages."]
+    for m in moved:
+        lines.append(_rule(routes, m))
+        if m.to in listings and m.url.endswith("/"):
+            old, new = _served(routes, m.url), _served(routes, m.to)
+            lines += [f"{old}feed.xml {new}feed.xml 301!", f"{old}page/* {new}page/:splat 301!"]
     return ("\n".join(lines) + "\n").encode()
 
 

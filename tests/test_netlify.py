@@ -173,10 +173,17 @@ def test_earlier_addresses_are_forced_redirects_before_the_not_found_rule(tmp_pa
     shutil.copytree(REPO / "tests/fixtures/archive", archive)
     article = archive / "content/articles/2031/04/harbour-opens.md"
     article.write_text(article.read_text().replace("section: Local\n", "section: Local\nmoved_from: [/old/harbour, /café/hafen.html]\n"))
+    person = archive / "content/people/orla-venn.md"
+    person.write_text(person.read_text().replace("name: Orla Venn\n", "name: Orla Venn\nmoved_from: [/people/o-venn/]\n"))
     site = tmp_path / "site"
     site.mkdir()
     shutil.copy(REPO / "netlify.toml", site)
     build(Options(root=archive, out=site / "public", search=False, cache=False))
     rules = [(r["from"], r["to"], r["status"], r["force"]) for r in resolve(site, "production")["redirects"]]
     new = "/articles/2031/04/harbour-opens/"
-    assert rules == [("/old/harbour/", new, 301, True), ("/caf%C3%A9/hafen.html", new, 301, True), ("/*", "/404.html", 404, False)]
+    person = "/people/orla-venn/"
+    assert rules == [
+        ("/old/harbour/", new, 301, True), ("/caf%C3%A9/hafen.html", new, 301, True),
+        ("/people/o-venn/", person, 301, True), ("/people/o-venn/feed.xml", person + "feed.xml", 301, True),  # a listing's feed and pages
+        ("/people/o-venn/page/*", person + "page/:splat", 301, True), ("/*", "/404.html", 404, False),
+    ]

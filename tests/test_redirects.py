@@ -92,11 +92,13 @@ def test_each_earlier_address_leads_to_the_page_without_script(archive: Path, tm
     listed = [loc.text for loc in xml(out, "sitemap.xml").iter(f"{SITEMAP}loc")]
     assert f"https://archive.example.org{HARBOUR_URL}" in listed
     assert not [url for url in listed if "harbor" in url or "/old/" in url or "o-venn" in url or url.endswith(".html")]
-    assert (out / "_redirects").read_text().splitlines()[1:] == [
+    assert (out / "_redirects").read_text().splitlines()[2:] == [
         f"/articles/2031/04/harbor-opens/ {HARBOUR_URL} 301!",
         f"/2031/04/02/harbour.html {HARBOUR_URL} 301!",
         f"/old/harbour/ {HARBOUR_URL} 301!",
         "/people/o-venn/ /people/orla-venn/ 301!",
+        "/people/o-venn/feed.xml /people/orla-venn/feed.xml 301!",  # a listing's feed, which feed readers follow
+        "/people/o-venn/page/* /people/orla-venn/page/:splat 301!",
     ]
 
 
@@ -154,7 +156,7 @@ def test_addresses_are_read_from_the_root_of_the_site_wherever_it_is_published(a
     doc = page(public, "/articles/2031/04/harbor-opens/")  # the output folder's own paths
     assert doc.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={prefix}{HARBOUR_URL[1:]}"]
     assert doc.xpath("//link[@rel='canonical']/@href") == [f"{base_url}{HARBOUR_URL[1:]}"]
-    assert (public / "_redirects").read_text().splitlines()[1] == f"/articles/2031/04/harbor-opens/ {HARBOUR_URL} 301!"
+    assert (public / "_redirects").read_text().splitlines()[2] == f"/articles/2031/04/harbor-opens/ {HARBOUR_URL} 301!"
 
 
 def test_a_reader_arriving_at_an_earlier_address_lands_on_the_page(archive: Path, tmp_path: Path, chromium, serve_dir) -> None:
@@ -363,8 +365,9 @@ def test_the_config_gives_earlier_addresses_of_pages_without_a_file(tmp_path: Pa
         assert doc.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={new}"]
         assert doc.xpath("//main//a/@href") == [new]
         assert doc.xpath("string(//main//a)") == name  # the tag's or outlet's name, as its page has it
-    assert (out / "_redirects").read_text().splitlines()[1:] == [
-        "/tags/harbor/ /tags/harbour/ 301!", "/topics/harbour/ /tags/harbour/ 301!", "/outlets/ledger/ /sources/the-lindmoor-ledger/ 301!",
+    moved = (("/tags/harbor/", "/tags/harbour/"), ("/topics/harbour/", "/tags/harbour/"), ("/outlets/ledger/", "/sources/the-lindmoor-ledger/"))
+    assert (out / "_redirects").read_text().splitlines()[2:] == [  # each listing with its feed and later pages
+        rule for old, new in moved for rule in (f"{old} {new} 301!", f"{old}feed.xml {new}feed.xml 301!", f"{old}page/* {new}page/:splat 301!")
     ]
 
 
