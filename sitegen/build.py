@@ -159,7 +159,13 @@ def own_rules_problems(root: Path, site: Site) -> list[Problem]:
     """The archive's own _redirects (I/O), without the rules for the earlier addresses it hides."""
     own = root / redirects.OWN_RULES
     moved = list(redirects.moves(site.routes, site.articles, site.people.values(), site.config)) if own.is_file() else []
-    return redirects.own_rules_problems(site.routes, moved, own.read_text("utf-8", errors="replace")) if moved else []
+    return redirects.own_rules_problems(site.routes, moved, own.read_text("utf-8", errors="replace"), listing_urls(site)) if moved else []
+
+
+def listing_urls(site: Site) -> set[str]:
+    """The pages with a feed and later pages of their own: a tag's, an outlet's, a person's."""
+    r = site.routes
+    return {r.url_for(kind, slug=slug) for kind, slugs in (("tag", site.tags), ("source", site.sources), ("person", site.people)) for slug in slugs}
 
 
 def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages.Page]) -> list[Problem]:
@@ -177,7 +183,7 @@ def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages
         Problem(path, line, "moved_from", f"{to} is no page of the site: give the address of a page as it is now, then its earlier ones")
         for path, line, to in dict.fromkeys((m.path, m.line, m.to) for m in moved if m.to not in urls)
     ]
-    return [*nowhere, *redirects.clashes(r, moved, files, [r.output_path(u) for u in urls])]
+    return [*nowhere, *redirects.clashes(r, moved, files, [r.output_path(u) for u in urls], listing_urls(site))]
 
 
 def outputs(
@@ -257,8 +263,7 @@ def other_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
     yield from annotation_files(site)
     yield "robots.txt", feeds.robots(site)
     if moved := list(redirects.moves(r, site.articles, site.people.values(), site.config)):
-        listings = {r.url_for(kind, slug=slug) for kind, slugs in (("tag", site.tags), ("source", site.sources), ("person", site.people)) for slug in slugs}
-        yield "_redirects", redirects.netlify_rules(r, moved, listings)
+        yield "_redirects", redirects.netlify_rules(r, moved, listing_urls(site))
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"
 
 

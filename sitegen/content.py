@@ -259,7 +259,7 @@ class _Checker:
             return self._bad(f"{key}.name", "required")
         url = self.url(f"{key}.url", value["url"]) if value.get("url") else ""
         archived = self.url(f"{key}.archived", value["archived"]) if value.get("archived") else ""
-        copied = snapshots.read(archived).of if archived and not url else ""  # the original, as the copy's address names it
+        copied = snapshots.original(archived) if archived and not url else ""  # the original, as the copy's address names it
         return Source(name.strip(), url or "", source_identity(url or copied) if url or copied else "", archived or "")
 
     def annotations(self, key: str, value: object) -> tuple[Annotation, ...] | None:

@@ -30,6 +30,7 @@ class Before:
     people: tuple[PersonFile, ...]
     renamed: dict[str, str]
     permalinks: dict[str, str] | None = None  # None: the config did not change
+    added: frozenset[str] = frozenset()  # changed files the ref did not have
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
     registry person's page goes with their file: ``_files`` tells.)"""
     old = seen.old
     changed = {a.path for a in old.articles} | set(old.renamed.values())
-    people_changed = {p.path for p in old.people} | set(old.renamed.values())
+    people_changed = {p.path for p in old.people} | set(old.renamed.values()) | old.added
     registry = Registry([*old.people, *(p for p in archive.people if p.path not in people_changed)])  # as at the ref
     had: dict[tuple[str, str], tuple[str, ArticleFile]] = {}  # (kind, slug) -> a name, and an article it was on
     for a in (*old.articles, *(a for a in archive.articles if a.path not in changed)):

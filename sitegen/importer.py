@@ -161,12 +161,13 @@ def archived_urls(root: Path) -> Archived:
             line, message = (exc.line, exc.message) if isinstance(exc, frontmatter.FrontMatterError) else (1, "not UTF-8")
             unreadable[source.path] = f"{source.path}:{line}: cannot read the archived article: {message}; fix it first"
             text = data.decode("utf-8", errors="replace")
-            urls[source.path] = frozenset(source_identity(u) for u in _ANY_URL.findall(text))
+            found = _ANY_URL.findall(text)
+            urls[source.path] = frozenset(source_identity(u) for u in (*found, *filter(None, map(snapshots.original, found))))
             continue
         source_field = front.get("source") if isinstance(front, dict) else None
         url = source_field.get("url") if isinstance(source_field, dict) else None
         if not url and isinstance(source_field, dict) and isinstance(copy := source_field.get("archived"), str):
-            url = snapshots.read(copy).of  # an original known by its archived copy alone, as check reads it
+            url = snapshots.original(copy)  # an original known by its archived copy alone, as check reads it
         if isinstance(url, str) and url:
             index.setdefault(source_identity(url), source.path)
     return Archived(index, unreadable, urls)

@@ -112,15 +112,17 @@ def problems(routes: Routes, path: str, own: str, given: Sequence[str], lines: M
     return out
 
 
-def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str], pages: Iterable[str]) -> list[Problem]:
+def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str], pages: Iterable[str], listings: Collection[str] = ()) -> list[Problem]:
     """An earlier address where the build writes another file than a page (a feed, the
     sitemap, a static file), or below one (/feed.xml/): it is no page's earlier address, and
     its page would be written over that file or fail to be. (A page's address is told by
     pages.collisions.) Also one differing from another file or page only in capitals or in
     how an accent is encoded: a disk that does not tell them apart (macOS's, Windows's)
-    would keep one of the two."""
+    would keep one of the two. And a listing's earlier address with files below it that the
+    rules for its feed and later pages would hide."""
     taken = set(files)
-    folded = {_folded(f): f for f in sorted({*taken, *pages})}
+    every = sorted({*taken, *pages})
+    folded = {_folded(f): f for f in every}
     out = []
     for m in moved:
         rel = routes.output_path(m.url)
@@ -130,6 +132,10 @@ def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str], pages: 
             out.append(Problem(m.path, m.line, "moved_from", f"{m.url} is where the site has its file {over}: no page's earlier address; remove it"))
         elif (alike := folded.setdefault(_folded(rel), rel)) != rel:
             out.append(Problem(m.path, m.line, "moved_from", f"{m.url} differs from the site's file {alike} only in capitals or accents: on a disk that does not tell them apart (macOS, Windows) one would be written over the other"))
+        elif m.to in listings and rel.endswith("/index.html"):
+            below = rel[: -len("index.html")]
+            if hidden := [f for f in every if f == below + "feed.xml" or f.startswith(below + "page/")]:
+                out.append(Problem(m.path, m.line, "moved_from", f"{m.url} has the site's file {hidden[0]} below it, which the redirect of its feed and later pages would hide: move that file, or give another address"))
     return out
 
 
@@ -144,16 +150,16 @@ def netlify_rules(routes: Routes, moved: Sequence[Move], listings: Collection[st
     and remember, and its later pages."""
     lines = ["# Made by sitegen from the moved_from of articles, people and the config: one earlier address a line,"]
     lines += ["# and for a listing's, its feed and later pages."]
-    for m in moved:
-        lines.append(_rule(routes, m))
-        if m.to in listings and m.url.endswith("/"):
-            old, new = _served(routes, m.url), _served(routes, m.to)
-            lines += [f"{old}feed.xml {new}feed.xml 301!", f"{old}page/* {new}page/:splat 301!"]
+    lines += [f"{old} {new} 301!" for m in moved for old, new in _rules(routes, m, listings)]
     return ("\n".join(lines) + "\n").encode()
 
 
-def _rule(routes: Routes, move: Move) -> str:
-    return f"{_served(routes, move.url)} {_served(routes, move.to)} 301!"
+def _rules(routes: Routes, move: Move, listings: Collection[str]) -> list[tuple[str, str]]:
+    """(from, to) of each rule a move needs, as Netlify reads them."""
+    old, new = _served(routes, move.url), _served(routes, move.to)
+    if move.to in listings and move.url.endswith("/"):
+        return [(old, new), (f"{old}feed.xml", f"{new}feed.xml"), (f"{old}page/*", f"{new}page/:splat")]
+    return [(old, new)]
 
 
 def _served(routes: Routes, url: str) -> str:
@@ -164,11 +170,11 @@ def _served(routes: Routes, url: str) -> str:
 OWN_RULES = "content/static/_redirects"  # an archive's own, copied over the one sitegen writes
 
 
-def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str) -> list[Problem]:
+def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str, listings: Collection[str] = ()) -> list[Problem]:
     """An archive's own _redirects stands over sitegen's (a static file wins): a warning for
-    each earlier address it has no forced rule to the page for, giving the rule to add. (The
-    page there still leads on, but with no 301; an unforced rule is never reached, as
-    sitegen's page is at its address.)"""
+    each earlier address it lacks forced rules to the page for (and for a listing's feed and
+    later pages), giving the rules to add. (The page there still leads on, but with no 301; an
+    unforced rule is never reached, as sitegen's page is at its address.)"""
     rules: dict[str, tuple[str, str]] = {}  # from -> (to, status), /x and /x/ alike, as Netlify matches them
     for line in own.splitlines():
         words = line.split()
@@ -176,9 +182,16 @@ def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str) -> list[
             rules.setdefault(words[0].rstrip("/"), (urlsplit(words[1]).path.rstrip("/"), words[2] if len(words) > 2 else "301"))
     out = []
     for m in moved:
-        to, status = rules.get(_served(routes, m.url).rstrip("/"), ("", ""))
-        if to == _served(routes, m.to).rstrip("/") and status.endswith("!"):
+        needed = _rules(routes, m, listings)
+        lacking = [(old, new) for old, new in needed if not _forced_to(rules.get(old.rstrip("/")), new)]
+        if not lacking:
             continue
-        told = f"has {'a rule' if status else 'no rule'} for {m.url}{' that is not a forced redirect to its page' if status else ''}"
-        out.append(Problem(OWN_RULES, 0, "", f"stands over the _redirects sitegen writes, and {told} (moved_from in {m.path}): add `{_rule(routes, m)}`", WARNING))
+        first = rules.get(needed[0][0].rstrip("/"))
+        told = f"has a rule for {m.url} that is not a forced redirect to its page" if first and lacking[0] == needed[0] else f"lacks {'the rule' if len(lacking) == 1 else 'the rules'} for {m.url}"
+        add = "; ".join(f"`{old} {new} 301!`" for old, new in lacking)
+        out.append(Problem(OWN_RULES, 0, "", f"stands over the _redirects sitegen writes, and {told} (moved_from in {m.path}): add {add}", WARNING))
     return out
+
+
+def _forced_to(rule: tuple[str, str] | None, new: str) -> bool:
+    return rule is not None and rule[0] == new.rstrip("/") and rule[1].endswith("!")

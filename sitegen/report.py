@@ -23,7 +23,7 @@ from typing import TextIO
 from .build import Options, configure, load, no_full_collections, read
 from .cache import Cache
 from .config import load_config
-from .content import Archive, parse_article, parse_person, source_identity
+from .content import Archive, parse_article, parse_person
 from .departures import Before, departures
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PersonFile
@@ -92,13 +92,17 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
     that used it, and a removed or moved page to whatever links to its address: only the
     old files still say which ones those are."""
     (base,) = _git(root, "merge-base", ref, "HEAD")
-    articles, people = [], []
+    articles, people, added = [], [], set()
     for path in sorted(changed):
         kind = "articles" if path.startswith("content/articles/") else "people" if path.startswith("content/people/") else ""
-        if kind and path.endswith(".md") and (data := _at(root, base, path)) is not None:
-            parsed = (parse_article if kind == "articles" else parse_person)(path, data)
-            if isinstance(parsed, (ArticleFile, PersonFile)):
-                (articles if kind == "articles" else people).append(parsed)
+        if not (kind and path.endswith(".md")):
+            continue
+        if (data := _at(root, base, path)) is None:
+            added.add(path)
+            continue
+        parsed = (parse_article if kind == "articles" else parse_person)(path, data)
+        if isinstance(parsed, (ArticleFile, PersonFile)):
+            (articles if kind == "articles" else people).append(parsed)
     status = iter(_git(root, "diff", "--name-status", "--find-renames", "--relative", base, "--", paths=True))
     renamed = {}
     for code in status:  # -z: a status, then its path, or both paths of a rename
@@ -107,7 +111,7 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
             renamed[old] = new
         else:
             next(status)
-    return Before(ref, tuple(articles), tuple(people), renamed, _permalinks_at(root, base) if set(SITE_WIDE) & set(changed) else None)
+    return Before(ref, tuple(articles), tuple(people), renamed, _permalinks_at(root, base) if set(SITE_WIDE) & set(changed) else None, frozenset(added))
 
 
 def _at(root: Path, base: str, path: str) -> bytes | None:
@@ -148,7 +152,7 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
     touched = [a for a in archive.articles if a.path in changed]
     linked = {slugify(PurePosixPath(p).stem) for p in changed if p.startswith("content/articles/")}
     keys = {(a.date.year, a.date.month, a.slug) for a in touched}
-    sources = {source_identity(a.source.url) for a in touched if a.source and a.source.url}
+    sources = {a.source.identity for a in touched if a.source and a.source.identity}  # its url, or its archived copy's original
     out = set(changed)
     for a in archive.articles:
         if any(n.strip().casefold() in names or slugify(n) in person_slugs for n in a.people):
@@ -157,7 +161,7 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
             out.add(a.path)
         if (a.date.year, a.date.month, a.slug) in keys:
             out.add(a.path)
-        if a.source and a.source.url and source_identity(a.source.url) in sources:
+        if a.source and a.source.identity in sources:
             out.add(a.path)
     return out
 

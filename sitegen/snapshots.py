@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 # web.archive.org/web/20220211150000/https://…, also with a mode (id_, if_) after the time,
 # or a pattern where the time is (2022*, *): a list of captures, not one copy.
@@ -29,6 +30,13 @@ def read(url: str) -> Snapshot:
     if found := _ARCHIVE_TODAY.match(url):
         return Snapshot(_time("".join(found.groups()[:4])), found[5])
     return Snapshot()
+
+
+def original(url: str) -> str:
+    """The original an archived copy's address names, to stand for it where its own address is
+    not given; "" for none, or for a site's front page, whose copies hold other stories."""
+    of = read(url).of
+    return of if urlsplit(of).path.strip("/") else ""
 
 
 def _time(stamp: str) -> datetime | None:

@@ -727,3 +727,19 @@ def test_an_original_known_by_its_archived_copy_alone_is_not_imported_again(tmp_
     code, report = import_([folder], root)
     assert code == 0 and "imported 0, unchanged 1, changed upstream 0" in report  # found (edited here), not imported twice
     assert len(list((root / "content/articles").rglob("*.md"))) == 1
+
+
+def test_an_unreadable_article_known_by_its_archived_copy_is_not_imported_twice(tmp_path: Path) -> None:
+    """Its front matter cannot be read, so any URL in its text may be its original: the
+    original an archived copy's address names counts as one."""
+    root = fictional_archive(tmp_path)
+    import_([RECORDS / "004_no_image.txt"], root)
+    [path] = articles(root)
+    original = "https://gazette.example.org/2031/10/tram-line-closed-for-repairs"
+    text = (root / path).read_text(encoding="utf-8")
+    assert f"  url: {original}\n" in text
+    text = text.replace(f"  url: {original}\n", f"  archived: https://web.archive.org/web/20311020170000/{original}\n")
+    (root / path).write_text(text.replace("\ntitle: ", "\nsection: News: World\ntitle: ", 1), encoding="utf-8")
+    code, report = import_([RECORDS / "004_no_image.txt"], root)
+    assert code == 1
+    assert f"failed: {RECORDS / '004_no_image.txt'}: {path}:2: cannot read the archived article: invalid YAML:" in report

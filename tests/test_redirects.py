@@ -295,9 +295,11 @@ def test_an_archives_own_redirects_file_is_told_the_rules_it_lacks(archive: Path
     warned = [line for line in capsys.readouterr().out.splitlines() if line.startswith("content/static/_redirects")]
     assert warned == [
         ("content/static/_redirects: warning: stands over the _redirects sitegen writes, and has a rule for "
-        f"/2031/04/02/harbour.html that is not a forced redirect to its page (moved_from in {HARBOUR}): add `/2031/04/02/harbour.html {HARBOUR_URL} 301!`"),
-        ("content/static/_redirects: warning: stands over the _redirects sitegen writes, and has no rule for "
-        f"/articles/2031/04/harbor-opens/ (moved_from in {HARBOUR}): add `/articles/2031/04/harbor-opens/ {HARBOUR_URL} 301!`"),
+         f"/2031/04/02/harbour.html that is not a forced redirect to its page (moved_from in {HARBOUR}): add `/2031/04/02/harbour.html {HARBOUR_URL} 301!`"),
+        ("content/static/_redirects: warning: stands over the _redirects sitegen writes, and lacks the rule for "
+         f"/articles/2031/04/harbor-opens/ (moved_from in {HARBOUR}): add `/articles/2031/04/harbor-opens/ {HARBOUR_URL} 301!`"),
+        ("content/static/_redirects: warning: stands over the _redirects sitegen writes, and lacks the rules for /people/o-venn/ "  # a listing's feed and pages
+         f"(moved_from in {ORLA}): add `/people/o-venn/feed.xml /people/orla-venn/feed.xml 301!`; `/people/o-venn/page/* /people/orla-venn/page/:splat 301!`"),
     ]
     out = tmp_path / "public"
     build(Options(root=archive, out=out, search=False, cache=False))
@@ -440,7 +442,47 @@ def test_a_person_known_by_name_alone_is_told_when_their_page_goes(repo: Path, c
     path.write_text(path.read_text().replace("people: [o. venn, Pell Marrow]\n", "people: [o. venn]\n"))
     (line,) = changed(repo, capsys)
     assert line.startswith("content/articles/2031/04/ferry-timetable.md:9:1: warning: people: the person 'Pell Marrow' is on no article now")
-    write_person = repo / "content/people/pell-marrow-lindmoor.md"  # now in the registry, under another file name
-    write_person.write_text("---\nname: Pell Marrow\nmoved_from: [/people/pell-marrow/]\n---\nA fictional ferry captain.\n")
     path.write_text(path.read_text().replace("people: [o. venn]\n", "people: [o. venn, Pell Marrow]\n"))
+    registered = repo / "content/people/pell-marrow-lindmoor.md"  # now in the registry, under another file name
+    registered.write_text("---\nname: Pell Marrow\n---\nA fictional ferry captain.\n")
+    (line,) = changed(repo, capsys)  # /people/pell-marrow/ is gone: the new file must say it was theirs
+    assert line.startswith("content/articles/2031/04/ferry-timetable.md:9:1: warning: people: the person 'Pell Marrow' is on no article now")
+    registered.write_text("---\nname: Pell Marrow\nmoved_from: [/people/pell-marrow/]\n---\nA fictional ferry captain.\n")
     assert changed(repo, capsys) == []
+
+
+def test_an_archived_copy_alone_is_the_original_for_the_pull_requests_duplicate_check(repo: Path, capsys) -> None:
+    """A new article giving only an archived copy of an archived original: the duplicate is
+    told, on --changed-since too, where the article it duplicates is unchanged."""
+    copy = repo / "content/articles/2031/04/aaa-copy.md"
+    copy.write_text("---\ntitle: A copy\ndate: 2031-04-21\nsource:\n  name: The Lindmoor Ledger\n"
+                    "  archived: https://web.archive.org/web/20310421000000/https://ledger.example.org/2031/04/ferry\n---\n\nA fictional text.\n")
+    assert main(["check", "-s", str(repo), "--changed-since", "main"]) == 1
+    assert "duplicate source URL" in capsys.readouterr().out
+
+
+def test_copies_of_a_front_page_are_no_duplicates(tmp_path: Path, capsys) -> None:
+    """A front page's copies hold different stories: they name no original."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    for day in ("21", "22"):
+        (root / f"content/articles/2031/04/front-{day}.md").write_text(
+            f"---\ntitle: Front page {day}\ndate: 2031-04-{day}\nsource:\n  name: The Lindmoor Ledger\n"
+            f"  archived: https://web.archive.org/web/203104{day}000000/https://ledger.example.org/\n---\n\nA fictional text.\n")
+    main(["check", "-s", str(root)])
+    assert "duplicate source URL" not in capsys.readouterr().out
+
+
+def test_a_listings_earlier_address_with_files_below_it_is_an_error(tmp_path: Path, capsys) -> None:
+    """Its feed's and later pages' rules would send the requests for those files elsewhere."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    config = (root / "sitegen.toml").read_text()
+    (root / "sitegen.toml").write_text(config + '\n[moved_from]\n"/tags/harbour/" = ["/tags/harbor/"]\n')
+    (root / "content/static/tags/harbor").mkdir(parents=True)
+    (root / "content/static/tags/harbor/feed.xml").write_text("<feed/>")
+    assert main(["check", "-s", str(root)]) == 1
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("sitegen.toml:")] == [
+        (f"sitegen.toml:{config.count(chr(10)) + 3}:1: error: moved_from: /tags/harbor/ has the site's file tags/harbor/feed.xml below it, "
+        "which the redirect of its feed and later pages would hide: move that file, or give another address"),
+    ]
