@@ -69,6 +69,8 @@ def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequenc
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
         if a.source and a.file.source and a.file.source.url:
             _sub(entry, "link", rel="related", href=a.file.source.url, title=a.source.name)
+        if a.source and a.file.source and a.file.source.archived:  # where the original can still be read
+            _sub(entry, "link", rel="related", href=a.file.source.archived, title=f"{a.source.name} ({site.words.text('archived_copy')})")
         _sub(_sub(entry, "author"), "name", a.source.name if a.source else site.config.title)
         for t in a.tags:
             _sub(entry, "category", term=t.slug, label=t.name)

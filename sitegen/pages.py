@@ -202,7 +202,7 @@ def _made_from(page: Page, files: dict) -> tuple[str, int, str]:
         return path, 1, f"the article {path}"
     if "move" in ctx:
         move = ctx["move"]
-        return move.path, move.line, f"the moved_from of {move.path}"
+        return move.path, move.line, f"the moved_from of {move.path} (line {move.line})"  # the line tells two entries of one file apart
     person, term = ctx.get("person"), ctx.get("term")
     if person is not None and person.path:
         return person.path, 1, f"the person {person.path}"

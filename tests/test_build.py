@@ -153,7 +153,10 @@ def test_an_archived_copy_of_the_original_is_linked_with_its_date_when_its_addre
     assert " ".join(line.text_content().split()) == shown
     assert [a.get("href") for a in line.cssselect("a")] == [u for u in (source.get("url"), source["archived"]) if u]
     data = json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)
-    assert data["isBasedOn"] == {"@type": "CreativeWork", "archivedAt": source["archived"], **({"url": ORIGINAL} if "url" in source else {})}
+    assert data["isBasedOn"] == {"@type": "CreativeWork", "archivedAt": source["archived"], "url": ORIGINAL}  # given, or named by the copy
+    entry = next(e for e in xml(tmp_path / "out", "feed.xml").iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "Lindmoor harbour reopens after repairs")
+    related = [(link.get("href"), link.get("title")) for link in entry.iter(f"{ATOM}link") if link.get("rel") == "related"]
+    assert related == [*([(ORIGINAL, "The Lindmoor Ledger")] if "url" in source else []), (source["archived"], "The Lindmoor Ledger (archived copy)")]
     if "on" in shown:  # the date as a machine reads it too
         assert line.cssselect("time")[0].get("datetime").endswith("+00:00")
     cli.main(["check", "-s", str(root)])

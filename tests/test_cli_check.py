@@ -124,11 +124,11 @@ CASES = [
     ("moved from a space", {ART: art(GOOD + "moved_from:\n  - /old lanterns/\n")}, "error", "moved_from[0]", r"^may not hold ' ': '/old lanterns/'$", 5),
     ("moved from its own address", {ART: art(GOOD + "moved_from:\n  - /articles/2021/03/quillby-lanterns\n")}, "error", "moved_from[0]", r"^/articles/2021/03/quillby-lanterns/ is the page's own address$", 5),
     ("moved from twice", {ART: art(GOOD + "moved_from:\n  - /old/\n  - /old\n")}, "error", "moved_from[1]", r"^/old/ is already moved_from\[0\]$", 6),
-    ("moved from a page", {ART: art(GOOD + "moved_from:\n  - /tags/\n")}, "error", "url", r"^/tags/ is wanted by two pages: the site's page terms\.html and the moved_from of content/articles/2021/03/quillby-lanterns\.md; a page is there now: remove it from moved_from$", 5),
+    ("moved from a page", {ART: art(GOOD + "moved_from:\n  - /tags/\n")}, "error", "url", r"^/tags/ is wanted by two pages: the site's page terms\.html and the moved_from of content/articles/2021/03/quillby-lanterns\.md \(line 5\); a page is there now: remove it from moved_from$", 5),
     ("moved from in two files", {
         ART: art(GOOD + "moved_from:\n  - /old/\n"),
         PERSON: "---\nname: Ada Quill\nmoved_from: [/old]\n---\n",
-    }, "error", "url", r"^/old/ is wanted by two pages: the moved_from of content/articles/.* and the moved_from of content/people/ada-quill\.md; keep it in one moved_from$", 5),
+    }, "error", "url", r"^/old/ is wanted by two pages: the moved_from of content/articles/.* \(line 5\) and the moved_from of content/people/ada-quill\.md \(line 3\); keep it in one moved_from$", 5),
     ("unsafe link in a file with other errors", {ART: art("title: x\ndate: 2021-13-45\n", "[x](javascript:void(0))\n")}, "error", "body", r"^link scheme 'javascript' is not allowed", 6),
 ]
 

@@ -341,7 +341,7 @@ def test_an_address_a_page_has_is_one_error_on_its_line(archive: Path, capsys) -
     assert main(["check", "-s", str(archive)]) == 1
     assert [line for line in capsys.readouterr().out.splitlines() if line.startswith(f"{HARBOUR}:") and ": error: " in line] == [
         (f"{HARBOUR}:14:1: error: url: /sources/the-lindmoor-ledger/ is wanted by two pages: the outlet 'The Lindmoor Ledger' of "
-        f"content/articles/2031/04/ferry-timetable.md and the moved_from of {HARBOUR}; a page is there now: remove it from moved_from"),
+        f"content/articles/2031/04/ferry-timetable.md and the moved_from of {HARBOUR} (line 14); a page is there now: remove it from moved_from"),
     ]
 
 
@@ -387,7 +387,7 @@ def test_the_configs_earlier_addresses_are_checked_on_their_lines(tmp_path: Path
         ]),
         ('"/tags/nothing-here/" = ["/tags/old-nothing/"]\n"/tags/harbour/" = "/people/"\n', [
             f"sitegen.toml:{first}:1: error: moved_from: /tags/nothing-here/ is no page of the site: give the address of a page as it is now, then its earlier ones",
-            f"sitegen.toml:{first + 1}:1: error: url: /people/ is wanted by two pages: the site's page people.html and the moved_from of sitegen.toml; a page is there now: remove it from moved_from",
+            f"sitegen.toml:{first + 1}:1: error: url: /people/ is wanted by two pages: the site's page people.html and the moved_from of sitegen.toml (line {first + 1}); a page is there now: remove it from moved_from",
         ]),
     ):
         (root / "sitegen.toml").write_text(config + "\n[moved_from]\n" + moves)
@@ -486,3 +486,14 @@ def test_a_listings_earlier_address_with_files_below_it_is_an_error(tmp_path: Pa
         (f"sitegen.toml:{config.count(chr(10)) + 3}:1: error: moved_from: /tags/harbor/ has the site's file tags/harbor/feed.xml below it, "
         "which the redirect of its feed and later pages would hide: move that file, or give another address"),
     ]
+
+
+def test_two_entries_of_the_config_claiming_one_address_are_told_apart_by_their_lines(tmp_path: Path, capsys) -> None:
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    config = (root / "sitegen.toml").read_text()
+    first = config.count("\n") + 3
+    (root / "sitegen.toml").write_text(config + '\n[moved_from]\n"/tags/harbour/" = ["/tags/old/"]\n"/tags/treaty/" = ["/tags/old/"]\n')
+    assert main(["check", "-s", str(root)]) == 1
+    assert (f"sitegen.toml:{first + 1}:1: error: url: /tags/old/ is wanted by two pages: the moved_from of sitegen.toml (line {first}) "
+            f"and the moved_from of sitegen.toml (line {first + 1}); keep it in one moved_from") in capsys.readouterr().out.splitlines()
