@@ -429,7 +429,9 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
         prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any page worker is forked
-        under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources)) if options.cache else b""
+        # The pages at articles' earlier addresses are made from them too: a change to one is no body edit.
+        moves = tuple((a.url, a.file.moved_from) for a in site.articles if a.file.moved_from)
+        under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources, moves)) if options.cache else b""
         around = incremental.made_under(prints, key, site.people) if options.cache else b""  # what article pages read besides articles and cards
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}

@@ -247,9 +247,9 @@ def claim_spare(cache: Cache, out: Path, before: Previous) -> None:
 
 def made_under(prints: Fingerprints, key: bytes, basis: object) -> bytes:
     """A digest of the build's key and the site's ``basis``, what every page is made from
-    besides its own article (the cards, people and terms). When it is the last build's,
-    only articles' own texts can have changed (see ``Previous.edited``); when it differs,
-    most listings shift (a new article, say)."""
+    besides its own article (the cards, people and terms, and the articles' earlier
+    addresses). When it is the last build's, only articles' own texts can have changed (see
+    ``Previous.edited``); when it differs, most listings shift (a new article, say)."""
     return hashlib.blake2b(key + prints.of(basis), digest_size=16).digest()
 
 

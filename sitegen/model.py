@@ -259,9 +259,6 @@ class Card:
     people: tuple[str, ...]  # person slugs
     annotations: tuple[AnchoredAnnotation, ...]
     language: str | None = None  # the article's own, when set: a listing marks its title and summary
-    # Not shown; here so that a change to it is no body edit (incremental.Previous.edited):
-    # the pages at its addresses are planned with the whole site.
-    moved_from: tuple[str, ...] = ()
     # Its article's ``content_key``, which determines every field above: fingerprints may
     # keep what they hashed of a card under it, for the next build.
     content_key: bytes = field(default=b"", compare=False, repr=False)
@@ -269,4 +266,4 @@ class Card:
     @classmethod
     def of(cls, a: Article) -> Card:
         return cls(a.url, a.slug, a.title, a.date, a.lastmod, a.summary, a.source, a.tags, a.people, a.annotations,
-                   a.file.language, a.file.moved_from, a.content_key)
+                   a.file.language, a.content_key)
