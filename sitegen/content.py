@@ -259,8 +259,8 @@ class _Checker:
             return self._bad(f"{key}.name", "required")
         url = self.url(f"{key}.url", value["url"]) if value.get("url") else ""
         archived = self.url(f"{key}.archived", value["archived"]) if value.get("archived") else ""
-        copied = snapshots.original(archived) if archived and not url else ""  # the original, as the copy's address names it
-        return Source(name.strip(), url or "", source_identity(url or copied) if url or copied else "", archived or "")
+        source = Source(name.strip(), url or "", archived=archived or "")
+        return replace(source, identity=source_identity(source.original)) if source.original else source
 
     def annotations(self, key: str, value: object) -> tuple[Annotation, ...] | None:
         items = self.list(key, value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from . import snapshots
 from .model import Article, Person
 from .site import Site
 
@@ -37,7 +36,7 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
         publisher = {"@type": "NewsMediaOrganization", "name": f.source.name}
         data["publisher"] = publisher
         if f.source.archived:  # the original, and where it can still be read
-            original = f.source.url or snapshots.original(f.source.archived)  # as the copy's address names it
+            original = f.source.original
             data["isBasedOn"] = {"@type": "CreativeWork", "archivedAt": f.source.archived, **({"url": original} if original else {})}
         elif f.source.url:
             data["isBasedOn"] = f.source.url

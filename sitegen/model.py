@@ -24,6 +24,11 @@ class Source:
     archived: str = ""  # an archived copy of the original (a web archive's snapshot), read when the outlet's is gone
 
     @property
+    def original(self) -> str:
+        """The original's address: its url, else the one its archived copy's address names."""
+        return self.url or (snapshots.original(self.archived) if self.archived else "")
+
+    @property
     def archived_at(self) -> datetime | None:
         """When the archived copy was made, where its address says; else None."""
         return snapshots.read(self.archived).at if self.archived else None
