@@ -11,7 +11,7 @@ from functools import cache, cached_property, partial
 
 from markupsafe import Markup
 
-from . import annotation, chart, history, jsonld, redirects
+from . import annotation, chart, citation, history, jsonld, redirects
 from .errors import Problem
 from .model import Article, Card, Person
 from .site import Site
@@ -144,6 +144,7 @@ def article_pages(site: Site, cards: list[Card], only: Collection[str] | None = 
                 "older": cards[i + 1] if i + 1 < len(arts) else None,
                 "jsonld_data": Derived(partial(_news_article, site, a)),  # from the article, its people, the config
                 "revisions": Derived(partial(history.revisions, a.file)),
+                "citation": Derived(partial(citation.ris, site, a)),  # from the article and the config
             },
             noted(a),
         )

@@ -221,6 +221,7 @@ def environment(root: Path, site: Site, compiled: CompiledTemplates | None = Non
         card=cards,
         cards=cards.many,
         text=site.words.markup,  # the theme's words in the site's language (translation.py)
+        page_text=site.words.page_markup,  # one page's own: a citation
         texts_for_script=site.words.for_script,
         own_lang=partial(own_lang, site=site.config.language),
         **MARKUP,
