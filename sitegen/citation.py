@@ -1,54 +1,58 @@
-"""An article's reference as RIS, which every reference manager imports (Zotero from the
-clipboard, EndNote, Mendeley, JabRef), for its page's "Cite this article"; pure."""
+"""An article's "Cite this article": a suggested citation in the site's language, and its
+reference as RIS, which every reference manager imports (Zotero from the clipboard, EndNote,
+Mendeley, JabRef); pure."""
 
 from __future__ import annotations
 
-from rispy import RisWriter
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
 
 from .model import Article
 from .site import Site
 
 
-class _Writer(RisWriter):
-    def set_header(self, count: int) -> str:
-        return ""  # rispy numbers each reference ("1.") above its TY line; one reference needs none
+@dataclass(frozen=True)
+class Citation:
+    text: Markup  # "“Title.” Outlet, 2 April 2031. <address>. Annotated copy: <site>, <page>."
+    ris: str
 
 
-_WRITER = _Writer()
-
-
-def ris(site: Site, article: Article) -> str:
-    """The news article as the outlet published it, with where it is kept and annotated here."""
-    f = article.file
-    original = f.source.url if f.source else ""  # not the one an archived copy names: that may be gone
+def cite(site: Site, article: Article) -> Citation:
+    """The news article as the outlet published it, with where it is kept and annotated here.
+    Made for every article page: with as few calls as can be (rispy's writer alone took ~25 µs)."""
+    f, words, config = article.file, site.words, site.config
+    page = site.routes.absolute(article.url)
+    # Where to read it: the outlet's address, else (it is gone) the archived copy's, else here.
+    url = f.source.url if f.source else ""
     archived = f.source.archived if f.source else ""
-    entry: dict[str, object] = {"type_of_reference": "NEWS", "title": _line(f.title)}
+    lang = f.language or config.language
+    title = escape(f.title) if lang == config.language else Markup('<span lang="{}">{}</span>').format(lang, f.title)
+    day = words.date(f.date)
+    work = (words.page_markup("cite_work", title=title, outlet=article.source.name, date=day) if article.source
+            else words.page_markup("cite_work_no_outlet", title=title, date=day))
+    here = words.page_markup("cite_here", site=config.title, url=page)
+    text = Markup(f"{work} {escape(url or archived)}. {here}" if url or archived else f"{work} {here}")
+    lines = [("TY", "NEWS"), ("TI", f.title)]
     if article.source:
-        entry["secondary_title"] = _line(article.source.name)  # for a newspaper article, its outlet
+        lines.append(("T2", article.source.name))  # for a newspaper article, its outlet
     if f.section:
-        entry["section"] = _line(f.section)
-    entry |= {"date": f.date.strftime("%Y/%m/%d"), "year": f.date.strftime("%Y"), "language": f.language or site.config.language}
+        lines.append(("SE", f.section))
+    lines += [("DA", f"{f.date.year:04}/{f.date.month:02}/{f.date.day:02}"), ("PY", f"{f.date.year:04}"), ("LA", lang)]
     if article.summary:
-        entry["abstract"] = _line(article.summary)
-    if article.tags:
-        entry["keywords"] = [_line(t.name) for t in article.tags]
-    entry |= {
-        "urls": [original or archived or site.routes.absolute(article.url)],
-        "name_of_database": _line(site.config.title),
-        "notes": [_line(n) for n in _notes(site, article, archived)],
-    }
-    return _WRITER.formats([entry])
-
-
-def _notes(site: Site, article: Article, archived: str) -> list[str]:
-    words = site.words  # labels alone: a text per article would fill the catalog's memo
-    notes = [f"{words.text('cite_annotated_copy', site=site.config.title)} {site.routes.absolute(article.url)}"]
+        lines.append(("AB", article.summary))
+    lines += [("KW", t.name) for t in article.tags]
+    lines += [("UR", url or archived or page), ("DB", config.title)]
+    lines.append(("N1", f"{words.text('cite_annotated_copy', site=config.title)} {page}"))  # labels alone: a text per article would fill the catalog's memo
     if archived:
-        notes.append(f"{words.text('cite_archived_copy')} {archived}")
-    return notes
+        lines.append(("N1", f"{words.text('cite_archived_copy')} {archived}"))
+    return Citation(text, _ris(lines))
 
 
-def _line(text: str) -> str:
-    """A value on one line: a line break would end the tag, and a next line could pass for one."""
-    return " ".join(text.split())
-
+def _ris(lines: list[tuple[str, str]]) -> str:
+    ris = "".join(f"{tag}  - {value}\n" for tag, value in lines) + "ER  - \n"
+    if len(ris.splitlines()) == len(lines) + 1:
+        return ris
+    # A value holding a line break would end its tag, and the next line could pass for one
+    # (splitlines knows every break a reader may split at): each value is put on one line.
+    return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in lines) + "ER  - \n"

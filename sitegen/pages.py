@@ -144,7 +144,7 @@ def article_pages(site: Site, cards: list[Card], only: Collection[str] | None = 
                 "older": cards[i + 1] if i + 1 < len(arts) else None,
                 "jsonld_data": Derived(partial(_news_article, site, a)),  # from the article, its people, the config
                 "revisions": Derived(partial(history.revisions, a.file)),
-                "citation": Derived(partial(citation.ris, site, a)),  # from the article and the config
+                "citation": Derived(partial(citation.cite, site, a)),  # from the article and the config
             },
             noted(a),
         )
