@@ -11,7 +11,7 @@ import string
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .errors import WARNING, Invalid, Problem
 from .frontmatter import CONTROL, control_message
@@ -46,7 +46,18 @@ class Config:
     permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS), metadata={"doc": "URL patterns by page kind; output paths are derived from them."})
     noindex: bool = field(default=False, metadata={"doc": "Ask search engines not to index the site (deploy previews)."})
     moved_from: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, metadata={"doc": "Earlier addresses of pages no file can give them for (a tag, an outlet, a listing), as paths from the site's root: \"/tags/new-name/\" = [\"/tags/old-name/\"]."})
+    edit_url: str = field(default="", metadata={"doc": "Address of an archive file in your repository's web editor, {path} standing for its path: \"https://github.com/you/archive/edit/main/{path}\". Article and person pages then link to it, for readers to suggest a correction; none when empty."})
     file: str = field(default="", metadata={"internal": True})  # the config file read, for messages; "" for none
+
+    def edit_link(self, path: str) -> str:
+        """Where a reader suggests a correction to an archive file (its path from the root),
+        in the repository's web editor; "" without ``edit_url``."""
+        return self.edit_url.format(path=quote(path)) if self.edit_url else ""
+
+    @property
+    def edit_host(self) -> str:
+        """The host of ``edit_url`` ("github.com"): a link leaving the site says where to."""
+        return urlsplit(self.edit_url).hostname or ""
 
     @property
     def base_path(self) -> str:
@@ -136,6 +147,8 @@ def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] =
         problems.append(at("base_url", why))
     if config.paginate < 1:
         problems.append(at("paginate", "must be at least 1"))
+    if config.edit_url and (why := edit_url_problem(config.edit_url)):
+        problems.append(at("edit_url", why))
     return config, problems
 
 
@@ -219,6 +232,21 @@ def base_url_problem(url: str) -> str | None:
         return f"not a URL: {url!r} ({exc})"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"must be an http(s) URL, not {url!r}"
+    return None
+
+
+def edit_url_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot be the ``edit_url``; pure."""
+    if why := base_url_problem(pattern):
+        return why
+    try:
+        names = placeholders(pattern)
+    except ValueError:
+        return "unbalanced { or }: write the placeholder as {path}, a brace alone as {{ or }}"
+    if other := sorted(set(names) - {"path"}):
+        return f"unknown placeholder {{{other[0]}}}; known: {{path}}"
+    if "path" not in names:
+        return 'must hold {path}, where the file\'s path goes: "https://github.com/you/archive/edit/main/{path}"'
     return None
 
 

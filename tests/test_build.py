@@ -715,3 +715,25 @@ def test_articles_sort_by_their_instant_as_the_times_compare(pair: list[datetime
     a, b = pair
     assert (site_module._instant(a) < site_module._instant(b)) == (a < b)
     assert (site_module._instant(a) == site_module._instant(b)) == (a == b)
+
+
+def test_pages_link_their_file_in_the_repositorys_editor_when_the_config_says_where(tmp_path: Path):
+    """Readers who spot a mistake can suggest a correction as a pull request, where contributors send articles."""
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    (root / "sitegen.toml").write_text((root / "sitegen.toml").read_text() + 'edit_url = "https://github.com/example/archive/edit/main/{path}"\n')
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, cache=False, search=False))
+    editor = "https://github.com/example/archive/edit/main/"
+
+    def links(url: str) -> list[str]:
+        return [a.get("href") for a in page(out, url).cssselect(".edit-link a")]
+
+    assert links("/articles/2031/04/harbour-opens/") == [editor + "content/articles/2031/04/harbour-opens.md"]
+    assert links("/people/orla-venn/") == [editor + "content/people/orla-venn.md"]
+    assert links("/people/pell-marrow/") == []  # named in an article, with no file to correct
+    assert " ".join(page(out, "/people/orla-venn/").cssselect(".edit-link")[0].text_content().split()) == "Suggest a correction (github.com)"
+    plain = tmp_path / "plain"
+    build(Options(root=FIXTURE, out=plain, cache=False, search=False))
+    assert not any(html.parse(str(p)).getroot().cssselect(".edit-link") for p in html_pages(plain))
+

@@ -29,7 +29,7 @@ def test_sitegen_toml_wins_over_pyproject(tmp_path: Path):
 def test_unknown_and_mistyped_keys_are_named():
     _, problems = parse_config({"titel": "x", "paginate": "ten", "permalinks": {"tagz": "/t/{slug}/"}}, "sitegen.toml")
     assert [str(p) for p in problems] == [
-        "sitegen.toml: titel: unknown setting; known: title, description, base_url, language, theme, paginate, output, permalinks, noindex, moved_from",
+        "sitegen.toml: titel: unknown setting; known: title, description, base_url, language, theme, paginate, output, permalinks, noindex, moved_from, edit_url",
         "sitegen.toml: paginate: must be a whole number, not 'ten'",
         "sitegen.toml: permalinks.tagz: unknown page kind; known: home, article, people, people_by_mentions, person, tags, tag, sources, source, archive, year, month, annotations, search",
     ]
@@ -144,3 +144,27 @@ def test_a_control_character_in_a_setting_is_named_on_its_line(tmp_path: Path):
     assert [str(p) for p in raised.value.problems] == [
         "sitegen.toml:2: title: holds the invisible control character U+001B, which no feed can carry; delete it",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"https://github.com/example/archive/edit/main/"', "edit_url: must hold {path}, where the file's path goes"),
+        ('"https://github.com/example/archive/edit/{branch}/{path}"', "edit_url: unknown placeholder {branch}; known: {path}"),
+        ('"https://github.com/example/archive/edit/main/{path"', "edit_url: unbalanced { or }"),
+        ('"github.com/example/archive/edit/main/{path}"', "edit_url: must be an http(s) URL, not 'github.com/example/archive/edit/main/{path}'"),
+    ],
+)
+def test_an_edit_url_is_checked_on_its_line(tmp_path: Path, value: str, message: str):
+    (tmp_path / "sitegen.toml").write_text(f'title = "x"\nedit_url = {value}\n')
+    with pytest.raises(Invalid) as caught:
+        load_config(tmp_path)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"sitegen.toml:2: {message}")
+
+
+def test_an_edit_link_gives_the_files_path_encoded():
+    config, problems = parse_config({"edit_url": "https://github.com/example/archive/edit/main/{path}?plain={{1}}"}, "sitegen.toml")
+    assert problems == [] and config.edit_host == "github.com"
+    assert config.edit_link("content/people/zoë ann.md") == "https://github.com/example/archive/edit/main/content/people/zo%C3%AB%20ann.md?plain={1}"
+    assert Config().edit_link("content/people/x.md") == ""
