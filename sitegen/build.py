@@ -257,11 +257,12 @@ def sitemap(site: Site, plan: list[pages.Page]) -> tuple[str, Product]:
 
 
 def other_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
-    """Feeds, annotations, robots.txt, schemas: nothing here reads the search index."""
+    """Feeds, annotations, robots.txt, the OpenSearch description, schemas: nothing here reads the search index."""
     r = site.routes
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
     yield "robots.txt", feeds.robots(site)
+    yield "opensearch.xml", feeds.opensearch(site)
     if moved := list(redirects.moves(r, site.articles, site.people.values(), site.config)):
         yield "_redirects", redirects.netlify_rules(r, moved, listing_urls(site))
     yield "schemas/article.schema.json", render.jsonld(schema.article_json_schema(r.absolute(r.base_path + "schemas/article.schema.json")), indent=1).encode() + b"\n"

@@ -159,6 +159,31 @@ def robots(site: Site) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+
+
+def opensearch(site: Site) -> bytes:
+    """An OpenSearch description: browsers offer the archive's search from their address bar."""
+    r, config = site.routes, site.config
+    root = ET.Element("OpenSearchDescription", {"xmlns": OPENSEARCH})
+    _sub(root, "ShortName", short_name(config.title))
+    _sub(root, "Description", site.words.text("opensearch_description", site=config.title))
+    _sub(root, "InputEncoding", "UTF-8")
+    _sub(root, "Image", r.absolute(r.base_path + "favicon.ico"), width="16", height="16", type="image/x-icon")
+    _sub(root, "Url", type="text/html", method="get", template=r.absolute(r.url_for("search")) + "?q={searchTerms}")
+    _sub(root, "Url", type="application/opensearchdescription+xml", rel="self", template=r.absolute(r.base_path + "opensearch.xml"))
+    ET.indent(root)
+    return _xml(root)
+
+
+def short_name(title: str) -> str:
+    """The title within OpenSearch's 16 characters, cut after a whole word where one fits."""
+    if len(title) <= 16:
+        return title
+    cut = title[:17].rsplit(" ", 1)[0].rstrip(" ,;:·–—-")
+    return cut if 0 < len(cut) <= 16 else title[:16]
+
+
 def all_feeds(site: Site, showing: Collection[str] | None = None) -> Iterator[tuple[str, Product]]:
     """The home feed, then one per tag, per outlet and per person; given ``showing`` (article
     URLs), only the feeds with one of those articles among their entries."""

@@ -737,3 +737,17 @@ def test_pages_link_their_file_in_the_repositorys_editor_when_the_config_says_wh
     build(Options(root=FIXTURE, out=plain, cache=False, search=False))
     assert not any(html.parse(str(p)).getroot().cssselect(".edit-link") for p in html_pages(plain))
 
+
+def test_browsers_are_offered_the_archives_search(site: Path):
+    """OpenSearch: a browser's address bar can search the archive (its search page reads ?q=)."""
+    (link,) = page(site, "/people/orla-venn/").cssselect('head link[rel="search"]')
+    assert (link.get("type"), link.get("href"), link.get("title")) == ("application/opensearchdescription+xml", "/opensearch.xml", "Fictional Test Archive")
+    root = xml(site, "opensearch.xml")
+    os_ = "{http://a9.com/-/spec/opensearch/1.1/}"
+    assert root.tag == f"{os_}OpenSearchDescription"
+    assert root.findtext(f"{os_}ShortName") == "Fictional Test"  # at most 16 characters, a whole word
+    assert root.findtext(f"{os_}Description") == "Search Fictional Test Archive: articles, people and notes"
+    urls = {u.get("type"): u.get("template") for u in root.iter(f"{os_}Url")}
+    assert urls == {"text/html": BASE + "search/?q={searchTerms}", "application/opensearchdescription+xml": BASE + "opensearch.xml"}
+    page(site, urlsplit(urls["text/html"]).path)  # the search page is there
+    assert (site / urlsplit(root.findtext(f"{os_}Image")).path.lstrip("/")).is_file()
