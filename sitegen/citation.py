@@ -29,8 +29,9 @@ def cite(site: Site, article: Article) -> Citation:
     lang = f.language or config.language
     title = escape(f.title) if lang == config.language else Markup('<span lang="{}">{}</span>').format(lang, f.title)
     day = words.date(f.date)
-    work = (words.page_markup("cite_work", title=title, outlet=article.source.name, date=day) if article.source
-            else words.page_markup("cite_work_no_outlet", title=title, date=day))
+    stop = "" if f.title.endswith(("?", "!", ".", "…")) else "."  # English closes the title with one, inside the quotes
+    work = (words.page_markup("cite_work", title=title, stop=stop, outlet=article.source.name, date=day) if article.source
+            else words.page_markup("cite_work_no_outlet", title=title, stop=stop, date=day))
     here = words.page_markup("cite_here", site=config.title, url=page)
     text = Markup(f"{work} {escape(url or archived)}. {here}" if url or archived else f"{work} {here}")
     lines = [("TY", "NEWS"), ("TI", f.title)]
@@ -39,8 +40,8 @@ def cite(site: Site, article: Article) -> Citation:
     if f.section:
         lines.append(("SE", f.section))
     lines += [("DA", f"{f.date.year:04}/{f.date.month:02}/{f.date.day:02}"), ("PY", f"{f.date.year:04}"), ("LA", lang)]
-    if article.summary:
-        lines.append(("AB", article.summary))
+    if f.summary:  # the editor's; a first paragraph trimmed for listings is no abstract
+        lines.append(("AB", f.summary))
     lines += [("KW", t.name) for t in article.tags]
     lines += [("UR", url or archived or page), ("DB", config.title)]
     lines.append(("N1", f"{words.text('cite_annotated_copy', site=config.title)} {page}"))  # labels alone: a text per article would fill the catalog's memo
@@ -54,5 +55,5 @@ def _ris(lines: list[tuple[str, str]]) -> str:
     if len(ris.splitlines()) == len(lines) + 1:
         return ris
     # A value holding a line break would end its tag, and the next line could pass for one
-    # (splitlines knows every break a reader may split at): each value is put on one line.
-    return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in lines) + "ER  - \n"
+    # (splitlines knows every break a reader may split at): such a value is put on one line.
+    return "".join(f"{tag}  - {' '.join(value.split()) if len(value.splitlines()) > 1 else value}\n" for tag, value in lines) + "ER  - \n"

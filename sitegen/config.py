@@ -89,11 +89,17 @@ def placeholders(pattern: str) -> list[str]:
 def pattern_problem(kind: str, pattern: str) -> str | None:
     """Why ``pattern`` cannot give the URLs of page ``kind``: a placeholder that page has no
     value for (each kind has those of its default pattern), or a brace that opens none."""
-    known = placeholders(DEFAULT_PERMALINKS[kind])
+    return placeholder_problem(pattern, placeholders(DEFAULT_PERMALINKS[kind]), "{slug}")
+
+
+def placeholder_problem(pattern: str, known: list[str], example: str) -> str | None:
+    """A placeholder of ``pattern`` that is none of ``known``, or has a conversion or a format
+    (``{slug!r}``, ``{path:x}``: str.format would fail on it or change the value), or a brace
+    that opens none."""
     try:
         fields_ = list(string.Formatter().parse(pattern))
     except ValueError:
-        return "unbalanced { or }: write placeholders as {slug}, a brace alone as {{ or }}"
+        return f"unbalanced {{ or }}: write placeholders as {example}, a brace alone as {{{{ or }}}}"
     for _, name, spec, conversion in fields_:
         if name is None:
             continue
@@ -239,13 +245,11 @@ def edit_url_problem(pattern: str) -> str | None:
     """Why ``pattern`` cannot be the ``edit_url``; pure."""
     if why := base_url_problem(pattern):
         return why
-    try:
-        names = placeholders(pattern)
-    except ValueError:
-        return "unbalanced { or }: write the placeholder as {path}, a brace alone as {{ or }}"
-    if other := sorted(set(names) - {"path"}):
-        return f"unknown placeholder {{{other[0]}}}; known: {{path}}"
-    if "path" not in names:
+    if re.search(r"\s", pattern):  # it would end up in every link
+        return f"must have no space or line break (a space in an address is written %20): {pattern!r}"
+    if why := placeholder_problem(pattern, ["path"], "{path}"):
+        return why
+    if "path" not in placeholders(pattern):
         return 'must hold {path}, where the file\'s path goes: "https://github.com/you/archive/edit/main/{path}"'
     return None
 

@@ -210,7 +210,7 @@ def environment(root: Path, site: Site, compiled: CompiledTemplates | None = Non
     )
     env.words = site.words  # before any template is compiled: ConstantTexts writes them in
     r = site.routes
-    env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people,
+    env.globals.update(site=site.config, base_path=r.base_path, generator=f"sitegen {__version__}", people_by_slug=site.people,
                        search_examples=help_examples(site.config.language, site.words.language, site.words.english))
     cards = CardRenderer(env)
     env.set_direct(
@@ -221,7 +221,6 @@ def environment(root: Path, site: Site, compiled: CompiledTemplates | None = Non
         card=cards,
         cards=cards.many,
         text=site.words.markup,  # the theme's words in the site's language (translation.py)
-        page_text=site.words.page_markup,  # one page's own: a citation
         texts_for_script=site.words.for_script,
         own_lang=partial(own_lang, site=site.config.language),
         **MARKUP,

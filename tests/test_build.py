@@ -751,3 +751,14 @@ def test_browsers_are_offered_the_archives_search(site: Path):
     assert urls == {"text/html": BASE + "search/?q={searchTerms}", "application/opensearchdescription+xml": BASE + "opensearch.xml"}
     page(site, urlsplit(urls["text/html"]).path)  # the search page is there
     assert (site / urlsplit(root.findtext(f"{os_}Image")).path.lstrip("/")).is_file()
+
+
+def test_the_opensearch_description_is_linked_at_the_root_of_a_site_below_a_path(tmp_path: Path):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    config = (root / "sitegen.toml").read_text().replace(f'base_url = "{BASE}"', 'base_url = "https://example.org/archive/"')
+    (root / "sitegen.toml").write_text(config + '[permalinks]\nhome = "/front/"\n')
+    out = tmp_path / "out"
+    build(Options(root=root, out=out, cache=False, search=False))
+    (link,) = page(out, "/front/").cssselect('head link[rel="search"]')
+    assert link.get("href") == "/archive/opensearch.xml" and (out / "opensearch.xml").is_file()

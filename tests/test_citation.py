@@ -49,7 +49,6 @@ def test_the_reference_gives_the_article_as_its_outlet_published_it(tmp_path: Pa
         "date": "2031/04/02",  # the day in the article's own offset (09:15 +02:00)
         "year": "2031",
         "language": "en",
-        "abstract": "The harbour of the invented town of Lindmoor reopened on Tuesday. Harbour master Orla Venn said the new sea wall would hold \"for a generation\".",
         "keywords": ["Harbour", "Treaty"],
         "urls": [ORIGINAL],
         "name_of_database": "Fictional Test Archive",
@@ -57,6 +56,24 @@ def test_the_reference_gives_the_article_as_its_outlet_published_it(tmp_path: Pa
     }
     assert _citation(out) == (f"“Lindmoor harbour reopens after repairs.” The Lindmoor Ledger, 2 April 2031. {ORIGINAL}. "
                               f"Annotated copy: Fictional Test Archive, {PAGE}.")
+
+
+def test_the_abstract_is_the_editors_summary_never_a_trimmed_first_paragraph(tmp_path: Path):
+    out = _built(tmp_path, lambda t: t.replace("section: Local\n", "section: Local\nsummary: The invented harbour reopens.\n"))
+    assert _reference(out)["abstract"] == "The invented harbour reopens."  # and none above, where the article gives no summary
+
+
+def test_a_title_ending_in_its_own_mark_gets_no_second_one(tmp_path: Path):
+    out = _built(tmp_path, lambda t: t.replace("title: Lindmoor harbour reopens after repairs", "title: Will Lindmoor harbour hold?"))
+    assert _citation(out).startswith("“Will Lindmoor harbour hold?” The Lindmoor Ledger, 2 April 2031.")
+
+
+def test_a_title_in_another_language_than_the_sites_is_marked_so(tmp_path: Path):
+    doc = page(_built(tmp_path), "/articles/2031/05/treaty-signed/")  # language: en-GB, on an English site
+    (title,) = doc.cssselect("#cite .cite__text span[lang]")
+    assert (title.get("lang"), title.text_content()) == ("en-GB", "Twin-town treaty signed with an invented neighbour")
+    meta = {m.get("name"): m.get("content") for m in doc.cssselect("head meta[name]")}
+    assert meta["DC.language"] == "en-GB"
 
 
 def test_an_archived_copy_is_cited_beside_the_original_or_for_it(tmp_path: Path):
@@ -73,6 +90,8 @@ def test_an_article_without_an_outlet_is_cited_by_its_title_and_day(tmp_path: Pa
     out = _built(tmp_path, lambda t: t.replace(f"source:\n  name: The Lindmoor Ledger\n  url: {ORIGINAL}\n", "").replace("section: Local\n", ""))
     reference = _reference(out)
     assert "secondary_title" not in reference and "section" not in reference
+    meta = {m.get("name") for m in page(out, "/articles/2031/04/harbour-opens/").cssselect("head meta[name]")}
+    assert "DC.type" not in meta and "prism.publicationName" not in meta  # Zotero would take this archive for its newspaper
     assert reference["urls"] == [PAGE]  # nothing else to read it at
     assert _citation(out) == f"“Lindmoor harbour reopens after repairs.” 2 April 2031. Annotated copy: Fictional Test Archive, {PAGE}."
 

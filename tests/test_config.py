@@ -153,6 +153,10 @@ def test_a_control_character_in_a_setting_is_named_on_its_line(tmp_path: Path):
         ('"https://github.com/example/archive/edit/{branch}/{path}"', "edit_url: unknown placeholder {branch}; known: {path}"),
         ('"https://github.com/example/archive/edit/main/{path"', "edit_url: unbalanced { or }"),
         ('"github.com/example/archive/edit/main/{path}"', "edit_url: must be an http(s) URL, not 'github.com/example/archive/edit/main/{path}'"),
+        ('"https://github.com/example/archive/edit/main/{path:x}"', "edit_url: unknown placeholder {path:x}; known: {path}"),  # str.format would fail on it
+        ('"https://github.com/example/archive/edit/main/{path!r}"', "edit_url: unknown placeholder {path!r}; known: {path}"),  # or quote the path
+        ('"https://github.com/example/archive/edit/main/{path}\\n"', "edit_url: must have no space or line break"),
+        ('" https://github.com/example/archive/edit/main/{path}"', "edit_url: must have no space or line break"),
     ],
 )
 def test_an_edit_url_is_checked_on_its_line(tmp_path: Path, value: str, message: str):
