@@ -29,7 +29,7 @@ def cite(site: Site, article: Article) -> Citation:
     lang = f.language or config.language
     title = escape(f.title) if lang == config.language else Markup('<span lang="{}">{}</span>').format(lang, f.title)
     day = words.date(f.date)
-    stop = "" if f.title.endswith(("?", "!", ".", "…")) else "."  # English closes the title with one, inside the quotes
+    stop = "" if f.title.rstrip("\"'”’»“„").endswith(_MARKS) else "."  # the period closing the title, not after its own mark
     work = (words.page_markup("cite_work", title=title, stop=stop, outlet=article.source.name, date=day) if article.source
             else words.page_markup("cite_work_no_outlet", title=title, stop=stop, date=day))
     here = words.page_markup("cite_here", site=config.title, url=page)
@@ -50,10 +50,13 @@ def cite(site: Site, article: Article) -> Citation:
     return Citation(text, _ris(lines))
 
 
+_MARKS = ("?", "!", ".", "…", "？", "！", "。")
+
+
 def _ris(lines: list[tuple[str, str]]) -> str:
     ris = "".join(f"{tag}  - {value}\n" for tag, value in lines) + "ER  - \n"
     if len(ris.splitlines()) == len(lines) + 1:
         return ris
     # A value holding a line break would end its tag, and the next line could pass for one
     # (splitlines knows every break a reader may split at): such a value is put on one line.
-    return "".join(f"{tag}  - {' '.join(value.split()) if len(value.splitlines()) > 1 else value}\n" for tag, value in lines) + "ER  - \n"
+    return "".join(f"{tag}  - {' '.join(value.split()) if value.splitlines() != [value] else value}\n" for tag, value in lines) + "ER  - \n"

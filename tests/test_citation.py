@@ -60,12 +60,29 @@ def test_the_reference_gives_the_article_as_its_outlet_published_it(tmp_path: Pa
 
 def test_the_abstract_is_the_editors_summary_never_a_trimmed_first_paragraph(tmp_path: Path):
     out = _built(tmp_path, lambda t: t.replace("section: Local\n", "section: Local\nsummary: The invented harbour reopens.\n"))
-    assert _reference(out)["abstract"] == "The invented harbour reopens."  # and none above, where the article gives no summary
+    assert _reference(out)["abstract"] == "The invented harbour reopens."
+    assert "abstract" not in _reference(_built(tmp_path / "none"))  # no summary given: the first paragraph is no abstract
 
 
 def test_a_title_ending_in_its_own_mark_gets_no_second_one(tmp_path: Path):
     out = _built(tmp_path, lambda t: t.replace("title: Lindmoor harbour reopens after repairs", "title: Will Lindmoor harbour hold?"))
     assert _citation(out).startswith("“Will Lindmoor harbour hold?” The Lindmoor Ledger, 2 April 2031.")
+
+
+@pytest.mark.parametrize(("title", "cited"), [
+    ('\'Venn: "It will hold."\'', '“Venn: "It will hold."” The Lindmoor Ledger'),  # its mark inside its own quotes
+    ("港は再開するか？", "“港は再開するか？” The Lindmoor Ledger"),
+    ("Lindmoor (updated?)", "“Lindmoor (updated?).” The Lindmoor Ledger"),  # a mark inside brackets closes no title
+])
+def test_the_titles_own_closing_mark_is_seen_through_quotes(tmp_path: Path, title: str, cited: str):
+    out = _built(tmp_path, lambda t: t.replace("title: Lindmoor harbour reopens after repairs", f"title: {title}"))
+    assert _citation(out).startswith(cited)
+
+
+def test_german_and_french_citations_drop_the_period_after_a_titles_mark_too(tmp_path: Path):
+    edit = lambda t: t.replace("title: Lindmoor harbour reopens after repairs", "title: Will Lindmoor harbour hold?")
+    assert _citation(_built(tmp_path / "de", edit, 'language = "de"\n')).startswith("„Will Lindmoor harbour hold?“ The Lindmoor Ledger")
+    assert _citation(_built(tmp_path / "fr", edit, 'language = "fr"\n')).startswith("« Will Lindmoor harbour hold? » The Lindmoor Ledger")  # U+202F, a space to split()
 
 
 def test_a_title_in_another_language_than_the_sites_is_marked_so(tmp_path: Path):
@@ -107,6 +124,17 @@ def test_a_title_stays_one_value_of_one_reference(tmp_path: Path, title: str):
     reference = _reference(out)
     assert reference["type_of_reference"] == "NEWS"
     assert reference["title"] == " ".join(doc.cssselect("h1")[0].text_content().split())
+
+
+def test_a_line_break_ending_a_value_leaves_no_empty_line_in_the_reference(tmp_path: Path):
+    root = tmp_path / "archive"
+    shutil.copytree(FIXTURE, root)
+    config = root / "sitegen.toml"
+    config.write_text(config.read_text().replace('title = "Fictional Test Archive"', 'title = "Fictional Test Archive\\n"'))
+    build(Options(root=root, out=tmp_path / "out", cache=False, search=False))
+    (pre,) = page(tmp_path / "out", "/articles/2031/04/harbour-opens/").cssselect("#cite .cite__ris pre")
+    assert "" not in pre.text_content().splitlines()
+    assert _reference(tmp_path / "out")["name_of_database"] == "Fictional Test Archive"
 
 
 def test_the_page_names_itself_a_newspaper_article_of_its_outlet_for_zotero(tmp_path: Path):
