@@ -105,7 +105,8 @@ def read(options: Options, cache: Cache) -> content.Archive:
     unread = sourcefiles.stray_files(options.root)  # files no rule reads: reported, so none is lost unseen
     articles, people = (sourcefiles.read_sources(options.root, folder, partial(sources.known, sourcefiles.TABLES[folder]), unread) for folder in ("articles", "people"))
     preparation.prepare(articles, people, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
-    archive = content.parse_archive(articles, people, options.today, cache.memo, sorted(unread, key=lambda rel: rel.split("/")))
+    own_pages = sourcefiles.read_sources(options.root, "pages", unread=unread)
+    archive = content.parse_archive(articles, people, options.today, cache.memo, sorted(unread, key=lambda rel: rel.split("/")), own_pages)
     sources.remember([*articles, *people])
     return archive
 
@@ -202,7 +203,7 @@ def outputs(
     env = render.environment(options.root, site, compiled)
     r = site.routes
     env.set_global("search_manifest_url", "")
-    shared: dict[str, object] = {"search_manifest_url": "", "people_by_slug": site.people}
+    shared: dict[str, object] = {"search_manifest_url": "", "people_by_slug": site.people, "text_pages": site.text_pages}
     reads = render.GlobalReads(env, shared)  # a page depends on these only if its templates read them
 
     made_reads: dict[frozenset[str], tuple[tuple[str, object], ...]] = {}  # see product
@@ -430,10 +431,11 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         before = incremental.previous(cache, out) if options.cache else incremental.Previous({}, None)
         key = incremental.build_key(options.root, site.config, options.drafts, options.search) if options.cache else b""
         prints = incremental.Fingerprints(cache.memo)  # hashes the basis here, before any page worker is forked
-        # The pages at articles' earlier addresses are made from them too: a change to one is no body edit.
+        # The pages at articles' earlier addresses are made from them too, and every page's
+        # footer names the archive's own pages: a change to either is no body edit.
         moves = tuple((a.url, a.file.moved_from) for a in site.articles if a.file.moved_from)
-        under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources, moves)) if options.cache else b""
-        around = incremental.made_under(prints, key, site.people) if options.cache else b""  # what article pages read besides articles and cards
+        under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources, moves, site.text_pages)) if options.cache else b""
+        around = incremental.made_under(prints, key, (site.people, site.text_pages)) if options.cache else b""  # what article pages read besides articles and cards (the footer names the own pages)
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
         edited = before.edited(under, site.articles, copied)

@@ -31,6 +31,7 @@ DEFAULT_PERMALINKS = {
     "month": "/archive/{yyyy}/{mm}/",
     "annotations": "/annotations/",
     "search": "/search/",
+    "text_page": "/{slug}/",
 }
 
 

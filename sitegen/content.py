@@ -16,10 +16,11 @@ from urllib.parse import unquote, urlsplit
 from . import annotation, frontmatter, markdown, redirects, snapshots
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
-from .model import Annotation, ArticleFile, PersonFile, Provenance, Revision, Source
+from .model import Annotation, ArticleFile, PageFile, PersonFile, Provenance, Revision, Source
 from .schema import (
     ANNOTATION_FIELDS,
     ARTICLE_FIELDS,
+    PAGE_FIELDS,
     PERSON_FIELDS,
     PLACEHOLDER,
     PLACES,
@@ -43,14 +44,16 @@ class Archive:
     people: tuple[PersonFile, ...]
     problems: tuple[Problem, ...]
     failed: tuple[str, ...] = ()  # files that did not parse: the site lacks what they would add
+    pages: tuple[PageFile, ...] = ()  # the archive's own pages (content/pages/), by file name
 
 
 def parse_archive(
     article_files: Iterable[SourceFile], person_files: Iterable[SourceFile], today: date | None = None,
-    memo: Memo = no_memo, unread: Iterable[str] = (),
+    memo: Memo = no_memo, unread: Iterable[str] = (), page_files: Iterable[SourceFile] = (),
 ) -> Archive:
     """``memo`` may answer a file it has parsed before (same path, same bytes) from a cache;
-    ``unread``: the files under content/ that no rule reads."""
+    ``unread``: the files under content/ that no rule reads. A few pages are parsed each
+    build, uncached."""
     problems: list[Problem] = unread_problems(unread)
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
@@ -76,7 +79,15 @@ def parse_archive(
             problems.extend(result)
             failed.append(f.path)
     problems.extend(_duplicates(articles, people))
-    return Archive(tuple(articles), tuple(people), tuple(problems), tuple(failed))
+    pages: list[PageFile] = []
+    for f in page_files:
+        result = parse_page(f.path, f.data or b"")
+        if isinstance(result, PageFile):
+            pages.append(result)
+        else:
+            problems.extend(result)
+            failed.append(f.path)
+    return Archive(tuple(articles), tuple(people), tuple(problems), tuple(failed), tuple(pages))
 
 
 def decode(path: str, data: bytes | str) -> str | Problem:
@@ -430,6 +441,21 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     if check.problems:
         return check.problems
     return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), field_lines=fm.lines, **fields)
+
+
+def parse_page(path: str, data: bytes | str) -> PageFile | list[Problem]:
+    """One of the archive's own pages: a title, a summary, a Markdown body."""
+    if path.count("/") > 2:  # content/pages/<name>.md: a page's address is its file's name
+        return [Problem(path, 0, "", "not read: a page is a file right in content/pages/, not in a folder below it")]
+    fm = _front_matter(path, data)
+    if isinstance(fm, list):
+        return fm
+    check = _Checker(fm, path)
+    fields = check.fields(fm.data, PAGE_FIELDS, elsewhere=" (a page has a title and a summary; the rest is its text, below the front matter)")
+    check.problems += _control_problems(path, fm.body, fm.body_line)
+    if check.problems:
+        return check.problems
+    return PageFile(path=path, slug=slugify(PurePosixPath(path).stem), body=fm.body, body_line=fm.body_line, field_lines=fm.lines, **fields)
 
 
 _TRACKING = re.compile(r"utm_[^=&]*|fbclid|gclid", re.IGNORECASE)

@@ -23,16 +23,19 @@ from .slugs import slugify
 def maybe_made_by(failed: Sequence[str], routes: Routes) -> Callable[[str], bool]:
     """Whether a URL may be a page that a file which did not parse would make; pure.
 
-    A person file makes its own page. An article makes its own page (its slug is its file
+    A person file makes its own page, as a file of content/pages/ does. An article makes its own page (its slug is its file
     name; its date may be what failed), and may add a tag, outlet, person, year or month
     page, or one more page to any listing: with one failed, any such address may be real.
     """
     article_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/articles/")]
     person_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/people/")]
+    page_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/pages/")]
     shapes = []
     for kind, pattern in routes.patterns.items():
         if kind == "article":
             slugs = article_slugs
+        elif kind == "text_page":  # one of the archive's own pages makes its own page only
+            slugs = page_slugs
         elif article_slugs:
             slugs = None  # any value
         elif kind == "person":
@@ -91,6 +94,10 @@ def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], fa
             for kind, target in _note_links(item.note_html):
                 if message := why(kind, target, a.url, note=True):
                     out.append(Problem(a.file.path, line, field, message, WARNING))
+    for own in site.text_pages:  # the archive's own pages link into it as articles do
+        for kind, target, first, end in own.links:
+            if message := why(kind, target, own.url):
+                out.append(Problem(own.path, own.body_line + _line(own.body, target, first, end), "body", message, WARNING))
     return out
 
 

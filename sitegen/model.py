@@ -101,6 +101,35 @@ class ArticleFile:
 
 
 @dataclass(frozen=True)
+class PageFile:
+    """A page of the archive's own, as read from ``content/pages/<slug>.md``: what the archive
+    is, its methods, its corrections policy."""
+
+    path: str
+    slug: str
+    title: str
+    body: str  # Markdown
+    body_line: int
+    summary: str = ""
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class TextPage:
+    """A page of the archive's own, resolved: its body rendered to safe HTML."""
+
+    slug: str
+    title: str
+    url: str
+    html: str
+    summary: str = ""
+    path: str = ""  # its file, for messages
+    links: tuple[tuple[str, str, int, int], ...] = field(default=(), compare=False, repr=False)  # markdown.Link: to this site, for the link checks
+    body: str = field(default="", repr=False)  # Markdown, and its first line in the file: where a link is told
+    body_line: int = 1
+
+
+@dataclass(frozen=True)
 class PersonFile:
     """A registry entry as read from ``content/people/<slug>.md``."""
 

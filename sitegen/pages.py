@@ -120,6 +120,8 @@ def plan(site: Site, cards: list[Card] | None = None) -> Iterator[Page]:
     cards = cards_of(site) if cards is None else cards
     yield from paginate(site, "home", cards, ("index.html",), {"feed_url": site.routes.feed_for("home")})
     yield from _listings(site, cards)
+    for text_page in site.text_pages:
+        yield Page(text_page.url, (f"text_page-{text_page.slug}.html", "text_page.html"), {"text_page": text_page}, None)
     yield from article_pages(site, cards)
     named = [("tag", t) for t in site.tags.values()] + [("source", t) for t in site.sources.values()] if site.config.moved_from else []
     titles = {site.routes.url_for(kind, slug=term.slug): term.name for kind, term in named}  # for the config's moves
@@ -204,6 +206,9 @@ def _made_from(page: Page, files: dict) -> tuple[str, int, str]:
     if "move" in ctx:
         move = ctx["move"]
         return move.path, move.line, f"the moved_from of {move.path} (line {move.line})"  # the line tells two entries of one file apart
+    if "text_page" in ctx:
+        path = ctx["text_page"].path
+        return path, 1, f"the page {path}"
     person, term = ctx.get("person"), ctx.get("term")
     if person is not None and person.path:
         return person.path, 1, f"the person {person.path}"

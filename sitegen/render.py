@@ -210,7 +210,7 @@ def environment(root: Path, site: Site, compiled: CompiledTemplates | None = Non
     )
     env.words = site.words  # before any template is compiled: ConstantTexts writes them in
     r = site.routes
-    env.globals.update(site=site.config, generator=f"sitegen {__version__}", people_by_slug=site.people,
+    env.globals.update(site=site.config, text_pages=site.text_pages, generator=f"sitegen {__version__}", people_by_slug=site.people,
                        search_examples=help_examples(site.config.language, site.words.language, site.words.english))
     cards = CardRenderer(env)
     env.set_direct(

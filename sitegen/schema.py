@@ -61,6 +61,11 @@ PERSON_FIELDS = (
     Field("moved_from", "paths", "Earlier addresses of this page on the site, as paths from its root (e.g. /articles/2022/01/old-slug/): each keeps working and leads here."),
 )
 
+PAGE_FIELDS = (
+    Field("title", "text", "The page's title, e.g. 'About this archive'.", required=True),
+    Field("summary", "text", "One sentence about the page, for its description."),
+)
+
 _JSON_TYPES: dict[str, dict] = {
     "text": {"type": "string", "minLength": 1},
     "datetime": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([T ].*)?$"},

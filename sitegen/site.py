@@ -24,9 +24,11 @@ from .model import (
     Article,
     ArticleFile,
     Body,
+    PageFile,
     Person,
     PersonFile,
     Term,
+    TextPage,
 )
 from .routes import Routes
 from .slugs import slugify
@@ -51,6 +53,7 @@ class Site:
     by_tag: dict[str, tuple[int, ...]] = field(default_factory=dict)
     by_source: dict[str, tuple[int, ...]] = field(default_factory=dict)
     words: Catalog = field(default_factory=lambda: _english())  # the theme's texts in the site's language
+    text_pages: tuple[TextPage, ...] = ()  # the archive's own pages (content/pages/), A-Z by title
 
     def own_language(self, article: Article) -> str:
         """The article's language where it is not the site's (its title, summary and text are
@@ -161,6 +164,11 @@ def resolve(
             by_tag[t.slug].append(i)
         if a.source:
             by_source[a.source.slug].append(i)
+    text_pages = []
+    for page in sorted(archive.pages, key=lambda p: (p.title.casefold(), p.slug)):
+        text_page, page_problems = _text_page(page, routes)
+        text_pages.append(text_page)
+        problems.extend(page_problems)
     site = Site(
         config=config,
         routes=routes,
@@ -172,8 +180,18 @@ def resolve(
         by_tag={k: tuple(v) for k, v in sorted(by_tag.items())},
         by_source={k: tuple(v) for k, v in sorted(by_source.items())},
         words=words or _english(),
+        text_pages=tuple(text_pages),
     )
     return site, problems
+
+
+def _text_page(page: PageFile, routes: Routes) -> tuple[TextPage, list[Problem]]:
+    """One of the archive's own pages, its Markdown rendered as an article's is (raw HTML off,
+    a link of a refused scheme an error on its line)."""
+    rendered = markdown.render(page.body)
+    problems = link_scheme_problems(page.path, page.body, page.body_line, rendered.refused)
+    url = routes.url_for("text_page", slug=page.slug)
+    return TextPage(page.slug, page.title, url, rendered.html, page.summary or "", page.path, rendered.links, page.body, page.body_line), problems
 
 
 _EPOCH, _MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
