@@ -443,6 +443,12 @@ def parse_person(path: str, data: bytes | str) -> PersonFile | list[Problem]:
     return PersonFile(path=path, slug=slugify(PurePosixPath(path).stem), bio=fm.body.strip(), field_lines=fm.lines, **fields)
 
 
+_NOT_FOR_PAGES = {
+    "moved_from": "a page takes no moved_from: keep its file name, or redirect its old address in content/static/_redirects",
+    "draft": "a page has no drafts: keep the file out of content/pages/ until it is ready",
+}
+
+
 def parse_page(path: str, data: bytes | str) -> PageFile | list[Problem]:
     """One of the archive's own pages: a title, a summary, a Markdown body."""
     if path.count("/") > 2:  # content/pages/<name>.md: a page's address is its file's name
@@ -451,7 +457,11 @@ def parse_page(path: str, data: bytes | str) -> PageFile | list[Problem]:
     if isinstance(fm, list):
         return fm
     check = _Checker(fm, path)
-    fields = check.fields(fm.data, PAGE_FIELDS, elsewhere=" (a page has a title and a summary; the rest is its text, below the front matter)")
+    for key, why in _NOT_FOR_PAGES.items():  # what an article has, said plainly
+        if key in fm.data:
+            check.fail(key, why)
+    data = {k: v for k, v in fm.data.items() if k not in _NOT_FOR_PAGES}
+    fields = check.fields(data, PAGE_FIELDS, elsewhere=" (a page has a title and a summary; the rest is its text, below the front matter)")
     check.problems += _control_problems(path, fm.body, fm.body_line)
     if check.problems:
         return check.problems

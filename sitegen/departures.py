@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from .config import Config
 from .content import Archive
 from .errors import WARNING, Problem
-from .model import ArticleFile, PersonFile
+from .model import ArticleFile, PageFile, PersonFile
 from .routes import Routes
 from .site import Registry, addresses, article_url, terms_of
 from .slugs import slugify
@@ -31,6 +31,7 @@ class Before:
     renamed: dict[str, str]
     permalinks: dict[str, str] | None = None  # None: the config did not change
     added: frozenset[str] = frozenset()  # changed files the ref did not have
+    pages: tuple[PageFile, ...] = ()  # the archive's own pages, changed
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,24 @@ def departures(archive: Archive, config: Config, old: Before, drafts: bool = Fal
     routes = Routes.from_config(config)
     then = routes if old.permalinks is None else replace(routes, patterns=old.permalinks)
     seen = _Compared(routes, then, addresses(archive, routes, drafts, config), old, drafts)
-    return [*_files(archive, seen), *_terms(archive, config, seen), *_permalinks(archive, config, seen)]
+    return [*_files(archive, seen), *_pages(archive, seen), *_terms(archive, config, seen), *_permalinks(archive, config, seen)]
+
+
+def _pages(archive: Archive, seen: _Compared) -> list[Problem]:
+    """The archive's own pages removed or renamed: a warning on the file (they take no
+    moved_from), pointing to a rule of the archive's own _redirects."""
+    old = seen.old
+    files = {p.path for p in archive.pages}
+    out = []
+    for was in old.pages:
+        url = seen.then.url_for("text_page", slug=was.slug)
+        now_at = old.renamed.get(was.path, was.path)
+        if url in seen.now or now_at in archive.failed:
+            continue
+        state = "renamed" if now_at in files and now_at != was.path else "removed"
+        where = now_at if state == "renamed" else was.path
+        out.append(Problem(where, 0, "", f"{state}: its address {url} (at {old.ref}) will answer 'page not found'; if it moved, add a rule to content/static/_redirects: \"{url} /its/new/address/ 301!\"", WARNING))
+    return out
 
 
 def _files(archive: Archive, seen: _Compared) -> list[Problem]:
@@ -124,14 +142,15 @@ def _permalinks(archive: Archive, config: Config, seen: _Compared) -> list[Probl
     if seen.then is seen.routes:
         return []
     old = seen.old
-    changed = {f.path for f in (*old.articles, *old.people)} | set(old.renamed)
+    changed = {f.path for f in (*old.articles, *old.people, *old.pages)} | set(old.renamed)
     chosen = [a for a in archive.articles if a.path not in changed and (seen.drafts or not a.draft)]
     urls = {article_url(seen.then, a) for a in chosen} | {seen.then.url_for(kind, slug=slugify(name)) for a in chosen for kind, name in terms_of(a)}
+    urls |= {seen.then.url_for("text_page", slug=p.slug) for p in archive.pages if p.path not in changed}
     left = sorted(url for url in urls if url not in seen.now)
     if not left:
         return []
     many = len(left) > 1
-    return [Problem(config.file or "sitegen.toml", 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if many else ''} of articles, tags or outlets no page has now ({left[0]}{', …' if many else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING)]
+    return [Problem(config.file or "sitegen.toml", 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if many else ''} of articles, tags, outlets or pages no page has now ({left[0]}{', …' if many else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING)]
 
 
 def _addresses(urls: Sequence[str]) -> str:

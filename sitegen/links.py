@@ -23,9 +23,10 @@ from .slugs import slugify
 def maybe_made_by(failed: Sequence[str], routes: Routes) -> Callable[[str], bool]:
     """Whether a URL may be a page that a file which did not parse would make; pure.
 
-    A person file makes its own page, as a file of content/pages/ does. An article makes its own page (its slug is its file
-    name; its date may be what failed), and may add a tag, outlet, person, year or month
-    page, or one more page to any listing: with one failed, any such address may be real.
+    A person file makes its own page, as a file of content/pages/ does. An article makes its
+    own page (its slug is its file name; its date may be what failed), and may add a tag,
+    outlet, person, year or month page, or one more page to any listing: with one failed,
+    any such address may be real.
     """
     article_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/articles/")]
     person_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/people/")]

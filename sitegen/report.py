@@ -23,10 +23,10 @@ from typing import TextIO
 from .build import Options, configure, load, no_full_collections, read
 from .cache import Cache
 from .config import load_config
-from .content import Archive, parse_article, parse_person
+from .content import Archive, parse_article, parse_page, parse_person
 from .departures import Before, departures
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
-from .model import ArticleFile, PersonFile
+from .model import ArticleFile, PageFile, PersonFile
 from .slugs import slugify
 
 # A change to these files can change every page, so --changed-since checks everything.
@@ -92,17 +92,19 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
     that used it, and a removed or moved page to whatever links to its address: only the
     old files still say which ones those are."""
     (base,) = _git(root, "merge-base", ref, "HEAD")
-    articles, people, added = [], [], set()
+    found: dict[str, list] = {"articles": [], "people": [], "pages": []}
+    parsers = {"articles": parse_article, "people": parse_person, "pages": parse_page}
+    added = set()
     for path in sorted(changed):
-        kind = "articles" if path.startswith("content/articles/") else "people" if path.startswith("content/people/") else ""
+        kind = next((k for k in found if path.startswith(f"content/{k}/")), "")
         if not (kind and path.endswith(".md")):
             continue
         if (data := _at(root, base, path)) is None:
             added.add(path)
             continue
-        parsed = (parse_article if kind == "articles" else parse_person)(path, data)
-        if isinstance(parsed, (ArticleFile, PersonFile)):
-            (articles if kind == "articles" else people).append(parsed)
+        parsed = parsers[kind](path, data)
+        if isinstance(parsed, (ArticleFile, PersonFile, PageFile)):
+            found[kind].append(parsed)
     status = iter(_git(root, "diff", "--name-status", "--find-renames", "--relative", base, "--", paths=True))
     renamed = {}
     for code in status:  # -z: a status, then its path, or both paths of a rename
@@ -111,7 +113,8 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
             renamed[old] = new
         else:
             next(status)
-    return Before(ref, tuple(articles), tuple(people), renamed, _permalinks_at(root, base) if set(SITE_WIDE) & set(changed) else None, frozenset(added))
+    permalinks = _permalinks_at(root, base) if set(SITE_WIDE) & set(changed) else None
+    return Before(ref, tuple(found["articles"]), tuple(found["people"]), renamed, permalinks, frozenset(added), tuple(found["pages"]))
 
 
 def _at(root: Path, base: str, path: str) -> bytes | None:
@@ -135,8 +138,9 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
     """The changed files plus the articles their problems can depend on; None means all; pure.
 
     A changed person file affects the articles naming that person (by any name it
-    has now or had in ``previous``); a changed article affects the articles linking to
-    it and those it could duplicate (same URL slug or same source URL).
+    has now or had in ``previous``); a changed article affects the articles and pages
+    linking to it and those it could duplicate (same URL slug or same source URL); a
+    changed page of the archive's own, the articles and pages linking to it.
     """
     changed = {PurePosixPath(p).as_posix() for p in changed}
     if changed & set(SITE_WIDE):
@@ -153,8 +157,14 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
     linked = {slugify(PurePosixPath(p).stem) for p in changed if p.startswith("content/articles/")}
     keys = {(a.date.year, a.date.month, a.slug) for a in touched}
     sources = {a.source.identity for a in touched if a.source and a.source.identity}  # its url, or its archived copy's original
+    pages_linked = {f"/{slugify(PurePosixPath(p).stem)}/" for p in changed if p.startswith("content/pages/")}
     out = set(changed)
+    for page in archive.pages:  # may link to a moved or removed article or page
+        if any(f"{slug}/" in page.body for slug in linked) or any(url in page.body for url in pages_linked):
+            out.add(page.path)
     for a in archive.articles:
+        if any(url in a.body for url in pages_linked):
+            out.add(a.path)
         if any(n.strip().casefold() in names or slugify(n) in person_slugs for n in a.people):
             out.add(a.path)
         if any(f"{slug}/" in a.body for slug in linked):  # may link to a moved or removed article

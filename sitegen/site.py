@@ -288,7 +288,8 @@ def article_url(routes: Routes, file: ArticleFile) -> str:
 
 def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Config | None = None) -> set[str]:
     """The addresses of the site's article, person, tag and outlet pages, and their earlier
-    ones (which lead to them; and the config's), from the files alone: nothing rendered."""
+    ones (which lead to them; and the config's), and of its own pages, from the files alone:
+    nothing rendered."""
     chosen = [a for a in archive.articles if drafts or not a.draft]
     registry = Registry(archive.people)
     slugs = {p.slug for p in archive.people} | {registry.find(n) or slugify(n) for a in chosen for n in a.people}
@@ -298,6 +299,7 @@ def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Co
         *(routes.url_for(kind, slug=slugify(name)) for a in chosen for kind, name in terms_of(a)),
         *(routes.published(a) for f in (*chosen, *archive.people) for a in f.moved_from),
         *(routes.published(a) for earlier in (config.moved_from.values() if config else ()) for a, _ in earlier),
+        *(routes.url_for("text_page", slug=p.slug) for p in archive.pages),
     }
 
 

@@ -63,7 +63,8 @@ def built(root: Path, config: str, files: dict[str, str]) -> Path:
 @pytest.fixture(scope="module")
 def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built(tmp_path_factory.mktemp("wide"), 'title = "Lantern Archive"\nbase_url = "https://lanterns.example/"\n',
-                 {"articles/2031/03/lanterns.md": ARTICLE, "people/wenna-quill.md": PERSON})
+                 {"articles/2031/03/lanterns.md": ARTICLE, "people/wenna-quill.md": PERSON,
+                  "pages/methods.md": f"---\ntitle: How the {LONG_WORD} ledgers are kept\n---\nFictional methods.\n"})
 
 
 def overflow(chromium, url: str, width: int = 375, ready: str = "body") -> dict:
@@ -86,6 +87,11 @@ def test_an_article_with_code_a_table_long_words_and_a_diff_fits_a_phone(chromiu
     for wide in (LONG_WORD, LONG_URL, CODE, "Lanterns stolen", "An earlier paragraph"):
         assert wide in got["text"]  # each is on the page, so each was measured
     assert got["scrollWidth"] <= got["innerWidth"]
+
+
+def test_a_long_page_title_in_every_footer_fits_a_phone(chromium, wide_site: Path, serve_dir) -> None:
+    got = overflow(chromium, serve_dir(wide_site))
+    assert got["scrollWidth"] <= got["innerWidth"], "the footer's link to the archive's own page widens the page"
 
 
 def test_a_long_query_fits_the_search_page_on_a_phone(chromium, wide_site: Path, serve_dir) -> None:

@@ -341,7 +341,7 @@ def test_new_permalinks_are_one_warning_on_the_config(repo: Path, capsys) -> Non
     main(["check", "-s", str(repo), "--changed-since", "main"])
     warned = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
     assert warned == [
-        ("sitegen.toml: warning: permalinks: the permalinks changed since main: 3 published addresses of articles, tags or outlets no page has now "
+        ("sitegen.toml: warning: permalinks: the permalinks changed since main: 3 published addresses of articles, tags, outlets or pages no page has now "
         "(/articles/2031/04/ferry-timetable/, …); give each in moved_from, or redirect them in content/static/_redirects"),
     ]
 
@@ -443,7 +443,7 @@ def test_new_permalinks_of_tags_are_told_too(repo: Path, capsys) -> None:
     config.write_text(config.read_text() + '\n[permalinks]\ntag = "/topics/{slug}/"\n')
     main(["check", "-s", str(repo), "--changed-since", "main"])
     (warned,) = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
-    assert warned.startswith("sitegen.toml: warning: permalinks: the permalinks changed since main: 2 published addresses of articles, tags or outlets "
+    assert warned.startswith("sitegen.toml: warning: permalinks: the permalinks changed since main: 2 published addresses of articles, tags, outlets or pages "
                              "no page has now (/tags/harbour/, …)")
 
 

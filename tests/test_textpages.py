@@ -5,6 +5,7 @@ builds equal to cold ones when a page comes, changes or goes."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from test_incremental import incremental_equals_cold
 
 from sitegen.build import Options, build, check
 from sitegen.cache import FOLDER
+from sitegen.cli import main
 from sitegen.errors import BuildFailed
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
@@ -32,7 +34,7 @@ def archive(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(FOLDER))
     (root / "content/pages").mkdir()
     (root / "content/pages/about.md").write_text(ABOUT, "utf-8")
-    (root / "content/pages/corrections-policy.md").write_text("---\ntitle: Corrections policy\n---\nFictional: a mistake is corrected in a note.\n", "utf-8")
+    (root / "content/pages/corrections-policy.md").write_text("---\ntitle: A corrections policy\n---\nFictional: a mistake is corrected in a note.\n", "utf-8")
     return root
 
 
@@ -50,7 +52,7 @@ def test_a_page_is_built_at_its_name_and_every_page_links_it(archive: Path, tmp_
     for path in html_pages(out):  # the footer of every page names them, A-Z by title
         footer = page(out, "/" + path.relative_to(out).as_posix().removesuffix("index.html"))
         links = [(a.get("href"), a.text_content()) for a in footer.cssselect("footer .footer-pages a")]
-        assert links == [("/about/", "About this fictional archive"), ("/corrections-policy/", "Corrections policy")], path
+        assert links == [("/corrections-policy/", "A corrections policy"), ("/about/", "About this fictional archive")], path
 
 
 def test_without_pages_the_footer_names_none(tmp_path: Path):
@@ -65,6 +67,9 @@ def test_without_pages_the_footer_names_none(tmp_path: Path):
     ("scheme.md", "---\ntitle: Methods\n---\nFirst line.\n\nA [link](javascript:alert(1)).\n", "content/pages/scheme.md:6: body: link scheme 'javascript' is not allowed"),
     ("deeper/methods.md", "---\ntitle: Methods\n---\nText.\n", "content/pages/deeper/methods.md: not read: a page is a file right in content/pages/"),
     ("methods.txt", "Methods.\n", "content/pages/methods.txt: not read: page files end in .md"),
+    ("moved.md", "---\ntitle: Methods\nmoved_from: [/methods/]\n---\nText.\n", "content/pages/moved.md:3: moved_from: a page takes no moved_from"),
+    ("draft.md", "---\ntitle: Methods\ndraft: true\n---\nText.\n", "content/pages/draft.md:3: draft: a page has no drafts"),
+    ("control.md", "---\ntitle: Methods\n---\nText\x07 with a bell.\n", "content/pages/control.md:4: body: holds the invisible control character U+0007"),
     ("people.md", "---\ntitle: People\n---\nText.\n", "content/pages/people.md:1: url: /people/ is wanted by two pages: the site's page people.html and the page content/pages/people.md"),
 ])
 def test_every_problem_of_a_page_is_told_on_its_line(archive: Path, name: str, text: str, expected: str):
@@ -95,10 +100,13 @@ def test_a_link_to_a_page_whose_file_failed_is_not_called_broken(archive: Path):
     assert said == ["links to '/nowhere/', which is no page of this site"]
 
 
-@pytest.mark.parametrize("change", ["retitle", "edit", "add", "remove", "retitle and add an article"])
-def test_an_incremental_build_after_a_page_changes_equals_a_cold_one(archive: Path, tmp_path: Path, change: str):
-    build(Options(root=archive, out=archive / "public", search=False))
-    build(Options(root=archive, out=archive / "public", search=False))  # the spare holds this output
+@pytest.mark.parametrize(("change", "search"), [
+    ("retitle", False), ("retitle", True), ("edit", False), ("summary", False), ("add", False), ("remove", False),
+    ("rename", False), ("retitle and add an article", False), ("edit an article", True),
+])
+def test_an_incremental_build_after_a_page_changes_equals_a_cold_one(archive: Path, tmp_path: Path, change: str, search: bool):
+    build(Options(root=archive, out=archive / "public", search=search))
+    build(Options(root=archive, out=archive / "public", search=search))  # the spare holds this output
     about = archive / "content/pages/about.md"
     if change.startswith("retitle"):
         about.write_text(ABOUT.replace("About this fictional archive", "About the invented archive"), "utf-8")
@@ -106,9 +114,66 @@ def test_an_incremental_build_after_a_page_changes_equals_a_cold_one(archive: Pa
         about.write_text(ABOUT.replace("invented town", "invented harbour town"), "utf-8")
     if change == "add":
         (archive / "content/pages/methods.md").write_text("---\ntitle: Methods\n---\nFictional methods.\n", "utf-8")
+    if change == "summary":
+        about.write_text(ABOUT.replace("What the invented archive holds.", "What the invented archive keeps."), "utf-8")
     if change == "remove":
         about.unlink()
+    if change == "rename":
+        about.rename(archive / "content/pages/about-us.md")
+    if change == "edit an article":  # the fast path: only its page and feeds, with the pages there
+        harbour = archive / "content/articles/2031/04/harbour-opens.md"
+        harbour.write_text(harbour.read_text("utf-8").replace("thanked the builders.", "thanked the fictional builders."), "utf-8")
     if change.endswith("add an article"):  # article pages carried over must not keep the old footer
         (archive / "content/articles/2031/05/quay.md").write_text("---\ntitle: Invented quay renamed\ndate: 2031-05-20T10:00:00+00:00\n---\nFictional.\n", "utf-8")
-    out = incremental_equals_cold(archive, tmp_path)
-    assert (out / "about/index.html").is_file() == (change != "remove")
+    out = incremental_equals_cold(archive, tmp_path, search=search)
+    assert (out / "about/index.html").is_file() == (change not in ("remove", "rename"))
+
+
+# ---- check --changed-since: a page's address left to nothing ----------------------------------
+
+
+@pytest.fixture
+def repo(archive: Path) -> Path:
+    (archive / "content/articles/2031/04/harbour-opens.md").write_text(
+        (archive / "content/articles/2031/04/harbour-opens.md").read_text("utf-8").replace("Mayor Tamsin Arlo thanked", "See [our policy](/corrections-policy/). Mayor Tamsin Arlo thanked"), "utf-8")
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "add", ".")
+    git(archive, "commit", "-q", "-m", "base")
+    git(archive, "checkout", "-q", "-b", "pr")
+    return archive
+
+
+def test_a_pull_request_removing_or_renaming_a_page_is_told_what_it_leaves(repo: Path, capsys):
+    git(repo, "rm", "-q", "content/pages/corrections-policy.md")
+    assert changed(repo, capsys) == [  # the unchanged article linking to it too
+        "content/articles/2031/04/harbour-opens.md:14:1: warning: body: links to '/corrections-policy/', which is no page of this site",
+        ("content/pages/corrections-policy.md: warning: removed: its address /corrections-policy/ (at main) will answer 'page not found'; "
+         'if it moved, add a rule to content/static/_redirects: "/corrections-policy/ /its/new/address/ 301!"'),
+    ]
+    git(repo, "checkout", "-q", "main", "--", "content/pages/corrections-policy.md")
+    git(repo, "mv", "content/pages/about.md", "content/pages/about-us.md")
+    assert changed(repo, capsys) == [
+        ("content/pages/about-us.md: warning: renamed: its address /about/ (at main) will answer 'page not found'; "
+         'if it moved, add a rule to content/static/_redirects: "/about/ /its/new/address/ 301!"'),
+    ]
+
+
+def test_a_pull_request_removing_an_article_a_page_links_to_is_told_on_the_page(repo: Path, capsys):
+    (repo / "content/pages/about.md").write_text(ABOUT.replace("[every note](/annotations/)", "[the ferry](/articles/2031/04/ferry-timetable/)"), "utf-8")
+    git(repo, "commit", "-q", "-am", "a link")
+    git(repo, "checkout", "-q", "-b", "pr2")
+    git(repo, "rm", "-q", "content/articles/2031/04/ferry-timetable.md")
+    lines = changed(repo, capsys, ref="pr")
+    assert "content/pages/about.md:7:1: warning: body: links to '/articles/2031/04/ferry-timetable/', which is no page of this site" in lines
+
+
+def git(root: Path, *args: str) -> str:
+    cmd = ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *args]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def changed(root: Path, capsys, ref: str = "main") -> list[str]:
+    """What check --changed-since tells, but the fixture's own warnings and the summary."""
+    main(["check", "-s", str(root), "--changed-since", ref])
+    own = ("date: is in the future", "people: 'Pell Marrow' is not in the registry", "error(s)")
+    return [line for line in capsys.readouterr().out.splitlines() if not any(w in line for w in own)]
