@@ -206,6 +206,8 @@ class _Checker:
             return tuple(texts)
         if kind == "bool":
             return value if isinstance(value, bool) else self._bad(key, "must be true or false")
+        if kind == "number":
+            return value if isinstance(value, int) and not isinstance(value, bool) else self._bad(key, f"must be a whole number, e.g. 1, not {value!r}")
         if kind == "choice":
             if value in f.choices:
                 return value

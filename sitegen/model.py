@@ -111,6 +111,7 @@ class PageFile:
     body: str  # Markdown
     body_line: int
     summary: str = ""
+    order: int | None = None  # its place in the footer's list, lowest first; None: after those with one
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -64,6 +64,7 @@ PERSON_FIELDS = (
 PAGE_FIELDS = (
     Field("title", "text", "The page's title, e.g. 'About this archive'.", required=True),
     Field("summary", "text", "One sentence about the page, for its description."),
+    Field("order", "number", "Where the page stands in the footer's list, lowest first (e.g. 1); pages without one follow, A to Z by title."),
 )
 
 _JSON_TYPES: dict[str, dict] = {
@@ -78,6 +79,7 @@ _JSON_TYPES: dict[str, dict] = {
     "name": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64},
     "language": {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
     "mapping": {"type": "object"},
+    "number": {"type": "integer"},
     "links": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^https?://"}},
     "source": {
         "type": "object",

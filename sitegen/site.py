@@ -53,7 +53,7 @@ class Site:
     by_tag: dict[str, tuple[int, ...]] = field(default_factory=dict)
     by_source: dict[str, tuple[int, ...]] = field(default_factory=dict)
     words: Catalog = field(default_factory=lambda: _english())  # the theme's texts in the site's language
-    text_pages: tuple[TextPage, ...] = ()  # the archive's own pages (content/pages/), A-Z by title
+    text_pages: tuple[TextPage, ...] = ()  # the archive's own pages (content/pages/), by their order, then A-Z by title
 
     def own_language(self, article: Article) -> str:
         """The article's language where it is not the site's (its title, summary and text are
@@ -165,7 +165,7 @@ def resolve(
         if a.source:
             by_source[a.source.slug].append(i)
     text_pages = []
-    for page in sorted(archive.pages, key=lambda p: (p.title.casefold(), p.slug)):
+    for page in sorted(archive.pages, key=lambda p: (p.order is None, p.order or 0, p.title.casefold(), p.slug)):
         text_page, page_problems = _text_page(page, routes)
         text_pages.append(text_page)
         problems.extend(page_problems)

@@ -55,6 +55,15 @@ def test_a_page_is_built_at_its_name_and_every_page_links_it(archive: Path, tmp_
         assert links == [("/corrections-policy/", "A corrections policy"), ("/about/", "About this fictional archive")], path
 
 
+def test_an_order_puts_a_page_first_and_the_rest_follow_a_to_z(archive: Path, tmp_path: Path):
+    (archive / "content/pages/methods.md").write_text("---\ntitle: Our methods\norder: 2\n---\nFictional.\n", "utf-8")
+    (archive / "content/pages/about.md").write_text(ABOUT.replace("summary:", "order: 1\nsummary:"), "utf-8")
+    out = tmp_path / "out"
+    build(Options(root=archive, out=out, cache=False, search=False))
+    assert [a.text_content() for a in page(out, "/").cssselect("footer .footer-pages a")] == [
+        "About this fictional archive", "Our methods", "A corrections policy"]
+
+
 def test_without_pages_the_footer_names_none(tmp_path: Path):
     out = tmp_path / "out"
     build(Options(root=FIXTURE, out=out, cache=False, search=False))
@@ -69,6 +78,7 @@ def test_without_pages_the_footer_names_none(tmp_path: Path):
     ("methods.txt", "Methods.\n", "content/pages/methods.txt: not read: page files end in .md"),
     ("moved.md", "---\ntitle: Methods\nmoved_from: [/methods/]\n---\nText.\n", "content/pages/moved.md:3: moved_from: a page takes no moved_from"),
     ("draft.md", "---\ntitle: Methods\ndraft: true\n---\nText.\n", "content/pages/draft.md:3: draft: a page has no drafts"),
+    ("order.md", "---\ntitle: Methods\norder: first\n---\nText.\n", "content/pages/order.md:3: order: must be a whole number, e.g. 1, not 'first'"),
     ("control.md", "---\ntitle: Methods\n---\nText\x07 with a bell.\n", "content/pages/control.md:4: body: holds the invisible control character U+0007"),
     ("people.md", "---\ntitle: People\n---\nText.\n", "content/pages/people.md:1: url: /people/ is wanted by two pages: the site's page people.html and the page content/pages/people.md"),
 ])
