@@ -26,8 +26,8 @@ def cite(site: Site, article: Article) -> Citation:
     # Where to read it: the outlet's address, else (it is gone) the archived copy's, else here.
     url = f.source.url if f.source else ""
     archived = f.source.archived if f.source else ""
-    lang = f.language or config.language
-    title = escape(f.title) if lang == config.language else Markup('<span lang="{}">{}</span>').format(lang, f.title)
+    lang, own = f.language or config.language, site.own_language(article)  # marked where it is not the site's, as on its page
+    title = Markup('<span lang="{}">{}</span>').format(own, f.title) if own else escape(f.title)
     day = words.date(f.date)
     stop = "" if f.title.rstrip("\"'”’»“„").endswith(_MARKS) else "."  # the period closing the title, not after its own mark
     work = (words.page_markup("cite_work", title=title, stop=stop, outlet=article.source.name, date=day) if article.source
