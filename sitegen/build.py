@@ -44,6 +44,7 @@ from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
 from .links import link_problems
 from .model import Article, Card
+from .schema import KINDS
 from .site import Site, resolve
 
 if TYPE_CHECKING:
@@ -164,9 +165,11 @@ def own_rules_problems(root: Path, site: Site) -> list[Problem]:
 
 
 def listing_urls(site: Site) -> set[str]:
-    """The pages with a feed and later pages of their own: a tag's, an outlet's, a person's."""
+    """The pages with a feed and later pages of their own: a tag's, an outlet's, a person's,
+    the annotations' and each kind of note's."""
     r = site.routes
-    return {r.url_for(kind, slug=slug) for kind, slugs in (("tag", site.tags), ("source", site.sources), ("person", site.people)) for slug in slugs}
+    named = (("tag", site.tags), ("source", site.sources), ("person", site.people), ("annotation_kind", KINDS))
+    return {r.url_for("annotations"), *(r.url_for(kind, slug=slug) for kind, slugs in named for slug in slugs)}
 
 
 def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages.Page]) -> list[Problem]:
@@ -277,10 +280,16 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
     annotated = [a for a in site.articles if a.annotations]
     for a in annotated if showing is None else ():
         yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
-    feed = r.feed_for("annotations")
-    newest = annotation.index_entries(annotated)[: feeds.FEED_SIZE]
-    if showing is None or any(a.url in showing for a, _ in newest):
-        yield r.output_path(feed), feeds.annotation_product(site, site.words.text("annotations_feed_title", site=site.config.title), feed, r.url_for("annotations"), newest, feeds.as_of(site))
+    entries = annotation.index_entries(annotated)
+    everything = site.words.text("annotations_feed_title", site=site.config.title)
+    for kind in (None, *KINDS):  # all notes, then each kind's
+        values = {"slug": kind} if kind else {}
+        permalink = "annotation_kind" if kind else "annotations"
+        feed = r.feed_for(permalink, **values)
+        newest = [e for e in entries if kind in (None, e[1].annotation.kind)][: feeds.FEED_SIZE]
+        title = site.words.text("annotations_kind_feed_title", kind=site.words.text(f"annotations_{kind}"), site=site.config.title) if kind else everything
+        if showing is None or any(a.url in showing for a, _ in newest):
+            yield r.output_path(feed), feeds.annotation_product(site, title, feed, r.url_for(permalink, **values), newest, feeds.as_of(site))
 
 
 def _collection(site: Site, a: Article) -> bytes:

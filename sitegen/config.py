@@ -30,6 +30,7 @@ DEFAULT_PERMALINKS = {
     "year": "/archive/{yyyy}/",
     "month": "/archive/{yyyy}/{mm}/",
     "annotations": "/annotations/",
+    "annotation_kind": "/annotations/{slug}/",
     "search": "/search/",
     "text_page": "/{slug}/",
 }
@@ -42,7 +43,7 @@ class Config:
     base_url: str = field(default="http://127.0.0.1:8000/", metadata={"doc": "Absolute URL the site is published at; canonical links, feeds and the sitemap use it."})
     language: str = field(default="en", metadata={"doc": "BCP 47 language of the site and the default for articles."})
     theme: str = field(default="default", metadata={"doc": "Theme folder name under themes/ (the archive's, then sitegen's own)."})
-    paginate: int = field(default=20, metadata={"doc": "Articles per listing page."})
+    paginate: int = field(default=20, metadata={"doc": "Articles (or notes, on the annotations pages) per listing page."})
     output: str = field(default="public", metadata={"doc": "Output folder, relative to the archive root; replaced whole by each build."})
     permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS), metadata={"doc": "URL patterns by page kind; output paths are derived from them."})
     noindex: bool = field(default=False, metadata={"doc": "Ask search engines not to index the site (deploy previews)."})

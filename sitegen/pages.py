@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from . import annotation, chart, citation, history, jsonld, redirects
 from .errors import Problem
-from .model import Article, Card, Person
+from .model import AnchoredAnnotation, Article, Card, Person
+from .schema import KINDS
 from .site import Site
 
 
@@ -90,8 +91,12 @@ def noted(article: Article | Card) -> datetime:
     return max([article.lastmod, *filter(None, map(annotation.written, article.annotations))])
 
 
-def paginate(site: Site, kind: str, articles: Sequence[Card], templates: tuple[str, ...], context: dict, **values: str) -> Iterator[Page]:
-    """Listing pages of ``paginate`` articles each: the first at the kind's URL, then /page/N/."""
+def paginate(
+    site: Site, kind: str, articles: Sequence, templates: tuple[str, ...], context: dict,
+    *, key: str = "articles", when: Callable[[Sequence], datetime | None] = lastmod, **values: str,
+) -> Iterator[Page]:
+    """Listing pages of ``paginate`` articles (or other items: ``key`` names them in the
+    context, ``when`` dates a page of them) each: the first at the kind's URL, then /page/N/."""
     size = site.config.paginate
     pages = max(1, -(-len(articles) // size))
     for n in range(1, pages + 1):
@@ -104,7 +109,7 @@ def paginate(site: Site, kind: str, articles: Sequence[Card], templates: tuple[s
             next_url=site.routes.url_for(kind, page=n + 1, **values) if n < pages else None,
             first_url=site.routes.url_for(kind, **values),
         )
-        yield Page(url, templates, {**context, "articles": chunk, "pagination": pagination}, lastmod(chunk))
+        yield Page(url, templates, {**context, key: chunk, "pagination": pagination}, when(chunk))
 
 
 def cards_of(site: Site) -> list[Card]:
@@ -171,9 +176,31 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
             yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
     yield from _archive(site, cards, newest)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
-    annotated = [c for c in cards if c.annotations]
-    yield Page(r.url_for("annotations"), ("annotations.html",), {"annotated": annotated, "entries": annotation.index_entries(annotated), "feed_url": r.feed_for("annotations")}, max(map(noted, annotated), default=None))
+    yield from _annotations(site, cards)
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
+
+
+def _annotations(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
+    """Every note, newest first, at /annotations/, and those of each kind at
+    /annotations/<kind>/: paginated as any listing (years of notes are thousands), each
+    with its feed. A kind's page is there before its first note, so readers can follow a
+    corrections log that has nothing to correct yet."""
+    r = site.routes
+    entries = annotation.index_entries(c for c in cards if c.annotations)
+    by_kind = {kind: [e for e in entries if e[1].annotation.kind == kind] for kind in KINDS}
+    kinds = tuple((kind, len(listed), r.url_for("annotation_kind", slug=kind)) for kind, listed in by_kind.items())
+    for kind, listed in ((None, entries), *by_kind.items()):
+        values = {"slug": kind} if kind else {}
+        permalink = "annotation_kind" if kind else "annotations"
+        tally = annotation.rating_tally(item for _, item in listed) if kind == "fact-check" else ()
+        ctx = {"kind": kind, "kinds": kinds, "total": len(entries), "tally": tally, "feed_url": r.feed_for(permalink, **values)}
+        templates = (f"annotations-{kind}.html", "annotations.html") if kind else ("annotations.html",)
+        yield from paginate(site, permalink, listed, templates, ctx, key="entries", when=_newest_noted, **values)
+
+
+def _newest_noted(entries: Sequence[tuple[Card, AnchoredAnnotation]]) -> datetime | None:
+    """When a page of notes last changed: its newest note, or article if newer."""
+    return max((max(card.lastmod, annotation.written(item) or card.lastmod) for card, item in entries), default=None)
 
 
 def collisions(pages: Iterable[Page]) -> list[Problem]:

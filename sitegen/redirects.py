@@ -146,7 +146,7 @@ def _folded(path: str) -> str:
 def netlify_rules(routes: Routes, moved: Sequence[Move], listings: Collection[str] = ()) -> bytes:
     """Netlify's ``_redirects``: a forced 301 from each earlier address (forced, since the page
     sitegen writes there would otherwise be served). One of a listing (``listings``: a tag's,
-    an outlet's, a person's page) brings its feed, which feed readers follow to the new one
+    an outlet's, a person's, the annotations' page) brings its feed, which feed readers follow to the new one
     and remember, and its later pages."""
     lines = ["# Made by sitegen from the moved_from of articles, people and the config: one earlier address a line,"]
     lines += ["# and for a listing's, its feed and later pages."]

@@ -736,19 +736,8 @@ def filter_archive(root: Path, kinds: tuple[str, ...]) -> Path:
     return root / "public"
 
 
-@pytest.mark.browser
-def test_the_notes_index_filters_by_kind_and_offers_no_filter_for_one_kind(chromium, serve_dir, tmp_path):
-    two = filter_archive(tmp_path / "two", ("context", "fact-check", "context"))
-    page = chromium.new_page()
-    page.goto(serve_dir(two) + "annotations/")
-    visible = "() => [...document.querySelectorAll('.annotation-entry')].filter(e => e.offsetParent).length"
-    assert page.evaluate(visible) == 3
-    page.check("#annotation-kind-fact-check")  # CSS alone: no script on the page
-    assert page.evaluate(visible) == 1
-    page.check("#annotation-kind-all")
-    assert page.evaluate(visible) == 3
-    one = filter_archive(tmp_path / "one", ("context", "context"))
-    page.goto(serve_dir(one) + "annotations/")
-    assert page.locator(".annotation-filter").count() == 0 and page.evaluate(visible) == 2
-    assert page.locator(".annotation-byline").first.text_content().strip() == "Written 9 March 2024"  # a date alone, said what it is
-    page.close()
+def test_the_notes_index_dates_a_note_by_day_and_says_what_the_date_is(tmp_path):
+    """Filtering by kind is its own pages now (tests/test_annotation_pages.py)."""
+    out = filter_archive(tmp_path / "one", ("context", "context"))
+    index = lxml_html.parse(str(out / "annotations" / "index.html")).getroot()
+    assert [b.text_content().strip() for b in index.xpath("//*[contains(@class, 'annotation-byline')]")] == ["Written 9 March 2024"] * 2

@@ -56,6 +56,8 @@ def pages_to_check(out: Path) -> dict[str, str]:
         "people index": "/people/",
         "tag": first_page(out, "tags"),
         "archive": "/archive/",
+        "annotations": "/annotations/",
+        "fact-checks": "/annotations/fact-check/",
         "search": f"/search/?q={search_word(out, article)}",
         "404": "/404.html",
     }
