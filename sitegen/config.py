@@ -88,10 +88,19 @@ def placeholders(pattern: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
 
 
+# The placeholders that tell one page of a kind from another: its slug, where it has one.
+_TELLING = {"year": ("yyyy",), "month": ("yyyy", "mm")}
+
+
 def pattern_problem(kind: str, pattern: str) -> str | None:
     """Why ``pattern`` cannot give the URLs of page ``kind``: a placeholder that page has no
-    value for (each kind has those of its default pattern), or a brace that opens none."""
-    return placeholder_problem(pattern, placeholders(DEFAULT_PERMALINKS[kind]), "{slug}")
+    value for (each kind has those of its default pattern), a brace that opens none, or
+    none of the placeholders that tell its pages apart (every tag at one address)."""
+    known = placeholders(DEFAULT_PERMALINKS[kind])
+    if why := placeholder_problem(pattern, known, "{slug}"):
+        return why
+    missing = [name for name in _TELLING.get(kind, ("slug",) if "slug" in known else ()) if name not in placeholders(pattern)]
+    return f"missing placeholder {{{missing[0]}}}: without it, {kind} pages would share addresses" if missing else None
 
 
 def placeholder_problem(pattern: str, known: list[str], example: str) -> str | None:

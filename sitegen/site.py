@@ -31,6 +31,7 @@ from .model import (
     TextPage,
 )
 from .routes import Routes
+from .schema import KINDS
 from .slugs import slugify
 
 if TYPE_CHECKING:
@@ -288,8 +289,8 @@ def article_url(routes: Routes, file: ArticleFile) -> str:
 
 def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Config | None = None) -> set[str]:
     """The addresses of the site's article, person, tag and outlet pages, and their earlier
-    ones (which lead to them; and the config's), and of its own pages, from the files alone:
-    nothing rendered."""
+    ones (which lead to them; and the config's), of its own pages and of the annotations'
+    (which are always there), from the files alone: nothing rendered."""
     chosen = [a for a in archive.articles if drafts or not a.draft]
     registry = Registry(archive.people)
     slugs = {p.slug for p in archive.people} | {registry.find(n) or slugify(n) for a in chosen for n in a.people}
@@ -300,6 +301,8 @@ def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Co
         *(routes.published(a) for f in (*chosen, *archive.people) for a in f.moved_from),
         *(routes.published(a) for earlier in (config.moved_from.values() if config else ()) for a, _ in earlier),
         *(routes.url_for("text_page", slug=p.slug) for p in archive.pages),
+        routes.url_for("annotations"),
+        *(routes.url_for("annotation_kind", slug=kind) for kind in KINDS),
     }
 
 

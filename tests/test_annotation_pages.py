@@ -27,7 +27,7 @@ NOTES = [
 ]
 
 
-def invented_archive(root: Path, paginate: int = 2, moved: str = "") -> Path:
+def invented_archive(root: Path, paginate: int = 2, config: str = "") -> Path:
     """Three invented articles with the NOTES, ``paginate`` a listing page; built, its output."""
     for day in (1, 2, 3):
         notes = "".join(
@@ -38,7 +38,7 @@ def invented_archive(root: Path, paginate: int = 2, moved: str = "") -> Path:
         article = root / "content" / "articles" / "2024" / "03" / f"harbour-{day}.md"
         article.parent.mkdir(parents=True, exist_ok=True)
         article.write_text(f"---\ntitle: Invented harbour day {day}\ndate: 2024-03-0{day}\nannotations:\n{notes}---\n{BODY}", encoding="utf-8")
-    (root / "sitegen.toml").write_text(f'paginate = {paginate}\nbase_url = "{BASE}"\n{moved}', encoding="utf-8")
+    (root / "sitegen.toml").write_text(f'paginate = {paginate}\nbase_url = "{BASE}"\n{config}', encoding="utf-8")
     build(Options(root=root, out=root / "public", search=False))
     return root / "public"
 
@@ -85,14 +85,26 @@ def test_a_kind_without_notes_has_its_page_and_feed_already(tmp_path: Path) -> N
 
 def test_each_page_links_every_kind_and_marks_its_own(tmp_path: Path) -> None:
     out = invented_archive(tmp_path)
-    for url, current in (("/annotations/", "All (7)"), ("/annotations/page/3/", "All (7)"), ("/annotations/fact-check/", "Fact-checks (3)"),
-                         ("/annotations/note/", "Editor's notes (0)")):
+    for url, current, which in (("/annotations/", "All (7)", "page"), ("/annotations/page/3/", "All (7)", "true"),
+                                ("/annotations/fact-check/", "Fact-checks (3)", "page"), ("/annotations/fact-check/page/2/", "Fact-checks (3)", "true"),
+                                ("/annotations/note/", "Editor's notes (0)", "page")):
         nav = page(out, url).xpath("//nav[contains(@class, 'annotation-kinds')]")[0]
         links = [(a.text, a.get("href")) for a in nav.xpath("a")]
         assert links == [("All (7)", "/annotations/"), ("Context (2)", "/annotations/context/"), ("Fact-checks (3)", "/annotations/fact-check/"),
                          ("Corrections (1)", "/annotations/correction/"), ("Translations (1)", "/annotations/translation/"),
                          ("Editor's notes (0)", "/annotations/note/")]
-        assert nav.xpath("a[@aria-current='page']/text()") == [current], url
+        # The link to a kind's first page is the current one on its later pages too, but not this page.
+        assert [(a.text, a.get("aria-current")) for a in nav.xpath("a[@aria-current]")] == [(current, which)], url
+
+
+def test_an_archive_without_notes_links_each_kinds_page_all_the_same(tmp_path: Path) -> None:
+    """How a reader finds the corrections log to follow before its first correction."""
+    (tmp_path / "content" / "articles" / "2024" / "03").mkdir(parents=True)
+    (tmp_path / "content" / "articles" / "2024" / "03" / "one.md").write_text("---\ntitle: Invented pier\ndate: 2024-03-01\n---\n" + BODY)
+    build(Options(root=tmp_path, out=tmp_path / "public", search=False))
+    index = page(tmp_path / "public", "/annotations/")
+    assert "No annotations yet." in index.text_content()
+    assert "/annotations/correction/" in index.xpath("//nav[contains(@class, 'annotation-kinds')]/a/@href")
 
 
 def test_the_fact_checks_page_tallies_their_ratings(tmp_path: Path) -> None:
@@ -105,15 +117,37 @@ def test_the_fact_checks_page_tallies_their_ratings(tmp_path: Path) -> None:
 
 def test_each_kind_has_its_feed_named_by_its_pages(tmp_path: Path) -> None:
     out = invented_archive(tmp_path)
-    for kind, label in (("fact-check", "Fact-check"), ("correction", "Correction"), ("context", "Context")):
+    for kind, label, title in (("fact-check", "Fact-check", "Fact-checks"), ("correction", "Correction", "Corrections"), ("context", "Context", "Context")):
         feed = feedparser.parse((out / "annotations" / kind / "feed.xml").read_bytes())
-        assert not feed.bozo and feed.feed.title.startswith(("Fact-checks", "Corrections", "Context"))
+        assert not feed.bozo and feed.feed.title == f"{title} · News archive"
         assert [e.title.split(":")[0].split(" (")[0] for e in feed.entries] == [label] * sum(k == kind for _, _, k, _ in NOTES)
         assert [link.href for link in feed.feed.links if link.rel == "alternate"] == [f"{BASE}annotations/{kind}/"]
         head = page(out, f"/annotations/{kind}/").xpath("//link[@rel='alternate'][@type='application/atom+xml']/@href")
         assert f"/annotations/{kind}/feed.xml" in head
     everything = feedparser.parse((out / "annotations" / "feed.xml").read_bytes())
     assert len(everything.entries) == len(NOTES)
+
+
+def test_a_kinds_feed_holds_its_newest_twenty(tmp_path: Path) -> None:
+    words = [f"wharf{n}" for n in range(22)]
+    notes = "".join(f"  - quote: {w}\n    kind: correction\n    note: Invented {w}.\n    date: 2024-04-{n + 1:02}\n" for n, w in enumerate(words))
+    (tmp_path / "content" / "articles" / "2024" / "03").mkdir(parents=True)
+    (tmp_path / "content" / "articles" / "2024" / "03" / "one.md").write_text(
+        f"---\ntitle: Invented wharves\ndate: 2024-03-01\nannotations:\n{notes}---\n{' '.join(words)}\n")
+    build(Options(root=tmp_path, out=tmp_path / "public", search=False))
+    feed = feedparser.parse((tmp_path / "public" / "annotations" / "correction" / "feed.xml").read_bytes())
+    assert [e.updated[:10] for e in feed.entries] == [f"2024-04-{n:02}" for n in range(22, 2, -1)]
+
+
+@pytest.mark.parametrize(("language", "heading", "feed_title", "none_yet"), [
+    ("de", "Faktenchecks", "Korrekturen · News archive", "Noch keine."),
+    ("fr", "Vérifications", "Corrections · News archive", "Aucune pour l’instant."),
+])
+def test_the_pages_of_notes_speak_the_sites_language(tmp_path: Path, language: str, heading: str, feed_title: str, none_yet: str) -> None:
+    out = invented_archive(tmp_path, config=f'language = "{language}"\n')
+    assert page(out, "/annotations/fact-check/").findtext(".//h1") == heading
+    assert feedparser.parse((out / "annotations" / "correction" / "feed.xml").read_bytes()).feed.title == feed_title
+    assert none_yet in page(out, "/annotations/note/").text_content()
 
 
 def test_the_sitemap_lists_every_page_of_notes_dated_by_its_newest(tmp_path: Path) -> None:
@@ -141,7 +175,7 @@ def test_a_kind_pages_address_follows_its_permalink(tmp_path: Path, pattern: str
 
 
 def test_an_earlier_address_of_a_kinds_page_brings_its_feed_and_later_pages(tmp_path: Path) -> None:
-    out = invented_archive(tmp_path, moved='[moved_from]\n"/annotations/correction/" = ["/corrections/"]\n')
+    out = invented_archive(tmp_path, config='[moved_from]\n"/annotations/correction/" = ["/corrections/"]\n')
     rules = (out / "_redirects").read_text("utf-8").splitlines()
     assert {"/corrections/ /annotations/correction/ 301!", "/corrections/feed.xml /annotations/correction/feed.xml 301!",
             "/corrections/page/* /annotations/correction/page/:splat 301!"} <= set(rules)

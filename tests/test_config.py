@@ -63,6 +63,10 @@ def test_permalink_patterns_drive_urls_and_output_paths():
         ('article = "/a/{slug/"', "permalinks.article: unbalanced { or }"),
         ('home = "/{slug}/"', "permalinks.home: unknown placeholder {slug}; known: none"),
         ('year = "/y/{yyyy!r}/"', "permalinks.year: unknown placeholder {yyyy!r}; known: {yyyy}"),
+        # Without what tells its pages apart, every page of a kind would want one address.
+        ('annotation_kind = "/annotations/kinds/"', "permalinks.annotation_kind: missing placeholder {slug}: without it, annotation_kind pages would share addresses"),
+        ('article = "/news/{yyyy}/{mm}/"', "permalinks.article: missing placeholder {slug}"),
+        ('month = "/m/{mm}/"', "permalinks.month: missing placeholder {yyyy}"),
     ],
 )
 def test_permalink_placeholders_are_checked_when_the_config_is_read(tmp_path: Path, pattern: str, message: str):

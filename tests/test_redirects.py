@@ -508,3 +508,13 @@ def test_two_entries_of_the_config_claiming_one_address_are_told_apart_by_their_
     assert main(["check", "-s", str(root)]) == 1
     assert (f"sitegen.toml:{first + 1}:1: error: url: /tags/old/ is wanted by two pages: the moved_from of sitegen.toml (line {first}) "
             f"and the moved_from of sitegen.toml (line {first + 1}); keep it in one moved_from") in capsys.readouterr().out.splitlines()
+
+
+def test_new_permalinks_of_the_annotations_pages_are_told_too(repo: Path, capsys) -> None:
+    """Readers follow a kind's feed (a corrections log): moving the pages of notes is told as any other."""
+    config = repo / "sitegen.toml"
+    config.write_text(config.read_text() + '\n[permalinks]\nannotation_kind = "/notes/{slug}/"\n')
+    main(["check", "-s", str(repo), "--changed-since", "main"])
+    (warned,) = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
+    assert warned.startswith("sitegen.toml: warning: permalinks: the permalinks changed since main: 5 published addresses of articles, tags, outlets or pages "
+                             "no page has now (/annotations/context/, …)")
