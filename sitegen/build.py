@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from . import (
     annotation,
     content,
+    dataset,
     destination,
     feeds,
     incremental,
@@ -193,6 +194,7 @@ def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages
 def outputs(
     options: Options, site: Site, plan: list[pages.Page], index: indexer.SearchIndex | None, progress: Callable[[Iterator], Iterator] = iter,
     edited: frozenset[str] | None = None, unchanged: Collection[str] = frozenset(), compiled: render.CompiledTemplates | None = None,
+    cards: list[Card] | None = None,
 ) -> Iterator[tuple[str, bytes | Product] | output.Last]:
     """Every generated file as (output path, bytes or a Product to make them), in a fixed order; pure but for template reads.
 
@@ -241,8 +243,8 @@ def outputs(
         yield sitemap(site, plan)  # the largest file (~0.2 s at 10k): early, so no process makes it alone at the end
     yield from made
     if edited is None:
-        yield from other_files(site)
-    else:
+        yield from other_files(site, cards)
+    else:  # the data reads cards alone (dataset.py), which body edits leave as they were
         yield from feeds.all_feeds(site, edited)
         yield from annotation_files(site, edited)
     if index:
@@ -260,11 +262,14 @@ def sitemap(site: Site, plan: list[pages.Page]) -> tuple[str, Product]:
     return "sitemap.xml", Product(("sitemap", listed), partial(feeds.sitemap, site, plan))
 
 
-def other_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
-    """Feeds, annotations, robots.txt, the OpenSearch description, schemas: nothing here reads the search index."""
+def other_files(site: Site, cards: list[Card] | None = None) -> Iterator[tuple[str, bytes | Product]]:
+    """Feeds, annotations, the data, robots.txt, the OpenSearch description, schemas: nothing
+    here reads the search index. ``cards``: the site's, when already made."""
     r = site.routes
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
+    if site.config.data:
+        yield from data_files(site, pages.cards_of(site) if cards is None else cards)
     yield "robots.txt", feeds.robots(site)
     yield "opensearch.xml", feeds.opensearch(site)
     if moved := list(redirects.moves(r, site.articles, site.people.values(), site.config)):
@@ -292,6 +297,20 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
             yield r.output_path(feed), feeds.annotation_product(site, title, feed, r.url_for(permalink, **values), newest, feeds.as_of(site))
 
 
+def data_files(site: Site, cards: list[Card]) -> Iterator[tuple[str, Product]]:
+    """The archive as data (dataset.py): its tables and their description, beside the data
+    page; they read the cards and the people alone."""
+    folder = site.routes.output_path(site.routes.url_for("data")).rsplit("/", 1)[0]
+    read = ("data", cards, tuple(site.people.values()))
+    for table in dataset.TABLES:
+        yield f"{folder}/{table.file}", Product((*read, table.name), partial(dataset.table, site, cards, table.name))
+    yield f"{folder}/datapackage.json", Product((*read, "package"), partial(_package, site, cards))
+
+
+def _package(site: Site, cards: list[Card]) -> bytes:
+    return render.jsonld(dataset.descriptor(site, cards), indent=1).encode() + b"\n"
+
+
 def _collection(site: Site, a: Article) -> bytes:
     return render.jsonld(annotation.web_annotation_collection(site.routes.absolute(a.url), a.annotations), indent=1).encode() + b"\n"
 
@@ -304,7 +323,7 @@ def whole_output(options: Options, site: Site, cards: list[Card]) -> Callable[[s
 
     def one(rel: str) -> bytes:
         if not files:
-            files.update(outputs(options, site, list(pages.plan(site, cards)), None))  # type: ignore[arg-type]  # no index: no Last
+            files.update(outputs(options, site, list(pages.plan(site, cards)), None, cards=cards))  # type: ignore[arg-type]  # no index: no Last
         data = files[rel]
         return data.make() if isinstance(data, Product) else data
 
@@ -459,7 +478,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build
         unchanged = before.unchanged_pages(around, site.articles, site.routes.output_path) if edited is None else frozenset()
-        files = outputs(options, site, plan, index, progress, edited, unchanged, render.compiled_templates(cache.folder, site))
+        files = outputs(options, site, plan, index, progress, edited, unchanged, render.compiled_templates(cache.folder, site), cards)
         held: dict[str, bytes] = {}  # files the spare holds as they must be
         if edited is not None or unchanged:  # every other file, or the unchanged article pages, are the last output's
             only = None if edited is not None else {site.routes.output_path(url) for url in unchanged}

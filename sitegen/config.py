@@ -31,6 +31,7 @@ DEFAULT_PERMALINKS = {
     "month": "/archive/{yyyy}/{mm}/",
     "annotations": "/annotations/",
     "annotation_kind": "/annotations/{slug}/",
+    "data": "/data/",
     "search": "/search/",
     "text_page": "/{slug}/",
 }
@@ -49,6 +50,7 @@ class Config:
     noindex: bool = field(default=False, metadata={"doc": "Ask search engines not to index the site (deploy previews)."})
     moved_from: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, metadata={"doc": "Earlier addresses of pages no file can give them for (a tag, an outlet, a listing), as paths from the site's root: \"/tags/new-name/\" = [\"/tags/old-name/\"]."})
     edit_url: str = field(default="", metadata={"doc": "Address of an archive file in your repository's web editor, {path} standing for its path: \"https://github.com/you/archive/edit/main/{path}\". Article and person pages then link to it, for readers to suggest a correction; none when empty."})
+    data: bool = field(default=True, metadata={"doc": "Write the archive as data at /data/: CSV tables of its articles, notes and people, described by a Frictionless Data Package; false for an archive whose texts may not be redistributed in bulk."})
     file: str = field(default="", metadata={"internal": True})  # the config file read, for messages; "" for none
 
     def edit_link(self, path: str) -> str:

@@ -294,11 +294,18 @@ class Card:
     people: tuple[str, ...]  # person slugs
     annotations: tuple[AnchoredAnnotation, ...]
     language: str | None = None  # the article's own, when set: a listing marks its title and summary
+    # For the archive as data (dataset.py), which reads cards alone: what else a researcher
+    # needs of an article, kept here so a body edit leaves the data as it was.
+    original: str = ""  # the original's address (Source.original)
+    archived: str = ""
+    section: str = ""
     # Its article's ``content_key``, which determines every field above: fingerprints may
     # keep what they hashed of a card under it, for the next build.
     content_key: bytes = field(default=b"", compare=False, repr=False)
 
     @classmethod
     def of(cls, a: Article) -> Card:
+        source = a.file.source
         return cls(a.url, a.slug, a.title, a.date, a.lastmod, a.summary, a.source, a.tags, a.people, a.annotations,
-                   a.file.language, a.content_key)
+                   a.file.language, source.original if source else "", source.archived if source else "", a.file.section or "",
+                   a.content_key)

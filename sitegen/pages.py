@@ -11,7 +11,7 @@ from functools import cache, cached_property, partial
 
 from markupsafe import Markup
 
-from . import annotation, chart, citation, history, jsonld, redirects
+from . import annotation, chart, citation, dataset, history, jsonld, redirects
 from .errors import Problem
 from .model import AnchoredAnnotation, Article, Card, Person
 from .schema import KINDS
@@ -177,7 +177,17 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
     yield from _archive(site, cards, newest)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
     yield from _annotations(site, cards)
+    if site.config.data:
+        yield _data(site, cards, newest)
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
+
+
+def _data(site: Site, cards: Sequence[Card], newest: datetime | None) -> Page:
+    """The page of the archive's data (dataset.py): its tables, with how many rows each holds."""
+    rows = {"articles": len(cards), "tags": sum(len(c.tags) for c in cards), "mentions": sum(len(c.people) for c in cards),
+            "people": len(site.people), "annotations": sum(len(c.annotations) for c in cards)}
+    tables = [(t.name, t.file, rows[t.name]) for t in dataset.TABLES]
+    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": "datapackage.json"}, newest)
 
 
 def _annotations(site: Site, cards: Sequence[Card]) -> Iterator[Page]:

@@ -289,8 +289,8 @@ def article_url(routes: Routes, file: ArticleFile) -> str:
 
 def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Config | None = None) -> set[str]:
     """The addresses of the site's article, person, tag and outlet pages, and their earlier
-    ones (which lead to them; and the config's), of its own pages and of the annotations'
-    (which are always there), from the files alone: nothing rendered."""
+    ones (which lead to them; and the config's), of its own pages, of the annotations' and
+    of the data (which are always there), from the files alone: nothing rendered."""
     chosen = [a for a in archive.articles if drafts or not a.draft]
     registry = Registry(archive.people)
     slugs = {p.slug for p in archive.people} | {registry.find(n) or slugify(n) for a in chosen for n in a.people}
@@ -303,6 +303,7 @@ def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Co
         *(routes.url_for("text_page", slug=p.slug) for p in archive.pages),
         routes.url_for("annotations"),
         *(routes.url_for("annotation_kind", slug=kind) for kind in KINDS),
+        *((routes.url_for("data"),) if config is None or config.data else ()),
     }
 
 

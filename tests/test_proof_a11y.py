@@ -58,6 +58,7 @@ def pages_to_check(out: Path) -> dict[str, str]:
         "archive": "/archive/",
         "annotations": "/annotations/",
         "fact-checks": "/annotations/fact-check/",
+        "data": "/data/",
         "search": f"/search/?q={search_word(out, article)}",
         "404": "/404.html",
     }

@@ -518,3 +518,12 @@ def test_new_permalinks_of_the_annotations_pages_are_told_too(repo: Path, capsys
     (warned,) = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
     assert warned.startswith("sitegen.toml: warning: permalinks: the permalinks changed since main: 5 published addresses of articles, tags, outlets or pages "
                              "no page has now (/annotations/context/, …)")
+
+
+def test_a_new_permalink_of_the_data_is_told(repo: Path, capsys) -> None:
+    """Researchers' scripts fetch /data/articles.csv: moving the data is told as any page."""
+    config = repo / "sitegen.toml"
+    config.write_text(config.read_text() + '\n[permalinks]\ndata = "/export/"\n')
+    main(["check", "-s", str(repo), "--changed-since", "main"])
+    (warned,) = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
+    assert "1 published address of articles, tags, outlets or pages no page has now (/data/)" in warned

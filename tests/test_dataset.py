@@ -1,0 +1,187 @@
+"""The archive as data: CSV tables described by a Frictionless Data Package, validated with
+the frictionless library as researchers' tools read them, and read back as CSV. Invented
+archives in temporary folders."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from frictionless import validate
+from sitehelpers import page
+
+from sitegen.build import Options, build
+
+BASE = "https://news.example.org/"
+FERRY = """---
+title: Invented ferry adds a sailing
+date: 2031-01-05T09:30:00+01:00
+updated: 2031-01-06T08:00:00+01:00
+summary: The invented ferry sails twice a day.
+source:
+  name: Harbour Gazette
+  url: https://gazette.example.org/ferry
+  archived: https://web.archive.org/web/20310105120000/https://gazette.example.org/ferry
+section: Transport
+tags: [ferry, harbour]
+people: [Orla Venn, Tam Reed]
+annotations:
+  - quote: twice a day
+    place: summary
+    kind: fact-check
+    rating: mostly-true
+    note: "The timetable says **twice**, on weekdays only."
+    sources: [https://example.org/timetable, https://example.org/notice]
+    author: Invented Editor
+    date: 2031-02-01
+  - quote: the quay
+    kind: context
+    note: An invented quay.
+---
+The ferry leaves from the quay.
+"""
+TOLL = """---
+title: "=HYPERLINK(\\"https://evil.example\\")"
+date: 2030-03-04
+summary: "-5% for residents, says the invented board."
+tags: ["@home"]
+language: de
+---
+Die Maut sinkt.
+"""
+ORLA = "---\nname: Orla Venn\naliases: [O. Venn, Orla V.]\ndescription: An invented harbour master\n---\nInvented.\n"
+
+
+def invented(root: Path) -> Path:
+    for rel, text in (("content/articles/2031/01/ferry.md", FERRY), ("content/articles/2030/03/toll.md", TOLL), ("content/people/orla-venn.md", ORLA)):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "sitegen.toml").write_text(f'base_url = "{BASE}"\ntitle = "Invented Harbour Archive"\n', encoding="utf-8")
+    build(Options(root=root, out=root / "public", search=False))
+    return root / "public"
+
+
+def rows(out: Path, file: str) -> list[dict[str, str]]:
+    data = (out / "data" / file).read_bytes()
+    assert b"\r\n" in data and not data.startswith(b"\xef\xbb\xbf")  # RFC 4180 line ends, UTF-8 without a BOM
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_the_tables_are_valid_against_their_data_package(tmp_path: Path) -> None:
+    out = invented(tmp_path)
+    report = validate(str(out / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+    assert [task.name for task in report.tasks] == ["articles", "tags", "mentions", "people", "annotations"]
+    package = json.loads((out / "data" / "datapackage.json").read_text("utf-8"))
+    assert package["name"] == "invented-harbour-archive" and package["created"] == "2031-01-06T07:00:00Z"
+
+
+@pytest.mark.parametrize(("file", "old", "new", "error"), [
+    ("articles.csv", "2030-03-04,", "4 March 2030,", "type-error"),  # a date frictionless cannot read
+    ("mentions.csv", ",tam-reed", ",nobody", "foreign-key"),  # a person people.csv has not
+    ("annotations.csv", "#annotation-2,", "#annotation-1,", "primary-key"),  # one note's address twice
+])
+def test_the_validator_sees_what_the_package_promises(tmp_path: Path, file: str, old: str, new: str, error: str) -> None:
+    """The validation above can fail: the package's types and keys are checked against the data."""
+    out = invented(tmp_path)
+    broken = tmp_path / "broken"
+    shutil.copytree(out / "data", broken)
+    text = (broken / file).read_text("utf-8")
+    assert old in text
+    (broken / file).write_text(text.replace(old, new), "utf-8", newline="")
+    report = validate(str(broken / "datapackage.json"))
+    assert not report.valid and error in {e.type for task in report.tasks for e in task.errors}
+
+
+def test_each_article_is_a_row_with_what_a_researcher_needs(tmp_path: Path) -> None:
+    out = invented(tmp_path)
+    ferry, toll = rows(out, "articles.csv")  # newest first
+    assert ferry == {
+        "url": BASE + "articles/2031/01/ferry/", "title": "Invented ferry adds a sailing", "date": "2031-01-05",
+        "published": "2031-01-05T08:30:00Z", "updated": "2031-01-06T07:00:00Z", "outlet": "Harbour Gazette", "section": "Transport",
+        "language": "en", "original_url": "https://gazette.example.org/ferry",
+        "archived_url": "https://web.archive.org/web/20310105120000/https://gazette.example.org/ferry",
+        "summary": "The invented ferry sails twice a day.", "notes": "2",
+    }
+    assert (toll["updated"], toll["outlet"], toll["language"], toll["notes"]) == ("", "", "de", "0")
+    assert rows(out, "tags.csv") == [
+        {"article": ferry["url"], "tag": "ferry", "tag_url": BASE + "tags/ferry/"},
+        {"article": ferry["url"], "tag": "harbour", "tag_url": BASE + "tags/harbour/"},
+        {"article": toll["url"], "tag": "'@home", "tag_url": BASE + "tags/home/"},
+    ]
+    assert rows(out, "mentions.csv") == [{"article": ferry["url"], "person": "orla-venn"}, {"article": ferry["url"], "person": "tam-reed"}]
+    people = {p["slug"]: p for p in rows(out, "people.csv")}
+    assert people["orla-venn"] == {"slug": "orla-venn", "name": "Orla Venn", "aliases": "O. Venn; Orla V.", "description": "An invented harbour master",
+                                   "in_registry": "true", "url": BASE + "people/orla-venn/", "articles": "1"}
+    assert (people["tam-reed"]["in_registry"], people["tam-reed"]["articles"]) == ("false", "1")  # named in an article alone
+
+
+def test_no_text_becomes_a_spreadsheet_formula(tmp_path: Path) -> None:
+    """OWASP's advice: a cell starting with = + - @ is written after an apostrophe."""
+    out = invented(tmp_path)
+    toll = rows(out, "articles.csv")[1]
+    assert toll["title"] == "'=HYPERLINK(\"https://evil.example\")"
+    assert toll["summary"] == "'-5% for residents, says the invented board."
+    assert all(not value.startswith(("=", "+", "-", "@")) for file in ("articles.csv", "tags.csv", "annotations.csv") for row in rows(out, file) for value in row.values())
+
+
+def test_each_note_is_a_row_with_its_text_and_sources(tmp_path: Path) -> None:
+    out = invented(tmp_path)
+    check, context = rows(out, "annotations.csv")  # newest first: the dated fact-check, then the undated note
+    article = BASE + "articles/2031/01/ferry/"
+    assert check == {"url": article + "#annotation-1", "article": article, "kind": "fact-check", "rating": "mostly-true", "quote": "twice a day",
+                     "note": "The timetable says twice, on weekdays only.", "sources": "https://example.org/timetable; https://example.org/notice",
+                     "author": "Invented Editor", "written": "2031-02-01T00:00:00Z"}
+    assert (context["kind"], context["rating"], context["written"], context["url"]) == ("context", "", "", article + "#annotation-2")
+    ids = [n.get("id") for n in page(out, "/articles/2031/01/ferry/").xpath("//li[contains(@class, 'annotation-note')]")]
+    assert ids == ["annotation-1", "annotation-2"]  # the addresses the rows give are the notes' on the page
+
+
+def test_the_data_page_lists_each_table_and_every_page_links_it(tmp_path: Path) -> None:
+    out = invented(tmp_path)
+    doc = page(out, "/data/")
+    listed = {a.get("href"): a.getparent().xpath("string(span[@class='count'])") for a in doc.xpath("//dl[@class='data-tables']/dt/a")}
+    assert listed == {"articles.csv": "2 rows", "tags.csv": "3 rows", "mentions.csv": "2 rows", "people.csv": "2 rows", "annotations.csv": "2 rows",
+                      "datapackage.json": ""}
+    assert all((out / "data" / href).is_file() for href in listed)
+    for url in ("/", "/articles/2031/01/ferry/", "/annotations/", "/people/orla-venn/"):
+        assert "/data/" in page(out, url).xpath("//footer//a/@href"), url
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("old", "new", "remade"), [
+    ("The ferry leaves from the quay.", "The ferry leaves from the quay at nine.", False),  # a body edit: the data as it was
+    ("url: https://gazette.example.org/ferry\n", "url: https://gazette.example.org/ferry-2\n", True),  # front matter no listing shows
+    ("section: Transport", "section: Harbour", True),
+])
+def test_a_rebuild_writes_the_data_a_cold_build_writes(tmp_path: Path, old: str, new: str, remade: bool) -> None:
+    out = invented(tmp_path)
+    before = (out / "data" / "articles.csv").stat().st_ino
+    ferry = tmp_path / "content" / "articles" / "2031" / "01" / "ferry.md"
+    ferry.write_text(ferry.read_text("utf-8").replace(old, new), "utf-8")
+    build(Options(root=tmp_path, out=out, search=False))
+    cold = tmp_path / "cold"
+    build(Options(root=tmp_path, out=cold, search=False, cache=False))
+    assert tree(out) == tree(cold)
+    assert ((out / "data" / "articles.csv").stat().st_ino != before) == remade
+    assert (new.split(": ")[-1].strip() in (out / "data" / "articles.csv").read_text("utf-8")) == remade
+
+
+def test_an_archive_may_keep_its_texts_from_bulk_download(tmp_path: Path) -> None:
+    """data = false: an archive whose texts may not be redistributed in bulk writes no tables."""
+    root = tmp_path / "archive"
+    root.mkdir()
+    invented(root)
+    (root / "sitegen.toml").write_text(f'base_url = "{BASE}"\ndata = false\n', encoding="utf-8")
+    out = tmp_path / "public"
+    build(Options(root=root, out=out, search=False, cache=False))
+    assert not (out / "data").exists() and (out / "404.html").is_file()
+    assert "/data/" not in page(out, "/").xpath("//footer//a/@href")
+    assert "data/" not in (out / "sitemap.xml").read_text("utf-8")
