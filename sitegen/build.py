@@ -150,7 +150,8 @@ def load_planned(
     planned = list(pages.plan(site, cards)) if cards is not None else []
     if links:
         static = [rel for rel, _ in static_files(options, config)]
-        problems += [*pages.collisions(planned), *moved_clashes(options, config, site, planned), *link_problems(site, planned, static, archive.failed)]
+        static += [f"{data_folder(site)}/{name}" for name in dataset.FILES] if config.data else []  # files a page may link, as static ones
+        problems += [*pages.collisions(planned), *moved_clashes(options, config, site, planned, cards), *link_problems(site, planned, static, archive.failed)]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
@@ -165,15 +166,19 @@ def own_rules_problems(root: Path, site: Site) -> list[Problem]:
     return redirects.own_rules_problems(site.routes, moved, own.read_text("utf-8", errors="replace"), listing_urls(site)) if moved else []
 
 
-def listing_urls(site: Site) -> set[str]:
-    """The pages with a feed and later pages of their own: a tag's, an outlet's, a person's,
-    the annotations' and each kind of note's."""
+def listing_urls(site: Site) -> dict[str, tuple[str, ...]]:
+    """The pages with files below them that move with them (redirects.py): a tag's, an
+    outlet's, a person's, the annotations' and each kind of note's feed and later pages; the
+    data page's tables."""
     r = site.routes
     named = (("tag", site.tags), ("source", site.sources), ("person", site.people), ("annotation_kind", KINDS))
-    return {r.url_for("annotations"), *(r.url_for(kind, slug=slug) for kind, slugs in named for slug in slugs)}
+    listings = dict.fromkeys([r.url_for("annotations"), *(r.url_for(kind, slug=slug) for kind, slugs in named for slug in slugs)], redirects.LISTING)
+    if site.config.data:
+        listings[r.url_for("data")] = dataset.FILES
+    return listings
 
 
-def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages.Page]) -> list[Problem]:
+def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages.Page], cards: list[Card] | None = None) -> list[Problem]:
     """Earlier addresses (moved_from) where the build writes another file, or a folder of one,
     and the config's that lead to no page. Only pages' URLs are in the plan, for
     pages.collisions: the other files are named here, made by no one (a feed is a Product,
@@ -182,7 +187,7 @@ def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages
     if not moved:
         return []
     r = site.routes
-    files = ["sitemap.xml", *(rel for rel, _ in other_files(site)), *(rel for rel, _ in static_files(options, config))]
+    files = ["sitemap.xml", *(rel for rel, _ in other_files(site, cards)), *(rel for rel, _ in static_files(options, config))]
     urls = {p.url for p in plan if "move" not in p.context}
     nowhere = [  # the config's: an article's or person's page is always there
         Problem(path, line, "moved_from", f"{to} is no page of the site: give the address of a page as it is now, then its earlier ones")
@@ -300,11 +305,16 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
 def data_files(site: Site, cards: list[Card]) -> Iterator[tuple[str, Product]]:
     """The archive as data (dataset.py): its tables and their description, beside the data
     page; they read the cards and the people alone."""
-    folder = site.routes.output_path(site.routes.url_for("data")).rsplit("/", 1)[0]
+    folder = data_folder(site)
     read = ("data", cards, tuple(site.people.values()))
     for table in dataset.TABLES:
         yield f"{folder}/{table.file}", Product((*read, table.name), partial(dataset.table, site, cards, table.name))
-    yield f"{folder}/datapackage.json", Product((*read, "package"), partial(_package, site, cards))
+    yield f"{folder}/{dataset.PACKAGE}", Product((*read, "package"), partial(_package, site, cards))
+
+
+def data_folder(site: Site) -> str:
+    """Where the data page and its tables are, in the output."""
+    return site.routes.output_path(site.routes.url_for("data")).rsplit("/", 1)[0]
 
 
 def _package(site: Site, cards: list[Card]) -> bytes:

@@ -33,6 +33,7 @@ class Before:
     permalinks: dict[str, str] | None = None  # None: the config did not change
     added: frozenset[str] = frozenset()  # changed files the ref did not have
     pages: tuple[PageFile, ...] = ()  # the archive's own pages, changed
+    data: bool | None = None  # whether the config wrote the data then; None: it did not change
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def departures(archive: Archive, config: Config, old: Before, drafts: bool = Fal
     routes = Routes.from_config(config)
     then = routes if old.permalinks is None else replace(routes, patterns=old.permalinks)
     seen = _Compared(routes, then, addresses(archive, routes, drafts, config), old, drafts)
-    return [*_files(archive, seen), *_pages(archive, seen), *_terms(archive, config, seen), *_permalinks(archive, config, seen)]
+    return [*_files(archive, seen), *_pages(archive, seen), *_terms(archive, config, seen), *_permalinks(archive, config, seen), *_data(config, seen)]
 
 
 def _pages(archive: Archive, seen: _Compared) -> list[Problem]:
@@ -148,12 +149,24 @@ def _permalinks(archive: Archive, config: Config, seen: _Compared) -> list[Probl
     urls = {article_url(seen.then, a) for a in chosen} | {seen.then.url_for(kind, slug=slugify(name)) for a in chosen for kind, name in terms_of(a)}
     urls |= {seen.then.url_for("text_page", slug=p.slug) for p in archive.pages if p.path not in changed}
     # Always there, and followed: feeds of notes, and the data researchers' scripts fetch.
-    urls |= {seen.then.url_for("annotations"), *(seen.then.url_for("annotation_kind", slug=kind) for kind in KINDS), *((seen.then.url_for("data"),) if config.data else ())}
+    urls |= {seen.then.url_for("annotations"), *(seen.then.url_for("annotation_kind", slug=kind) for kind in KINDS), *((seen.then.url_for("data"),) if config.data and _had_data(config, seen) else ())}  # turned off: _data tells
     left = sorted(url for url in urls if url not in seen.now)
     if not left:
         return []
     many = len(left) > 1
     return [Problem(config.file or "sitegen.toml", 0, "permalinks", f"the permalinks changed since {old.ref}: {len(left)} published address{'es' if many else ''} of articles, tags, outlets or pages no page has now ({left[0]}{', …' if many else ''}); give each in moved_from, or redirect them in content/static/_redirects", WARNING)]
+
+
+def _had_data(config: Config, seen: _Compared) -> bool:
+    return config.data if seen.old.data is None else seen.old.data
+
+
+def _data(config: Config, seen: _Compared) -> list[Problem]:
+    """The data turned off: the tables researchers' scripts fetch are gone (a warning: it may be meant)."""
+    if config.data or not _had_data(config, seen):
+        return []
+    at = seen.then.url_for("data")
+    return [Problem(config.file or "sitegen.toml", 0, "data", f"data = false: the tables at {at} (at {seen.old.ref}) will answer 'page not found', and the scripts that fetch them fail; if that is meant, nothing is to be done", WARNING)]
 
 
 def _addresses(urls: Sequence[str]) -> str:

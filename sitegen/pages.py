@@ -187,7 +187,7 @@ def _data(site: Site, cards: Sequence[Card], newest: datetime | None) -> Page:
     rows = {"articles": len(cards), "tags": sum(len(c.tags) for c in cards), "mentions": sum(len(c.people) for c in cards),
             "people": len(site.people), "annotations": sum(len(c.annotations) for c in cards)}
     tables = [(t.name, t.file, rows[t.name]) for t in dataset.TABLES]
-    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": "datapackage.json"}, newest)
+    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE}, newest)
 
 
 def _annotations(site: Site, cards: Sequence[Card]) -> Iterator[Page]:

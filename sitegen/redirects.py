@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -112,14 +112,17 @@ def problems(routes: Routes, path: str, own: str, given: Sequence[str], lines: M
     return out
 
 
-def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str], pages: Iterable[str], listings: Collection[str] = ()) -> list[Problem]:
+LISTING = ("feed.xml", "page/*")  # what moves with a listing's page: its feed and later pages
+
+
+def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str], pages: Iterable[str], listings: Mapping[str, Sequence[str]] = {}) -> list[Problem]:
     """An earlier address where the build writes another file than a page (a feed, the
     sitemap, a static file), or below one (/feed.xml/): it is no page's earlier address, and
     its page would be written over that file or fail to be. (A page's address is told by
     pages.collisions.) Also one differing from another file or page only in capitals or in
     how an accent is encoded: a disk that does not tell them apart (macOS's, Windows's)
     would keep one of the two. And a listing's earlier address with files below it that the
-    rules for its feed and later pages would hide."""
+    rules for what moves with it (``listings``: its feed and later pages) would hide."""
     taken = set(files)
     every = sorted({*taken, *pages})
     folded = {_folded(f): f for f in every}
@@ -134,8 +137,9 @@ def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str], pages: 
             out.append(Problem(m.path, m.line, "moved_from", f"{m.url} differs from the site's file {alike} only in capitals or accents: on a disk that does not tell them apart (macOS, Windows) one would be written over the other"))
         elif m.to in listings and rel.endswith("/index.html"):
             below = rel[: -len("index.html")]
-            if hidden := [f for f in every if f == below + "feed.xml" or f.startswith(below + "page/")]:
-                out.append(Problem(m.path, m.line, "moved_from", f"{m.url} has the site's file {hidden[0]} below it, which the redirect of its feed and later pages would hide: move that file, or give another address"))
+            names = listings[m.to]
+            if hidden := [f for f in every if any(f.startswith(below + n[:-1]) if n.endswith("*") else f == below + n for n in names)]:
+                out.append(Problem(m.path, m.line, "moved_from", f"{m.url} has the site's file {hidden[0]} below it, which the redirect of {'its feed and later pages' if names == LISTING else 'the files below it'} would hide: move that file, or give another address"))
     return out
 
 
@@ -143,22 +147,22 @@ def _folded(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-def netlify_rules(routes: Routes, moved: Sequence[Move], listings: Collection[str] = ()) -> bytes:
+def netlify_rules(routes: Routes, moved: Sequence[Move], listings: Mapping[str, Sequence[str]] = {}) -> bytes:
     """Netlify's ``_redirects``: a forced 301 from each earlier address (forced, since the page
     sitegen writes there would otherwise be served). One of a listing (``listings``: a tag's,
     an outlet's, a person's, the annotations' page) brings its feed, which feed readers follow to the new one
-    and remember, and its later pages."""
+    and remember, and its later pages; the data page brings its tables."""
     lines = ["# Made by sitegen from the moved_from of articles, people and the config: one earlier address a line,"]
     lines += ["# and for a listing's, its feed and later pages."]
     lines += [f"{old} {new} 301!" for m in moved for old, new in _rules(routes, m, listings)]
     return ("\n".join(lines) + "\n").encode()
 
 
-def _rules(routes: Routes, move: Move, listings: Collection[str]) -> list[tuple[str, str]]:
+def _rules(routes: Routes, move: Move, listings: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
     """(from, to) of each rule a move needs, as Netlify reads them."""
     old, new = _served(routes, move.url), _served(routes, move.to)
     if move.to in listings and move.url.endswith("/"):
-        return [(old, new), (f"{old}feed.xml", f"{new}feed.xml"), (f"{old}page/*", f"{new}page/:splat")]
+        return [(old, new), *((old + n, new + (n[:-1] + ":splat" if n.endswith("*") else n)) for n in listings[move.to])]
     return [(old, new)]
 
 
@@ -170,7 +174,7 @@ def _served(routes: Routes, url: str) -> str:
 OWN_RULES = "content/static/_redirects"  # an archive's own, copied over the one sitegen writes
 
 
-def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str, listings: Collection[str] = ()) -> list[Problem]:
+def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str, listings: Mapping[str, Sequence[str]] = {}) -> list[Problem]:
     """An archive's own _redirects stands over sitegen's (a static file wins): a warning for
     each earlier address it lacks forced rules to the page for (and for a listing's feed and
     later pages), giving the rules to add. (The page there still leads on, but with no 301; an

@@ -22,7 +22,7 @@ from typing import TextIO
 
 from .build import Options, configure, load, no_full_collections, read
 from .cache import Cache
-from .config import load_config
+from .config import Config, load_config
 from .content import Archive, parse_article, parse_page, parse_person
 from .departures import Before, departures
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
@@ -113,8 +113,9 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
             renamed[old] = new
         else:
             next(status)
-    permalinks = _permalinks_at(root, base) if set(SITE_WIDE) & set(changed) else None
-    return Before(ref, tuple(found["articles"]), tuple(found["people"]), renamed, permalinks, frozenset(added), tuple(found["pages"]))
+    then = _config_at(root, base) if set(SITE_WIDE) & set(changed) else None
+    permalinks, data = (then.permalinks, then.data) if then else (None, None)
+    return Before(ref, tuple(found["articles"]), tuple(found["people"]), renamed, permalinks, frozenset(added), tuple(found["pages"]), data)
 
 
 def _at(root: Path, base: str, path: str) -> bytes | None:
@@ -122,14 +123,14 @@ def _at(root: Path, base: str, path: str) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def _permalinks_at(root: Path, base: str) -> dict[str, str] | None:
-    """The permalinks of the config at ``base`` (I/O); None if it cannot be read."""
+def _config_at(root: Path, base: str) -> Config | None:
+    """The config at ``base`` (I/O); None if it cannot be read."""
     with tempfile.TemporaryDirectory() as folder:
         for name in SITE_WIDE:
             if (data := _at(root, base, name)) is not None:
                 (Path(folder) / name).write_bytes(data)
         try:
-            return load_config(Path(folder)).permalinks
+            return load_config(Path(folder))
         except SitegenError:
             return None
 

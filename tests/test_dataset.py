@@ -53,7 +53,7 @@ language: de
 ---
 Die Maut sinkt.
 """
-ORLA = "---\nname: Orla Venn\naliases: [O. Venn, Orla V.]\ndescription: An invented harbour master\n---\nInvented.\n"
+ORLA = '---\nname: Orla Venn\naliases: [O. Venn, "Orla; V."]\ndescription: An invented harbour master\n---\nInvented.\n'
 
 
 def invented(root: Path) -> Path:
@@ -77,7 +77,8 @@ def test_the_tables_are_valid_against_their_data_package(tmp_path: Path) -> None
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
     assert [task.name for task in report.tasks] == ["articles", "tags", "mentions", "people", "annotations"]
     package = json.loads((out / "data" / "datapackage.json").read_text("utf-8"))
-    assert package["name"] == "invented-harbour-archive" and package["created"] == "2031-01-06T07:00:00Z"
+    assert package["name"] == "invented-harbour-archive"
+    assert package["created"] == "2031-02-01T00:00:00Z"  # the newest of articles and notes: no build time
 
 
 @pytest.mark.parametrize(("file", "old", "new", "error"), [
@@ -111,22 +112,24 @@ def test_each_article_is_a_row_with_what_a_researcher_needs(tmp_path: Path) -> N
     assert rows(out, "tags.csv") == [
         {"article": ferry["url"], "tag": "ferry", "tag_url": BASE + "tags/ferry/"},
         {"article": ferry["url"], "tag": "harbour", "tag_url": BASE + "tags/harbour/"},
-        {"article": toll["url"], "tag": "'@home", "tag_url": BASE + "tags/home/"},
+        {"article": toll["url"], "tag": "@home", "tag_url": BASE + "tags/home/"},
     ]
     assert rows(out, "mentions.csv") == [{"article": ferry["url"], "person": "orla-venn"}, {"article": ferry["url"], "person": "tam-reed"}]
     people = {p["slug"]: p for p in rows(out, "people.csv")}
-    assert people["orla-venn"] == {"slug": "orla-venn", "name": "Orla Venn", "aliases": "O. Venn; Orla V.", "description": "An invented harbour master",
+    assert people["orla-venn"] == {"slug": "orla-venn", "name": "Orla Venn", "aliases": '["O. Venn", "Orla; V."]', "description": "An invented harbour master",
                                    "in_registry": "true", "url": BASE + "people/orla-venn/", "articles": "1"}
+    assert json.loads(people["orla-venn"]["aliases"]) == ["O. Venn", "Orla; V."]  # a list in a cell: nothing to split wrongly
     assert (people["tam-reed"]["in_registry"], people["tam-reed"]["articles"]) == ("false", "1")  # named in an article alone
 
 
-def test_no_text_becomes_a_spreadsheet_formula(tmp_path: Path) -> None:
-    """OWASP's advice: a cell starting with = + - @ is written after an apostrophe."""
+def test_each_text_is_as_the_archive_has_it(tmp_path: Path) -> None:
+    """Not altered against formula injection ("+972 Magazine" is an outlet's name): the page
+    says to open a table through a spreadsheet's import of text files instead."""
     out = invented(tmp_path)
     toll = rows(out, "articles.csv")[1]
-    assert toll["title"] == "'=HYPERLINK(\"https://evil.example\")"
-    assert toll["summary"] == "'-5% for residents, says the invented board."
-    assert all(not value.startswith(("=", "+", "-", "@")) for file in ("articles.csv", "tags.csv", "annotations.csv") for row in rows(out, file) for value in row.values())
+    assert toll["title"] == "=HYPERLINK(\"https://evil.example\")"
+    assert toll["summary"] == "-5% for residents, says the invented board."
+    assert "From Text/CSV" in page(out, "/data/").text_content()
 
 
 def test_each_note_is_a_row_with_its_text_and_sources(tmp_path: Path) -> None:
@@ -134,7 +137,7 @@ def test_each_note_is_a_row_with_its_text_and_sources(tmp_path: Path) -> None:
     check, context = rows(out, "annotations.csv")  # newest first: the dated fact-check, then the undated note
     article = BASE + "articles/2031/01/ferry/"
     assert check == {"url": article + "#annotation-1", "article": article, "kind": "fact-check", "rating": "mostly-true", "quote": "twice a day",
-                     "note": "The timetable says twice, on weekdays only.", "sources": "https://example.org/timetable; https://example.org/notice",
+                     "note": "The timetable says **twice**, on weekdays only.", "sources": '["https://example.org/timetable", "https://example.org/notice"]',
                      "author": "Invented Editor", "written": "2031-02-01T00:00:00Z"}
     assert (context["kind"], context["rating"], context["written"], context["url"]) == ("context", "", "", article + "#annotation-2")
     ids = [n.get("id") for n in page(out, "/articles/2031/01/ferry/").xpath("//li[contains(@class, 'annotation-note')]")]
@@ -159,7 +162,7 @@ def tree(out: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize(("old", "new", "remade"), [
     ("The ferry leaves from the quay.", "The ferry leaves from the quay at nine.", False),  # a body edit: the data as it was
     ("url: https://gazette.example.org/ferry\n", "url: https://gazette.example.org/ferry-2\n", True),  # front matter no listing shows
-    ("section: Transport", "section: Harbour", True),
+    ("section: Transport", "section: Ferries", True),
 ])
 def test_a_rebuild_writes_the_data_a_cold_build_writes(tmp_path: Path, old: str, new: str, remade: bool) -> None:
     out = invented(tmp_path)
@@ -185,3 +188,34 @@ def test_an_archive_may_keep_its_texts_from_bulk_download(tmp_path: Path) -> Non
     assert not (out / "data").exists() and (out / "404.html").is_file()
     assert "/data/" not in page(out, "/").xpath("//footer//a/@href")
     assert "data/" not in (out / "sitemap.xml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("data", [True, False])
+def test_a_link_to_a_table_is_known_to_the_link_checks(tmp_path: Path, capsys, data: bool) -> None:
+    """A methods page links the tables it describes: a link to one is a link into the site."""
+    from sitegen.cli import main
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    invented(root)
+    (root / "content" / "pages").mkdir()
+    (root / "content" / "pages" / "methods.md").write_text("---\ntitle: Methods\n---\nSee [the articles](/data/articles.csv) and [the package](/data/datapackage.json).\n")
+    (root / "sitegen.toml").write_text(f'data = {str(data).lower()}\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "-s", str(root)]) == 0
+    said = capsys.readouterr().out
+    assert ("links to '/data/articles.csv', which is no page of this site" in said) != data
+    assert ("links to '/data/datapackage.json', which is no page of this site" in said) != data
+
+
+def test_moving_the_data_brings_its_tables(tmp_path: Path) -> None:
+    """Researchers' scripts fetch /data/articles.csv: an earlier address of the data page
+    leads to the tables too."""
+    root = tmp_path / "archive"
+    root.mkdir()
+    invented(root)
+    (root / "sitegen.toml").write_text('[permalinks]\ndata = "/export/"\n[moved_from]\n"/export/" = ["/data/"]\n', encoding="utf-8")
+    build(Options(root=root, out=root / "public", search=False))
+    rules = (root / "public" / "_redirects").read_text("utf-8").splitlines()
+    assert {"/data/ /export/ 301!", "/data/articles.csv /export/articles.csv 301!", "/data/datapackage.json /export/datapackage.json 301!"} <= set(rules)
+    assert (root / "public" / "export" / "articles.csv").is_file()

@@ -527,3 +527,17 @@ def test_a_new_permalink_of_the_data_is_told(repo: Path, capsys) -> None:
     main(["check", "-s", str(repo), "--changed-since", "main"])
     (warned,) = [line for line in capsys.readouterr().out.splitlines() if "permalinks" in line]
     assert "1 published address of articles, tags, outlets or pages no page has now (/data/)" in warned
+
+
+def test_turning_the_data_off_is_told_and_turning_it_on_is_no_departure(repo: Path, capsys) -> None:
+    config = repo / "sitegen.toml"
+    base = config.read_text()
+    config.write_text(base + "\ndata = false\n")
+    assert [line for line in changed(repo, capsys) if "data" in line] == [
+        ("sitegen.toml: warning: data: data = false: the tables at /data/ (at main) will answer 'page not found', and the scripts that fetch them fail; "
+        "if that is meant, nothing is to be done"),
+    ]
+    git(repo, "commit", "-q", "-am", "no data")
+    git(repo, "branch", "-q", "-f", "main")
+    config.write_text(base + '\n[permalinks]\ndata = "/export/"\n')  # never published at /data/: nothing left there
+    assert [line for line in changed(repo, capsys) if "data" in line or "permalinks" in line] == []
