@@ -300,7 +300,8 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
             "feed_url": r.feed_for("person", slug=slug),
             "jsonld_data": Derived(cache(partial(jsonld.profile_page, site, person))),
             "timeline": Derived(cache(partial(Chart, "timeline", sparklines[slug].months, site.words, title))),
-            "notes": Derived(cache(partial(annotation.index_entries, members))),
+            "notes": Derived(cache(partial(_newest_notes, members))),
+            "notes_total": Derived(cache(partial(_notes_total, members))),
             "tally": Derived(cache(partial(_tally, members))),
         }
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
@@ -315,6 +316,17 @@ def _together(site: Site, slug: str, members: Sequence[Card]) -> list[tuple[obje
 def _top_tags(site: Site, members: Sequence[Card]) -> list[tuple[object, int]]:
     tags = Counter(t.slug for a in members for t in a.tags)
     return [(site.tags[s], n) for s, n in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
+
+
+PERSON_NOTES = 20  # the newest notes on a person's page: one mentioned for years has hundreds
+
+
+def _newest_notes(members: Sequence[Card]) -> list:
+    return annotation.index_entries(members)[:PERSON_NOTES]
+
+
+def _notes_total(members: Sequence[Card]) -> int:
+    return sum(len(a.annotations) for a in members)
 
 
 def _tally(members: Sequence[Card]) -> object:

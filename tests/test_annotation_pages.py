@@ -201,3 +201,17 @@ def test_an_edit_rebuilds_the_pages_of_notes_as_a_cold_build_makes_them(tmp_path
     kinds = {kind: entry for kind, entry in listed(out, "/annotations/")}
     assert ("Unproven" in (out / "annotations" / "fact-check" / "feed.xml").read_text("utf-8")) == ("correction" in old)
     assert ("correction" in kinds) != ("correction" in old) and ("Invented note seven." in kinds.values()) == ("note 7" in old)
+
+
+def test_a_persons_page_shows_the_newest_notes_and_counts_the_rest(tmp_path: Path) -> None:
+    """One mentioned for years has hundreds of notes on their articles: the page shows the newest 20."""
+    words = [f"jetty{n}" for n in range(23)]
+    notes = "".join(f"  - quote: {w}\n    kind: context\n    note: Invented {w}.\n    date: 2024-04-{n + 1:02}\n" for n, w in enumerate(words))
+    (tmp_path / "content" / "articles" / "2024" / "03").mkdir(parents=True)
+    (tmp_path / "content" / "articles" / "2024" / "03" / "one.md").write_text(
+        f"---\ntitle: Invented jetties\ndate: 2024-03-01\npeople: [Ida Quill]\nannotations:\n{notes}---\n{' '.join(words)}\n")
+    build(Options(root=tmp_path, out=tmp_path / "public", search=False))
+    person = page(tmp_path / "public", "/people/ida-quill/")
+    quoted = person.xpath("//ul[@class='note-list']//q/a/text()")
+    assert quoted == [f"jetty{n}" for n in range(22, 2, -1)]  # the newest 20
+    assert "And 3 older notes on these articles." in person.text_content()
