@@ -484,7 +484,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
             plan = loaded.plan if loaded.plan is not None else list(pages.plan(site, cards))
         else:
             plan = list(pages.article_pages(site, cards, edited))
-        if clashes := [*pages.collisions(plan), *moved_clashes(options, config, site, plan)]:
+        if clashes := [*pages.collisions(plan), *moved_clashes(options, config, site, plan, cards)]:
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build
         unchanged = before.unchanged_pages(around, site.articles, site.routes.output_path) if edited is None else frozenset()

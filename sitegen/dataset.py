@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -128,7 +129,7 @@ def descriptor(site: Site, cards: Sequence[Card]) -> dict:
         "profile": "tabular-data-package",
         "name": slugify(config.title),
         "title": config.title,
-        "description": (about + ("" if about.endswith((".", "!", "?", "…")) else ".") + " " if about else "") + _ABOUT,
+        "description": (about + ("" if unicodedata.category(about[-1]) in ("Po", "Pe", "Pf") else ".") + " " if about else "") + _ABOUT,
         "homepage": site.routes.absolute(site.routes.url_for("home")),
     }
     if newest:
@@ -157,8 +158,8 @@ def descriptor(site: Site, cards: Sequence[Card]) -> dict:
 _ABOUT = (
     "Made by sitegen from the archive's files. CSV as RFC 4180 writes it, in UTF-8; dates and "
     "times in ISO 8601; a list in one cell as a JSON array. Each text is as the archive has it: "
-    "open the tables in a spreadsheet through its import of text files, which keeps a text "
-    "starting with = as text, not by opening the file, which may run it as a formula."
+    "open the tables in a spreadsheet through its import of text files, set to read each column "
+    "as text, not by opening the file, which may run a text starting with =, +, - or @ as a formula."
 )
 
 

@@ -139,7 +139,7 @@ def clashes(routes: Routes, moved: Sequence[Move], files: Iterable[str], pages: 
             below = rel[: -len("index.html")]
             names = listings[m.to]
             if hidden := [f for f in every if any(f.startswith(below + n[:-1]) if n.endswith("*") else f == below + n for n in names)]:
-                out.append(Problem(m.path, m.line, "moved_from", f"{m.url} has the site's file {hidden[0]} below it, which the redirect of {'its feed and later pages' if names == LISTING else 'the files below it'} would hide: move that file, or give another address"))
+                out.append(Problem(m.path, m.line, "moved_from", f"{m.url} has the site's file {hidden[0]} below it, which the redirect of {'its feed and later pages' if names == LISTING else 'its tables'} would hide: move that file, or give another address"))
     return out
 
 
@@ -153,7 +153,7 @@ def netlify_rules(routes: Routes, moved: Sequence[Move], listings: Mapping[str, 
     an outlet's, a person's, the annotations' page) brings its feed, which feed readers follow to the new one
     and remember, and its later pages; the data page brings its tables."""
     lines = ["# Made by sitegen from the moved_from of articles, people and the config: one earlier address a line,"]
-    lines += ["# and for a listing's, its feed and later pages."]
+    lines += ["# and for a listing's, its feed and later pages; for the data page's, its tables."]
     lines += [f"{old} {new} 301!" for m in moved for old, new in _rules(routes, m, listings)]
     return ("\n".join(lines) + "\n").encode()
 
@@ -177,8 +177,9 @@ OWN_RULES = "content/static/_redirects"  # an archive's own, copied over the one
 def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str, listings: Mapping[str, Sequence[str]] = {}) -> list[Problem]:
     """An archive's own _redirects stands over sitegen's (a static file wins): a warning for
     each earlier address it lacks forced rules to the page for (and for a listing's feed and
-    later pages), giving the rules to add. (The page there still leads on, but with no 301; an
-    unforced rule is never reached, as sitegen's page is at its address.)"""
+    later pages, the data page's tables), giving the rules to add; a forced splat rule
+    (``/old/* /new/:splat 301!``) gives those below its address. (The page there still leads
+    on, but with no 301; an unforced rule is never reached, as sitegen's page is at its address.)"""
     rules: dict[str, tuple[str, str]] = {}  # from -> (to, status), /x and /x/ alike, as Netlify matches them
     for line in own.splitlines():
         words = line.split()
@@ -187,7 +188,7 @@ def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str, listings
     out = []
     for m in moved:
         needed = _rules(routes, m, listings)
-        lacking = [(old, new) for old, new in needed if not _forced_to(rules.get(old.rstrip("/")), new)]
+        lacking = [(old, new) for old, new in needed if not _forced_to(rules.get(old.rstrip("/")), new) and not _splat_to(rules, old, new)]
         if not lacking:
             continue
         first = rules.get(needed[0][0].rstrip("/"))
@@ -195,6 +196,17 @@ def own_rules_problems(routes: Routes, moved: Sequence[Move], own: str, listings
         add = "; ".join(f"`{old} {new} 301!`" for old, new in lacking)
         out.append(Problem(OWN_RULES, 0, "", f"stands over the _redirects sitegen writes, and {told} (moved_from in {m.path}): add {add}", WARNING))
     return out
+
+
+def _splat_to(rules: Mapping[str, tuple[str, str]], old: str, new: str) -> bool:
+    """Whether a forced ``/x/* /y/:splat`` rule leads ``old`` to ``new``, as Netlify matches
+    it (``/x/*`` matches ``/x/`` too)."""
+    for source, (to, status) in rules.items():
+        if source.endswith("/*") and to.endswith(":splat") and status.endswith("!") and old.startswith(source[:-1]):
+            led = to[: -len(":splat")] + old[len(source) - 1 :]
+            if (led[:-1] + ":splat" if led.endswith("*") else led).rstrip("/") == new.rstrip("/"):
+                return True
+    return False
 
 
 def _forced_to(rule: tuple[str, str] | None, new: str) -> bool:

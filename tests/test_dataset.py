@@ -85,6 +85,8 @@ def test_the_tables_are_valid_against_their_data_package(tmp_path: Path) -> None
     ("articles.csv", "2030-03-04,", "4 March 2030,", "type-error"),  # a date frictionless cannot read
     ("mentions.csv", ",tam-reed", ",nobody", "foreign-key"),  # a person people.csv has not
     ("annotations.csv", "#annotation-2,", "#annotation-1,", "primary-key"),  # one note's address twice
+    ("tags.csv", "tags/harbour/\n", "tags/harbour/\nhttps://news.example.org/articles/2031/01/ferry/,ferry,https://news.example.org/tags/ferry/\n", "primary-key"),
+    ("people.csv", '"[""O. Venn"", ""Orla; V.""]"', '"O. Venn; Orla; V."', "type-error"),  # aliases: a JSON array
 ])
 def test_the_validator_sees_what_the_package_promises(tmp_path: Path, file: str, old: str, new: str, error: str) -> None:
     """The validation above can fail: the package's types and keys are checked against the data."""
@@ -219,3 +221,45 @@ def test_moving_the_data_brings_its_tables(tmp_path: Path) -> None:
     rules = (root / "public" / "_redirects").read_text("utf-8").splitlines()
     assert {"/data/ /export/ 301!", "/data/articles.csv /export/articles.csv 301!", "/data/datapackage.json /export/datapackage.json 301!"} <= set(rules)
     assert (root / "public" / "export" / "articles.csv").is_file()
+
+
+@pytest.mark.parametrize("own", [
+    "/data/ /export/ 301!\n",  # the page alone: its tables' rules are wanting
+    "/data/ /export/ 301!\n/data/* /export/:splat 301!\n",  # a splat rule gives them all
+])
+def test_an_archives_own_redirects_are_held_to_the_tables_rules(tmp_path: Path, capsys, own: str) -> None:
+    from sitegen.cli import main
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    invented(root)
+    (root / "sitegen.toml").write_text('[permalinks]\ndata = "/export/"\n[moved_from]\n"/export/" = ["/data/"]\n', encoding="utf-8")
+    (root / "content" / "static").mkdir()
+    (root / "content" / "static" / "_redirects").write_text(own)
+    capsys.readouterr()
+    assert main(["check", "-s", str(root)]) == 0
+    told = [line for line in capsys.readouterr().out.splitlines() if line.startswith("content/static/_redirects")]
+    if "*" in own:
+        assert told == []
+    else:
+        (line,) = told
+        assert "lacks the rules for /data/" in line and "`/data/articles.csv /export/articles.csv 301!`" in line and "`/data/ /export/ 301!`" not in line
+
+
+def test_a_file_below_the_datas_earlier_address_is_an_error(tmp_path: Path, capsys) -> None:
+    """The rules for its tables would send the requests for that file elsewhere."""
+    from sitegen.cli import main
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    invented(root)
+    (root / "sitegen.toml").write_text('[permalinks]\ndata = "/export/"\n[moved_from]\n"/export/" = ["/data/"]\n', encoding="utf-8")
+    (root / "content" / "static" / "data").mkdir(parents=True)
+    (root / "content" / "static" / "data" / "articles.csv").write_text("an old table\n")
+    (root / "content" / "static" / "data" / "notes.txt").write_text("no table's name: no rule hides it\n")
+    capsys.readouterr()
+    assert main(["check", "-s", str(root)]) == 1
+    assert [line for line in capsys.readouterr().out.splitlines() if line.startswith("sitegen.toml:")] == [
+        ("sitegen.toml:4:1: error: moved_from: /data/ has the site's file data/articles.csv below it, which the redirect of its tables would hide: "
+        "move that file, or give another address"),
+    ]
