@@ -100,6 +100,7 @@ TABLES = (
         Column("written", "datetime", "When it was written, in UTC (midnight for a day alone); empty if it does not say."),
     ), ("url",), (("article", "articles", "url"),)),
 )
+FILES = (*(t.file for t in TABLES), PACKAGE)  # in the data page's folder
 
 
 def table(site: Site, cards: Sequence[Card], name: str) -> bytes:
@@ -108,15 +109,12 @@ def table(site: Site, cards: Sequence[Card], name: str) -> bytes:
     rows = {  # generators: only the table asked for is made
         "articles": _articles(site, cards),
         "tags": _tags(site, cards),
-        "mentions": ((page, slug) for c in cards for page in (_url(site, c.url),) for slug in c.people),
+        "mentions": _mentions(site, cards),
         "people": _people(site),
         "annotations": _notes(site, cards),
     }
     (columns,) = [t.columns for t in TABLES if t.name == name]
     return _csv(columns, rows[name])
-
-
-FILES = (*(t.file for t in TABLES), PACKAGE)  # in the data page's folder
 
 
 def descriptor(site: Site, cards: Sequence[Card]) -> dict:
@@ -166,7 +164,7 @@ _ABOUT = (
 def _articles(site: Site, cards: Sequence[Card]) -> Iterable[tuple]:
     language = site.config.language
     for c in cards:
-        updated = _utc(c.lastmod) if c.lastmod is not c.date and c.lastmod != c.date else ""
+        updated = _utc(c.lastmod) if c.lastmod != c.date else ""
         yield (_url(site, c.url), c.title, c.date.date().isoformat(), _utc(c.date), updated, c.source.name if c.source else "",
                c.section, c.language or language, c.original, c.archived, c.summary, len(c.annotations))
 
@@ -177,6 +175,13 @@ def _tags(site: Site, cards: Sequence[Card]) -> Iterable[tuple]:
         page = _url(site, c.url)
         for t in c.tags:
             yield page, t.name, pages[t.slug]
+
+
+def _mentions(site: Site, cards: Sequence[Card]) -> Iterable[tuple]:
+    for c in cards:
+        page = _url(site, c.url)
+        for slug in c.people:
+            yield page, slug
 
 
 def _people(site: Site) -> Iterable[tuple]:

@@ -148,8 +148,11 @@ def _permalinks(archive: Archive, config: Config, seen: _Compared) -> list[Probl
     chosen = [a for a in archive.articles if a.path not in changed and (seen.drafts or not a.draft)]
     urls = {article_url(seen.then, a) for a in chosen} | {seen.then.url_for(kind, slug=slugify(name)) for a in chosen for kind, name in terms_of(a)}
     urls |= {seen.then.url_for("text_page", slug=p.slug) for p in archive.pages if p.path not in changed}
-    # Always there, and followed: feeds of notes, and the data researchers' scripts fetch.
-    urls |= {seen.then.url_for("annotations"), *(seen.then.url_for("annotation_kind", slug=kind) for kind in KINDS), *((seen.then.url_for("data"),) if config.data and _had_data(config, seen) else ())}  # turned off: _data tells
+    # Always there, and followed: the notes' feeds, and the data researchers' scripts fetch
+    # (turned off, _data tells).
+    urls |= {seen.then.url_for("annotations"), *(seen.then.url_for("annotation_kind", slug=kind) for kind in KINDS)}
+    if config.data and _had_data(config, seen):
+        urls.add(seen.then.url_for("data"))
     left = sorted(url for url in urls if url not in seen.now)
     if not left:
         return []

@@ -209,7 +209,7 @@ def _annotations(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
 
 
 def _newest_noted(entries: Sequence[tuple[Card, AnchoredAnnotation]]) -> datetime | None:
-    """When a page of notes last changed: its newest note, or article if newer."""
+    """When a page of notes last changed: its newest note, or an article it names if changed later."""
     return max((max(card.lastmod, annotation.written(item) or card.lastmod) for card, item in entries), default=None)
 
 
