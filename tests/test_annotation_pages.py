@@ -128,14 +128,21 @@ def test_each_kind_has_its_feed_named_by_its_pages(tmp_path: Path) -> None:
     assert len(everything.entries) == len(NOTES)
 
 
+def many_notes(root: Path, word: str, count: int, kind: str, people: str = "[]") -> Path:
+    """One invented article with ``count`` notes of ``kind``, on the words word0, word1…, note
+    N written on 2024-04-(N+1); built, its output."""
+    words = [f"{word}{n}" for n in range(count)]
+    notes = "".join(f"  - quote: {w}\n    kind: {kind}\n    note: Invented {w}.\n    date: 2024-04-{n + 1:02}\n" for n, w in enumerate(words))
+    (root / "content" / "articles" / "2024" / "03").mkdir(parents=True)
+    (root / "content" / "articles" / "2024" / "03" / "one.md").write_text(
+        f"---\ntitle: Invented {word}s\ndate: 2024-03-01\npeople: {people}\nannotations:\n{notes}---\n{' '.join(words)}\n")
+    build(Options(root=root, out=root / "public", search=False))
+    return root / "public"
+
+
 def test_a_kinds_feed_holds_its_newest_twenty(tmp_path: Path) -> None:
-    words = [f"wharf{n}" for n in range(22)]
-    notes = "".join(f"  - quote: {w}\n    kind: correction\n    note: Invented {w}.\n    date: 2024-04-{n + 1:02}\n" for n, w in enumerate(words))
-    (tmp_path / "content" / "articles" / "2024" / "03").mkdir(parents=True)
-    (tmp_path / "content" / "articles" / "2024" / "03" / "one.md").write_text(
-        f"---\ntitle: Invented wharves\ndate: 2024-03-01\nannotations:\n{notes}---\n{' '.join(words)}\n")
-    build(Options(root=tmp_path, out=tmp_path / "public", search=False))
-    feed = feedparser.parse((tmp_path / "public" / "annotations" / "correction" / "feed.xml").read_bytes())
+    out = many_notes(tmp_path, "wharf", 22, "correction")
+    feed = feedparser.parse((out / "annotations" / "correction" / "feed.xml").read_bytes())
     assert [e.updated[:10] for e in feed.entries] == [f"2024-04-{n:02}" for n in range(22, 2, -1)]
 
 
@@ -205,13 +212,7 @@ def test_an_edit_rebuilds_the_pages_of_notes_as_a_cold_build_makes_them(tmp_path
 
 def test_a_persons_page_shows_the_newest_notes_and_counts_the_rest(tmp_path: Path) -> None:
     """One mentioned for years has hundreds of notes on their articles: the page shows the newest 20."""
-    words = [f"jetty{n}" for n in range(23)]
-    notes = "".join(f"  - quote: {w}\n    kind: context\n    note: Invented {w}.\n    date: 2024-04-{n + 1:02}\n" for n, w in enumerate(words))
-    (tmp_path / "content" / "articles" / "2024" / "03").mkdir(parents=True)
-    (tmp_path / "content" / "articles" / "2024" / "03" / "one.md").write_text(
-        f"---\ntitle: Invented jetties\ndate: 2024-03-01\npeople: [Ida Quill]\nannotations:\n{notes}---\n{' '.join(words)}\n")
-    build(Options(root=tmp_path, out=tmp_path / "public", search=False))
-    person = page(tmp_path / "public", "/people/ida-quill/")
+    person = page(many_notes(tmp_path, "jetty", 23, "context", "[Ida Quill]"), "/people/ida-quill/")
     quoted = person.xpath("//ul[@class='note-list']//q/a/text()")
     assert quoted == [f"jetty{n}" for n in range(22, 2, -1)]  # the newest 20
     assert "And 3 older notes on these articles." in person.text_content()
