@@ -150,8 +150,8 @@ def load_planned(
     planned = list(pages.plan(site, cards)) if cards is not None else []
     if links:
         static = [rel for rel, _ in static_files(options, config)]
-        static += [f"{data_folder(site)}/{name}" for name in dataset.FILES] if config.data else []  # files a page may link, as static ones
-        problems += [*pages.collisions(planned), *moved_clashes(options, config, site, planned, cards), *link_problems(site, planned, static, archive.failed)]
+        static += data_names(site)  # files a page may link, as static ones
+        problems += [*pages.collisions(planned), *moved_clashes(options, config, site, planned), *link_problems(site, planned, static, archive.failed)]
     if options.strict:
         problems = strict(problems)
     if any(p.is_error for p in problems):
@@ -178,7 +178,7 @@ def listing_urls(site: Site) -> dict[str, tuple[str, ...]]:
     return listings
 
 
-def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages.Page], cards: list[Card] | None = None) -> list[Problem]:
+def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages.Page]) -> list[Problem]:
     """Earlier addresses (moved_from) where the build writes another file, or a folder of one,
     and the config's that lead to no page. Only pages' URLs are in the plan, for
     pages.collisions: the other files are named here, made by no one (a feed is a Product,
@@ -187,7 +187,7 @@ def moved_clashes(options: Options, config: Config, site: Site, plan: list[pages
     if not moved:
         return []
     r = site.routes
-    files = ["sitemap.xml", *(rel for rel, _ in other_files(site, cards)), *(rel for rel, _ in static_files(options, config))]
+    files = ["sitemap.xml", *(rel for rel, _ in other_files(site)), *data_names(site), *(rel for rel, _ in static_files(options, config))]
     urls = {p.url for p in plan if "move" not in p.context}
     nowhere = [  # the config's: an article's or person's page is always there
         Problem(path, line, "moved_from", f"{to} is no page of the site: give the address of a page as it is now, then its earlier ones")
@@ -246,10 +246,12 @@ def outputs(
     yield from itertools.islice(made, 1)  # it loads what all pages share (the templates) before any fork
     if edited is None:
         yield sitemap(site, plan)  # the largest file (~0.2 s at 10k): early, so no process makes it alone at the end
+        if site.config.data:  # as large, and early for the same reason; it reads cards alone, which body edits leave
+            yield from data_files(site, pages.cards_of(site) if cards is None else cards)
     yield from made
     if edited is None:
-        yield from other_files(site, cards)
-    else:  # the data reads cards alone (dataset.py), which body edits leave as they were
+        yield from other_files(site)
+    else:
         yield from feeds.all_feeds(site, edited)
         yield from annotation_files(site, edited)
     if index:
@@ -267,14 +269,12 @@ def sitemap(site: Site, plan: list[pages.Page]) -> tuple[str, Product]:
     return "sitemap.xml", Product(("sitemap", listed), partial(feeds.sitemap, site, plan))
 
 
-def other_files(site: Site, cards: list[Card] | None = None) -> Iterator[tuple[str, bytes | Product]]:
-    """Feeds, annotations, the data, robots.txt, the OpenSearch description, schemas: nothing
-    here reads the search index. ``cards``: the site's, when already made."""
+def other_files(site: Site) -> Iterator[tuple[str, bytes | Product]]:
+    """Feeds, annotations, robots.txt, the OpenSearch description, schemas: nothing here
+    reads the search index. (The data, data_files, comes early, with the sitemap.)"""
     r = site.routes
     yield from feeds.all_feeds(site)
     yield from annotation_files(site)
-    if site.config.data:
-        yield from data_files(site, pages.cards_of(site) if cards is None else cards)
     yield "robots.txt", feeds.robots(site)
     yield "opensearch.xml", feeds.opensearch(site)
     if moved := list(redirects.moves(r, site.articles, site.people.values(), site.config)):
@@ -305,16 +305,16 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
 def data_files(site: Site, cards: list[Card]) -> Iterator[tuple[str, Product]]:
     """The archive as data (dataset.py): its tables and their description, beside the data
     page; they read the cards and the people alone."""
-    folder = data_folder(site)
     read = ("data", cards, tuple(site.people.values()))
-    for table in dataset.TABLES:
-        yield f"{folder}/{table.file}", Product((*read, table.name), partial(dataset.table, site, cards, table.name))
-    yield f"{folder}/{dataset.PACKAGE}", Product((*read, "package"), partial(_package, site, cards))
+    makers = [*(partial(dataset.table, site, cards, table.name) for table in dataset.TABLES), partial(_package, site, cards)]
+    for rel, name, make in zip(data_names(site), dataset.FILES, makers, strict=True):
+        yield rel, Product((*read, name), make)
 
 
-def data_folder(site: Site) -> str:
-    """Where the data page and its tables are, in the output."""
-    return site.routes.output_path(site.routes.url_for("data")).rsplit("/", 1)[0]
+def data_names(site: Site) -> list[str]:
+    """The data's files (data_files), beside the data page in the output; none without data."""
+    folder = site.routes.output_path(site.routes.url_for("data")).rsplit("/", 1)[0]
+    return [f"{folder}/{name}" for name in dataset.FILES] if site.config.data else []
 
 
 def _package(site: Site, cards: list[Card]) -> bytes:
@@ -484,7 +484,7 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
             plan = loaded.plan if loaded.plan is not None else list(pages.plan(site, cards))
         else:
             plan = list(pages.article_pages(site, cards, edited))
-        if clashes := [*pages.collisions(plan), *moved_clashes(options, config, site, plan, cards)]:
+        if clashes := [*pages.collisions(plan), *moved_clashes(options, config, site, plan)]:
             raise BuildFailed(clashes)
         made: dict[str, bytes] = {}  # output path -> note (its fingerprint), for the next build
         unchanged = before.unchanged_pages(around, site.articles, site.routes.output_path) if edited is None else frozenset()
