@@ -290,13 +290,10 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
     annotated = [a for a in site.articles if a.annotations]
     for a in annotated if showing is None else ():
         yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
-    entries = annotation.index_entries(annotated)
     everything = site.words.text("annotations_feed_title", site=site.config.title)
-    for kind in (None, *KINDS):  # all notes, then each kind's
-        values = {"slug": kind} if kind else {}
-        permalink = "annotation_kind" if kind else "annotations"
+    for kind, permalink, values, listed in pages.notes_listings(annotation.index_entries(annotated)):
         feed = r.feed_for(permalink, **values)
-        newest = [e for e in entries if kind in (None, e[1].annotation.kind)][: feeds.FEED_SIZE]
+        newest = listed[: feeds.FEED_SIZE]
         title = site.words.text("annotations_kind_feed_title", kind=site.words.text(f"annotations_{kind}"), site=site.config.title) if kind else everything
         if showing is None or any(a.url in showing for a, _ in newest):
             yield r.output_path(feed), feeds.annotation_product(site, title, feed, r.url_for(permalink, **values), newest, feeds.as_of(site))

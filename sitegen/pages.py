@@ -197,15 +197,21 @@ def _annotations(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
     corrections log that has nothing to correct yet."""
     r = site.routes
     entries = annotation.index_entries(c for c in cards if c.annotations)
-    by_kind = {kind: [e for e in entries if e[1].annotation.kind == kind] for kind in KINDS}
-    kinds = tuple((kind, len(listed), r.url_for("annotation_kind", slug=kind)) for kind, listed in by_kind.items())
-    for kind, listed in ((None, entries), *by_kind.items()):
-        values = {"slug": kind} if kind else {}
-        permalink = "annotation_kind" if kind else "annotations"
+    listings = notes_listings(entries)
+    kinds = tuple((kind, len(listed), r.url_for(permalink, **values)) for kind, permalink, values, listed in listings[1:])
+    for kind, permalink, values, listed in listings:
         tally = annotation.rating_tally(item for _, item in listed) if kind == "fact-check" else ()
         ctx = {"kind": kind, "kinds": kinds, "total": len(entries), "tally": tally, "feed_url": r.feed_for(permalink, **values)}
         templates = (f"annotations-{kind}.html", "annotations.html") if kind else ("annotations.html",)
         yield from paginate(site, permalink, listed, templates, ctx, key="entries", when=_newest_noted, **values)
+
+
+def notes_listings(entries: Sequence[tuple[object, AnchoredAnnotation]]) -> list[tuple[str | None, str, dict[str, str], list]]:
+    """The listings of notes, every note's first, then each kind's: (the kind, none for every
+    note; its permalink kind and values; its entries, in the order given). Their pages here,
+    their feeds in build.annotation_files."""
+    every: list = [(None, "annotations", {}, list(entries))]
+    return every + [(kind, "annotation_kind", {"slug": kind}, [e for e in entries if e[1].annotation.kind == kind]) for kind in KINDS]
 
 
 def _newest_noted(entries: Sequence[tuple[Card, AnchoredAnnotation]]) -> datetime | None:
