@@ -117,6 +117,12 @@ def table(site: Site, cards: Sequence[Card], name: str) -> bytes:
     return _csv(columns, rows[name])
 
 
+def row_counts(site: Site, cards: Sequence[Card]) -> dict[str, int]:
+    """How many rows each table has, without making it (the data page says)."""
+    return {"articles": len(cards), "tags": sum(len(c.tags) for c in cards), "mentions": sum(len(c.people) for c in cards),
+            "people": len(site.people), "annotations": sum(len(c.annotations) for c in cards)}
+
+
 def descriptor(site: Site, cards: Sequence[Card]) -> dict:
     """The Data Package describing the tables: their columns' types, keys and references."""
     config = site.config

@@ -184,8 +184,7 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
 
 def _data(site: Site, cards: Sequence[Card], newest: datetime | None) -> Page:
     """The page of the archive's data (dataset.py): its tables, with how many rows each holds."""
-    rows = {"articles": len(cards), "tags": sum(len(c.tags) for c in cards), "mentions": sum(len(c.people) for c in cards),
-            "people": len(site.people), "annotations": sum(len(c.annotations) for c in cards)}
+    rows = dataset.row_counts(site, cards)
     tables = [(t.name, t.file, rows[t.name]) for t in dataset.TABLES]
     return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE}, newest)
 

@@ -263,3 +263,21 @@ def test_a_file_below_the_datas_earlier_address_is_an_error(tmp_path: Path, caps
         ("sitegen.toml:4:1: error: moved_from: /data/ has the site's file data/articles.csv below it, which the redirect of its tables would hide: "
         "move that file, or give another address"),
     ]
+
+
+def test_the_row_counts_the_page_gives_are_the_tables(tmp_path: Path) -> None:
+    from sitegen import dataset, pages
+    from sitegen.build import configure, load
+
+    root = tmp_path / "archive"
+    (root / "content" / "articles" / "2031" / "02").mkdir(parents=True)
+    (root / "content" / "articles" / "2031" / "02" / "crews.md").write_text(  # so that no two tables have as many rows
+        "---\ntitle: Invented crews\ndate: 2031-02-02\npeople: [Ada Lund, Bo Sten, Cy Marr]\n---\nThree crews.\n", encoding="utf-8")
+    (root / "content" / "people").mkdir()
+    (root / "content" / "people" / "dag-holm.md").write_text("---\nname: Dag Holm\n---\nNamed by no article.\n", encoding="utf-8")
+    out = invented(root)
+    options = Options(root=root, out=out, search=False, cache=False)
+    site, _ = load(options, configure(options))
+    counts = dataset.row_counts(site, pages.cards_of(site))
+    assert counts == {t.name: len(rows(out, t.file)) for t in dataset.TABLES}
+    assert len(set(counts.values())) == len(counts) - 1  # only articles and tags alike (3): a swap shows
