@@ -375,8 +375,9 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredAnnotation]) -> dict:
-    """A W3C Web Annotation collection, so other tools can re-anchor our notes on the article."""
+def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredAnnotation], rights: str = "") -> dict:
+    """A W3C Web Annotation collection, so other tools can re-anchor our notes on the article;
+    ``rights``: the address of the notes' licence, if the archive gives one."""
     items = []
     for item in anchored:
         a = item.annotation
@@ -417,6 +418,8 @@ def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredA
             entry["creator"] = {"type": "Person", "name": a.author}
         if a.date:
             entry["created"] = _iso(a.written_at or a.date)
+        if rights:
+            entry["rights"] = rights
         items.append(entry)
     collection_id = urljoin(article_url_abs, "annotations.jsonld")
     return {
@@ -435,9 +438,10 @@ def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredA
 
 
 def claim_reviews(
-    article_url_abs: str, anchored: Sequence[AnchoredAnnotation], publisher: dict
+    article_url_abs: str, anchored: Sequence[AnchoredAnnotation], publisher: dict, license_url: str = ""
 ) -> list[dict]:
-    """schema.org ClaimReview for each rated fact-check, for the article page's JSON-LD."""
+    """schema.org ClaimReview for each rated fact-check, for the article page's JSON-LD
+    (``license_url``: the notes' licence, if the archive gives one)."""
     reviews = []
     for item in anchored:
         a = item.annotation
@@ -464,6 +468,8 @@ def claim_reviews(
         }
         if a.date:
             review["datePublished"] = _iso(a.written_at or a.date)
+        if license_url:
+            review["license"] = license_url
         reviews.append(review)
     return reviews
 

@@ -319,7 +319,8 @@ def _package(site: Site, cards: list[Card]) -> bytes:
 
 
 def _collection(site: Site, a: Article) -> bytes:
-    return render.jsonld(annotation.web_annotation_collection(site.routes.absolute(a.url), a.annotations), indent=1).encode() + b"\n"
+    terms = site.config.license.url if site.config.license else ""
+    return render.jsonld(annotation.web_annotation_collection(site.routes.absolute(a.url), a.annotations, terms), indent=1).encode() + b"\n"
 
 
 def whole_output(options: Options, site: Site, cards: list[Card]) -> Callable[[str], bytes]:

@@ -15,6 +15,8 @@ from urllib.parse import quote, urlsplit
 
 from .errors import WARNING, Invalid, Problem
 from .frontmatter import CONTROL, control_message
+from .license import License
+from .license import parse as parse_license
 
 DEFAULT_PERMALINKS = {
     "home": "/",
@@ -51,6 +53,7 @@ class Config:
     moved_from: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, metadata={"doc": "Earlier addresses of pages no file can give them for (a tag, an outlet, a listing), as paths from the site's root: \"/tags/new-name/\" = [\"/tags/old-name/\"]."})
     edit_url: str = field(default="", metadata={"doc": "Address of an archive file in your repository's web editor, {path} standing for its path: \"https://github.com/you/archive/edit/main/{path}\". Article and person pages then link to it, for readers to suggest a correction; none when empty."})
     data: bool = field(default=True, metadata={"doc": "Write the archive as data at /data/: CSV tables of its articles, notes and people, described by a Frictionless Data Package; false for an archive whose texts may not be redistributed in bulk."})
+    license: License | None = field(default=None, metadata={"doc": "The terms the archive's own work (its notes, pages and data) is published under: an SPDX identifier (\"CC-BY-4.0\"), or { title = \"…\", url = \"https://…\" } for terms of its own. The articles' texts stay their outlets'. None when unset."})
     file: str = field(default="", metadata={"internal": True})  # the config file read, for messages; "" for none
 
     def edit_link(self, path: str) -> str:
@@ -155,6 +158,11 @@ def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] =
             moved, found = _moved_from(value, path, text, table)
             problems += found
             values[key] = moved
+        elif key == "license":
+            try:
+                values[key] = parse_license(value)
+            except ValueError as exc:
+                problems.append(at(key, str(exc)))
         elif type(value) is not type(default):
             problems.append(at(key, f"must be {_TYPE_NAMES[type(default)]}, not {value!r}"))
         elif isinstance(value, str) and (found := CONTROL.search(value)):  # a TOML escape makes one: every feed would be unreadable

@@ -126,8 +126,7 @@ def row_counts(site: Site, cards: Sequence[Card]) -> dict[str, int]:
 def descriptor(site: Site, cards: Sequence[Card]) -> dict:
     """The Data Package describing the tables: their columns' types, keys and references."""
     config = site.config
-    # The newest article or dated note: the same content, the same file (no build time).
-    newest = max((*(c.lastmod for c in cards), *(when for c in cards for item in c.annotations if (when := annotation.written(item)))), default=None)
+    newest = created(cards)
     about = config.description.strip()
     package: dict = {
         "profile": "tabular-data-package",
@@ -138,6 +137,8 @@ def descriptor(site: Site, cards: Sequence[Card]) -> dict:
     }
     if newest:
         package["created"] = _utc(newest)
+    if terms := config.license:  # the archive's own; Frictionless names a licence by its SPDX id
+        package["licenses"] = [{**({"name": terms.spdx} if terms.spdx else {}), "path": terms.url, "title": terms.title}]
     package["resources"] = [
         {
             "name": table.name,
@@ -157,6 +158,12 @@ def descriptor(site: Site, cards: Sequence[Card]) -> dict:
         for table in TABLES
     ]
     return package
+
+
+def created(cards: Sequence[Card]) -> datetime | None:
+    """The newest article or dated note: when the data last changed. The same content, the
+    same files (never the build's time)."""
+    return max((*(c.lastmod for c in cards), *(when for c in cards for item in c.annotations if (when := annotation.written(item)))), default=None)
 
 
 _ABOUT = (

@@ -86,6 +86,9 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
     r = site.routes
     entries = entries[:FEED_SIZE]
     feed = _feed(site, title, feed_url, page_url, max((_noted(a, item) for a, item in entries), default=empty))
+    if terms := site.config.license:  # the notes are the archive's; an article feed's texts are their outlets'
+        _sub(feed, "rights", terms.title)
+        _sub(feed, "link", rel="license", type="text/html", href=terms.url)  # RFC 4946
     for a, item in entries:
         note = item.annotation
         url = r.absolute(a.url)

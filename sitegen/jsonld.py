@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .model import Article, Person
+from collections.abc import Sequence
+
+from . import dataset as data_tables
+from .model import Article, Card, Person
 from .site import Site
 
 
@@ -56,3 +59,29 @@ def profile_page(site: Site, person: Person) -> dict:
     if person.links:
         entity["sameAs"] = [u for _, u in person.links]
     return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": entity}
+
+
+def dataset(site: Site, cards: Sequence[Card]) -> dict:
+    """The data page's Dataset: how dataset search engines (Google's) find the tables and
+    their terms."""
+    r, config, words = site.routes, site.config, site.words
+    folder = r.url_for("data")
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{config.title}: {words.text('data_title')}",
+        "description": words.text("data_description"),
+        "url": r.absolute(folder),
+        "inLanguage": config.language,
+        "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": config.title, "url": r.absolute(r.url_for("home"))},
+        "distribution": [
+            *({"@type": "DataDownload", "name": t.file, "encodingFormat": "text/csv", "contentUrl": r.absolute(folder + t.file)} for t in data_tables.TABLES),
+            {"@type": "DataDownload", "name": data_tables.PACKAGE, "encodingFormat": "application/json", "contentUrl": r.absolute(folder + data_tables.PACKAGE)},
+        ],
+    }
+    if newest := data_tables.created(cards):
+        data["dateModified"] = newest.isoformat()
+    if config.license:
+        data["license"] = config.license.url
+    return data

@@ -186,7 +186,7 @@ def _data(site: Site, cards: Sequence[Card], newest: datetime | None) -> Page:
     """The page of the archive's data (dataset.py): its tables, with how many rows each holds."""
     rows = dataset.row_counts(site, cards)
     tables = [(t.name, t.file, rows[t.name]) for t in dataset.TABLES]
-    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE}, newest)
+    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE, "jsonld_data": jsonld.dataset(site, cards)}, newest)
 
 
 def _annotations(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
@@ -373,5 +373,6 @@ def _timeline(site: Site, articles: Sequence[Card], title: str) -> Chart:
 
 def _news_article(site: Site, article: Article) -> dict:
     publisher = {"@type": "Organization", "name": site.config.title, "url": site.config.base_url}
-    claims = annotation.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher)
+    terms = site.config.license.url if site.config.license else ""
+    claims = annotation.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher, terms)
     return jsonld.news_article(site, article, claims)

@@ -242,6 +242,7 @@ MARKUP: dict[str, Callable[..., Markup]] = {
     "em": _element("em"),
     "kbd": _element("kbd"),
     "link": lambda href, label: Markup('<a href="{}">{}</a>').format(href, label),
+    "license_link": lambda terms, own: Markup('<a href="{}"{}>{}</a>').format(terms.url, Markup(' rel="license"') if own else "", terms.title),
 }
 
 

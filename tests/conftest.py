@@ -149,6 +149,8 @@ def fictional_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     first_person = min((root / "content/people").glob("*.md"))
     for path, address in ((first_article, "/old/first-article/"), (first_person, "/people/old-first-person.html")):
         path.write_text(path.read_text("utf-8").replace("---\n", f"---\nmoved_from: [{address}]\n", 1), "utf-8")
+    with (root / "sitegen.toml").open("a", encoding="utf-8") as config:  # its line on every page, its links in feeds
+        config.write('license = "CC-BY-4.0"\n')
     return root
 
 

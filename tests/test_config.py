@@ -29,7 +29,7 @@ def test_sitegen_toml_wins_over_pyproject(tmp_path: Path):
 def test_unknown_and_mistyped_keys_are_named():
     _, problems = parse_config({"titel": "x", "paginate": "ten", "permalinks": {"tagz": "/t/{slug}/"}}, "sitegen.toml")
     assert [str(p) for p in problems] == [
-        "sitegen.toml: titel: unknown setting; known: title, description, base_url, language, theme, paginate, output, permalinks, noindex, moved_from, edit_url, data",
+        "sitegen.toml: titel: unknown setting; known: title, description, base_url, language, theme, paginate, output, permalinks, noindex, moved_from, edit_url, data, license",
         "sitegen.toml: paginate: must be a whole number, not 'ten'",
         "sitegen.toml: permalinks.tagz: unknown page kind; known: home, article, people, people_by_mentions, person, tags, tag, sources, source, archive, year, month, annotations, annotation_kind, data, search, text_page",
     ]
