@@ -8,13 +8,14 @@ not anchor to exactly one place is a ``Problem``, never a silently detached note
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import cache
+from functools import cache, partial
 from html.parser import HTMLParser
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -39,6 +40,16 @@ def written(item: AnchoredAnnotation) -> datetime | None:
     if note.written_at:
         return note.written_at
     return datetime.combine(note.date, time(), UTC) if note.date else None
+
+
+def changed(item: AnchoredAnnotation) -> datetime | None:
+    """When the note last changed: its ``updated`` (its time, else the day at midnight UTC,
+    never before it was written), else when it was written."""
+    note, first = item.annotation, written(item)
+    if note.updated is None:
+        return first
+    at = note.updated_at or datetime.combine(note.updated, time(), UTC)
+    return max(at, first) if first else at
 
 
 # Elements whose boundaries end a run of text: a quote never spans two paragraphs.
@@ -371,13 +382,17 @@ def note_text(note_html: str) -> str:
     return " ".join(text.split())
 
 
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredAnnotation], rights: str = "") -> dict:
     """A W3C Web Annotation collection, so other tools can re-anchor our notes on the article;
-    ``rights``: the address of the notes' licence, if the archive gives one."""
+    ``rights``: the address of the notes' licence, if the archive gives one, on each note's body."""
     items = []
     for item in anchored:
         a = item.annotation
@@ -393,6 +408,7 @@ def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredA
                 "value": item.note_html,
                 "format": "text/html",
                 "purpose": motivation,
+                **({"rights": rights} if rights else {}),  # the note, not its target: the passage is its outlet's
             }
         ]
         if a.rating:
@@ -416,10 +432,10 @@ def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredA
         }
         if a.author:
             entry["creator"] = {"type": "Person", "name": a.author}
-        if a.date:
-            entry["created"] = _iso(a.written_at or a.date)
-        if rights:
-            entry["rights"] = rights
+        if first := written(item):  # the model's xsd:dateTime in UTC: a day alone is its midnight
+            entry["created"] = _utc(first)
+        if a.updated and (last := changed(item)):
+            entry["modified"] = _utc(last)
         items.append(entry)
     collection_id = urljoin(article_url_abs, "annotations.jsonld")
     return {
@@ -468,6 +484,8 @@ def claim_reviews(
         }
         if a.date:
             review["datePublished"] = _iso(a.written_at or a.date)
+        if a.updated:
+            review["dateModified"] = _iso(a.updated_at or a.updated)
         if license_url:
             review["license"] = license_url
         reviews.append(review)
@@ -485,12 +503,21 @@ def rating_tally(anchored: Iterable[AnchoredAnnotation]) -> tuple[tuple[str, int
 
 def index_entries(articles: Iterable[A]) -> list[tuple[A, AnchoredAnnotation]]:
     """Every annotation of ``articles`` (or their cards), newest first, in a stable order."""
-
-    def newest(entry: tuple[A, AnchoredAnnotation]) -> tuple:
-        article, item = entry
-        when = item.annotation.date or article.date.date()
-        at = item.annotation.written_at  # within a day, a note written at a known time by its time
-        return (-when.toordinal(), -(at or article.date).timestamp(), article.url, item.number)
-
     entries = [(article, item) for article in articles for item in article.annotations]
-    return sorted(entries, key=newest)
+    return sorted(entries, key=_newest)
+
+
+def latest_changes(entries: Iterable[tuple[A, AnchoredAnnotation]], n: int) -> list[tuple[A, AnchoredAnnotation]]:
+    """The ``n`` entries last changed, newest first: a note updated since comes up as if
+    written then (a feed's order); ``index_entries``'s order for notes never updated."""
+    return heapq.nsmallest(n, entries, key=partial(_newest, changed=True))
+
+
+def _newest(entry: tuple[Article | Card, AnchoredAnnotation], changed: bool = False) -> tuple:
+    article, item = entry
+    note = item.annotation
+    if changed and note.updated:
+        when, at = note.updated, note.updated_at or (note.written_at if note.updated == note.date else None)
+    else:
+        when, at = note.date or article.date.date(), note.written_at  # within a day, a note written at a known time by its time
+    return (-when.toordinal(), -(at or article.date).timestamp(), article.url, item.number)

@@ -293,7 +293,7 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
     everything = site.words.text("annotations_feed_title", site=site.config.title)
     for kind, permalink, values, listed in pages.notes_listings(annotation.index_entries(annotated)):
         feed = r.feed_for(permalink, **values)
-        newest = listed[: feeds.FEED_SIZE]
+        newest = annotation.latest_changes(listed, feeds.FEED_SIZE)  # a fact-check updated today is news today
         title = site.words.text("annotations_kind_feed_title", kind=site.words.text(f"annotations_{kind}"), site=site.config.title) if kind else everything
         if showing is None or any(a.url in showing for a, _ in newest):
             yield r.output_path(feed), feeds.annotation_product(site, title, feed, r.url_for(permalink, **values), newest, feeds.as_of(site))

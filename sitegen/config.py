@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from .errors import WARNING, Invalid, Problem
 from .frontmatter import CONTROL, control_message
-from .license import License
+from .license import License, Refused
 from .license import parse as parse_license
 
 DEFAULT_PERMALINKS = {
@@ -161,8 +161,8 @@ def parse_config(data: dict, path: str, text: str = "", table: tuple[str, ...] =
         elif key == "license":
             try:
                 values[key] = parse_license(value)
-            except ValueError as exc:
-                problems.append(at(key, str(exc)))
+            except Refused as exc:  # on the line of the table's key at fault, where it has one
+                problems.append(at(f"license.{exc.key}" if exc.key and isinstance(value, dict) else key, str(exc)))
         elif type(value) is not type(default):
             problems.append(at(key, f"must be {_TYPE_NAMES[type(default)]}, not {value!r}"))
         elif isinstance(value, str) and (found := CONTROL.search(value)):  # a TOML escape makes one: every feed would be unreadable

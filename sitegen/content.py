@@ -305,14 +305,19 @@ class _Checker:
                     self.fail(f"{k}.id", f"{fields['id']!r} is already the id of annotations[{named[fields['id']]}]; each note needs its own")
                 else:
                     named[fields["id"]] = i
+            note_date, changed = fields.pop("date", None), fields.pop("updated", None)
+            if changed and not note_date:
+                self.fail(f"{k}.updated", "needs the note's date, when it was first written")
+            elif changed and (changed.date() < note_date.date() or (_timed(item, "date") and _timed(item, "updated") and changed < note_date)):
+                self.fail(f"{k}.updated", f"is before the note's date ({_shown(item, 'updated')} < {_shown(item, 'date')})")
             if len(self.problems) > before:
                 continue
-            note_date = fields.pop("date", None)
-            timed = isinstance(item.get("date"), datetime) or len(str(item.get("date") or "").strip()) > 10  # not a bare day
             out.append(Annotation(
                 line=self.lines.get(f"{k}.quote", 1),  # its problems are the quote's: not found, found twice
                 date=note_date.date() if note_date else None,
-                written_at=note_date if note_date and timed else None,  # the feeds' and exports' instant
+                written_at=note_date if note_date and _timed(item, "date") else None,  # the feeds' and exports' instant
+                updated=changed.date() if changed else None,
+                updated_at=changed if changed and _timed(item, "updated") else None,
                 **fields,
             ))
             self.notes.append((i, out[-1]))
@@ -357,6 +362,16 @@ _CONVERTERS = {
     "revisions": _Checker.revisions,
     "links": _Checker.links,
 }
+
+
+def _timed(item: dict, key: str) -> bool:
+    """Whether a note's date gives a time of day, not a bare day."""
+    return isinstance(item.get(key), datetime) or len(str(item.get(key) or "").strip()) > 10
+
+
+def _shown(item: dict, key: str) -> str:
+    value = item[key]
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value).strip()
 
 
 def parse_article(path: str, data: bytes | str, key: bytes = b"") -> ArticleFile | list[Problem]:
@@ -519,6 +534,9 @@ def _date_warnings(article: ArticleFile, today: date | None) -> list[Problem]:
         elif note.date and note.date < article.date.date():
             why = f"{note.date} is before the article's date ({article.date.date()}): a note is written after the article"
             out.append(Problem(article.path, article.field_lines.get(key, note.line), key, why, WARNING))
+        if note.updated and today and note.updated > today:  # it would stay on top of the feeds until then
+            key = f"annotations[{i}].updated"
+            out.append(Problem(article.path, article.field_lines.get(key, note.line), key, f"is in the future ({note.updated})", WARNING))
     return out
 
 

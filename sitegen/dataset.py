@@ -98,6 +98,7 @@ TABLES = (
         Column("sources", "array", "Its sources' addresses, a JSON array."),
         Column("author", "string", "Who wrote it."),
         Column("written", "datetime", "When it was written, in UTC (midnight for a day alone); empty if it does not say."),
+        Column("updated", "datetime", "When the editor last changed it, in UTC (midnight for a day alone); empty if never."),
     ), ("url",), (("article", "articles", "url"),)),
 )
 FILES = (*(t.file for t in TABLES), PACKAGE)  # in the data page's folder
@@ -139,6 +140,7 @@ def descriptor(site: Site, cards: Sequence[Card]) -> dict:
         package["created"] = _utc(newest)
     if terms := config.license:  # the archive's own; Frictionless names a licence by its SPDX id
         package["licenses"] = [{**({"name": terms.spdx} if terms.spdx else {}), "path": terms.url, "title": terms.title}]
+        package["description"] += f" {terms.title} covers the archive's own work in them, not {_OUTLETS}."
     package["resources"] = [
         {
             "name": table.name,
@@ -161,11 +163,12 @@ def descriptor(site: Site, cards: Sequence[Card]) -> dict:
 
 
 def created(cards: Sequence[Card]) -> datetime | None:
-    """The newest article or dated note: when the data last changed. The same content, the
+    """The newest article, or note written or updated: when the data last changed. The same content, the
     same files (never the build's time)."""
-    return max((*(c.lastmod for c in cards), *(when for c in cards for item in c.annotations if (when := annotation.written(item)))), default=None)
+    return max((*(c.lastmod for c in cards), *(when for c in cards for item in c.annotations if (when := annotation.changed(item)))), default=None)
 
 
+_OUTLETS = "the outlets' texts they hold: headlines, summaries taken from the articles, and quoted passages"
 _ABOUT = (
     "Made by sitegen from the archive's files. CSV as RFC 4180 writes it, in UTF-8; dates and "
     "times in ISO 8601; a list in one cell as a JSON array. Each text is as the archive has it: "
@@ -207,8 +210,9 @@ def _notes(site: Site, cards: Sequence[Card]) -> Iterable[tuple]:
     for card, item in annotation.index_entries(c for c in cards if c.annotations):
         note = item.annotation
         written = annotation.written(item)
+        updated = annotation.changed(item) if note.updated else None
         yield (_url(site, card.url) + "#" + item.anchor, _url(site, card.url), note.kind, note.rating or "", note.quote,
-               note.note, _array(note.sources), note.author or "", _utc(written) if written else "")
+               note.note, _array(note.sources), note.author or "", _utc(written) if written else "", _utc(updated) if updated else "")
 
 
 def _csv(columns: Sequence[Column], rows: Iterable[tuple]) -> bytes:

@@ -81,14 +81,15 @@ def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequenc
 
 
 def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]], empty: datetime = _EPOCH) -> bytes:
-    """A feed of the newest notes, one entry each (``annotation.index_entries`` gives them
-    newest first), dated by the note: a fact-check added to an old article is news."""
+    """A feed of the notes last written or updated (``annotation.latest_changes`` gives them
+    newest first), one entry each, dated by the note: a fact-check added to an old article, or
+    updated today, is news."""
     r = site.routes
     entries = entries[:FEED_SIZE]
     feed = _feed(site, title, feed_url, page_url, max((_noted(a, item) for a, item in entries), default=empty))
     if terms := site.config.license:  # the notes are the archive's; an article feed's texts are their outlets'
-        _sub(feed, "rights", terms.title)
-        _sub(feed, "link", rel="license", type="text/html", href=terms.url)  # RFC 4946
+        # In words, not RFC 4946's link: each entry quotes its outlet, which a link would claim too.
+        _sub(feed, "rights", site.words.text("license_rights", license=terms.title))
     for a, item in entries:
         note = item.annotation
         url = r.absolute(a.url)
@@ -98,6 +99,8 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
         _sub(entry, "id", f"{url}#note-{entry_name(note)}")
         _sub(entry, "title", f"{label}{rating}: {a.title}")
         _sub(entry, "updated", _noted(a, item).isoformat())
+        if note.updated and (first := annotation.written(item)):
+            _sub(entry, "published", first.isoformat())
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{url}#{item.anchor}")
         _sub(_sub(entry, "author"), "name", note.author or site.config.title)
         _sub(entry, "category", term=note.kind, label=label)
@@ -115,9 +118,10 @@ def entry_name(note: Annotation) -> str:
 
 
 def _noted(a: Article, item: AnchoredAnnotation) -> datetime:
-    """When the note was written, else when the article was: the date the entries are
-    ordered by (``annotation.index_entries``), so no entry is newer than one above it."""
-    return annotation.written(item) or a.date
+    """When the note last changed (``annotation.changed``), else when the article was
+    written: the date the entries are ordered by (``annotation.latest_changes``), so no
+    entry is newer than one above it."""
+    return annotation.changed(item) or a.date
 
 
 def _note_html(site: Site, a: Article, item: AnchoredAnnotation, label: str) -> str:

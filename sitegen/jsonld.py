@@ -70,7 +70,7 @@ def dataset(site: Site, cards: Sequence[Card]) -> dict:
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": f"{config.title}: {words.text('data_title')}",
-        "description": words.text("data_description"),
+        "description": words.text("data_description") + (" " + words.text("data_license_exception") if config.license else ""),
         "url": r.absolute(folder),
         "inLanguage": config.language,
         "isAccessibleForFree": True,
@@ -82,6 +82,8 @@ def dataset(site: Site, cards: Sequence[Card]) -> dict:
     }
     if newest := data_tables.created(cards):
         data["dateModified"] = newest.isoformat()
+    if cards:  # the days the articles were published over
+        data["temporalCoverage"] = f"{min(c.date for c in cards).date()}/{max(c.date for c in cards).date()}"
     if config.license:
         data["license"] = config.license.url
     return data

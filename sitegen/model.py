@@ -51,6 +51,8 @@ class Annotation:
     id: str = ""  # the editor's name for the note, unique in its article: its feed entry's id
     written_at: datetime | None = None  # its date's instant, when the date gave a time of day
     place: str = "body"  # where its quote is: the body, or the headline or summary ("title", "summary")
+    updated: date | None = None  # when the editor last changed it
+    updated_at: datetime | None = None  # that instant, when it gave a time of day
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,7 @@ def notes_listings(entries: Sequence[tuple[object, AnchoredAnnotation]]) -> list
 
 def _newest_noted(entries: Sequence[tuple[Card, AnchoredAnnotation]]) -> datetime | None:
     """When a page of notes last changed: its newest note, or an article it names if changed later."""
-    return max((max(card.lastmod, annotation.written(item) or card.lastmod) for card, item in entries), default=None)
+    return max((max(card.lastmod, annotation.changed(item) or card.lastmod) for card, item in entries), default=None)
 
 
 def collisions(pages: Iterable[Page]) -> list[Problem]:

@@ -50,6 +50,7 @@ ANNOTATION_FIELDS = (
     Field("sources", "urls", "http(s) URLs supporting the note."),
     Field("author", "text", "Who wrote the note."),
     Field("date", "datetime", "When the note was written."),
+    Field("updated", "datetime", "When the note was last changed (new evidence, another rating): not before its date, which it needs."),
     Field("id", "name", "Optional, unique in the article (lowercase letters, digits, hyphens): keeps the note's feed entry when its quote is corrected, and its address on the page (#note-<id>) when notes are added before it."),
 )
 

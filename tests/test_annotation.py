@@ -411,7 +411,7 @@ def test_web_annotation_collection_has_the_required_properties():
         "purpose": "linking",
     } in first["body"]
     assert first["creator"]["name"] == "Fictional Editor"
-    assert first["created"] == "2030-01-05"
+    assert first["created"] == "2030-01-05T00:00:00Z"  # xsd:dateTime in UTC, as the model asks
     assert items[1]["motivation"] == "commenting"
 
 

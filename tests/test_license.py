@@ -60,7 +60,15 @@ def built(root: Path) -> Path:
     ("CC0-1.0", License("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0")),
     ("CC-BY-NC-SA-2.0-UK", License("Creative Commons Attribution Non Commercial Share Alike 2.0 England and Wales",
                                    "https://creativecommons.org/licenses/by-nc-sa/2.0/uk/", "CC-BY-NC-SA-2.0-UK")),
-    ("ODbL-1.0", License("Open Data Commons Open Database License v1.0", "https://spdx.org/licenses/ODbL-1.0.html", "ODbL-1.0")),
+    ("CC-BY-NC-ND-1.0", License("Creative Commons Attribution Non Commercial No Derivatives 1.0 Generic",
+                                "https://creativecommons.org/licenses/by-nd-nc/1.0/", "CC-BY-NC-ND-1.0")),  # 1.0 put ND first
+    ("CC-SA-1.0", License("Creative Commons Share Alike 1.0 Generic", "https://creativecommons.org/licenses/sa/1.0/", "CC-SA-1.0")),
+    ("CC-BY-3.0-IGO", License("Creative Commons Attribution 3.0 IGO", "https://creativecommons.org/licenses/by/3.0/igo/", "CC-BY-3.0-IGO")),
+    ("ODbL-1.0", License("Open Data Commons Open Database License v1.0", "https://opendatacommons.org/licenses/odbl/1-0/", "ODbL-1.0")),
+    ("PDDL-1.0", License("Open Data Commons Public Domain Dedication & License 1.0", "https://opendatacommons.org/licenses/pddl/1-0/", "PDDL-1.0")),
+    ("MIT", License("MIT License", "https://spdx.org/licenses/MIT.html", "MIT")),  # no licensor's page known: SPDX's
+    ("cc-by-4.0", License("Creative Commons Attribution 4.0 International", CC_BY, "CC-BY-4.0")),  # SPDX matches ids whatever their case
+    ("OPL-UK-3.0", License("United Kingdom Open Parliament Licence v3.0", "https://spdx.org/licenses/OPL-UK-3.0.html", "OPL-UK-3.0")),  # its name's runs of spaces closed
     ({"title": "Invented terms of use", "url": "https://light.example.org/terms/"}, License("Invented terms of use", "https://light.example.org/terms/")),
     ({"spdx": "CC-BY-SA-4.0", "url": "https://light.example.org/cc/"},
      License("Creative Commons Attribution Share Alike 4.0 International", "https://light.example.org/cc/", "CC-BY-SA-4.0")),
@@ -70,7 +78,8 @@ def test_a_licence_is_read_from_its_spdx_identifier_or_given_whole(value: object
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("cc-by-4.0", "'cc-by-4.0' is not an SPDX licence identifier; did you mean CC-BY-4.0?"),
+    ("CC-PDM-1.0", "CC-PDM-1.0 marks a work already free of copyright, not terms for the archive's own: CC0-1.0"),
+    ("", "license is empty"),
     ("CC-BY-4", "'CC-BY-4' is not an SPDX licence identifier; did you mean CC-BY-4.0"),
     ("Invented Licence", "'Invented Licence' is not an SPDX licence identifier (see https://spdx.org/licenses/)"),
     ("GPL-3.0+", "'GPL-3.0+' is a deprecated SPDX identifier; use GPL-3.0-or-later"),
@@ -90,17 +99,21 @@ def test_a_wrong_licence_says_what_is_wrong(value: object, message: str) -> None
     assert str(raised.value).startswith(message)
 
 
-def test_a_wrong_licence_is_an_error_on_its_line(tmp_path: Path) -> None:
-    archive(tmp_path, '\n[license]\nspdx = "CC-BY-4"\n')
+@pytest.mark.parametrize(("config", "problem"), [
+    ('license = "CC-BY-4"\n', "sitegen.toml:3: license: 'CC-BY-4' is not an SPDX licence identifier; did you mean CC-BY-4.0 or CC-BY-3.0 or CC-BY-2.5?"),
+    ('\n[license]\ntitle = "Invented terms"\nurl = "ftp://light.example.org/"\n', "sitegen.toml:6: license.url: url must be an http(s) address without spaces, not 'ftp://light.example.org/'"),
+    ('\n[license]\ntitle = "Invented terms"\n', "sitegen.toml:4: license: url is missing: terms of the archive's own need a title and the address of their text"),
+])
+def test_a_wrong_licence_is_an_error_on_its_line(tmp_path: Path, config: str, problem: str) -> None:
+    archive(tmp_path, config)
     with pytest.raises(Invalid) as raised:
         load_config(tmp_path)
-    assert [str(p) for p in raised.value.problems] == [
-        "sitegen.toml:4: license: 'CC-BY-4' is not an SPDX licence identifier; did you mean CC-BY-4.0 or CC-BY-3.0 or CC-BY-2.5?"]
+    assert [str(p) for p in raised.value.problems] == [problem]
 
 
 def test_every_footer_states_the_terms_and_claims_only_the_archives_own_pages(tmp_path: Path) -> None:
     out = built(archive(tmp_path))
-    own = {"/about/", "/data/", "/annotations/", "/annotations/fact-check/", "/annotations/correction/"}
+    own = {"/about/", "/data/", "/annotations/", *(f"/annotations/{kind}/" for kind in ("context", "fact-check", "correction", "translation", "note"))}
     claimed = set()
     for file in html_pages(out):
         url = "/" + "".join(f"{part}/" for part in file.parent.relative_to(out).parts)
@@ -110,24 +123,24 @@ def test_every_footer_states_the_terms_and_claims_only_the_archives_own_pages(tm
         (line,) = doc.xpath('//footer//p[@class="license"]')
         (link,) = line.xpath(".//a")
         assert (link.get("href"), link.text_content()) == (CC_BY, "Creative Commons Attribution 4.0 International"), url
-        assert "The articles' texts remain their outlets'." in line.text_content()
+        assert line.text_content().endswith("The articles' texts are not covered.")
         if doc.xpath('//a[@rel="license"]'):
             claimed.add(url)
-    assert own <= claimed, own - claimed  # the archive's own writing: rel=license says so
-    assert "/articles/2031/04/light/" not in claimed and "/" not in claimed and "/people/ives-marlo/" not in claimed
+    assert claimed == own  # the archive's own writing, and only it: rel=license says it is the page's main content
 
 
 def test_the_notes_carry_their_licence_and_the_articles_do_not(tmp_path: Path) -> None:
     out = built(archive(tmp_path))
     for rel in ("annotations/feed.xml", "annotations/fact-check/feed.xml"):
         feed = xml(out, rel)
-        assert feed.findtext("a:rights", namespaces=ATOM) == "Creative Commons Attribution 4.0 International"
-        assert [link.get("href") for link in feed.findall('a:link[@rel="license"]', ATOM)] == [CC_BY]  # RFC 4946
+        assert feed.findtext("a:rights", namespaces=ATOM) == "Notes: Creative Commons Attribution 4.0 International. The passages they quote are not covered."
+        assert feed.find('a:link[@rel="license"]', ATOM) is None  # RFC 4946's link would claim the entries' quotes too
     for rel in ("feed.xml", "tags/lighthouse/feed.xml", "sources/cape-courier/feed.xml"):  # the articles' texts
         feed = xml(out, rel)
         assert feed.find("a:rights", ATOM) is None and feed.find('a:link[@rel="license"]', ATOM) is None
     collection = json.loads((out / "articles/2031/04/light/annotations.jsonld").read_text("utf-8"))
-    assert [note["rights"] for note in collection["first"]["items"]] == [CC_BY]  # W3C Web Annotation
+    (note,) = collection["first"]["items"]
+    assert "rights" not in note and note["body"][0]["rights"] == CC_BY  # W3C Web Annotation: the note, not its target, the passage
     (ld,) = page(out, "/articles/2031/04/light/").xpath('//script[@type="application/ld+json"]/text()')
     graph = json.loads(ld)["@graph"]
     assert [node.get("license") for node in graph if node["@type"] == "ClaimReview"] == [CC_BY]
@@ -145,18 +158,24 @@ def test_the_data_states_its_licence_to_frictionless_and_dataset_search(tmp_path
     dataset = json.loads(ld)
     assert (dataset["@type"], dataset["license"], dataset["url"]) == ("Dataset", CC_BY, "https://light.example.org/data/")
     assert dataset["name"] == "Invented Cape Archive: The archive as data" and len(dataset["description"]) >= 50  # Google's minimum
+    assert dataset["description"].endswith("The licence does not cover the outlets' texts the tables hold: headlines, summaries taken from the articles, and quoted passages.")
+    assert package["description"].endswith("Creative Commons Attribution 4.0 International covers the archive's own work in them, not the outlets' texts they hold: "
+                                           "headlines, summaries taken from the articles, and quoted passages.")
+    assert dataset["temporalCoverage"] == "2031-04-02/2031-04-02"
     assert dataset["dateModified"] == "2031-04-03T00:00:00+00:00"  # the newest note
     files = {d["contentUrl"].removeprefix("https://light.example.org/data/"): d["encodingFormat"] for d in dataset["distribution"]}
     assert files == {**{f: "text/csv" for f in ("articles.csv", "tags.csv", "mentions.csv", "people.csv", "annotations.csv")}, "datapackage.json": "application/json"}
     assert all((out / "data" / f).is_file() for f in files)
-    (said,) = [p for p in doc.xpath("//main//p") if "The tables are published under" in p.text_content()]
-    assert said.xpath(".//a/@href") == [CC_BY]
+    (said,) = [p for p in doc.xpath("//main//p") if "Licence of the tables:" in p.text_content()]
+    assert said.xpath(".//a/@href") == [CC_BY] and "summaries taken from the articles" in said.text_content()
 
 
 def test_terms_of_the_archives_own_in_german(tmp_path: Path) -> None:
     out = built(archive(tmp_path, 'language = "de"\nlicense = { title = "Erfundene Nutzungsbedingungen", url = "https://light.example.org/agb/" }\n'))
     (line,) = page(out, "/").xpath('//footer//p[@class="license"]')
-    assert line.text_content() == "Eigene Inhalte dieses Archivs: Erfundene Nutzungsbedingungen. Die Rechte an den Artikeltexten liegen bei ihren Medien."
+    assert line.text_content() == "Anmerkungen, Seiten und Daten dieses Archivs: Erfundene Nutzungsbedingungen. Die Texte der Artikel sind davon ausgenommen."
+    (ld,) = page(out, "/data/").xpath('//script[@type="application/ld+json"]/text()')
+    assert json.loads(ld)["license"] == "https://light.example.org/agb/"
     package = json.loads((out / "data/datapackage.json").read_text("utf-8"))
     assert package["licenses"] == [{"path": "https://light.example.org/agb/", "title": "Erfundene Nutzungsbedingungen"}]  # no SPDX name
     assert validate(str(out / "data/datapackage.json")).valid
@@ -181,3 +200,9 @@ def test_a_changed_licence_rebuilds_every_page_as_a_cold_build_would(tmp_path: P
     build(Options(root=cold, out=cold / "public", search=False))
     assert snapshot(root / "public") == snapshot(cold / "public")
     assert "by-sa/4.0" in (root / "public/index.html").read_text("utf-8")
+
+
+def test_without_the_data_the_footer_does_not_name_it(tmp_path: Path) -> None:
+    out = built(archive(tmp_path, 'data = false\nlicense = "CC0-1.0"\n'))
+    (line,) = page(out, "/").xpath('//footer//p[@class="license"]')
+    assert line.text_content() == "This archive's notes and pages: Creative Commons Zero v1.0 Universal. The articles' texts are not covered."

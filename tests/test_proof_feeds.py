@@ -291,7 +291,7 @@ def test_a_note_dated_to_the_minute_keeps_its_time(tmp_path: Path) -> None:
     assert atom_problems(feed) == []
     assert [e.findtext(f"{ATOM}updated") for e in feed.iter(f"{ATOM}entry")] == ["2030-05-01T14:30:00+02:00", "2030-05-01T00:00:00+00:00"]
     export = json.loads((out / "articles" / "2021" / "03" / "toll" / "annotations.jsonld").read_text())
-    assert [item.get("created") for item in export["first"]["items"]] == ["2030-05-01T14:30:00+02:00", "2030-05-01"]
+    assert [item.get("created") for item in export["first"]["items"]] == ["2030-05-01T12:30:00Z", "2030-05-01T00:00:00Z"]  # xsd:dateTime, UTC
     page = lxml.html.parse(str(out / "articles" / "2021" / "03" / "toll" / "index.html")).getroot()
     assert page.xpath("//li[contains(@class, 'annotation-note')]//time/@datetime") == ["2030-05-01T14:30:00+02:00", "2030-05-01"]
 
