@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import cache, partial
+from functools import cache
 from html.parser import HTMLParser
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -484,8 +484,8 @@ def claim_reviews(
         }
         if a.date:
             review["datePublished"] = _iso(a.written_at or a.date)
-        if a.updated:
-            review["dateModified"] = _iso(a.updated_at or a.updated)
+        if a.updated and (last := changed(item)):  # as every export dates it: never before it was written
+            review["dateModified"] = last.isoformat()
         if license_url:
             review["license"] = license_url
         reviews.append(review)
@@ -508,16 +508,18 @@ def index_entries(articles: Iterable[A]) -> list[tuple[A, AnchoredAnnotation]]:
 
 
 def latest_changes(entries: Iterable[tuple[A, AnchoredAnnotation]], n: int) -> list[tuple[A, AnchoredAnnotation]]:
-    """The ``n`` entries last changed, newest first: a note updated since comes up as if
-    written then (a feed's order); ``index_entries``'s order for notes never updated."""
-    return heapq.nsmallest(n, entries, key=partial(_newest, changed=True))
+    """The ``n`` entries last changed (``last_change``), newest first: a feed's, whose every
+    entry is dated so; a note updated since comes up as if written then."""
+    return heapq.nsmallest(n, entries, key=lambda entry: (-last_change(*entry).timestamp(), entry[0].url, entry[1].number))
 
 
-def _newest(entry: tuple[Article | Card, AnchoredAnnotation], changed: bool = False) -> tuple:
+def last_change(article: Article | Card, item: AnchoredAnnotation) -> datetime:
+    """When the note last changed, else when its article was written (a note without a date)."""
+    return changed(item) or article.date
+
+
+def _newest(entry: tuple[Article | Card, AnchoredAnnotation]) -> tuple:
     article, item = entry
-    note = item.annotation
-    if changed and note.updated:
-        when, at = note.updated, note.updated_at or (note.written_at if note.updated == note.date else None)
-    else:
-        when, at = note.date or article.date.date(), note.written_at  # within a day, a note written at a known time by its time
+    when = item.annotation.date or article.date.date()
+    at = item.annotation.written_at  # within a day, a note written at a known time by its time
     return (-when.toordinal(), -(at or article.date).timestamp(), article.url, item.number)

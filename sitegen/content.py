@@ -306,9 +306,10 @@ class _Checker:
                 else:
                     named[fields["id"]] = i
             note_date, changed = fields.pop("date", None), fields.pop("updated", None)
-            if changed and not note_date:
+            both_timed = _timed(item, "date") and _timed(item, "updated")  # else one is a day: compared as days
+            if changed and "date" not in item:  # (a date given but wrong has its own message)
                 self.fail(f"{k}.updated", "needs the note's date, when it was first written")
-            elif changed and (changed.date() < note_date.date() or (_timed(item, "date") and _timed(item, "updated") and changed < note_date)):
+            elif changed and note_date and (changed < note_date if both_timed else changed.date() < note_date.date()):
                 self.fail(f"{k}.updated", f"is before the note's date ({_shown(item, 'updated')} < {_shown(item, 'date')})")
             if len(self.problems) > before:
                 continue

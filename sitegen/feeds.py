@@ -118,10 +118,9 @@ def entry_name(note: Annotation) -> str:
 
 
 def _noted(a: Article, item: AnchoredAnnotation) -> datetime:
-    """When the note last changed (``annotation.changed``), else when the article was
-    written: the date the entries are ordered by (``annotation.latest_changes``), so no
-    entry is newer than one above it."""
-    return annotation.changed(item) or a.date
+    """The date the entries are ordered by (``annotation.latest_changes``), so no entry is
+    newer than one above it."""
+    return annotation.last_change(a, item)
 
 
 def _note_html(site: Site, a: Article, item: AnchoredAnnotation, label: str) -> str:
@@ -132,6 +131,8 @@ def _note_html(site: Site, a: Article, item: AnchoredAnnotation, label: str) -> 
         f"<blockquote><p>{escape(note.quote)}</p></blockquote>",
         item.note_html,  # rendered from Markdown, raw HTML off
     ]
+    if note.updated:  # the entry is back on top: say why
+        html.append(f"<p>{escape(site.words.text('note_updated', date=site.words.date(note.updated)))}</p>")
     if note.sources:
         html.append(f"<p>{escape(site.words.text('sources', count=len(note.sources)))}</p><ul>" + "".join(f'<li><a href="{escape(u)}">{escape(u)}</a></li>' for u in note.sources) + "</ul>")
     return "".join(html)

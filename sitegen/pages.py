@@ -85,10 +85,10 @@ def lastmod(articles: Sequence[Article | Card]) -> datetime | None:
 
 
 def noted(article: Article | Card) -> datetime:
-    """When the article's page last changed: the article, or a newer dated note on it."""
+    """When the article's page last changed: the article, or a note on it written or updated since."""
     if not article.annotations:  # most articles: no note to date
         return article.lastmod
-    return max([article.lastmod, *filter(None, map(annotation.written, article.annotations))])
+    return max([article.lastmod, *filter(None, map(annotation.changed, article.annotations))])
 
 
 def paginate(
@@ -178,15 +178,15 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
     yield Page(r.url_for("search"), ("search.html",), {}, None)
     yield from _annotations(site, cards)
     if site.config.data:
-        yield _data(site, cards, newest)
+        yield _data(site, cards)
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
 
 
-def _data(site: Site, cards: Sequence[Card], newest: datetime | None) -> Page:
+def _data(site: Site, cards: Sequence[Card]) -> Page:
     """The page of the archive's data (dataset.py): its tables, with how many rows each holds."""
     rows = dataset.row_counts(site, cards)
     tables = [(t.name, t.file, rows[t.name]) for t in dataset.TABLES]
-    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE, "jsonld_data": jsonld.dataset(site, cards)}, newest)
+    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE, "jsonld_data": jsonld.dataset(site, cards)}, dataset.created(cards))
 
 
 def _annotations(site: Site, cards: Sequence[Card]) -> Iterator[Page]:

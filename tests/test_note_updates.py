@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import feedparser
+import pytest
 from frictionless import validate
 from sitehelpers import page, xml
 
@@ -57,6 +58,7 @@ def test_an_updated_note_comes_back_to_the_top_of_its_feeds(tmp_path: Path) -> N
         first = feed.find("a:entry", ATOM)
         assert first.findtext("a:updated", namespaces=ATOM) == UPDATED == feed.findtext("a:updated", namespaces=ATOM), rel
         assert first.findtext("a:published", namespaces=ATOM) == "2024-04-01T00:00:00+00:00"
+        assert "<p>Updated 2 May 2024.</p>" in first.findtext("a:content", namespaces=ATOM)  # why it is back on top
     entries = feedparser.parse((out / "annotations" / "feed.xml").read_bytes()).entries
     assert len(entries) == 20 and entries[0].title.startswith("Fact-check (Misleading)")
     assert [e.updated[:10] for e in entries[1:]] == [f"2024-04-{n:02}" for n in range(21, 2, -1)]  # the 2nd written drops out
@@ -75,20 +77,60 @@ def test_the_exports_say_when_a_note_changed(tmp_path: Path) -> None:
     (ld,) = page(out, "/articles/2024/03/one/").xpath('//script[@type="application/ld+json"]/text()')
     (review,) = [n for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"]
     assert (review["datePublished"], review["dateModified"]) == ("2024-04-01", UPDATED)
-    lastmod = {u.findtext("s:loc", namespaces=SITEMAP): u.findtext("s:lastmod", namespaces=SITEMAP) for u in xml(out, "sitemap.xml").findall("s:url", SITEMAP)}
-    assert lastmod["https://notes.example.org/annotations/fact-check/"].startswith("2024-05-02")
 
 
-def test_an_update_of_a_day_alone_is_its_midnight_and_never_before_the_note(tmp_path: Path) -> None:
-    out = built(archive(tmp_path, updated="2024-04-01"))  # the day it was written: no later than it
+def test_an_update_of_a_day_alone_is_never_before_the_note(tmp_path: Path) -> None:
+    root = archive(tmp_path, updated="2024-04-01")  # the day it was written, at 15:00 UTC: its midnight is before that
+    note = root / "content/articles/2024/03/one.md"
+    note.write_text(note.read_text("utf-8").replace("    date: 2024-04-01\n", "    date: 2024-04-01T17:00:00+02:00\n", 1), "utf-8")
+    out = built(root)
     feed = xml(out, "annotations/fact-check/feed.xml").find("a:entry", ATOM)
-    assert feed.findtext("a:updated", namespaces=ATOM) == feed.findtext("a:published", namespaces=ATOM) == "2024-04-01T00:00:00+00:00"
+    assert feed.findtext("a:updated", namespaces=ATOM) == feed.findtext("a:published", namespaces=ATOM) == "2024-04-01T17:00:00+02:00"
+    (ld,) = page(out, "/articles/2024/03/one/").xpath('//script[@type="application/ld+json"]/text()')
+    (review,) = [n for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"]
+    assert review["dateModified"] == "2024-04-01T17:00:00+02:00"
+
+
+def two_notes(root: Path, first: str, second: str) -> Path:
+    """Two invented articles with a note each, given its dates (YAML lines)."""
+    for slug, dates in (("a", first), ("b", second)):
+        path = root / "content" / "articles" / "2024" / "03" / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ntitle: Invented {slug}\ndate: 2024-03-01\nannotations:\n  - quote: pier\n    kind: context\n    note: Invented.\n{dates}---\nThe pier.\n", "utf-8")
+    return root
+
+
+def test_a_feed_orders_its_entries_by_the_moment_of_their_change(tmp_path: Path) -> None:
+    """An update at 01:00 in UTC+5 is 20:00 UTC the day before: older than a note written at 22:00 UTC."""
+    out = built(two_notes(tmp_path, "    date: 2024-04-01\n    updated: 2024-05-02T01:00:00+05:00\n", "    date: 2024-05-01T22:00:00+00:00\n"))
+    feed = xml(out, "annotations/feed.xml")
+    assert [e.findtext("a:updated", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)] == ["2024-05-01T22:00:00+00:00", "2024-05-02T01:00:00+05:00"]
+
+
+@pytest.mark.parametrize(("dates", "message"), [
+    ("    date: 2024-04-02T10:00:00+00:00\n    updated: 2024-04-02T09:00:00+00:00\n", "is before the note's date (2024-04-02T09:00:00+00:00 < 2024-04-02T10:00:00+00:00)"),
+    ("    date: 2024-04-02T01:00:00+03:00\n    updated: 2024-04-01T23:30:00+00:00\n", None),  # 90 minutes later, the day before where written
+    ("    date: 2024-04-31\n    updated: 2024-05-01\n", None),  # the date's own message, and no other
+])
+def test_an_update_is_compared_with_the_note_by_the_moment(tmp_path: Path, capsys, dates: str, message: str | None) -> None:
+    two_notes(tmp_path, dates, "    date: 2024-04-01\n")
+    code = main(["check", "-s", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if "updated" in line] == ([f"content/articles/2024/03/a.md:9:1: error: annotations[0].updated: {message}"] if message else [])
+    assert code == (1 if message or "04-31" in dates else 0)
+
+
+def test_the_sitemap_dates_pages_by_a_notes_update(tmp_path: Path) -> None:
+    out = built(archive(tmp_path))
+    lastmod = {u.findtext("s:loc", namespaces=SITEMAP): u.findtext("s:lastmod", namespaces=SITEMAP) for u in xml(out, "sitemap.xml").findall("s:url", SITEMAP)}
+    for address in ("articles/2024/03/one/", "annotations/", "annotations/fact-check/", "data/"):
+        assert lastmod["https://notes.example.org/" + address] == UPDATED, address
 
 
 def test_an_updated_note_rebuilds_as_a_cold_build_makes_it(tmp_path: Path) -> None:
-    root = archive(tmp_path, updated="")
+    root = archive(tmp_path, count=21, updated="")  # the note to update is not in the feeds' 20
     out = built(root)
-    archive(tmp_path)  # the editor adds updated:
+    archive(tmp_path, count=21)  # the editor adds updated:
     build(Options(root=root, out=out, search=False))
     cold = tmp_path / "cold"
     build(Options(root=root, out=cold, search=False, cache=False))
