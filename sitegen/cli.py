@@ -114,7 +114,8 @@ def parser() -> argparse.ArgumentParser:
     def command(name: str, func, help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.add_argument("-s", "--source", default=".", help="archive root (default: current folder)")
-        p.add_argument("--debug", action="store_true", help="show a traceback on failure")
+        # SUPPRESS: a command's default would undo `sitegen --debug build` (argparse sets it last)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on failure")
         p.set_defaults(func=func)
         return p
 

@@ -278,6 +278,8 @@ def test_an_unexpected_failure_is_one_line_without_debug(tmp_path: Path, capsys,
     assert "sitegen failed unexpectedly (KeyError: 'foo'); run again with --debug" in capsys.readouterr().err
     with pytest.raises(KeyError):
         main(["build", "--debug", "-s", str(tmp_path)])
+    with pytest.raises(KeyError):  # before the command, as --version goes
+        main(["--debug", "build", "-s", str(tmp_path)])
 
 
 def test_an_interrupted_build_says_what_it_left(tmp_path: Path, capsys, monkeypatch) -> None:
