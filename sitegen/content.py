@@ -292,6 +292,8 @@ class _Checker:
                 self.fail(f"{k}.rating", f"required for a fact-check: one of {', '.join(RATINGS)}")
             elif "rating" in fields and fields.get("kind") != "fact-check":
                 self.fail(f"{k}.rating", "only a fact-check has a rating")
+            if "claimant" in fields and fields.get("kind") != "fact-check":
+                self.fail(f"{k}.claimant", "only a fact-check has a claimant: who made the claim it checks")
             if _RENDERED.search(fields.get("note", "")):  # few notes may hold a link or a heading: only those are rendered here
                 rendered = markdown.render(fields["note"])
                 for message in dict.fromkeys(p.message for p in link_scheme_problems(self.path, fields["note"], 0, rendered.refused)):

@@ -129,6 +129,7 @@ def _note_html(site: Site, a: Article, item: AnchoredAnnotation, label: str) -> 
     html = [
         f"<p>{site.words.markup('note_on', label=Markup('<strong>{}</strong>').format(label), article=article)}</p>",
         f"<blockquote><p>{escape(note.quote)}</p></blockquote>",
+        *([f"<p>{site.words.markup('claim_by', name=_claimant(site, note))}</p>"] if note.claimant else []),
         item.note_html,  # rendered from Markdown, raw HTML off
     ]
     if note.updated:  # the entry is back on top: say why
@@ -136,6 +137,13 @@ def _note_html(site: Site, a: Article, item: AnchoredAnnotation, label: str) -> 
     if note.sources:
         html.append(f"<p>{escape(site.words.text('sources', count=len(note.sources)))}</p><ul>" + "".join(f'<li><a href="{escape(u)}">{escape(u)}</a></li>' for u in note.sources) + "</ul>")
     return "".join(html)
+
+
+def _claimant(site: Site, note: Annotation) -> str | Markup:
+    """Who made a fact-checked claim: a link to their page, if the article names them."""
+    if person := note.claimant_person:
+        return Markup('<a href="{}">{}</a>').format(site.routes.absolute(site.routes.url_for("person", slug=person.slug)), person.name)
+    return note.claimant or ""
 
 
 def sitemap(site: Site, pages: Sequence[Page]) -> bytes:

@@ -53,6 +53,10 @@ class Annotation:
     place: str = "body"  # where its quote is: the body, or the headline or summary ("title", "summary")
     updated: date | None = None  # when the editor last changed it
     updated_at: datetime | None = None  # that instant, when it gave a time of day
+    claimant: str | None = None  # a fact-check's: who made the claim, as written
+    # That person (slug, name), found among the article's people by site.resolve: derived, so
+    # not part of what makes the note the file's (links find it in the file by equality).
+    claimant_person: Term | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ class Person:
 
 @dataclass(frozen=True)
 class Term:
-    """A tag or an outlet: something articles are grouped by."""
+    """A tag or an outlet: something articles are grouped by (or a fact-check's claimant: a person's page)."""
 
     slug: str
     name: str

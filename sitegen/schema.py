@@ -48,6 +48,7 @@ ANNOTATION_FIELDS = (
     Field("note", "text", "The note, in Markdown.", required=True),
     Field("rating", "choice", "Fact-checks only, and required there.", choices=RATINGS),
     Field("sources", "urls", "http(s) URLs supporting the note."),
+    Field("claimant", "text", "Fact-checks: who made the claim, one of the article's people (a name, an alias or a registry slug): the note links to their page."),
     Field("author", "text", "Who wrote the note."),
     Field("date", "datetime", "When the note was written."),
     Field("updated", "datetime", "When the note was last changed (new evidence, another rating): not before its date, which it needs."),

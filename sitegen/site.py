@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
 from pathlib import PurePosixPath
@@ -142,7 +142,9 @@ def resolve(
                 slugs.append(slug)
         tags = tuple(dict.fromkeys(tag_terms[term_slug(name)] for name in file.tags))
         source = source_terms[term_slug(file.source.name)] if file.source else None
-        article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later)
+        claimants, unnamed = _claimants(file, slugs, registry, people)
+        problems.extend(unnamed)
+        article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later, claimants)
         problems.extend(article_problems)
         if file.moved_from:
             problems.extend(redirects.problems(routes, file.path, article.url, file.moved_from, file.field_lines))
@@ -184,6 +186,24 @@ def resolve(
         text_pages=tuple(text_pages),
     )
     return site, problems
+
+
+def _claimants(file: ArticleFile, slugs: list[str], registry: Registry, people: Mapping[str, Person]) -> tuple[dict[str, Term], list[Problem]]:
+    """Each fact-check's claimant, found among the article's people (the claim is in the
+    article: who made it is named there), by name, alias or slug; a warning for one who is not."""
+    found: dict[str, Term] = {}
+    problems = []
+    for i, note in enumerate(file.annotations):
+        if not note.claimant or note.claimant in found:
+            continue
+        slug = registry.find(note.claimant) or slugify(note.claimant)
+        if slug in slugs:
+            found[note.claimant] = Term(slug, people[slug].name)
+        else:
+            key = f"annotations[{i}].claimant"
+            why = f"{note.claimant!r} is not one of the article's people: add them to people, so the claim links to their page"
+            problems.append(Problem(file.path, file.field_lines.get(key, note.line), key, why, WARNING))
+    return found, problems
 
 
 def _text_page(page: PageFile, routes: Routes) -> tuple[TextPage, list[Problem]]:
@@ -264,6 +284,7 @@ def _article(
     anchor: Anchorer | None,
     memo: Memo = no_memo,
     later: Later = no_later,
+    claimants: Mapping[str, Term] | None = None,
 ) -> tuple[Article, list[Problem]]:
     key = body_key(file, anchor)
     made: list[tuple[str, str]] = []
@@ -274,6 +295,9 @@ def _article(
         return outline
 
     first, anchored, problems, links, (title_html, summary_html) = memo(OUTLINES, key, render)
+    if claimants:  # found in the registry, not the file: after the cache, which the file alone keys
+        anchored = tuple(replace(item, annotation=replace(item.annotation, claimant_person=claimants.get(item.annotation.claimant or "")))
+                         for item in anchored)
     body = Body.of(*made[0]) if made else Body(later(BODIES, key, lambda: render_body(file, anchor)[1]))
     url = article_url(routes, file)
     summary = file.summary or markdown.summarise(first)

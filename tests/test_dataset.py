@@ -140,7 +140,7 @@ def test_each_note_is_a_row_with_its_text_and_sources(tmp_path: Path) -> None:
     article = BASE + "articles/2031/01/ferry/"
     assert check == {"url": article + "#annotation-1", "article": article, "kind": "fact-check", "rating": "mostly-true", "quote": "twice a day",
                      "note": "The timetable says **twice**, on weekdays only.", "sources": '["https://example.org/timetable", "https://example.org/notice"]',
-                     "author": "Invented Editor", "written": "2031-02-01T00:00:00Z", "updated": ""}
+                     "author": "Invented Editor", "claimant": "", "claimant_person": "", "written": "2031-02-01T00:00:00Z", "updated": ""}
     assert (context["kind"], context["rating"], context["written"], context["url"]) == ("context", "", "", article + "#annotation-2")
     ids = [n.get("id") for n in page(out, "/articles/2031/01/ferry/").xpath("//li[contains(@class, 'annotation-note')]")]
     assert ids == ["annotation-1", "annotation-2"]  # the addresses the rows give are the notes' on the page

@@ -1,0 +1,122 @@
+"""A fact-check's claimant: who made the claim, found among the article's people, shown
+"Claim by …" with a link to their page, named as the claim's author in its ClaimReview, and
+exported. Built from an invented archive, read as parsed HTML, XML, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+from frictionless import validate
+from sitehelpers import page, snapshot, xml
+
+from sitegen.build import Options, build
+from sitegen.cli import main
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+BASE = "https://light.example.org/"
+MARLO = "---\nname: Ives Marlo\naliases: [I. Marlo]\ndescription: An invented harbour master\n---\nInvented.\n"
+LIGHT = """---
+title: Invented lighthouse relit
+date: 2030-04-02
+people: [Ives Marlo, Oona Pell]
+annotations:
+  - quote: mended in a day
+    kind: fact-check
+    rating: misleading
+    claimant: I. Marlo
+    note: The invented log says three days.
+  - quote: brightest on the coast
+    kind: fact-check
+    rating: "false"
+    claimant: Oona Pell
+    note: Two invented lights are brighter.
+  - quote: the keeper
+    kind: fact-check
+    rating: "true"
+    claimant: Invented Harbour Board
+    note: Invented.
+---
+The lamp was mended in a day by the keeper, and it is the brightest on the coast.
+"""
+
+
+def archive(root: Path, config: str = "") -> Path:
+    for rel, text in (("content/people/ives-marlo.md", MARLO), ("content/articles/2030/04/light.md", LIGHT)):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "sitegen.toml").write_text(f'base_url = "{BASE}"\n{config}', encoding="utf-8")
+    return root
+
+
+def built(root: Path) -> Path:
+    build(Options(root=root, out=root / "public", search=False))
+    return root / "public"
+
+
+def claims(doc) -> list[tuple[str, list[str]]]:
+    return [(p.text_content(), p.xpath(".//a/@href")) for p in doc.xpath("//p[@class='annotation-claimant']")]
+
+
+def test_a_claim_links_to_who_made_it_among_the_articles_people(tmp_path: Path) -> None:
+    out = built(archive(tmp_path))
+    shown = [("Claim by Ives Marlo", ["/people/ives-marlo/"]),  # an alias of the registry's
+             ("Claim by Invented Harbour Board", []),  # not one of the article's people: as written
+             ("Claim by Oona Pell", ["/people/oona-pell/"])]  # a name-only person of the article
+    assert claims(page(out, "/articles/2030/04/light/")) == shown  # in the order of their passages
+    assert sorted(claims(page(out, "/annotations/fact-check/"))) == sorted(shown)
+    content = xml(out, "annotations/fact-check/feed.xml").findtext("a:entry/a:content", namespaces=ATOM)
+    assert "Claim by" in content and f'href="{BASE}people/' in content  # absolute, in a feed
+
+
+def test_a_claimant_not_among_the_articles_people_is_a_warning_on_its_line(tmp_path: Path, capsys) -> None:
+    archive(tmp_path)
+    assert main(["check", "-s", str(tmp_path)]) == 0
+    warned = [line for line in capsys.readouterr().out.splitlines() if "claimant" in line]
+    assert warned == [("content/articles/2030/04/light.md:19:1: warning: annotations[2].claimant: 'Invented Harbour Board' is not one of "
+                      "the article's people: add them to people, so the claim links to their page")]
+
+
+def test_the_claimreview_names_the_claims_author(tmp_path: Path) -> None:
+    out = built(archive(tmp_path))
+    (ld,) = page(out, "/articles/2030/04/light/").xpath('//script[@type="application/ld+json"]/text()')
+    authors = [n["itemReviewed"]["author"] for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"]
+    assert authors == [
+        {"@type": "Person", "name": "Ives Marlo", "@id": f"{BASE}people/ives-marlo/#person"},
+        {"name": "Invented Harbour Board"},  # a person or a body: not said
+        {"@type": "Person", "name": "Oona Pell", "@id": f"{BASE}people/oona-pell/#person"},
+    ]
+    (profile,) = page(out, "/people/ives-marlo/").xpath('//script[@type="application/ld+json"]/text()')
+    assert json.loads(profile)["mainEntity"]["@id"] == authors[0]["@id"]  # one node: the person's page
+
+
+def test_the_claimants_are_exported_and_join_the_people(tmp_path: Path) -> None:
+    out = built(archive(tmp_path))
+    rows = list(csv.DictReader(io.StringIO((out / "data" / "annotations.csv").read_text("utf-8"), newline="")))
+    assert sorted((r["claimant"], r["claimant_person"]) for r in rows) == [("I. Marlo", "ives-marlo"), ("Invented Harbour Board", ""), ("Oona Pell", "oona-pell")]
+    report = validate(str(out / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+    package = json.loads((out / "data" / "datapackage.json").read_text("utf-8"))
+    (notes,) = [r for r in package["resources"] if r["name"] == "annotations"]
+    assert {"fields": "claimant_person", "reference": {"resource": "people", "fields": "slug"}} in notes["schema"]["foreignKeys"]
+
+
+def test_a_renamed_claimant_rebuilds_as_a_cold_build_makes_it(tmp_path: Path) -> None:
+    root = archive(tmp_path)
+    out = built(root)
+    person = root / "content/people/ives-marlo.md"
+    person.write_text(person.read_text("utf-8").replace("name: Ives Marlo", "name: Ives T. Marlo"), "utf-8")
+    build(Options(root=root, out=out, search=False))
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns("public", ".sitegen-cache"))
+    build(Options(root=cold, out=cold / "public", search=False))
+    assert snapshot(out) == snapshot(cold / "public")
+    assert claims(page(out, "/articles/2030/04/light/"))[0] == ("Claim by Ives T. Marlo", ["/people/ives-marlo/"])
+
+
+def test_the_claim_is_said_in_the_sites_language(tmp_path: Path) -> None:
+    out = built(archive(tmp_path, 'language = "de"\n'))
+    assert claims(page(out, "/articles/2030/04/light/"))[0][0] == "Behauptung von Ives Marlo"
