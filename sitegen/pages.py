@@ -308,6 +308,7 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
             "notes": Derived(cache(partial(_newest_notes, members))),
             "notes_total": Derived(cache(partial(_notes_total, members))),
             "tally": Derived(cache(partial(_tally, members))),
+            "claims": Derived(cache(partial(_claims, slug, members))),  # (the newest 20, how many, their ratings)
         }
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
 
@@ -336,6 +337,15 @@ def _notes_total(members: Sequence[Card]) -> int:
 
 def _tally(members: Sequence[Card]) -> object:
     return annotation.rating_tally(n for a in members for n in a.annotations)
+
+
+def _claims(slug: str, members: Sequence[Card]) -> tuple[list, int, object]:
+    """The fact-checks of the person's own claims (their claimant): the newest 20, how many
+    there are, and the tally of their ratings. A claimant is one of the article's people, so
+    each is on one of ``members``."""
+    theirs = [(card, item) for card, item in annotation.index_entries(members)
+              if item.annotation.claimant_person and item.annotation.claimant_person.slug == slug]
+    return theirs[:PERSON_NOTES], len(theirs), annotation.rating_tally(item for _, item in theirs)
 
 
 def _archive(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:

@@ -120,3 +120,23 @@ def test_a_renamed_claimant_rebuilds_as_a_cold_build_makes_it(tmp_path: Path) ->
 def test_the_claim_is_said_in_the_sites_language(tmp_path: Path) -> None:
     out = built(archive(tmp_path, 'language = "de"\n'))
     assert claims(page(out, "/articles/2030/04/light/"))[0][0] == "Behauptung von Ives Marlo"
+
+
+def test_a_persons_page_lists_the_fact_checks_of_their_claims(tmp_path: Path) -> None:
+    root = archive(tmp_path)
+    second = root / "content/articles/2030/05/lamp.md"
+    second.parent.mkdir(parents=True)
+    second.write_text(LIGHT.replace("2030-04-02", "2030-05-02").replace("claimant: Oona Pell", "claimant: ives-marlo"), "utf-8")
+    out = built(root)
+    story = page(out, "/people/ives-marlo/").xpath("//section[@class='story']")[0]
+    (heading,) = [h for h in story.xpath(".//h3") if h.text_content() == "Claims fact-checked"]
+    tally, listed = heading.getnext(), heading.getnext().getnext()
+    assert tally.text_content() == "Ratings: False 1, Misleading 2."  # worst first
+    assert [(li.xpath("string(strong)"), li.xpath("string(q)"), li.xpath("q/a/@href")[0]) for li in listed.xpath("li")] == [
+        ("Misleading", "mended in a day", "/articles/2030/05/lamp/#annotation-1"),  # newest first
+        ("False", "brightest on the coast", "/articles/2030/05/lamp/#annotation-3"),
+        ("Misleading", "mended in a day", "/articles/2030/04/light/#annotation-1"),
+    ]
+    oona = page(out, "/people/oona-pell/").xpath("//section[@class='story']//h3/text()")
+    assert "Claims fact-checked" in oona  # a name-only person's claims too
+    assert "Claims fact-checked" not in page(out, "/people/").text_content()
