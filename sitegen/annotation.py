@@ -455,11 +455,11 @@ def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredA
 
 def claim_reviews(
     article_url_abs: str, anchored: Sequence[AnchoredAnnotation], publisher: dict, license_url: str = "",
-    person_id: Callable[[str], str] = str,
+    person: Callable[[str], dict] = lambda slug: {},
 ) -> list[dict]:
     """schema.org ClaimReview for each rated fact-check, for the article page's JSON-LD
-    (``license_url``: the notes' licence, if the archive gives one; ``person_id``: the @id of
-    a person's page, for a claimant the article names)."""
+    (``license_url``: the notes' licence, if the archive gives one; ``person``: what names a
+    person by their page, for a claimant the article names)."""
     reviews = []
     for item in anchored:
         a = item.annotation
@@ -486,10 +486,8 @@ def claim_reviews(
         }
         if a.date:
             review["datePublished"] = _iso(a.written_at or a.date)
-        if a.claimant:  # who made the claim: a person the article names, else a name of unknown kind
-            person = a.claimant_person
-            claim = review["itemReviewed"]
-            claim["author"] = {"@type": "Person", "name": person.name, "@id": person_id(person.slug)} if person else {"name": a.claimant}
+        if a.claimant_person:  # who made the claim (one not found among the article's people: a name of unknown kind, left out)
+            review["itemReviewed"]["author"] = person(a.claimant_person.slug)
         if a.updated and (last := changed(item)):  # as every export dates it: never before it was written
             review["dateModified"] = last.isoformat()
         if license_url:

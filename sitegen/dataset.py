@@ -96,11 +96,11 @@ TABLES = (
         Column("quote", "string", "The passage it is about, exactly as the article has it.", True),
         Column("note", "string", "The note in Markdown, as the editor wrote it: its links as [text](address).", True),
         Column("sources", "array", "Its sources' addresses, a JSON array."),
-        Column("claimant", "string", "A fact-check's: who made the claim, as the editor wrote it."),
-        Column("claimant_person", "string", "The claimant's identifier in people.csv, when the article names them."),
         Column("author", "string", "Who wrote it."),
         Column("written", "datetime", "When it was written, in UTC (midnight for a day alone); empty if it does not say."),
         Column("updated", "datetime", "When the editor last changed it, in UTC (midnight for a day alone); empty if never."),
+        Column("claimant", "string", "A fact-check's: who made the claim, as the editor wrote it."),
+        Column("claimant_person", "string", "The claimant's identifier in people.csv, when the article names them."),
     ), ("url",), (("article", "articles", "url"), ("claimant_person", "people", "slug"))),
 )
 FILES = (*(t.file for t in TABLES), PACKAGE)  # in the data page's folder
@@ -214,7 +214,8 @@ def _notes(site: Site, cards: Sequence[Card]) -> Iterable[tuple]:
         written = annotation.written(item)
         updated = annotation.changed(item) if note.updated else None
         yield (_url(site, card.url) + "#" + item.anchor, _url(site, card.url), note.kind, note.rating or "", note.quote,
-               note.note, _array(note.sources), note.claimant or "", note.claimant_person.slug if note.claimant_person else "", note.author or "", _utc(written) if written else "", _utc(updated) if updated else "")
+               note.note, _array(note.sources), note.author or "", _utc(written) if written else "", _utc(updated) if updated else "",
+               note.claimant or "", note.claimant_person.slug if note.claimant_person else "")
 
 
 def _csv(columns: Sequence[Column], rows: Iterable[tuple]) -> bytes:

@@ -49,6 +49,17 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
     return {"@context": "https://schema.org", "@graph": graph} if claim_reviews else data
 
 
+def person(site: Site, slug: str) -> dict:
+    """A person named on another page (a claim's author): their page's @id, and what
+    identifies them without it (a search engine does not follow the @id to their page)."""
+    who = site.people[slug]
+    url = site.routes.absolute(site.routes.url_for("person", slug=slug))
+    node: dict = {"@type": "Person", "@id": url + "#person", "name": who.name, "url": url}
+    if who.links:
+        node["sameAs"] = [u for _, u in who.links]
+    return node
+
+
 def profile_page(site: Site, person: Person) -> dict:
     url = site.routes.absolute(site.routes.url_for("person", slug=person.slug))
     entity: dict = {"@type": "Person", "@id": url + "#person", "name": person.name, "url": url}

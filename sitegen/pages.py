@@ -384,5 +384,5 @@ def _timeline(site: Site, articles: Sequence[Card], title: str) -> Chart:
 def _news_article(site: Site, article: Article) -> dict:
     publisher = {"@type": "Organization", "name": site.config.title, "url": site.config.base_url}
     terms = site.config.license.url if site.config.license else ""
-    claims = annotation.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher, terms, partial(jsonld.person_id, site))
+    claims = annotation.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher, terms, partial(jsonld.person, site))
     return jsonld.news_article(site, article, claims)

@@ -121,6 +121,10 @@ def resolve(
             for i, name in enumerate(file.people):
                 if registry.find(name) is None:
                     unknown[name].append((file.path, file.field_lines.get(f"people[{i}]", 1)))
+            if any(note.claimant for note in file.annotations):  # as a built article's would be
+                unlisted = {slugify(name): Person(slugify(name), name, in_registry=False) for name in file.people if registry.find(name) is None}
+                named = [registry.find(name) or slugify(name) for name in file.people]
+                problems.extend(_claimants(file, named, registry, {**unlisted, **people})[1])
             # Only the outline (its notes' problems) is kept: a left-out draft's HTML is never asked for.
             problems.extend(memo(OUTLINES, body_key(file, anchor), lambda file=file: render_body(file, anchor)[0])[2])
     chosen = [a for a in archive.articles if drafts or not a.draft]
@@ -188,21 +192,24 @@ def resolve(
     return site, problems
 
 
-def _claimants(file: ArticleFile, slugs: list[str], registry: Registry, people: Mapping[str, Person]) -> tuple[dict[str, Term], list[Problem]]:
+def _claimants(file: ArticleFile, slugs: Sequence[str], registry: Registry, people: Mapping[str, Person]) -> tuple[dict[str, Term], list[Problem]]:
     """Each fact-check's claimant, found among the article's people (the claim is in the
-    article: who made it is named there), by name, alias or slug; a warning for one who is not."""
+    article: who made it is named there), by name, alias or slug; a warning for one who is
+    not, with the nearest of the article's people's names."""
     found: dict[str, Term] = {}
     problems = []
     for i, note in enumerate(file.annotations):
         if not note.claimant or note.claimant in found:
             continue
         slug = registry.find(note.claimant) or slugify(note.claimant)
-        if slug in slugs:
+        if slug in slugs and slug in people:
             found[note.claimant] = Term(slug, people[slug].name)
-        else:
-            key = f"annotations[{i}].claimant"
-            why = f"{note.claimant!r} is not one of the article's people: add them to people, so the claim links to their page"
-            problems.append(Problem(file.path, file.field_lines.get(key, note.line), key, why, WARNING))
+            continue
+        names = [spelling for s in slugs if s in people for spelling in (people[s].name, *people[s].aliases)]
+        near = difflib.get_close_matches(note.claimant, names, n=1, cutoff=0.6)
+        key = f"annotations[{i}].claimant"
+        why = f"{note.claimant!r} is not one of the article's people{f'; did you mean {near[0]!r}?' if near else ''}: add them to people, so the claim links to their page"
+        problems.append(Problem(file.path, file.field_lines.get(key, note.line), key, why, WARNING))
     return found, problems
 
 
@@ -301,7 +308,7 @@ def _article(
     body = Body.of(*made[0]) if made else Body(later(BODIES, key, lambda: render_body(file, anchor)[1]))
     url = article_url(routes, file)
     summary = file.summary or markdown.summarise(first)
-    made_from = _made_from(key, url, tags, source, people) if file.source_key else b""
+    made_from = _made_from(key, url, tags, source, people, claimants) if file.source_key else b""
     marked = {"title_html": Markup(title_html), "summary_html": Markup(summary_html)}  # anchor's HTML: escaped text and marks
     image = routes.published(file.image) if file.image and file.image.startswith("/") else file.image or ""
     return Article(file, url, summary, body, tags, source, people, anchored, made_from, links, **marked, image=image), problems
@@ -336,11 +343,14 @@ def terms_of(file: ArticleFile) -> list[tuple[str, str]]:
     return [*(("tag", t) for t in file.tags), *((("source", file.source.name),) if file.source else ())]
 
 
-def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...]) -> bytes:
+def _made_from(body: bytes, url: str, tags: tuple[Term, ...], source: Term | None, people: tuple[str, ...],
+               claimants: Mapping[str, Term] | None = None) -> bytes:
     """An article's ``content_key``: its body's key (which covers its file's bytes) and what
-    resolution added: URL, terms as named across the site, people's slugs."""
+    resolution added: URL, terms as named across the site, people's slugs, the claimants
+    found (an alias given elsewhere in the registry may find another)."""
     terms = [f"{t.slug}\0{t.name}" for t in (*tags, *([source] if source else []))]
-    return digest(body, url, str(len(tags)), *terms, *people)
+    found = [f"{name}\0{t.slug}\0{t.name}" for name, t in sorted((claimants or {}).items())]
+    return digest(body, url, str(len(tags)), *terms, *people, str(len(people)), *found)
 
 
 def _note_html(note: str) -> Markup:

@@ -10,7 +10,9 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from frictionless import validate
+from lxml import html
 from sitehelpers import page, snapshot, xml
 
 from sitegen.build import Options, build
@@ -18,7 +20,8 @@ from sitegen.cli import main
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 BASE = "https://light.example.org/"
-MARLO = "---\nname: Ives Marlo\naliases: [I. Marlo]\ndescription: An invented harbour master\n---\nInvented.\n"
+MARLO = "---\nname: Ives Marlo\naliases: [I. Marlo]\ndescription: An invented harbour master\nlinks:\n  wikidata: https://www.wikidata.org/wiki/Q4115189\n---\nInvented.\n"
+FENN = "---\nname: Una Fenn\ndescription: An invented mayor, in the registry but not in the article\n---\nInvented.\n"
 LIGHT = """---
 title: Invented lighthouse relit
 date: 2030-04-02
@@ -45,7 +48,7 @@ The lamp was mended in a day by the keeper, and it is the brightest on the coast
 
 
 def archive(root: Path, config: str = "") -> Path:
-    for rel, text in (("content/people/ives-marlo.md", MARLO), ("content/articles/2030/04/light.md", LIGHT)):
+    for rel, text in (("content/people/ives-marlo.md", MARLO), ("content/people/una-fenn.md", FENN), ("content/articles/2030/04/light.md", LIGHT)):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     (root / "sitegen.toml").write_text(f'base_url = "{BASE}"\n{config}', encoding="utf-8")
@@ -68,8 +71,11 @@ def test_a_claim_links_to_who_made_it_among_the_articles_people(tmp_path: Path) 
              ("Claim by Oona Pell", ["/people/oona-pell/"])]  # a name-only person of the article
     assert claims(page(out, "/articles/2030/04/light/")) == shown  # in the order of their passages
     assert sorted(claims(page(out, "/annotations/fact-check/"))) == sorted(shown)
-    content = xml(out, "annotations/fact-check/feed.xml").findtext("a:entry/a:content", namespaces=ATOM)
-    assert "Claim by" in content and f'href="{BASE}people/' in content  # absolute, in a feed
+    feed = xml(out, "annotations/fact-check/feed.xml")
+    contents = [html.fragment_fromstring(e.findtext("a:content", namespaces=ATOM), create_parent="div") for e in feed.findall("a:entry", ATOM)]
+    said = sorted((p.text_content(), p.xpath("a/@href")) for content in contents for p in content.xpath("p[starts-with(., 'Claim by')]"))
+    assert said == [("Claim by Invented Harbour Board", []), ("Claim by Ives Marlo", [f"{BASE}people/ives-marlo/"]),  # absolute, in a feed
+                    ("Claim by Oona Pell", [f"{BASE}people/oona-pell/"])]
 
 
 def test_a_claimant_not_among_the_articles_people_is_a_warning_on_its_line(tmp_path: Path, capsys) -> None:
@@ -77,17 +83,40 @@ def test_a_claimant_not_among_the_articles_people_is_a_warning_on_its_line(tmp_p
     assert main(["check", "-s", str(tmp_path)]) == 0
     warned = [line for line in capsys.readouterr().out.splitlines() if "claimant" in line]
     assert warned == [("content/articles/2030/04/light.md:19:1: warning: annotations[2].claimant: 'Invented Harbour Board' is not one of "
-                      "the article's people: add them to people, so the claim links to their page")]
+                       "the article's people: add them to people, so the claim links to their page")]
+
+
+def test_a_claimant_is_found_only_among_the_articles_people(tmp_path: Path, capsys) -> None:
+    """Una Fenn is in the registry, not in the article: the claim in it cannot be hers."""
+    archive(tmp_path)
+    light = tmp_path / "content/articles/2030/04/light.md"
+    light.write_text(light.read_text("utf-8").replace("claimant: Invented Harbour Board", "claimant: Una Fenn").replace("claimant: Oona Pell", "claimant: Ona Pell"), "utf-8")
+    draft = tmp_path / "content/articles/2030/05/draft.md"
+    draft.parent.mkdir(parents=True)
+    draft.write_text(LIGHT.replace("date: 2030-04-02", "date: 2030-05-02\ndraft: true").replace("claimant: I. Marlo", "claimant: Una Fenn"), "utf-8")
+    assert main(["check", "-s", str(tmp_path)]) == 0
+    warned = sorted(line.split(":1: warning: ") for line in capsys.readouterr().out.splitlines() if "claimant" in line)
+    tail = "is not one of the article's people"
+    assert warned == [
+        ["content/articles/2030/04/light.md:14", f"annotations[1].claimant: 'Ona Pell' {tail}; did you mean 'Oona Pell'?: add them to people, so the claim links to their page"],
+        ["content/articles/2030/04/light.md:19", f"annotations[2].claimant: 'Una Fenn' {tail}: add them to people, so the claim links to their page"],
+        ["content/articles/2030/05/draft.md:10", f"annotations[0].claimant: 'Una Fenn' {tail}: add them to people, so the claim links to their page"],  # a draft's too
+        ["content/articles/2030/05/draft.md:20", f"annotations[2].claimant: 'Invented Harbour Board' {tail}: add them to people, so the claim links to their page"],
+    ]
+    out = built(tmp_path)
+    assert claims(page(out, "/articles/2030/04/light/"))[1:] == [("Claim by Una Fenn", []), ("Claim by Ona Pell", [])]
+    assert "Claims fact-checked" not in page(out, "/people/una-fenn/").text_content()
 
 
 def test_the_claimreview_names_the_claims_author(tmp_path: Path) -> None:
     out = built(archive(tmp_path))
     (ld,) = page(out, "/articles/2030/04/light/").xpath('//script[@type="application/ld+json"]/text()')
-    authors = [n["itemReviewed"]["author"] for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"]
+    authors = [n["itemReviewed"].get("author") for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"]
     assert authors == [
-        {"@type": "Person", "name": "Ives Marlo", "@id": f"{BASE}people/ives-marlo/#person"},
-        {"name": "Invented Harbour Board"},  # a person or a body: not said
-        {"@type": "Person", "name": "Oona Pell", "@id": f"{BASE}people/oona-pell/#person"},
+        {"@type": "Person", "name": "Ives Marlo", "@id": f"{BASE}people/ives-marlo/#person", "url": f"{BASE}people/ives-marlo/",
+         "sameAs": ["https://www.wikidata.org/wiki/Q4115189"]},
+        None,  # the Invented Harbour Board's: a person or a body, not said
+        {"@type": "Person", "name": "Oona Pell", "@id": f"{BASE}people/oona-pell/#person", "url": f"{BASE}people/oona-pell/"},
     ]
     (profile,) = page(out, "/people/ives-marlo/").xpath('//script[@type="application/ld+json"]/text()')
     assert json.loads(profile)["mainEntity"]["@id"] == authors[0]["@id"]  # one node: the person's page
@@ -104,17 +133,25 @@ def test_the_claimants_are_exported_and_join_the_people(tmp_path: Path) -> None:
     assert {"fields": "claimant_person", "reference": {"resource": "people", "fields": "slug"}} in notes["schema"]["foreignKeys"]
 
 
-def test_a_renamed_claimant_rebuilds_as_a_cold_build_makes_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("file", "old", "new", "first"), [
+    ("content/people/ives-marlo.md", "name: Ives Marlo", "name: Ives T. Marlo", ("Claim by Ives T. Marlo", ["/people/ives-marlo/"])),
+    ("content/people/ives-marlo.md", "aliases: [I. Marlo]", "aliases: []", ("Claim by I. Marlo", [])),
+    # an alias given to someone not in the article: the claim found as oona-pell is no longer Oona Pell's
+    ("content/people/una-fenn.md", "name: Una Fenn", "name: Una Fenn\naliases: [oona-pell]", ("Claim by Ives Marlo", ["/people/ives-marlo/"])),
+])
+def test_a_claimant_found_otherwise_rebuilds_as_a_cold_build_makes_it(tmp_path: Path, file: str, old: str, new: str, first: tuple) -> None:
     root = archive(tmp_path)
+    light = root / "content/articles/2030/04/light.md"
+    light.write_text(light.read_text("utf-8").replace("claimant: Oona Pell", "claimant: oona-pell"), "utf-8")
     out = built(root)
-    person = root / "content/people/ives-marlo.md"
-    person.write_text(person.read_text("utf-8").replace("name: Ives Marlo", "name: Ives T. Marlo"), "utf-8")
+    changed = root / file
+    changed.write_text(changed.read_text("utf-8").replace(old, new), "utf-8")
     build(Options(root=root, out=out, search=False))
     cold = tmp_path / "cold"
     shutil.copytree(root, cold, ignore=shutil.ignore_patterns("public", ".sitegen-cache"))
     build(Options(root=cold, out=cold / "public", search=False))
     assert snapshot(out) == snapshot(cold / "public")
-    assert claims(page(out, "/articles/2030/04/light/"))[0] == ("Claim by Ives T. Marlo", ["/people/ives-marlo/"])
+    assert claims(page(out, "/articles/2030/04/light/"))[0] == first
 
 
 def test_the_claim_is_said_in_the_sites_language(tmp_path: Path) -> None:
@@ -140,3 +177,18 @@ def test_a_persons_page_lists_the_fact_checks_of_their_claims(tmp_path: Path) ->
     oona = page(out, "/people/oona-pell/").xpath("//section[@class='story']//h3/text()")
     assert "Claims fact-checked" in oona  # a name-only person's claims too
     assert "Claims fact-checked" not in page(out, "/people/").text_content()
+
+
+def test_a_persons_page_lists_their_newest_twenty_claims_and_counts_the_rest(tmp_path: Path) -> None:
+    words = [f"claim{n}" for n in range(23)]
+    notes = "".join(f"  - quote: {w}\n    kind: fact-check\n    rating: unproven\n    claimant: Ives Marlo\n    note: Invented.\n    date: 2030-06-{n + 1:02}\n"
+                    for n, w in enumerate(words))
+    archive(tmp_path)
+    many = tmp_path / "content/articles/2030/05/many.md"
+    many.parent.mkdir(parents=True)
+    many.write_text(f"---\ntitle: Invented claims\ndate: 2030-05-01\npeople: [Ives Marlo]\nannotations:\n{notes}---\n{' '.join(words)}\n", "utf-8")
+    story = page(built(tmp_path), "/people/ives-marlo/").xpath("//section[@class='story']")[0]
+    (heading,) = [h for h in story.xpath(".//h3") if h.text_content() == "Claims fact-checked"]
+    assert heading.getnext().text_content() == "Ratings: Misleading 1, Unproven 23."  # all of them
+    assert [li.xpath("string(q)") for li in heading.getnext().getnext().xpath("li")] == [f"claim{n}" for n in range(22, 2, -1)]
+    assert heading.getnext().getnext().getnext().text_content() == "And 4 older fact-checked claims."
