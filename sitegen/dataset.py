@@ -164,10 +164,13 @@ def descriptor(site: Site, cards: Sequence[Card]) -> dict:
     return package
 
 
-def created(cards: Sequence[Card]) -> datetime | None:
-    """The newest article, or note written or updated: when the data last changed. The same content, the
-    same files (never the build's time)."""
-    return max((*(c.lastmod for c in cards), *(when for c in cards for item in c.annotations if (when := annotation.changed(item)))), default=None)
+def created(cards: Sequence[Card], newest: datetime | None = None) -> datetime | None:
+    """The newest article, or note written or updated: when the data last changed. The same
+    content, the same files (never the build's time). ``newest``: the cards' newest lastmod,
+    when the caller has it."""
+    articles = (newest,) if newest else tuple(c.lastmod for c in cards)
+    notes = (when for c in cards if c.annotations for item in c.annotations if (when := annotation.changed(item)))
+    return max((*filter(None, articles), *notes), default=None)
 
 
 _OUTLETS = "the outlets' texts they hold: headlines, summaries taken from the articles, and quoted passages"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from . import dataset as data_tables
 from .model import Article, Card, Person
@@ -72,9 +73,9 @@ def profile_page(site: Site, person: Person) -> dict:
     return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": entity}
 
 
-def dataset(site: Site, cards: Sequence[Card]) -> dict:
+def dataset(site: Site, cards: Sequence[Card], changed: datetime | None) -> dict:
     """The data page's Dataset: how dataset search engines (Google's) find the tables and
-    their terms."""
+    their terms. ``cards``: newest first; ``changed``: when the data last changed."""
     r, config, words = site.routes, site.config, site.words
     folder = r.url_for("data")
     data: dict = {
@@ -91,10 +92,10 @@ def dataset(site: Site, cards: Sequence[Card]) -> dict:
             {"@type": "DataDownload", "name": data_tables.PACKAGE, "encodingFormat": "application/json", "contentUrl": r.absolute(folder + data_tables.PACKAGE)},
         ],
     }
-    if newest := data_tables.created(cards):
-        data["dateModified"] = newest.isoformat()
-    if cards:  # the days the articles were published over
-        data["temporalCoverage"] = f"{min(c.date for c in cards).date()}/{max(c.date for c in cards).date()}"
+    if changed:
+        data["dateModified"] = changed.isoformat()
+    if cards:  # the days the first and the last article were published
+        data["temporalCoverage"] = f"{cards[-1].date.date()}/{cards[0].date.date()}"
     if config.license:
         data["license"] = config.license.url
     return data

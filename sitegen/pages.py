@@ -178,15 +178,16 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
     yield Page(r.url_for("search"), ("search.html",), {}, None)
     yield from _annotations(site, cards)
     if site.config.data:
-        yield _data(site, cards)
+        yield _data(site, cards, newest)
     yield Page(r.base_path + "404.html", ("404.html",), {}, None, in_sitemap=False)
 
 
-def _data(site: Site, cards: Sequence[Card]) -> Page:
+def _data(site: Site, cards: Sequence[Card], newest: datetime | None) -> Page:
     """The page of the archive's data (dataset.py): its tables, with how many rows each holds."""
     rows = dataset.row_counts(site, cards)
     tables = [(t.name, t.file, rows[t.name]) for t in dataset.TABLES]
-    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE, "jsonld_data": jsonld.dataset(site, cards)}, dataset.created(cards))
+    changed = dataset.created(cards, newest)
+    return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE, "jsonld_data": jsonld.dataset(site, cards, changed)}, changed)
 
 
 def _annotations(site: Site, cards: Sequence[Card]) -> Iterator[Page]:
