@@ -155,6 +155,18 @@ def fictional_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def claims_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An invented archive of fact-checks whose claimants are found or not, a note updated,
+    and a licence: what neither other site has, for the proofs to check."""
+    from test_claimants import archive
+
+    root = archive(tmp_path_factory.mktemp("claims"), 'license = "CC-BY-4.0"\n')
+    light = root / "content/articles/2030/04/light.md"
+    light.write_text(light.read_text("utf-8").replace("    note: Two invented", "    date: 2030-04-03\n    updated: 2030-04-09\n    note: Two invented"), "utf-8")
+    return build_site(root, root / "public")
+
+
+@pytest.fixture(scope="session")
 def fictional_site(fictional_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 200-article fictional archive, built once per run."""
     return build_site(fictional_root, tmp_path_factory.mktemp("fictional-out") / "public")

@@ -22,7 +22,7 @@ SITEMAP_XSD = REPO / "node_modules" / "sitemap" / "schema" / "sitemap.xsd"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-SITES = ["bundled_site", "fictional_site"]
+SITES = ["bundled_site", "fictional_site", "claims_site"]  # claims_site: notes updated, rights
 
 
 def is_absolute(url: str | None) -> bool:

@@ -1,4 +1,5 @@
-"""Every HTML page of both sites passes the Nu HTML Checker with zero errors.
+"""Every HTML page of the three sites (the bundled archive, the fictional one, the invented
+fact-checks of conftest's claims_site) passes the Nu HTML Checker with zero errors.
 
 vnu is slow to start, so it runs once per site over the whole output folder.
 """
@@ -35,7 +36,7 @@ def nu_check(folder: Path) -> list[dict]:
     return report["messages"]
 
 
-@pytest.mark.parametrize("site", ["bundled_site", "fictional_site"])
+@pytest.mark.parametrize("site", ["bundled_site", "fictional_site", "claims_site"])
 def test_every_page_is_valid_html(site: str, request: pytest.FixtureRequest, proof_figures: dict) -> None:
     out: Path = request.getfixturevalue(site)
     pages = sorted(out.rglob("*.html"))
