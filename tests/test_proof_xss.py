@@ -79,7 +79,7 @@ SSTI_RESULT = "54439"  # 7*7777: would appear if a template engine evaluated con
 
 FIELDS = (
     "title", "summary", "tags", "people", "source.name", "source.url", "source.archived", "image", "related", "moved_from",
-    "annotation.quote", "annotation.note", "annotation.sources", "body",
+    "annotation.quote", "annotation.note", "annotation.sources", "annotation.claimant", "body",
     "person.name", "person.aliases", "person.description", "person.links", "person.bio",
 )  # fmt: skip
 SAFE_SCRIPT_TYPES = {"application/ld+json"}
@@ -153,6 +153,8 @@ def article_text(i: int, payload: str, drop: set[str]) -> str:
     if note or "annotation.note" not in drop:
         note = note or {"quote": f"marker {i}", "kind": "fact-check", "rating": "false"}
         note["note"] = payload if "annotation.note" not in drop else "A note."
+        if "annotation.claimant" not in drop:  # one of the article's people: shown as their name, linked
+            note["claimant"] = f"p{i} {payload}"
         lines += ["annotations:", *(f"  {'-' if n == 0 else ' '} {k}: {q(v)}" for n, (k, v) in enumerate(note.items()))]
         if "annotation.sources" not in drop:
             lines += ["    sources:", f"      - {q(in_url(payload))}"]
@@ -184,7 +186,7 @@ def field_of(problem_field: str, person: bool) -> str:
                 "links": "person.links"}.get(top, "person.bio")  # fmt: skip
     if top == "annotations":
         part = problem_field.rsplit(".", 1)[-1]
-        return {"note": "annotation.note", "sources": "annotation.sources"}.get(part.split("[")[0], "annotation.quote")
+        return {"note": "annotation.note", "sources": "annotation.sources", "claimant": "annotation.claimant"}.get(part.split("[")[0], "annotation.quote")
     if top == "source":
         return {"source.url": "source.url", "source.archived": "source.archived"}.get(problem_field, "source.name")
     return top if top in FIELDS else "body"
@@ -358,6 +360,7 @@ def rendered_fields(out: Path, i: int, payload: str) -> set[str]:
                 "moved_from": _moved_page_leads_here(out, i, payload),
                 "annotation.sources": url in attrs,
                 "annotation.quote": any(_flat(m.text_content()) == flat for m in doc.iter("mark")),
+                "annotation.claimant": any(_flat(c.text_content()) == _flat(f"Claim by p{i} {payload}") for c in doc.cssselect(".annotation-claimant")),
             }
         else:
             checks = {
