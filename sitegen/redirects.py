@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from urllib.parse import quote, urlsplit
 
 from .config import Config
@@ -66,6 +67,10 @@ class Move:
     language: str | None  # the title's, when an article's own
     path: str  # the file whose moved_from gives it, and the line there
     line: int
+    # An article's outlet and day, which tell a reader whose browser does not go on that the
+    # link leads to the article they were looking for.
+    outlet: str = ""
+    date: datetime | None = None
 
 
 def moves(
@@ -78,7 +83,8 @@ def moves(
     for a in articles:
         if a.file.moved_from:  # few do: tens of thousands of articles are looked at twice a build
             lines = [a.file.field_lines.get(f"moved_from[{i}]", 1) for i in range(len(a.file.moved_from))]
-            yield from _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
+            moved = _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
+            yield from (replace(move, outlet=a.source.name if a.source else "", date=a.date) for move in moved)
     for p in people:
         if p.moved_from:
             yield from _own(routes, routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)

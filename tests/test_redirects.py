@@ -86,9 +86,12 @@ def test_each_earlier_address_leads_to_the_page_without_script(archive: Path, tm
         assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]
         assert doc.xpath("//main//a/@href") == [HARBOUR_URL]
         assert doc.xpath("string(//main//a)") == "Lindmoor harbour reopens after repairs"
+        (told,) = doc.xpath("//main//p[time]")  # a reader left here sees it is the article they looked for
+        assert (told.text_content(), told.xpath("time/@datetime")) == ("The Lindmoor Ledger, 2 April 2031", ["2031-04-02T09:15:00+02:00"])
         assert not doc.xpath("//script")
     person = page(out, "/people/o-venn/")
     assert person.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/people/orla-venn/"]
+    assert not person.xpath("//main//time")  # a person has no day to tell
     listed = [loc.text for loc in xml(out, "sitemap.xml").iter(f"{SITEMAP}loc")]
     assert f"https://archive.example.org{HARBOUR_URL}" in listed
     assert not [url for url in listed if "harbor" in url or "/old/" in url or "o-venn" in url or url.endswith(".html")]
