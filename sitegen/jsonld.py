@@ -73,6 +73,9 @@ def profile_page(site: Site, person: Person) -> dict:
     return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": entity}
 
 
+DATASET_KEYWORDS = 20
+
+
 def dataset(site: Site, cards: Sequence[Card], changed: datetime | None) -> dict:
     """The data page's Dataset: how dataset search engines (Google's) find the tables and
     their terms. ``cards``: newest first; ``changed``: when the data last changed."""
@@ -96,6 +99,9 @@ def dataset(site: Site, cards: Sequence[Card], changed: datetime | None) -> dict
         data["dateModified"] = changed.isoformat()
     if cards:  # the days the first and the last article were published
         data["temporalCoverage"] = f"{cards[-1].date.date()}/{cards[0].date.date()}"
+    if site.tags:  # what the archive is about: its most used tags, most first
+        most = sorted(site.tags, key=lambda slug: (-len(site.by_tag.get(slug, ())), slug))[:DATASET_KEYWORDS]
+        data["keywords"] = [site.tags[slug].name for slug in most]
     if config.license:
         data["license"] = config.license.url
     return data

@@ -148,7 +148,11 @@ def test_the_notes_carry_their_licence_and_the_articles_do_not(tmp_path: Path) -
 
 
 def test_the_data_states_its_licence_to_frictionless_and_dataset_search(tmp_path: Path) -> None:
-    out = built(archive(tmp_path))
+    root = archive(tmp_path)
+    older = root / "content/articles/2029/12/beacon.md"
+    older.parent.mkdir(parents=True)
+    older.write_text("---\ntitle: Invented beacon lit\ndate: 2029-12-30T23:30:00-05:00\ntags: [Harbour, lighthouse]\n---\nLit.\n", "utf-8")
+    out = built(root)
     package = json.loads((out / "data/datapackage.json").read_text("utf-8"))
     assert package["licenses"] == [{"name": "CC-BY-4.0", "path": CC_BY, "title": "Creative Commons Attribution 4.0 International"}]
     report = validate(str(out / "data/datapackage.json"))
@@ -161,7 +165,8 @@ def test_the_data_states_its_licence_to_frictionless_and_dataset_search(tmp_path
     assert dataset["description"].endswith("The licence does not cover the outlets' texts the tables hold: headlines, summaries taken from the articles, and quoted passages.")
     assert package["description"].endswith("Creative Commons Attribution 4.0 International covers the archive's own work in them, not the outlets' texts they hold: "
                                            "headlines, summaries taken from the articles, and quoted passages.")
-    assert dataset["temporalCoverage"] == "2031-04-02/2031-04-02"
+    assert dataset["temporalCoverage"] == "2029-12-30/2031-04-02"  # each day where it was published
+    assert dataset["keywords"] == ["lighthouse", "Harbour"]  # most used first
     assert dataset["dateModified"] == "2031-04-03T00:00:00+00:00"  # the newest note
     files = {d["contentUrl"].removeprefix("https://light.example.org/data/"): d["encodingFormat"] for d in dataset["distribution"]}
     assert files == {**{f: "text/csv" for f in ("articles.csv", "tags.csv", "mentions.csv", "people.csv", "annotations.csv")}, "datapackage.json": "application/json"}
