@@ -14,11 +14,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from functools import cache
 from html.parser import HTMLParser
 from typing import TypeVar
-from urllib.parse import urljoin
 
 from markupsafe import Markup
 
@@ -380,120 +379,6 @@ def note_text(note_html: str) -> str:
     """The plain text of a rendered note, for JSON-LD and search."""
     text = "".join(t.raw for t in _tokenize(note_html) if t.kind == "text")
     return " ".join(text.split())
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredAnnotation], rights: str = "") -> dict:
-    """A W3C Web Annotation collection, so other tools can re-anchor our notes on the article;
-    ``rights``: the address of the notes' licence, if the archive gives one, on each note's body."""
-    items = []
-    for item in anchored:
-        a = item.annotation
-        selector = {"type": "TextQuoteSelector", "exact": a.quote}
-        if a.prefix:
-            selector["prefix"] = a.prefix
-        if a.suffix:
-            selector["suffix"] = a.suffix
-        motivation = MOTIVATIONS.get(a.kind, "commenting")
-        bodies: list[dict] = [
-            {
-                "type": "TextualBody",
-                "value": item.note_html,
-                "format": "text/html",
-                "purpose": motivation,
-                **({"rights": rights} if rights else {}),  # the note, not its target: the passage is its outlet's
-            }
-        ]
-        if a.rating:
-            bodies.append(
-                {
-                    "type": "TextualBody",
-                    "value": a.rating,
-                    "format": "text/plain",
-                    "purpose": "assessing",
-                }
-            )
-        bodies.extend(
-            {"type": "SpecificResource", "source": url, "purpose": "linking"} for url in a.sources
-        )
-        entry: dict = {
-            "id": f"{article_url_abs}#{item.anchor}",
-            "type": "Annotation",
-            "motivation": motivation,
-            "body": bodies,
-            "target": {"source": article_url_abs, "selector": selector},
-        }
-        if a.author:
-            entry["creator"] = {"type": "Person", "name": a.author}
-        if first := written(item):  # the model's xsd:dateTime in UTC: a day alone is its midnight
-            entry["created"] = _utc(first)
-        if a.updated and (last := changed(item)):
-            entry["modified"] = _utc(last)
-        items.append(entry)
-    collection_id = urljoin(article_url_abs, "annotations.jsonld")
-    return {
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": f"Annotations on {article_url_abs}",
-        "total": len(items),
-        "first": {
-            "id": f"{collection_id}#page-1",
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        },
-    }
-
-
-def claim_reviews(
-    article_url_abs: str, anchored: Sequence[AnchoredAnnotation], publisher: dict, license_url: str = "",
-    person: Callable[[str], dict] = lambda slug: {},
-) -> list[dict]:
-    """schema.org ClaimReview for each rated fact-check, for the article page's JSON-LD
-    (``license_url``: the notes' licence, if the archive gives one; ``person``: what names a
-    person by their page, for a claimant the article names)."""
-    reviews = []
-    for item in anchored:
-        a = item.annotation
-        if a.kind != "fact-check" or a.rating not in RATING_VALUES:
-            continue
-        review: dict = {
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "url": f"{article_url_abs}#{item.anchor}",
-            "claimReviewed": a.quote,
-            "itemReviewed": {
-                "@type": "Claim",
-                "appearance": {"@type": "CreativeWork", "url": article_url_abs},
-            },
-            "author": publisher,
-            "reviewBody": note_text(item.note_html),
-            "reviewRating": {
-                "@type": "Rating",
-                "ratingValue": RATING_VALUES[a.rating],
-                "bestRating": len(RATINGS),
-                "worstRating": 1,
-                "alternateName": a.rating,
-            },
-        }
-        if a.date:
-            review["datePublished"] = _iso(a.written_at or a.date)
-        if a.claimant_person:  # who made the claim (one not found among the article's people: a name of unknown kind, left out)
-            review["itemReviewed"]["author"] = person(a.claimant_person.slug)
-        if a.updated and (last := changed(item)):  # as every export dates it: never before it was written
-            review["dateModified"] = last.isoformat()
-        if license_url:
-            review["license"] = license_url
-        reviews.append(review)
-    return reviews
 
 
 def rating_tally(anchored: Iterable[AnchoredAnnotation]) -> tuple[tuple[str, int], ...]:

@@ -21,6 +21,7 @@ from . import (
     destination,
     feeds,
     incremental,
+    jsonld,
     output,
     pages,
     parallel,
@@ -319,8 +320,8 @@ def _package(site: Site, cards: list[Card]) -> bytes:
 
 
 def _collection(site: Site, a: Article) -> bytes:
-    terms = site.config.license.url if site.config.license else ""
-    return render.jsonld(annotation.web_annotation_collection(site.routes.absolute(a.url), a.annotations, terms), indent=1).encode() + b"\n"
+    collection = jsonld.web_annotation_collection(site.routes.absolute(a.url), a.annotations, site.config.license_url)
+    return render.jsonld(collection, indent=1).encode() + b"\n"
 
 
 def whole_output(options: Options, site: Site, cards: list[Card]) -> Callable[[str], bytes]:

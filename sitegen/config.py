@@ -53,7 +53,7 @@ class Config:
     moved_from: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, metadata={"doc": "Earlier addresses of pages no file can give them for (a tag, an outlet, a listing), as paths from the site's root: \"/tags/new-name/\" = [\"/tags/old-name/\"]."})
     edit_url: str = field(default="", metadata={"doc": "Address of an archive file in your repository's web editor, {path} standing for its path: \"https://github.com/you/archive/edit/main/{path}\". Article and person pages then link to it, for readers to suggest a correction; none when empty."})
     data: bool = field(default=True, metadata={"doc": "Write the archive as data at /data/: CSV tables of its articles, notes and people, described by a Frictionless Data Package; false for an archive whose texts may not be redistributed in bulk."})
-    license: License | None = field(default=None, metadata={"doc": "The terms the archive's own work (its notes, pages and data) is published under: an SPDX identifier (\"CC-BY-4.0\"), or { title = \"…\", url = \"https://…\" } for terms of its own. The articles' texts stay their outlets'. None when unset."})
+    license: License | None = field(default=None, metadata={"doc": "The terms the archive's own work (its notes, pages, bios and data) is published under: an SPDX identifier (\"CC-BY-4.0\"), or { title = \"…\", url = \"https://…\" } for terms of its own. The articles' texts stay their outlets'. None when unset."})
     file: str = field(default="", metadata={"internal": True})  # the config file read, for messages; "" for none
 
     def edit_link(self, path: str) -> str:
@@ -65,6 +65,11 @@ class Config:
     def edit_host(self) -> str:
         """The host of ``edit_url`` ("github.com"): a link leaving the site says where to."""
         return urlsplit(self.edit_url).hostname or ""
+
+    @property
+    def license_url(self) -> str:
+        """Where the terms of the archive's own work are written; "" without ``license``."""
+        return self.license.url if self.license else ""
 
     @property
     def base_path(self) -> str:

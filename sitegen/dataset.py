@@ -129,7 +129,7 @@ def row_counts(site: Site, cards: Sequence[Card]) -> dict[str, int]:
 def descriptor(site: Site, cards: Sequence[Card]) -> dict:
     """The Data Package describing the tables: their columns' types, keys and references."""
     config = site.config
-    newest = created(cards)
+    newest = last_changed(cards)
     about = config.description.strip()
     package: dict = {
         "profile": "tabular-data-package",
@@ -164,12 +164,12 @@ def descriptor(site: Site, cards: Sequence[Card]) -> dict:
     return package
 
 
-def created(cards: Sequence[Card], newest: datetime | None = None) -> datetime | None:
+def last_changed(cards: Sequence[Card], newest: datetime | None = None) -> datetime | None:
     """The newest article, or note written or updated: when the data last changed. The same
     content, the same files (never the build's time). ``newest``: the cards' newest lastmod,
     when the caller has it."""
     articles = (newest,) if newest else tuple(c.lastmod for c in cards)
-    notes = (when for c in cards if c.annotations for item in c.annotations if (when := annotation.changed(item)))
+    notes = (when for c in cards for item in c.annotations if (when := annotation.changed(item)))
     return max((*filter(None, articles), *notes), default=None)
 
 

@@ -86,7 +86,7 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
     updated today, is news."""
     r = site.routes
     entries = entries[:FEED_SIZE]
-    feed = _feed(site, title, feed_url, page_url, max((_noted(a, item) for a, item in entries), default=empty))
+    feed = _feed(site, title, feed_url, page_url, max((annotation.last_change(a, item) for a, item in entries), default=empty))
     if terms := site.config.license:  # the notes are the archive's; an article feed's texts are their outlets'
         # In words, not RFC 4946's link: each entry quotes its outlet, which a link would claim too.
         _sub(feed, "rights", site.words.text("license_rights", license=terms.title))
@@ -98,7 +98,7 @@ def annotation_atom(site: Site, title: str, feed_url: str, page_url: str, entrie
         entry = _sub(feed, "entry", **{"xml:base": url})
         _sub(entry, "id", f"{url}#note-{entry_name(note)}")
         _sub(entry, "title", f"{label}{rating}: {a.title}")
-        _sub(entry, "updated", _noted(a, item).isoformat())
+        _sub(entry, "updated", annotation.last_change(a, item).isoformat())
         if note.updated and (first := annotation.written(item)):
             _sub(entry, "published", first.isoformat())
         _sub(entry, "link", rel="alternate", type="text/html", href=f"{url}#{item.anchor}")
@@ -115,12 +115,6 @@ def entry_name(note: Annotation) -> str:
     outlives a corrected quote; else a hash of its quote and context. Not its number, which
     an earlier note added to the article would change."""
     return note.id or digest(note.quote.encode(), note.prefix.encode(), note.suffix.encode()).hex()[:16]
-
-
-def _noted(a: Article, item: AnchoredAnnotation) -> datetime:
-    """The date the entries are ordered by (``annotation.latest_changes``), so no entry is
-    newer than one above it."""
-    return annotation.last_change(a, item)
 
 
 def _note_html(site: Site, a: Article, item: AnchoredAnnotation, label: str) -> str:

@@ -1,12 +1,16 @@
-"""schema.org JSON-LD for article and person pages; pure."""
+"""JSON-LD: schema.org for article, person and data pages (with each fact-check's
+ClaimReview), and the W3C Web Annotation collection of an article's notes; pure."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from urllib.parse import urljoin
 
+from . import annotation
 from . import dataset as data_tables
-from .model import Article, Card, Person
+from .model import AnchoredAnnotation, Article, Card, Person
+from .schema import RATINGS
 from .site import Site
 
 
@@ -50,27 +54,23 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
     return {"@context": "https://schema.org", "@graph": graph} if claim_reviews else data
 
 
-def person(site: Site, slug: str) -> dict:
-    """A person named on another page (a claim's author): their page's @id, and what
-    identifies them without it (a search engine does not follow the @id to their page)."""
+def person_node(site: Site, slug: str) -> dict:
+    """A person, by their page: its @id, and what identifies them on a page of another (a
+    claim's author), since a search engine does not follow the @id there."""
     who = site.people[slug]
-    url = site.routes.absolute(site.routes.url_for("person", slug=slug))
-    node: dict = {"@type": "Person", "@id": url + "#person", "name": who.name, "url": url}
+    node: dict = {"@type": "Person", "@id": person_id(site, slug), "name": who.name, "url": site.routes.absolute(site.routes.url_for("person", slug=slug))}
     if who.links:
         node["sameAs"] = [u for _, u in who.links]
     return node
 
 
 def profile_page(site: Site, person: Person) -> dict:
-    url = site.routes.absolute(site.routes.url_for("person", slug=person.slug))
-    entity: dict = {"@type": "Person", "@id": url + "#person", "name": person.name, "url": url}
+    entity = person_node(site, person.slug)
     if person.aliases:
         entity["alternateName"] = list(person.aliases)
     if person.description:
         entity["description"] = person.description
-    if person.links:
-        entity["sameAs"] = [u for _, u in person.links]
-    return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": entity}
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "url": entity["url"], "mainEntity": entity}
 
 
 DATASET_KEYWORDS = 20
@@ -78,13 +78,13 @@ DATASET_KEYWORDS = 20
 
 def dataset(site: Site, cards: Sequence[Card], changed: datetime | None) -> dict:
     """The data page's Dataset: how dataset search engines (Google's) find the tables and
-    their terms. ``cards``: newest first; ``changed``: when the data last changed."""
+    their terms. ``cards``: newest first; ``changed``: when the data last changed (dataset.last_changed)."""
     r, config, words = site.routes, site.config, site.words
     folder = r.url_for("data")
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "name": f"{config.title}: {words.text('data_title')}",
+        "name": f"{words.text('data_title')} · {config.title}",  # as the page's title
         "description": words.text("data_description") + (" " + words.text("data_license_exception") if config.license else ""),
         "url": r.absolute(folder),
         "inLanguage": config.language,
@@ -105,3 +105,117 @@ def dataset(site: Site, cards: Sequence[Card], changed: datetime | None) -> dict
     if config.license:
         data["license"] = config.license.url
     return data
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredAnnotation], license_url: str = "") -> dict:
+    """A W3C Web Annotation collection, so other tools can re-anchor our notes on the article;
+    ``license_url``: the address of the notes' licence, if the archive gives one, on each note's body."""
+    items = []
+    for item in anchored:
+        a = item.annotation
+        selector = {"type": "TextQuoteSelector", "exact": a.quote}
+        if a.prefix:
+            selector["prefix"] = a.prefix
+        if a.suffix:
+            selector["suffix"] = a.suffix
+        motivation = annotation.MOTIVATIONS.get(a.kind, "commenting")
+        bodies: list[dict] = [
+            {
+                "type": "TextualBody",
+                "value": item.note_html,
+                "format": "text/html",
+                "purpose": motivation,
+                **({"rights": license_url} if license_url else {}),  # the note, not its target: the passage is its outlet's
+            }
+        ]
+        if a.rating:
+            bodies.append(
+                {
+                    "type": "TextualBody",
+                    "value": a.rating,
+                    "format": "text/plain",
+                    "purpose": "assessing",
+                }
+            )
+        bodies.extend(
+            {"type": "SpecificResource", "source": url, "purpose": "linking"} for url in a.sources
+        )
+        entry: dict = {
+            "id": f"{article_url_abs}#{item.anchor}",
+            "type": "Annotation",
+            "motivation": motivation,
+            "body": bodies,
+            "target": {"source": article_url_abs, "selector": selector},
+        }
+        if a.author:
+            entry["creator"] = {"type": "Person", "name": a.author}
+        if first := annotation.written(item):  # the model's xsd:dateTime in UTC: a day alone is its midnight
+            entry["created"] = _utc(first)
+        if a.updated and (last := annotation.changed(item)):
+            entry["modified"] = _utc(last)
+        items.append(entry)
+    collection_id = urljoin(article_url_abs, "annotations.jsonld")
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": f"Annotations on {article_url_abs}",
+        "total": len(items),
+        "first": {
+            "id": f"{collection_id}#page-1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    }
+
+
+def claim_reviews(
+    article_url_abs: str, anchored: Sequence[AnchoredAnnotation], publisher: dict, license_url: str = "", *,
+    person: Callable[[str], dict],
+) -> list[dict]:
+    """schema.org ClaimReview for each rated fact-check, for the article page's JSON-LD
+    (``license_url``: the notes' licence, if the archive gives one; ``person``: what names a
+    person by their page, for a claimant the article names)."""
+    reviews = []
+    for item in anchored:
+        a = item.annotation
+        if a.kind != "fact-check" or a.rating not in annotation.RATING_VALUES:
+            continue
+        review: dict = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": f"{article_url_abs}#{item.anchor}",
+            "claimReviewed": a.quote,
+            "itemReviewed": {
+                "@type": "Claim",
+                "appearance": {"@type": "CreativeWork", "url": article_url_abs},
+            },
+            "author": publisher,
+            "reviewBody": annotation.note_text(item.note_html),
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": annotation.RATING_VALUES[a.rating],
+                "bestRating": len(RATINGS),
+                "worstRating": 1,
+                "alternateName": a.rating,
+            },
+        }
+        if a.date:
+            review["datePublished"] = _iso(a.written_at or a.date)
+        if a.claimant_person:  # who made the claim (one not found among the article's people: a name of unknown kind, left out)
+            review["itemReviewed"]["author"] = person(a.claimant_person.slug)
+        if a.updated and (last := annotation.changed(item)):  # never before it was written (a day alone: that day)
+            review["dateModified"] = last.isoformat() if a.updated_at else _iso(a.updated)
+        if license_url:
+            review["license"] = license_url
+        reviews.append(review)
+    return reviews

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property, partial
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -186,7 +187,7 @@ def _data(site: Site, cards: Sequence[Card], newest: datetime | None) -> Page:
     """The page of the archive's data (dataset.py): its tables, with how many rows each holds."""
     rows = dataset.row_counts(site, cards)
     tables = [(t.name, t.file, rows[t.name]) for t in dataset.TABLES]
-    changed = dataset.created(cards, newest)
+    changed = dataset.last_changed(cards, newest)
     return Page(site.routes.url_for("data"), ("data.html",), {"tables": tables, "package": dataset.PACKAGE, "jsonld_data": jsonld.dataset(site, cards, changed)}, changed)
 
 
@@ -309,7 +310,7 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
             "notes": Derived(cache(partial(_newest_notes, members))),
             "notes_total": Derived(cache(partial(_notes_total, members))),
             "tally": Derived(cache(partial(_tally, members))),
-            "claims": Derived(cache(partial(_claims, slug, members))),  # (the newest 20, how many, their ratings)
+            "claims": Derived(cache(partial(_claims, slug, members))),
         }
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
 
@@ -340,13 +341,20 @@ def _tally(members: Sequence[Card]) -> object:
     return annotation.rating_tally(n for a in members for n in a.annotations)
 
 
-def _claims(slug: str, members: Sequence[Card]) -> tuple[list, int, object]:
-    """The fact-checks of the person's own claims (their claimant): the newest 20, how many
-    there are, and the tally of their ratings. A claimant is one of the article's people, so
-    each is on one of ``members``."""
+class Claims(NamedTuple):
+    """The fact-checks of a person's own claims (those naming them as claimant)."""
+
+    newest: list[tuple[Card, AnchoredAnnotation]]  # the newest PERSON_NOTES
+    total: int
+    tally: tuple[tuple[str, int], ...]  # of all their ratings, worst first
+
+
+def _claims(slug: str, members: Sequence[Card]) -> Claims:
+    """A person's claims, fact-checked: a claimant is one of the article's people, so each is
+    on one of ``members``."""
     theirs = [(card, item) for card, item in annotation.index_entries(members)
               if item.annotation.claimant_person and item.annotation.claimant_person.slug == slug]
-    return theirs[:PERSON_NOTES], len(theirs), annotation.rating_tally(item for _, item in theirs)
+    return Claims(theirs[:PERSON_NOTES], len(theirs), annotation.rating_tally(item for _, item in theirs))
 
 
 def _archive(site: Site, cards: Sequence[Card], newest: datetime | None) -> Iterator[Page]:
@@ -384,6 +392,5 @@ def _timeline(site: Site, articles: Sequence[Card], title: str) -> Chart:
 
 def _news_article(site: Site, article: Article) -> dict:
     publisher = {"@type": "Organization", "name": site.config.title, "url": site.config.base_url}
-    terms = site.config.license.url if site.config.license else ""
-    claims = annotation.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher, terms, partial(jsonld.person, site))
+    claims = jsonld.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher, site.config.license_url, person=partial(jsonld.person_node, site))
     return jsonld.news_article(site, article, claims)

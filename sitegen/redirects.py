@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
@@ -83,8 +83,7 @@ def moves(
     for a in articles:
         if a.file.moved_from:  # few do: tens of thousands of articles are looked at twice a build
             lines = [a.file.field_lines.get(f"moved_from[{i}]", 1) for i in range(len(a.file.moved_from))]
-            moved = _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path)
-            yield from (replace(move, outlet=a.source.name if a.source else "", date=a.date) for move in moved)
+            yield from _own(routes, a.url, zip(a.file.moved_from, lines), a.title, a.file.language, a.file.path, a.source.name if a.source else "", a.date)
     for p in people:
         if p.moved_from:
             yield from _own(routes, routes.url_for("person", slug=p.slug), p.moved_from, p.name, None, p.path)
@@ -93,13 +92,14 @@ def moves(
         yield from _own(routes, to, earlier, (titles or {}).get(to, page), None, config.file or "sitegen.toml")
 
 
-def _own(routes: Routes, to: str, given: Iterable[tuple[str, int]], title: str, language: str | None, path: str) -> Iterator[Move]:
+def _own(routes: Routes, to: str, given: Iterable[tuple[str, int]], title: str, language: str | None, path: str,
+         outlet: str = "", date: datetime | None = None) -> Iterator[Move]:
     seen = {to}
     for address, line in given:
         url = routes.published(address)
         if url not in seen:
             seen.add(url)
-            yield Move(url, to, title, language, path, line)
+            yield Move(url, to, title, language, path, line, outlet, date)
 
 
 def problems(routes: Routes, path: str, own: str, given: Sequence[str], lines: Mapping[str, int]) -> list[Problem]:

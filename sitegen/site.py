@@ -86,6 +86,11 @@ class Registry:
     def find(self, name: str) -> str | None:
         return self.keys.get(name.strip().casefold())
 
+    def slug_for(self, name: str) -> str:
+        """The page a name in an article's people has: the registry's person's, else one of
+        the name's own (a name-only person)."""
+        return self.find(name) or slugify(name)
+
     def suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.75)
         return f"; did you mean {close[0]!r}?" if close else ""
@@ -122,9 +127,8 @@ def resolve(
                 if registry.find(name) is None:
                     unknown[name].append((file.path, file.field_lines.get(f"people[{i}]", 1)))
             if any(note.claimant for note in file.annotations):  # as a built article's would be
-                unlisted = {slugify(name): Person(slugify(name), name, in_registry=False) for name in file.people if registry.find(name) is None}
-                named = [registry.find(name) or slugify(name) for name in file.people]
-                problems.extend(_claimants(file, named, registry, {**unlisted, **people})[1])
+                named = {registry.slug_for(name): name for name in file.people}
+                problems.extend(_claimants(file, list(named), registry, {**{s: Person(s, n, in_registry=False) for s, n in named.items()}, **people})[1])
             # Only the outline (its notes' problems) is kept: a left-out draft's HTML is never asked for.
             problems.extend(memo(OUTLINES, body_key(file, anchor), lambda file=file: render_body(file, anchor)[0])[2])
     chosen = [a for a in archive.articles if drafts or not a.draft]
@@ -201,8 +205,8 @@ def _claimants(file: ArticleFile, slugs: Sequence[str], registry: Registry, peop
     for i, note in enumerate(file.annotations):
         if not note.claimant or note.claimant in found:
             continue
-        slug = registry.find(note.claimant) or slugify(note.claimant)
-        if slug in slugs and slug in people:
+        slug = registry.slug_for(note.claimant)
+        if slug in slugs:
             found[note.claimant] = Term(slug, people[slug].name)
             continue
         names = [spelling for s in slugs if s in people for spelling in (people[s].name, *people[s].aliases)]
@@ -324,7 +328,7 @@ def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Co
     of the data (which are always there), from the files alone: nothing rendered."""
     chosen = [a for a in archive.articles if drafts or not a.draft]
     registry = Registry(archive.people)
-    slugs = {p.slug for p in archive.people} | {registry.find(n) or slugify(n) for a in chosen for n in a.people}
+    slugs = {p.slug for p in archive.people} | {registry.slug_for(n) for a in chosen for n in a.people}
     return {
         *(article_url(routes, a) for a in chosen),
         *(routes.url_for("person", slug=s) for s in slugs),

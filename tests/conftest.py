@@ -158,7 +158,7 @@ def fictional_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def claims_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An invented archive of fact-checks whose claimants are found or not, a note updated,
     and a licence: what neither other site has, for the proofs to check."""
-    from test_claimants import archive
+    from claimsarchive import archive
 
     root = archive(tmp_path_factory.mktemp("claims"), 'license = "CC-BY-4.0"\n')
     light = root / "content/articles/2030/04/light.md"

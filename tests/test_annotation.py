@@ -21,13 +21,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from playwright.sync_api import expect
 from sitehelpers import axe_violations
 
-from sitegen.annotation import (
-    anchor,
-    claim_reviews,
-    index_entries,
-    rating_tally,
-    web_annotation_collection,
-)
+from sitegen.annotation import anchor, index_entries, rating_tally
+from sitegen.jsonld import claim_reviews, web_annotation_collection
 from sitegen.model import AnchoredAnnotation, Annotation, Article, ArticleFile, Body
 from sitegen.render import MARKUP
 from sitegen.translation import english
@@ -418,7 +413,7 @@ def test_web_annotation_collection_has_the_required_properties():
 def test_claim_reviews_only_for_rated_fact_checks():
     url = "https://archive.example/articles/2030/01/fictional/"
     publisher = {"@type": "Organization", "name": "Fictional Archive"}
-    reviews = claim_reviews(url, [sample(), sample("context", None)], publisher)
+    reviews = claim_reviews(url, [sample(), sample("context", None)], publisher, person=lambda slug: {})
     assert len(reviews) == 1
     (review,) = json.loads(json.dumps(reviews))
     assert review["@type"] == "ClaimReview" and review["@context"] == "https://schema.org"
@@ -435,7 +430,7 @@ def test_claim_reviews_only_for_rated_fact_checks():
     [("false", 1), ("misleading", 2), ("unproven", 3), ("mostly-true", 4), ("true", 5)],
 )
 def test_rating_scale(rating, value):
-    (review,) = claim_reviews("https://x.example/a/", [sample(rating=rating)], {})
+    (review,) = claim_reviews("https://x.example/a/", [sample(rating=rating)], {}, person=lambda slug: {})
     assert review["reviewRating"]["ratingValue"] == value
 
 
@@ -483,7 +478,7 @@ def theme_env() -> Environment:
     )
     words = english()  # as sitegen's environment has them, for an English site
     env.globals.update(text=words.markup, **MARKUP)
-    env.filters.update(human_date=words.date)
+    env.filters.update(human_date=words.date, number=words.number)
     return env
 
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from claimsarchive import BASE, LIGHT, archive
 from frictionless import validate
 from lxml import html
 from sitehelpers import page, snapshot, xml
@@ -19,42 +20,6 @@ from sitegen.build import Options, build
 from sitegen.cli import main
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
-BASE = "https://light.example.org/"
-MARLO = "---\nname: Ives Marlo\naliases: [I. Marlo]\ndescription: An invented harbour master\nlinks:\n  wikidata: https://www.wikidata.org/wiki/Q4115189\n---\nInvented.\n"
-FENN = "---\nname: Una Fenn\ndescription: An invented mayor, in the registry but not in the article\n---\nInvented.\n"
-LIGHT = """---
-title: Invented lighthouse relit
-date: 2030-04-02
-people: [Ives Marlo, Oona Pell]
-annotations:
-  - quote: mended in a day
-    kind: fact-check
-    rating: misleading
-    claimant: I. Marlo
-    note: The invented log says three days.
-  - quote: brightest on the coast
-    kind: fact-check
-    rating: "false"
-    claimant: Oona Pell
-    note: Two invented lights are brighter.
-  - quote: the keeper
-    kind: fact-check
-    rating: "true"
-    claimant: Invented Harbour Board
-    note: Invented.
----
-The lamp was mended in a day by the keeper, and it is the brightest on the coast.
-"""
-
-
-def archive(root: Path, config: str = "") -> Path:
-    for rel, text in (("content/people/ives-marlo.md", MARLO), ("content/people/una-fenn.md", FENN), ("content/articles/2030/04/light.md", LIGHT)):
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    (root / "sitegen.toml").write_text(f'base_url = "{BASE}"\n{config}', encoding="utf-8")
-    return root
-
-
 def built(root: Path) -> Path:
     build(Options(root=root, out=root / "public", search=False))
     return root / "public"

@@ -161,7 +161,7 @@ def test_the_data_states_its_licence_to_frictionless_and_dataset_search(tmp_path
     (ld,) = doc.xpath('//script[@type="application/ld+json"]/text()')
     dataset = json.loads(ld)
     assert (dataset["@type"], dataset["license"], dataset["url"]) == ("Dataset", CC_BY, "https://light.example.org/data/")
-    assert dataset["name"] == "Invented Cape Archive: The archive as data" and len(dataset["description"]) >= 50  # Google's minimum
+    assert dataset["name"] == "The archive as data · Invented Cape Archive" and len(dataset["description"]) >= 50  # Google's minimum
     assert dataset["description"].endswith("The licence does not cover the outlets' texts the tables hold: headlines, summaries taken from the articles, and quoted passages.")
     assert package["description"].endswith("Creative Commons Attribution 4.0 International covers the archive's own work in them, not the outlets' texts they hold: "
                                            "headlines, summaries taken from the articles, and quoted passages.")

@@ -88,7 +88,7 @@ def test_an_update_of_a_day_alone_is_never_before_the_note(tmp_path: Path) -> No
     assert feed.findtext("a:updated", namespaces=ATOM) == feed.findtext("a:published", namespaces=ATOM) == "2024-04-01T17:00:00+02:00"
     (ld,) = page(out, "/articles/2024/03/one/").xpath('//script[@type="application/ld+json"]/text()')
     (review,) = [n for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"]
-    assert review["dateModified"] == "2024-04-01T17:00:00+02:00"
+    assert (review["datePublished"], review["dateModified"]) == ("2024-04-01T17:00:00+02:00", "2024-04-01")  # the day given: not before it
 
 
 def two_notes(root: Path, first: str, second: str) -> Path:
