@@ -87,6 +87,7 @@ TABLES = (
         Column("in_registry", "boolean", "Whether the people registry describes them (else: named in articles alone).", True),
         Column("url", "string", "Their page in this archive.", True, "uri"),
         Column("articles", "integer", "How many articles name them.", True),
+        Column("type", "string", "person, or organization for a body the registry describes as one.", True),
     ), ("slug",)),
     Table("annotations", "One row per editor's note on a passage of an article, newest first.", (
         Column("url", "string", "The note's address, on its article's page.", True, "uri"),
@@ -208,7 +209,7 @@ def _mentions(site: Site, cards: Sequence[Card]) -> Iterable[tuple]:
 def _people(site: Site) -> Iterable[tuple]:
     for slug, person in sorted(site.people.items()):
         yield (slug, person.name, _array(person.aliases), person.description, "true" if person.in_registry else "false",
-               _url(site, site.routes.url_for("person", slug=slug)), len(site.by_person.get(slug, ())))
+               _url(site, site.routes.url_for("person", slug=slug)), len(site.by_person.get(slug, ())), person.type)
 
 
 def _notes(site: Site, cards: Sequence[Card]) -> Iterable[tuple]:

@@ -34,7 +34,7 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
         "dateModified": (f.updated or f.date).isoformat(),
         "inLanguage": f.language or site.config.language,
         "keywords": [t.name for t in article.tags],
-        "mentions": [{"@id": person_id(site, s), "@type": "Person", "name": site.people[s].name} for s in article.people],
+        "mentions": [{"@id": person_id(site, s), "@type": site.people[s].schema_type, "name": site.people[s].name} for s in article.people],
     }
     if article.people:
         data["about"] = {"@id": person_id(site, article.people[0])}
@@ -58,7 +58,7 @@ def person_node(site: Site, slug: str) -> dict:
     """A person, by their page: its @id, and what identifies them on a page of another (a
     claim's author), since a search engine does not follow the @id there."""
     who = site.people[slug]
-    node: dict = {"@type": "Person", "@id": person_id(site, slug), "name": who.name, "url": site.routes.absolute(site.routes.url_for("person", slug=slug))}
+    node: dict = {"@type": who.schema_type, "@id": person_id(site, slug), "name": who.name, "url": site.routes.absolute(site.routes.url_for("person", slug=slug))}
     if who.links:
         node["sameAs"] = [u for _, u in who.links]
     return node

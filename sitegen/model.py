@@ -148,6 +148,7 @@ class PersonFile:
     links: tuple[tuple[str, str], ...] = ()  # (label, url), in file order
     moved_from: tuple[str, ...] = ()
     bio: str = ""  # Markdown
+    type: str = "person"  # or "organization": a body the registry describes
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -164,6 +165,12 @@ class Person:
     in_registry: bool = True
     path: str = ""  # its file in content/people/, if in the registry: what to rename when its URL is taken
     moved_from: tuple[tuple[str, int], ...] = ()  # earlier addresses, each with its line in the file
+    type: str = "person"  # or "organization"; a name alone is taken for a person's
+
+    @property
+    def schema_type(self) -> str:
+        """Its schema.org type, for JSON-LD."""
+        return "Organization" if self.type == "organization" else "Person"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ PLACEHOLDER = "Write the article text here, in Markdown."  # `sitegen new`'s bod
 KINDS = ("context", "fact-check", "correction", "translation", "note")
 RATINGS = ("false", "misleading", "unproven", "mostly-true", "true")
 PLACES = ("title", "summary", "body")  # where a note's quote may be, in the page's order
+PERSON_TYPES = ("person", "organization")  # what a registry entry is, as schema.org types them
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ PERSON_FIELDS = (
     Field("description", "text", "One line, e.g. 'UK Secretary of State for Defence 2019–2023'."),
     Field("links", "links", "Label to http(s) URL, e.g. wikipedia, wikidata."),
     Field("moved_from", "paths", "Earlier addresses of this page on the site, as paths from its root (e.g. /articles/2022/01/old-slug/): each keeps working and leads here."),
+    Field("type", "choice", "organization for a body that articles name and claims come from (a ministry, a party, a company); person, the default, otherwise.", choices=PERSON_TYPES),
 )
 
 PAGE_FIELDS = (

@@ -238,7 +238,7 @@ def _instant(moment: datetime) -> int:
 def _person(p: PersonFile, memo: Memo) -> Person:
     bio = memo(BIOS, bio_key(p), partial(render_bio, p)) if p.bio else ""
     moved = tuple((url, p.field_lines.get(f"moved_from[{i}]", 1)) for i, url in enumerate(p.moved_from))
-    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio, path=p.path, moved_from=moved)
+    return Person(p.slug, p.name, p.aliases, p.description, p.links, bio, path=p.path, moved_from=moved, type=p.type)
 
 
 def render_bio(p: PersonFile) -> str:

@@ -157,3 +157,27 @@ def test_a_persons_page_lists_their_newest_twenty_claims_and_counts_the_rest(tmp
     assert heading.getnext().text_content() == "Ratings: Misleading 1, Unproven 23."  # all of them
     assert [li.xpath("string(q)") for li in heading.getnext().getnext().xpath("li")] == [f"claim{n}" for n in range(22, 2, -1)]
     assert heading.getnext().getnext().getnext().text_content() == "And 4 older fact-checked claims."
+
+
+def test_a_body_in_the_registry_is_typed_as_an_organization(tmp_path: Path, capsys) -> None:
+    """A claim made by a ministry or a port authority: its ClaimReview author, its profile and
+    the article's mentions say Organization; people.csv says organization."""
+    root = archive(tmp_path)
+    board = root / "content/people/invented-harbour-board.md"
+    board.write_text("---\nname: Invented Harbour Board\ntype: organization\n---\nAn invented port authority.\n", "utf-8")
+    light = root / "content/articles/2030/04/light.md"
+    light.write_text(light.read_text("utf-8").replace("people: [Ives Marlo, Oona Pell]", "people: [Ives Marlo, Oona Pell, Invented Harbour Board]"), "utf-8")
+    out = built(root)
+    (ld,) = page(out, "/articles/2030/04/light/").xpath('//script[@type="application/ld+json"]/text()')
+    graph = json.loads(ld)["@graph"]
+    authors = [n["itemReviewed"]["author"]["@type"] for n in graph if n["@type"] == "ClaimReview"]
+    assert authors == ["Person", "Organization", "Person"]
+    (article,) = [n for n in graph if n["@type"] == "NewsArticle"]
+    assert [m["@type"] for m in article["mentions"]] == ["Person", "Person", "Organization"]
+    (profile,) = page(out, "/people/invented-harbour-board/").xpath('//script[@type="application/ld+json"]/text()')
+    assert json.loads(profile)["mainEntity"]["@type"] == "Organization"
+    rows = {r["slug"]: r["type"] for r in csv.DictReader(io.StringIO((out / "data" / "people.csv").read_text("utf-8"), newline=""))}
+    assert rows == {"invented-harbour-board": "organization", "ives-marlo": "person", "oona-pell": "person", "una-fenn": "person"}
+    board.write_text("---\nname: Invented Harbour Board\ntype: organisation\n---\n", "utf-8")
+    assert main(["check", "-s", str(root)]) == 1
+    assert "content/people/invented-harbour-board.md:3:1: error: type: must be one of person, organization, not 'organisation'" in capsys.readouterr().out

@@ -357,7 +357,7 @@ def test_two_person_files_with_one_slug_are_an_error_on_each():
 def test_an_unknown_person_field_is_not_told_to_go_under_extra():
     """Person files have no extra:, so that advice would contradict itself."""
     assert messages(parse_person("content/people/x.md", b"---\nname: X\nextra:\n  born: 1970\n---\n")) == [
-        ("content/people/x.md:3: extra: unknown field; known fields: name, aliases, description, links, moved_from"
+        ("content/people/x.md:3: extra: unknown field; known fields: name, aliases, description, links, moved_from, type"
         " (a person file has no extra:; write other facts in the bio, below the front matter)")
     ]
 

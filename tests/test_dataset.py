@@ -119,7 +119,7 @@ def test_each_article_is_a_row_with_what_a_researcher_needs(tmp_path: Path) -> N
     assert rows(out, "mentions.csv") == [{"article": ferry["url"], "person": "orla-venn"}, {"article": ferry["url"], "person": "tam-reed"}]
     people = {p["slug"]: p for p in rows(out, "people.csv")}
     assert people["orla-venn"] == {"slug": "orla-venn", "name": "Orla Venn", "aliases": '["O. Venn", "Orla; V."]', "description": "An invented harbour master",
-                                   "in_registry": "true", "url": BASE + "people/orla-venn/", "articles": "1"}
+                                   "in_registry": "true", "url": BASE + "people/orla-venn/", "articles": "1", "type": "person"}
     assert json.loads(people["orla-venn"]["aliases"]) == ["O. Venn", "Orla; V."]  # a list in a cell: nothing to split wrongly
     assert (people["tam-reed"]["in_registry"], people["tam-reed"]["articles"]) == ("false", "1")  # named in an article alone
 
