@@ -54,6 +54,16 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
     return {"@context": "https://schema.org", "@graph": graph} if claim_reviews else data
 
 
+def original(article: Article) -> list[dict]:
+    """The outlet's article a fact-checked claim appeared in, where the archive knows its
+    address: the claim's first appearance, before this archive's copy."""
+    source = article.file.source
+    if not source or not source.original:
+        return []
+    return [{"@type": "NewsArticle", "url": source.original, "headline": article.file.title, "datePublished": article.file.date.isoformat(),
+             "publisher": {"@type": "NewsMediaOrganization", "name": source.name}}]
+
+
 def person_node(site: Site, slug: str) -> dict:
     """A person, by their page: its @id, and what identifies them on a page of another (a
     claim's author), since a search engine does not follow the @id there."""
@@ -180,11 +190,12 @@ def web_annotation_collection(article_url_abs: str, anchored: Sequence[AnchoredA
 
 def claim_reviews(
     article_url_abs: str, anchored: Sequence[AnchoredAnnotation], publisher: dict, license_url: str = "", *,
-    person: Callable[[str], dict],
+    person: Callable[[str], dict], appearances: Sequence[dict] = (),
 ) -> list[dict]:
     """schema.org ClaimReview for each rated fact-check, for the article page's JSON-LD
     (``license_url``: the notes' licence, if the archive gives one; ``person``: what names a
-    person by their page, for a claimant the article names)."""
+    person by their page, for a claimant the article names; ``appearances``: where else the
+    claim appears, the outlet's original first)."""
     reviews = []
     for item in anchored:
         a = item.annotation
@@ -197,7 +208,7 @@ def claim_reviews(
             "claimReviewed": a.quote,
             "itemReviewed": {
                 "@type": "Claim",
-                "appearance": {"@type": "CreativeWork", "url": article_url_abs},
+                "appearance": [*appearances, {"@type": "CreativeWork", "url": article_url_abs}],
             },
             "author": publisher,
             "reviewBody": annotation.note_text(item.note_html),

@@ -392,5 +392,6 @@ def _timeline(site: Site, articles: Sequence[Card], title: str) -> Chart:
 
 def _news_article(site: Site, article: Article) -> dict:
     publisher = {"@type": "Organization", "name": site.config.title, "url": site.config.base_url}
-    claims = jsonld.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher, site.config.license_url, person=partial(jsonld.person_node, site))
+    claims = jsonld.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher, site.config.license_url,
+                                  person=partial(jsonld.person_node, site), appearances=jsonld.original(article))
     return jsonld.news_article(site, article, claims)

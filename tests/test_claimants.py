@@ -181,3 +181,20 @@ def test_a_body_in_the_registry_is_typed_as_an_organization(tmp_path: Path, caps
     board.write_text("---\nname: Invented Harbour Board\ntype: organisation\n---\n", "utf-8")
     assert main(["check", "-s", str(root)]) == 1
     assert "content/people/invented-harbour-board.md:3:1: error: type: must be one of person, organization, not 'organisation'" in capsys.readouterr().out
+
+
+def test_a_claim_appears_first_in_the_outlets_article_then_in_this_archive(tmp_path: Path) -> None:
+    root = archive(tmp_path)
+    light = root / "content/articles/2030/04/light.md"
+    light.write_text(light.read_text("utf-8").replace("date: 2030-04-02\n", "date: 2030-04-02\nsource: {name: Cape Courier, url: \"https://courier.example.org/light\"}\n"), "utf-8")
+    out = built(root)
+    (ld,) = page(out, "/articles/2030/04/light/").xpath('//script[@type="application/ld+json"]/text()')
+    (first, *_) = [n["itemReviewed"]["appearance"] for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"]
+    assert first == [
+        {"@type": "NewsArticle", "url": "https://courier.example.org/light", "headline": "Invented lighthouse relit",
+         "datePublished": "2030-04-02T00:00:00+00:00", "publisher": {"@type": "NewsMediaOrganization", "name": "Cape Courier"}},
+        {"@type": "CreativeWork", "url": f"{BASE}articles/2030/04/light/"},
+    ]
+    (ld,) = page(built(archive(tmp_path / "without")), "/articles/2030/04/light/").xpath('//script[@type="application/ld+json"]/text()')
+    assert {json.dumps(n["itemReviewed"]["appearance"]) for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"} == {
+        json.dumps([{"@type": "CreativeWork", "url": f"{BASE}articles/2030/04/light/"}])}  # no original known: this archive's copy alone
