@@ -75,11 +75,11 @@ TABLES = (
         Column("tag", "string", "The tag, as the archive names it.", True),
         Column("tag_url", "string", "The tag's page in this archive.", True, "uri"),
     ), ("article", "tag"), (("article", "articles", "url"),)),
-    Table("mentions", "One row per person an article names.", (
+    Table("mentions", "One row per person (or organization) an article names.", (
         ARTICLE,
         Column("person", "string", "The person's slug (people.slug).", True),
     ), ("article", "person"), (("article", "articles", "url"), ("person", "people", "slug"))),
-    Table("people", "One row per person with a page: the people registry's, and names found in articles alone.", (
+    Table("people", "One row per person (or organization) with a page: the people registry's, and names found in articles alone.", (
         Column("slug", "string", "The person's identifier in this archive.", True),
         Column("name", "string", "Name, as the archive writes it.", True),
         Column("aliases", "array", "Other spellings, a JSON array."),

@@ -56,12 +56,17 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
 
 def original(article: Article) -> list[dict]:
     """The outlet's article a fact-checked claim appeared in, where the archive knows its
-    address: the claim's first appearance, before this archive's copy."""
+    address or has a copy of it: the claim's first appearance, before this archive's copy."""
     source = article.file.source
-    if not source or not source.original:
+    if not source or not (source.original or source.archived):
         return []
-    return [{"@type": "NewsArticle", "url": source.original, "headline": article.file.title, "datePublished": article.file.date.isoformat(),
-             "publisher": {"@type": "NewsMediaOrganization", "name": source.name}}]
+    node: dict = {"@type": "NewsArticle", "headline": article.file.title, "datePublished": article.file.date.isoformat(),
+                  "publisher": {"@type": "NewsMediaOrganization", "name": source.name}}
+    if source.original:
+        node["url"] = source.original
+    if source.archived:  # where it can still be read, as the article's isBasedOn says
+        node["archivedAt"] = source.archived
+    return [node]
 
 
 def person_node(site: Site, slug: str) -> dict:

@@ -178,6 +178,12 @@ def test_a_body_in_the_registry_is_typed_as_an_organization(tmp_path: Path, caps
     assert json.loads(profile)["mainEntity"]["@type"] == "Organization"
     rows = {r["slug"]: r["type"] for r in csv.DictReader(io.StringIO((out / "data" / "people.csv").read_text("utf-8"), newline=""))}
     assert rows == {"invented-harbour-board": "organization", "ives-marlo": "person", "oona-pell": "person", "una-fenn": "person"}
+    cold = tmp_path / "cold"  # a type changed alone: pages and data made again, as a cold build makes them
+    board.write_text(board.read_text("utf-8").replace("type: organization\n", ""), "utf-8")
+    build(Options(root=root, out=out, search=False))
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns("public", ".sitegen-cache"))
+    build(Options(root=cold, out=cold / "public", search=False))
+    assert snapshot(out) == snapshot(cold / "public") and '"type":"Organization"' not in (out / "people/invented-harbour-board/index.html").read_text("utf-8")
     board.write_text("---\nname: Invented Harbour Board\ntype: organisation\n---\n", "utf-8")
     assert main(["check", "-s", str(root)]) == 1
     assert "content/people/invented-harbour-board.md:3:1: error: type: must be one of person, organization, not 'organisation'" in capsys.readouterr().out
@@ -195,6 +201,17 @@ def test_a_claim_appears_first_in_the_outlets_article_then_in_this_archive(tmp_p
          "datePublished": "2030-04-02T00:00:00+00:00", "publisher": {"@type": "NewsMediaOrganization", "name": "Cape Courier"}},
         {"@type": "CreativeWork", "url": f"{BASE}articles/2030/04/light/"},
     ]
-    (ld,) = page(built(archive(tmp_path / "without")), "/articles/2030/04/light/").xpath('//script[@type="application/ld+json"]/text()')
-    assert {json.dumps(n["itemReviewed"]["appearance"]) for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"} == {
-        json.dumps([{"@type": "CreativeWork", "url": f"{BASE}articles/2030/04/light/"}])}  # no original known: this archive's copy alone
+    here = {"@type": "CreativeWork", "url": f"{BASE}articles/2030/04/light/"}
+    outlet = {"headline": "Invented lighthouse relit", "datePublished": "2030-04-02T00:00:00+00:00", "publisher": {"@type": "NewsMediaOrganization", "name": "Cape Courier"}}
+    copy = "https://web.archive.org/web/20300402120000/https://courier.example.org/light"
+    for folder, source, expected in (
+        ("archived", f'{{name: Cape Courier, archived: "{copy}"}}',  # the original, as the copy's address names it
+         [{"@type": "NewsArticle", "url": "https://courier.example.org/light", "archivedAt": copy, **outlet}, here]),
+        ("short", '{name: Cape Courier, archived: "https://archive.ph/AbCd1"}', [{"@type": "NewsArticle", "archivedAt": "https://archive.ph/AbCd1", **outlet}, here]),
+        ("named", "{name: Cape Courier}", [here]),  # nothing to read it at but this archive's copy
+    ):
+        other = archive(tmp_path / folder)
+        light = other / "content/articles/2030/04/light.md"
+        light.write_text(light.read_text("utf-8").replace("date: 2030-04-02\n", f"date: 2030-04-02\nsource: {source}\n"), "utf-8")
+        (ld,) = page(built(other), "/articles/2030/04/light/").xpath('//script[@type="application/ld+json"]/text()')
+        assert next(n["itemReviewed"]["appearance"] for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview") == expected, folder
