@@ -8,7 +8,6 @@ not anchor to exactly one place is a ``Problem``, never a silently detached note
 
 from __future__ import annotations
 
-import heapq
 import html
 import re
 import unicodedata
@@ -396,10 +395,11 @@ def index_entries(articles: Iterable[A]) -> list[tuple[A, AnchoredAnnotation]]:
     return sorted(entries, key=_newest)
 
 
-def latest_changes(entries: Iterable[tuple[A, AnchoredAnnotation]], n: int) -> list[tuple[A, AnchoredAnnotation]]:
-    """The ``n`` entries last changed (``last_change``), newest first: a feed's, whose every
-    entry is dated so; a note updated since comes up as if written then."""
-    return heapq.nsmallest(n, entries, key=lambda entry: (-last_change(*entry).timestamp(), entry[0].url, entry[1].number))
+def latest_changes(articles: Iterable[A]) -> list[tuple[A, AnchoredAnnotation]]:
+    """Every annotation of ``articles``, last changed (``last_change``) first: the feeds'
+    order, whose every entry is dated so; a note updated since comes up as if written then."""
+    entries = [(article, item) for article in articles for item in article.annotations]
+    return sorted(entries, key=lambda entry: (-last_change(*entry).timestamp(), entry[0].url, entry[1].number))
 
 
 def last_change(article: Article | Card, item: AnchoredAnnotation) -> datetime:

@@ -292,9 +292,9 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
     for a in annotated if showing is None else ():
         yield r.output_path(a.url).rsplit("/", 1)[0] + "/annotations.jsonld", Product(("annotations", a.url, a.annotations), partial(_collection, site, a))
     everything = site.words.text("annotations_feed_title", site=site.config.title)
-    for kind, permalink, values, listed in pages.notes_listings(annotation.index_entries(annotated)):
+    for kind, permalink, values, listed in pages.notes_listings(annotation.latest_changes(annotated)):  # updated today: news today
         feed = r.feed_for(permalink, **values)
-        newest = annotation.latest_changes(listed, feeds.FEED_SIZE)  # a fact-check updated today is news today
+        newest = listed[: feeds.FEED_SIZE]
         title = site.words.text("annotations_kind_feed_title", kind=site.words.text(f"annotations_{kind}"), site=site.config.title) if kind else everything
         if showing is None or any(a.url in showing for a, _ in newest):
             yield r.output_path(feed), feeds.annotation_product(site, title, feed, r.url_for(permalink, **values), newest, feeds.as_of(site))

@@ -299,6 +299,7 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
         # config), so a page's fingerprint need not hash them; each is made once, if a
         # page of the person is rendered. ``together`` shows other people: it stays.
         title = site.words.text("chart_person", name=person.name)
+        noted = cache(partial(annotation.index_entries, members))  # sorted once, for the notes and the claims, if shown
         ctx = {
             "person": person,
             "all_articles": members,
@@ -307,10 +308,10 @@ def _people(site: Site, cards: Sequence[Card], newest: datetime | None) -> Itera
             "feed_url": r.feed_for("person", slug=slug),
             "jsonld_data": Derived(cache(partial(jsonld.profile_page, site, person))),
             "timeline": Derived(cache(partial(Chart, "timeline", sparklines[slug].months, site.words, title))),
-            "notes": Derived(cache(partial(_newest_notes, members))),
+            "notes": Derived(cache(partial(_newest_notes, noted))),
             "notes_total": Derived(cache(partial(_notes_total, members))),
             "tally": Derived(cache(partial(_tally, members))),
-            "claims": Derived(cache(partial(_claims, slug, members))),
+            "claims": Derived(cache(partial(_claims, slug, noted))),
         }
         yield from paginate(site, "person", members, (f"person-{slug}.html", "person.html"), ctx, slug=slug)
 
@@ -329,8 +330,8 @@ def _top_tags(site: Site, members: Sequence[Card]) -> list[tuple[object, int]]:
 PERSON_NOTES = 20  # the newest notes on a person's page: one mentioned for years has hundreds
 
 
-def _newest_notes(members: Sequence[Card]) -> list:
-    return annotation.index_entries(members)[:PERSON_NOTES]
+def _newest_notes(noted: Callable[[], list]) -> list:
+    return noted()[:PERSON_NOTES]
 
 
 def _notes_total(members: Sequence[Card]) -> int:
@@ -349,11 +350,10 @@ class Claims(NamedTuple):
     tally: tuple[tuple[str, int], ...]  # of all their ratings, worst first
 
 
-def _claims(slug: str, members: Sequence[Card]) -> Claims:
+def _claims(slug: str, noted: Callable[[], list]) -> Claims:
     """A person's claims, fact-checked: a claimant is one of the article's people, so each is
-    on one of ``members``."""
-    theirs = [(card, item) for card, item in annotation.index_entries(members)
-              if item.annotation.claimant_person and item.annotation.claimant_person.slug == slug]
+    among the notes on the articles naming them (``noted``, newest first)."""
+    theirs = [(card, item) for card, item in noted() if item.annotation.claimant_person and item.annotation.claimant_person.slug == slug]
     return Claims(theirs[:PERSON_NOTES], len(theirs), annotation.rating_tally(item for _, item in theirs))
 
 

@@ -150,7 +150,7 @@ def resolve(
                 slugs.append(slug)
         tags = tuple(dict.fromkeys(tag_terms[term_slug(name)] for name in file.tags))
         source = source_terms[term_slug(file.source.name)] if file.source else None
-        claimants, unnamed = _claimants(file, slugs, registry, people)
+        claimants, unnamed = _claimants(file, slugs, registry, people) if file.annotations else ({}, [])
         problems.extend(unnamed)
         article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later, claimants)
         problems.extend(article_problems)
