@@ -178,12 +178,13 @@ def test_a_body_in_the_registry_is_typed_as_an_organization(tmp_path: Path, caps
     assert json.loads(profile)["mainEntity"]["@type"] == "Organization"
     rows = {r["slug"]: r["type"] for r in csv.DictReader(io.StringIO((out / "data" / "people.csv").read_text("utf-8"), newline=""))}
     assert rows == {"invented-harbour-board": "organization", "ives-marlo": "person", "oona-pell": "person", "una-fenn": "person"}
+    assert '"@type":"Organization"' in (out / "people/invented-harbour-board/index.html").read_text("utf-8")
     cold = tmp_path / "cold"  # a type changed alone: pages and data made again, as a cold build makes them
     board.write_text(board.read_text("utf-8").replace("type: organization\n", ""), "utf-8")
     build(Options(root=root, out=out, search=False))
     shutil.copytree(root, cold, ignore=shutil.ignore_patterns("public", ".sitegen-cache"))
     build(Options(root=cold, out=cold / "public", search=False))
-    assert snapshot(out) == snapshot(cold / "public") and '"type":"Organization"' not in (out / "people/invented-harbour-board/index.html").read_text("utf-8")
+    assert snapshot(out) == snapshot(cold / "public") and '"@type":"Organization"' not in (out / "people/invented-harbour-board/index.html").read_text("utf-8")
     board.write_text("---\nname: Invented Harbour Board\ntype: organisation\n---\n", "utf-8")
     assert main(["check", "-s", str(root)]) == 1
     assert "content/people/invented-harbour-board.md:3:1: error: type: must be one of person, organization, not 'organisation'" in capsys.readouterr().out
