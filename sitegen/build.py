@@ -46,7 +46,7 @@ from .errors import BuildFailed, Invalid, Problem, strict
 from .incremental import Product
 from .links import link_problems
 from .model import Article, Card
-from .schema import KINDS
+from .schema import KINDS, TERM_FOLDERS
 from .site import Site, resolve
 
 if TYPE_CHECKING:
@@ -109,7 +109,8 @@ def read(options: Options, cache: Cache) -> content.Archive:
     articles, people = (sourcefiles.read_sources(options.root, folder, partial(sources.known, sourcefiles.TABLES[folder]), unread) for folder in ("articles", "people"))
     preparation.prepare(articles, people, options.drafts, annotation.anchor, cache, options.workers or parallel.workers())
     own_pages = sourcefiles.read_sources(options.root, "pages", unread=unread)
-    archive = content.parse_archive(articles, people, options.today, cache.memo, sorted(unread, key=lambda rel: rel.split("/")), own_pages)
+    entries = [f for folder in TERM_FOLDERS for f in sourcefiles.read_sources(options.root, folder, unread=unread)]
+    archive = content.parse_archive(articles, people, options.today, cache.memo, sorted(unread, key=lambda rel: rel.split("/")), own_pages, entries)
     sources.remember([*articles, *people])
     return archive
 
@@ -471,8 +472,9 @@ def _make(options: Options, progress: Callable[[Iterator], Iterator], config: Co
         # The pages at articles' earlier addresses are made from them too, and every page's
         # footer names the archive's own pages: a change to either is no body edit.
         moves = tuple((a.url, a.file.moved_from) for a in site.articles if a.file.moved_from)
-        under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources, moves, site.text_pages)) if options.cache else b""
-        around = incremental.made_under(prints, key, (site.people, site.text_pages)) if options.cache else b""  # what article pages read besides articles and cards (the footer names the own pages)
+        under = incremental.made_under(prints, key, (cards, site.people, site.tags, site.sources, site.entries, moves, site.text_pages)) if options.cache else b""
+        outlets = tuple(entry for (kind, _), entry in site.entries.items() if kind == "source")  # an article's publisher in its JSON-LD
+        around = incremental.made_under(prints, key, (site.people, site.text_pages, outlets)) if options.cache else b""  # what article pages read besides articles and cards (the footer names the own pages)
         copies = static_files(options, config)
         copied = {rel for rel, _ in copies}
         edited = before.edited(under, site.articles, copied)

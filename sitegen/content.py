@@ -16,7 +16,16 @@ from urllib.parse import unquote, urlsplit
 from . import annotation, frontmatter, markdown, redirects, snapshots
 from .cache import Memo, digest, no_memo
 from .errors import WARNING, Problem
-from .model import Annotation, ArticleFile, PageFile, PersonFile, Provenance, Revision, Source
+from .model import (
+    Annotation,
+    ArticleFile,
+    PageFile,
+    PersonFile,
+    Provenance,
+    Revision,
+    Source,
+    TermFile,
+)
 from .schema import (
     ANNOTATION_FIELDS,
     ARTICLE_FIELDS,
@@ -25,6 +34,8 @@ from .schema import (
     PLACEHOLDER,
     PLACES,
     RATINGS,
+    TERM_FIELDS,
+    TERM_FOLDERS,
     Field,
 )
 from .slugs import slugify
@@ -45,15 +56,17 @@ class Archive:
     problems: tuple[Problem, ...]
     failed: tuple[str, ...] = ()  # files that did not parse: the site lacks what they would add
     pages: tuple[PageFile, ...] = ()  # the archive's own pages (content/pages/), by file name
+    terms: tuple[TermFile, ...] = ()  # the tags' and outlets' entries (content/tags/, content/outlets/), by file name
 
 
 def parse_archive(
     article_files: Iterable[SourceFile], person_files: Iterable[SourceFile], today: date | None = None,
     memo: Memo = no_memo, unread: Iterable[str] = (), page_files: Iterable[SourceFile] = (),
+    term_files: Iterable[SourceFile] = (),
 ) -> Archive:
     """``memo`` may answer a file it has parsed before (same path, same bytes) from a cache;
-    ``unread``: the files under content/ that no rule reads. A few pages are parsed each
-    build, uncached."""
+    ``unread``: the files under content/ that no rule reads. A few pages, and the tags' and
+    outlets' entries, are parsed each build, uncached."""
     problems: list[Problem] = unread_problems(unread)
     articles: list[ArticleFile] = []
     people: list[PersonFile] = []
@@ -87,7 +100,16 @@ def parse_archive(
         else:
             problems.extend(result)
             failed.append(f.path)
-    return Archive(tuple(articles), tuple(people), tuple(problems), tuple(failed), tuple(pages))
+    terms: list[TermFile] = []
+    for f in term_files:
+        parsed = parse_term(f.path, f.data or b"")
+        if isinstance(parsed, TermFile):
+            terms.append(parsed)
+        else:
+            problems.extend(parsed)
+            failed.append(f.path)
+    problems.extend(_duplicate_slugs(terms))
+    return Archive(tuple(articles), tuple(people), tuple(problems), tuple(failed), tuple(pages), tuple(terms))
 
 
 def decode(path: str, data: bytes | str) -> str | Problem:
@@ -488,6 +510,25 @@ def parse_page(path: str, data: bytes | str) -> PageFile | list[Problem]:
     return PageFile(path=path, slug=slugify(PurePosixPath(path).stem), body=fm.body, body_line=fm.body_line, field_lines=fm.lines, **fields)
 
 
+def parse_term(path: str, data: bytes | str) -> TermFile | list[Problem]:
+    """A tag's or an outlet's entry: its name, the other names it goes by, a Markdown text."""
+    folder = path.split("/")[1]
+    if path.count("/") > 2:  # its page's address is its file's name
+        return [Problem(path, 0, "", f"not read: an entry is a file right in content/{folder}/, not in a folder below it")]
+    fm = _front_matter(path, data)
+    if isinstance(fm, list):
+        return fm
+    check = _Checker(fm, path)
+    if "moved_from" in fm.data:  # a person's file has it; a term's page is not its file's alone
+        check.fail("moved_from", "give a tag's or an outlet's earlier addresses in the config's moved_from table, under its page's address")
+    data = {k: v for k, v in fm.data.items() if k != "moved_from"}
+    fields = check.fields(data, TERM_FIELDS, elsewhere=" (an entry has a name, aliases, a description and links; the rest is its text, below the front matter)")
+    check.problems += _control_problems(path, fm.body, fm.body_line)
+    if check.problems:
+        return check.problems
+    return TermFile(path=path, slug=slugify(PurePosixPath(path).stem), kind=TERM_FOLDERS[folder], text=fm.body, text_line=fm.body_line, field_lines=fm.lines, **fields)
+
+
 _TRACKING = re.compile(r"utm_[^=&]*|fbclid|gclid", re.IGNORECASE)
 
 
@@ -558,15 +599,22 @@ def _snapshot_warnings(article: ArticleFile, source: Source) -> list[Problem]:
     return [Problem(article.path, line, "source.archived", message, WARNING) for message in out]
 
 
+def _duplicate_slugs(files: Iterable[PersonFile | TermFile]) -> list[Problem]:
+    """Ada_Quill.md and ada-quill.md in one folder: one page, one of them lost. On each file:
+    check --changed-since keeps the one changed."""
+    out = []
+    by_slug: dict[tuple[str, str], list[PersonFile | TermFile]] = {}
+    for f in files:
+        by_slug.setdefault((f.path.split("/")[1], f.slug), []).append(f)
+    for (_, slug), same in by_slug.items():
+        for f in same if len(same) > 1 else ():
+            others = ", ".join(o.path for o in same if o is not f)
+            out.append(Problem(f.path, 1, "slug", f"duplicate slug {slug!r}: {others} has the same URL; rename or merge one"))
+    return out
+
+
 def _duplicates(articles: list[ArticleFile], people: Iterable[PersonFile] = ()) -> list[Problem]:
-    out: list[Problem] = []
-    by_slug: dict[str, list[PersonFile]] = {}
-    for p in people:
-        by_slug.setdefault(p.slug, []).append(p)
-    for slug, same in by_slug.items():  # Ada_Quill.md and ada-quill.md: one page, one of them lost
-        for p in same if len(same) > 1 else ():  # on each file: check --changed-since keeps the one changed
-            others = ", ".join(o.path for o in same if o is not p)
-            out.append(Problem(p.path, 1, "slug", f"duplicate slug {slug!r}: {others} has the same URL; rename or merge one"))
+    out: list[Problem] = _duplicate_slugs(people)
     seen_slug: dict[tuple[int, int, str], ArticleFile] = {}
     seen_url: dict[str, ArticleFile] = {}
     for a in articles:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from .config import Config
 from .content import Archive
 from .errors import WARNING, Problem
-from .model import ArticleFile, PageFile, PersonFile
+from .model import ArticleFile, PageFile, PersonFile, TermFile
 from .routes import Routes
 from .schema import KINDS
-from .site import Registry, addresses, article_url, terms_of
+from .site import Registry, addresses, article_url, term_registries, terms_of
 from .slugs import slugify
 
 
@@ -34,6 +34,7 @@ class Before:
     added: frozenset[str] = frozenset()  # changed files the ref did not have
     pages: tuple[PageFile, ...] = ()  # the archive's own pages, changed
     data: bool | None = None  # whether the config wrote the data then; None: it did not change
+    terms: tuple[TermFile, ...] = ()  # the tags' and outlets' entries, changed
 
 
 @dataclass(frozen=True)
@@ -110,17 +111,24 @@ def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
     changed = {a.path for a in old.articles} | set(old.renamed.values())
     people_changed = {p.path for p in old.people} | set(old.renamed.values()) | old.added
     registry = Registry([*old.people, *(p for p in archive.people if p.path not in people_changed)])  # as at the ref
+    entries_changed = {t.path for t in old.terms} | set(old.renamed.values()) | old.added
+    registries = term_registries([*old.terms, *(t for t in archive.terms if t.path not in entries_changed)])  # as at the ref
     had: dict[tuple[str, str], tuple[str, ArticleFile]] = {}  # (kind, slug) -> a name, and an article it was on
     for a in (*old.articles, *(a for a in archive.articles if a.path not in changed)):
         if seen.drafts or not a.draft:
             for kind, name in terms_of(a):
-                had.setdefault((kind, slugify(name)), (name, a))
+                had.setdefault((kind, registries[kind].slug_for(name)), (name, a))
             for name in a.people:
                 if registry.find(name) is None:
                     had.setdefault(("person", slugify(name)), (name, a))
     files = {a.path: a for a in archive.articles}
     table = "[tool.sitegen.moved_from] of pyproject.toml" if config.file == "pyproject.toml" else f"[moved_from] of {config.file or 'sitegen.toml'}"
     out = []
+    now_registries = term_registries(archive.terms)
+
+    def in_config(url: str) -> str:
+        return f'in the {table}, under the page it leads to now: "/…/new-name/" = ["{url}"]'
+
     for (kind, slug), (name, was) in sorted(had.items()):
         now_at = old.renamed.get(was.path, was.path)
         if (url := seen.then.url_for(kind, slug=slug)) in seen.now or seen.routes.url_for(kind, slug=slug) in seen.now or now_at in archive.failed:
@@ -129,13 +137,26 @@ def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
         field = {"tag": "tags", "source": "source.name", "person": "people"}[kind]
         line = there.field_lines.get(field, there.field_lines.get(field.split(".")[0], 1)) if there else 0
         what = {"tag": "the tag", "source": "the outlet", "person": "the person"}[kind]
-        config_line = f'in the {table}, under the page it leads to now: "/…/new-name/" = ["{url}"]'
+        config_line = in_config(url)
         if kind == "person":
             where = f"if they are in content/people/ now, give that address in their file's moved_from; if the name was respelt, {config_line}"
         else:
             where = f"if it was renamed, give that address {config_line}"
         message = f"{what} {name!r} is on no article now: {'their' if kind == 'person' else 'its'} page {url} (at {old.ref}) will answer 'page not found'; {where}"
+        if kind != "person" and (entry := now_registries[kind].files.get(now_registries[kind].find(name) or "")):
+            # An entry's name or alias took it to its page: told on the entry, the file that changed.
+            now = seen.routes.url_for(kind, slug=entry.slug)
+            message = f"{what} {name!r} is at {now} now (its entry's): its page {url} (at {old.ref}) will answer 'page not found'; give that address in the {table}: \"{now}\" = [\"{url}\"]"
+            field = "name" if name.strip().casefold() == entry.name.casefold() else "aliases" if name.strip().casefold() in {a.casefold() for a in entry.aliases} else ""
+            out.append(Problem(entry.path, entry.field_lines.get(field, 0), field, message, WARNING))
+            continue
         out.append(Problem(there.path if there else was.path, line, field, message, WARNING))
+    for entry in old.terms:  # an entry's page, on no article yet, goes with its file
+        url, now_at = seen.then.url_for(entry.kind, slug=entry.slug), old.renamed.get(entry.path, entry.path)
+        if url in seen.now or (entry.kind, entry.slug) in had or now_at in archive.failed:
+            continue
+        state = "renamed" if any(t.path == now_at for t in archive.terms) and now_at != entry.path else "removed"
+        out.append(Problem(now_at if state == "renamed" else entry.path, 0, "", f"{state}: its page {url} (at {old.ref}) will answer 'page not found'; if it moved, give that address {in_config(url)}", WARNING))
     return out
 
 

@@ -1,5 +1,5 @@
-"""JSON-LD: schema.org for article, person and data pages (with each fact-check's
-ClaimReview), and the W3C Web Annotation collection of an article's notes; pure."""
+"""JSON-LD: schema.org for article, person, tag, outlet and data pages (with each
+fact-check's ClaimReview), and the W3C Web Annotation collection of an article's notes; pure."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from . import annotation
 from . import dataset as data_tables
-from .model import AnchoredAnnotation, Article, Card, Person
+from .model import AnchoredAnnotation, Article, Card, Person, Term
 from .schema import RATINGS
 from .site import Site
 
@@ -40,9 +40,8 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
         data["about"] = {"@id": person_id(site, article.people[0])}
     if article.image:
         data["image"] = site.routes.absolute(article.image)
-    if f.source:
-        publisher = {"@type": "NewsMediaOrganization", "name": f.source.name}
-        data["publisher"] = publisher
+    if f.source and article.source:
+        data["publisher"] = outlet_node(site, article.source)
         if f.source.archived:  # the original, and where it can still be read
             original = f.source.original
             data["isBasedOn"] = {"@type": "CreativeWork", "archivedAt": f.source.archived, **({"url": original} if original else {})}
@@ -54,14 +53,39 @@ def news_article(site: Site, article: Article, claim_reviews: list[dict] | None 
     return {"@context": "https://schema.org", "@graph": graph} if claim_reviews else data
 
 
-def original(article: Article) -> list[dict]:
+def outlet_node(site: Site, outlet: Term) -> dict:
+    """An outlet, by its page here (its @id), as its entry names it, and what identifies it
+    elsewhere (its entry's links), for search engines to tell it from another of its name."""
+    page = site.routes.absolute(site.routes.url_for("source", slug=outlet.slug))
+    node: dict = {"@type": "NewsMediaOrganization", "@id": page + "#outlet", "name": outlet.name}
+    entry = site.entries.get(("source", outlet.slug))
+    if entry and entry.links:
+        node["sameAs"] = [u for _, u in entry.links]
+    return node
+
+
+def term_page(site: Site, kind: str, term: Term) -> dict:
+    """A tag's or an outlet's page: a collection of the articles about it (or from it)."""
+    entry = site.entries.get((kind, term.slug))
+    url = site.routes.absolute(site.routes.url_for(kind, slug=term.slug))
+    about = outlet_node(site, term) if kind == "source" else {"@type": "Thing", "name": term.name}
+    if entry and entry.aliases:
+        about["alternateName"] = list(entry.aliases)
+    if entry and entry.description:
+        about["description"] = entry.description
+    if entry and entry.links and kind != "source":
+        about["sameAs"] = [u for _, u in entry.links]
+    return {"@context": "https://schema.org", "@type": "CollectionPage", "url": url, "name": term.name, "about": about}
+
+
+def original(site: Site, article: Article) -> list[dict]:
     """The outlet's article a fact-checked claim appeared in, where the archive knows its
     address or has a copy of it: the claim's first appearance, before this archive's copy."""
     source = article.file.source
-    if not source or not (source.original or source.archived):
+    if not source or not article.source or not (source.original or source.archived):
         return []
     node: dict = {"@type": "NewsArticle", "headline": article.file.title, "datePublished": article.file.date.isoformat(),
-                  "publisher": {"@type": "NewsMediaOrganization", "name": source.name}}
+                  "publisher": outlet_node(site, article.source)}
     if source.original:
         node["url"] = source.original
     if source.archived:  # where it can still be read, as the article's isBasedOn says

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from .errors import WARNING, Problem
 from .pages import Page
 from .routes import Routes
+from .schema import TERM_FOLDERS
 from .site import Site
 from .slugs import slugify
 
@@ -23,7 +24,8 @@ from .slugs import slugify
 def maybe_made_by(failed: Sequence[str], routes: Routes) -> Callable[[str], bool]:
     """Whether a URL may be a page that a file which did not parse would make; pure.
 
-    A person file makes its own page, as a file of content/pages/ does. An article makes its
+    A person file makes its own page, as a file of content/pages/ does, and a tag's or an
+    outlet's entry its term's page. An article makes its
     own page (its slug is its file name; its date may be what failed), and may add a tag,
     outlet, person, year or month page, or one more page to any listing: with one failed,
     any such address may be real.
@@ -31,6 +33,7 @@ def maybe_made_by(failed: Sequence[str], routes: Routes) -> Callable[[str], bool
     article_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/articles/")]
     person_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/people/")]
     page_slugs = [slugify(PurePosixPath(p).stem) for p in failed if p.startswith("content/pages/")]
+    entry_slugs = {kind: [slugify(PurePosixPath(p).stem) for p in failed if p.startswith(f"content/{folder}/")] for folder, kind in TERM_FOLDERS.items()}
     shapes = []
     for kind, pattern in routes.patterns.items():
         if kind == "article":
@@ -41,6 +44,8 @@ def maybe_made_by(failed: Sequence[str], routes: Routes) -> Callable[[str], bool
             slugs = None  # any value
         elif kind == "person":
             slugs = person_slugs
+        elif kind in entry_slugs:
+            slugs = entry_slugs[kind]
         else:
             continue
         if slugs == []:
@@ -95,10 +100,13 @@ def link_problems(site: Site, planned: Iterable[Page], static: Iterable[str], fa
             for kind, target in _note_links(item.note_html):
                 if message := why(kind, target, a.url, note=True):
                     out.append(Problem(a.file.path, line, field, message, WARNING))
-    for own in site.text_pages:  # the archive's own pages link into it as articles do
-        for kind, target, first, end in own.links:
-            if message := why(kind, target, own.url):
-                out.append(Problem(own.path, own.body_line + _line(own.body, target, first, end), "body", message, WARNING))
+    # The archive's own pages, and the texts of the tags' and outlets' entries, link into it as articles do.
+    texts = [(own.path, own.url, own.links, own.body, own.body_line) for own in site.text_pages]
+    texts += [(e.path, site.routes.url_for(kind, slug=slug), e.site_links, e.text, e.text_line) for (kind, slug), e in site.entries.items()]
+    for path, url, links, body, body_line in texts:
+        for kind, target, first, end in links:
+            if message := why(kind, target, url):
+                out.append(Problem(path, body_line + _line(body, target, first, end), "body", message, WARNING))
     return out
 
 

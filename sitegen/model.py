@@ -137,6 +137,40 @@ class TextPage:
 
 
 @dataclass(frozen=True)
+class TermFile:
+    """A tag's or an outlet's entry, as read from ``content/tags/<slug>.md`` or
+    ``content/outlets/<slug>.md``: the name its page shows, the other names articles give it
+    by, and what it is."""
+
+    path: str
+    slug: str
+    kind: str  # its pages' kind: "tag" or "source"
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (label, url), in file order
+    text: str = ""  # Markdown, and its first line in the file
+    text_line: int = 1
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    """A tag's or an outlet's entry, resolved: what its page says about it, its text rendered to safe HTML."""
+
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+    html: str = ""
+    path: str = ""  # its file, for messages and the edit link
+    site_links: tuple[tuple[str, str, int, int], ...] = field(default=(), compare=False, repr=False)  # markdown.Link: to this site, for the link checks
+    text: str = field(default="", repr=False)  # Markdown, and its first line in the file: where a link is told
+    text_line: int = 1
+
+
+@dataclass(frozen=True)
 class PersonFile:
     """A registry entry as read from ``content/people/<slug>.md``."""
 

@@ -148,6 +148,7 @@ def article_pages(site: Site, cards: list[Card], only: Collection[str] | None = 
             {
                 "article": a,
                 "people": [site.people[s] for s in a.people],
+                "outlet": site.entries.get(("source", a.source.slug)) if a.source else None,  # its JSON-LD's publisher reads it
                 "newer": cards[i - 1] if i > 0 else None,
                 "older": cards[i + 1] if i + 1 < len(arts) else None,
                 "jsonld_data": Derived(partial(_news_article, site, a)),  # from the article, its people, the config
@@ -173,7 +174,9 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
             feed = r.feed_for(kind, slug=slug)
             title = site.words.text("chart_tag" if kind == "tag" else "chart_outlet", name=term.name)
             timeline = Derived(cache(partial(_timeline, site, members, title)))  # from the cards the context holds
-            ctx = {"kind": kind, "term": term, "all_articles": members, "feed_url": feed, "timeline": timeline}
+            entry = site.entries.get((kind, slug))  # what the archive says of it, if it has its file
+            jsonld_data = Derived(partial(jsonld.term_page, site, kind, term))  # from the term and its entry
+            ctx = {"kind": kind, "term": term, "entry": entry, "all_articles": members, "feed_url": feed, "timeline": timeline, "jsonld_data": jsonld_data}
             yield from paginate(site, kind, members, (f"{kind}-{slug}.html", f"{kind}.html", "term.html"), ctx, slug=slug)
     yield from _archive(site, cards, newest)
     yield Page(r.url_for("search"), ("search.html",), {}, None)
@@ -253,9 +256,11 @@ def _made_from(page: Page, files: dict) -> tuple[str, int, str]:
     if "text_page" in ctx:
         path = ctx["text_page"].path
         return path, 1, f"the page {path}"
-    person, term = ctx.get("person"), ctx.get("term")
+    person, term, entry = ctx.get("person"), ctx.get("term"), ctx.get("entry")
     if person is not None and person.path:
         return person.path, 1, f"the person {person.path}"
+    if entry is not None:
+        return entry.path, 1, f"the {'tag' if ctx['kind'] == 'tag' else 'outlet'} {entry.path}"
     members = ctx.get("all_articles") or ()
     used = files.get(members[0].url) if members else None
     if used is not None and (person is not None or term is not None):
@@ -393,5 +398,5 @@ def _timeline(site: Site, articles: Sequence[Card], title: str) -> Chart:
 def _news_article(site: Site, article: Article) -> dict:
     publisher = {"@type": "Organization", "name": site.config.title, "url": site.config.base_url}
     claims = jsonld.claim_reviews(site.routes.absolute(article.url), article.annotations, publisher, site.config.license_url,
-                                  person=partial(jsonld.person_node, site), appearances=jsonld.original(article))
+                                  person=partial(jsonld.person_node, site), appearances=jsonld.original(site, article))
     return jsonld.news_article(site, article, claims)

@@ -23,10 +23,10 @@ from typing import TextIO
 from .build import Options, configure, load, no_full_collections, read
 from .cache import Cache
 from .config import Config, load_config
-from .content import Archive, parse_article, parse_page, parse_person
+from .content import Archive, parse_article, parse_page, parse_person, parse_term
 from .departures import Before, departures
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
-from .model import ArticleFile, PageFile, PersonFile
+from .model import ArticleFile, PageFile, PersonFile, TermFile
 from .slugs import slugify
 
 # A change to these files can change every page, so --changed-since checks everything.
@@ -92,8 +92,8 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
     that used it, and a removed or moved page to whatever links to its address: only the
     old files still say which ones those are."""
     (base,) = _git(root, "merge-base", ref, "HEAD")
-    found: dict[str, list] = {"articles": [], "people": [], "pages": []}
-    parsers = {"articles": parse_article, "people": parse_person, "pages": parse_page}
+    found: dict[str, list] = {"articles": [], "people": [], "pages": [], "tags": [], "outlets": []}
+    parsers = {"articles": parse_article, "people": parse_person, "pages": parse_page, "tags": parse_term, "outlets": parse_term}
     added = set()
     for path in sorted(changed):
         kind = next((k for k in found if path.startswith(f"content/{k}/")), "")
@@ -103,7 +103,7 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
             added.add(path)
             continue
         parsed = parsers[kind](path, data)
-        if isinstance(parsed, (ArticleFile, PersonFile, PageFile)):
+        if isinstance(parsed, (ArticleFile, PersonFile, PageFile, TermFile)):
             found[kind].append(parsed)
     status = iter(_git(root, "diff", "--name-status", "--find-renames", "--relative", base, "--", paths=True))
     renamed = {}
@@ -115,7 +115,8 @@ def before(root: Path, ref: str, changed: Iterable[str]) -> Before:
             next(status)
     then = _config_at(root, base) if set(SITE_WIDE) & set(changed) else None
     permalinks, data = (then.permalinks, then.data) if then else (None, None)
-    return Before(ref, tuple(found["articles"]), tuple(found["people"]), renamed, permalinks, frozenset(added), tuple(found["pages"]), data)
+    terms = (*found["tags"], *found["outlets"])
+    return Before(ref, tuple(found["articles"]), tuple(found["people"]), renamed, permalinks, frozenset(added), tuple(found["pages"]), data, terms)
 
 
 def _at(root: Path, base: str, path: str) -> bytes | None:

@@ -65,6 +65,14 @@ PERSON_FIELDS = (
     Field("type", "choice", "organization for a body that articles name and claims come from (a ministry, a party, a company); person, the default, otherwise.", choices=PERSON_TYPES),
 )
 
+TERM_FIELDS = (
+    Field("name", "text", "The name its page and every article show, e.g. 'Russo-Ukrainian War'.", required=True),
+    Field("aliases", "list", "Other names articles give it by (in tags, or source.name for an outlet): each is listed under this one."),
+    Field("description", "text", "One line about it, under its name and as its page's description."),
+    Field("links", "links", "Label to http(s) URL, e.g. website, wikipedia, wikidata."),
+)
+TERM_FOLDERS = {"tags": "tag", "outlets": "source"}  # content folder -> the kind of page its entries describe
+
 PAGE_FIELDS = (
     Field("title", "text", "The page's title, e.g. 'About this archive'.", required=True),
     Field("summary", "text", "One sentence about the page, for its description."),

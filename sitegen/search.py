@@ -59,6 +59,8 @@ class SearchDoc:
     notes: tuple[str, ...] = ()  # annotation note texts
     day: str = ""  # the date as the site's pages write it ("5 October 2024", in the site's language); not indexed
     lang: str = ""  # the article's language where it is not the site's (its title and summary are in it); not indexed
+    tag_terms: tuple[str, ...] = ()  # names and aliases (their entries'), indexed in the tags field; () for the names alone
+    source_terms: tuple[str, ...] = ()  # the outlet's, in the source field
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,8 @@ def field_texts(doc: SearchDoc) -> list[str]:
         doc.summary,
         doc.body if isinstance(doc.body, str) else doc.body.text,
         " ".join(doc.people_terms),
-        " ".join(doc.tags),
-        doc.source,
+        " ".join(doc.tag_terms or doc.tags),
+        " ".join(doc.source_terms) if doc.source_terms else doc.source,
         "\n".join(doc.notes),
     ]
 

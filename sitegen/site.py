@@ -28,6 +28,8 @@ from .model import (
     Person,
     PersonFile,
     Term,
+    TermEntry,
+    TermFile,
     TextPage,
 )
 from .routes import Routes
@@ -55,6 +57,7 @@ class Site:
     by_source: dict[str, tuple[int, ...]] = field(default_factory=dict)
     words: Catalog = field(default_factory=lambda: _english())  # the theme's texts in the site's language
     text_pages: tuple[TextPage, ...] = ()  # the archive's own pages (content/pages/), by their order, then A-Z by title
+    entries: dict[tuple[str, str], TermEntry] = field(default_factory=dict)  # (kind, slug) -> a tag's or an outlet's entry (content/tags/, content/outlets/)
 
     def own_language(self, article: Article) -> str:
         """The article's language where it is not the site's (its title, summary and text are
@@ -70,18 +73,19 @@ def _english() -> Catalog:
 
 
 class Registry:
-    """Looks people up by name, alias or slug, case-insensitively."""
+    """Looks people up by name, alias or slug, case-insensitively (or tags, or outlets:
+    ``what`` the entries are)."""
 
-    def __init__(self, people: Sequence[PersonFile]):
-        self.people = {p.slug: p for p in people}
+    def __init__(self, people: Sequence[PersonFile | TermFile], what: str = "person"):
+        self.files = {p.slug: p for p in people}
         self.keys: dict[str, str] = {}
-        claims: dict[str, dict[str, tuple[PersonFile, str, str]]] = defaultdict(dict)  # key -> slug -> (file, field, spelling)
+        claims: dict[str, dict[str, tuple[PersonFile | TermFile, str, str]]] = defaultdict(dict)  # key -> slug -> (file, field, spelling)
         for p in people:
             for where, key in (("slug", p.slug), ("name", p.name), *(("aliases", a) for a in p.aliases)):
                 self.keys.setdefault(key.casefold(), p.slug)
                 claims[key.casefold()].setdefault(p.slug, (p, where, key))  # one slug of two files: a duplicate slug, reported apart
         self.names = [p.name for p in people]
-        self.clashes = [problem for both in claims.values() if len(both) > 1 for problem in _clash(list(both.values()))]
+        self.clashes = [problem for both in claims.values() if len(both) > 1 for problem in _clash(list(both.values()), what)]
 
     def find(self, name: str) -> str | None:
         return self.keys.get(name.strip().casefold())
@@ -96,13 +100,13 @@ class Registry:
         return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _clash(claims: list[tuple[PersonFile, str, str]]) -> list[Problem]:
+def _clash(claims: list[tuple[PersonFile | TermFile, str, str]], what: str) -> list[Problem]:
     """A name or alias of two people: lookups would give the first file's person, silently.
     Put on every file claiming it, so check --changed-since shows it whichever one changed."""
     out = []
     for person, where, spelling in claims:
         others = ", ".join(f"{o.path} ({w} {s!r})" for o, w, s in claims if o is not person)
-        message = f"{spelling!r} also means {others}; a name or alias must mean one person only"
+        message = f"{spelling!r} also means {others}; a name or alias must mean one {what} only"
         out.append(Problem(person.path, 1, where, message))
     return out
 
@@ -133,10 +137,12 @@ def resolve(
             problems.extend(memo(OUTLINES, body_key(file, anchor), lambda file=file: render_body(file, anchor)[0])[2])
     chosen = [a for a in archive.articles if drafts or not a.draft]
     chosen.sort(key=lambda a: (_instant(a.date), a.slug), reverse=True)
-    term_slug = lru_cache(maxsize=None)(slugify)  # a few names, each on many articles
-    problems.extend(_merged_spellings(archive.articles, routes, term_slug))
-    tag_terms = _terms((name for f in chosen for name in f.tags), term_slug)
-    source_terms = _terms((f.source.name for f in chosen if f.source), term_slug)
+    registries = term_registries(archive.terms)
+    problems.extend(problem for r in registries.values() for problem in r.clashes)
+    term_slug = {kind: lru_cache(maxsize=None)(r.slug_for) for kind, r in registries.items()}  # a few names, each on many articles
+    problems.extend(_merged_spellings(archive.articles, routes, term_slug, registries))
+    tag_terms = _terms((name for f in chosen for name in f.tags), term_slug["tag"], registries["tag"])
+    source_terms = _terms((f.source.name for f in chosen if f.source), term_slug["source"], registries["source"])
     articles = []
     for file in chosen:
         slugs = []
@@ -148,8 +154,8 @@ def resolve(
                 people.setdefault(slug, Person(slug, name, in_registry=False))
             if slug not in slugs:
                 slugs.append(slug)
-        tags = tuple(dict.fromkeys(tag_terms[term_slug(name)] for name in file.tags))
-        source = source_terms[term_slug(file.source.name)] if file.source else None
+        tags = tuple(dict.fromkeys(tag_terms[term_slug["tag"](name)] for name in file.tags))
+        source = source_terms[term_slug["source"](file.source.name)] if file.source else None
         claimants, unnamed = _claimants(file, slugs, registry, people) if file.annotations else ({}, [])
         problems.extend(unnamed)
         article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later, claimants)
@@ -180,6 +186,10 @@ def resolve(
         text_page, page_problems = _text_page(page, routes)
         text_pages.append(text_page)
         problems.extend(page_problems)
+    entries = {}
+    for entry_file in archive.terms:
+        entries[entry_file.kind, entry_file.slug], entry_problems = _entry(entry_file)
+        problems.extend(entry_problems)
     site = Site(
         config=config,
         routes=routes,
@@ -192,6 +202,7 @@ def resolve(
         by_source={k: tuple(v) for k, v in sorted(by_source.items())},
         words=words or _english(),
         text_pages=tuple(text_pages),
+        entries=dict(sorted(entries.items())),
     )
     return site, problems
 
@@ -224,6 +235,21 @@ def _text_page(page: PageFile, routes: Routes) -> tuple[TextPage, list[Problem]]
     problems = link_scheme_problems(page.path, page.body, page.body_line, rendered.refused)
     url = routes.url_for("text_page", slug=page.slug)
     return TextPage(page.slug, page.title, url, rendered.html, page.summary or "", page.path, rendered.links, page.body, page.body_line), problems
+
+
+def term_registries(files: Iterable[TermFile]) -> dict[str, Registry]:
+    """The tags' and the outlets' entries, each kind looked up apart ("source" is an outlet's page kind)."""
+    files = list(files)
+    return {kind: Registry([f for f in files if f.kind == kind], what) for kind, what in (("tag", "tag"), ("source", "outlet"))}
+
+
+def _entry(file: TermFile) -> tuple[TermEntry, list[Problem]]:
+    """A tag's or an outlet's entry, its text rendered as an article's is (raw HTML off, a
+    link of a refused scheme an error on its line)."""
+    rendered = markdown.render(file.text)
+    problems = link_scheme_problems(file.path, file.text, file.text_line, rendered.refused)
+    entry = TermEntry(file.slug, file.name, file.aliases, file.description, file.links, rendered.html, file.path, rendered.links, file.text, file.text_line)
+    return entry, problems
 
 
 _EPOCH, _MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
@@ -327,12 +353,13 @@ def addresses(archive: Archive, routes: Routes, drafts: bool = False, config: Co
     ones (which lead to them; and the config's), of its own pages, of the annotations' and
     of the data (which are always there), from the files alone: nothing rendered."""
     chosen = [a for a in archive.articles if drafts or not a.draft]
-    registry = Registry(archive.people)
+    registry, registries = Registry(archive.people), term_registries(archive.terms)
     slugs = {p.slug for p in archive.people} | {registry.slug_for(n) for a in chosen for n in a.people}
     return {
         *(article_url(routes, a) for a in chosen),
         *(routes.url_for("person", slug=s) for s in slugs),
-        *(routes.url_for(kind, slug=slugify(name)) for a in chosen for kind, name in terms_of(a)),
+        *(routes.url_for(kind, slug=registries[kind].slug_for(name)) for a in chosen for kind, name in terms_of(a)),
+        *(routes.url_for(t.kind, slug=t.slug) for t in archive.terms),
         *(routes.published(a) for f in (*chosen, *archive.people) for a in f.moved_from),
         *(routes.published(a) for earlier in (config.moved_from.values() if config else ()) for a, _ in earlier),
         *(routes.url_for("text_page", slug=p.slug) for p in archive.pages),
@@ -362,13 +389,22 @@ def _note_html(note: str) -> Markup:
     return Markup(markdown.render(note).html)
 
 
-def _terms(names: Iterable[str], slug_of: Callable[[str], str]) -> dict[str, Term]:
-    """One term per slug ('Treaty' and 'treaty' are one tag), named by its most used
-    spelling, ties broken alphabetically, so every page shows the same name."""
+def _terms(names: Iterable[str], slug_of: Callable[[str], str], registry: Registry) -> dict[str, Term]:
+    """One term per slug ('Treaty' and 'treaty' are one tag), named as its entry names it,
+    else by its most used spelling, ties broken alphabetically, so every page shows the
+    same name. Every entry has its page, on an article or not yet (as a person's)."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     for name in names:
         spellings[slug_of(name)][name] += 1
-    return {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in spellings.items()}
+    terms = {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in spellings.items()}
+    return terms | {slug: Term(slug, entry.name) for slug, entry in registry.files.items()}
+
+
+def _entry_name(registry: Registry, slug: str, name: str) -> str:
+    """The name of the entry at a name's page (its file's name is the page's: any name making
+    that address means it); else the name."""
+    entry = registry.files.get(slug)
+    return entry.name if entry else name
 
 
 def _spelling(name: str) -> str:
@@ -376,15 +412,19 @@ def _spelling(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _merged_spellings(articles: Sequence[ArticleFile], routes: Routes, slug_of: Callable[[str], str]) -> list[Problem]:
+def _merged_spellings(
+    articles: Sequence[ArticleFile], routes: Routes, slug_of: Mapping[str, Callable[[str], str]], registries: Mapping[str, Registry],
+) -> list[Problem]:
     """Tags (or outlets) written differently beyond capitals and spacing that make one
     address ('C++' and 'C#' -> /tags/c/): an error, since the merged term would show
-    one spelling on every article. Reported where each spelling is first used."""
+    one spelling on every article. Reported where each spelling is first used. Every name
+    given to an entry's page is one spelling: the entry's name."""
     spellings: dict[tuple[str, str], set[str]] = defaultdict(set)
     names = (("tag", set().union(*(a.tags for a in articles))), ("source", {a.source.name for a in articles if a.source}))
     for kind, distinct in names:
         for name in distinct:
-            spellings[kind, slug_of(name)].add(_spelling(name))
+            slug = slug_of[kind](name)
+            spellings[kind, slug].add(_spelling(_entry_name(registries[kind], slug, name)))
     if all(len(found) < 2 for found in spellings.values()):
         return []  # as nearly always: the places are not looked up (~13 ms at 10k articles)
     used: dict[tuple[str, str], tuple[str, int]] = {}  # (kind, name as written) -> where first: a lookup an article's term
@@ -396,7 +436,8 @@ def _merged_spellings(articles: Sequence[ArticleFile], routes: Routes, slug_of: 
             used["source", a.source.name] = (a.path, a.field_lines.get("source.name", a.field_lines.get("source", 1)))
     first: dict[tuple[str, str], dict[str, tuple[str, int, str]]] = defaultdict(dict)  # (kind, slug) -> spelling -> place
     for (kind, name), (path, line) in used.items():  # in order of first use
-        first[kind, slug_of(name)].setdefault(_spelling(name), (path, line, name))
+        slug = slug_of[kind](name)
+        first[kind, slug].setdefault(_spelling(_entry_name(registries[kind], slug, name)), (path, line, name))
     out = []
     for (kind, slug), places in first.items():
         if len(places) < 2:

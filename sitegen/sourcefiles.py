@@ -1,6 +1,7 @@
-"""The archive's files: the Markdown under ``content/articles``, ``content/people`` and ``content/pages`` that a
-build reads, and the files under ``content/`` that no rule reads (I/O: the only reading of
-``content/``; parsing is ``content``'s).
+"""The archive's files: the Markdown under ``content/articles``, ``content/people``,
+``content/pages``, ``content/tags`` and ``content/outlets`` that a build reads, and the
+files under ``content/`` that no rule reads (I/O: the only reading of ``content/``;
+parsing is ``content``'s).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def _markdown_files(base: Path, prefix: str, unread: list[str] | None = None) ->
     return sorted(found, key=lambda rel: rel.split("/"))
 
 
-CONTENT_FOLDERS = ("articles", "people", "pages", "static")  # static/ is copied as it is: every file there is used
+CONTENT_FOLDERS = ("articles", "people", "pages", "tags", "outlets", "static")  # static/ is copied as it is: every file there is used
 # What editors and systems leave beside a file (story.md~, #story.md#, Thumbs.db): not a
 # contributor's misnamed article, and an autosave must not fail `sitegen serve`'s rebuild.
 _LEFT_BY_TOOLS = re.compile(r"\..*|.*~|#.*#|Thumbs\.db|desktop\.ini|Icon\r", re.IGNORECASE)
@@ -128,6 +129,8 @@ def unread_problems(paths: Iterable[str]) -> list[Problem]:
             why = f"person files end in .md{spaced}"
         elif folder == "pages":
             why = f"page files end in .md{spaced} (other files belong under content/static/)"
+        elif folder in ("tags", "outlets"):
+            why = f"{folder[:-1]} files end in .md{spaced}"
         else:
             why = f"content/ holds only the folders {', '.join(f + '/' for f in CONTENT_FOLDERS)}"
         out.append(Problem(path, 0, "", f"not read: {why}"))

@@ -20,6 +20,7 @@ from sitegen.build import Options, build
 from sitegen.cli import main
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
+COURIER = {"@type": "NewsMediaOrganization", "@id": f"{BASE}sources/cape-courier/#outlet", "name": "Cape Courier"}  # by its page here
 def built(root: Path) -> Path:
     build(Options(root=root, out=root / "public", search=False))
     return root / "public"
@@ -199,11 +200,11 @@ def test_a_claim_appears_first_in_the_outlets_article_then_in_this_archive(tmp_p
     (first, *_) = [n["itemReviewed"]["appearance"] for n in json.loads(ld)["@graph"] if n["@type"] == "ClaimReview"]
     assert first == [
         {"@type": "NewsArticle", "url": "https://courier.example.org/light", "headline": "Invented lighthouse relit",
-         "datePublished": "2030-04-02T00:00:00+00:00", "publisher": {"@type": "NewsMediaOrganization", "name": "Cape Courier"}},
+         "datePublished": "2030-04-02T00:00:00+00:00", "publisher": COURIER},
         {"@type": "CreativeWork", "url": f"{BASE}articles/2030/04/light/"},
     ]
     here = {"@type": "CreativeWork", "url": f"{BASE}articles/2030/04/light/"}
-    outlet = {"headline": "Invented lighthouse relit", "datePublished": "2030-04-02T00:00:00+00:00", "publisher": {"@type": "NewsMediaOrganization", "name": "Cape Courier"}}
+    outlet = {"headline": "Invented lighthouse relit", "datePublished": "2030-04-02T00:00:00+00:00", "publisher": COURIER}
     copy = "https://web.archive.org/web/20300402120000/https://courier.example.org/light"
     for folder, source, expected in (
         ("archived", f'{{name: Cape Courier, archived: "{copy}"}}',  # the original, as the copy's address names it

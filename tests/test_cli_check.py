@@ -56,7 +56,7 @@ CASES = [
     ("not utf-8", {ART: b"---\ntitle: caf\xe9\ndate: 2021-03-04\n---\n"}, "error", "", r"^not UTF-8: byte 0xe9", 2),
     ("unknown field", {ART: art(GOOD + "auther: Someone\n")}, "error", "auther", r"^unknown field; .*\(put custom data under extra:\)$", 4),
     ("article not ending in .md", {ART.replace(".md", ".MD"): art(GOOD)}, "error", "", r"^not read: article files end in \.md \(other files belong under content/static/\)$", 0),
-    ("mistyped content folder", {"content/article/2021/03/x.md": art(GOOD)}, "error", "", r"^not read: content/ holds only the folders articles/, people/, pages/, static/$", 0),
+    ("mistyped content folder", {"content/article/2021/03/x.md": art(GOOD)}, "error", "", r"^not read: content/ holds only the folders articles/, people/, pages/, tags/, outlets/, static/$", 0),
     ("draft quote not found", {ART: art(annotated(note("voted seven to six")) + "draft: true\n")}, "error", "annotations[0].quote", r"^not found in body", 5),
     ("draft names no one in the registry", {**REGISTRY, ART: art(GOOD + "draft: true\npeople:\n  - Ada Quil\n")}, "warning", "people", r"^'Ada Quil' is not in the registry \(content/people/\); did you mean 'Ada Quill'\?", 6),
     ("required", {ART: art("date: 2021-03-04\n")}, "error", "title", r"^required$", 1),
@@ -379,9 +379,9 @@ def yaml_blocks(text: str) -> list[str]:
 
 
 def test_contributing_examples_pass_check(tmp_path: Path, capsys) -> None:
-    template, example, person, moved = yaml_blocks(CONTRIBUTING.read_text(encoding="utf-8"))
+    template, example, person, entry, moved = yaml_blocks(CONTRIBUTING.read_text(encoding="utf-8"))
     assert [redirects.address(a) for a in yaml.safe_load(moved)["moved_from"]] == yaml.safe_load(moved)["moved_from"]
-    write(tmp_path / "full", {"content/articles/2021/03/quillby-lanterns.md": example, "content/people/ada-quill.md": person})
+    write(tmp_path / "full", {"content/articles/2021/03/quillby-lanterns.md": example, "content/people/ada-quill.md": person, "content/tags/ukraine-war.md": entry})
     assert main(["check", "-s", str(tmp_path / "full"), "--strict"]) == 0, capsys.readouterr().out
     write(tmp_path / "template", {"content/articles/2022/02/template.md": template})
     assert main(["check", "-s", str(tmp_path / "template")]) == 0, capsys.readouterr().out  # a placeholder name warns

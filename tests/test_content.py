@@ -330,13 +330,13 @@ def test_files_no_rule_reads_are_errors_but_static_and_hidden_files_are_fine(tmp
     read = [f.path for folder in ("articles", "people") for f in read_sources(tmp_path, folder, unread=unread)]
     assert read == ["content/articles/2031/04/fine.md"]
     assert sorted(str(p) for p in unread_problems(unread)) == [
-        "content/article/2031/04/x.md: not read: content/ holds only the folders articles/, people/, pages/, static/",
+        "content/article/2031/04/x.md: not read: content/ holds only the folders articles/, people/, pages/, tags/, outlets/, static/",
         "content/articles/2031/04/story.MD: not read: article files end in .md (other files belong under content/static/)",
         "content/articles/2031/04/story.markdown: not read: article files end in .md (other files belong under content/static/)",
         "content/articles/2031/04/story.md : not read: article files end in .md (the name begins or ends with a space)",
         "content/articles/2031/04/story.md.txt: not read: article files end in .md (other files belong under content/static/)",
         "content/articles/2031/04/story.txt: not read: article files end in .md (other files belong under content/static/)",
-        "content/notes.md: not read: content/ holds only the folders articles/, people/, pages/, static/",
+        "content/notes.md: not read: content/ holds only the folders articles/, people/, pages/, tags/, outlets/, static/",
         "content/people/ada.txt: not read: person files end in .md",
     ]
 

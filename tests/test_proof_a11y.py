@@ -56,6 +56,7 @@ def pages_to_check(out: Path) -> dict[str, str]:
         "person": first_page(out, "people"),
         "people index": "/people/",
         "tag": first_page(out, "tags"),
+        "outlet": first_page(out, "sources"),  # the bundled one's, with its entry's text and links
         "archive": "/archive/",
         "annotations": "/annotations/",
         "fact-checks": "/annotations/fact-check/",
