@@ -81,6 +81,7 @@ FIELDS = (
     "title", "summary", "tags", "people", "source.name", "source.url", "source.archived", "image", "related", "moved_from",
     "annotation.quote", "annotation.note", "annotation.sources", "annotation.claimant", "body",
     "person.name", "person.aliases", "person.description", "person.links", "person.bio",
+    "entry.name", "entry.aliases", "entry.description", "entry.links", "entry.text",
 )  # fmt: skip
 SAFE_SCRIPT_TYPES = {"application/ld+json"}
 
@@ -178,12 +179,25 @@ def person_text(i: int, payload: str, drop: set[str]) -> str:
     return "\n".join(lines)
 
 
-def field_of(problem_field: str, person: bool) -> str:
-    """The FIELDS entry a validation problem is about."""
+def entry_text(i: int, payload: str, drop: set[str]) -> str:
+    """A tag's entry, on no article: its page is /tags/xss-tag-<i>/."""
+    lines = ["---", f"name: {q(f'n{i} {payload}' if 'entry.name' not in drop else f'Tag {i}')}"]
+    if "entry.aliases" not in drop:
+        lines += ["aliases:", f"  - {q(f'e{i} {payload}')}"]
+    if "entry.description" not in drop:
+        lines.append(f"description: {q(payload)}")
+    if "entry.links" not in drop:
+        lines += ["links:", f"  {q(payload)}: {q(in_url(payload))}"]
+    lines += ["---", "", payload if "entry.text" not in drop else "", ""]
+    return "\n".join(lines)
+
+
+def field_of(problem_field: str, kind: str) -> str:
+    """The FIELDS entry a validation problem is about, in a file of ``kind`` ("xss", "xss-person" or "xss-tag")."""
     top = re.split(r"[.\[]", problem_field or "", maxsplit=1)[0]
-    if person:
-        return {"name": "person.name", "aliases": "person.aliases", "description": "person.description",
-                "links": "person.links"}.get(top, "person.bio")  # fmt: skip
+    if kind != "xss":
+        prefix, text = ("person", "person.bio") if kind == "xss-person" else ("entry", "entry.text")
+        return f"{prefix}.{top}" if top in ("name", "aliases", "description", "links") else text
     if top == "annotations":
         part = problem_field.rsplit(".", 1)[-1]
         return {"note": "annotation.note", "sources": "annotation.sources", "claimant": "annotation.claimant"}.get(part.split("[")[0], "annotation.quote")
@@ -213,6 +227,9 @@ def write_archive(root: Path, payloads: list[str], refused: dict[tuple[int, str]
         people = root / "content" / "people"
         people.mkdir(parents=True, exist_ok=True)
         (people / f"xss-person-{i}.md").write_text(person_text(i, payload, drop), encoding="utf-8")
+        entries = root / "content" / "tags"
+        entries.mkdir(parents=True, exist_ok=True)
+        (entries / f"xss-tag-{i}.md").write_text(entry_text(i, payload, drop), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -228,9 +245,9 @@ def xss_site(tmp_path_factory: pytest.TempPathFactory) -> XssSite:
         if not errors:
             break
         for p in errors:
-            m = re.search(r"(xss-person-|xss-)(\d+)\.md$", p.path)
+            m = re.search(r"(xss-person|xss-tag|xss)-(\d+)\.md$", p.path)
             assert m, f"a problem outside the payload files: {p}"
-            site.refused[(int(m.group(2)), field_of(p.field, m.group(1) == "xss-person-"))] = p.message
+            site.refused[(int(m.group(2)), field_of(p.field, m.group(1)))] = p.message
     else:
         pytest.fail("the payload archive still does not validate after dropping refused fields")
     build(Options(root=root, out=site.out))
@@ -342,7 +359,8 @@ def rendered_fields(out: Path, i: int, payload: str) -> set[str]:
     """
     seen: set[str] = set()
     flat, url = _flat(payload), in_url(payload)
-    for kind, page in (("article", out / f"articles/2030/01/xss-{i:04d}/index.html"), ("person", out / f"people/xss-person-{i}/index.html")):
+    pages = (("article", f"articles/2030/01/xss-{i:04d}/"), ("person", f"people/xss-person-{i}/"), ("entry", f"tags/xss-tag-{i}/"))
+    for kind, page in ((kind, out / rel / "index.html") for kind, rel in pages):
         doc = html.fromstring(page.read_bytes())
         text = _flat(doc.text_content())
         attrs = [v for el in doc.iter() if isinstance(el.tag, str) for v in el.attrib.values()]
@@ -361,6 +379,13 @@ def rendered_fields(out: Path, i: int, payload: str) -> set[str]:
                 "annotation.sources": url in attrs,
                 "annotation.quote": any(_flat(m.text_content()) == flat for m in doc.iter("mark")),
                 "annotation.claimant": any(_flat(c.text_content()) == _flat(f"Claim by p{i} {payload}") for c in doc.cssselect(".annotation-claimant")),
+            }
+        elif kind == "entry":
+            checks = {
+                "entry.name": _flat(doc.findtext(".//h1") or "") == _flat(f"Tag: n{i} {payload}"),
+                "entry.aliases": _flat(f"e{i} {payload}") in text,
+                "entry.description": _flat("".join(doc.xpath("//meta[@name='description']/@content"))) == flat,
+                "entry.links": url in attrs,
             }
         else:
             checks = {
@@ -387,7 +412,7 @@ def _moved_page_leads_here(out: Path, i: int, payload: str) -> bool:
 
 def test_payloads_reach_the_pages(xss_site: XssSite, proof_figures: dict) -> None:
     """Proof the proof is not empty: each payload shows, verbatim, in each field it was put in."""
-    verbatim = set(FIELDS) - {"body", "annotation.note", "person.bio"}
+    verbatim = set(FIELDS) - {"body", "annotation.note", "person.bio", "entry.text"}
     missing = []
     for i, payload in enumerate(xss_site.payloads):
         expected = {f for f in verbatim if (i, f) not in xss_site.refused}
