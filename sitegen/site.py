@@ -107,7 +107,8 @@ def _clash(claims: list[tuple[PersonFile | TermFile, str, str]], what: str) -> l
     for person, where, spelling in claims:
         others = ", ".join(f"{o.path} ({w} {s!r})" for o, w, s in claims if o is not person)
         message = f"{spelling!r} also means {others}; a name or alias must mean one {what} only"
-        out.append(Problem(person.path, 1, where, message))
+        key = f"aliases[{person.aliases.index(spelling)}]" if where == "aliases" else where  # the slug is the file's name: its first line
+        out.append(Problem(person.path, person.field_lines.get(key, 1), where, message))
     return out
 
 

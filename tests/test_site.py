@@ -26,15 +26,15 @@ def test_a_name_or_alias_of_two_people_is_an_error_on_both_files():
         person("bob-quill", "name: Bob Quill\naliases: [a. quill, Ada Quill]\n"),
         person("ben", "name: Ben Wallace\n"),
         person("ben-wallace", "name: Ben Wallace\naliases: [Ben]\n"),
-    ]) == [
-        "content/people/ada-quill.md:1: aliases: 'A. Quill' also means content/people/bob-quill.md (aliases 'a. quill'); a name or alias must mean one person only",
-        "content/people/ada-quill.md:1: name: 'Ada Quill' also means content/people/bob-quill.md (aliases 'Ada Quill'); a name or alias must mean one person only",
-        "content/people/ben-wallace.md:1: aliases: 'Ben' also means content/people/ben.md (slug 'ben'); a name or alias must mean one person only",
-        "content/people/ben-wallace.md:1: name: 'Ben Wallace' also means content/people/ben.md (name 'Ben Wallace'); a name or alias must mean one person only",
-        "content/people/ben.md:1: name: 'Ben Wallace' also means content/people/ben-wallace.md (name 'Ben Wallace'); a name or alias must mean one person only",
+    ]) == [  # on the line of the name or alias (the slug is the file's name: its first line)
+        "content/people/ada-quill.md:2: name: 'Ada Quill' also means content/people/bob-quill.md (aliases 'Ada Quill'); a name or alias must mean one person only",
+        "content/people/ada-quill.md:3: aliases: 'A. Quill' also means content/people/bob-quill.md (aliases 'a. quill'); a name or alias must mean one person only",
+        "content/people/ben-wallace.md:2: name: 'Ben Wallace' also means content/people/ben.md (name 'Ben Wallace'); a name or alias must mean one person only",
+        "content/people/ben-wallace.md:3: aliases: 'Ben' also means content/people/ben.md (slug 'ben'); a name or alias must mean one person only",
         "content/people/ben.md:1: slug: 'ben' also means content/people/ben-wallace.md (aliases 'Ben'); a name or alias must mean one person only",
-        "content/people/bob-quill.md:1: aliases: 'Ada Quill' also means content/people/ada-quill.md (name 'Ada Quill'); a name or alias must mean one person only",
-        "content/people/bob-quill.md:1: aliases: 'a. quill' also means content/people/ada-quill.md (aliases 'A. Quill'); a name or alias must mean one person only",
+        "content/people/ben.md:2: name: 'Ben Wallace' also means content/people/ben-wallace.md (name 'Ben Wallace'); a name or alias must mean one person only",
+        "content/people/bob-quill.md:3: aliases: 'Ada Quill' also means content/people/ada-quill.md (name 'Ada Quill'); a name or alias must mean one person only",
+        "content/people/bob-quill.md:3: aliases: 'a. quill' also means content/people/ada-quill.md (aliases 'A. Quill'); a name or alias must mean one person only",
     ]
 
 

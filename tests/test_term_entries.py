@@ -123,7 +123,7 @@ def test_names_that_make_an_entrys_address_are_its_names(archive: Path, tmp_path
     [
         ("tags/pact.md", "---\nname: Pact\n---\n", [
             "content/tags/pact.md:1:1: error: slug: 'pact' also means content/tags/treaty.md (aliases 'Pact'); a name or alias must mean one tag only",
-            "content/tags/treaty.md:1:1: error: aliases: 'Pact' also means content/tags/pact.md (slug 'pact'); a name or alias must mean one tag only",
+            "content/tags/treaty.md:3:1: error: aliases: 'Pact' also means content/tags/pact.md (slug 'pact'); a name or alias must mean one tag only",
         ]),
         ("tags/Treaty.md", "---\nname: Treaties\n---\n", [
             "content/tags/Treaty.md:1:1: error: slug: duplicate slug 'treaty': content/tags/treaty.md has the same URL; rename or merge one",
