@@ -168,7 +168,8 @@ def _listings(site: Site, cards: list[Card]) -> Iterator[Page]:
         ("source", "sources", site.sources, site.by_source),
     ):
         counts = [(t, len(groups.get(slug, ()))) for slug, t in terms.items()]
-        yield Page(r.url_for(index_kind), (f"{index_kind}.html", "terms.html"), {"kind": kind, "terms": counts}, newest)
+        described = {slug: entry.description for (of, slug), entry in site.entries.items() if of == kind and entry.description}
+        yield Page(r.url_for(index_kind), (f"{index_kind}.html", "terms.html"), {"kind": kind, "terms": counts, "descriptions": described}, newest)
         for slug, term in terms.items():
             members = [cards[i] for i in groups.get(slug, ())]
             feed = r.feed_for(kind, slug=slug)
