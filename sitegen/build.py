@@ -303,8 +303,9 @@ def annotation_files(site: Site, showing: Collection[str] | None = None) -> Iter
 
 def data_files(site: Site, cards: list[Card]) -> Iterator[tuple[str, Product]]:
     """The archive as data (dataset.py): its tables and their description, beside the data
-    page; they read the cards and the people alone."""
-    read = ("data", cards, tuple(site.people.values()))
+    page; they read the cards, the people and the outlets alone."""
+    outlets = tuple((slug, site.entries.get(("source", slug))) for slug in site.sources)
+    read = ("data", cards, tuple(site.people.values()), outlets)
     makers = [*(partial(dataset.table, site, cards, table.name) for table in dataset.TABLES), partial(_package, site, cards)]
     for rel, name, make in zip(data_names(site), dataset.FILES, makers, strict=True):
         yield rel, Product((*read, name), make)

@@ -89,6 +89,15 @@ TABLES = (
         Column("articles", "integer", "How many articles name them.", True),
         Column("type", "string", "person, or organization for a body the registry describes as one.", True),
     ), ("slug",)),
+    Table("outlets", "One row per outlet with a page: those an entry describes (content/outlets/), and names found in articles alone.", (
+        Column("slug", "string", "The outlet's identifier in this archive.", True),
+        Column("name", "string", "Name, as the archive writes it (as articles.csv's outlet).", True),
+        Column("aliases", "array", "Other names articles give it, a JSON array."),
+        Column("description", "string", "What it is, in one line."),
+        Column("entry", "boolean", "Whether an entry describes it (else: named in articles alone).", True),
+        Column("url", "string", "Its page in this archive.", True, "uri"),
+        Column("articles", "integer", "How many of the archive's articles it published.", True),
+    ), ("slug",)),
     Table("annotations", "One row per editor's note on a passage of an article, newest first.", (
         Column("url", "string", "The note's address, on its article's page.", True, "uri"),
         ARTICLE,
@@ -115,6 +124,7 @@ def table(site: Site, cards: Sequence[Card], name: str) -> bytes:
         "tags": _tags(site, cards),
         "mentions": _mentions(site, cards),
         "people": _people(site),
+        "outlets": _outlets(site),
         "annotations": _notes(site, cards),
     }
     (columns,) = [t.columns for t in TABLES if t.name == name]
@@ -124,7 +134,7 @@ def table(site: Site, cards: Sequence[Card], name: str) -> bytes:
 def row_counts(site: Site, cards: Sequence[Card]) -> dict[str, int]:
     """How many rows each table has, without making it (the data page says)."""
     return {"articles": len(cards), "tags": sum(len(c.tags) for c in cards), "mentions": sum(len(c.people) for c in cards),
-            "people": len(site.people), "annotations": sum(len(c.annotations) for c in cards)}
+            "people": len(site.people), "outlets": len(site.sources), "annotations": sum(len(c.annotations) for c in cards)}
 
 
 def descriptor(site: Site, cards: Sequence[Card]) -> dict:
@@ -210,6 +220,13 @@ def _people(site: Site) -> Iterable[tuple]:
     for slug, person in sorted(site.people.items()):
         yield (slug, person.name, _array(person.aliases), person.description, "true" if person.in_registry else "false",
                _url(site, site.routes.url_for("person", slug=slug)), len(site.by_person.get(slug, ())), person.type)
+
+
+def _outlets(site: Site) -> Iterable[tuple]:
+    for slug, outlet in site.sources.items():  # A-Z by slug
+        entry = site.entries.get(("source", slug))
+        yield (slug, outlet.name, _array(entry.aliases if entry else ()), entry.description if entry else "", "true" if entry else "false",
+               _url(site, site.routes.url_for("source", slug=slug)), len(site.by_source.get(slug, ())))
 
 
 def _notes(site: Site, cards: Sequence[Card]) -> Iterable[tuple]:

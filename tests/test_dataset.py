@@ -53,11 +53,13 @@ language: de
 ---
 Die Maut sinkt.
 """
+GAZETTE = "---\nname: Harbour Gazette\naliases: [The Gazette]\ndescription: An invented weekly\n---\n"
 ORLA = '---\nname: Orla Venn\naliases: [O. Venn, "Orla; V."]\ndescription: An invented harbour master\n---\nInvented.\n'
 
 
 def invented(root: Path) -> Path:
-    for rel, text in (("content/articles/2031/01/ferry.md", FERRY), ("content/articles/2030/03/toll.md", TOLL), ("content/people/orla-venn.md", ORLA)):
+    for rel, text in (("content/articles/2031/01/ferry.md", FERRY), ("content/articles/2030/03/toll.md", TOLL), ("content/people/orla-venn.md", ORLA),
+                      ("content/outlets/harbour-gazette.md", GAZETTE)):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     (root / "sitegen.toml").write_text(f'base_url = "{BASE}"\ntitle = "Invented Harbour Archive"\n', encoding="utf-8")
@@ -75,7 +77,7 @@ def test_the_tables_are_valid_against_their_data_package(tmp_path: Path) -> None
     out = invented(tmp_path)
     report = validate(str(out / "data" / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
-    assert [task.name for task in report.tasks] == ["articles", "tags", "mentions", "people", "annotations"]
+    assert [task.name for task in report.tasks] == ["articles", "tags", "mentions", "people", "outlets", "annotations"]
     package = json.loads((out / "data" / "datapackage.json").read_text("utf-8"))
     assert package["name"] == "invented-harbour-archive"
     assert package["created"] == "2031-02-01T00:00:00Z"  # the newest of articles and notes: no build time
@@ -87,6 +89,7 @@ def test_the_tables_are_valid_against_their_data_package(tmp_path: Path) -> None
     ("annotations.csv", "#annotation-2,", "#annotation-1,", "primary-key"),  # one note's address twice
     ("tags.csv", "tags/harbour/\n", "tags/harbour/\nhttps://news.example.org/articles/2031/01/ferry/,ferry,https://news.example.org/tags/ferry/\n", "primary-key"),
     ("people.csv", '"[""O. Venn"", ""Orla; V.""]"', '"O. Venn; Orla; V."', "type-error"),  # aliases: a JSON array
+    ("outlets.csv", ',true,', ',yes please,', "type-error"),  # entry: a boolean
 ])
 def test_the_validator_sees_what_the_package_promises(tmp_path: Path, file: str, old: str, new: str, error: str) -> None:
     """The validation above can fail: the package's types and keys are checked against the data."""
@@ -122,6 +125,8 @@ def test_each_article_is_a_row_with_what_a_researcher_needs(tmp_path: Path) -> N
                                    "in_registry": "true", "url": BASE + "people/orla-venn/", "articles": "1", "type": "person"}
     assert json.loads(people["orla-venn"]["aliases"]) == ["O. Venn", "Orla; V."]  # a list in a cell: nothing to split wrongly
     assert (people["tam-reed"]["in_registry"], people["tam-reed"]["articles"]) == ("false", "1")  # named in an article alone
+    assert rows(out, "outlets.csv") == [{"slug": "harbour-gazette", "name": "Harbour Gazette", "aliases": '["The Gazette"]', "description": "An invented weekly",
+                                         "entry": "true", "url": BASE + "sources/harbour-gazette/", "articles": "1"}]
 
 
 def test_each_text_is_as_the_archive_has_it(tmp_path: Path) -> None:
@@ -150,7 +155,7 @@ def test_the_data_page_lists_each_table_and_every_page_links_it(tmp_path: Path) 
     out = invented(tmp_path)
     doc = page(out, "/data/")
     listed = {a.get("href"): a.getparent().xpath("string(span[@class='count'])") for a in doc.xpath("//dl[@class='data-tables']/dt/a")}
-    assert listed == {"articles.csv": "2 rows", "tags.csv": "3 rows", "mentions.csv": "2 rows", "people.csv": "2 rows", "annotations.csv": "2 rows",
+    assert listed == {"articles.csv": "2 rows", "tags.csv": "3 rows", "mentions.csv": "2 rows", "people.csv": "2 rows", "outlets.csv": "1 row", "annotations.csv": "2 rows",
                       "datapackage.json": ""}
     assert all((out / "data" / href).is_file() for href in listed)
     for url in ("/", "/articles/2031/01/ferry/", "/annotations/", "/people/orla-venn/"):

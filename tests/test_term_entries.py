@@ -5,6 +5,8 @@ incremental builds equal to cold ones when an entry comes, changes or goes."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -239,3 +241,18 @@ def test_an_entrys_aliases_are_searched_as_its_name(archive: Path, tmp_path: Pat
     (archive / "content/tags/treaty.md").write_text(TREATY.replace("[Pact]", "[Accord]"), "utf-8")  # the terms counted before are not kept
     out = incremental_equals_cold(archive, tmp_path, search=True)
     assert indexed(out, "pact", "tags") == set() and indexed(out, "accord", "tags") == treaty
+
+
+def test_the_outlets_table_gives_each_outlet_with_its_entry(archive: Path, tmp_path: Path) -> None:
+    out = archive / "public"
+    build(Options(root=archive, out=out, search=False))
+    table = lambda: list(csv.DictReader(io.StringIO((out / "data/outlets.csv").read_text("utf-8"), newline="")))
+    assert table() == [
+        {"slug": "coastline-weekly", "name": "Coastline Weekly", "aliases": "", "description": "", "entry": "false",
+         "url": "https://archive.example.org/sources/coastline-weekly/", "articles": "1"},  # named in an article alone
+        {"slug": "the-lindmoor-ledger", "name": "The Lindmoor Ledger", "aliases": '["Ledger", "Lindmoor Ledger"]', "description": "An invented daily of an invented town.",
+         "entry": "true", "url": "https://archive.example.org/sources/the-lindmoor-ledger/", "articles": "2"},
+    ]
+    (archive / "content/outlets/the-lindmoor-ledger.md").write_text(LEDGER.replace("An invented daily", "An invented weekly"), "utf-8")
+    incremental_equals_cold(archive, tmp_path)  # the entry alone changed: the data made again
+    assert table()[1]["description"] == "An invented weekly of an invented town."
