@@ -17,7 +17,7 @@ from .errors import WARNING, Problem
 from .model import ArticleFile, PageFile, PersonFile, TermFile
 from .routes import Routes
 from .schema import KINDS
-from .site import Registry, addresses, article_url, term_registries, terms_of
+from .site import Registry, addresses, article_url, name_key, term_registries, terms_of
 from .slugs import slugify
 
 
@@ -143,12 +143,8 @@ def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
         else:
             where = f"if it was renamed, give that address {config_line}"
         message = f"{what} {name!r} is on no article now: {'their' if kind == 'person' else 'its'} page {url} (at {old.ref}) will answer 'page not found'; {where}"
-        if kind != "person" and (entry := now_registries[kind].files.get(now_registries[kind].find(name) or "")):
-            # An entry's name or alias took it to its page: told on the entry, the file that changed.
-            now = seen.routes.url_for(kind, slug=entry.slug)
-            message = f"{what} {name!r} is at {now} now (its entry's): its page {url} (at {old.ref}) will answer 'page not found'; give that address in the {table}: \"{now}\" = [\"{url}\"]"
-            field = "name" if name.strip().casefold() == entry.name.casefold() else "aliases" if name.strip().casefold() in {a.casefold() for a in entry.aliases} else ""
-            out.append(Problem(entry.path, entry.field_lines.get(field, 0), field, message, WARNING))
+        if kind != "person" and (moved := _moved_by_entry(kind, name, slug, (registries[kind], now_registries[kind]), seen, f"{what} {name!r}", table)):
+            out.append(moved)
             continue
         out.append(Problem(there.path if there else was.path, line, field, message, WARNING))
     for entry in old.terms:  # an entry's page, on no article yet, goes with its file
@@ -158,6 +154,27 @@ def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
         state = "renamed" if any(t.path == now_at for t in archive.terms) and now_at != entry.path else "removed"
         out.append(Problem(now_at if state == "renamed" else entry.path, 0, "", f"{state}: its page {url} (at {old.ref}) will answer 'page not found'; if it moved, give that address {in_config(url)}", WARNING))
     return out
+
+
+def _moved_by_entry(kind: str, name: str, slug: str, registries: tuple[Registry, Registry], seen: _Compared, what: str, table: str) -> Problem | None:
+    """A tag's or an outlet's name that makes another page now than at the ref, since an
+    entry took it (as its name or alias now) or let it go (removed, or it gave it then): a
+    warning on that entry's file, the one that changed, with the config's line that keeps the
+    page's address."""
+    then, now_registry = registries
+    now = seen.routes.url_for(kind, slug=now_registry.slug_for(name))
+    if now not in seen.now:
+        return None
+    url = seen.then.url_for(kind, slug=slug)
+    message = f"{what} is at {now} now: its page {url} (at {seen.old.ref}) will answer 'page not found'; give that address in the {table}: \"{now}\" = [\"{url}\"]"
+    if entry := now_registry.files.get(now_registry.find(name) or ""):
+        key = name_key(name)
+        at = [f"aliases[{i}]" for i, alias in enumerate(entry.aliases) if name_key(alias) == key]
+        field = "name" if name_key(entry.name) == key else "aliases" if at else ""
+        return Problem(entry.path, entry.field_lines.get(at[0] if at else field, 0), field, message, WARNING)
+    if gone := then.files.get(slug):  # the entry whose page it was
+        return Problem(seen.old.renamed.get(gone.path, gone.path), 0, "", message, WARNING)
+    return None
 
 
 def _permalinks(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:

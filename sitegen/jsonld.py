@@ -138,8 +138,8 @@ def dataset(site: Site, cards: Sequence[Card], changed: datetime | None) -> dict
         data["dateModified"] = changed.isoformat()
     if cards:  # the days the first and the last article were published
         data["temporalCoverage"] = f"{cards[-1].date.date()}/{cards[0].date.date()}"
-    if site.tags:  # what the archive is about: its most used tags, most first
-        most = sorted(site.tags, key=lambda slug: (-len(site.by_tag.get(slug, ())), slug))[:DATASET_KEYWORDS]
+    if site.by_tag:  # what the archive is about: its most used tags, most first (not an entry on no article yet)
+        most = sorted(site.by_tag, key=lambda slug: (-len(site.by_tag[slug]), slug))[:DATASET_KEYWORDS]
         data["keywords"] = [site.tags[slug].name for slug in most]
     if config.license:
         data["license"] = config.license.url

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -27,26 +27,29 @@ from .content import Archive, parse_article, parse_page, parse_person, parse_ter
 from .departures import Before, departures
 from .errors import WARNING, BuildFailed, Invalid, Problem, SitegenError
 from .model import ArticleFile, PageFile, PersonFile, TermFile
+from .schema import TERM_FOLDERS
+from .site import name_key, term_registries, terms_of
 from .slugs import slugify
 
 # A change to these files can change every page, so --changed-since checks everything.
 SITE_WIDE = ("sitegen.toml", "pyproject.toml")
 
 
-def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8) -> list[Problem]:
-    """A tag only one article uses, close to a tag several use, is probably a typo; pure."""
+def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8, slug_of: Callable[[str], str] = slugify) -> list[Problem]:
+    """A tag only one article uses, close to a tag several use, is probably a typo; pure.
+    ``slug_of`` gives a tag's page (its entry's, for a name an entry gives it)."""
     users: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for a in articles:
-        slugs = {slugify(t) for t in a.tags}
+        slugs = {slug_of(t) for t in a.tags}
         users.update(slugs)
         for t in a.tags:
-            spelling.setdefault(slugify(t), t)
+            spelling.setdefault(slug_of(t), t)
     common = sorted(s for s, n in users.items() if n > 1)
     out = []
     for a in articles:
         for i, name in enumerate(a.tags):
-            slug = slugify(name)
+            slug = slug_of(name)
             if users[slug] != 1:
                 continue
             close = difflib.get_close_matches(slug, common, n=1, cutoff=cutoff)
@@ -136,13 +139,17 @@ def _config_at(root: Path, base: str) -> Config | None:
             return None
 
 
-def affected(archive: Archive, changed: Iterable[str], previous: Sequence[PersonFile] = ()) -> set[str] | None:
+def affected(
+    archive: Archive, changed: Iterable[str], previous: Sequence[PersonFile] = (), previous_entries: Sequence[TermFile] = (),
+) -> set[str] | None:
     """The changed files plus the articles their problems can depend on; None means all; pure.
 
     A changed person file affects the articles naming that person (by any name it
-    has now or had in ``previous``); a changed article affects the articles and pages
-    linking to it and those it could duplicate (same URL slug or same source URL); a
-    changed page of the archive's own, the articles and pages linking to it.
+    has now or had in ``previous``), and a changed tag's or outlet's entry those giving
+    it any name it has now or had (``previous_entries``); a changed article affects the
+    articles, pages and entries linking to it and those it could duplicate (same URL slug
+    or same source URL); a changed page of the archive's own, the articles, pages and
+    entries linking to it.
     """
     changed = {PurePosixPath(p).as_posix() for p in changed}
     if changed & set(SITE_WIDE):
@@ -154,20 +161,26 @@ def affected(archive: Archive, changed: Iterable[str], previous: Sequence[Person
             person_slugs.add(slugify(PurePosixPath(path).stem))
     for p in (*archive.people, *previous):
         if p.slug in person_slugs:
-            names.update(n.casefold() for n in (p.slug, p.name, *p.aliases))
+            names.update(name_key(n) for n in (p.slug, p.name, *p.aliases))
+    entry_slugs = {(TERM_FOLDERS[path.split("/")[1]], slugify(PurePosixPath(path).stem)) for path in changed
+                   if path.count("/") == 2 and path.split("/")[1] in TERM_FOLDERS}
+    entry_names = {(t.kind, name_key(n)) for t in (*archive.terms, *previous_entries) if (t.kind, t.slug) in entry_slugs for n in (t.slug, t.name, *t.aliases)}
     touched = [a for a in archive.articles if a.path in changed]
     linked = {slugify(PurePosixPath(p).stem) for p in changed if p.startswith("content/articles/")}
     keys = {(a.date.year, a.date.month, a.slug) for a in touched}
     sources = {a.source.identity for a in touched if a.source and a.source.identity}  # its url, or its archived copy's original
     pages_linked = {f"/{slugify(PurePosixPath(p).stem)}/" for p in changed if p.startswith("content/pages/")}
     out = set(changed)
-    for page in archive.pages:  # may link to a moved or removed article or page
-        if any(f"{slug}/" in page.body for slug in linked) or any(url in page.body for url in pages_linked):
-            out.add(page.path)
+    texts = [(page.path, page.body) for page in archive.pages] + [(t.path, t.text) for t in archive.terms]
+    for path, text in texts:  # may link to a moved or removed article or page
+        if any(f"{slug}/" in text for slug in linked) or any(url in text for url in pages_linked):
+            out.add(path)
     for a in archive.articles:
         if any(url in a.body for url in pages_linked):
             out.add(a.path)
-        if any(n.strip().casefold() in names or slugify(n) in person_slugs for n in a.people):
+        if any(name_key(n) in names or slugify(n) in person_slugs for n in a.people):
+            out.add(a.path)
+        if entry_slugs and any((kind, name_key(n)) in entry_names or (kind, slugify(n)) in entry_slugs for kind, n in terms_of(a)):
             out.add(a.path)
         if any(f"{slug}/" in a.body for slug in linked):  # may link to a moved or removed article
             out.add(a.path)
@@ -255,12 +268,12 @@ def run(
     except BuildFailed as failed:
         problems = list(failed.problems)  # the links of the files that parsed among them
     chosen = [a for a in archive.articles if options.drafts or not a.draft]
-    problems = [*problems, *tag_hints(chosen)]
+    problems = [*problems, *tag_hints(chosen, slug_of=term_registries(archive.terms)["tag"].slug_for)]
     if changed_since:
         changed = changed_files(options.root, changed_since)
         old = before(options.root, changed_since, changed)
         problems += departures(archive, config, old, options.drafts)
-        keep = affected(archive, changed, old.people)
+        keep = affected(archive, changed, old.people, old.terms)
         if keep is not None:
             problems = [p for p in problems if p.path in keep]
     code = _print(problems, fmt, strict, out, err, env)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
@@ -33,7 +33,7 @@ from .model import (
     TextPage,
 )
 from .routes import Routes
-from .schema import KINDS
+from .schema import KINDS, TERM_FOLDERS
 from .slugs import slugify
 
 if TYPE_CHECKING:
@@ -73,8 +73,8 @@ def _english() -> Catalog:
 
 
 class Registry:
-    """Looks people up by name, alias or slug, case-insensitively (or tags, or outlets:
-    ``what`` the entries are)."""
+    """Looks people up by name, alias or slug, whatever their capitals and spacing (or tags,
+    or outlets: ``what`` the entries are)."""
 
     def __init__(self, people: Sequence[PersonFile | TermFile], what: str = "person"):
         self.files = {p.slug: p for p in people}
@@ -82,13 +82,13 @@ class Registry:
         claims: dict[str, dict[str, tuple[PersonFile | TermFile, str, str]]] = defaultdict(dict)  # key -> slug -> (file, field, spelling)
         for p in people:
             for where, key in (("slug", p.slug), ("name", p.name), *(("aliases", a) for a in p.aliases)):
-                self.keys.setdefault(key.casefold(), p.slug)
-                claims[key.casefold()].setdefault(p.slug, (p, where, key))  # one slug of two files: a duplicate slug, reported apart
+                self.keys.setdefault(name_key(key), p.slug)
+                claims[name_key(key)].setdefault(p.slug, (p, where, key))  # one slug of two files: a duplicate slug, reported apart
         self.names = [p.name for p in people]
         self.clashes = [problem for both in claims.values() if len(both) > 1 for problem in _clash(list(both.values()), what)]
 
     def find(self, name: str) -> str | None:
-        return self.keys.get(name.strip().casefold())
+        return self.keys.get(name_key(name))
 
     def slug_for(self, name: str) -> str:
         """The page a name in an article's people has: the registry's person's, else one of
@@ -141,7 +141,8 @@ def resolve(
     registries = term_registries(archive.terms)
     problems.extend(problem for r in registries.values() for problem in r.clashes)
     term_slug = {kind: lru_cache(maxsize=None)(r.slug_for) for kind, r in registries.items()}  # a few names, each on many articles
-    problems.extend(_merged_spellings(archive.articles, routes, term_slug, registries))
+    unparsed_entries = {(TERM_FOLDERS[path.split("/")[1]], slugify(PurePosixPath(path).stem)) for path in archive.failed if path.split("/")[1] in TERM_FOLDERS}
+    problems.extend(_merged_spellings(archive.articles, routes, term_slug, registries, unparsed_entries))
     tag_terms = _terms((name for f in chosen for name in f.tags), term_slug["tag"], registries["tag"])
     source_terms = _terms((f.source.name for f in chosen if f.source), term_slug["source"], registries["source"])
     articles = []
@@ -408,24 +409,26 @@ def _entry_name(registry: Registry, slug: str, name: str) -> str:
     return entry.name if entry else name
 
 
-def _spelling(name: str) -> str:
-    """A term as written, but for capitals and spacing, which make no other term."""
+def name_key(name: str) -> str:
+    """A name as written, but for capitals and spacing, which make no other name or term."""
     return " ".join(name.casefold().split())
 
 
 def _merged_spellings(
     articles: Sequence[ArticleFile], routes: Routes, slug_of: Mapping[str, Callable[[str], str]], registries: Mapping[str, Registry],
+    unparsed: Collection[tuple[str, str]] = (),
 ) -> list[Problem]:
     """Tags (or outlets) written differently beyond capitals and spacing that make one
     address ('C++' and 'C#' -> /tags/c/): an error, since the merged term would show
     one spelling on every article. Reported where each spelling is first used. Every name
-    given to an entry's page is one spelling: the entry's name."""
+    given to an entry's page is one spelling: the entry's name; none is told of the page of
+    an entry whose file did not parse (its errors say why)."""
     spellings: dict[tuple[str, str], set[str]] = defaultdict(set)
     names = (("tag", set().union(*(a.tags for a in articles))), ("source", {a.source.name for a in articles if a.source}))
     for kind, distinct in names:
         for name in distinct:
             slug = slug_of[kind](name)
-            spellings[kind, slug].add(_spelling(_entry_name(registries[kind], slug, name)))
+            spellings[kind, slug].add(name_key(_entry_name(registries[kind], slug, name)))
     if all(len(found) < 2 for found in spellings.values()):
         return []  # as nearly always: the places are not looked up (~13 ms at 10k articles)
     used: dict[tuple[str, str], tuple[str, int]] = {}  # (kind, name as written) -> where first: a lookup an article's term
@@ -438,10 +441,10 @@ def _merged_spellings(
     first: dict[tuple[str, str], dict[str, tuple[str, int, str]]] = defaultdict(dict)  # (kind, slug) -> spelling -> place
     for (kind, name), (path, line) in used.items():  # in order of first use
         slug = slug_of[kind](name)
-        first[kind, slug].setdefault(_spelling(_entry_name(registries[kind], slug, name)), (path, line, name))
+        first[kind, slug].setdefault(name_key(_entry_name(registries[kind], slug, name)), (path, line, name))
     out = []
     for (kind, slug), places in first.items():
-        if len(places) < 2:
+        if len(places) < 2 or (kind, slug) in unparsed:
             continue
         url = routes.url_for(kind, slug=slug)
         for path, line, name in places.values():

@@ -198,8 +198,24 @@ def test_check_changed_since_tells_where_an_entrys_address_went(archive: Path, c
     assert changed(archive, capsys) == [
         ("content/tags/lighthouse.md: warning: removed: its page /tags/lighthouse/ (at main) will answer 'page not found'; if it moved, give that address "
         "in the [moved_from] of sitegen.toml, under the page it leads to now: \"/…/new-name/\" = [\"/tags/lighthouse/\"]"),
-        ("content/tags/twin-town-treaty.md:3:1: warning: aliases: the tag 'Treaty' is at /tags/twin-town-treaty/ now (its entry's): its page /tags/treaty/ "
+        ("content/tags/twin-town-treaty.md:3:1: warning: aliases: the tag 'Treaty' is at /tags/twin-town-treaty/ now: its page /tags/treaty/ "
         "(at main) will answer 'page not found'; give that address in the [moved_from] of sitegen.toml: \"/tags/twin-town-treaty/\" = [\"/tags/treaty/\"]"),
+    ]
+
+
+def test_check_changed_since_tells_of_an_entry_that_let_a_name_go(archive: Path, capsys) -> None:
+    """An entry removed whose alias an unchanged article uses: the article now makes a page
+    of its own, and the entry's page is gone. Told on the entry's file, which changed."""
+    (archive / "content/tags/accord.md").write_text("---\nname: Accord\naliases:\n  - Lantern\n---\n", "utf-8")
+    retag(archive, "2031/04/ferry-timetable.md", "tags: [harbour]", "tags: [harbour, Lantern]")
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-q", "-m", "fictional archive")
+    git(archive, "checkout", "-q", "-b", "pr")
+    git(archive, "rm", "-q", "content/tags/accord.md")
+    assert changed(archive, capsys) == [
+        ("content/tags/accord.md: warning: the tag 'Lantern' is at /tags/lantern/ now: its page /tags/accord/ (at main) will answer 'page not found'; "
+        'give that address in the [moved_from] of sitegen.toml: "/tags/lantern/" = ["/tags/accord/"]'),
     ]
 
 
@@ -256,3 +272,84 @@ def test_the_outlets_table_gives_each_outlet_with_its_entry(archive: Path, tmp_p
     (archive / "content/outlets/the-lindmoor-ledger.md").write_text(LEDGER.replace("An invented daily", "An invented weekly"), "utf-8")
     incremental_equals_cold(archive, tmp_path)  # the entry alone changed: the data made again
     assert table()[1]["description"] == "An invented weekly of an invented town."
+
+
+def pr_branch(archive: Path) -> None:
+    """The archive committed as main, and a branch ``pr`` checked out from it."""
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-q", "-m", "fictional archive")
+    git(archive, "checkout", "-q", "-b", "pr")
+
+
+def test_check_changed_since_shows_what_an_entry_change_does_to_unchanged_files(archive: Path, capsys) -> None:
+    """An entry removed: the two spellings it held together are an error on their articles,
+    and an entry's link to an article removed, a warning on the entry."""
+    retag(archive, "2031/04/harbour-opens.md", "tags: [Harbour, Treaty]", "tags: [Harbour, 'TREATY!']")
+    (archive / "content/tags/harbour.md").write_text("---\nname: Harbour\n---\nSee [the reopening](/articles/2031/04/harbour-opens/).\n", "utf-8")
+    pr_branch(archive)
+    git(archive, "rm", "-q", "content/tags/treaty.md")
+    merged = [line for line in changed(archive, capsys) if ": error: " in line]
+    assert [line.split(": error: ")[0] for line in merged] == ["content/articles/2031/04/harbour-opens.md:7:1", "content/articles/2031/05/treaty-signed.md:8:1"]
+    assert all("make one tag, /tags/treaty/" in line for line in merged)
+    git(archive, "checkout", "-q", "-f", "main")
+    git(archive, "checkout", "-q", "-b", "removed")
+    git(archive, "rm", "-q", "content/articles/2031/04/harbour-opens.md")
+    assert "content/tags/harbour.md:4:1: warning: body: links to '/articles/2031/04/harbour-opens/', which is no page of this site" in changed(archive, capsys)
+
+
+def test_a_tags_alias_is_no_typo(archive: Path, capsys) -> None:
+    retag(archive, "2031/05/treaty-signed.md", "tags: [treaty]", "tags: [treaty, Harbor]")
+    hint = "content/articles/2031/05/treaty-signed.md:8:1: warning: tags: 'Harbor' is used by no other article; did you mean 'harbour'?"
+    assert main(["check", "-s", str(archive)]) == 0
+    assert hint in capsys.readouterr().out
+    (archive / "content/tags/harbour.md").write_text("---\nname: Harbour\naliases: [Harbor]\n---\n", "utf-8")
+    assert main(["check", "-s", str(archive)]) == 0
+    assert "is used by no other article" not in capsys.readouterr().out
+
+
+def test_a_name_is_the_entrys_whatever_its_spacing(archive: Path, tmp_path: Path) -> None:
+    retag(archive, "2031/04/harbour-opens.md", "name: The Lindmoor Ledger", "name: '  lindmoor   LEDGER '")
+    out = built(archive, tmp_path / "out")
+    assert sorted(p.name for p in (out / "sources").iterdir() if p.is_dir()) == ["coastline-weekly", "the-lindmoor-ledger"]
+    assert len(page(out, "/sources/the-lindmoor-ledger/").cssselect(".article-card__title a")) == 2
+
+
+def test_an_entry_with_errors_is_told_alone(archive: Path, capsys) -> None:
+    """Its errors, not what its page's names do without it (they make one tag again once it is fixed)."""
+    retag(archive, "2031/04/harbour-opens.md", "tags: [Harbour, Treaty]", "tags: [Harbour, 'TREATY!']")
+    retag(archive, "2031/04/harbour-opens.md", "Mayor Tamsin Arlo thanked", "See [the lighthouse](/tags/lighthouse/). Mayor Tamsin Arlo thanked")
+    (archive / "content/tags/treaty.md").write_text(TREATY.replace("aliases:", "bio: x\naliases:"), "utf-8")
+    (archive / "content/tags/lighthouse.md").write_text("---\nname: Lighthouse\nbio: x\n---\n", "utf-8")  # its page, linked, would be there
+    assert main(["check", "-s", str(archive)]) == 1
+    told = [line for line in capsys.readouterr().out.splitlines() if "content/tags/" in line or "make one tag" in line or "no page of this site" in line]
+    assert [line.split(": ")[0] for line in told] == ["content/tags/lighthouse.md:3:1", "content/tags/treaty.md:3:1"]
+
+
+@pytest.mark.parametrize("added", [False, True], ids=["alone", "with-an-article"])
+@pytest.mark.parametrize("change", ["links", "name"])
+def test_an_outlet_entry_changed_rebuilds_its_articles_as_a_cold_build_makes_them(archive: Path, tmp_path: Path, change: str, added: bool) -> None:
+    """Each article's JSON-LD names its outlet as the entry does: an entry changed alone, or
+    with an article added (when the other article pages are taken over if made around the same)."""
+    build(Options(root=archive, out=archive / "public", search=False))
+    entry = archive / "content/outlets/the-lindmoor-ledger.md"
+    if change == "links":
+        entry.write_text(LEDGER.replace("\n---\n", "\nlinks:\n  website: https://ledger.example.net/\n---\n"), "utf-8")
+    else:
+        entry.write_text(LEDGER.replace("name: The Lindmoor Ledger", "name: Lindmoor Daily Ledger"), "utf-8")
+    if added:
+        new = archive / "content/articles/2031/06/quay.md"
+        new.parent.mkdir()
+        new.write_text("---\ntitle: An invented quay is painted\ndate: 2031-06-01\nsource:\n  name: Coastline Weekly\n---\nInvented.\n", "utf-8")
+    out = incremental_equals_cold(archive, tmp_path)
+    (ld,) = page(out, "/articles/2031/04/ferry-timetable/").xpath('//script[@type="application/ld+json"]/text()')
+    data = json.loads(ld)
+    publisher = (data["@graph"][0] if "@graph" in data else data)["publisher"]  # with its notes' ClaimReviews, a graph
+    assert (publisher.get("sameAs"), publisher["name"]) == ((["https://ledger.example.net/"], "The Lindmoor Ledger") if change == "links" else (None, "Lindmoor Daily Ledger"))
+
+
+def test_an_entry_on_no_article_is_no_keyword_of_the_data(archive: Path, tmp_path: Path) -> None:
+    (archive / "content/tags/lighthouse.md").write_text("---\nname: Lighthouse\n---\n", "utf-8")
+    out = built(archive, tmp_path / "out")
+    (ld,) = page(out, "/data/").xpath('//script[@type="application/ld+json"]/text()')
+    assert json.loads(ld)["keywords"] == ["Harbour", "Twin-town treaty"]  # most used first
