@@ -169,7 +169,7 @@ def test_the_data_states_its_licence_to_frictionless_and_dataset_search(tmp_path
     assert dataset["keywords"] == ["lighthouse", "Harbour"]  # most used first
     assert dataset["dateModified"] == "2031-04-03T00:00:00+00:00"  # the newest note
     files = {d["contentUrl"].removeprefix("https://light.example.org/data/"): d["encodingFormat"] for d in dataset["distribution"]}
-    assert files == {**{f: "text/csv" for f in ("articles.csv", "tags.csv", "mentions.csv", "people.csv", "annotations.csv")}, "datapackage.json": "application/json"}
+    assert files == {**{f: "text/csv" for f in ("articles.csv", "tags.csv", "mentions.csv", "people.csv", "outlets.csv", "annotations.csv")}, "datapackage.json": "application/json"}
     assert all((out / "data" / f).is_file() for f in files)
     (said,) = [p for p in doc.xpath("//main//p") if "Licence of the tables:" in p.text_content()]
     assert said.xpath(".//a/@href") == [CC_BY] and "summaries taken from the articles" in said.text_content()
