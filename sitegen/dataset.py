@@ -1,9 +1,10 @@
-"""The archive as data, for researchers: its articles, notes and people as CSV tables, and
-their description as a Frictionless Data Package (``datapackage.json``), which R, Python
-and spreadsheet tools read with each column's type; pure.
+"""The archive as data, for researchers: its articles, notes, people and outlets as CSV
+tables, and their description as a Frictionless Data Package (``datapackage.json``), which
+R, Python and spreadsheet tools read with each column's type; pure.
 
-Made from the cards, the people and the config alone (see ``Card``): an edited body leaves
-every table as it was, so a build after body edits need not make them.
+Made from the cards, the people, the outlets (with their entries) and the config alone (see
+``Card``): an edited body leaves every table as it was, so a build after body edits need not
+make them.
 """
 
 from __future__ import annotations
@@ -62,14 +63,14 @@ TABLES = (
         Column("date", "date", "Day of publication, where the article was published (its own time zone).", True),
         Column("published", "datetime", "Time of publication, in UTC; midnight UTC where the article gives a day alone.", True),
         Column("updated", "datetime", "When the outlet last changed the article, in UTC; empty if it did not say."),
-        Column("outlet", "string", "The outlet that published it."),
+        Column("outlet", "string", "The outlet that published it, by its name (outlets.name)."),
         Column("section", "string", "The outlet's section."),
         Column("language", "string", "Its language, a BCP 47 tag.", True),
         Column("original_url", "string", "The original article at its outlet.", False, "uri"),
         Column("archived_url", "string", "An archived copy of the original (a web archive's snapshot).", False, "uri"),
         Column("summary", "string", "The editor's summary, else the article's first sentences."),
         Column("notes", "integer", "How many notes editors have attached to it (annotations.csv).", True),
-    ), ("url",)),
+    ), ("url",), (("outlet", "outlets", "name"),)),
     Table("tags", "One row per tag of each article.", (
         ARTICLE,
         Column("tag", "string", "The tag, as the archive names it.", True),
@@ -94,7 +95,7 @@ TABLES = (
         Column("name", "string", "Name, as the archive writes it (as articles.csv's outlet).", True),
         Column("aliases", "array", "Other names articles give it, a JSON array."),
         Column("description", "string", "What it is, in one line."),
-        Column("entry", "boolean", "Whether an entry describes it (else: named in articles alone).", True),
+        Column("entry", "boolean", "Whether the archive describes it, in content/outlets/ (else: named in articles alone).", True),
         Column("url", "string", "Its page in this archive.", True, "uri"),
         Column("articles", "integer", "How many of the archive's articles it published.", True),
     ), ("slug",)),

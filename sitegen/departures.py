@@ -133,6 +133,8 @@ def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
         now_at = old.renamed.get(was.path, was.path)
         if (url := seen.then.url_for(kind, slug=slug)) in seen.now or seen.routes.url_for(kind, slug=slug) in seen.now or now_at in archive.failed:
             continue  # still there (moved by new permalinks, if at all: _permalinks tells), or its file has errors to fix first
+        if kind != "person" and (gone := registries[kind].files.get(slug)) and old.renamed.get(gone.path, gone.path) in archive.failed:
+            continue  # the page's entry has errors to fix first
         there = files.get(now_at)
         field = {"tag": "tags", "source": "source.name", "person": "people"}[kind]
         line = there.field_lines.get(field, there.field_lines.get(field.split(".")[0], 1)) if there else 0

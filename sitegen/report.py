@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -35,27 +35,30 @@ from .slugs import slugify
 SITE_WIDE = ("sitegen.toml", "pyproject.toml")
 
 
-def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8, slug_of: Callable[[str], str] = slugify) -> list[Problem]:
+def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8, entries: Sequence[TermFile] = ()) -> list[Problem]:
     """A tag only one article uses, close to a tag several use, is probably a typo; pure.
-    ``slug_of`` gives a tag's page (its entry's, for a name an entry gives it)."""
-    users: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
+    ``entries``: the tags' entries, whose names and aliases are one tag, suggested by its name."""
+    registry = term_registries(entries)["tag"]
+    users: Counter[str] = Counter()  # page -> how many articles are on it
+    spelling: dict[str, str] = {}  # page -> the name to suggest
     for a in articles:
-        slugs = {slug_of(t) for t in a.tags}
-        users.update(slugs)
+        users.update({registry.slug_for(t) for t in a.tags})
         for t in a.tags:
-            spelling.setdefault(slug_of(t), t)
-    common = sorted(s for s, n in users.items() if n > 1)
+            spelling.setdefault(registry.slug_for(t), t)
+    spelling.update({slug: entry.name for slug, entry in registry.files.items()})
+    known = {slug: slug for slug, n in users.items() if n > 1}  # each name a page several articles are on goes by, as a slug -> the page
+    for a in articles:
+        known.update({slugify(t): registry.slug_for(t) for t in a.tags if users[registry.slug_for(t)] > 1})
+    known.update({slugify(n): slug for slug, entry in registry.files.items() if users[slug] > 1 for n in (entry.name, *entry.aliases)})
     out = []
     for a in articles:
         for i, name in enumerate(a.tags):
-            slug = slug_of(name)
-            if users[slug] != 1:
+            if users[registry.slug_for(name)] != 1:
                 continue
-            close = difflib.get_close_matches(slug, common, n=1, cutoff=cutoff)
-            if close:
+            close = difflib.get_close_matches(slugify(name), sorted(known), n=1, cutoff=cutoff)
+            if close and known[close[0]] != registry.slug_for(name):
                 line = a.field_lines.get(f"tags[{i}]", a.field_lines.get("tags", 1))
-                message = f"{name!r} is used by no other article; did you mean {spelling[close[0]]!r}?"
+                message = f"{name!r} is used by no other article; did you mean {spelling[known[close[0]]]!r}?"
                 out.append(Problem(a.path, line, "tags", message, WARNING))
     return out
 
@@ -162,9 +165,10 @@ def affected(
     for p in (*archive.people, *previous):
         if p.slug in person_slugs:
             names.update(name_key(n) for n in (p.slug, p.name, *p.aliases))
-    entry_slugs = {(TERM_FOLDERS[path.split("/")[1]], slugify(PurePosixPath(path).stem)) for path in changed
-                   if path.count("/") == 2 and path.split("/")[1] in TERM_FOLDERS}
-    entry_names = {(t.kind, name_key(n)) for t in (*archive.terms, *previous_entries) if (t.kind, t.slug) in entry_slugs for n in (t.slug, t.name, *t.aliases)}
+    entries = {(TERM_FOLDERS[path.split("/")[1]], slugify(PurePosixPath(path).stem)) for path in changed
+               if path.count("/") == 2 and path.split("/")[1] in TERM_FOLDERS}
+    entry_urls = {f"/{slug}/" for _, slug in entries}  # its page, which articles, pages and entries may link to
+    entry_slugs, entry_names = _renamed_entries(entries, [t for t in archive.terms if t.path in changed], previous_entries)
     touched = [a for a in archive.articles if a.path in changed]
     linked = {slugify(PurePosixPath(p).stem) for p in changed if p.startswith("content/articles/")}
     keys = {(a.date.year, a.date.month, a.slug) for a in touched}
@@ -172,11 +176,11 @@ def affected(
     pages_linked = {f"/{slugify(PurePosixPath(p).stem)}/" for p in changed if p.startswith("content/pages/")}
     out = set(changed)
     texts = [(page.path, page.body) for page in archive.pages] + [(t.path, t.text) for t in archive.terms]
-    for path, text in texts:  # may link to a moved or removed article or page
-        if any(f"{slug}/" in text for slug in linked) or any(url in text for url in pages_linked):
+    for path, text in texts:  # may link to a moved or removed article, page or entry's page
+        if any(f"{slug}/" in text for slug in linked) or any(url in text for url in (*pages_linked, *entry_urls)):
             out.add(path)
     for a in archive.articles:
-        if any(url in a.body for url in pages_linked):
+        if any(url in a.body for url in (*pages_linked, *entry_urls)):
             out.add(a.path)
         if any(name_key(n) in names or slugify(n) in person_slugs for n in a.people):
             out.add(a.path)
@@ -189,6 +193,19 @@ def affected(
         if a.source and a.source.identity in sources:
             out.add(a.path)
     return out
+
+
+def _renamed_entries(
+    changed: set[tuple[str, str]], now: Sequence[TermFile], then: Sequence[TermFile],
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Of the changed entries ((kind, slug)), those whose names changed (or that came, went or
+    do not parse now): their pages and every name they have or had, as (kind, name_key). An
+    entry's description or text alone leaves its articles' problems as they were."""
+    def names(files: Sequence[TermFile], key: tuple[str, str]) -> set[str]:
+        return {name_key(n) for t in files if (t.kind, t.slug) == key for n in (t.slug, t.name, *t.aliases)}
+
+    moved = {key for key in changed if names(now, key) != names(then, key)}
+    return moved, {(key[0], n) for key in moved for n in names(now, key) | names(then, key)}
 
 
 def _where(p: Problem) -> str:
@@ -268,7 +285,8 @@ def run(
     except BuildFailed as failed:
         problems = list(failed.problems)  # the links of the files that parsed among them
     chosen = [a for a in archive.articles if options.drafts or not a.draft]
-    problems = [*problems, *tag_hints(chosen, slug_of=term_registries(archive.terms)["tag"].slug_for)]
+    if not any(path.startswith("content/tags/") for path in archive.failed):  # an entry's errors first: its names are not known
+        problems = [*problems, *tag_hints(chosen, entries=archive.terms)]
     if changed_since:
         changed = changed_files(options.root, changed_since)
         old = before(options.root, changed_since, changed)

@@ -90,6 +90,7 @@ def test_the_tables_are_valid_against_their_data_package(tmp_path: Path) -> None
     ("tags.csv", "tags/harbour/\n", "tags/harbour/\nhttps://news.example.org/articles/2031/01/ferry/,ferry,https://news.example.org/tags/ferry/\n", "primary-key"),
     ("people.csv", '"[""O. Venn"", ""Orla; V.""]"', '"O. Venn; Orla; V."', "type-error"),  # aliases: a JSON array
     ("outlets.csv", ',true,', ',yes please,', "type-error"),  # entry: a boolean
+    ("articles.csv", ",Harbour Gazette,", ",Nowhere Gazette,", "foreign-key"),  # an outlet outlets.csv has not
 ])
 def test_the_validator_sees_what_the_package_promises(tmp_path: Path, file: str, old: str, new: str, error: str) -> None:
     """The validation above can fail: the package's types and keys are checked against the data."""

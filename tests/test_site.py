@@ -42,6 +42,22 @@ def test_a_person_may_repeat_their_own_name_as_an_alias():
     assert problems([person("ada-quill", "name: Ada Quill\naliases: [ada quill, Ada-Quill]\n")]) == []
 
 
+def test_a_clash_is_told_on_the_line_of_the_alias_in_a_list_of_lines():
+    assert problems([
+        person("ada-quill", "name: Ada Quill\naliases:\n  - A. Quill\n  - Harbour Master\n"),
+        person("bob-quill", "name: Bob Quill\naliases:\n  - harbour   master\n"),  # spacing makes no other name
+    ]) == [
+        "content/people/ada-quill.md:5: aliases: 'Harbour Master' also means content/people/bob-quill.md (aliases 'harbour   master'); a name or alias must mean one person only",
+        "content/people/bob-quill.md:4: aliases: 'harbour   master' also means content/people/ada-quill.md (aliases 'Harbour Master'); a name or alias must mean one person only",
+    ]
+
+
+def test_a_registry_name_is_found_whatever_its_capitals_and_spacing():
+    archive = parse_archive([article("a", "people: ['  ada   QUILL ', quill a.]\n")], [person("ada-quill", "name: Ada Quill\naliases: ['Quill  A.']\n")])
+    site, found = resolve(archive, Config())
+    assert site.articles[0].people == ("ada-quill",) and found == []
+
+
 def article(path: str, front: str) -> SourceFile:
     return SourceFile(f"content/articles/2031/04/{path}.md", f"---\ntitle: Fictional\ndate: 2031-04-02\n{front}---\nBody.\n".encode())
 

@@ -16,9 +16,11 @@ from sitehelpers import page, xml
 from test_incremental import incremental_equals_cold
 from test_textpages import changed, git
 
-from sitegen.build import Options, build
-from sitegen.cache import FOLDER
+from sitegen.build import Options, build, read
+from sitegen.cache import FOLDER, Cache
 from sitegen.cli import main
+from sitegen.content import parse_term
+from sitegen.report import affected
 
 FIXTURE = Path(__file__).parent / "fixtures" / "archive"
 TREATY = """---
@@ -308,6 +310,23 @@ def test_a_tags_alias_is_no_typo(archive: Path, capsys) -> None:
     assert "is used by no other article" not in capsys.readouterr().out
 
 
+def hints(archive: Path, capsys) -> list[str]:
+    main(["check", "-s", str(archive)])
+    return [line.split(": warning: tags: ")[1] for line in capsys.readouterr().out.splitlines() if "used by no other article" in line]
+
+
+def test_a_likely_typo_is_told_with_the_entrys_name(archive: Path, capsys) -> None:
+    """The names of an entry are one tag, compared as any tag's are, and suggested by its name."""
+    retag(archive, "2031/04/harbour-opens.md", "tags: [Harbour, Treaty]", "tags: [Harbour, Pact]")
+    retag(archive, "2031/05/treaty-signed.md", "tags: [treaty]", "tags: [Pact]")
+    retag(archive, "2031/04/ferry-timetable.md", "tags: [harbour]", "tags: [harbour, Twin-twon treaty]")
+    assert hints(archive, capsys) == ["'Twin-twon treaty' is used by no other article; did you mean 'Twin-town treaty'?"]
+    retag(archive, "2031/04/ferry-timetable.md", "Twin-twon treaty", "Treatys")
+    assert hints(archive, capsys) == ["'Treatys' is used by no other article; did you mean 'Twin-town treaty'?"]
+    (archive / "content/tags/treaty.md").write_text(TREATY.replace("[Pact]", "[Pact, Treatys]").replace("aliases:", "bio: x\naliases:"), "utf-8")
+    assert hints(archive, capsys) == []  # the entry's errors first: its names are not known
+
+
 def test_a_name_is_the_entrys_whatever_its_spacing(archive: Path, tmp_path: Path) -> None:
     retag(archive, "2031/04/harbour-opens.md", "name: The Lindmoor Ledger", "name: '  lindmoor   LEDGER '")
     out = built(archive, tmp_path / "out")
@@ -353,3 +372,36 @@ def test_an_entry_on_no_article_is_no_keyword_of_the_data(archive: Path, tmp_pat
     out = built(archive, tmp_path / "out")
     (ld,) = page(out, "/data/").xpath('//script[@type="application/ld+json"]/text()')
     assert json.loads(ld)["keywords"] == ["Harbour", "Twin-town treaty"]  # most used first
+
+
+def test_check_changed_since_tells_what_an_entrys_change_concerns_and_no_more(archive: Path, capsys) -> None:
+    retag(archive, "2031/04/harbour-opens.md", "Mayor Tamsin Arlo thanked", "See [the lighthouse](/tags/lighthouse/). Mayor Tamsin Arlo thanked")
+    retag(archive, "2031/04/harbour-opens.md", "tags: [Harbour, Treaty]", "tags: [Harbour, Pact]")
+    retag(archive, "2031/05/treaty-signed.md", "tags: [treaty]", "tags: [Pact]")  # the treaty's page by its alias alone
+    (archive / "content/tags/lighthouse.md").write_text("---\nname: Lighthouse\n---\n", "utf-8")
+    pr_branch(archive)
+    (archive / "content/outlets/the-lindmoor-ledger.md").write_text(LEDGER.replace("An invented daily", "An invented weekly"), "utf-8")
+    assert changed(archive, capsys) == []  # a description alone: not its articles' own warnings
+    (archive / "content/tags/treaty.md").write_text(TREATY.replace("aliases:", "bio: x\naliases:"), "utf-8")
+    told = changed(archive, capsys)
+    assert [line.split(": ")[0:3] for line in told] == [["content/tags/treaty.md:3:1", "error", "bio"]]  # its error alone, no page moved
+    git(archive, "checkout", "-q", "-f", "pr")
+    git(archive, "rm", "-q", "content/tags/lighthouse.md")
+    assert changed(archive, capsys) == [
+        "content/articles/2031/04/harbour-opens.md:14:1: warning: body: links to '/tags/lighthouse/', which is no page of this site",
+        ("content/tags/lighthouse.md: warning: removed: its page /tags/lighthouse/ (at main) will answer 'page not found'; if it moved, give that address "
+        'in the [moved_from] of sitegen.toml, under the page it leads to now: "/…/new-name/" = ["/tags/lighthouse/"]'),
+    ]
+
+
+@pytest.mark.parametrize(("old", "new", "brought"), [
+    ("description: An invented daily", "description: An invented weekly", False),  # its articles' problems are as they were
+    ("aliases: [Ledger, Lindmoor Ledger]", "aliases: [Ledger]", True),  # a name let go: their pages may change
+])
+def test_an_entry_changed_brings_its_articles_only_when_its_names_change(archive: Path, old: str, new: str, brought: bool) -> None:
+    path = "content/outlets/the-lindmoor-ledger.md"
+    then = parse_term(path, LEDGER)
+    (archive / path).write_text(LEDGER.replace(old, new), "utf-8")
+    now = read(Options(root=archive), Cache.disabled())
+    ledger = {"content/articles/2031/04/harbour-opens.md", "content/articles/2031/04/ferry-timetable.md"}
+    assert affected(now, {path}, (), [then]) == {path, *(ledger if brought else ())}
