@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -92,24 +92,24 @@ def parse_archive(
             problems.extend(result)
             failed.append(f.path)
     problems.extend(_duplicates(articles, people))
-    pages: list[PageFile] = []
-    for f in page_files:
-        result = parse_page(f.path, f.data or b"")
-        if isinstance(result, PageFile):
-            pages.append(result)
-        else:
-            problems.extend(result)
-            failed.append(f.path)
-    terms: list[TermFile] = []
-    for f in term_files:
-        parsed = parse_term(f.path, f.data or b"")
-        if isinstance(parsed, TermFile):
-            terms.append(parsed)
-        else:
-            problems.extend(parsed)
-            failed.append(f.path)
+    pages: list[PageFile] = _each(page_files, parse_page, problems, failed)
+    terms: list[TermFile] = _each(term_files, parse_term, problems, failed)
     problems.extend(_duplicate_slugs(terms))
     return Archive(tuple(articles), tuple(people), tuple(problems), tuple(failed), tuple(pages), tuple(terms))
+
+
+def _each(files: Iterable[SourceFile], parse: Callable[[str, bytes], object], problems: list[Problem], failed: list[str]) -> list:
+    """What ``parse`` makes of each of a few files, uncached; the problems of those it
+    refuses go to ``problems``, their paths to ``failed``."""
+    out = []
+    for f in files:
+        result = parse(f.path, f.data or b"")
+        if isinstance(result, list):
+            problems.extend(result)
+            failed.append(f.path)
+        else:
+            out.append(result)
+    return out
 
 
 def decode(path: str, data: bytes | str) -> str | Problem:

@@ -166,29 +166,20 @@ def article_text(i: int, payload: str, drop: set[str]) -> str:
     return "\n".join(lines)
 
 
-def person_text(i: int, payload: str, drop: set[str]) -> str:
-    name = payload if "person.name" not in drop else f"Person {i}"
-    lines = ["---", f"name: {q(name)}"]
-    if "person.aliases" not in drop:
-        lines += ["aliases:", f"  - {q(f'a{i} {payload}')}"]
-    if "person.description" not in drop:
+def registry_text(i: int, payload: str, drop: set[str], kind: str) -> str:
+    """A person's file (``kind`` "person"), or a tag's entry ("entry") on no article: its page is /tags/xss-tag-<i>/."""
+    if kind == "person":
+        name, alias, fallback, text = payload, f"a{i} {payload}", f"Person {i}", "bio"
+    else:
+        name, alias, fallback, text = f"n{i} {payload}", f"e{i} {payload}", f"Tag {i}", "text"
+    lines = ["---", f"name: {q(name if f'{kind}.name' not in drop else fallback)}"]
+    if f"{kind}.aliases" not in drop:
+        lines += ["aliases:", f"  - {q(alias)}"]
+    if f"{kind}.description" not in drop:
         lines.append(f"description: {q(payload)}")
-    if "person.links" not in drop:
+    if f"{kind}.links" not in drop:
         lines += ["links:", f"  {q(payload)}: {q(in_url(payload))}"]
-    lines += ["---", "", payload if "person.bio" not in drop else "", ""]
-    return "\n".join(lines)
-
-
-def entry_text(i: int, payload: str, drop: set[str]) -> str:
-    """A tag's entry, on no article: its page is /tags/xss-tag-<i>/."""
-    lines = ["---", f"name: {q(f'n{i} {payload}' if 'entry.name' not in drop else f'Tag {i}')}"]
-    if "entry.aliases" not in drop:
-        lines += ["aliases:", f"  - {q(f'e{i} {payload}')}"]
-    if "entry.description" not in drop:
-        lines.append(f"description: {q(payload)}")
-    if "entry.links" not in drop:
-        lines += ["links:", f"  {q(payload)}: {q(in_url(payload))}"]
-    lines += ["---", "", payload if "entry.text" not in drop else "", ""]
+    lines += ["---", "", payload if f"{kind}.{text}" not in drop else "", ""]
     return "\n".join(lines)
 
 
@@ -226,10 +217,10 @@ def write_archive(root: Path, payloads: list[str], refused: dict[tuple[int, str]
         (arts / f"xss-{i:04d}.md").write_text(article_text(i, payload, drop), encoding="utf-8")
         people = root / "content" / "people"
         people.mkdir(parents=True, exist_ok=True)
-        (people / f"xss-person-{i}.md").write_text(person_text(i, payload, drop), encoding="utf-8")
+        (people / f"xss-person-{i}.md").write_text(registry_text(i, payload, drop, "person"), encoding="utf-8")
         entries = root / "content" / "tags"
         entries.mkdir(parents=True, exist_ok=True)
-        (entries / f"xss-tag-{i}.md").write_text(entry_text(i, payload, drop), encoding="utf-8")
+        (entries / f"xss-tag-{i}.md").write_text(registry_text(i, payload, drop, "entry"), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
