@@ -76,23 +76,23 @@ class Registry:
     """Looks people up by name, alias or slug, whatever their capitals and spacing (or tags,
     or outlets: ``what`` the entries are)."""
 
-    def __init__(self, people: Sequence[PersonFile | TermFile], what: str = "person"):
-        self.files = {p.slug: p for p in people}
+    def __init__(self, files: Sequence[PersonFile | TermFile], what: str = "person"):
+        self.files = {p.slug: p for p in files}
         self.keys: dict[str, str] = {}
         claims: dict[str, dict[str, tuple[PersonFile | TermFile, str, str]]] = defaultdict(dict)  # key -> slug -> (file, field, spelling)
-        for p in people:
+        for p in files:
             for where, key in (("slug", p.slug), ("name", p.name), *(("aliases", a) for a in p.aliases)):
                 self.keys.setdefault(name_key(key), p.slug)
                 claims[name_key(key)].setdefault(p.slug, (p, where, key))  # one slug of two files: a duplicate slug, reported apart
-        self.names = [p.name for p in people]
+        self.names = [p.name for p in files]
         self.clashes = [problem for both in claims.values() if len(both) > 1 for problem in _clash(list(both.values()), what)]
 
     def find(self, name: str) -> str | None:
         return self.keys.get(name_key(name))
 
     def slug_for(self, name: str) -> str:
-        """The page a name in an article's people has: the registry's person's, else one of
-        the name's own (a name-only person)."""
+        """The page a name has: its entry's (a registry person's, a tag's or an outlet's), else
+        one of the name's own (a name-only person, a tag no entry describes)."""
         return self.find(name) or slugify(name)
 
     def suggest(self, name: str) -> str:
