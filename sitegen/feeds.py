@@ -36,13 +36,14 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def _feed(site: Site, title: str, feed_url: str, page_url: str, updated: datetime) -> ET.Element:
+def _feed(site: Site, title: str, feed_url: str, page_url: str, updated: datetime, subtitle: str = "") -> ET.Element:
+    """A feed's head; ``subtitle``, what its page is about (a person's or an entry's description), else the site's."""
     r = site.routes
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": site.config.language})
     _sub(feed, "id", r.absolute(feed_url))
     _sub(feed, "title", title)
-    if site.config.description:
-        _sub(feed, "subtitle", site.config.description)
+    if subtitle := subtitle or site.config.description:
+        _sub(feed, "subtitle", subtitle)
     _sub(feed, "updated", updated.isoformat())
     _sub(feed, "link", rel="self", type="application/atom+xml", href=r.absolute(feed_url))
     _sub(feed, "link", rel="alternate", type="text/html", href=r.absolute(page_url))
@@ -51,12 +52,12 @@ def _feed(site: Site, title: str, feed_url: str, page_url: str, updated: datetim
     return feed
 
 
-def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article], empty: datetime = _EPOCH) -> bytes:
+def atom(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article], empty: datetime = _EPOCH, subtitle: str = "") -> bytes:
     """A feed of the newest articles; ``updated`` comes from the content (``empty`` when it
     has none: see ``as_of``), never the clock."""
     r = site.routes
     entries = list(articles[:FEED_SIZE])
-    feed = _feed(site, title, feed_url, page_url, max((a.lastmod for a in entries), default=empty))
+    feed = _feed(site, title, feed_url, page_url, max((a.lastmod for a in entries), default=empty), subtitle)
     for a in entries:
         url = r.absolute(a.url)
         entry = _sub(feed, "entry", **{"xml:base": url})  # the body's "#annotation-1" is the article's
@@ -199,13 +200,17 @@ def all_feeds(site: Site, showing: Collection[str] | None = None) -> Iterator[tu
     URLs), only the feeds with one of those articles among their entries."""
     r, arts, title = site.routes, site.articles, site.config.title
     empty = as_of(site)
-    feeds = [("home", {}, title, arts[:FEED_SIZE])]
-    feeds += [("tag", {"slug": slug}, f"{tag.name} · {title}", [arts[i] for i in site.by_tag.get(slug, ())[:FEED_SIZE]]) for slug, tag in site.tags.items()]
-    feeds += [("source", {"slug": slug}, f"{outlet.name} · {title}", [arts[i] for i in site.by_source.get(slug, ())[:FEED_SIZE]]) for slug, outlet in site.sources.items()]
-    feeds += [("person", {"slug": slug}, f"{p.name} · {title}", [arts[i] for i in site.by_person.get(slug, ())[:FEED_SIZE]]) for slug, p in site.people.items()]
-    for kind, values, name, members in feeds:
+    about = {key: entry.description for key, entry in site.entries.items() if entry.description}
+    feeds = [("home", {}, title, arts[:FEED_SIZE], "")]
+    feeds += [("tag", {"slug": slug}, f"{tag.name} · {title}", [arts[i] for i in site.by_tag.get(slug, ())[:FEED_SIZE]], about.get(("tag", slug), ""))
+              for slug, tag in site.tags.items()]
+    feeds += [("source", {"slug": slug}, f"{outlet.name} · {title}", [arts[i] for i in site.by_source.get(slug, ())[:FEED_SIZE]], about.get(("source", slug), ""))
+              for slug, outlet in site.sources.items()]
+    feeds += [("person", {"slug": slug}, f"{p.name} · {title}", [arts[i] for i in site.by_person.get(slug, ())[:FEED_SIZE]], p.description)
+              for slug, p in site.people.items()]
+    for kind, values, name, members, subtitle in feeds:
         if showing is None or any(a.url in showing for a in members):
-            yield r.output_path(r.feed_for(kind, **values)), product(site, name, r.feed_for(kind, **values), r.url_for(kind, **values), members, empty)
+            yield r.output_path(r.feed_for(kind, **values)), product(site, name, r.feed_for(kind, **values), r.url_for(kind, **values), members, empty, subtitle)
 
 
 def annotation_product(site: Site, title: str, feed_url: str, page_url: str, entries: Sequence[tuple[Article, AnchoredAnnotation]], empty: datetime = _EPOCH) -> Product:
@@ -215,9 +220,10 @@ def annotation_product(site: Site, title: str, feed_url: str, page_url: str, ent
     return Product(("annotation atom", title, feed_url, page_url, read, *since), partial(annotation_atom, site, title, feed_url, page_url, newest, empty))
 
 
-def product(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article], empty: datetime = _EPOCH) -> Product:
-    """A feed reads only its newest entries (and the config, in the build's key); an empty
-    one, the archive's newest date (only then: a new article leaves the others' keys alone)."""
+def product(site: Site, title: str, feed_url: str, page_url: str, articles: Sequence[Article], empty: datetime = _EPOCH, subtitle: str = "") -> Product:
+    """A feed reads only its newest entries and its subtitle (and the config, in the build's
+    key); an empty one, the archive's newest date (only then: a new article leaves the
+    others' keys alone)."""
     newest = tuple(articles[: FEED_SIZE])
     since = () if newest else (empty,)
-    return Product(("atom", title, feed_url, page_url, newest, *since), partial(atom, site, title, feed_url, page_url, newest, empty))
+    return Product(("atom", title, subtitle, feed_url, page_url, newest, *since), partial(atom, site, title, feed_url, page_url, newest, empty, subtitle))

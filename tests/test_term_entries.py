@@ -102,6 +102,14 @@ def test_every_page_shows_the_entrys_name_and_an_alias_is_listed_under_it(archiv
     feed = xml(out, "tags/treaty/feed.xml")
     assert feed.findtext("{http://www.w3.org/2005/Atom}title").startswith("Twin-town treaty · ")
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 2
+    subtitles = {rel: xml(out, rel).findtext("{http://www.w3.org/2005/Atom}subtitle") for rel in
+                 ("tags/treaty/feed.xml", "sources/the-lindmoor-ledger/feed.xml", "tags/harbour/feed.xml", "people/orla-venn/feed.xml")}
+    assert subtitles == {  # what its page is about, else the archive's description
+        "tags/treaty/feed.xml": "The invented treaty between two invented towns.",
+        "sources/the-lindmoor-ledger/feed.xml": "An invented daily of an invented town.",
+        "tags/harbour/feed.xml": "Invented articles about an invented town, for sitegen's tests.",
+        "people/orla-venn/feed.xml": "Fictional harbour master of the invented town of Lindmoor",
+    }
 
 
 def test_an_entry_on_no_article_yet_has_its_page(archive: Path, tmp_path: Path) -> None:
