@@ -135,19 +135,19 @@ def _terms(archive: Archive, config: Config, seen: _Compared) -> list[Problem]:
             continue  # still there (moved by new permalinks, if at all: _permalinks tells), or its file has errors to fix first
         if kind != "person" and (gone := registries[kind].files.get(slug)) and old.renamed.get(gone.path, gone.path) in archive.failed:
             continue  # the page's entry has errors to fix first
+        what = {"tag": "the tag", "source": "the outlet", "person": "the person"}[kind]
+        if kind != "person" and (moved := _moved_by_entry(kind, name, slug, (registries[kind], now_registries[kind]), seen, f"{what} {name!r}", table)):
+            out.append(moved)  # an entry's doing: told on it
+            continue
         there = files.get(now_at)
         field = {"tag": "tags", "source": "source.name", "person": "people"}[kind]
         line = there.field_lines.get(field, there.field_lines.get(field.split(".")[0], 1)) if there else 0
-        what = {"tag": "the tag", "source": "the outlet", "person": "the person"}[kind]
         config_line = in_config(url)
         if kind == "person":
             where = f"if they are in content/people/ now, give that address in their file's moved_from; if the name was respelt, {config_line}"
         else:
             where = f"if it was renamed, give that address {config_line}"
         message = f"{what} {name!r} is on no article now: {'their' if kind == 'person' else 'its'} page {url} (at {old.ref}) will answer 'page not found'; {where}"
-        if kind != "person" and (moved := _moved_by_entry(kind, name, slug, (registries[kind], now_registries[kind]), seen, f"{what} {name!r}", table)):
-            out.append(moved)
-            continue
         out.append(Problem(there.path if there else was.path, line, field, message, WARNING))
     for entry in old.terms:  # an entry's page, on no article yet, goes with its file
         url, now_at = seen.then.url_for(entry.kind, slug=entry.slug), old.renamed.get(entry.path, entry.path)

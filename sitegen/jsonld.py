@@ -73,7 +73,7 @@ def term_page(site: Site, kind: str, term: Term) -> dict:
         about["alternateName"] = list(entry.aliases)
     if entry and entry.description:
         about["description"] = entry.description
-    if entry and entry.links and kind != "source":
+    if entry and entry.links:  # an outlet's node has them already: the same list
         about["sameAs"] = [u for _, u in entry.links]
     return {"@context": "https://schema.org", "@type": "CollectionPage", "url": url, "name": term.name, "about": about}
 

@@ -39,24 +39,22 @@ def tag_hints(articles: Sequence[ArticleFile], cutoff: float = 0.8, entries: Seq
     """A tag only one article uses, close to a tag several use, is probably a typo; pure.
     ``entries``: the tags' entries, whose names and aliases are one tag, suggested by its name."""
     registry = term_registries(entries)["tag"]
-    users: Counter[str] = Counter()  # page -> how many articles are on it
-    spelling: dict[str, str] = {}  # page -> the name to suggest
-    for a in articles:
-        users.update({registry.slug_for(t) for t in a.tags})
-        for t in a.tags:
-            spelling.setdefault(registry.slug_for(t), t)
+    page = {name: registry.slug_for(name) for name in dict.fromkeys(t for a in articles for t in a.tags)}  # a few names, each on many articles
+    users = Counter(slug for a in articles for slug in {page[name] for name in a.tags})  # page -> how many articles are on it
+    spelling = {slug: name for name, slug in reversed(page.items())}  # page -> the name to suggest: the first written
     spelling.update({slug: entry.name for slug, entry in registry.files.items()})
-    known = {slug: slug for slug, n in users.items() if n > 1}  # each name a page several articles are on goes by, as a slug -> the page
-    for a in articles:
-        known.update({slugify(t): registry.slug_for(t) for t in a.tags if users[registry.slug_for(t)] > 1})
+    # Each name a page several articles are on goes by, as a slug -> the page.
+    known = {slug: slug for slug, n in users.items() if n > 1}
+    known.update({slugify(name): slug for name, slug in page.items() if users[slug] > 1})
     known.update({slugify(n): slug for slug, entry in registry.files.items() if users[slug] > 1 for n in (entry.name, *entry.aliases)})
+    common = sorted(known)
     out = []
     for a in articles:
         for i, name in enumerate(a.tags):
-            if users[registry.slug_for(name)] != 1:
+            if users[page[name]] != 1:
                 continue
-            close = difflib.get_close_matches(slugify(name), sorted(known), n=1, cutoff=cutoff)
-            if close and known[close[0]] != registry.slug_for(name):
+            close = difflib.get_close_matches(slugify(name), common, n=1, cutoff=cutoff)
+            if close and known[close[0]] != page[name]:
                 line = a.field_lines.get(f"tags[{i}]", a.field_lines.get("tags", 1))
                 message = f"{name!r} is used by no other article; did you mean {spelling[known[close[0]]]!r}?"
                 out.append(Problem(a.path, line, "tags", message, WARNING))

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -85,6 +85,7 @@ class Registry:
                 self.keys.setdefault(name_key(key), p.slug)
                 claims[name_key(key)].setdefault(p.slug, (p, where, key))  # one slug of two files: a duplicate slug, reported apart
         self.names = [p.name for p in files]
+        self._pages: dict[str, str] = {}  # name -> slug_for's answer: a few names, each on many articles
         self.clashes = [problem for both in claims.values() if len(both) > 1 for problem in _clash(list(both.values()), what)]
 
     def find(self, name: str) -> str | None:
@@ -93,7 +94,9 @@ class Registry:
     def slug_for(self, name: str) -> str:
         """The page a name has: its entry's (a registry person's, a tag's or an outlet's), else
         one of the name's own (a name-only person, a tag no entry describes)."""
-        return self.find(name) or slugify(name)
+        if (page := self._pages.get(name)) is None:
+            page = self._pages[name] = self.find(name) or slugify(name)
+        return page
 
     def suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.75)
@@ -140,11 +143,10 @@ def resolve(
     chosen.sort(key=lambda a: (_instant(a.date), a.slug), reverse=True)
     registries = term_registries(archive.terms)
     problems.extend(problem for r in registries.values() for problem in r.clashes)
-    term_slug = {kind: lru_cache(maxsize=None)(r.slug_for) for kind, r in registries.items()}  # a few names, each on many articles
     unparsed_entries = {(TERM_FOLDERS[path.split("/")[1]], slugify(PurePosixPath(path).stem)) for path in archive.failed if path.split("/")[1] in TERM_FOLDERS}
-    problems.extend(_merged_spellings(archive.articles, routes, term_slug, registries, unparsed_entries))
-    tag_terms = _terms((name for f in chosen for name in f.tags), term_slug["tag"], registries["tag"])
-    source_terms = _terms((f.source.name for f in chosen if f.source), term_slug["source"], registries["source"])
+    problems.extend(_merged_spellings(archive.articles, routes, registries, unparsed_entries))
+    tag_terms = _terms((name for f in chosen for name in f.tags), registries["tag"])
+    source_terms = _terms((f.source.name for f in chosen if f.source), registries["source"])
     articles = []
     for file in chosen:
         slugs = []
@@ -156,8 +158,8 @@ def resolve(
                 people.setdefault(slug, Person(slug, name, in_registry=False))
             if slug not in slugs:
                 slugs.append(slug)
-        tags = tuple(dict.fromkeys(tag_terms[term_slug["tag"](name)] for name in file.tags))
-        source = source_terms[term_slug["source"](file.source.name)] if file.source else None
+        tags = tuple(dict.fromkeys(tag_terms[registries["tag"].slug_for(name)] for name in file.tags))
+        source = source_terms[registries["source"].slug_for(file.source.name)] if file.source else None
         claimants, unnamed = _claimants(file, slugs, registry, people) if file.annotations else ({}, [])
         problems.extend(unnamed)
         article, article_problems = _article(file, routes, tuple(slugs), tags, source, anchor, memo, later, claimants)
@@ -391,13 +393,13 @@ def _note_html(note: str) -> Markup:
     return Markup(markdown.render(note).html)
 
 
-def _terms(names: Iterable[str], slug_of: Callable[[str], str], registry: Registry) -> dict[str, Term]:
+def _terms(names: Iterable[str], registry: Registry) -> dict[str, Term]:
     """One term per slug ('Treaty' and 'treaty' are one tag), named as its entry names it,
     else by its most used spelling, ties broken alphabetically, so every page shows the
     same name. Every entry has its page, on an article or not yet (as a person's)."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     for name in names:
-        spellings[slug_of(name)][name] += 1
+        spellings[registry.slug_for(name)][name] += 1
     terms = {slug: Term(slug, min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]) for slug, c in spellings.items()}
     return terms | {slug: Term(slug, entry.name) for slug, entry in registry.files.items()}
 
@@ -415,7 +417,7 @@ def name_key(name: str) -> str:
 
 
 def _merged_spellings(
-    articles: Sequence[ArticleFile], routes: Routes, slug_of: Mapping[str, Callable[[str], str]], registries: Mapping[str, Registry],
+    articles: Sequence[ArticleFile], routes: Routes, registries: Mapping[str, Registry],
     unparsed: Collection[tuple[str, str]] = (),
 ) -> list[Problem]:
     """Tags (or outlets) written differently beyond capitals and spacing that make one
@@ -427,7 +429,7 @@ def _merged_spellings(
     names = (("tag", set().union(*(a.tags for a in articles))), ("source", {a.source.name for a in articles if a.source}))
     for kind, distinct in names:
         for name in distinct:
-            slug = slug_of[kind](name)
+            slug = registries[kind].slug_for(name)
             spellings[kind, slug].add(name_key(_entry_name(registries[kind], slug, name)))
     if all(len(found) < 2 for found in spellings.values()):
         return []  # as nearly always: the places are not looked up (~13 ms at 10k articles)
@@ -440,7 +442,7 @@ def _merged_spellings(
             used["source", a.source.name] = (a.path, a.field_lines.get("source.name", a.field_lines.get("source", 1)))
     first: dict[tuple[str, str], dict[str, tuple[str, int, str]]] = defaultdict(dict)  # (kind, slug) -> spelling -> place
     for (kind, name), (path, line) in used.items():  # in order of first use
-        slug = slug_of[kind](name)
+        slug = registries[kind].slug_for(name)
         first[kind, slug].setdefault(name_key(_entry_name(registries[kind], slug, name)), (path, line, name))
     out = []
     for (kind, slug), places in first.items():
